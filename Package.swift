@@ -1,0 +1,138 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Upcoming features set once for every target (STYLE.md #15).
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "KhongMotMinhKiosk",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kiosk", targets: ["kiosk"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+    ],
+    targets: [
+        // C libraries (system-library targets).
+        .systemLibrary(
+            name: "CQRencode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+
+        // QR: text -> module matrix, renderers.
+        .target(
+            name: "QRCode",
+            dependencies: ["CQRencode", "CPNG"],
+            swiftSettings: strictSettings
+        ),
+
+        // Domain: value types, validation, Vietnamese text, config.
+        .target(
+            name: "PledgeKit",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+
+        // Store: the one place that speaks SQL.
+        .target(
+            name: "PledgeStore",
+            dependencies: [
+                "PledgeKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Service: Hummingbird routes.
+        .target(
+            name: "KioskService",
+            dependencies: [
+                "PledgeKit", "QRCode",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Front: the kiosk flow (pure state machine) and terminal I/O.
+        .target(
+            name: "KioskFront",
+            dependencies: ["PledgeKit", "QRCode"],
+            swiftSettings: strictSettings
+        ),
+
+        // Command line: argument parsing and wiring only.
+        .executableTarget(
+            name: "kiosk",
+            dependencies: [
+                "PledgeKit", "PledgeStore", "KioskService", "KioskFront", "QRCode",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Shared test helpers: QR decoders (zbarimg, zxing-cpp), terminal screen -> image, processes.
+        .target(
+            name: "KioskTestSupport",
+            dependencies: ["QRCode"],
+            path: "Tests/KioskTestSupport",
+            swiftSettings: strictSettings
+        ),
+
+        .testTarget(
+            name: "QRCodeTests",
+            dependencies: ["QRCode", "KioskTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PledgeKitTests",
+            dependencies: ["PledgeKit"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PledgeStoreTests",
+            dependencies: ["PledgeStore", "PledgeKit", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KioskServiceTests",
+            dependencies: [
+                "KioskService", "PledgeStore", "PledgeKit", "QRCode", "KioskTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KioskFrontTests",
+            dependencies: ["KioskFront", "PledgeKit", "QRCode"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KioskEndToEndTests",
+            dependencies: [
+                "PledgeStore", "PledgeKit", "KioskTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,28 @@
+import PledgeKit
+
+/// What the front shows about the event, taken from the event configuration.
+public struct EventDetails: Sendable, Equatable {
+    public var name: String
+    public var place: String
+    public var displayDate: Localized<String>
+    public var pledgeText: PledgeText
+    public var resources: [SafetyResource]
+
+    public init(
+        name: String, place: String, displayDate: Localized<String>, pledgeText: PledgeText,
+        resources: [SafetyResource]
+    ) {
+        self.name = name
+        self.place = place
+        self.displayDate = displayDate
+        self.pledgeText = pledgeText
+        self.resources = resources
+    }
+
+    public init(_ configuration: EventConfiguration) {
+        self.init(
+            name: configuration.name, place: configuration.place, displayDate: configuration.displayDate,
+            pledgeText: configuration.pledgeText, resources: configuration.resources
+        )
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import PledgeKit
+
+/// Every text of the terminal front in both languages: `Kiosk/front.yaml`, which organizers may
+/// reword. Texts with `{placeholders}` are filled in with ``filled(_:)``.
+public struct FrontText: Decodable, Sendable, Equatable {
+    public typealias Text = Localized<String>
+
+    public struct Common: Decodable, Sendable, Equatable {
+        public var campaign, switchLanguage, idleCountdown: Text
+    }
+    public struct Welcome: Decodable, Sendable, Equatable {
+        public var invitation, count, countUnknown, start, helpTitle: Text
+    }
+    public struct Pledge: Decodable, Sendable, Equatable {
+        public var hint: Text
+    }
+    public struct Name: Decodable, Sendable, Equatable {
+        public var title, prompt, anonymousHint, hint: Text
+    }
+    public struct AgeBand: Decodable, Sendable, Equatable {
+        public var title, note, hint: Text
+    }
+    public struct Province: Decodable, Sendable, Equatable {
+        public var title, preferNotToSay, filter, filterHint, noMatch, hint: Text
+    }
+    public struct Consent: Decodable, Sendable, Equatable {
+        public var title, storedName, storedAnonymous, counted, deletion, agree: Text
+        public var guardianQuestion, guardianAgrees, anonymousInstead, guardianHint: Text
+    }
+    public struct Confirm: Decodable, Sendable, Equatable {
+        public var title, name, ageBand, province, guardian, guardianAgreed, anonymous, notSaid, hint: Text
+    }
+    public struct Submitting: Decodable, Sendable, Equatable {
+        public var text: Text
+    }
+    public struct Done: Decodable, Sendable, Equatable {
+        public var number, thanks, scan, code, tooSmall, countdown: Text
+    }
+    public struct Failure: Decodable, Sendable, Equatable {
+        public var title, retry, back, editName, anonymous, hint: Text
+    }
+
+    public var common: Common
+    public var welcome: Welcome
+    public var pledge: Pledge
+    public var name: Name
+    public var ageBand: AgeBand
+    public var province: Province
+    public var consent: Consent
+    public var confirm: Confirm
+    public var submitting: Submitting
+    public var done: Done
+    public var error: Failure
+
+    /// Reads `front.yaml`.
+    /// - Throws: `ConfigurationError` naming the file and the missing or wrong key.
+    public static func load(from url: URL) throws -> FrontText {
+        try EventConfiguration.decodeYAML(FrontText.self, at: url)
+    }
+}
+
+extension String {
+    /// The text with each `{key}` replaced by its value.
+    func filled(_ values: [String: String]) -> String {
+        values.reduce(self) { text, pair in text.replacingOccurrences(of: "{\(pair.key)}", with: pair.value) }
+    }
+}
+
+/// Numbers as each language writes them: 12.345 in Vietnamese, 12,345 in English.
+enum NumberText {
+    static func grouped(_ number: Int, _ language: Language) -> String {
+        let separator = language == .vi ? "." : ","
+        let digits = String(number.magnitude)
+        var out = ""
+        for (offset, digit) in digits.enumerated() {
+            if offset > 0, (digits.count - offset) % 3 == 0 { out += separator }
+            out.append(digit)
+        }
+        return number < 0 ? "-" + out : out
+    }
+}

@@ -1,0 +1,184 @@
+import PledgeKit
+
+extension KioskFlow {
+    /// A key on the current screen (Tab and Ctrl-C are handled for every screen before).
+    mutating func handleKey(_ key: Key) -> [FlowEffect] {
+        switch screen {
+        case .welcome:
+            guard key != .escape else { return [] }
+            signer = Signer()
+            go(to: .pledgeText)
+        case .pledgeText:
+            if key == .enter { go(to: .name) }
+            if key == .escape { return backToWelcome() }
+        case .name:
+            nameKey(key)
+        case .ageBand:
+            ageBandKey(key)
+        case .province:
+            provinceKey(key)
+        case .consent:
+            consentKey(key)
+        case .confirm:
+            if key == .escape { go(to: .consent) }
+            if key == .enter { return submit() }
+        case .submitting:
+            // Waiting for the store: a second Enter must not send the pledge twice.
+            return []
+        case .done:
+            return backToWelcome()
+        case .error(let error):
+            return errorKey(key, error)
+        }
+        return [.redraw]
+    }
+
+    private mutating func nameKey(_ key: Key) {
+        switch key {
+        case .text(let text):
+            // Line breaks and tabs never reach here; pasted text is capped at the name's length.
+            let room = TextField.name.maxLength - signer.name.count
+            guard room > 0 else { return }
+            signer.name += String(text.prefix(room))
+            signer.nameProblem = nil
+        case .backspace:
+            // One Character: a letter with its combining marks goes as one.
+            if !signer.name.isEmpty { signer.name.removeLast() }
+            signer.nameProblem = nil
+        case .enter:
+            if signer.givesName {
+                do throws(PledgeError) {
+                    _ = try TextField.name.normalize(signer.name)
+                } catch {
+                    signer.nameProblem = error
+                    return
+                }
+            } else {
+                signer.name = ""  // empty Enter: anonymous
+            }
+            go(to: .ageBand)
+        case .escape:
+            go(to: .pledgeText)
+        default:
+            break
+        }
+    }
+
+    private mutating func ageBandKey(_ key: Key) {
+        let bands = AgeBand.allCases
+        switch key {
+        case .text(let text):
+            guard let number = Int(text), (1...bands.count).contains(number) else { return }
+            signer.ageChoice = number - 1
+            chooseAgeBand()
+        case .up: signer.ageChoice = max(0, (signer.ageChoice ?? bands.count) - 1)
+        case .down: signer.ageChoice = min(bands.count - 1, (signer.ageChoice ?? -1) + 1)
+        case .enter: chooseAgeBand()
+        case .escape: go(to: .name)
+        default: break
+        }
+    }
+
+    private mutating func chooseAgeBand() {
+        guard let index = signer.ageChoice else { return }
+        if signer.ageBand != AgeBand.allCases[index] { signer.guardianConsent = false }
+        signer.ageBand = AgeBand.allCases[index]
+        go(to: .province)
+    }
+
+    private mutating func provinceKey(_ key: Key) {
+        let count = provinceOptions.count
+        switch key {
+        case .text(let text):
+            signer.provinceFilter += text
+            signer.provinceChoice = 0
+        case .backspace:
+            if !signer.provinceFilter.isEmpty { signer.provinceFilter.removeLast() }
+            signer.provinceChoice = 0
+        case .up: signer.provinceChoice = max(0, signer.provinceChoice - 1)
+        case .down: signer.provinceChoice = max(0, min(count - 1, signer.provinceChoice + 1))
+        case .enter:
+            guard signer.provinceChoice < count else { return }
+            signer.province = provinceOptions[signer.provinceChoice]
+            // Privacy by default: an Enter pressed without reading picks "pledge anonymously".
+            signer.choice = 1
+            signer.guardianConsent = false
+            go(to: .consent)
+        case .escape:
+            // Esc first clears a search, then goes back.
+            if signer.provinceFilter.isEmpty {
+                go(to: .ageBand)
+            } else {
+                signer.provinceFilter = ""
+                signer.provinceChoice = 0
+            }
+        default: break
+        }
+    }
+
+    private mutating func consentKey(_ key: Key) {
+        guard signer.needsGuardianQuestion else {
+            if key == .enter { go(to: .confirm) }
+            if key == .escape { go(to: .province) }
+            return
+        }
+        switch key {
+        case .text("1"): signer.choice = 0; answerGuardianQuestion()
+        case .text("2"): signer.choice = 1; answerGuardianQuestion()
+        case .up: signer.choice = 0
+        case .down: signer.choice = 1
+        case .enter: answerGuardianQuestion()
+        case .escape: go(to: .province)
+        default: break
+        }
+    }
+
+    private mutating func answerGuardianQuestion() {
+        if signer.choice == 0 {
+            signer.guardianConsent = true
+        } else {
+            signer.name = ""
+            signer.guardianConsent = false
+        }
+        go(to: .confirm)
+    }
+
+    /// Sends the draft once; the key is made once per draft and reused for the same draft.
+    private mutating func submit() -> [FlowEffect] {
+        guard let draft = signer.draft else { return [] }
+        let reused = signer.submission.flatMap { $0.draft == draft ? $0.key : nil }
+        let key = reused ?? makeKey()
+        signer.submission = (draft, key)
+        go(to: .submitting)
+        return [.submit(draft, key), .redraw]
+    }
+
+    private mutating func errorKey(_ key: Key, _ error: PledgeError) -> [FlowEffect] {
+        let options = Self.errorOptions(for: error)
+        switch key {
+        case .text(let text):
+            guard let number = Int(text), (1...options.count).contains(number) else { return [] }
+            signer.choice = number - 1
+        case .up: signer.choice = max(0, signer.choice - 1); return [.redraw]
+        case .down: signer.choice = min(options.count - 1, signer.choice + 1); return [.redraw]
+        case .enter: break
+        case .escape: go(to: .confirm); return [.redraw]
+        default: return []
+        }
+        switch options[min(signer.choice, options.count - 1)] {
+        case .retry:
+            guard let submission = signer.submission else { return [] }
+            go(to: .submitting)
+            return [.submit(submission.draft, submission.key), .redraw]
+        case .pledgeAnonymously:
+            signer.name = ""
+            signer.guardianConsent = false
+            go(to: .confirm)
+        case .editName:
+            go(to: .name)
+        case .back:
+            go(to: .confirm)
+        }
+        return [.redraw]
+    }
+}

@@ -1,0 +1,46 @@
+import PledgeKit
+import QRCode
+
+extension ScreenRenderer {
+    /// The QR's quiet zone in modules: the 4 that ISO/IEC 18004 asks for, so phones read it
+    /// off a screen.
+    static let quietZone = 4
+
+    /// The done screen: the pledge number, the certificate QR and its short code. The QR is
+    /// drawn only whole: on a terminal too small for it, the screen says so and gives the link.
+    func done(_ receipt: PledgeReceipt, _ flow: KioskFlow, width: Int, height: Int) -> [Row] {
+        let language = flow.language
+        let number = text.done.number[language].filled(["number": NumberText.grouped(receipt.number, language)])
+        let code = text.done.code[language].filled(["code": receipt.code.grouped])
+        let heading: [Row] = [
+            .text(" \(number) ", .count, centered: true),
+            .text(text.done.thanks[language], .bold, centered: true),
+        ]
+        let qr = try? QRCode(encoding: receipt.certificateUrl)
+        if let qr {
+            let size = qr.terminalSize(quietZone: Self.quietZone)
+            let lines = qr.terminalLines(quietZone: Self.quietZone)
+            // Stacked under the heading when there is room; beside the text on a short screen.
+            let stackedText = wrapped(text.done.scan[language], width, centered: true)
+            if size.columns <= width + 4, heading.count + 1 + size.lines + 1 + stackedText.count + 1 <= height {
+                return heading + [.blank] + lines.map { .raw($0, width: size.columns) } + [.blank]
+                    + stackedText + [.text(code, .bold, centered: true)]
+            }
+            let sideRoom = width + 4 - size.columns - 2
+            if sideRoom >= 24, size.lines <= height {
+                var side: [(String, Style)] = [(number, .count), (text.done.thanks[language], .bold), ("", .plain)]
+                side += TerminalText.wrap(text.done.scan[language], to: sideRoom).map { ($0, .plain) }
+                side += [("", .plain)] + TerminalText.wrap(code, to: sideRoom).map { ($0, .bold) }
+                let top = max(0, (size.lines - side.count) / 2)
+                return lines.enumerated().map { index, line in
+                    let entry = index >= top && index - top < side.count ? side[index - top] : ("", .plain)
+                    return .pair(line, width: size.columns, entry.0, entry.1)
+                }
+            }
+        }
+        // Too small (or no QR): words instead of a clipped code, which would not scan.
+        var rows = heading + [.blank] + wrapped(text.done.tooSmall[language], width, .warning)
+        rows += wrapped(receipt.certificateUrl, width, .bold) + [.blank] + wrapped(code, width, .bold)
+        return rows
+    }
+}

@@ -1,0 +1,118 @@
+import PledgeKit
+
+/// Draws the kiosk flow's current screen as terminal lines: pure, so frames can be tested.
+///
+/// A frame is a header bar (campaign name, language key), the screen's body in a centred
+/// column, the idle countdown when it runs, and a footer bar with the keys of the screen.
+/// Every line fits the width, and there are never more lines than the terminal has.
+public struct ScreenRenderer: Sendable {
+    public let text: FrontText
+    public let event: EventDetails
+
+    public init(text: FrontText, event: EventDetails) {
+        self.text = text
+        self.event = event
+    }
+
+    /// One row of a screen's body.
+    enum Row {
+        case text(String, Style = .plain, centered: Bool = false)
+        /// A highlighted bar as wide as the column (a selected option, the input field).
+        case bar(String, Style)
+        /// A line that carries its own colours (a QR row), centred.
+        case raw(String, width: Int)
+        /// A raw line with text to its right.
+        case pair(String, width: Int, String, Style)
+        case blank
+    }
+
+    /// The frame for `flow` on a terminal of `columns` × `lines`, one string per line, with SGR
+    /// colours; at most `lines` strings.
+    public func render(_ flow: KioskFlow, columns: Int, lines: Int) -> [String] {
+        let columns = max(columns, 1)
+        let lines = max(lines, 1)
+        let language = flow.language
+        let width = max(1, min(columns - 4, 72))
+        let margin = max(0, (columns - width) / 2)
+
+        let countdown = countdownText(flow)
+        let height = max(0, lines - 3 - (countdown == nil ? 0 : 1))
+        let layout = body(flow, width: width, height: height)
+        var rows = Array(layout.rows.prefix(height))
+        if layout.centredVertically {
+            rows = Array(repeating: .blank, count: (height - rows.count) / 2) + rows
+        }
+
+        var frame = [
+            Self.bar(" " + text.common.campaign[language].uppercased(), right: text.common.switchLanguage[language] + " ", .header, columns)
+        ]
+        if lines > 2 { frame.append("") }
+        for row in rows { frame.append(Self.line(row, margin: margin, width: width, columns: columns)) }
+        while frame.count < lines - 1 - (countdown == nil ? 0 : 1) { frame.append("") }
+        if let countdown, frame.count < lines - 1 {
+            frame.append(Self.line(.bar(countdown, .warning), margin: margin, width: width, columns: columns))
+        }
+        if frame.count < lines { frame.append(Self.bar(" " + footer(flow), right: "", .footer, columns)) }
+        return Array(frame.prefix(lines))
+    }
+
+    private func countdownText(_ flow: KioskFlow) -> String? {
+        guard let seconds = flow.secondsLeft else { return nil }
+        if case .done = flow.screen { return nil }  // the done screen says it in its footer
+        return text.common.idleCountdown[flow.language].filled(["seconds": String(seconds)])
+    }
+
+    /// The key hints of the footer.
+    private func footer(_ flow: KioskFlow) -> String {
+        let language = flow.language
+        switch flow.screen {
+        case .welcome: return text.welcome.start[language]
+        case .pledgeText: return text.pledge.hint[language]
+        case .name: return text.name.hint[language]
+        case .ageBand: return text.ageBand.hint[language]
+        case .province: return text.province.hint[language]
+        case .consent:
+            return flow.signer.needsGuardianQuestion ? text.consent.guardianHint[language] : text.consent.agree[language]
+        case .confirm: return text.confirm.hint[language]
+        case .submitting: return text.submitting.text[language]
+        case .done:
+            return text.done.countdown[language].filled(["seconds": String(flow.secondsLeft ?? 0)])
+        case .error: return text.error.hint[language]
+        }
+    }
+
+    /// A full-width bar with text at the left and, if room remains, at the right.
+    static func bar(_ left: String, right: String, _ style: Style, _ columns: Int) -> String {
+        let leftPart = TerminalText.truncated(left, to: columns)
+        let gap = columns - TerminalText.width(leftPart) - TerminalText.width(right)
+        let content = gap >= 1 ? leftPart + String(repeating: " ", count: gap) + right
+            : leftPart + String(repeating: " ", count: columns - TerminalText.width(leftPart))
+        return style.sgr + content + Style.reset
+    }
+
+    /// One body row placed in the centred column.
+    static func line(_ row: Row, margin: Int, width: Int, columns: Int) -> String {
+        let indent = String(repeating: " ", count: margin)
+        switch row {
+        case .blank:
+            return ""
+        case .text(let string, let style, let centered):
+            let shown = TerminalText.truncated(string, to: width)
+            let pad = centered ? (width - TerminalText.width(shown)) / 2 : 0
+            let body = style == .plain ? shown : style.sgr + shown + Style.reset
+            return indent + String(repeating: " ", count: pad) + body
+        case .bar(let string, let style):
+            let shown = TerminalText.truncated(" " + string, to: width)
+            let fill = String(repeating: " ", count: width - TerminalText.width(shown))
+            return indent + style.sgr + shown + fill + Style.reset
+        case .raw(let string, let rawWidth):
+            return String(repeating: " ", count: max(0, (columns - rawWidth) / 2)) + string
+        case .pair(let string, let rawWidth, let right, let style):
+            let left = String(repeating: " ", count: max(0, margin)) + string
+            let room = columns - margin - rawWidth - 2
+            guard room > 0, !right.isEmpty else { return left }
+            let shown = TerminalText.truncated(right, to: room)
+            return left + "  " + (style == .plain ? shown : style.sgr + shown + Style.reset)
+        }
+    }
+}

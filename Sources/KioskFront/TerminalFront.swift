@@ -1,0 +1,118 @@
+import Dispatch
+import Foundation
+import PledgeKit
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The kiosk's terminal front (`kiosk run`, `kiosk front`): drives ``KioskFlow`` with keys, a
+/// clock and a ``PledgeService``, and draws it with ``ScreenRenderer``.
+///
+/// The terminal is restored (settings, cursor, normal screen, colours) on every way out: Ctrl-C,
+/// SIGINT, SIGTERM, SIGHUP, end of input, or an error.
+public struct TerminalFront: Sendable {
+    let service: any PledgeService
+    let renderer: ScreenRenderer
+    let language: Language
+
+    /// - Throws: `ConfigurationError` when the front's texts (`configuration.frontTextFile`)
+    ///   cannot be read.
+    public init(service: any PledgeService, configuration: EventConfiguration) throws {
+        self.service = service
+        self.renderer = ScreenRenderer(
+            text: try FrontText.load(from: configuration.frontTextFile), event: EventDetails(configuration))
+        self.language = configuration.language
+    }
+
+    /// Whether standard input and output are both terminals, so ``run()`` can work.
+    public static var isInteractive: Bool { isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }
+
+    /// What the run loop waits for.
+    enum Input: Sendable {
+        case flow(FlowEvent)
+        case tick
+        /// A signal or the end of input: restore the terminal and return.
+        case stop
+    }
+
+    /// Runs the front until Ctrl-C, a termination signal or the end of input.
+    /// - Throws: ``TerminalError`` when standard input is not a terminal.
+    public func run() async throws {
+        let terminal = try RawTerminal()
+        let reader = try InputReader()
+        let (inputs, sink) = AsyncStream.makeStream(of: Input.self)
+
+        // Signals become events; ignoring them first keeps their default action (exit without
+        // restoring the terminal) from running.
+        let signals = [SIGINT, SIGTERM, SIGHUP, SIGWINCH].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { sink.yield(number == SIGWINCH ? .flow(.resized) : .stop) }
+            source.resume()
+            return source
+        }
+        try terminal.enter()
+        defer {
+            reader.stop()
+            signals.forEach { $0.cancel() }
+            terminal.restore()
+            for number in [SIGINT, SIGTERM, SIGHUP, SIGWINCH] { signal(number, SIG_DFL) }
+        }
+        reader.start(onKey: { sink.yield(.flow(.key($0))) }, onEnd: { sink.yield(.stop) })
+        let ticker = Task {
+            while !Task.isCancelled {
+                sink.yield(.tick)
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+        defer { ticker.cancel() }
+
+        await loop(inputs, sink: sink, terminal: terminal)
+    }
+
+    private func loop(_ inputs: AsyncStream<Input>, sink: AsyncStream<Input>.Continuation, terminal: RawTerminal) async {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var flow = KioskFlow(language: language)
+        draw(flow, on: terminal)
+        for await input in inputs {
+            let event: FlowEvent
+            switch input {
+            case .stop: return
+            case .tick: event = .tick(clock.now - start)
+            case .flow(let flowEvent): event = flowEvent
+            }
+            for effect in flow.handle(event) {
+                switch effect {
+                case .quit:
+                    return
+                case .redraw:
+                    draw(flow, on: terminal)
+                case .refreshCount:
+                    // Short calls, left to finish on their own; their answers are ignored after the loop ends.
+                    Task { [service] in
+                        // A count that cannot be read leaves the last one on screen.
+                        if let counts = try? await service.counts() { sink.yield(.flow(.counted(counts.total))) }
+                    }
+                case .submit(let draft, let key):
+                    Task { [service] in
+                        do throws(PledgeError) {
+                            let receipt = try await service.record(draft, idempotencyKey: key, kioskID: nil)
+                            sink.yield(.flow(.recorded(receipt)))
+                        } catch {
+                            sink.yield(.flow(.failed(error)))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func draw(_ flow: KioskFlow, on terminal: RawTerminal) {
+        let size = terminal.size
+        terminal.draw(renderer.render(flow, columns: size.columns, lines: size.lines))
+    }
+}

@@ -1,0 +1,102 @@
+/// Measuring, wrapping and colouring text for a terminal.
+enum TerminalText {
+    /// Columns a text takes: one per grapheme cluster (a precomposed or combined Vietnamese
+    /// letter is one), two for wide East Asian characters and emoji.
+    static func width(_ text: some StringProtocol) -> Int {
+        text.reduce(0) { $0 + width(of: $1) }
+    }
+
+    static func width(of character: Character) -> Int {
+        guard let first = character.unicodeScalars.first else { return 0 }
+        switch first.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+            0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+            0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+            return 2
+        default:
+            return first.properties.isEmojiPresentation ? 2 : 1
+        }
+    }
+
+    /// The longest prefix of `text` that fits in `columns`.
+    static func truncated(_ text: String, to columns: Int) -> String {
+        var used = 0
+        var out = ""
+        for character in text {
+            let next = width(of: character)
+            guard used + next <= columns else { break }
+            used += next
+            out.append(character)
+        }
+        return out
+    }
+
+    /// Splits `text` into lines of at most `columns`, at spaces where it can; a word longer
+    /// than a line is cut.
+    static func wrap(_ text: String, to columns: Int) -> [String] {
+        guard columns > 0 else { return [] }
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            var word = String(word)
+            let candidate = line.isEmpty ? word : line + " " + word
+            if width(candidate) <= columns {
+                line = candidate
+                continue
+            }
+            if !line.isEmpty { lines.append(line) }
+            while width(word) > columns {
+                let head = truncated(word, to: columns)
+                lines.append(head)
+                word.removeFirst(head.count)
+            }
+            line = word
+        }
+        if !line.isEmpty || lines.isEmpty { lines.append(line) }
+        return lines
+    }
+
+    /// The text without SGR and other CSI escape sequences: what a person reads.
+    static func plain(_ text: String) -> String {
+        var out = ""
+        var inEscape = false
+        var sawBracket = false
+        for scalar in text.unicodeScalars {
+            if inEscape {
+                if !sawBracket, scalar == "[" { sawBracket = true; continue }
+                if (0x40...0x7E).contains(scalar.value) || !sawBracket { inEscape = false }
+                continue
+            }
+            if scalar == "\u{1B}" {
+                inEscape = true
+                sawBracket = false
+                continue
+            }
+            out.unicodeScalars.append(scalar)
+        }
+        return out
+    }
+}
+
+/// The looks the front uses. Where contrast matters, foreground and background are both set, so
+/// the screen reads the same on a light or a dark terminal.
+enum Style: Sendable {
+    case plain, bold, title, header, footer, selected, input, count, warning, error
+
+    var sgr: String {
+        switch self {
+        case .plain: ""
+        case .bold: "\u{1B}[1m"
+        case .title: "\u{1B}[1;4m"
+        case .header: "\u{1B}[1;97;44m"
+        case .footer: "\u{1B}[30;47m"
+        case .selected: "\u{1B}[1;30;46m"
+        case .input: "\u{1B}[1;30;47m"
+        case .count: "\u{1B}[1;97;42m"
+        case .warning: "\u{1B}[1;30;43m"
+        case .error: "\u{1B}[1;97;41m"
+        }
+    }
+
+    static let reset = "\u{1B}[0m"
+}

@@ -1,0 +1,44 @@
+import Foundation
+import PledgeKit
+
+/// The values the certificate page template can show. Every string from a signer goes through
+/// Mustache's escaping (`{{…}}`).
+struct CertificatePage {
+    let pledge: Pledge
+    let configuration: EventConfiguration
+    let links: CertificateLinks
+
+    static let anonymousName = Localized(vi: "Người ký ẩn danh", en: "Anonymous signer")
+
+    var context: [String: Any] {
+        let text = configuration.pledgeText
+        return [
+            "name": pledge.name ?? Self.anonymousName.vi,
+            "anonymous": pledge.name == nil,
+            "number": VietnameseText.number(pledge.number),
+            "code": pledge.code.grouped,
+            "rawCode": pledge.code.rawValue,
+            "certificateUrl": links.certificateURL(for: pledge.code),
+            "eventName": configuration.name,
+            "place": configuration.place,
+            "date": configuration.displayDate.vi,
+            "dateEn": configuration.displayDate.en,
+            "issuedAt": Self.vietnameseDateTime(pledge.createdAt),
+            "ageBand": pledge.ageBand.label.vi,
+            "province": pledge.province?.name ?? "",
+            "pledgeTitle": text.vi.title,
+            "commitments": text.vi.commitments,
+            "pledgeTitleEn": text.en.title,
+            "commitmentsEn": text.en.commitments,
+            "resources": configuration.resources.map(ResourcesPage.context),
+        ]
+    }
+
+    /// "10/10/2025 lúc 09:30 (giờ Việt Nam)": Vietnam keeps UTC+7 all year.
+    static func vietnameseDateTime(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%02d/%02d/%04d lúc %02d:%02d (giờ Việt Nam)", c.day!, c.month!, c.year!, c.hour!, c.minute!)
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import PledgeKit
+
+/// Everything the HTTP service needs, made once at start-up.
+public struct KioskServiceParts: Sendable {
+    public var service: any PledgeService
+    public var configuration: EventConfiguration
+    public var links: CertificateLinks
+    public var pages: PageTemplates
+
+    public init(service: any PledgeService, configuration: EventConfiguration, links: CertificateLinks, pages: PageTemplates) {
+        self.service = service
+        self.configuration = configuration
+        self.links = links
+        self.pages = pages
+    }
+}
+
+/// The router with every route of the service:
+/// `POST /api/pledges`, `GET /api/counts`, `GET /c/{code}`, `/c/{code}/qr.svg`, `/c/{code}/qr.png`,
+/// `GET /resources`, `GET /resources/{id}/qr.svg`, `GET /healthz`.
+public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContext> {
+    let router = Router(context: KioskRequestContext.self)
+    router.add(middleware: ProblemDetailsMiddleware())
+    router.get("/healthz") { _, _ in
+        _ = try await PledgeRoutes(service: parts.service).counts()
+        return try jsonResponse(["status": "ok"])
+    }
+    router.get("/") { _, _ in
+        Response(status: .seeOther, headers: [.location: "/resources"])
+    }
+    PledgeRoutes(service: parts.service).add(to: router)
+    CertificateRoutes(service: parts.service, configuration: parts.configuration, links: parts.links, pages: parts.pages)
+        .add(to: router)
+    ResourcesPage(configuration: parts.configuration, pages: parts.pages).add(to: router)
+    return router
+}
+
+/// The service as a Hummingbird application listening on `host:port` (port 0: any free port).
+/// `onServerRunning` receives the port actually bound.
+public func buildApplication(
+    _ parts: KioskServiceParts, host: String, port: Int, logger: Logger,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(parts),
+        configuration: .init(address: .hostname(host, port: port), serverName: "khong-mot-minh-kiosk"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+        logger: logger
+    )
+}

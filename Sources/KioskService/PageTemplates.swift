@@ -1,0 +1,47 @@
+import Foundation
+import Mustache
+
+/// The Mustache page templates of one event (`Certificates/default/*.mustache`).
+///
+/// `{{name}}` escapes HTML (&, <, >, ", '), so names typed by signers always show as text; only
+/// values made by the service itself may use triple braces.
+public struct PageTemplates: Sendable {
+    /// Templates the service cannot run without.
+    public static let required = ["certificate", "resources"]
+
+    let library: MustacheLibrary
+
+    /// Loads every `*.mustache` file of `folder`, named by the file name without the extension.
+    /// - Throws: ``TemplateError`` naming the file that is missing or cannot be parsed.
+    public init(folder: URL) throws {
+        var library = MustacheLibrary()
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        for file in files.sorted() where file.hasSuffix(".mustache") {
+            let url = folder.appendingPathComponent(file)
+            let text: String
+            do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+                throw TemplateError(file: url.path, problem: "cannot be read as UTF-8 text")
+            }
+            do {
+                try library.register(text, named: String(file.dropLast(".mustache".count)))
+            } catch {
+                throw TemplateError(file: url.path, problem: "not a valid Mustache template: \(error)")
+            }
+        }
+        for name in Self.required where library.getTemplate(named: name) == nil {
+            throw TemplateError(file: folder.appendingPathComponent("\(name).mustache").path, problem: "template missing")
+        }
+        self.library = library
+    }
+
+    func render(_ name: String, _ context: [String: Any]) -> String {
+        library.render(context, withTemplate: name) ?? ""
+    }
+}
+
+/// A page template that cannot be used; the message names the file.
+public struct TemplateError: Error, CustomStringConvertible, Sendable {
+    public let file: String
+    public let problem: String
+    public var description: String { "\(file): \(problem)" }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import PledgeKit
+
+/// The JSON body of `POST /api/pledges`:
+/// `{"name": string|null, "ageBand": string, "province": string|null, "school": string|null,
+///   "guardianConsent": bool}`. A missing `name`, `province` or `school` is the same as null; a
+/// missing `guardianConsent` is false.
+struct PledgeRequestBody: Decodable {
+    var name: String?
+    var ageBand: String?
+    var province: String?
+    var school: String?
+    var guardianConsent: Bool?
+
+    /// Parses and checks a body. JSON (RFC 8259) must be valid UTF-8; anything else is refused.
+    /// - Throws: ``PledgeError`` naming the member at fault.
+    static func draft(from data: Data) throws(PledgeError) -> PledgeDraft {
+        let body: PledgeRequestBody
+        do {
+            body = try JSONDecoder().decode(PledgeRequestBody.self, from: data)
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw invalid(field: context.codingPath.first?.stringValue)
+        } catch {
+            throw invalid(field: nil)
+        }
+        guard let bandText = body.ageBand else {
+            throw PledgeError(
+                .unknownAgeBand, field: "ageBand",
+                vi: "Cần chọn nhóm tuổi.", en: "An age band is required."
+            )
+        }
+        guard let band = AgeBand(rawValue: bandText) else {
+            let known = AgeBand.allCases.map(\.rawValue).joined(separator: ", ")
+            throw PledgeError(
+                .unknownAgeBand, field: "ageBand",
+                vi: "Nhóm tuổi không hợp lệ. Chọn một trong: \(known).",
+                en: "Unknown age band. Use one of: \(known)."
+            )
+        }
+        var province: Province?
+        if let text = body.province {
+            guard let found = Province(matching: text) else {
+                throw PledgeError(
+                    .unknownProvince, field: "province",
+                    vi: "Không có tỉnh, thành phố này trong 34 đơn vị hành chính cấp tỉnh (từ 1/7/2025). Để trống nếu không muốn nói.",
+                    en: "Not one of the 34 provincial-level units (since 1 July 2025). Send null to leave it out."
+                )
+            }
+            province = found
+        }
+        return PledgeDraft(
+            name: body.name, ageBand: band, province: province, school: body.school,
+            guardianConsent: body.guardianConsent ?? false
+        )
+    }
+
+    private static func invalid(field: String?) -> PledgeError {
+        let which = field.map { " (\($0))" } ?? ""
+        return PledgeError(
+            .invalidRequest, field: field,
+            vi: "Nội dung yêu cầu không phải JSON hợp lệ theo mẫu của lời cam kết\(which).",
+            en: "The request body is not valid JSON of the pledge's shape\(which)."
+        )
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import PledgeKit
+
+extension HTTPField.Name {
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    static let kioskID = HTTPField.Name("Kiosk-Id")!
+}
+
+/// `POST /api/pledges` and `GET /api/counts`.
+struct PledgeRoutes: Sendable {
+    let service: any PledgeService
+
+    func add(to router: Router<KioskRequestContext>) {
+        router.post("/api/pledges", use: record)
+        router.get("/api/counts") { _, _ in try await jsonResponse(counts()) }
+    }
+
+    func counts() async throws -> PledgeCounts {
+        do { return try await service.counts() } catch { throw ProblemDetails(error) }
+    }
+
+    /// Records a pledge and answers 201 only after its transaction has committed. A retry with the
+    /// same `Idempotency-Key` and body gets the same receipt; with another body, 409.
+    @Sendable func record(_ request: Request, context: KioskRequestContext) async throws -> Response {
+        do {
+            let key = try IdempotencyKey(request.headers[.idempotencyKey] ?? "")
+            let kioskID = try request.headers[.kioskID].map(KioskID.validated)
+            let contentType = request.headers[.contentType]?.lowercased() ?? "application/json"
+            guard contentType.hasPrefix("application/json") else {
+                throw ProblemDetails(
+                    status: .unsupportedMediaType, code: "unsupported-media-type",
+                    vi: "Nội dung phải là JSON (Content-Type: application/json).",
+                    en: "The body must be JSON (Content-Type: application/json)."
+                )
+            }
+            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            let draft = try PledgeRequestBody.draft(from: Data(buffer.readableBytesView))
+            let receipt = try await service.record(draft, idempotencyKey: key, kioskID: kioskID)
+            context.logger.info(
+                "pledge recorded",
+                metadata: ["pledge.id": "\(receipt.id)", "pledge.number": "\(receipt.number)"]
+            )
+            var response = try jsonResponse(receipt, status: .created)
+            response.headers[.location] = "/c/\(receipt.code.rawValue)"
+            return response
+        } catch let error as PledgeError {
+            throw ProblemDetails(error)
+        }
+    }
+}
+
+/// Kiosk ids come from fronts in a header: short, plain ASCII, so they can never carry markup.
+enum KioskID {
+    static func validated(_ text: String) throws(PledgeError) -> String {
+        guard (1...64).contains(text.utf8.count),
+            text.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) })
+        else {
+            throw PledgeError(
+                .invalidRequest, field: "Kiosk-Id",
+                vi: "Mã kiosk không hợp lệ (1–64 chữ cái ASCII, chữ số, - hoặc _).",
+                en: "Invalid Kiosk-Id (1–64 ASCII letters, digits, - or _)."
+            )
+        }
+        return text
+    }
+}
+
+/// A JSON answer with keys in a stable order.
+func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    var headers = HTTPFields()
+    headers[.contentType] = "application/json; charset=utf-8"
+    headers[.cacheControl] = "no-store"
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Yams
+
+/// Why a configuration file could not be used. Messages name the file and the problem.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public let file: String
+    public let problem: String
+    public init(file: String, problem: String) {
+        self.file = file
+        self.problem = problem
+    }
+    public var description: String { "\(file): \(problem)" }
+}
+
+extension EventConfiguration {
+    private struct File: Decodable {
+        struct Event: Decodable {
+            var id: String
+            var name: String
+            var place: String
+            var date: String
+        }
+        struct Kiosk: Decodable {
+            var id: String
+            var language: Language?
+        }
+        struct Service: Decodable {
+            var host: String?
+            var port: Int?
+            var publicBaseURL: String?
+        }
+        struct Files: Decodable {
+            var pledge: String
+            var resources: String
+            var templates: String
+            var front: String
+        }
+        var event: Event
+        var kiosk: Kiosk
+        var service: Service?
+        var files: Files
+    }
+
+    /// Reads an event configuration (YAML 1.2) and the files it names, resolved against its folder.
+    /// - Throws: ``ConfigurationError`` naming the file and what is wrong in it.
+    public static func load(from url: URL) throws -> EventConfiguration {
+        let file: File = try decodeYAML(File.self, at: url)
+        let folder = url.deletingLastPathComponent()
+        func resolve(_ path: String) -> URL {
+            path.hasPrefix("/") ? URL(fileURLWithPath: path) : folder.appendingPathComponent(path).standardizedFileURL
+        }
+        let pledgeText = try decodeYAML(PledgeText.self, at: resolve(file.files.pledge))
+        let resources = try decodeYAML([SafetyResource].self, at: resolve(file.files.resources))
+        let templates = resolve(file.files.templates)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: templates.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ConfigurationError(file: url.path, problem: "templates folder not found: \(templates.path)")
+        }
+        let idOK = !file.event.id.isEmpty && file.event.id.utf8.count <= 64
+            && file.event.id.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
+        guard idOK else {
+            throw ConfigurationError(file: url.path, problem: "event.id must be 1–64 ASCII letters, digits, '-' or '_'")
+        }
+        let port = file.service?.port ?? 8080
+        guard (0...65535).contains(port) else {
+            throw ConfigurationError(file: url.path, problem: "service.port must be 0–65535, not \(port)")
+        }
+        let base = file.service?.publicBaseURL.map(VietnameseText.collapsingWhitespace)
+        if let base, !base.isEmpty {
+            do { _ = try CertificateLinks(baseURL: base) } catch {
+                throw ConfigurationError(file: url.path, problem: error.message.en)
+            }
+        }
+        return EventConfiguration(
+            eventID: file.event.id,
+            name: VietnameseText.nfc(file.event.name),
+            place: VietnameseText.nfc(file.event.place),
+            date: file.event.date,
+            kioskID: file.kiosk.id,
+            language: file.kiosk.language ?? .vi,
+            host: file.service?.host ?? "0.0.0.0",
+            port: port,
+            publicBaseURL: (base?.isEmpty ?? true) ? nil : base,
+            pledgeText: pledgeText,
+            resources: resources,
+            templatesFolder: templates,
+            frontTextFile: resolve(file.files.front)
+        )
+    }
+
+    /// Decodes a YAML file into `T`, NFC-normalizing its text first.
+    /// - Throws: ``ConfigurationError`` naming the file, and the key at fault when there is one.
+    public static func decodeYAML<T: Decodable>(_ type: T.Type, at url: URL) throws -> T {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(file: url.path, problem: "cannot be read as UTF-8 text")
+        }
+        do {
+            return try YAMLDecoder().decode(T.self, from: VietnameseText.nfc(text))
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw ConfigurationError(file: url.path, problem: "missing key '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
+            let DecodingError.dataCorrupted(context)
+        {
+            throw ConfigurationError(
+                file: url.path,
+                problem: "'\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
+            )
+        } catch {
+            throw ConfigurationError(file: url.path, problem: "not valid YAML: \(error)")
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// The event a kiosk serves and how it is reached: `Kiosk/event.yaml`, edited by organizers.
+public struct EventConfiguration: Sendable, Equatable {
+    /// A stable id for the event, stored with every pledge, e.g. `launch-2025-hanoi`.
+    public var eventID: String
+    public var name: String
+    public var place: String
+    /// The day of the event, `yyyy-MM-dd`.
+    public var date: String
+    /// This kiosk's id, stored with pledges made here.
+    public var kioskID: String
+    /// The language a new attendee first sees.
+    public var language: Language
+    public var host: String
+    public var port: Int
+    /// The base of certificate links, e.g. `https://khongmotminh.vn`; nil: this machine's LAN address.
+    public var publicBaseURL: String?
+    public var pledgeText: PledgeText
+    public var resources: [SafetyResource]
+    /// The folder of Mustache page templates (`certificate.mustache`, `resources.mustache`).
+    public var templatesFolder: URL
+    /// Every text of the terminal front, in both languages (`Kiosk/front.yaml`).
+    public var frontTextFile: URL
+
+    /// The event's date as Vietnamese and English show it: "10/10/2025", "10 October 2025".
+    public var displayDate: Localized<String> {
+        let parts = date.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, (1...12).contains(parts[1]) else { return Localized(vi: date, en: date) }
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September",
+            "October", "November", "December",
+        ]
+        return Localized(
+            vi: String(format: "%02d/%02d/%04d", parts[2], parts[1], parts[0]),
+            en: "\(parts[2]) \(months[parts[1] - 1]) \(parts[0])"
+        )
+    }
+}
+
+/// The pledge text, in both languages: `Kiosk/pledge.yaml`.
+public struct PledgeText: Codable, Sendable, Equatable {
+    public struct Body: Codable, Sendable, Equatable {
+        public var title: String
+        /// One commitment per entry.
+        public var commitments: [String]
+    }
+    public var vi: Body
+    public var en: Body
+
+    public subscript(language: Language) -> Body { language == .vi ? vi : en }
+}
+
+/// A hotline or portal where a young person can get help: `Kiosk/resources.yaml`.
+/// Each carries who answers for it and the date by which an organizer must check it again.
+public struct SafetyResource: Codable, Sendable, Equatable, Identifiable {
+    public enum Kind: String, Codable, Sendable { case phone, web }
+    public var id: String
+    public var kind: Kind
+    /// The number to call or the address to open, as printed: `111`, `canhbao.khonggianmang.vn`.
+    public var value: String
+    public var name: Localized<String>
+    public var purpose: Localized<String>
+    public var owner: String
+    /// `yyyy-MM-dd`.
+    public var reviewBy: String
+
+    /// The text of this resource's QR: a `tel:` link for a phone number (RFC 3966), an https
+    /// link for a web address.
+    public var link: String {
+        switch kind {
+        case .phone: "tel:\(value.filter { !$0.isWhitespace })"
+        case .web: value.hasPrefix("http") ? value : "https://\(value)"
+        }
+    }
+}

@@ -1,0 +1,39 @@
+/// What an attendee submits: the body of `POST /api/pledges`, before validation.
+///
+/// A `nil` name means an anonymous pledge; an empty or blank name is refused rather than silently
+/// made anonymous, so a slip of the keyboard never hides a name the signer wanted.
+public struct PledgeDraft: Codable, Hashable, Sendable {
+    public var name: String?
+    public var ageBand: AgeBand
+    public var province: Province?
+    public var school: String?
+    public var guardianConsent: Bool
+
+    public init(name: String?, ageBand: AgeBand, province: Province?, school: String? = nil, guardianConsent: Bool) {
+        self.name = name
+        self.ageBand = ageBand
+        self.province = province
+        self.school = school
+        self.guardianConsent = guardianConsent
+    }
+
+    /// Whether the draft carries personal data (a name or a school).
+    public var hasPersonalData: Bool { name != nil || school != nil }
+
+    /// The draft in its stored form: name and school normalized (``TextField``), consent checked.
+    /// - Throws: ``PledgeError`` for a bad name or school, and `guardian-consent-required` when a
+    ///   signer under 16 gives personal data without a guardian's consent (Decree 13/2023/NĐ-CP).
+    public func validated() throws(PledgeError) -> PledgeDraft {
+        var copy = self
+        copy.name = try name.map { (raw) throws(PledgeError) in try TextField.name.normalize(raw) }
+        copy.school = try school.map { (raw) throws(PledgeError) in try TextField.school.normalize(raw) }
+        if copy.hasPersonalData, ageBand.needsGuardianConsent, !guardianConsent {
+            throw PledgeError(
+                .guardianConsentRequired, field: "guardianConsent",
+                vi: "Em dưới 16 tuổi: để ghi tên lên giấy chứng nhận cần cha mẹ hoặc người giám hộ đồng ý. Em vẫn có thể ký ẩn danh.",
+                en: "Under 16: putting a name on the certificate needs a parent's or guardian's consent. You can still pledge anonymously."
+            )
+        }
+        return copy
+    }
+}

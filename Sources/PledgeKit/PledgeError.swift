@@ -1,0 +1,42 @@
+/// Why a pledge, or a request about one, was refused. One error type for the pledge domain.
+///
+/// Equality is by ``code``: the messages are for people, the code is for programs. The HTTP
+/// service turns it into an RFC 9457 problem detail; the front shows ``message``.
+public struct PledgeError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// A stable, machine-readable reason.
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        public static let nameEmpty = Code(rawValue: "name-empty")
+        public static let nameTooLong = Code(rawValue: "name-too-long")
+        public static let forbiddenCharacter = Code(rawValue: "forbidden-character")
+        public static let schoolTooLong = Code(rawValue: "school-too-long")
+        public static let unknownAgeBand = Code(rawValue: "unknown-age-band")
+        public static let unknownProvince = Code(rawValue: "unknown-province")
+        public static let guardianConsentRequired = Code(rawValue: "guardian-consent-required")
+        public static let invalidIdempotencyKey = Code(rawValue: "invalid-idempotency-key")
+        public static let idempotencyKeyReused = Code(rawValue: "idempotency-key-reused")
+        public static let invalidRequest = Code(rawValue: "invalid-request")
+        public static let notFound = Code(rawValue: "not-found")
+        public static let unavailable = Code(rawValue: "unavailable")
+    }
+
+    public let code: Code
+    /// The request field at fault (`name`, `ageBand`, …), when there is one.
+    public let field: String?
+    /// What was wrong, in Vietnamese and English, fit to show an attendee.
+    public let message: Localized<String>
+
+    public init(_ code: Code, field: String? = nil, vi: String, en: String) {
+        self.code = code
+        self.field = field
+        self.message = Localized(vi: vi, en: en)
+    }
+
+    public static func == (lhs: PledgeError, rhs: PledgeError) -> Bool { lhs.code == rhs.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+
+    public var description: String { "\(code): \(message.en)" }
+}

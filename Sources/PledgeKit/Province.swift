@@ -1,0 +1,47 @@
+/// One of Vietnam's 34 provincial-level units (6 centrally-run cities and 28 provinces), as they
+/// stand from 1 July 2025 (Resolution 202/2025/QH15 of the National Assembly).
+///
+/// The name, in NFC, is both the display text and the stored value.
+public struct Province: Hashable, Codable, Sendable, CustomStringConvertible {
+    public let name: String
+
+    private init(uncheckedName: String) { self.name = uncheckedName }
+
+    public var description: String { name }
+
+    /// Finds the unit a text names, or nil when it names none (for example "Hà Tây", merged in 2008).
+    ///
+    /// The text is matched after NFC normalization, ignoring case, diacritics, đ/d and surrounding
+    /// white space, so "ha noi", "HÀ NỘI" and "Hà Nội" all find Hà Nội.
+    public init?(matching text: String) {
+        let key = VietnameseText.searchKey(text)
+        guard let found = Province.all.first(where: { VietnameseText.searchKey($0.name) == key }) else {
+            return nil
+        }
+        self = found
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let province = Province(matching: text) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not one of the 34 provincial-level units: \(text)")
+            )
+        }
+        self = province
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
+    }
+
+    /// The six centrally-run cities, then the 28 provinces, in the order of the 2025 resolution.
+    public static let all: [Province] = [
+        "Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế",
+        "Tuyên Quang", "Cao Bằng", "Lai Châu", "Lào Cai", "Thái Nguyên", "Điện Biên", "Lạng Sơn",
+        "Sơn La", "Phú Thọ", "Bắc Ninh", "Quảng Ninh", "Hưng Yên", "Ninh Bình", "Thanh Hóa",
+        "Nghệ An", "Hà Tĩnh", "Quảng Trị", "Quảng Ngãi", "Gia Lai", "Khánh Hòa", "Lâm Đồng",
+        "Đắk Lắk", "Đồng Nai", "Tây Ninh", "Vĩnh Long", "Đồng Tháp", "Cà Mau", "An Giang",
+    ].map { Province(uncheckedName: VietnameseText.nfc($0)) }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Text rules for Vietnamese input: every string that enters the kiosk passes through here.
+public enum VietnameseText {
+    /// Unicode Normalization Form C (UAX #15). Keyboards send NFC, NFD, or a precomposed vowel
+    /// followed by a combining tone mark; all three become the same bytes.
+    public static func nfc(_ text: String) -> String {
+        text.precomposedStringWithCanonicalMapping
+    }
+
+    /// A key for matching that ignores case, diacritics and surrounding white space, with đ/Đ
+    /// (and the look-alike Ð, U+00D0) folded to d: "Đỗ Văn Nam" and "do van nam" share a key.
+    public static func searchKey(_ text: String) -> String {
+        let folded = text.decomposedStringWithCanonicalMapping.unicodeScalars
+            .filter { !(0x0300...0x036F).contains($0.value) }
+            .map { scalar -> String in
+                switch scalar {
+                case "đ", "Đ", "Ð", "ð": "d"
+                default: String(scalar)
+                }
+            }
+            .joined()
+            .lowercased()
+        return collapsingWhitespace(folded)
+    }
+
+    /// Trims the ends and turns every run of inner white space (spaces, tabs, line breaks,
+    /// no-break spaces) into one ASCII space.
+    public static func collapsingWhitespace(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// Whether a scalar may never be part of stored text: C0/C1 controls other than white space,
+    /// and the bidirectional embedding, override and isolate controls (Unicode UAX #9), which can
+    /// make a name display differently from what it contains (CVE-2021-42574, "Trojan Source").
+    static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: return true
+        case 0x0000...0x001F, 0x007F...0x009F: return !scalar.properties.isWhitespace
+        case 0xFEFF: return true
+        default: return false
+        }
+    }
+}
+
+extension VietnameseText {
+    /// A count as Vietnamese writes it, with "." between thousands: 12345 → "12.345".
+    public static func number(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var groups: [Substring] = []
+        var end = digits.endIndex
+        while end > digits.startIndex {
+            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
+            groups.insert(digits[start..<end], at: 0)
+            end = start
+        }
+        return (value < 0 ? "-" : "") + groups.joined(separator: ".")
+    }
+}

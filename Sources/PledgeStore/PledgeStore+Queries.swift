@@ -1,0 +1,36 @@
+import GRDB
+import PledgeKit
+
+extension PledgeStore {
+    public func pledge(code: CertificateCode) async throws(PledgeError) -> Pledge? {
+        do {
+            return try await pool.read { db in
+                try PledgeRow.fetchOne(db, sql: "SELECT * FROM pledge WHERE code = ?", arguments: [code.rawValue])?.pledge()
+            }
+        } catch {
+            throw Self.unavailable(error)
+        }
+    }
+
+    public func counts() async throws(PledgeError) -> PledgeCounts {
+        let eventID = eventID
+        do {
+            return try await pool.read { db in
+                let byAgeBand = try Row.fetchAll(
+                    db, sql: "SELECT age_band, count(*) FROM pledge WHERE event_id = ? GROUP BY age_band",
+                    arguments: [eventID])
+                let byProvince = try Row.fetchAll(
+                    db,
+                    sql: "SELECT coalesce(province, 'unknown'), count(*) FROM pledge WHERE event_id = ? GROUP BY 1",
+                    arguments: [eventID])
+                let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM pledge WHERE event_id = ?", arguments: [eventID]) ?? 0
+                func dictionary(_ rows: [Row]) -> [String: Int] {
+                    Dictionary(uniqueKeysWithValues: rows.map { (row: Row) in (row[0] as String, row[1] as Int) })
+                }
+                return PledgeCounts(total: total, byAgeBand: dictionary(byAgeBand), byProvince: dictionary(byProvince))
+            }
+        } catch {
+            throw Self.unavailable(error)
+        }
+    }
+}

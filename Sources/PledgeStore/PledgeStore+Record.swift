@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+import PledgeKit
+
+extension PledgeStore {
+    public func record(_ draft: PledgeDraft, idempotencyKey: IdempotencyKey, kioskID: String?) async throws(PledgeError)
+        -> PledgeReceipt
+    {
+        let clean = try draft.validated()
+        let kiosk = kioskID ?? defaultKioskID
+        let eventID = eventID
+        let pledge: Pledge
+        do {
+            pledge = try await pool.write { db in
+                try Self.insert(clean, key: idempotencyKey, eventID: eventID, kioskID: kiosk, in: db)
+            }
+        } catch let error as PledgeError {
+            throw error
+        } catch {
+            throw Self.unavailable(error)
+        }
+        // `write` returned: the transaction has committed, so the pledge may be acknowledged.
+        return receipt(for: pledge)
+    }
+
+    /// The receipt for a stored pledge.
+    public func receipt(for pledge: Pledge) -> PledgeReceipt {
+        PledgeReceipt(
+            id: pledge.id, number: pledge.number, code: pledge.code,
+            certificateUrl: links.certificateURL(for: pledge.code)
+        )
+    }
+
+    /// Inserts one pledge in the current (immediate) transaction, or returns the pledge already
+    /// recorded under the same idempotency key when the draft is the same.
+    static func insert(
+        _ draft: PledgeDraft, key: IdempotencyKey, eventID: String, kioskID: String, in db: Database
+    ) throws -> Pledge {
+        if let existing = try PledgeRow.fetchOne(db, sql: "SELECT * FROM pledge WHERE idempotency_key = ?", arguments: [key.rawValue]) {
+            let pledge = try existing.pledge()
+            guard pledge.draft == draft, pledge.kioskID == kioskID else {
+                throw PledgeError(
+                    .idempotencyKeyReused, field: "Idempotency-Key",
+                    vi: "Khóa Idempotency-Key này đã được dùng cho một lời cam kết khác.",
+                    en: "This Idempotency-Key was already used for a different pledge."
+                )
+            }
+            return pledge
+        }
+        try db.execute(sql: "UPDATE event SET last_number = last_number + 1 WHERE id = ?", arguments: [eventID])
+        let number = try Int.fetchOne(db, sql: "SELECT last_number FROM event WHERE id = ?", arguments: [eventID])!
+        var code = CertificateCode.random()
+        while try Bool.fetchOne(db, sql: "SELECT 1 FROM pledge WHERE code = ?", arguments: [code.rawValue]) == true {
+            code = CertificateCode.random()
+        }
+        let pledge = Pledge(
+            id: UUID(), eventID: eventID, kioskID: kioskID, number: number, name: draft.name,
+            ageBand: draft.ageBand, province: draft.province, school: draft.school,
+            guardianConsent: draft.guardianConsent, createdAt: Date(), code: code
+        )
+        try PledgeRow(pledge, idempotencyKey: key).insert(db)
+        return pledge
+    }
+
+    static func unavailable(_ error: any Error) -> PledgeError {
+        PledgeError(
+            .unavailable,
+            vi: "Không lưu được lời cam kết lúc này. Vui lòng thử lại sau giây lát.",
+            en: "The pledge could not be saved right now. Please try again in a moment."
+        )
+    }
+}
+
+extension Pledge {
+    /// The validated draft this pledge was made from, for comparing idempotent retries.
+    var draft: PledgeDraft {
+        PledgeDraft(name: name, ageBand: ageBand, province: province, school: school, guardianConsent: guardianConsent)
+    }
+}

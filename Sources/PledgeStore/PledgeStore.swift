@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+import PledgeKit
+
+/// Pledges in one SQLite file: the one place in the project that speaks SQL.
+///
+/// A `DatabasePool` in WAL mode with `synchronous=FULL`, so a pledge whose ``record(_:idempotencyKey:kioskID:)``
+/// has returned survives a crash or a power cut: SQLite syncs the WAL on every commit
+/// (sqlite.org/pragma.html#pragma_synchronous). Every write is one `BEGIN IMMEDIATE` transaction,
+/// which takes the write lock up front so two writers never deadlock on a lock upgrade; a busy
+/// timeout makes a second process wait for the lock instead of failing at once.
+public struct PledgeStore: PledgeService {
+    let pool: DatabasePool
+    /// The event new pledges belong to.
+    public let eventID: String
+    /// The kiosk id used when a caller gives none.
+    public let defaultKioskID: String
+    public let links: CertificateLinks
+
+    /// How long a write waits for another connection's lock before failing.
+    public static let busyTimeout: TimeInterval = 5
+
+    /// Opens (creating when needed) the database at `path` and migrates it.
+    /// - Throws: `DatabaseError` when the file cannot be opened or migrated, and ``StoreError``
+    ///   when SQLite did not accept the durability settings.
+    public init(path: String, eventID: String, defaultKioskID: String, links: CertificateLinks) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.prepareDatabase { db in
+            // secure_delete: erased names are overwritten on disk, not just unlinked from the b-tree.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        // DatabasePool sets synchronous=NORMAL on its writer when it enables WAL, after
+        // prepareDatabase ran: set FULL again on the one connection that writes.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        try Self.migrator.migrate(pool)
+        try pool.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO event (id) VALUES (?)", arguments: [eventID])
+        }
+        // A pool opens connections lazily; check the settings on the connection that writes.
+        let (journalMode, synchronous) = try pool.write { db in
+            (
+                try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
+                try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+            )
+        }
+        guard journalMode.lowercased() == "wal", synchronous == 2 else {
+            throw StoreError(reason: "SQLite refused WAL with synchronous=FULL (journal_mode=\(journalMode), synchronous=\(synchronous))")
+        }
+        self.pool = pool
+        self.eventID = eventID
+        self.defaultKioskID = defaultKioskID
+        self.links = links
+    }
+
+    /// Closes the database, checkpointing the WAL into the main file.
+    public func close() throws {
+        try pool.close()
+    }
+}
+
+/// A storage failure that is not SQLite's own error.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public let reason: String
+    public var description: String { reason }
+}

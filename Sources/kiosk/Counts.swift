@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import PledgeKit
+import PledgeStore
+
+/// `kiosk counts`: pledge counts of the configured event, for organizers.
+struct Counts: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print pledge counts of the event: total, by age band and by province."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Output format: table, json or csv (RFC 4180).")
+    var format: Format = .table
+
+    func run() async throws {
+        let configuration = try store.loadConfiguration()
+        guard FileManager.default.fileExists(atPath: store.database) else {
+            throw CLIError("no database at \(store.database); pledges are stored there once the kiosk has run.")
+        }
+        let pledges: PledgeStore
+        do {
+            pledges = try PledgeStore(
+                path: store.database, eventID: configuration.eventID, defaultKioskID: configuration.kioskID,
+                links: try CertificateLinks(baseURL: configuration.publicBaseURL ?? "http://localhost"))
+        } catch {
+            throw CLIError("cannot open the database \(store.database): \(error)")
+        }
+        let counts = try await pledges.counts()
+        print(CountsReport(counts: counts, eventID: configuration.eventID).render(format), terminator: "")
+    }
+}
+
+/// Counts as a table, JSON or CSV. Rows follow a fixed order: age bands youngest first, then
+/// provinces in the order of the 2025 resolution, then "unknown".
+struct CountsReport {
+    let counts: PledgeCounts
+    let eventID: String
+
+    var rows: [(dimension: String, bucket: String, count: Int)] {
+        var rows: [(String, String, Int)] = [("total", "", counts.total)]
+        for band in AgeBand.allCases {
+            rows.append(("ageBand", band.rawValue, counts.byAgeBand[band.rawValue] ?? 0))
+        }
+        for province in Province.all where counts.byProvince[province.name] != nil {
+            rows.append(("province", province.name, counts.byProvince[province.name]!))
+        }
+        rows.append(("province", "unknown", counts.byProvince["unknown"] ?? 0))
+        return rows
+    }
+
+    func render(_ format: Counts.Format) -> String {
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            return String(decoding: (try? encoder.encode(counts)) ?? Data(), as: UTF8.self) + "\n"
+        case .csv:
+            // RFC 4180: CRLF line ends; fields quoted, with inner quotes doubled.
+            func field(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            return (["event,dimension,bucket,count"]
+                + rows.map { "\(field(eventID)),\(field($0.dimension)),\(field($0.bucket)),\($0.count)" })
+                .joined(separator: "\r\n") + "\r\n"
+        case .table:
+            let width = rows.map { ($0.dimension + " " + $0.bucket).count }.max() ?? 10
+            return "Sự kiện / event: \(eventID)\n"
+                + rows.map { row in
+                    let label = row.bucket.isEmpty ? row.dimension : "\(row.dimension) \(row.bucket)"
+                    return label.padding(toLength: width + 2, withPad: " ", startingAt: 0) + VietnameseText.number(row.count)
+                }.joined(separator: "\n") + "\n"
+        }
+    }
+}

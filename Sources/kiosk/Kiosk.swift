@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// The `kiosk` command: argument parsing only; each subcommand wires the parts.
+@main
+struct Kiosk: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kiosk",
+        abstract: "Pledge kiosk of the “Không một mình” (Not Alone) campaign.",
+        discussion: """
+            Ký cam kết “Không một mình”: a terminal front where attendees sign the pledge, an HTTP \
+            service that stores pledges in SQLite and serves certificate pages and QR codes.
+            """,
+        subcommands: [Run.self, Serve.self, QR.self, Counts.self]
+    )
+}

@@ -1,0 +1,120 @@
+import PledgeKit
+import QRCode
+import Testing
+
+@testable import KioskFront
+
+@Suite struct ScreenRendererTests {
+    private func doneFlow() -> KioskFlow {
+        var driver = Driver()
+        driver.reachProvince(name: "Lê Thu", age: "4")
+        driver.press(.enter, .enter, .enter)
+        driver.send(.recorded(Fixtures.receipt))
+        return driver.flow
+    }
+
+    @Test func welcomeShowsCampaignEventAndCount() throws {
+        var flow = Fixtures.flow()
+        _ = flow.handle(.counted(12_345))
+        let frame = try Fixtures.renderer().plain(flow).joined(separator: "\n")
+        #expect(frame.contains("KHÔNG MỘT MÌNH"))
+        #expect(frame.contains("Lễ phát động chiến dịch “Không một mình”"))
+        #expect(frame.contains("Hà Nội · 10/10/2025"))
+        #expect(frame.contains("12.345 người đã cam kết"))
+    }
+
+    @Test func tabSwitchesTheFrameToEnglish() throws {
+        var flow = Fixtures.flow()
+        _ = flow.handle(.key(.enter))
+        let renderer = try Fixtures.renderer()
+        #expect(renderer.plain(flow).joined().contains("Lời cam kết “Không một mình”"))
+        _ = flow.handle(.key(.tab))
+        let english = renderer.plain(flow).joined(separator: "\n")
+        #expect(english.contains("The “Not Alone” pledge"))
+        #expect(english.contains("NOT ALONE"))
+        #expect(!english.contains("Lời cam kết"))
+    }
+
+    @Test func nameScreenSaysHowToStayAnonymous() throws {
+        var driver = Driver()
+        driver.press(.enter, .enter)
+        driver.type("Nguyễn Thị Ánh")
+        let frame = try Fixtures.renderer().plain(driver.flow).joined(separator: "\n")
+        #expect(frame.contains("Để trống và nhấn Enter để ký ẩn danh"))
+        #expect(frame.contains("Nguyễn Thị Ánh_"))
+    }
+
+    @Test func doneScreenOnALargeTerminalShowsTheQR() throws {
+        let flow = doneFlow()
+        let lines = try Fixtures.renderer().render(flow, columns: 100, lines: 40)
+        #expect(lines.count <= 40)
+        let qrLines = try QRCode(encoding: Fixtures.receipt.certificateUrl).terminalLines(quietZone: 4)
+        for qrLine in qrLines { #expect(lines.contains { $0.hasSuffix(qrLine) }) }
+        let frame = lines.map(TerminalText.plain).joined(separator: "\n")
+        #expect(frame.contains("7KQ2-MX4P-9TZA-B3CD"))
+        #expect(frame.contains("Người thứ 12.345 cam kết"))
+        #expect(frame.contains("Quét mã để mở giấy chứng nhận trên điện thoại"))
+        #expect(!frame.contains("Lê Thu"))
+    }
+
+    @Test func doneScreenOn80x24PutsTheQRBesideTheText() throws {
+        let lines = try Fixtures.renderer().render(doneFlow(), columns: 80, lines: 24)
+        #expect(lines.count == 24)
+        let qrLines = try QRCode(encoding: Fixtures.receipt.certificateUrl).terminalLines(quietZone: 4)
+        #expect(lines.filter { line in qrLines.contains { line.contains($0) } }.count == qrLines.count)
+        #expect(lines.map(TerminalText.plain).joined().contains("7KQ2-MX4P-9TZA-B3CD"))
+    }
+
+    @Test func doneScreenOnATinyTerminalSaysSoInWords() throws {
+        let lines = try Fixtures.renderer().plain(doneFlow(), columns: 40, lines: 15)
+        #expect(lines.count <= 15)
+        let frame = lines.joined(separator: "\n")
+        #expect(frame.contains("Cửa sổ quá nhỏ để hiện mã QR"))
+        #expect(frame.contains("7KQ2-MX4P-9TZA-B3CD"))
+        #expect(!frame.contains { "▀▄█".contains($0) })
+    }
+
+    @Test func everyLineFitsTheTerminal() throws {
+        let renderer = try Fixtures.renderer()
+        var driver = Driver()
+        driver.send(.counted(1_234_567))
+        var flows = [driver.flow]
+        driver.press(.enter)
+        flows.append(driver.flow)
+        driver.press(.enter)
+        driver.type("Nguyễn Thị Ánh Dương Hoàng Phương Thảo Quỳnh")
+        flows.append(driver.flow)
+        driver.press(.enter)
+        flows.append(driver.flow)
+        driver.press(.text("2"))
+        flows.append(driver.flow)
+        driver.press(.enter)
+        flows.append(driver.flow)
+        driver.press(.enter)
+        flows.append(driver.flow)
+        flows.append(doneFlow())
+        for flow in flows {
+            for (columns, lines) in [(100, 40), (80, 24), (40, 15), (20, 6)] {
+                let frame = renderer.plain(flow, columns: columns, lines: lines)
+                #expect(frame.count <= lines)
+                for line in frame { #expect(TerminalText.width(line) <= columns, "\(flow.screen) \(columns)×\(lines)") }
+            }
+        }
+    }
+
+    @Test func provinceListKeepsTheChoiceInSight() throws {
+        var driver = Driver()
+        driver.reachProvince(name: "", age: "4")
+        for _ in 0..<34 { driver.press(.down) }
+        let frame = try Fixtures.renderer().plain(driver.flow, columns: 80, lines: 24).joined(separator: "\n")
+        #expect(frame.contains("▶ An Giang"))
+        #expect(!frame.contains("Không muốn nói"))
+    }
+
+    @Test func widthsCountGraphemeClusters() {
+        #expect(TerminalText.width("Nguyễn") == 6)
+        #expect(TerminalText.width("Nguye\u{302}\u{303}n") == 6)
+        #expect(TerminalText.width("日本") == 4)
+        #expect(TerminalText.wrap("một hai ba bốn", to: 7) == ["một hai", "ba bốn"])
+    }
+}
