@@ -104,12 +104,14 @@ let package = Package(
         ),
         .testTarget(
             name: "PledgeKitTests",
-            dependencies: ["PledgeKit"],
+            dependencies: ["PledgeKit", "KioskTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "PledgeStoreTests",
-            dependencies: ["PledgeStore", "PledgeKit", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "PledgeStore", "PledgeKit", "KioskTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -2,56 +2,56 @@ import Foundation
 import PledgeKit
 
 /// Every text of the terminal front in both languages: `Kiosk/front.yaml`, which organizers may
-/// reword. Texts with `{placeholders}` are filled in with ``filled(_:)``.
+/// reword. Texts may hold `{placeholders}` that the renderer fills in.
 public struct FrontText: Decodable, Sendable, Equatable {
     public typealias Text = Localized<String>
 
     public struct Common: Decodable, Sendable, Equatable {
         public var campaign, switchLanguage, idleCountdown: Text
     }
-    public struct Welcome: Decodable, Sendable, Equatable {
+    public struct WelcomeScreen: Decodable, Sendable, Equatable {
         public var invitation, count, countUnknown, start, helpTitle: Text
     }
-    public struct Pledge: Decodable, Sendable, Equatable {
+    public struct PledgeScreen: Decodable, Sendable, Equatable {
         public var hint: Text
     }
-    public struct Name: Decodable, Sendable, Equatable {
+    public struct NameScreen: Decodable, Sendable, Equatable {
         public var title, prompt, anonymousHint, hint: Text
     }
-    public struct AgeBand: Decodable, Sendable, Equatable {
+    public struct AgeBandScreen: Decodable, Sendable, Equatable {
         public var title, note, hint: Text
     }
-    public struct Province: Decodable, Sendable, Equatable {
+    public struct ProvinceScreen: Decodable, Sendable, Equatable {
         public var title, preferNotToSay, filter, filterHint, noMatch, hint: Text
     }
-    public struct Consent: Decodable, Sendable, Equatable {
+    public struct ConsentScreen: Decodable, Sendable, Equatable {
         public var title, storedName, storedAnonymous, counted, deletion, agree: Text
         public var guardianQuestion, guardianAgrees, anonymousInstead, guardianHint: Text
     }
-    public struct Confirm: Decodable, Sendable, Equatable {
+    public struct ConfirmScreen: Decodable, Sendable, Equatable {
         public var title, name, ageBand, province, guardian, guardianAgreed, anonymous, notSaid, hint: Text
     }
-    public struct Submitting: Decodable, Sendable, Equatable {
+    public struct SubmittingScreen: Decodable, Sendable, Equatable {
         public var text: Text
     }
-    public struct Done: Decodable, Sendable, Equatable {
+    public struct DoneScreen: Decodable, Sendable, Equatable {
         public var number, thanks, scan, code, tooSmall, countdown: Text
     }
-    public struct Failure: Decodable, Sendable, Equatable {
+    public struct ErrorScreen: Decodable, Sendable, Equatable {
         public var title, retry, back, editName, anonymous, hint: Text
     }
 
     public var common: Common
-    public var welcome: Welcome
-    public var pledge: Pledge
-    public var name: Name
-    public var ageBand: AgeBand
-    public var province: Province
-    public var consent: Consent
-    public var confirm: Confirm
-    public var submitting: Submitting
-    public var done: Done
-    public var error: Failure
+    public var welcome: WelcomeScreen
+    public var pledge: PledgeScreen
+    public var name: NameScreen
+    public var ageBand: AgeBandScreen
+    public var province: ProvinceScreen
+    public var consent: ConsentScreen
+    public var confirm: ConfirmScreen
+    public var submitting: SubmittingScreen
+    public var done: DoneScreen
+    public var error: ErrorScreen
 
     /// Reads `front.yaml`.
     /// - Throws: `ConfigurationError` naming the file and the missing or wrong key.

@@ -2,9 +2,9 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads the terminal's bytes on a thread of its own (a blocking poll(2) must not hold a
@@ -14,6 +14,7 @@ final class InputReader: Sendable {
     static let escapeWait: Int32 = 40  // milliseconds
 
     private struct State {
+        var started = false
         var stopped = false
         var exited = false
     }
@@ -33,6 +34,12 @@ final class InputReader: Sendable {
     /// Starts the thread: `onKey` gets each key, `onEnd` is called once if input ends (EOF or
     /// error) before ``stop()``.
     func start(onKey: @escaping @Sendable (Key) -> Void, onEnd: @escaping @Sendable () -> Void) {
+        let mayStart = state.withLock { state in
+            guard !state.started, !state.stopped else { return false }
+            state.started = true
+            return true
+        }
+        guard mayStart else { return }
         let thread = Thread { [self] in
             run(onKey: onKey, onEnd: onEnd)
         }
@@ -44,7 +51,12 @@ final class InputReader: Sendable {
     func stop() {
         state.withLock { state in
             state.stopped = true
-            if !state.exited {
+            if !state.started, !state.exited {
+                // No thread will close the pipe.
+                state.exited = true
+                close(wake.read)
+                close(wake.write)
+            } else if !state.exited {
                 var byte: UInt8 = 1
                 _ = write(wake.write, &byte, 1)
             }
@@ -56,7 +68,10 @@ final class InputReader: Sendable {
         var buffer = [UInt8](repeating: 0, count: 4096)
         var ended = false
         loop: while true {
-            var fds = [pollfd(fd: input, events: Int16(POLLIN), revents: 0), pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: input, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0),
+            ]
             let ready = poll(&fds, 2, decoder.hasPending ? Self.escapeWait : -1)
             if ready < 0 {
                 if errno == EINTR { continue }

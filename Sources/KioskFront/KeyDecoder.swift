@@ -49,9 +49,15 @@ public struct KeyDecoder: Sendable {
             case 0x0A:
                 if !wasCR { keys.append(.enter) }
                 index += 1
-            case 0x7F, 0x08: keys.append(.backspace); index += 1
-            case 0x09: keys.append(.tab); index += 1
-            case 0x03: keys.append(.interrupt); index += 1
+            case 0x7F, 0x08:
+                keys.append(.backspace)
+                index += 1
+            case 0x09:
+                keys.append(.tab)
+                index += 1
+            case 0x03:
+                keys.append(.interrupt)
+                index += 1
             case 0x00..<0x20: index += 1  // other controls mean nothing here
             default:
                 // A run of text up to the next control byte.

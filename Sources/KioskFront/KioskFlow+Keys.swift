@@ -123,8 +123,12 @@ extension KioskFlow {
             return
         }
         switch key {
-        case .text("1"): signer.choice = 0; answerGuardianQuestion()
-        case .text("2"): signer.choice = 1; answerGuardianQuestion()
+        case .text("1"):
+            signer.choice = 0
+            answerGuardianQuestion()
+        case .text("2"):
+            signer.choice = 1
+            answerGuardianQuestion()
         case .up: signer.choice = 0
         case .down: signer.choice = 1
         case .enter: answerGuardianQuestion()
@@ -159,10 +163,16 @@ extension KioskFlow {
         case .text(let text):
             guard let number = Int(text), (1...options.count).contains(number) else { return [] }
             signer.choice = number - 1
-        case .up: signer.choice = max(0, signer.choice - 1); return [.redraw]
-        case .down: signer.choice = min(options.count - 1, signer.choice + 1); return [.redraw]
+        case .up:
+            signer.choice = max(0, signer.choice - 1)
+            return [.redraw]
+        case .down:
+            signer.choice = min(options.count - 1, signer.choice + 1)
+            return [.redraw]
         case .enter: break
-        case .escape: go(to: .confirm); return [.redraw]
+        case .escape:
+            go(to: .confirm)
+            return [.redraw]
         default: return []
         }
         switch options[min(signer.choice, options.count - 1)] {

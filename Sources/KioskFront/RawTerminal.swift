@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The kiosk's terminal: raw mode in, full-screen frames out.
@@ -69,9 +69,9 @@ struct RawTerminal: Sendable {
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { buffer in
                 #if canImport(Glibc)
-                Glibc.write(output, buffer.baseAddress, buffer.count)
+                    Glibc.write(output, buffer.baseAddress, buffer.count)
                 #else
-                Darwin.write(output, buffer.baseAddress, buffer.count)
+                    Darwin.write(output, buffer.baseAddress, buffer.count)
                 #endif
             }
             if written < 0 {

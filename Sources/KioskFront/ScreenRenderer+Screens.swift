@@ -47,7 +47,8 @@ extension ScreenRenderer {
         case .confirm:
             return Layout(rows: confirm(flow, width: width))
         case .submitting:
-            return Layout(rows: wrapped(text.submitting.text[language], width, .bold, centered: true), centredVertically: true)
+            return Layout(
+                rows: wrapped(text.submitting.text[language], width, .bold, centered: true), centredVertically: true)
         case .done(let receipt):
             return Layout(rows: done(receipt, flow, width: width, height: height), centredVertically: true)
         case .error(let error):
@@ -74,7 +75,8 @@ extension ScreenRenderer {
         rows += wrapped(event.name, width, .bold, centered: true)
         rows += wrapped("\(event.place) · \(event.displayDate[language])", width, centered: true) + [.blank]
         let count = flow.count.map { text.welcome.count[language].filled(["count": NumberText.grouped($0, language)]) }
-        rows += [.text(" \(count ?? text.welcome.countUnknown[language]) ", flow.count == nil ? .bold : .count, centered: true), .blank]
+        let countStyle: Style = flow.count == nil ? .bold : .count
+        rows += [.text(" \(count ?? text.welcome.countUnknown[language]) ", countStyle, centered: true), .blank]
         rows += [.text(" \(text.welcome.start[language]) ", .selected, centered: true)]
         // Where to get help, when there is room for it.
         var help: [Row] = [.blank, .text(text.welcome.helpTitle[language], .bold)]
@@ -92,7 +94,9 @@ extension ScreenRenderer {
         rows.append(
             signer.provinceFilter.isEmpty
                 ? .text(text.province.filterHint[language])
-                : .bar(text.province.filter[language].filled(["filter": VietnameseText.nfc(signer.provinceFilter) + "_"]), .input)
+                : .bar(
+                    text.province.filter[language].filled(["filter": VietnameseText.nfc(signer.provinceFilter) + "_"]),
+                    .input)
         )
         rows.append(.blank)
         let options = flow.provinceOptions
@@ -117,7 +121,9 @@ extension ScreenRenderer {
             : text.consent.storedAnonymous[language]
         rows += bulleted(stored, width) + bulleted(text.consent.counted[language], width)
         if signer.givesName { rows += bulleted(text.consent.deletion[language], width) }
-        guard signer.needsGuardianQuestion else { return rows }
+        guard signer.needsGuardianQuestion else {
+            return rows + [.blank, .bar(text.consent.agree[language], .selected)]
+        }
         rows += [.blank] + wrapped(text.consent.guardianQuestion[language], width, .bold) + [.blank]
         rows.append(option("1. \(text.consent.guardianAgrees[language])", selected: signer.choice == 0))
         rows.append(option("2. \(text.consent.anonymousInstead[language])", selected: signer.choice == 1))
@@ -136,7 +142,7 @@ extension ScreenRenderer {
         if signer.draft?.guardianConsent == true {
             rows += wrapped("\(labels.guardian[language]): \(labels.guardianAgreed[language])", width)
         }
-        return rows
+        return rows + [.blank, .bar(labels.hint[language], .selected)]
     }
 
     func wrapped(_ string: String, _ width: Int, _ style: Style = .plain, centered: Bool = false) -> [Row] {

@@ -44,7 +44,9 @@ public struct ScreenRenderer: Sendable {
         }
 
         var frame = [
-            Self.bar(" " + text.common.campaign[language].uppercased(), right: text.common.switchLanguage[language] + " ", .header, columns)
+            Self.bar(
+                " " + text.common.campaign[language].uppercased(), right: text.common.switchLanguage[language] + " ",
+                .header, columns)
         ]
         if lines > 2 { frame.append("") }
         for row in rows { frame.append(Self.line(row, margin: margin, width: width, columns: columns)) }
@@ -72,7 +74,8 @@ public struct ScreenRenderer: Sendable {
         case .ageBand: return text.ageBand.hint[language]
         case .province: return text.province.hint[language]
         case .consent:
-            return flow.signer.needsGuardianQuestion ? text.consent.guardianHint[language] : text.consent.agree[language]
+            return flow.signer.needsGuardianQuestion
+                ? text.consent.guardianHint[language] : text.consent.agree[language]
         case .confirm: return text.confirm.hint[language]
         case .submitting: return text.submitting.text[language]
         case .done:
@@ -85,7 +88,9 @@ public struct ScreenRenderer: Sendable {
     static func bar(_ left: String, right: String, _ style: Style, _ columns: Int) -> String {
         let leftPart = TerminalText.truncated(left, to: columns)
         let gap = columns - TerminalText.width(leftPart) - TerminalText.width(right)
-        let content = gap >= 1 ? leftPart + String(repeating: " ", count: gap) + right
+        let content =
+            gap >= 1
+            ? leftPart + String(repeating: " ", count: gap) + right
             : leftPart + String(repeating: " ", count: columns - TerminalText.width(leftPart))
         return style.sgr + content + Style.reset
     }

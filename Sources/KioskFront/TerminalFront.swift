@@ -3,9 +3,9 @@ import Foundation
 import PledgeKit
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The kiosk's terminal front (`kiosk run`, `kiosk front`): drives ``KioskFlow`` with keys, a
@@ -46,21 +46,23 @@ public struct TerminalFront: Sendable {
         let (inputs, sink) = AsyncStream.makeStream(of: Input.self)
 
         // Signals become events; ignoring them first keeps their default action (exit without
-        // restoring the terminal) from running.
-        let signals = [SIGINT, SIGTERM, SIGHUP, SIGWINCH].map { number in
-            signal(number, SIG_IGN)
+        // restoring the terminal) from running. The previous dispositions come back at the end.
+        let numbers = [SIGINT, SIGTERM, SIGHUP, SIGWINCH]
+        let previous = numbers.map { signal($0, SIG_IGN) }
+        let signals = numbers.map { number in
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { sink.yield(number == SIGWINCH ? .flow(.resized) : .stop) }
             source.resume()
             return source
         }
-        try terminal.enter()
         defer {
+            sink.finish()
             reader.stop()
             signals.forEach { $0.cancel() }
             terminal.restore()
-            for number in [SIGINT, SIGTERM, SIGHUP, SIGWINCH] { signal(number, SIG_DFL) }
+            for (number, handler) in zip(numbers, previous) { signal(number, handler) }
         }
+        try terminal.enter()
         reader.start(onKey: { sink.yield(.flow(.key($0))) }, onEnd: { sink.yield(.stop) })
         let ticker = Task {
             while !Task.isCancelled {
@@ -73,7 +75,8 @@ public struct TerminalFront: Sendable {
         await loop(inputs, sink: sink, terminal: terminal)
     }
 
-    private func loop(_ inputs: AsyncStream<Input>, sink: AsyncStream<Input>.Continuation, terminal: RawTerminal) async {
+    private func loop(_ inputs: AsyncStream<Input>, sink: AsyncStream<Input>.Continuation, terminal: RawTerminal) async
+    {
         let clock = ContinuousClock()
         let start = clock.now
         var flow = KioskFlow(language: language)

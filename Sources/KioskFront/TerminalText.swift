@@ -63,7 +63,10 @@ enum TerminalText {
         var sawBracket = false
         for scalar in text.unicodeScalars {
             if inEscape {
-                if !sawBracket, scalar == "[" { sawBracket = true; continue }
+                if !sawBracket, scalar == "[" {
+                    sawBracket = true
+                    continue
+                }
                 if (0x40...0x7E).contains(scalar.value) || !sawBracket { inEscape = false }
                 continue
             }

@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import PledgeKit
+import Synchronization
 
 @testable import KioskFront
 
@@ -18,8 +18,10 @@ enum Fixtures {
         EventDetails(
             name: "Lễ phát động chiến dịch “Không một mình”", place: "Hà Nội",
             displayDate: Localized(vi: "10/10/2025", en: "10 October 2025"),
-            pledgeText: try EventConfiguration.decodeYAML(PledgeText.self, at: kioskFolder.appendingPathComponent("pledge.yaml")),
-            resources: try EventConfiguration.decodeYAML([SafetyResource].self, at: kioskFolder.appendingPathComponent("resources.yaml"))
+            pledgeText: try EventConfiguration.decodeYAML(
+                PledgeText.self, at: kioskFolder.appendingPathComponent("pledge.yaml")),
+            resources: try EventConfiguration.decodeYAML(
+                [SafetyResource].self, at: kioskFolder.appendingPathComponent("resources.yaml"))
         )
     }
 
@@ -39,7 +41,12 @@ enum Fixtures {
 
 final class Counter: Sendable {
     private let value = Mutex(0)
-    func next() -> Int { value.withLock { $0 += 1; return $0 } }
+    func next() -> Int {
+        value.withLock {
+            $0 += 1
+            return $0
+        }
+    }
 }
 
 /// Sends events to a flow and keeps every effect.

@@ -27,9 +27,10 @@ import Testing
         // Checked on the file's bytes: loading normalizes, which would hide a problem.
         let raw = try String(contentsOf: Fixtures.frontFile, encoding: .utf8)
         #expect(raw == VietnameseText.nfc(raw))
-        for word in ["Không một mình", "Người ký ẩn danh", "Để trống và nhấn Enter để ký ẩn danh",
-            "Quét mã để mở giấy chứng nhận trên điện thoại", "Cửa sổ quá nhỏ để hiện mã QR", "người giám hộ"]
-        {
+        for word in [
+            "Không một mình", "Người ký ẩn danh", "Để trống và nhấn Enter để ký ẩn danh",
+            "Quét mã để mở giấy chứng nhận trên điện thoại", "Cửa sổ quá nhỏ để hiện mã QR", "người giám hộ",
+        ] {
             #expect(raw.contains(word), "missing: \(word)")
         }
     }

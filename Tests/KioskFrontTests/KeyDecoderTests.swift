@@ -46,7 +46,10 @@ import Testing
     }
 
     @Test func arrowsCSIAndSS3() {
-        #expect(decode([0x1B, 0x5B, 0x41, 0x1B, 0x5B, 0x42, 0x1B, 0x5B, 0x43, 0x1B, 0x5B, 0x44]) == [.up, .down, .right, .left])
+        #expect(
+            decode([0x1B, 0x5B, 0x41, 0x1B, 0x5B, 0x42, 0x1B, 0x5B, 0x43, 0x1B, 0x5B, 0x44]) == [
+                .up, .down, .right, .left,
+            ])
         #expect(decode([0x1B, 0x4F, 0x41, 0x1B, 0x4F, 0x42]) == [.up, .down])
         #expect(decode(Array("\u{1B}[1;5A".utf8)) == [.up])  // with modifiers
         #expect(decode(Array("\u{1B}[3~".utf8)) == [])  // Delete: not used

@@ -92,7 +92,10 @@ import Testing
         driver.reachProvince(name: "An", age: "4")
         driver.press(.enter, .enter, .enter)
         driver.send(.failed(PledgeError(.unavailable, vi: "Lỗi lưu trữ.", en: "Storage failed.")))
-        guard case .error = driver.flow.screen else { Issue.record("no error screen"); return }
+        guard case .error = driver.flow.screen else {
+            Issue.record("no error screen")
+            return
+        }
         #expect(driver.flow.secondsLeft == nil)
         driver.press(.enter)  // first option: retry
         #expect(driver.flow.screen == .submitting)

@@ -1,0 +1,48 @@
+import PledgeKit
+import Testing
+
+@Suite("Consent and province rules")
+struct PledgeDraftTests {
+    @Test("Under 16 with a name needs a guardian's consent", arguments: [AgeBand.under12, .from12To15])
+    func under16NamedNeedsGuardian(_ band: AgeBand) throws {
+        let draft = PledgeDraft(name: "An", ageBand: band, province: nil, guardianConsent: false)
+        #expect(throws: PledgeError(.guardianConsentRequired, vi: "", en: "")) { try draft.validated() }
+        var consented = draft
+        consented.guardianConsent = true
+        #expect(try consented.validated().name == "An")
+        let anonymous = PledgeDraft(name: nil, ageBand: band, province: nil, guardianConsent: false)
+        #expect(try anonymous.validated().name == nil)
+        let schoolOnly = PledgeDraft(name: nil, ageBand: band, province: nil, school: "THCS Lê Lợi", guardianConsent: false)
+        #expect(throws: PledgeError(.guardianConsentRequired, vi: "", en: "")) { try schoolOnly.validated() }
+    }
+
+    @Test("From 16 a name needs no guardian", arguments: [AgeBand.from16To17, .from18To24, .from25])
+    func sixteenAndOver(_ band: AgeBand) throws {
+        let draft = PledgeDraft(name: "  Bình  ", ageBand: band, province: nil, guardianConsent: false)
+        #expect(try draft.validated().name == "Bình")
+    }
+
+    @Test func thirtyFourProvincesMatchedLoosely() {
+        #expect(Province.all.count == 34)
+        #expect(Set(Province.all.map(\.name)).count == 34)
+        #expect(Province(matching: "ha noi")?.name == "Hà Nội")
+        #expect(Province(matching: "  HỒ CHÍ MINH ")?.name == "Hồ Chí Minh")
+        #expect(Province(matching: "Đắk Lắk".decomposedStringWithCanonicalMapping)?.name == "Đắk Lắk")
+        #expect(Province(matching: "Hà Tây") == nil)
+        #expect(Province(matching: "") == nil)
+    }
+
+    @Test func guardianMessageIsBilingual() {
+        let draft = PledgeDraft(name: "An", ageBand: .from12To15, province: nil, guardianConsent: false)
+        do {
+            _ = try draft.validated()
+            Issue.record("expected a refusal")
+        } catch {
+            #expect(error.message.vi.contains("người giám hộ"))
+            #expect(error.message.en.contains("guardian"))
+            #expect(error.field == "guardianConsent")
+        }
+    }
+}
+
+import Foundation
