@@ -1,0 +1,136 @@
+import Foundation
+import KioskTestSupport
+import PledgeKit
+import PledgeStore
+import Testing
+
+@Suite("POST /api/pledges and GET /api/counts over loopback")
+struct PledgeAPITests {
+    @Test func createsAPledgeAndRepliesWithItsReceipt() async throws {
+        try await LiveServer.with { server in
+            let answer = try await server.postPledge(
+                #"{"name":"Nguyễn Thị Ánh","ageBand":"18-24","province":"Hà Nội","school":null,"guardianConsent":false}"#)
+            #expect(answer.status == 201)
+            #expect(answer.contentType.hasPrefix("application/json"))
+            let body = try answer.json()
+            let code = try #require(body["code"] as? String)
+            #expect(body["number"] as? Int == 1)
+            #expect(UUID(uuidString: body["id"] as? String ?? "") != nil)
+            #expect(body["certificateUrl"] as? String == "HTTP://KIOSK.EXAMPLE.VN/C/\(code)")
+            #expect(answer.headers["location"] == "/c/\(code)")
+            let certificate = try #require(CertificateCode(parsing: code))
+            let stored = try #require(try await server.store.pledge(code: certificate))
+            #expect(stored.name == "Nguyễn Thị Ánh")
+        }
+    }
+
+    @Test func sameIdempotencyKeyReturnsTheSamePledge() async throws {
+        try await LiveServer.with { server in
+            let body = #"{"name":"Trần Minh","ageBand":"16-17","province":null}"#
+            let first = try await server.postPledge(body, key: "same-key-1")
+            let second = try await server.postPledge(body, key: "same-key-1")
+            #expect(first.status == 201)
+            #expect(second.status == 201)
+            #expect(try first.json()["code"] as? String == second.json()["code"] as? String)
+            let other = try await server.postPledge(#"{"name":"Trần Minh Anh","ageBand":"16-17"}"#, key: "same-key-1")
+            #expect(other.status == 409)
+            #expect(try other.json()["code"] as? String == "idempotency-key-reused")
+            let counts = try await server.get("/api/counts").json()
+            #expect(counts["total"] as? Int == 1)
+        }
+    }
+
+    /// Each bad request gets a 4xx problem detail in Vietnamese and English, and stores nothing.
+    @Test(
+        "Bad pledges are refused with a problem detail",
+        arguments: [
+            ("name=An", 400, "invalid-request"),
+            (#"{"name": 5, "ageBand": "18-24"}"#, 400, "invalid-request"),
+            (#"{"name":"An","ageBand":"12-17"}"#, 422, "unknown-age-band"),
+            (#"{"name":"An"}"#, 422, "unknown-age-band"),
+            (#"{"name":"\#(String(repeating: "A", count: 61))","ageBand":"18-24"}"#, 422, "name-too-long"),
+            (#"{"name":"Lan\u0001Anh","ageBand":"18-24"}"#, 422, "forbidden-character"),
+            (#"{"name":"Minh\u202Eanh","ageBand":"18-24"}"#, 422, "forbidden-character"),
+            (#"{"name":"   ","ageBand":"18-24"}"#, 422, "name-empty"),
+            (#"{"name":"Bé Na","ageBand":"12-15","guardianConsent":false}"#, 422, "guardian-consent-required"),
+            (#"{"name":"Bé Na","ageBand":"under-12"}"#, 422, "guardian-consent-required"),
+            (#"{"name":"An","ageBand":"18-24","province":"Hà Tây"}"#, 422, "unknown-province"),
+            ("[]", 400, "invalid-request"),
+            ("", 400, "invalid-request"),
+        ])
+    func refusesBadPledges(body: String, status: Int, code: String) async throws {
+        try await LiveServer.with { server in
+            let answer = try await server.postPledge(body)
+            #expect(answer.status == status)
+            #expect(answer.contentType.hasPrefix("application/problem+json"))
+            let problem = try answer.json()
+            #expect(problem["status"] as? Int == status)
+            #expect(problem["code"] as? String == code)
+            #expect(problem["type"] as? String == "about:blank")
+            let messages = try #require(problem["messages"] as? [String: String])
+            #expect(!(messages["vi"] ?? "").isEmpty && !(messages["en"] ?? "").isEmpty)
+            #expect(problem["detail"] as? String == messages["vi"])
+            #expect(try await server.store.counts().total == 0)
+        }
+    }
+
+    @Test func invalidUTF8IsRefused() async throws {
+        try await LiveServer.with { server in
+            var body = Data(#"{"name":"A"#.utf8)
+            body.append(contentsOf: [0xC3, 0x28])
+            body.append(contentsOf: Data(#"","ageBand":"18-24"}"#.utf8))
+            let answer = try await server.postPledge(body)
+            #expect(answer.status == 400)
+            #expect(answer.contentType.hasPrefix("application/problem+json"))
+            #expect(try await server.store.counts().total == 0)
+        }
+    }
+
+    @Test func oversizedBodyGets413() async throws {
+        try await LiveServer.with { server in
+            let huge = #"{"name":""# + String(repeating: "A", count: 2_000_000) + #"","ageBand":"18-24"}"#
+            let answer = try await server.postPledge(huge)
+            #expect(answer.status == 413)
+            #expect(answer.contentType.hasPrefix("application/problem+json"))
+        }
+    }
+
+    @Test func missingOrBadIdempotencyKeyIsRefused() async throws {
+        try await LiveServer.with { server in
+            let body = Data(#"{"name":null,"ageBand":"18-24"}"#.utf8)
+            let missing = try await server.request("POST", "/api/pledges", body: body, headers: ["Content-Type": "application/json"])
+            #expect(missing.status == 400)
+            #expect(try missing.json()["code"] as? String == "invalid-idempotency-key")
+            let bad = try await server.postPledge(body, key: "has space")
+            #expect(bad.status == 400)
+            #expect(try await server.store.counts().total == 0)
+        }
+    }
+
+    @Test func countsAddUpByAgeBandAndProvince() async throws {
+        try await LiveServer.with { server in
+            for body in [
+                #"{"name":null,"ageBand":"18-24","province":"Huế"}"#,
+                #"{"name":null,"ageBand":"18-24","province":"hue"}"#,
+                #"{"name":null,"ageBand":"12-15"}"#,
+            ] {
+                #expect(try await server.postPledge(body).status == 201)
+            }
+            let answer = try await server.get("/api/counts")
+            #expect(answer.status == 200)
+            #expect(answer.contentType.hasPrefix("application/json"))
+            let counts = try answer.json()
+            #expect(counts["total"] as? Int == 3)
+            #expect(counts["byAgeBand"] as? [String: Int] == ["18-24": 2, "12-15": 1])
+            #expect(counts["byProvince"] as? [String: Int] == ["Huế": 2, "unknown": 1])
+        }
+    }
+
+    @Test func healthzAnswers() async throws {
+        try await LiveServer.with { server in
+            let answer = try await server.get("/healthz")
+            #expect(answer.status == 200)
+            #expect(try answer.json()["status"] as? String == "ok")
+        }
+    }
+}
