@@ -1,0 +1,82 @@
+import Foundation
+import KioskTestSupport
+import Testing
+
+@Suite("The kiosk command line")
+struct CommandLineTests {
+    func kiosk(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try ProcessRunner.run(RepositoryPaths.kioskBinary, arguments)
+    }
+
+    @Test("--help works on every command", arguments: [[], ["run"], ["serve"], ["qr"], ["counts"]])
+    func help(_ command: [String]) throws {
+        let result = try kiosk(command + ["--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("USAGE"))
+    }
+
+    @Test func runWithoutATerminalPointsToServe() throws {
+        let result = try kiosk(["run", "--config", RepositoryPaths.defaultConfiguration.path])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("kiosk serve"))
+    }
+
+    @Test func qrWritesDecodablePNGAndSVG() throws {
+        let folder = temporaryDirectory("cli-qr")
+        let text = "Không một mình — tel:111"
+        let png = folder.appendingPathComponent("code.png").path
+        let result = try kiosk(["qr", text, "--format", "png", "--level", "q", "--output", png])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("level Q"))
+        #expect(try QRDecoder.zbar(imageAt: png) == [text])
+        #expect(try QRDecoder.zxing(imageAt: png) == [text])
+        let svg = try kiosk(["qr", "HTTP://EXAMPLE.VN/C/ABC", "--format", "svg"])
+        #expect(svg.status == 0)
+        #expect(svg.stdout.hasPrefix("<svg"))
+    }
+
+    @Test func badArgumentsSayWhatWasWrong() throws {
+        let level = try kiosk(["qr", "x", "--level", "Z"])
+        #expect(level.status != 0)
+        #expect(level.stderr.contains("--level"))
+        let tooLong = try kiosk(["qr", String(repeating: "x", count: 8000)])
+        #expect(tooLong.status != 0)
+        #expect(tooLong.stderr.contains("too long"))
+        let missingConfig = try kiosk(["serve", "--config", "/nonexistent/event.yaml", "--port", "0"])
+        #expect(missingConfig.status != 0)
+        #expect(missingConfig.stderr.contains("/nonexistent/event.yaml"))
+        let noDatabase = try kiosk(["counts", "--config", RepositoryPaths.defaultConfiguration.path, "--database", "/nonexistent/x.sqlite"])
+        #expect(noDatabase.status != 0)
+        #expect(noDatabase.stderr.contains("no database"))
+    }
+
+    @Test func countsPrintsTableJSONAndCSV() async throws {
+        let database = temporaryDirectory("cli-counts").appendingPathComponent("pledges.sqlite").path
+        let server = try KioskProcess(database: database)
+        for (index, band) in ["18-24", "18-24", "12-15"].enumerated() {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/api/pledges")!)
+            request.httpMethod = "POST"
+            request.httpBody = Data(#"{"name":null,"ageBand":"\#(band)","province":"Huế"}"#.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.setValue("count-\(index)", forHTTPHeaderField: "Idempotency-Key")
+            _ = try await URLSession.shared.data(for: request)
+        }
+        server.stop()
+        let common = ["counts", "--config", RepositoryPaths.defaultConfiguration.path, "--database", database]
+        let json = try kiosk(common + ["--format", "json"])
+        #expect(json.status == 0)
+        let counts = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect(counts?["total"] as? Int == 3)
+        #expect(counts?["byAgeBand"] as? [String: Int] == ["18-24": 2, "12-15": 1])
+        let csv = try kiosk(common + ["--format", "csv"])
+        #expect(csv.stdout.hasPrefix("event,dimension,bucket,count\r\n"))
+        #expect(csv.stdout.contains(#""le-phat-dong-2025","province","Huế",3"# + "\r\n"))
+        let table = try kiosk(common)
+        #expect(table.stdout.contains("total"))
+        #expect(table.stdout.contains("ageBand 18-24"))
+    }
+}
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif

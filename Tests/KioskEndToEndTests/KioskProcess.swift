@@ -1,0 +1,60 @@
+import Foundation
+import KioskTestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `kiosk serve` as a child process on a loopback port, for tests that kill it.
+final class KioskProcess {
+    let process = Process()
+    let log: URL
+    private(set) var port = 0
+
+    /// Starts `kiosk serve` on 127.0.0.1 with a free port and waits until it listens.
+    init(database: String, timeout: TimeInterval = 30) throws {
+        log = temporaryDirectory("serve-log").appendingPathComponent("stderr.txt")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: RepositoryPaths.kioskBinary)
+        process.arguments = [
+            "serve", "--config", RepositoryPaths.defaultConfiguration.path, "--database", database,
+            "--host", "127.0.0.1", "--port", "0",
+        ]
+        process.standardError = try FileHandle(forWritingTo: log)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if let range = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                port = Int(text[range].split(separator: ":").last!)!
+                return
+            }
+            guard process.isRunning else { break }
+            usleep(50_000)
+        }
+        process.terminate()
+        throw KioskProcessError(log: (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+    }
+
+    /// SIGKILL: no handler runs, no buffer is flushed, as in a power cut of the process.
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    deinit { stop() }
+}
+
+struct KioskProcessError: Error, CustomStringConvertible {
+    let log: String
+    var description: String { "kiosk serve did not start:\n\(log)" }
+}
