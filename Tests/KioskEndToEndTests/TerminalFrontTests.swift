@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import KioskTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+@Suite("The terminal front under tmux", .serialized)
+struct TerminalFrontTests {
+    /// A scripted attendee signs with a name typed in NFD, reads the QR off the screen, and the
+    /// operator stops the kiosk with SIGTERM: the terminal gets echo and canonical mode back.
+    @Test func attendeeSignsAndScansTheCertificateQR() async throws {
+        let folder = temporaryDirectory("front")
+        let database = folder.appendingPathComponent("pledges.sqlite").path
+        let sttyFile = folder.appendingPathComponent("stty.txt").path
+        let command = [
+            RepositoryPaths.kioskBinary, "run", "--config", RepositoryPaths.defaultConfiguration.path,
+            "--database", database, "--host", "127.0.0.1", "--port", "0",
+        ].map { "'\($0)'" }.joined(separator: " ")
+        // After the kiosk exits, record the terminal's modes from the same terminal.
+        let session = try TmuxSession(
+            command: "\(command); stty -a > '\(sttyFile)'; sleep 60", columns: 100, lines: 40)
+
+        try session.waitFor("Không một mình")
+        try session.press("Enter")
+        try session.waitFor("Lời cam kết")
+        try session.press("Tab")
+        try session.waitFor("The “Not Alone” pledge")
+        try session.press("Tab")
+        try session.waitFor("Lời cam kết")
+        try session.press("Enter")
+        let nameNFC = "Nguyễn Thị Ánh"
+        try session.type(nameNFC.decomposedStringWithCanonicalMapping)
+        try session.waitFor(nameNFC)
+        try session.press("Enter")
+        try session.press("4")
+        try session.type("ha noi")
+        try session.waitFor("Hà Nội")
+        try session.press("Enter")
+        try session.press("Enter")
+        try session.waitFor(nameNFC)
+        try session.press("Enter")
+        let done = try session.waitFor("Người thứ 1 cam kết")
+
+        // The pledge is in the database, stored in NFC.
+        let queue = try DatabaseQueue(path: database)
+        let row = try #require(try queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT name, age_band, province, code FROM pledge")
+        })
+        let code: String = row["code"]
+        #expect(row["name"] as String? == nameNFC)
+        #expect(row["age_band"] as String? == "18-24")
+        #expect(row["province"] as String? == "Hà Nội")
+        try queue.close()
+        let grouped = stride(from: 0, to: 16, by: 4).map { i in
+            String(code[code.index(code.startIndex, offsetBy: i)..<code.index(code.startIndex, offsetBy: i + 4)])
+        }.joined(separator: "-")
+        #expect(done.contains(grouped))
+
+        // The QR as drawn on the screen decodes to the certificate link, on dark and light themes.
+        let screen = try session.capture(colours: true)
+        var url = ""
+        for theme in [TerminalTheme.dark, .light] {
+            let image = folder.appendingPathComponent("screen-\(theme == .dark ? "dark" : "light").pgm").path
+            try TerminalScreenImage.render(screen, theme: theme).writePGM(to: image)
+            let zbar = try QRDecoder.zbar(imageAt: image)
+            let zxing = try QRDecoder.zxing(imageAt: image)
+            #expect(zbar.count == 1 && zbar == zxing)
+            url = zbar.first ?? ""
+        }
+        #expect(url.hasPrefix("HTTP://127.0.0.1:"))
+        #expect(url.hasSuffix("/C/\(code)"))
+
+        // A phone on the network opens it: the page names the signer.
+        let httpURL = try #require(URL(string: "http" + url.dropFirst(4)))
+        let (page, response) = try await URLSession.shared.data(from: httpURL)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        #expect(String(decoding: page, as: UTF8.self).contains(nameNFC))
+
+        // Back to welcome on a key: nothing of the signer remains on screen.
+        try session.press("Enter")
+        let welcome = try session.waitFor("Không một mình")
+        #expect(!welcome.contains("Nguyễn"))
+        #expect(!welcome.contains(grouped))
+
+        // SIGTERM to the kiosk (the shell's child); the shell then records the terminal modes.
+        let shell = try session.panePID()
+        let child = try ProcessRunner.run("pgrep", ["-P", "\(shell)"]).stdout
+        let kioskPID = try #require(Int32(child.split(separator: "\n").first ?? ""))
+        kill(kioskPID, SIGTERM)
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, (try? String(contentsOfFile: sttyFile, encoding: .utf8))?.isEmpty ?? true {
+            usleep(100_000)
+        }
+        let modes = try String(contentsOfFile: sttyFile, encoding: .utf8)
+        let words = Set(modes.split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "\n" }).map(String.init))
+        #expect(words.contains("echo"))
+        #expect(words.contains("icanon"))
+        #expect(!words.contains("-echo"))
+        #expect(!words.contains("-icanon"))
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import KioskTestSupport
+
+/// A tmux server of its own (`-L`), with one session whose single pane runs a shell command:
+/// a real terminal for testing the front with send-keys and capture-pane.
+final class TmuxSession {
+    let socket = "kiosk-test-\(UUID().uuidString.prefix(8))"
+    let name = "kiosk"
+
+    init(command: String, columns: Int, lines: Int) throws {
+        try tmux(["new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(lines)", command])
+    }
+
+    @discardableResult
+    func tmux(_ arguments: [String]) throws -> String {
+        let result = try ProcessRunner.run("tmux", ["-L", socket] + arguments)
+        guard result.status == 0 else {
+            throw TmuxError(description: "tmux \(arguments.joined(separator: " ")): \(result.stderr)")
+        }
+        return result.stdout
+    }
+
+    /// Types text literally (UTF-8, as a keyboard or paste would send it).
+    func type(_ text: String) throws { try tmux(["send-keys", "-t", name, "-l", text]) }
+
+    /// Presses named keys: Enter, Escape, Up, Down, BSpace, Tab, C-c.
+    func press(_ keys: String...) throws { try tmux(["send-keys", "-t", name] + keys) }
+
+    /// The screen as text; with `colours`, with SGR sequences and trailing spaces kept (-e -N).
+    func capture(colours: Bool = false) throws -> String {
+        try tmux(["capture-pane", "-p", "-t", name] + (colours ? ["-e", "-N"] : []))
+    }
+
+    /// Waits until the screen shows `text`; throws with the last screen when it does not.
+    @discardableResult
+    func waitFor(_ text: String, timeout: TimeInterval = 20) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var screen = ""
+        while Date() < deadline {
+            screen = (try? capture()) ?? ""
+            if screen.contains(text) { return screen }
+            usleep(100_000)
+        }
+        throw TmuxError(description: "screen never showed '\(text)'; last screen:\n\(screen)")
+    }
+
+    /// The process id of the pane's shell.
+    func panePID() throws -> Int32 {
+        Int32(try tmux(["display-message", "-p", "-t", name, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines))!
+    }
+
+    func resize(columns: Int, lines: Int) throws {
+        try tmux(["resize-window", "-t", name, "-x", "\(columns)", "-y", "\(lines)"])
+    }
+
+    deinit { _ = try? ProcessRunner.run("tmux", ["-L", socket, "kill-server"]) }
+}
+
+struct TmuxError: Error, CustomStringConvertible {
+    let description: String
+}
