@@ -9,7 +9,7 @@ TEST_DEBS := $(RUN_DEBS) zbar-tools qrencode tmux sqlite3 procps
 # PyPI packages for the tests: the zxing-cpp QR decoder and Pillow to read images for it.
 TEST_PIP := zxing-cpp pillow
 
-.PHONY: run serve build test deps-run deps-test clean
+.PHONY: run serve build test lint deps-run deps-test clean
 
 run: deps-run build
 	.build/debug/kiosk run --config $(CONFIG) --database $(DATABASE)
@@ -23,6 +23,10 @@ build:
 test: deps-test
 	$(SWIFT) build --build-tests
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build
+
+# `swift format` ships with the toolchain; the style is in .swift-format.
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 
 deps-run:
 	@scripts/install-debs $(RUN_DEBS)

@@ -58,7 +58,7 @@ public struct TerminalFront: Sendable {
         defer {
             sink.finish()
             reader.stop()
-            signals.forEach { $0.cancel() }
+            for source in signals { source.cancel() }
             terminal.restore()
             for (number, handler) in zip(numbers, previous) { signal(number, handler) }
         }

@@ -39,6 +39,7 @@ struct CertificatePage {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%02d:%02d ngày %02d/%02d/%04d (giờ Việt Nam)", c.hour!, c.minute!, c.day!, c.month!, c.year!)
+        return String(
+            format: "%02d:%02d ngày %02d/%02d/%04d (giờ Việt Nam)", c.hour!, c.minute!, c.day!, c.month!, c.year!)
     }
 }

@@ -47,7 +47,8 @@ struct CertificateRoutes: Sendable {
 
     @Sendable func page(_ request: Request, context: KioskRequestContext) async throws -> Response {
         let pledge = try await pledge(context)
-        let html = pages.render("certificate", CertificatePage(pledge: pledge, configuration: configuration, links: links).context)
+        let html = pages.render(
+            "certificate", CertificatePage(pledge: pledge, configuration: configuration, links: links).context)
         return htmlResponse(html, cacheControl: "private, no-cache")
     }
 }
@@ -74,7 +75,8 @@ func htmlResponse(_ html: String, cacheControl: String) -> Response {
     headers[.contentType] = "text/html; charset=utf-8"
     headers[.cacheControl] = cacheControl
     headers[.xContentTypeOptions] = "nosniff"
-    headers[.contentSecurityPolicy] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    headers[.contentSecurityPolicy] =
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     headers[.referrerPolicy] = "no-referrer"
     headers[.init("X-Robots-Tag")!] = "noindex"
     return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))

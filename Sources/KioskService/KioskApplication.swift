@@ -11,7 +11,9 @@ public struct KioskServiceParts: Sendable {
     public var links: CertificateLinks
     public var pages: PageTemplates
 
-    public init(service: any PledgeService, configuration: EventConfiguration, links: CertificateLinks, pages: PageTemplates) {
+    public init(
+        service: any PledgeService, configuration: EventConfiguration, links: CertificateLinks, pages: PageTemplates
+    ) {
         self.service = service
         self.configuration = configuration
         self.links = links
@@ -33,8 +35,10 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
         Response(status: .seeOther, headers: [.location: "/resources"])
     }
     PledgeRoutes(service: parts.service).add(to: router)
-    CertificateRoutes(service: parts.service, configuration: parts.configuration, links: parts.links, pages: parts.pages)
-        .add(to: router)
+    CertificateRoutes(
+        service: parts.service, configuration: parts.configuration, links: parts.links, pages: parts.pages
+    )
+    .add(to: router)
     ResourcesPage(configuration: parts.configuration, pages: parts.pages).add(to: router)
     return router
 }

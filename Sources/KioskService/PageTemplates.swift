@@ -29,7 +29,8 @@ public struct PageTemplates: Sendable {
             }
         }
         for name in Self.required where library.getTemplate(named: name) == nil {
-            throw TemplateError(file: folder.appendingPathComponent("\(name).mustache").path, problem: "template missing")
+            throw TemplateError(
+                file: folder.appendingPathComponent("\(name).mustache").path, problem: "template missing")
         }
         self.library = library
     }

@@ -42,7 +42,8 @@ struct PledgeRequestBody: Decodable {
             guard let found = Province(matching: text) else {
                 throw PledgeError(
                     .unknownProvince, field: "province",
-                    vi: "Không có tỉnh, thành phố này trong 34 đơn vị hành chính cấp tỉnh (từ 1/7/2025). Để trống nếu không muốn nói.",
+                    vi:
+                        "Không có tỉnh, thành phố này trong 34 đơn vị hành chính cấp tỉnh (từ 1/7/2025). Để trống nếu không muốn nói.",
                     en: "Not one of the 34 provincial-level units (since 1 July 2025). Send null to leave it out."
                 )
             }

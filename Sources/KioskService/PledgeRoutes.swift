@@ -56,7 +56,10 @@ struct PledgeRoutes: Sendable {
 enum KioskID {
     static func validated(_ text: String) throws(PledgeError) -> String {
         guard (1...64).contains(text.utf8.count),
-            text.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) })
+            text.utf8.allSatisfy({
+                $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0)
+                    || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
+            })
         else {
             throw PledgeError(
                 .invalidRequest, field: "Kiosk-Id",
@@ -75,5 +78,6 @@ func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) th
     var headers = HTTPFields()
     headers[.contentType] = "application/json; charset=utf-8"
     headers[.cacheControl] = "no-store"
-    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    return Response(
+        status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
 }

@@ -41,7 +41,8 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable, Equatable {
                 .unprocessableContent
             default: .badRequest
             }
-        self.init(status: status, code: error.code.rawValue, field: error.field, vi: error.message.vi, en: error.message.en)
+        self.init(
+            status: status, code: error.code.rawValue, field: error.field, vi: error.message.vi, en: error.message.en)
     }
 
     enum CodingKeys: String, CodingKey {

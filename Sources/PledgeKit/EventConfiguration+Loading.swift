@@ -56,8 +56,11 @@ extension EventConfiguration {
         guard FileManager.default.fileExists(atPath: templates.path, isDirectory: &isFolder), isFolder.boolValue else {
             throw ConfigurationError(file: url.path, problem: "templates folder not found: \(templates.path)")
         }
-        let idOK = !file.event.id.isEmpty && file.event.id.utf8.count <= 64
-            && file.event.id.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
+        let idOK =
+            !file.event.id.isEmpty && file.event.id.utf8.count <= 64
+            && file.event.id.unicodeScalars.allSatisfy {
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_")
+            }
         guard idOK else {
             throw ConfigurationError(file: url.path, problem: "event.id must be 1–64 ASCII letters, digits, '-' or '_'")
         }
@@ -100,13 +103,16 @@ extension EventConfiguration {
         do {
             return try YAMLDecoder().decode(T.self, from: VietnameseText.nfc(text))
         } catch let DecodingError.keyNotFound(key, context) {
-            throw ConfigurationError(file: url.path, problem: "missing key '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'")
+            throw ConfigurationError(
+                file: url.path,
+                problem: "missing key '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
             let DecodingError.dataCorrupted(context)
         {
             throw ConfigurationError(
                 file: url.path,
-                problem: "'\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
+                problem:
+                    "'\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
             )
         } catch {
             throw ConfigurationError(file: url.path, problem: "not valid YAML: \(error)")

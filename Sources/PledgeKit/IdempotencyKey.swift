@@ -1,3 +1,5 @@
+import Foundation
+
 /// The client's key for one pledge attempt (the `Idempotency-Key` request header, IETF draft
 /// "The Idempotency-Key HTTP Header Field"). Sending the same key again returns the first pledge.
 public struct IdempotencyKey: Hashable, Sendable, CustomStringConvertible {
@@ -26,5 +28,3 @@ public struct IdempotencyKey: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { rawValue }
 }
-
-import Foundation

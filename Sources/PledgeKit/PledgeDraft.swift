@@ -30,8 +30,10 @@ public struct PledgeDraft: Codable, Hashable, Sendable {
         if copy.hasPersonalData, ageBand.needsGuardianConsent, !guardianConsent {
             throw PledgeError(
                 .guardianConsentRequired, field: "guardianConsent",
-                vi: "Em dưới 16 tuổi: để ghi tên lên giấy chứng nhận cần cha mẹ hoặc người giám hộ đồng ý. Em vẫn có thể ký ẩn danh.",
-                en: "Under 16: putting a name on the certificate needs a parent's or guardian's consent. You can still pledge anonymously."
+                vi:
+                    "Em dưới 16 tuổi: để ghi tên lên giấy chứng nhận cần cha mẹ hoặc người giám hộ đồng ý. Em vẫn có thể ký ẩn danh.",
+                en:
+                    "Under 16: putting a name on the certificate needs a parent's or guardian's consent. You can still pledge anonymously."
             )
         }
         return copy

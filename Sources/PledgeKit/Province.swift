@@ -25,7 +25,9 @@ public struct Province: Hashable, Codable, Sendable, CustomStringConvertible {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let province = Province(matching: text) else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "not one of the 34 provincial-level units: \(text)")
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "not one of the 34 provincial-level units: \(text)")
             )
         }
         self = province

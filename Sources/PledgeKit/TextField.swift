@@ -9,7 +9,8 @@ public struct TextField: Sendable {
     let label: Localized<String>
 
     public static let name = TextField(field: "name", maxLength: 60, label: Localized(vi: "Tên", en: "The name"))
-    public static let school = TextField(field: "school", maxLength: 100, label: Localized(vi: "Tên trường", en: "The school name"))
+    public static let school = TextField(
+        field: "school", maxLength: 100, label: Localized(vi: "Tên trường", en: "The school name"))
 
     /// Returns the stored form of `raw`.
     /// - Throws: ``PledgeError`` with code `forbidden-character`, `name-empty` or `name-too-long`

@@ -5,7 +5,8 @@ extension PledgeStore {
     public func pledge(code: CertificateCode) async throws(PledgeError) -> Pledge? {
         do {
             return try await pool.read { db in
-                try PledgeRow.fetchOne(db, sql: "SELECT * FROM pledge WHERE code = ?", arguments: [code.rawValue])?.pledge()
+                try PledgeRow.fetchOne(db, sql: "SELECT * FROM pledge WHERE code = ?", arguments: [code.rawValue])?
+                    .pledge()
             }
         } catch {
             throw Self.unavailable(error)
@@ -23,7 +24,9 @@ extension PledgeStore {
                     db,
                     sql: "SELECT coalesce(province, 'unknown'), count(*) FROM pledge WHERE event_id = ? GROUP BY 1",
                     arguments: [eventID])
-                let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM pledge WHERE event_id = ?", arguments: [eventID]) ?? 0
+                let total =
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM pledge WHERE event_id = ?", arguments: [eventID])
+                    ?? 0
                 func dictionary(_ rows: [Row]) -> [String: Int] {
                     Dictionary(uniqueKeysWithValues: rows.map { (row: Row) in (row[0] as String, row[1] as Int) })
                 }

@@ -36,7 +36,9 @@ extension PledgeStore {
     static func insert(
         _ draft: PledgeDraft, key: IdempotencyKey, eventID: String, kioskID: String, in db: Database
     ) throws -> Pledge {
-        if let existing = try PledgeRow.fetchOne(db, sql: "SELECT * FROM pledge WHERE idempotency_key = ?", arguments: [key.rawValue]) {
+        if let existing = try PledgeRow.fetchOne(
+            db, sql: "SELECT * FROM pledge WHERE idempotency_key = ?", arguments: [key.rawValue])
+        {
             let pledge = try existing.pledge()
             guard pledge.draft == draft, pledge.kioskID == kioskID else {
                 throw PledgeError(

@@ -46,7 +46,10 @@ public struct PledgeStore: PledgeService {
             )
         }
         guard journalMode.lowercased() == "wal", synchronous == 2 else {
-            throw StoreError(reason: "SQLite refused WAL with synchronous=FULL (journal_mode=\(journalMode), synchronous=\(synchronous))")
+            throw StoreError(
+                reason:
+                    "SQLite refused WAL with synchronous=FULL (journal_mode=\(journalMode), synchronous=\(synchronous))"
+            )
         }
         self.pool = pool
         self.eventID = eventID

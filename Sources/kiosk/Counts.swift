@@ -61,7 +61,8 @@ struct CountsReport {
         case .csv:
             // RFC 4180: CRLF line ends; fields quoted, with inner quotes doubled.
             func field(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-            return (["event,dimension,bucket,count"]
+            return
+                (["event,dimension,bucket,count"]
                 + rows.map { "\(field(eventID)),\(field($0.dimension)),\(field($0.bucket)),\($0.count)" })
                 .joined(separator: "\r\n") + "\r\n"
         case .table:
@@ -69,7 +70,8 @@ struct CountsReport {
             return "Sự kiện / event: \(eventID)\n"
                 + rows.map { row in
                     let label = row.bucket.isEmpty ? row.dimension : "\(row.dimension) \(row.bucket)"
-                    return label.padding(toLength: width + 2, withPad: " ", startingAt: 0) + VietnameseText.number(row.count)
+                    return label.padding(toLength: width + 2, withPad: " ", startingAt: 0)
+                        + VietnameseText.number(row.count)
                 }.joined(separator: "\n") + "\n"
         }
     }

@@ -20,7 +20,8 @@ enum NetworkAddress {
     static func isPrivate(_ address: String) -> Bool {
         let parts = address.split(separator: ".").compactMap { Int($0) }
         guard parts.count == 4 else { return false }
-        return parts[0] == 10 || (parts[0] == 172 && (16...31).contains(parts[1])) || (parts[0] == 192 && parts[1] == 168)
+        return parts[0] == 10 || (parts[0] == 172 && (16...31).contains(parts[1]))
+            || (parts[0] == 192 && parts[1] == 168)
     }
 
     /// IPv4 addresses of interfaces that are up and not loopback. The corresponding C function is
@@ -36,7 +37,9 @@ enum NetworkAddress {
                 flags & Int32(IFF_UP) != 0, flags & Int32(IFF_LOOPBACK) == 0
             else { continue }
             var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-            if getnameinfo(address, socklen_t(MemoryLayout<sockaddr_in>.size), &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST) == 0 {
+            if getnameinfo(
+                address, socklen_t(MemoryLayout<sockaddr_in>.size), &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST
+            ) == 0 {
                 result.append(String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
             }
         }
@@ -54,7 +57,9 @@ enum NetworkAddress {
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr(host == "0.0.0.0" || host.isEmpty ? "0.0.0.0" : host)
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0 else { throw CLIError("cannot bind \(host) to find a free port") }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)

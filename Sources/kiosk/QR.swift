@@ -31,7 +31,8 @@ struct QR: ParsableCommand {
     func run() throws {
         let code: QRCode
         do {
-            code = try QRCode(encoding: text.precomposedStringWithCanonicalMapping, level: ErrorCorrectionLevel(letter: level)!)
+            code = try QRCode(
+                encoding: text.precomposedStringWithCanonicalMapping, level: ErrorCorrectionLevel(letter: level)!)
         } catch {
             throw CLIError("cannot make a QR code: \(error)")
         }
@@ -48,7 +49,10 @@ struct QR: ParsableCommand {
             } catch {
                 throw CLIError("cannot write \(output): \(error.localizedDescription)")
             }
-            FileHandle.standardError.write(Data("QR version \(code.version), level \(code.level.letter), \(code.size)×\(code.size) modules → \(output)\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "QR version \(code.version), level \(code.level.letter), \(code.size)×\(code.size) modules → \(output)\n"
+                        .utf8))
         } else {
             FileHandle.standardOutput.write(Data(bytes))
         }

@@ -27,7 +27,11 @@ struct Run: AsyncParsableCommand {
         }
         let startup = try ServiceStartup(options)
         let front = try TerminalFront(service: startup.store, configuration: startup.configuration)
-        try redirectStandardError(to: log ?? URL(fileURLWithPath: options.store.database).deletingLastPathComponent().appendingPathComponent("kiosk.log").path)
+        try redirectStandardError(
+            to: log
+                ?? URL(fileURLWithPath: options.store.database).deletingLastPathComponent().appendingPathComponent(
+                    "kiosk.log"
+                ).path)
 
         var logger = Logger(label: "kiosk")
         logger.logLevel = .info

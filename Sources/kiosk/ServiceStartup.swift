@@ -23,7 +23,9 @@ struct ServiceStartup {
         let links: CertificateLinks
         do { links = try CertificateLinks(baseURL: base) } catch { throw CLIError(error.message.en) }
         let pages: PageTemplates
-        do { pages = try PageTemplates(folder: configuration.templatesFolder) } catch { throw CLIError("template: \(error)") }
+        do { pages = try PageTemplates(folder: configuration.templatesFolder) } catch {
+            throw CLIError("template: \(error)")
+        }
         try options.store.prepareDatabaseFolder()
         let store: PledgeStore
         do {

@@ -45,7 +45,9 @@ struct CommandLineTests {
         let missingConfig = try kiosk(["serve", "--config", "/nonexistent/event.yaml", "--port", "0"])
         #expect(missingConfig.status != 0)
         #expect(missingConfig.stderr.contains("/nonexistent/event.yaml"))
-        let noDatabase = try kiosk(["counts", "--config", RepositoryPaths.defaultConfiguration.path, "--database", "/nonexistent/x.sqlite"])
+        let noDatabase = try kiosk([
+            "counts", "--config", RepositoryPaths.defaultConfiguration.path, "--database", "/nonexistent/x.sqlite",
+        ])
         #expect(noDatabase.status != 0)
         #expect(noDatabase.stderr.contains("no database"))
     }

@@ -43,10 +43,12 @@ struct CrashDurabilityTests {
         let restarted = try KioskProcess(database: database)
         defer { restarted.stop() }
         let (again, replay) = try await post(
-            port: restarted.port, body: #"{"name":"Vũ Đức Huy","ageBand":"18-24","province":"Cần Thơ"}"#, key: "crash-1")
+            port: restarted.port, body: #"{"name":"Vũ Đức Huy","ageBand":"18-24","province":"Cần Thơ"}"#, key: "crash-1"
+        )
         #expect(again == 201)
         #expect(replay["code"] as? String == code)
-        let (next, nextBody) = try await post(port: restarted.port, body: #"{"name":null,"ageBand":"12-15"}"#, key: "crash-2")
+        let (next, nextBody) = try await post(
+            port: restarted.port, body: #"{"name":null,"ageBand":"12-15"}"#, key: "crash-2")
         #expect(next == 201)
         #expect(nextBody["number"] as? Int == 2)
     }

@@ -49,9 +49,10 @@ struct TerminalFrontTests {
 
         // The pledge is in the database, stored in NFC.
         let queue = try DatabaseQueue(path: database)
-        let row = try #require(try queue.read { db in
-            try Row.fetchOne(db, sql: "SELECT name, age_band, province, code FROM pledge")
-        })
+        let row = try #require(
+            try queue.read { db in
+                try Row.fetchOne(db, sql: "SELECT name, age_band, province, code FROM pledge")
+            })
         let code: String = row["code"]
         #expect(row["name"] as String? == nameNFC)
         #expect(row["age_band"] as String? == "18-24")

@@ -46,7 +46,9 @@ final class TmuxSession {
 
     /// The process id of the pane's shell.
     func panePID() throws -> Int32 {
-        Int32(try tmux(["display-message", "-p", "-t", name, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines))!
+        Int32(
+            try tmux(["display-message", "-p", "-t", name, "#{pane_pid}"]).trimmingCharacters(
+                in: .whitespacesAndNewlines))!
     }
 
     func resize(columns: Int, lines: Int) throws {

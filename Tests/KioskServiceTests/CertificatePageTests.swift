@@ -33,7 +33,8 @@ struct CertificatePageTests {
             #expect(html.contains("canhbao.khonggianmang.vn"))
             // The same page from the link as the QR writes it, and from a hand-typed code.
             #expect(try await server.get("/C/\(code)").status == 200)
-            let typed = code.lowercased().enumerated().map { $0.offset == 4 ? "-\($0.element)" : "\($0.element)" }.joined()
+            let typed = code.lowercased().enumerated().map { $0.offset == 4 ? "-\($0.element)" : "\($0.element)" }
+                .joined()
             #expect(try await server.get("/c/\(typed)").status == 200)
         }
     }
@@ -59,7 +60,11 @@ struct CertificatePageTests {
         }
     }
 
-    @Test("Unknown codes get the same 404", arguments: ["/c/7KQ2MX4P9TZA01B1", "/c/nope", "/c/..%2F..%2Fetc%2Fpasswd", "/c/7KQ2MX4P9TZA01B1/qr.png", "/nothing"])
+    @Test(
+        "Unknown codes get the same 404",
+        arguments: [
+            "/c/7KQ2MX4P9TZA01B1", "/c/nope", "/c/..%2F..%2Fetc%2Fpasswd", "/c/7KQ2MX4P9TZA01B1/qr.png", "/nothing",
+        ])
     func unknownCodes(_ path: String) async throws {
         try await LiveServer.with { server in
             _ = try await pledge(server, name: "Lan")
@@ -100,7 +105,10 @@ struct CertificatePageTests {
             #expect(answer.status == 200)
             #expect(answer.contentType == "text/html; charset=utf-8")
             let html = answer.text
-            for (id, link) in [("child-helpline", "tel:111"), ("police", "tel:113"), ("scam-report", "https://canhbao.khonggianmang.vn")] {
+            for (id, link) in [
+                ("child-helpline", "tel:111"), ("police", "tel:113"),
+                ("scam-report", "https://canhbao.khonggianmang.vn"),
+            ] {
                 #expect(html.contains(#"href="\#(link)""#))
                 let qr = try await server.get("/resources/\(id)/qr.svg")
                 #expect(qr.status == 200)

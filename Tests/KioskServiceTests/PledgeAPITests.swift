@@ -9,7 +9,8 @@ struct PledgeAPITests {
     @Test func createsAPledgeAndRepliesWithItsReceipt() async throws {
         try await LiveServer.with { server in
             let answer = try await server.postPledge(
-                #"{"name":"Nguyễn Thị Ánh","ageBand":"18-24","province":"Hà Nội","school":null,"guardianConsent":false}"#)
+                #"{"name":"Nguyễn Thị Ánh","ageBand":"18-24","province":"Hà Nội","school":null,"guardianConsent":false}"#
+            )
             #expect(answer.status == 201)
             #expect(answer.contentType.hasPrefix("application/json"))
             let body = try answer.json()
@@ -98,7 +99,8 @@ struct PledgeAPITests {
     @Test func missingOrBadIdempotencyKeyIsRefused() async throws {
         try await LiveServer.with { server in
             let body = Data(#"{"name":null,"ageBand":"18-24"}"#.utf8)
-            let missing = try await server.request("POST", "/api/pledges", body: body, headers: ["Content-Type": "application/json"])
+            let missing = try await server.request(
+                "POST", "/api/pledges", body: body, headers: ["Content-Type": "application/json"])
             #expect(missing.status == 400)
             #expect(try missing.json()["code"] as? String == "invalid-idempotency-key")
             let bad = try await server.postPledge(body, key: "has space")

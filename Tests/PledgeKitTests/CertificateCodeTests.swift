@@ -21,7 +21,9 @@ struct CertificateCodeTests {
         #expect(code.grouped == "7KQ2-MX4P-9TZA-01B1")
     }
 
-    @Test("Anything else is not a code", arguments: ["", "7KQ2", "7KQ2MX4P9TZA01B1X", "../../etc/passwd", "7KQ2MX4P9TZA01BU", "ẤKQ2MX4P9TZA01B1"])
+    @Test(
+        "Anything else is not a code",
+        arguments: ["", "7KQ2", "7KQ2MX4P9TZA01B1X", "../../etc/passwd", "7KQ2MX4P9TZA01BU", "ẤKQ2MX4P9TZA01B1"])
     func refusesNonCodes(_ text: String) {
         #expect(CertificateCode(parsing: text) == nil)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import PledgeKit
 import Testing
 
@@ -12,7 +13,8 @@ struct PledgeDraftTests {
         #expect(try consented.validated().name == "An")
         let anonymous = PledgeDraft(name: nil, ageBand: band, province: nil, guardianConsent: false)
         #expect(try anonymous.validated().name == nil)
-        let schoolOnly = PledgeDraft(name: nil, ageBand: band, province: nil, school: "THCS Lê Lợi", guardianConsent: false)
+        let schoolOnly = PledgeDraft(
+            name: nil, ageBand: band, province: nil, school: "THCS Lê Lợi", guardianConsent: false)
         #expect(throws: PledgeError(.guardianConsentRequired, vi: "", en: "")) { try schoolOnly.validated() }
     }
 
@@ -44,5 +46,3 @@ struct PledgeDraftTests {
         }
     }
 }
-
-import Foundation

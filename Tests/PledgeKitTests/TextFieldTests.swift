@@ -1,3 +1,4 @@
+import Foundation
 import KioskTestSupport
 import PledgeKit
 import Testing
@@ -18,7 +19,9 @@ struct TextFieldTests {
         #expect(try TextField.name.normalize("Lan\u{00A0}\u{00A0}Anh") == "Lan Anh")
     }
 
-    @Test("Control and bidi characters are refused", arguments: ["Lan\u{0001}Anh", "Minh\u{202E}anh", "A\u{2066}B", "X\u{007F}Y", "\u{200F}An"])
+    @Test(
+        "Control and bidi characters are refused",
+        arguments: ["Lan\u{0001}Anh", "Minh\u{202E}anh", "A\u{2066}B", "X\u{007F}Y", "\u{200F}An"])
     func refusesForbiddenCharacters(_ text: String) {
         #expect(throws: PledgeError(.forbiddenCharacter, vi: "", en: "")) { try TextField.name.normalize(text) }
     }
@@ -52,5 +55,3 @@ struct TextFieldTests {
         #expect(VietnameseText.number(1_000_000) == "1.000.000")
     }
 }
-
-import Foundation

@@ -85,7 +85,9 @@ struct PledgeStoreTests {
         }
         #expect(stored.count == 3)
         #expect(Set(stored) == [Data(name.nfc.utf8)])
-        let distinct = try await store.pool.read { try Int.fetchOne($0, sql: "SELECT count(DISTINCT name) FROM pledge") }
+        let distinct = try await store.pool.read {
+            try Int.fetchOne($0, sql: "SELECT count(DISTINCT name) FROM pledge")
+        }
         #expect(distinct == 1)
     }
 
