@@ -68,9 +68,10 @@ extension KioskFlow {
         let bands = AgeBand.allCases
         switch key {
         case .text(let text):
+            // A number key only marks the choice, as the screen says: Enter goes on. Moving on at
+            // once would let the Enter that follows answer the next screen unseen.
             guard let number = Int(text), (1...bands.count).contains(number) else { return }
             signer.ageChoice = number - 1
-            chooseAgeBand()
         case .up: signer.ageChoice = max(0, (signer.ageChoice ?? bands.count) - 1)
         case .down: signer.ageChoice = min(bands.count - 1, (signer.ageChoice ?? -1) + 1)
         case .enter: chooseAgeBand()
@@ -86,11 +87,17 @@ extension KioskFlow {
         go(to: .province)
     }
 
+    /// The most letters the province search keeps.
+    static let maximumProvinceFilterLength = 30
+
     private mutating func provinceKey(_ key: Key) {
         let count = provinceOptions.count
         switch key {
         case .text(let text):
-            signer.provinceFilter += text
+            // The longest unit name is under 20 letters; a pasted flood must not stall the screen.
+            let room = Self.maximumProvinceFilterLength - signer.provinceFilter.count
+            guard room > 0 else { return }
+            signer.provinceFilter += String(text.prefix(room))
             signer.provinceChoice = 0
         case .backspace:
             if !signer.provinceFilter.isEmpty { signer.provinceFilter.removeLast() }
@@ -123,12 +130,8 @@ extension KioskFlow {
             return
         }
         switch key {
-        case .text("1"):
-            signer.choice = 0
-            answerGuardianQuestion()
-        case .text("2"):
-            signer.choice = 1
-            answerGuardianQuestion()
+        case .text("1"): signer.choice = 0
+        case .text("2"): signer.choice = 1
         case .up: signer.choice = 0
         case .down: signer.choice = 1
         case .enter: answerGuardianQuestion()
@@ -163,6 +166,7 @@ extension KioskFlow {
         case .text(let text):
             guard let number = Int(text), (1...options.count).contains(number) else { return [] }
             signer.choice = number - 1
+            return [.redraw]
         case .up:
             signer.choice = max(0, signer.choice - 1)
             return [.redraw]

@@ -37,7 +37,7 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable, Equatable {
             case .notFound: .notFound
             case .unavailable: .serviceUnavailable
             case .guardianConsentRequired, .unknownAgeBand, .unknownProvince, .nameEmpty, .nameTooLong,
-                .forbiddenCharacter, .schoolTooLong:
+                .forbiddenCharacter, .schoolEmpty, .schoolTooLong:
                 .unprocessableContent
             default: .badRequest
             }

@@ -12,6 +12,7 @@ public struct PledgeError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let nameEmpty = Code(rawValue: "name-empty")
         public static let nameTooLong = Code(rawValue: "name-too-long")
         public static let forbiddenCharacter = Code(rawValue: "forbidden-character")
+        public static let schoolEmpty = Code(rawValue: "school-empty")
         public static let schoolTooLong = Code(rawValue: "school-too-long")
         public static let unknownAgeBand = Code(rawValue: "unknown-age-band")
         public static let unknownProvince = Code(rawValue: "unknown-province")

@@ -11,14 +11,23 @@ public struct Province: Hashable, Codable, Sendable, CustomStringConvertible {
 
     /// Finds the unit a text names, or nil when it names none (for example "Hà Tây", merged in 2008).
     ///
-    /// The text is matched after NFC normalization, ignoring case, diacritics, đ/d and surrounding
-    /// white space, so "ha noi", "HÀ NỘI" and "Hà Nội" all find Hà Nội.
+    /// The text is matched ignoring case, diacritics, đ/d, spaces and punctuation, and a leading
+    /// "Thành phố", "TP." or "Tỉnh", so "ha noi", "hanoi", "HÀ NỘI" and "TP. Hà Nội" all find Hà Nội.
     public init?(matching text: String) {
-        let key = VietnameseText.searchKey(text)
-        guard let found = Province.all.first(where: { VietnameseText.searchKey($0.name) == key }) else {
+        let key = Self.matchKey(text)
+        guard !key.isEmpty, let found = Province.all.first(where: { Self.matchKey($0.name) == key }) else {
             return nil
         }
         self = found
+    }
+
+    static func matchKey(_ text: String) -> String {
+        var key = String(VietnameseText.searchKey(text).unicodeScalars.filter(\.properties.isAlphabetic))
+        for prefix in ["thanhpho", "tinh", "tp"] where key.hasPrefix(prefix) && key.count > prefix.count + 2 {
+            key.removeFirst(prefix.count)
+            break
+        }
+        return key
     }
 
     public init(from decoder: any Decoder) throws {

@@ -30,16 +30,39 @@ public enum VietnameseText {
         text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
-    /// Whether a scalar may never be part of stored text: C0/C1 controls other than white space,
-    /// and the bidirectional embedding, override and isolate controls (Unicode UAX #9), which can
-    /// make a name display differently from what it contains (CVE-2021-42574, "Trojan Source").
+    /// Whether a scalar may never be part of stored text: C0/C1 controls other than white space;
+    /// the bidirectional embedding, override, isolate and mark controls (Unicode UAX #9), which can
+    /// make a name display differently from what it contains (CVE-2021-42574, "Trojan Source");
+    /// tag characters (U+E0000–E007F), which hide text; and other invisible default-ignorable code
+    /// points (zero-width space, word joiner, soft hyphen, Hangul fillers, BOM). Zero-width
+    /// (non-)joiners and variation selectors stay: emoji and some scripts need them.
     static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: return true
         case 0x0000...0x001F, 0x007F...0x009F: return !scalar.properties.isWhitespace
-        case 0xFEFF: return true
-        default: return false
+        case 0xE0000...0xE007F: return true
+        case 0x200C, 0x200D, 0xFE00...0xFE0F, 0xE0100...0xE01EF: return false
+        default: return scalar.properties.isDefaultIgnorableCodePoint
         }
+    }
+
+    /// The most combining marks one character may carry. Vietnamese needs two (a vowel mark and
+    /// a tone mark, as in ệ = e + ◌̂ + ◌̣); a pile of marks ("Zalgo" text) would let one
+    /// "character" hold kilobytes and draw over the lines around it.
+    public static let maximumMarksPerCharacter = 4
+
+    /// Whether a character carries more combining marks than ``maximumMarksPerCharacter``
+    /// (counted after full decomposition, so NFC and NFD input are judged alike).
+    static func hasTooManyMarks(_ character: Character) -> Bool {
+        let marks = String(character).decomposedStringWithCanonicalMapping.unicodeScalars.lazy.filter {
+            [.nonspacingMark, .enclosingMark, .spacingMark].contains($0.properties.generalCategory)
+        }
+        return marks.count > maximumMarksPerCharacter
+    }
+
+    /// Whether a text has something a reader can see as a name: at least one letter or digit.
+    static func hasLetterOrDigit(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
     }
 }
 

@@ -39,6 +39,7 @@ struct TerminalFrontTests {
         try session.waitFor(nameNFC)
         try session.press("Enter")
         try session.press("4")
+        try session.press("Enter")
         try session.type("ha noi")
         try session.waitFor("Hà Nội")
         try session.press("Enter")

@@ -84,7 +84,7 @@ struct Driver {
     mutating func reachProvince(name: String, age: String) {
         press(.enter, .enter)  // welcome → pledge text → name
         type(name)
-        press(.enter, .text(age))
+        press(.enter, .text(age), .enter)
     }
 }
 

@@ -13,6 +13,15 @@ import Testing
         #expect(driver.flow.signer.province?.name == "Hà Nội")
     }
 
+    @Test func pastedProvinceSearchIsCapped() {
+        var driver = Driver()
+        driver.reachProvince(name: "", age: "4")
+        driver.type(String(repeating: "ha noi ", count: 100))
+        #expect(driver.flow.signer.provinceFilter.count == KioskFlow.maximumProvinceFilterLength)
+        driver.type("more")
+        #expect(driver.flow.signer.provinceFilter.count == KioskFlow.maximumProvinceFilterLength)
+    }
+
     @Test func provinceArrowsAndPreferNotToSay() {
         var driver = Driver()
         driver.reachProvince(name: "", age: "4")
@@ -46,7 +55,7 @@ import Testing
         driver.press(.backspace, .backspace)
         #expect(VietnameseText.nfc(driver.flow.signer.name) == "Ánh Nguy")
         driver.type("ễn")
-        driver.press(.enter, .text("4"), .enter, .enter, .enter)
+        driver.press(.enter, .text("4"), .enter, .enter, .enter, .enter)
         #expect(try #require(driver.submits.first?.0).name == "Ánh Nguyễn")
     }
 

@@ -55,6 +55,9 @@ import Testing
         #expect(driver.flow.screen == .consent)
         #expect(driver.flow.signer.needsGuardianQuestion)
         driver.press(.text("2"))
+        // A number key marks the choice; only Enter answers, so the check screen is never skipped.
+        #expect(driver.flow.screen == .consent)
+        driver.press(.enter)
         #expect(driver.flow.screen == .confirm)
         driver.press(.enter)
         let draft = try #require(driver.submits.first?.0)
@@ -67,6 +70,8 @@ import Testing
         var driver = Driver()
         driver.reachProvince(name: "Bé Na", age: "1")
         driver.press(.enter, .text("1"), .enter)
+        #expect(driver.flow.screen == .confirm)
+        driver.press(.enter)
         let draft = try #require(driver.submits.first?.0)
         #expect(draft.name == "Bé Na")
         #expect(draft.guardianConsent)
@@ -111,7 +116,7 @@ import Testing
         driver.press(.enter, .enter, .enter)
         driver.send(.failed(PledgeError(.unavailable, vi: "Lỗi.", en: "Failed.")))
         driver.press(.escape, .escape, .escape, .escape)  // error → confirm → consent → province → age band
-        driver.press(.text("5"), .enter, .enter, .enter)
+        driver.press(.text("5"), .enter, .enter, .enter, .enter)
         let submits = driver.submits
         try #require(submits.count == 2)
         #expect(submits[1].0.ageBand == .from25)
@@ -126,6 +131,8 @@ import Testing
         driver.send(.failed(error))
         #expect(KioskFlow.errorOptions(for: error).first == .pledgeAnonymously)
         driver.press(.text("1"))
+        #expect(driver.flow.screen == .error(error))
+        driver.press(.enter)
         #expect(driver.flow.screen == .confirm)
         driver.press(.enter)
         #expect(try #require(driver.submits.last?.0).name == nil)

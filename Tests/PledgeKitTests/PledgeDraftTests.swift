@@ -30,6 +30,12 @@ struct PledgeDraftTests {
         #expect(Province(matching: "ha noi")?.name == "Hà Nội")
         #expect(Province(matching: "  HỒ CHÍ MINH ")?.name == "Hồ Chí Minh")
         #expect(Province(matching: "Đắk Lắk".decomposedStringWithCanonicalMapping)?.name == "Đắk Lắk")
+        #expect(Province(matching: "hanoi")?.name == "Hà Nội")
+        #expect(Province(matching: "TP. Hồ Chí Minh")?.name == "Hồ Chí Minh")
+        #expect(Province(matching: "Thành phố Huế")?.name == "Huế")
+        #expect(Province(matching: "Tỉnh Tây Ninh")?.name == "Tây Ninh")
+        #expect(Province(matching: "Thanh Hóa")?.name == "Thanh Hóa")
+        #expect(Province(matching: "Hà Tĩnh")?.name == "Hà Tĩnh")
         #expect(Province(matching: "Hà Tây") == nil)
         #expect(Province(matching: "") == nil)
     }

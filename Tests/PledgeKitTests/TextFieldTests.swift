@@ -36,6 +36,40 @@ struct TextFieldTests {
         }
     }
 
+    @Test(
+        "Invisible-only names are empty",
+        arguments: [
+            "\u{200B}", "\u{200C}", "\u{2060}", "\u{00AD}", "\u{3164}", "\u{2800}", "\u{FE0F}", "\u{0301}", "-",
+        ])
+    func invisibleOnlyNamesAreRefused(_ text: String) {
+        #expect(throws: PledgeError.self) { try TextField.name.normalize(text) }
+        do {
+            _ = try TextField.name.normalize(text)
+        } catch {
+            #expect([.nameEmpty, .forbiddenCharacter].contains(error.code))
+        }
+    }
+
+    @Test func hiddenTagCharactersAreRefused() {
+        let hidden =
+            "A" + String(String.UnicodeScalarView("hidden".unicodeScalars.map { Unicode.Scalar($0.value + 0xE0000)! }))
+        #expect(throws: PledgeError(.forbiddenCharacter, vi: "", en: "")) { try TextField.name.normalize(hidden) }
+    }
+
+    @Test func markFloodsAreRefusedButVietnameseStackedMarksPass() throws {
+        let flood = "a" + String(repeating: "\u{0301}", count: 500)
+        #expect(throws: PledgeError(.nameTooLong, vi: "", en: "")) { try TextField.name.normalize(flood) }
+        let zalgo = String(repeating: "x", count: 59) + "Z" + String(repeating: "\u{0336}", count: 800)
+        #expect(throws: PledgeError(.nameTooLong, vi: "", en: "")) { try TextField.name.normalize(zalgo) }
+        let stacked = String(repeating: "ệẫặ", count: 20).decomposedStringWithCanonicalMapping
+        #expect(try TextField.name.normalize(stacked) == String(repeating: "ệẫặ", count: 20))
+        #expect(try TextField.name.normalize("Lan \u{1F469}\u{200D}\u{1F4BB}") == "Lan \u{1F469}\u{200D}\u{1F4BB}")
+    }
+
+    @Test func emptySchoolHasItsOwnCode() {
+        #expect(throws: PledgeError(.schoolEmpty, vi: "", en: "")) { try TextField.school.normalize("  ") }
+    }
+
     @Test func emptyAfterTrimmingIsRefused() {
         #expect(throws: PledgeError(.nameEmpty, vi: "", en: "")) { try TextField.name.normalize(" \t ") }
     }
