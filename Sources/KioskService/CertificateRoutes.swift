@@ -36,7 +36,10 @@ struct CertificateRoutes: Sendable {
     /// The pledge the path names. Anything that is not a stored code is the same 404, so the
     /// answer says nothing about which codes exist.
     func pledge(_ context: KioskRequestContext) async throws -> Pledge {
-        guard let text = context.parameters.get("code"), let code = CertificateCode(parsing: text) else {
+        // A code typed with spaces arrives as %20: decode the path segment before reading it.
+        guard let raw = context.parameters.get("code"), let text = raw.removingPercentEncoding,
+            let code = CertificateCode(parsing: text)
+        else {
             throw ProblemDetails.notFound
         }
         let found: Pledge?

@@ -15,6 +15,10 @@ struct PledgeRequestBody: Decodable {
     /// Parses and checks a body. JSON (RFC 8259) must be valid UTF-8; anything else is refused.
     /// - Throws: ``PledgeError`` naming the member at fault.
     static func draft(from data: Data) throws(PledgeError) -> PledgeDraft {
+        // Foundation's decoder also reads UTF-16 and UTF-32; the API promises UTF-8 only.
+        guard String(validating: data, as: UTF8.self) != nil, !data.contains(0) else {
+            throw invalid(field: nil)
+        }
         let body: PledgeRequestBody
         do {
             body = try JSONDecoder().decode(PledgeRequestBody.self, from: data)

@@ -15,6 +15,11 @@ struct PledgeRoutes: Sendable {
 
     func add(to router: Router<KioskRequestContext>) {
         router.post("/api/pledges", use: record)
+        for method in [HTTPRequest.Method.get, .put, .patch, .delete] {
+            router.on("/api/pledges", method: method) { _, _ -> Response in
+                throw ProblemDetails.methodNotAllowed(allow: "POST")
+            }
+        }
         router.get("/api/counts") { _, _ in try await jsonResponse(counts()) }
     }
 
@@ -28,8 +33,7 @@ struct PledgeRoutes: Sendable {
         do {
             let key = try IdempotencyKey(request.headers[.idempotencyKey] ?? "")
             let kioskID = try request.headers[.kioskID].map(KioskID.validated)
-            let contentType = request.headers[.contentType]?.lowercased() ?? "application/json"
-            guard contentType.hasPrefix("application/json") else {
+            guard Self.isJSON(request.headers[.contentType]) else {
                 throw ProblemDetails(
                     status: .unsupportedMediaType, code: "unsupported-media-type",
                     vi: "Nội dung phải là JSON (Content-Type: application/json).",
@@ -39,16 +43,23 @@ struct PledgeRoutes: Sendable {
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
             let draft = try PledgeRequestBody.draft(from: Data(buffer.readableBytesView))
             let receipt = try await service.record(draft, idempotencyKey: key, kioskID: kioskID)
-            context.logger.info(
-                "pledge recorded",
-                metadata: ["pledge.id": "\(receipt.id)", "pledge.number": "\(receipt.number)"]
-            )
             var response = try jsonResponse(receipt, status: .created)
             response.headers[.location] = "/c/\(receipt.code.rawValue)"
             return response
         } catch let error as PledgeError {
             throw ProblemDetails(error)
         }
+    }
+}
+
+extension PledgeRoutes {
+    /// `application/json`, with no parameter but `charset=utf-8` (RFC 8259, 8.1: JSON is UTF-8).
+    /// A missing Content-Type is taken as JSON, for simple clients.
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return true }
+        let parts = contentType.lowercased().split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.first == "application/json" else { return false }
+        return parts.dropFirst().allSatisfy { $0.replacingOccurrences(of: "\"", with: "") == "charset=utf-8" }
     }
 }
 

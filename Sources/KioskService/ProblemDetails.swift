@@ -9,7 +9,7 @@ import PledgeKit
 /// Members: `type` (a URI naming the problem; `about:blank` plus a `code` extension here), `title`,
 /// `status`, `detail` (Vietnamese first), and the extensions `code` (stable, for programs),
 /// `field` (the request member at fault) and `messages` (`vi` and `en`).
-public struct ProblemDetails: HTTPResponseError, Codable, Sendable, Equatable {
+public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
     public var type: String
     public var title: String
     /// The HTTP status code, repeated in the body (RFC 9457, 3.1.2).
@@ -18,6 +18,8 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable, Equatable {
     public var code: String
     public var field: String?
     public var messages: Localized<String>
+    /// Response headers that go with the problem (`Allow` for 405, `Retry-After` for 503); not in the body.
+    public var headers: HTTPFields = [:]
 
     public init(status: HTTPResponse.Status, code: String, field: String? = nil, vi: String, en: String) {
         self.type = "about:blank"
@@ -52,15 +54,15 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable, Equatable {
 
     public var status: HTTPResponse.Status { HTTPResponse.Status(code: statusCode) }
 
-    // HTTPResponseError
-    public var headers: HTTPFields { [:] }
-
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = try encoder.encode(self)
-        var headers = HTTPFields()
+        var headers = self.headers
         headers[.contentType] = "application/problem+json; charset=utf-8"
+        if status == .serviceUnavailable, headers[.retryAfter] == nil {
+            headers[.retryAfter] = "5"
+        }
         headers[.contentLanguage] = "vi, en"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
@@ -75,6 +77,22 @@ extension ProblemDetails {
     static let bodyTooLarge = ProblemDetails(
         status: .contentTooLarge, code: "body-too-large",
         vi: "Nội dung gửi lên quá lớn.", en: "The request body is too large."
+    )
+
+    /// 405 with the methods a route has (RFC 9110, 15.5.6).
+    static func methodNotAllowed(allow: String) -> ProblemDetails {
+        var problem = ProblemDetails(
+            status: .methodNotAllowed, code: "method-not-allowed",
+            vi: "Địa chỉ này không nhận phương thức đó. Dùng: \(allow).",
+            en: "This address does not take that method. Use: \(allow)."
+        )
+        problem.headers[.allow] = allow
+        return problem
+    }
+
+    static let badRequest = ProblemDetails(
+        status: .badRequest, code: "malformed-request",
+        vi: "Yêu cầu HTTP không đúng định dạng.", en: "The HTTP request is malformed."
     )
 
     static let internalError = ProblemDetails(

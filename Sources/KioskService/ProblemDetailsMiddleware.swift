@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// Turns every error that reaches the top of the router into an RFC 9457 problem detail, so no
 /// client ever sees a framework's plain-text error or an SQL message.
@@ -15,6 +16,9 @@ struct ProblemDetailsMiddleware<Context: RequestContext>: RouterMiddleware {
             throw problem
         } catch is NIOTooManyBytesError {
             throw ProblemDetails.bodyTooLarge
+        } catch is HTTPParserError {
+            // A malformed body (a bad chunk size, an unknown transfer coding) is the client's error.
+            throw ProblemDetails.badRequest
         } catch let error as HTTPError {
             switch error.status {
             case .notFound: throw ProblemDetails.notFound

@@ -28,6 +28,17 @@ public struct CertificateLinks: Hashable, Sendable {
                 en: "The public base URL must start with http:// or https:// and name a host: \(baseURL)"
             )
         }
+        // A link is pasted after this base: a query, a fragment, white space or non-ASCII would
+        // break every certificate link.
+        guard base.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F }),
+            !base.contains("?"), !base.contains("#")
+        else {
+            throw PledgeError(
+                .invalidRequest, field: "publicBaseURL",
+                vi: "Địa chỉ gốc công khai không được có khoảng trắng, ký tự ngoài ASCII, '?' hay '#': \(baseURL)",
+                en: "The public base URL must not contain spaces, non-ASCII characters, '?' or '#': \(baseURL)"
+            )
+        }
         let afterScheme = base[schemeEnd.upperBound...]
         let pathStart = afterScheme.firstIndex(of: "/") ?? afterScheme.endIndex
         self.baseURL = base

@@ -68,7 +68,16 @@ extension EventConfiguration {
         guard (0...65535).contains(port) else {
             throw ConfigurationError(file: url.path, problem: "service.port must be 0–65535, not \(port)")
         }
-        let base = file.service?.publicBaseURL.map(VietnameseText.collapsingWhitespace)
+        guard EventConfiguration.isDay(file.event.date) else {
+            throw ConfigurationError(
+                file: url.path, problem: "event.date must be a day as yyyy-mm-dd, not '\(file.event.date)'")
+        }
+        for resource in resources where !EventConfiguration.isDay(resource.reviewBy) {
+            throw ConfigurationError(
+                file: resolve(file.files.resources).path,
+                problem: "reviewBy of '\(resource.id)' must be a day as yyyy-mm-dd, not '\(resource.reviewBy)'")
+        }
+        let base = file.service?.publicBaseURL.map { $0.trimmingWhitespace() }
         if let base, !base.isEmpty {
             do { _ = try CertificateLinks(baseURL: base) } catch {
                 throw ConfigurationError(file: url.path, problem: error.message.en)
@@ -94,11 +103,21 @@ extension EventConfiguration {
     /// Decodes a YAML file into `T`, NFC-normalizing its text first.
     /// - Throws: ``ConfigurationError`` naming the file, and the key at fault when there is one.
     public static func decodeYAML<T: Decodable>(_ type: T.Type, at url: URL) throws -> T {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+            throw ConfigurationError(file: url.path, problem: "file not found")
+        }
+        guard !isFolder.boolValue else {
+            throw ConfigurationError(file: url.path, problem: "is a folder, not a file")
+        }
         let text: String
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
             throw ConfigurationError(file: url.path, problem: "cannot be read as UTF-8 text")
+        }
+        guard !text.allSatisfy(\.isWhitespace) else {
+            throw ConfigurationError(file: url.path, problem: "the file is empty")
         }
         do {
             return try YAMLDecoder().decode(T.self, from: VietnameseText.nfc(text))
@@ -106,6 +125,9 @@ extension EventConfiguration {
             throw ConfigurationError(
                 file: url.path,
                 problem: "missing key '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'")
+        } catch let DecodingError.dataCorrupted(context) where context.underlyingError != nil {
+            // Yams' own error says where: line and column.
+            throw ConfigurationError(file: url.path, problem: "not valid YAML: \(context.underlyingError!)")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
             let DecodingError.dataCorrupted(context)
         {

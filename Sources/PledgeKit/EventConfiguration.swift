@@ -23,6 +23,41 @@ public struct EventConfiguration: Sendable, Equatable {
     /// Every text of the terminal front, in both languages (`Kiosk/front.yaml`).
     public var frontTextFile: URL
 
+    /// The longest base URL that keeps a certificate QR at version 3, level M (see ``CertificateLinks``).
+    public static let recommendedBaseURLLength = 30
+
+    /// Things an organizer should fix that do not stop the kiosk: a base URL too long for small
+    /// QR codes, safety resources past their review-by date.
+    public func warnings(today: Date) -> [String] {
+        var warnings: [String] = []
+        if let publicBaseURL, publicBaseURL.count > Self.recommendedBaseURLLength {
+            warnings.append(
+                "publicBaseURL has \(publicBaseURL.count) characters; up to \(Self.recommendedBaseURLLength) keep "
+                    + "certificate QR codes at version 3, large enough to scan from a phone screen")
+        }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(secondsFromGMT: 7 * 3600)
+        formatter.dateFormat = "yyyy-MM-dd"
+        let day = formatter.string(from: today)
+        for resource in resources where resource.reviewBy < day {
+            warnings.append(
+                "safety resource '\(resource.id)' was due for review on \(resource.reviewBy): check it is still right")
+        }
+        return warnings
+    }
+
+    /// Whether a text is a calendar day written `yyyy-MM-dd`.
+    static func isDay(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return false }
+        var components = DateComponents(year: year, month: month, day: day)
+        components.calendar = Calendar(identifier: .gregorian)
+        return (1...12).contains(month) && components.isValidDate
+    }
+
     /// The event's date as Vietnamese and English show it: "10/10/2025", "10 October 2025".
     public var displayDate: Localized<String> {
         let parts = date.split(separator: "-").compactMap { Int($0) }

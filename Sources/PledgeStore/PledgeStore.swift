@@ -30,13 +30,20 @@ public struct PledgeStore: PledgeService {
             // secure_delete: erased names are overwritten on disk, not just unlinked from the b-tree.
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
-        let pool = try DatabasePool(path: path, configuration: configuration)
-        // DatabasePool sets synchronous=NORMAL on its writer when it enables WAL, after
-        // prepareDatabase ran: set FULL again on the one connection that writes.
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        try Self.migrator.migrate(pool)
-        try pool.write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO event (id) VALUES (?)", arguments: [eventID])
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            // DatabasePool sets synchronous=NORMAL on its writer when it enables WAL, after
+            // prepareDatabase ran: set FULL again on the one connection that writes.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            try Self.migrator.migrate(pool)
+            try pool.write { db in
+                try db.execute(sql: "INSERT OR IGNORE INTO event (id) VALUES (?)", arguments: [eventID])
+            }
+        } catch let error as DatabaseError {
+            // SQLite's own words, never the SQL of a statement.
+            throw StoreError(
+                reason: "not a kiosk database, or damaged (SQLite: \(error.message ?? "\(error.resultCode)"))")
         }
         // A pool opens connections lazily; check the settings on the connection that writes.
         let (journalMode, synchronous) = try pool.write { db in
@@ -57,8 +64,12 @@ public struct PledgeStore: PledgeService {
         self.links = links
     }
 
-    /// Closes the database, checkpointing the WAL into the main file.
+    /// Checkpoints the WAL into the main file and closes the database, so that the one `.sqlite`
+    /// file holds every pledge (a copy of it alone is a complete backup).
     public func close() throws {
+        // The pool closes its writer before its read-only readers, and SQLite only folds the WAL
+        // back on the last close by a connection that can write: checkpoint explicitly.
+        try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         try pool.close()
     }
 }

@@ -21,14 +21,10 @@ struct Counts: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: store.database) else {
             throw CLIError("no database at \(store.database); pledges are stored there once the kiosk has run.")
         }
-        let pledges: PledgeStore
-        do {
-            pledges = try PledgeStore(
-                path: store.database, eventID: configuration.eventID, defaultKioskID: configuration.kioskID,
-                links: try CertificateLinks(baseURL: configuration.publicBaseURL ?? "http://localhost"))
-        } catch {
-            throw CLIError("cannot open the database \(store.database): \(error)")
-        }
+        let pledges = try store.openStore(
+            configuration: configuration,
+            links: try CertificateLinks(baseURL: configuration.publicBaseURL ?? "http://localhost"))
+        defer { try? pledges.close() }
         let counts = try await pledges.counts()
         print(CountsReport(counts: counts, eventID: configuration.eventID).render(format), terminator: "")
     }

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
-import Hummingbird
 import KioskFront
-import KioskService
 import Logging
 import PledgeStore
 
@@ -18,34 +16,35 @@ struct Run: AsyncParsableCommand {
 
     @OptionGroup var options: ServiceOptions
 
-    @Option(help: "Where the service's log goes while the front owns the terminal (default: beside the database).")
+    @Option(
+        help: "Where the service's log goes while the front owns the terminal (default: kiosk.log beside the database)."
+    )
     var log: String?
 
     func run() async throws {
         guard TerminalFront.isInteractive else {
             throw CLIError("kiosk run needs a terminal for the attendee screen; without one, use `kiosk serve`.")
         }
-        let startup = try ServiceStartup(options)
-        let front = try TerminalFront(service: startup.store, configuration: startup.configuration)
-        try redirectStandardError(
-            to: log
-                ?? URL(fileURLWithPath: options.store.database).deletingLastPathComponent().appendingPathComponent(
-                    "kiosk.log"
-                ).path)
-
         var logger = Logger(label: "kiosk")
         logger.logLevel = .info
-        let line = startup.listeningLine(port: startup.port)
-        let app = buildApplication(startup.parts, host: startup.host, port: startup.port, logger: logger) { _ in
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+        let startup = try ServiceStartup(options, logger: logger)
+        let front: TerminalFront
+        do {
+            front = try TerminalFront(service: startup.service, configuration: startup.configuration)
+        } catch {
+            try? startup.store.close()
+            throw CLIError("front texts: \(error)")
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            // The front returns on Ctrl-C, SIGTERM or SIGHUP, with the terminal restored.
+        let logFile =
+            log
+            ?? URL(fileURLWithPath: options.store.database).deletingLastPathComponent()
+            .appendingPathComponent("kiosk.log").path
+        // Start-up errors (a port in use) still reach the terminal; after that, logs go to the file.
+        try await startup.run(shutdownSignals: []) {
+            try redirectStandardError(to: logFile)
+            // Returns on Ctrl-C, SIGTERM or SIGHUP, with the terminal restored.
             try await front.run()
-            group.cancelAll()
         }
-        try startup.store.close()
     }
 
     /// The service logs go to a file, so they never draw over the attendee's screen.

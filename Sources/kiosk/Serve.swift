@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
-import Hummingbird
-import KioskService
 import Logging
-import PledgeStore
+import UnixSignals
 
 /// `kiosk serve`: the HTTP service alone.
 struct Serve: AsyncParsableCommand {
@@ -14,15 +12,10 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var options: ServiceOptions
 
     func run() async throws {
-        let startup = try ServiceStartup(options)
         var logger = Logger(label: "kiosk")
         logger.logLevel = .info
-        let line = startup.listeningLine(port: startup.port)
-        let app = buildApplication(startup.parts, host: startup.host, port: startup.port, logger: logger) { _ in
-            FileHandle.standardError.write(Data((line + "\n").utf8))
-        }
-        // Stops gracefully on SIGINT and SIGTERM; pledges are committed before they are answered.
-        try await app.runService()
-        try startup.store.close()
+        let startup = try ServiceStartup(options, logger: logger)
+        // SIGINT and SIGTERM stop it gracefully; pledges are committed before they are answered.
+        try await startup.run(shutdownSignals: [.sigterm, .sigint])
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PledgeKit
+import PledgeStore
 
 /// Options shared by the commands that open the event's database.
 struct StoreOptions: ParsableArguments {
@@ -15,6 +16,16 @@ struct StoreOptions: ParsableArguments {
             return try EventConfiguration.load(from: URL(fileURLWithPath: config))
         } catch let error as ConfigurationError {
             throw CLIError("configuration: \(error)")
+        }
+    }
+
+    /// Opens the pledge database for this event.
+    func openStore(configuration: EventConfiguration, links: CertificateLinks) throws -> PledgeStore {
+        do {
+            return try PledgeStore(
+                path: database, eventID: configuration.eventID, defaultKioskID: configuration.kioskID, links: links)
+        } catch {
+            throw CLIError("cannot open the database \(database): \(error)")
         }
     }
 

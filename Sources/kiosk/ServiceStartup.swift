@@ -1,18 +1,28 @@
 import Foundation
 import KioskService
 import Logging
+import NIOCore
 import PledgeKit
 import PledgeStore
+import ServiceLifecycle
+import UnixSignals
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The parts of a running kiosk service, opened from the command-line options.
 struct ServiceStartup {
     let configuration: EventConfiguration
     let store: PledgeStore
+    /// The store behind the log of recorded pledges: what the HTTP routes and the front use.
+    let service: any PledgeService
     let parts: KioskServiceParts
     let host: String
     let port: Int
+    let logger: Logger
 
-    init(_ options: ServiceOptions) throws {
+    init(_ options: ServiceOptions, logger: Logger) throws {
         let configuration = try options.store.loadConfiguration()
         let host = options.host ?? configuration.host
         var port = options.port ?? configuration.port
@@ -26,24 +36,87 @@ struct ServiceStartup {
         do { pages = try PageTemplates(folder: configuration.templatesFolder) } catch {
             throw CLIError("template: \(error)")
         }
-        try options.store.prepareDatabaseFolder()
-        let store: PledgeStore
-        do {
-            store = try PledgeStore(
-                path: options.store.database, eventID: configuration.eventID,
-                defaultKioskID: configuration.kioskID, links: links)
-        } catch {
-            throw CLIError("cannot open the database \(options.store.database): \(error)")
+        for warning in configuration.warnings(today: Date()) {
+            FileHandle.standardError.write(Data("kiosk: warning: \(warning)\n".utf8))
         }
+        // Names of children live in this file and its log: readable by the owner and group only.
+        umask(0o027)
+        try options.store.prepareDatabaseFolder()
+        let store = try options.store.openStore(configuration: configuration, links: links)
+        let service = LoggingPledgeService(store, logger: logger)
         self.configuration = configuration
         self.store = store
-        self.parts = KioskServiceParts(service: store, configuration: configuration, links: links, pages: pages)
+        self.service = service
+        self.parts = KioskServiceParts(service: service, configuration: configuration, links: links, pages: pages)
         self.host = host
         self.port = port
+        self.logger = logger
     }
 
     /// The line printed when the service is up; tests read the port from it.
-    func listeningLine(port: Int) -> String {
+    var listeningLine: String {
         "kiosk: listening on http://\(host):\(port) · certificate links: \(parts.links.qrBaseURL)/C/…"
+    }
+
+    private enum Stage: Sendable { case listening, stopped }
+
+    /// Runs the HTTP service. Once it listens, runs `whileListening` and then stops the service
+    /// gracefully; without it, runs until one of `signals` asks for a graceful shutdown. Fails
+    /// before `whileListening` starts when the address cannot be bound, so a kiosk never hands out
+    /// links that nothing answers. The database is closed (and its WAL checkpointed) on every path.
+    func run(
+        shutdownSignals signals: [UnixSignal], whileListening: (@Sendable () async throws -> Void)? = nil
+    ) async throws {
+        defer {
+            do {
+                try store.close()
+            } catch {
+                logger.error("database not closed cleanly", metadata: ["error": "\(error)"])
+            }
+        }
+        let (listening, announce) = AsyncStream.makeStream(of: Void.self)
+        let app = buildApplication(parts, host: host, port: port, logger: logger) { _ in
+            announce.yield()
+            announce.finish()
+        }
+        let services = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: signals, logger: logger))
+        let line = listeningLine
+        let (host, port) = (host, port)
+        try await withThrowingTaskGroup(of: Stage.self) { tasks in
+            tasks.addTask {
+                try await services.run()
+                return .stopped
+            }
+            tasks.addTask {
+                for await _ in listening { return .listening }
+                return .stopped
+            }
+            let first: Stage?
+            do {
+                first = try await tasks.next()
+            } catch {
+                throw CLIError("cannot listen on \(host):\(port): \(Self.reason(error))")
+            }
+            guard first == .listening else { return }
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+            if let whileListening {
+                do {
+                    try await whileListening()
+                } catch {
+                    await services.triggerGracefulShutdown()
+                    throw error
+                }
+                await services.triggerGracefulShutdown()
+            }
+            try await tasks.waitForAll()
+        }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if let io = error as? IOError {
+            return String(cString: strerror(io.errnoCode))
+        }
+        return "\(error)"
     }
 }

@@ -52,6 +52,27 @@ struct CommandLineTests {
         #expect(noDatabase.stderr.contains("no database"))
     }
 
+    @Test func aPortInUseStopsTheKioskWithAClearMessage() throws {
+        let database = temporaryDirectory("cli-port").appendingPathComponent("pledges.sqlite").path
+        let first = try KioskProcess(database: database)
+        defer { first.stop() }
+        let second = try kiosk([
+            "serve", "--config", RepositoryPaths.defaultConfiguration.path, "--database", database + "2",
+            "--host", "127.0.0.1", "--port", "\(first.port)",
+        ])
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("cannot listen on 127.0.0.1:\(first.port): Address already in use"))
+    }
+
+    @Test func aFileThatIsNotADatabaseIsNamed() throws {
+        let file = temporaryDirectory("cli-notdb").appendingPathComponent("notes.sqlite").path
+        try "not a database".write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try kiosk(["counts", "--config", RepositoryPaths.defaultConfiguration.path, "--database", file])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("cannot open the database \(file)"))
+        #expect(!result.stderr.contains("CREATE"))
+    }
+
     @Test func countsPrintsTableJSONAndCSV() async throws {
         let database = temporaryDirectory("cli-counts").appendingPathComponent("pledges.sqlite").path
         let server = try KioskProcess(database: database)

@@ -105,5 +105,21 @@ struct TerminalFrontTests {
         #expect(words.contains("icanon"))
         #expect(!words.contains("-echo"))
         #expect(!words.contains("-icanon"))
+
+        // The kiosk closed its database: the WAL is checkpointed, so the one file holds the pledge.
+        let wal = (try? FileManager.default.attributesOfItem(atPath: database + "-wal")[.size] as? Int) ?? 0
+        #expect(wal == 0)
+        let copy = folder.appendingPathComponent("copy.sqlite").path
+        try FileManager.default.copyItem(atPath: database, toPath: copy)
+        let copied = try DatabaseQueue(path: copy)
+        #expect(try await copied.read { try String.fetchOne($0, sql: "SELECT name FROM pledge") } == nameNFC)
+        try copied.close()
+
+        // The log names the pledge by id and number, never by the signer's name.
+        let log = try String(contentsOf: folder.appendingPathComponent("kiosk.log"), encoding: .utf8)
+        #expect(log.contains("pledge recorded"))
+        #expect(log.contains("pledge.number=1"))
+        #expect(!log.contains("Nguy"))
+        #expect(!log.contains("error"))
     }
 }

@@ -36,6 +36,10 @@ struct CertificatePageTests {
             let typed = code.lowercased().enumerated().map { $0.offset == 4 ? "-\($0.element)" : "\($0.element)" }
                 .joined()
             #expect(try await server.get("/c/\(typed)").status == 200)
+            let spaced = stride(from: 0, to: 16, by: 4).map { i in
+                code.dropFirst(i).prefix(4)
+            }.joined(separator: "%20")
+            #expect(try await server.get("/c/\(spaced)").status == 200)
         }
     }
 

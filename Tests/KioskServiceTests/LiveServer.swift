@@ -5,6 +5,7 @@ import KioskTestSupport
 import Logging
 import PledgeKit
 import PledgeStore
+import ServiceLifecycle
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -33,15 +34,23 @@ struct LiveServer: Sendable {
         let app = buildApplication(parts, host: "127.0.0.1", port: 0, logger: logger) { port in
             continuation.yield(port)
         }
+        let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
-                try await app.run()
+                try await services.run()
                 return nil
             }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw CancellationError() }
-            let result = try await body(LiveServer(port: port, store: store, links: links))
-            group.cancelAll()
+            let result: T
+            do {
+                result = try await body(LiveServer(port: port, store: store, links: links))
+            } catch {
+                await services.triggerGracefulShutdown()
+                throw error
+            }
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
             return result
         }
     }

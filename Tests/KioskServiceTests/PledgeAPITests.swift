@@ -128,6 +128,50 @@ struct PledgeAPITests {
         }
     }
 
+    @Test func otherMethodsGet405WithAllow() async throws {
+        try await LiveServer.with { server in
+            for method in ["GET", "PUT", "DELETE"] {
+                let answer = try await server.request(method, "/api/pledges")
+                #expect(answer.status == 405)
+                #expect(answer.headers["allow"] == "POST")
+                #expect(answer.contentType.hasPrefix("application/problem+json"))
+            }
+        }
+    }
+
+    @Test(
+        "Only JSON in UTF-8 is read",
+        arguments: ["text/plain", "application/jsonx", "application/json; charset=iso-8859-1"])
+    func refusesOtherMediaTypes(_ contentType: String) async throws {
+        try await LiveServer.with { server in
+            let answer = try await server.request(
+                "POST", "/api/pledges", body: Data(#"{"name":null,"ageBand":"18-24"}"#.utf8),
+                headers: ["Content-Type": contentType, "Idempotency-Key": "media"])
+            #expect(answer.status == 415)
+            #expect(try await server.store.counts().total == 0)
+        }
+    }
+
+    @Test func utf16BodyIsRefused() async throws {
+        try await LiveServer.with { server in
+            let body = try #require(#"{"name":"An","ageBand":"18-24"}"#.data(using: .utf16))
+            let answer = try await server.postPledge(body)
+            #expect(answer.status == 400)
+            #expect(try await server.store.counts().total == 0)
+        }
+    }
+
+    @Test func malformedChunkedBodyIs400() async throws {
+        try await LiveServer.with { server in
+            let request =
+                "POST /api/pledges HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Idempotency-Key: chunk\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n"
+            let answer = try RawHTTP.exchange(port: server.port, Data(request.utf8))
+            #expect(answer.hasPrefix("HTTP/1.1 400"))
+            #expect(try await server.store.counts().total == 0)
+        }
+    }
+
     @Test func healthzAnswers() async throws {
         try await LiveServer.with { server in
             let answer = try await server.get("/healthz")

@@ -42,6 +42,9 @@ struct PledgeStoreTests {
         #expect(second.number == 2)
         #expect(first.certificateUrl == "HTTP://KIOSK.EXAMPLE.VN/C/\(first.code.rawValue)")
         try store.close()
+        // Closed: the WAL is folded back, so the main file alone holds both pledges.
+        let walSize = try FileManager.default.attributesOfItem(atPath: file + "-wal")[.size] as? Int
+        #expect(walSize == 0)
 
         let (reopened, _) = try makeStore(file)
         let pledge = try #require(try await reopened.pledge(code: first.code))

@@ -1,0 +1,45 @@
+import Logging
+import PledgeKit
+
+/// Logs every recorded pledge, whoever recorded it (the HTTP API or the terminal front), by id,
+/// number and kiosk only: a log never carries a name, a school or anything else a signer typed.
+public struct LoggingPledgeService: PledgeService {
+    public let base: any PledgeService
+    public let logger: Logger
+
+    public init(_ base: any PledgeService, logger: Logger) {
+        self.base = base
+        self.logger = logger
+    }
+
+    public func record(_ draft: PledgeDraft, idempotencyKey: IdempotencyKey, kioskID: String?) async throws(PledgeError)
+        -> PledgeReceipt
+    {
+        do {
+            let receipt = try await base.record(draft, idempotencyKey: idempotencyKey, kioskID: kioskID)
+            logger.info(
+                "pledge recorded",
+                metadata: [
+                    "pledge.id": "\(receipt.id)", "pledge.number": "\(receipt.number)",
+                    "kiosk.id": "\(kioskID ?? "default")",
+                ])
+            return receipt
+        } catch {
+            if error.code == .unavailable {
+                logger.error(
+                    "pledge not stored: storage unavailable", metadata: ["kiosk.id": "\(kioskID ?? "default")"])
+            } else {
+                logger.debug("pledge refused", metadata: ["pledge.refusal": "\(error.code)"])
+            }
+            throw error
+        }
+    }
+
+    public func pledge(code: CertificateCode) async throws(PledgeError) -> Pledge? {
+        try await base.pledge(code: code)
+    }
+
+    public func counts() async throws(PledgeError) -> PledgeCounts {
+        try await base.counts()
+    }
+}
