@@ -23,6 +23,9 @@ struct QR: ParsableCommand {
     var output: String?
 
     func validate() throws {
+        if text.isEmpty {
+            throw ValidationError("TEXT is empty: give the text to put in the QR code.")
+        }
         if ErrorCorrectionLevel(letter: level) == nil {
             throw ValidationError("--level must be L, M, Q or H, not '\(level)'.")
         }
@@ -44,11 +47,7 @@ struct QR: ParsableCommand {
         case .text: bytes = Array((code.terminalLines().joined(separator: "\n") + "\n").utf8)
         }
         if let output {
-            do {
-                try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
-            } catch {
-                throw CLIError("cannot write \(output): \(error.localizedDescription)")
-            }
+            try OutputFile.write(bytes, to: output)
             FileHandle.standardError.write(
                 Data(
                     "QR version \(code.version), level \(code.level.letter), \(code.size)×\(code.size) modules → \(output)\n"

@@ -2,6 +2,10 @@ import Foundation
 import KioskTestSupport
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @Suite("The kiosk command line")
 struct CommandLineTests {
     func kiosk(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
@@ -33,6 +37,27 @@ struct CommandLineTests {
         let svg = try kiosk(["qr", "HTTP://EXAMPLE.VN/C/ABC", "--format", "svg"])
         #expect(svg.status == 0)
         #expect(svg.stdout.hasPrefix("<svg"))
+    }
+
+    @Test func outputWritesThroughSymlinksAndReportsAFullDisk() throws {
+        let folder = temporaryDirectory("cli-output")
+        let target = folder.appendingPathComponent("target.svg").path
+        let link = folder.appendingPathComponent("link.svg").path
+        try "old".write(toFile: target, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        #expect(try kiosk(["qr", "hi", "--format", "svg", "--output", link]).status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+        #expect(try String(contentsOfFile: target, encoding: .utf8).hasPrefix("<svg"))
+        if FileManager.default.fileExists(atPath: "/dev/full") {
+            let full = try kiosk(["qr", "hi", "--output", "/dev/full"])
+            #expect(full.status != 0)
+            #expect(full.stderr.contains("No space left on device"))
+            var info = stat()
+            #expect(lstat("/dev/full", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+        }
+        let empty = try kiosk(["qr", ""])
+        #expect(empty.status != 0)
+        #expect(empty.stderr.contains("TEXT is empty"))
     }
 
     @Test func badArgumentsSayWhatWasWrong() throws {

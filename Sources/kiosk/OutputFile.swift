@@ -1,0 +1,47 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Writes a command's output file.
+enum OutputFile {
+    /// Writes `bytes` to `path`. A regular file (or a new one) is replaced atomically: written
+    /// beside it, then renamed, so an interrupted write never leaves half a file. Anything else
+    /// that exists there (a symlink, a FIFO, a device such as /dev/stdout) is written through, never
+    /// replaced. Every failed write is an error, so a full disk is not reported as success.
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        guard !path.isEmpty else { throw CLIError("--output needs a file name") }
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            let type = info.st_mode & S_IFMT
+            if type == S_IFDIR { throw CLIError("cannot write \(path): it is a folder") }
+            if type != S_IFREG { return try writeThrough(bytes, to: path) }
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let temporary = "\(folder)/.\(URL(fileURLWithPath: path).lastPathComponent).\(getpid()).partial"
+        do {
+            try writeThrough(bytes, to: temporary, create: true)
+            guard rename(temporary, path) == 0 else { throw CLIError("cannot write \(path): \(errorText())") }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    private static func writeThrough(_ bytes: [UInt8], to path: String, create: Bool = false) throws {
+        let flags = O_WRONLY | O_CLOEXEC | (create ? O_CREAT | O_EXCL : O_TRUNC)
+        let fd = open(path, flags, 0o644)
+        guard fd >= 0 else { throw CLIError("cannot write \(path): \(errorText())") }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { throw CLIError("cannot write \(path): \(errorText())") }
+            offset += written
+        }
+    }
+
+    private static func errorText() -> String { String(cString: strerror(errno)) }
+}
