@@ -35,7 +35,7 @@ public struct FrontText: Decodable, Sendable, Equatable {
         public var text: Text
     }
     public struct DoneScreen: Decodable, Sendable, Equatable {
-        public var number, thanks, scan, code, tooSmall, countdown: Text
+        public var number, thanks, scan, code, link, tooSmall, countdown: Text
     }
     public struct ErrorScreen: Decodable, Sendable, Equatable {
         public var title, retry, back, editName, anonymous, hint: Text

@@ -12,6 +12,8 @@ extension ScreenRenderer {
         let language = flow.language
         let number = text.done.number[language].filled(["number": NumberText.grouped(receipt.number, language)])
         let code = text.done.code[language].filled(["code": receipt.code.grouped])
+        // For a phone that cannot scan: the same link, to type.
+        let link = text.done.link[language].filled(["url": receipt.certificateUrl])
         let heading: [Row] = [
             .text(" \(number) ", .count, centered: true),
             .text(text.done.thanks[language], .bold, centered: true),
@@ -22,15 +24,19 @@ extension ScreenRenderer {
             let lines = qr.terminalLines(quietZone: Self.quietZone)
             // Stacked under the heading when there is room; beside the text on a short screen.
             let stackedText = wrapped(text.done.scan[language], width, centered: true)
-            if size.columns <= width + 4, heading.count + 1 + size.lines + 1 + stackedText.count + 1 <= height {
+            let linkRows = wrapped(link, width, centered: true)
+            if size.columns <= width + 4,
+                heading.count + 1 + size.lines + 1 + stackedText.count + 1 + linkRows.count <= height
+            {
                 return heading + [.blank] + lines.map { .raw($0, width: size.columns) } + [.blank]
-                    + stackedText + [.text(code, .bold, centered: true)]
+                    + stackedText + [.text(code, .bold, centered: true)] + linkRows
             }
             let sideRoom = width + 4 - size.columns - 2
             if sideRoom >= 24, size.lines <= height {
                 var side: [(String, Style)] = [(number, .count), (text.done.thanks[language], .bold), ("", .plain)]
                 side += TerminalText.wrap(text.done.scan[language], to: sideRoom).map { ($0, .plain) }
                 side += [("", .plain)] + TerminalText.wrap(code, to: sideRoom).map { ($0, .bold) }
+                side += TerminalText.wrap(link, to: sideRoom).map { ($0, .plain) }
                 let top = max(0, (size.lines - side.count) / 2)
                 return lines.enumerated().map { index, line in
                     let entry = index >= top && index - top < side.count ? side[index - top] : ("", .plain)
