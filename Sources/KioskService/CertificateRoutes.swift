@@ -49,10 +49,25 @@ struct CertificateRoutes: Sendable {
     }
 
     @Sendable func page(_ request: Request, context: KioskRequestContext) async throws -> Response {
-        let pledge = try await pledge(context)
+        let pledge: Pledge
+        do {
+            pledge = try await self.pledge(context)
+        } catch let problem as ProblemDetails where problem.status == .notFound && Self.acceptsHTML(request) {
+            // A person who scanned or typed a wrong code gets a page, not JSON.
+            var response = htmlResponse(pages.render("not-found", [:]), cacheControl: "no-store")
+            response.status = .notFound
+            return response
+        }
         let html = pages.render(
             "certificate", CertificatePage(pledge: pledge, configuration: configuration, links: links).context)
         return htmlResponse(html, cacheControl: "private, no-cache")
+    }
+}
+
+extension CertificateRoutes {
+    /// Whether the client asks for HTML (a browser), as opposed to an API client.
+    static func acceptsHTML(_ request: Request) -> Bool {
+        request.headers[.accept]?.contains("text/html") ?? false
     }
 }
 

@@ -7,7 +7,7 @@ import Mustache
 /// values made by the service itself may use triple braces.
 public struct PageTemplates: Sendable {
     /// Templates the service cannot run without.
-    public static let required = ["certificate", "resources"]
+    public static let required = ["certificate", "resources", "not-found"]
 
     let library: MustacheLibrary
 

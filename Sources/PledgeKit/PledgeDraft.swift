@@ -31,7 +31,7 @@ public struct PledgeDraft: Codable, Hashable, Sendable {
             throw PledgeError(
                 .guardianConsentRequired, field: "guardianConsent",
                 vi:
-                    "Em dưới 16 tuổi: để ghi tên lên giấy chứng nhận cần cha mẹ hoặc người giám hộ đồng ý. Em vẫn có thể ký ẩn danh.",
+                    "Bạn dưới 16 tuổi: để ghi tên lên giấy chứng nhận cần cha mẹ hoặc người giám hộ đồng ý. Bạn vẫn có thể ký ẩn danh.",
                 en:
                     "Under 16: putting a name on the certificate needs a parent's or guardian's consent. You can still pledge anonymously."
             )

@@ -79,6 +79,16 @@ struct CertificatePageTests {
         }
     }
 
+    @Test func aBrowserGetsAPageForAnUnknownCode() async throws {
+        try await LiveServer.with { server in
+            let answer = try await server.request(
+                "GET", "/c/7KQ2MX4P9TZA01B1", headers: ["Accept": "text/html,application/xhtml+xml,*/*;q=0.8"])
+            #expect(answer.status == 404)
+            #expect(answer.contentType == "text/html; charset=utf-8")
+            #expect(answer.text.contains("Không tìm thấy giấy chứng nhận này"))
+        }
+    }
+
     @Test func qrImagesDecodeToTheCertificateURL() async throws {
         try await LiveServer.with { server in
             let receipt = try await pledge(server, name: "Phạm Quốc Khánh")
@@ -118,7 +128,7 @@ struct CertificatePageTests {
                 #expect(qr.status == 200)
                 #expect(qr.text == (try QRCode(encoding: link).svg()))
             }
-            #expect(html.contains("Tổng đài quốc gia bảo vệ trẻ em 111"))
+            #expect(html.contains("Tổng đài quốc gia bảo vệ trẻ em"))
         }
     }
 }
