@@ -2,6 +2,9 @@
 SWIFT ?= swift
 CONFIG ?= Kiosk/event.yaml
 DATABASE ?= data/kiosk.sqlite
+# Empty: the port in the configuration (8080). `make run PORT=8090` overrides it.
+PORT ?=
+KIOSK_ARGS = --config $(CONFIG) --database $(DATABASE) $(if $(PORT),--port $(PORT))
 
 # Debian packages: to build and run, and in addition to test.
 RUN_DEBS := pkg-config libqrencode-dev libpng-dev libsqlite3-dev
@@ -12,10 +15,10 @@ TEST_PIP := zxing-cpp pillow
 .PHONY: run serve build test lint deps-run deps-test clean
 
 run: deps-run build
-	.build/debug/kiosk run --config $(CONFIG) --database $(DATABASE)
+	.build/debug/kiosk run $(KIOSK_ARGS)
 
 serve: deps-run build
-	.build/debug/kiosk serve --config $(CONFIG) --database $(DATABASE)
+	.build/debug/kiosk serve $(KIOSK_ARGS)
 
 build:
 	$(SWIFT) build
