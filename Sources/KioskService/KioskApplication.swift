@@ -44,13 +44,18 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
 }
 
 /// The service as a Hummingbird application listening on `host:port` (port 0: any free port).
-/// `onServerRunning` receives the port actually bound.
+/// `onServerRunning` receives the port actually bound. A connection that sends and receives
+/// nothing for `idleTimeout` is closed, so idle sockets on a venue's Wi-Fi cannot pile up.
 public func buildApplication(
     _ parts: KioskServiceParts, host: String, port: Int, logger: Logger,
+    idleTimeout: Duration = .seconds(30),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    Application(
+    let (seconds, attoseconds) = idleTimeout.components
+    return Application(
         router: buildRouter(parts),
+        server: .http1(
+            configuration: .init(idleTimeout: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))),
         configuration: .init(address: .hostname(host, port: port), serverName: "khong-mot-minh-kiosk"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger

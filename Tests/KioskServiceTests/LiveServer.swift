@@ -20,7 +20,9 @@ struct LiveServer: Sendable {
     static let baseURL = "http://kiosk.example.vn"
 
     /// Starts the service on 127.0.0.1 with a free port, runs `body`, then stops the service.
-    static func with<T: Sendable>(_ body: @Sendable (LiveServer) async throws -> T) async throws -> T {
+    static func with<T: Sendable>(
+        idleTimeout: Duration = .seconds(30), _ body: @Sendable (LiveServer) async throws -> T
+    ) async throws -> T {
         let configuration = try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration)
         let links = try CertificateLinks(baseURL: baseURL)
         let file = temporaryDirectory("service").appendingPathComponent("pledges.sqlite").path
@@ -31,7 +33,8 @@ struct LiveServer: Sendable {
         var logger = Logger(label: "kiosk-test")
         logger.logLevel = .error
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = buildApplication(parts, host: "127.0.0.1", port: 0, logger: logger) { port in
+        let app = buildApplication(parts, host: "127.0.0.1", port: 0, logger: logger, idleTimeout: idleTimeout) {
+            port in
             continuation.yield(port)
         }
         let services = ServiceGroup(configuration: .init(services: [app], logger: logger))

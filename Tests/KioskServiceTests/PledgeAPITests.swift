@@ -172,6 +172,16 @@ struct PledgeAPITests {
         }
     }
 
+    @Test func idleConnectionsAreClosed() async throws {
+        try await LiveServer.with(idleTimeout: .seconds(1)) { server in
+            // Sends nothing: the server closes the connection after its idle timeout (1 s here).
+            let started = Date()
+            let answer = try RawHTTP.exchange(port: server.port, Data(), timeout: 10)
+            #expect(answer.isEmpty)
+            #expect(Date().timeIntervalSince(started) < 5)
+        }
+    }
+
     @Test func healthzAnswers() async throws {
         try await LiveServer.with { server in
             let answer = try await server.get("/healthz")
