@@ -22,7 +22,7 @@ public struct FrontText: Decodable, Sendable, Equatable {
         public var title, note, hint: Text
     }
     public struct ProvinceScreen: Decodable, Sendable, Equatable {
-        public var title, preferNotToSay, filter, filterHint, noMatch, hint: Text
+        public var title, preferNotToSay, filter, filterHint, noMatch, formerName, hint: Text
     }
     public struct ConsentScreen: Decodable, Sendable, Equatable {
         public var title, storedName, storedAnonymous, counted, deletion, agree: Text

@@ -59,9 +59,16 @@ extension KioskFlow {
     /// The rows of the province screen: "prefer not to say" (nil) and the 34 units, or, while
     /// the signer types, the units whose name contains the typed letters (ignoring diacritics).
     public var provinceOptions: [Province?] {
-        let key = VietnameseText.searchKey(signer.provinceFilter)
-        guard !key.isEmpty else { return [nil] + Province.all.map(Optional.some) }
-        return Province.all.filter { VietnameseText.searchKey($0.name).contains(key) }.map(Optional.some)
+        provinceMatches.map { $0.map(\.province) }
+    }
+
+    /// The rows of the province screen with, for a unit found by a former name (a province merged
+    /// into it in 2025), that name.
+    public var provinceMatches: [Province.SearchMatch?] {
+        guard !VietnameseText.searchKey(signer.provinceFilter).isEmpty else {
+            return [nil] + Province.search("").map(Optional.some)
+        }
+        return Province.search(signer.provinceFilter).map(Optional.some)
     }
 
     /// The options of the error screen for `error`.

@@ -99,13 +99,19 @@ extension ScreenRenderer {
                     .input)
         )
         rows.append(.blank)
-        let options = flow.provinceOptions
+        let options = flow.provinceMatches
         guard !options.isEmpty else { return rows + wrapped(text.province.noMatch[language], width, .error) }
         // A window of the list that keeps the highlighted row in sight.
         let room = max(1, height - rows.count)
         let first = min(max(0, signer.provinceChoice - room / 2), max(0, options.count - room))
         for index in first..<min(options.count, first + room) {
-            let name = options[index]?.name ?? text.province.preferNotToSay[language]
+            let name =
+                options[index].map { match in
+                    match.formerName.map {
+                        text.province.formerName[language].filled(["name": match.province.name, "former": $0])
+                    }
+                        ?? match.province.name
+                } ?? text.province.preferNotToSay[language]
             rows.append(option(name, selected: index == signer.provinceChoice))
         }
         return rows

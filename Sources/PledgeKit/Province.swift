@@ -23,7 +23,8 @@ public struct Province: Hashable, Codable, Sendable, CustomStringConvertible {
 
     static func matchKey(_ text: String) -> String {
         var key = String(VietnameseText.searchKey(text).unicodeScalars.filter(\.properties.isAlphabetic))
-        for prefix in ["thanhpho", "tinh", "tp"] where key.hasPrefix(prefix) && key.count > prefix.count + 2 {
+        for prefix in ["thanhpho", "tinh", "tp"]
+        where key != "tphcm" && key.hasPrefix(prefix) && key.count > prefix.count + 2 {
             key.removeFirst(prefix.count)
             break
         }

@@ -69,7 +69,7 @@ public struct PledgeStore: PledgeService {
     public func close() throws {
         // The pool closes its writer before its read-only readers, and SQLite only folds the WAL
         // back on the last close by a connection that can write: checkpoint explicitly.
-        try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         try pool.close()
     }
 }

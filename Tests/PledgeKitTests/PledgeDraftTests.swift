@@ -40,6 +40,25 @@ struct PledgeDraftTests {
         #expect(Province(matching: "") == nil)
     }
 
+    @Test func searchFindsUnitsByFormerProvinceNamesAndRanksPrefixesFirst() throws {
+        let byFormer = Province.search("binh duong")
+        #expect(byFormer.map(\.province.name) == ["Hồ Chí Minh"])
+        #expect(byFormer.first?.formerName == "Bình Dương")
+        #expect(Province.search("sài gòn").first?.province.name == "Hồ Chí Minh")
+        #expect(Province.search("tphcm").first?.province.name == "Hồ Chí Minh")
+        let ha = Province.search("ha").map(\.province.name)
+        #expect(Array(ha.prefix(3)) == ["Hà Nội", "Hải Phòng", "Hà Tĩnh"])
+        #expect(ha.firstIndex(of: "Hà Tĩnh")! < ha.firstIndex(of: "Thái Nguyên")!)
+        // Every unit named in the merger table exists, and no former name is a current unit.
+        for (unit, former) in Province.formerNames {
+            #expect(Province(matching: unit)?.name == unit)
+            for name in former where !["Sài Gòn", "TP HCM", "HCM"].contains(name) {
+                #expect(Province(matching: name) == nil)
+            }
+        }
+        #expect(Province.search("").count == 34)
+    }
+
     @Test func guardianMessageIsBilingual() {
         let draft = PledgeDraft(name: "An", ageBand: .from12To15, province: nil, guardianConsent: false)
         do {
