@@ -33,6 +33,16 @@ let package = Package(
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]
         ),
+        .systemLibrary(
+            name: "CRsvg",
+            pkgConfig: "librsvg-2.0",
+            providers: [.apt(["librsvg2-dev", "libcairo2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CFontconfig",
+            pkgConfig: "fontconfig",
+            providers: [.apt(["libfontconfig-dev"])]
+        ),
 
         // QR: text -> module matrix, renderers.
         .target(
@@ -58,11 +68,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Documents: certificate templates (SVG + Mustache), rendering to PNG/PDF, cache.
+        .target(
+            name: "Certificates",
+            dependencies: [
+                "PledgeKit", "QRCode", "CRsvg", "CFontconfig",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // Service: Hummingbird routes.
         .target(
             name: "KioskService",
             dependencies: [
-                "PledgeKit", "QRCode",
+                "PledgeKit", "QRCode", "Certificates",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -81,11 +101,23 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "PledgeKit", "PledgeStore", "KioskService", "KioskFront", "QRCode",
+                "PledgeKit", "PledgeStore", "KioskService", "KioskFront", "QRCode", "Certificates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSettings
+        ),
+
+        // Certificate rendering benchmark (`make bench-certificates`): in process vs. rsvg-convert.
+        .executableTarget(
+            name: "kiosk-bench",
+            dependencies: [
+                "Certificates", "PledgeKit", "PledgeStore", "KioskService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/kiosk-bench",
             swiftSettings: strictSettings
         ),
 
@@ -121,6 +153,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CertificatesTests",
+            dependencies: ["Certificates", "PledgeKit", "QRCode", "KioskTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
