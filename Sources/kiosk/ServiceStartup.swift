@@ -1,3 +1,4 @@
+import Certificates
 import Foundation
 import KioskService
 import Logging
@@ -26,6 +27,7 @@ struct ServiceStartup {
         do { pages = try PageTemplates(folder: configuration.templatesFolder) } catch {
             throw CLIError("template: \(error)")
         }
+        let certificates = try CertificateTemplates.loadForCommand(configuration)
         try options.store.prepareDatabaseFolder()
         let store: PledgeStore
         do {
@@ -37,7 +39,9 @@ struct ServiceStartup {
         }
         self.configuration = configuration
         self.store = store
-        self.parts = KioskServiceParts(service: store, configuration: configuration, links: links, pages: pages)
+        self.parts = KioskServiceParts(
+            service: store, configuration: configuration, links: links, pages: pages,
+            certificates: CertificateRenderer(templates: certificates))
         self.host = host
         self.port = port
     }
