@@ -4,6 +4,8 @@
 #include <librsvg/rsvg.h>
 #include <cairo.h>
 #include <cairo-pdf.h>
+// zlib: deflate and CRC-32 for the PNG encoder (faster settings than cairo's own PNG writer).
+#include <zlib.h>
 
 /// The message of a GError, or NULL when there is none.
 static inline const char *crsvg_error_message(GError *error) {

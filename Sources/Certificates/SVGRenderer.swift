@@ -21,9 +21,8 @@ public enum SVGRenderer {
     }
 
     /// Draws the document scaled to `width`×`height` pixels (aspect ratio kept, centred, on white)
-    /// and encodes it as PNG (RGB with alpha, 8 bits). The corresponding C functions are
-    /// `cairo_image_surface_create`, `rsvg_handle_render_document` and
-    /// `cairo_surface_write_to_png_stream`.
+    /// and encodes it as an 8-bit RGB PNG (``PNGEncoder``). The corresponding C functions are
+    /// `cairo_image_surface_create` and `rsvg_handle_render_document`.
     public static func png(_ svg: [UInt8], width: Int, height: Int) throws(RenderError) -> [UInt8] {
         guard (1...10_000).contains(width), (1...10_000).contains(height) else {
             throw RenderError(.surfaceFailed, "image size \(width)×\(height) out of range")
@@ -35,13 +34,12 @@ public enum SVGRenderer {
         defer { cairo_surface_destroy(surface) }
         try check(surface)
         try draw(handle, on: surface, width: Double(width), height: Double(height))
-        let sink = ByteSink()
-        let status = cairo_surface_write_to_png_stream(surface, ByteSink.write, sink.context)
-        sink.release()
-        guard status == CAIRO_STATUS_SUCCESS else {
-            throw RenderError(.surfaceFailed, String(cString: cairo_status_to_string(status)))
+        cairo_surface_flush(surface)
+        guard let data = cairo_image_surface_get_data(surface) else {
+            throw RenderError(.surfaceFailed, "cairo_image_surface_get_data returned NULL")
         }
-        return sink.bytes
+        return try PNGEncoder.encode(
+            pixels: data, width: width, height: height, rowStride: Int(cairo_image_surface_get_stride(surface)))
     }
 
     /// Draws the document on one PDF page of `width`×`height` points (1/72 inch), fonts embedded
