@@ -30,7 +30,7 @@ test: deps-test
 
 # `swift format` ships with the toolchain; the style is in .swift-format.
 lint:
-	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+	$(SWIFT) format lint --strict --recursive Sources Tests Benchmarks Package.swift
 
 deps-run:
 	@scripts/install-debs $(RUN_DEBS)
