@@ -7,12 +7,16 @@ PORT ?=
 KIOSK_ARGS = --config $(CONFIG) --database $(DATABASE) $(if $(PORT),--port $(PORT))
 
 # Debian packages: to build and run, and in addition to test.
-RUN_DEBS := pkg-config libqrencode-dev libpng-dev libsqlite3-dev
-TEST_DEBS := $(RUN_DEBS) zbar-tools qrencode tmux sqlite3 procps
+# Certificates: librsvg + cairo render in process; fontconfig checks the templates' fonts;
+# fonts-noto-core has Noto Sans, which the templates name (full Vietnamese coverage).
+RUN_DEBS := pkg-config libqrencode-dev libpng-dev libsqlite3-dev librsvg2-dev libcairo2-dev libfontconfig-dev fonts-noto-core
+# poppler-utils: pdftotext, pdffonts, pdftoppm; chromium: the page test; librsvg2-bin: rsvg-convert for the benchmark.
+TEST_DEBS := $(RUN_DEBS) zbar-tools qrencode tmux sqlite3 procps poppler-utils chromium librsvg2-bin
 # PyPI packages for the tests: the zxing-cpp QR decoder and Pillow to read images for it.
-TEST_PIP := zxing-cpp pillow
+# websocket-client drives headless Chromium over the DevTools protocol (scripts/page-check.py).
+TEST_PIP := zxing-cpp pillow websocket-client
 
-.PHONY: run serve build test lint deps-run deps-test clean
+.PHONY: run serve build test lint deps-run deps-test clean bench-certificates
 
 run: deps-run build
 	.build/debug/kiosk run $(KIOSK_ARGS)
@@ -29,7 +33,7 @@ test: deps-test
 
 # `swift format` ships with the toolchain; the style is in .swift-format.
 lint:
-	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+	$(SWIFT) format lint --strict --recursive Sources Tests Benchmarks Package.swift
 
 deps-run:
 	@scripts/install-debs $(RUN_DEBS)
@@ -37,8 +41,17 @@ deps-run:
 deps-test:
 	@scripts/install-debs $(TEST_DEBS)
 	@command -v python3 >/dev/null && python3 -m pip --version >/dev/null 2>&1 || scripts/install-debs python3 python3-pip
-	@python3 -c 'import zxingcpp, PIL' 2>/dev/null || python3 -m pip install --quiet $(TEST_PIP) \
+	@python3 -c 'import zxingcpp, PIL, websocket' 2>/dev/null || python3 -m pip install --quiet $(TEST_PIP) \
 	  || python3 -m pip install --quiet --break-system-packages $(TEST_PIP)
+
+# In-process rendering vs. one rsvg-convert process per document: COUNT documents of each kind in
+# process, the first BASELINE_COUNT of them through rsvg-convert (1,000 processes of each kind take
+# over 5 minutes on 2 cores; rates are compared).
+COUNT ?= 1000
+BASELINE_COUNT ?= 300
+bench-certificates: deps-test
+	$(SWIFT) build -c release --product kiosk-bench
+	$$($(SWIFT) build -c release --show-bin-path)/kiosk-bench --count $(COUNT) --baseline-count $(BASELINE_COUNT) --markdown BENCHMARKS.md
 
 clean:
 	rm -rf .build

@@ -35,6 +35,16 @@ let package = Package(
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]
         ),
+        .systemLibrary(
+            name: "CRsvg",
+            pkgConfig: "librsvg-2.0",
+            providers: [.apt(["librsvg2-dev", "libcairo2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CFontconfig",
+            pkgConfig: "fontconfig",
+            providers: [.apt(["libfontconfig-dev"])]
+        ),
 
         // QR: text -> module matrix, renderers.
         .target(
@@ -60,11 +70,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Documents: certificate templates (SVG + Mustache), rendering to PNG/PDF, cache.
+        .target(
+            name: "Certificates",
+            dependencies: [
+                "PledgeKit", "QRCode", "CRsvg", "CFontconfig",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // Service: Hummingbird routes.
         .target(
             name: "KioskService",
             dependencies: [
-                "PledgeKit", "QRCode",
+                "PledgeKit", "QRCode", "Certificates",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "PledgeKit", "PledgeStore", "KioskService", "KioskFront", "QRCode",
+                "PledgeKit", "PledgeStore", "KioskService", "KioskFront", "QRCode", "Certificates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -93,6 +113,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strictSettings
+        ),
+
+        // Certificate rendering benchmark (`make bench-certificates`): in process vs. rsvg-convert.
+        .executableTarget(
+            name: "kiosk-bench",
+            dependencies: [
+                "Certificates", "PledgeKit", "PledgeStore", "KioskService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/kiosk-bench",
             swiftSettings: strictSettings
         ),
 
@@ -129,6 +161,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CertificatesTests",
+            dependencies: ["Certificates", "PledgeKit", "QRCode", "KioskTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

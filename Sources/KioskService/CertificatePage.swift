@@ -1,3 +1,4 @@
+import Certificates
 import Foundation
 import PledgeKit
 
@@ -7,12 +8,26 @@ struct CertificatePage {
     let pledge: Pledge
     let configuration: EventConfiguration
     let links: CertificateLinks
+    let renderer: CertificateRenderer?
 
-    static let anonymousName = Localized(vi: "Người ký ẩn danh", en: "Anonymous signer")
+    static let anonymousName = CertificateFields.anonymousName
 
     var context: [String: Any] {
         let text = configuration.pledgeText
+        let fields = CertificateFields(pledge: pledge, configuration: configuration, links: links)
+        var documents: [String: Any] = [:]
+        if let renderer {
+            let base = "/c/\(pledge.code.rawValue)"
+            let version = renderer.version(fields)
+            documents = [
+                "pdf": "\(base).pdf?v=\(version)", "png": "\(base).png?v=\(version)",
+                "printPNG": "\(base).png?size=print&v=\(version)", "svg": "\(base).svg?v=\(version)",
+            ]
+        }
         return [
+            "documents": documents.isEmpty ? false : documents as Any,
+            "domain": fields.domain,
+            "numberLine": fields.numberLine,
             "name": pledge.name ?? Self.anonymousName.vi,
             "anonymous": pledge.name == nil,
             "number": VietnameseText.number(pledge.number),

@@ -1,3 +1,4 @@
+import Certificates
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -12,6 +13,7 @@ struct CertificateRoutes: Sendable {
     let configuration: EventConfiguration
     let links: CertificateLinks
     let pages: PageTemplates
+    let renderer: CertificateRenderer?
 
     func add(to router: Router<KioskRequestContext>) {
         for prefix in ["c", "C"] {
@@ -59,7 +61,8 @@ struct CertificateRoutes: Sendable {
             return response
         }
         let html = pages.render(
-            "certificate", CertificatePage(pledge: pledge, configuration: configuration, links: links).context)
+            "certificate",
+            CertificatePage(pledge: pledge, configuration: configuration, links: links, renderer: renderer).context)
         return htmlResponse(html, cacheControl: "private, no-cache")
     }
 }

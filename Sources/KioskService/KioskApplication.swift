@@ -1,3 +1,4 @@
+import Certificates
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -10,20 +11,27 @@ public struct KioskServiceParts: Sendable {
     public var configuration: EventConfiguration
     public var links: CertificateLinks
     public var pages: PageTemplates
+    /// Renders certificate documents (`/c/{code}.svg|png|pdf`); nil: those routes answer 404.
+    public var certificates: CertificateRenderer?
+    /// The most bytes of rendered documents kept in memory.
+    public var documentCacheCapacity: Int
 
     public init(
-        service: any PledgeService, configuration: EventConfiguration, links: CertificateLinks, pages: PageTemplates
+        service: any PledgeService, configuration: EventConfiguration, links: CertificateLinks, pages: PageTemplates,
+        certificates: CertificateRenderer? = nil, documentCacheCapacity: Int = 64 << 20
     ) {
         self.service = service
         self.configuration = configuration
         self.links = links
         self.pages = pages
+        self.certificates = certificates
+        self.documentCacheCapacity = documentCacheCapacity
     }
 }
 
 /// The router with every route of the service:
 /// `POST /api/pledges`, `GET /api/counts`, `GET /c/{code}`, `/c/{code}/qr.svg`, `/c/{code}/qr.png`,
-/// `GET /resources`, `GET /resources/{id}/qr.svg`, `GET /healthz`.
+/// `GET /c/{code}.svg|.png|.pdf`, `GET /v`, `GET /resources`, `GET /resources/{id}/qr.svg`, `GET /healthz`.
 public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContext> {
     let router = Router(context: KioskRequestContext.self)
     router.add(middleware: ProblemDetailsMiddleware())
@@ -35,10 +43,18 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
         Response(status: .seeOther, headers: [.location: "/resources"])
     }
     PledgeRoutes(service: parts.service).add(to: router)
-    CertificateRoutes(
-        service: parts.service, configuration: parts.configuration, links: parts.links, pages: parts.pages
+    let certificateRoutes = CertificateRoutes(
+        service: parts.service, configuration: parts.configuration, links: parts.links, pages: parts.pages,
+        renderer: parts.certificates
     )
-    .add(to: router)
+    certificateRoutes.add(to: router)
+    if let renderer = parts.certificates {
+        CertificateDocumentRoutes(
+            routes: certificateRoutes, renderer: renderer, cache: DocumentCache(capacity: parts.documentCacheCapacity)
+        )
+        .add(to: router)
+    }
+    VerifyPage(service: parts.service, pages: parts.pages).add(to: router)
     ResourcesPage(configuration: parts.configuration, pages: parts.pages).add(to: router)
     return router
 }

@@ -1,13 +1,14 @@
+import Certificates
 import Foundation
 import Mustache
 
 /// The Mustache page templates of one event (`Certificates/default/*.mustache`).
 ///
-/// `{{name}}` escapes HTML (&, <, >, ", '), so names typed by signers always show as text; only
+/// `{{name}}` escapes HTML (&, <, >, ", ', scalar by scalar: ``MarkupEscaping``), so names typed by signers always show as text; only
 /// values made by the service itself may use triple braces.
 public struct PageTemplates: Sendable {
     /// Templates the service cannot run without.
-    public static let required = ["certificate", "resources", "not-found"]
+    public static let required = ["certificate", "resources", "verify", "not-found"]
 
     let library: MustacheLibrary
 
@@ -23,7 +24,8 @@ public struct PageTemplates: Sendable {
                 throw TemplateError(file: url.path, problem: "cannot be read as UTF-8 text")
             }
             do {
-                try library.register(text, named: String(file.dropLast(".mustache".count)))
+                // Escaping scalar by scalar: a quote with a combining mark is still escaped.
+                try library.register(MarkupEscaping.register() + text, named: String(file.dropLast(".mustache".count)))
             } catch {
                 throw TemplateError(file: url.path, problem: "not a valid Mustache template: \(error)")
             }

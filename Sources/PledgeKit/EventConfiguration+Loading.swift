@@ -34,6 +34,7 @@ extension EventConfiguration {
             var resources: String
             var templates: String
             var front: String
+            var certificate: String?
         }
         var event: Event
         var kiosk: Kiosk
@@ -96,7 +97,8 @@ extension EventConfiguration {
             pledgeText: pledgeText,
             resources: resources,
             templatesFolder: templates,
-            frontTextFile: resolve(file.files.front)
+            frontTextFile: resolve(file.files.front),
+            certificateTemplatesFolder: file.files.certificate.map(resolve) ?? templates
         )
     }
 

@@ -22,6 +22,9 @@ public struct EventConfiguration: Sendable, Equatable {
     public var templatesFolder: URL
     /// Every text of the terminal front, in both languages (`Kiosk/front.yaml`).
     public var frontTextFile: URL
+    /// The folder of this event's certificate templates (`share.svg`, `print.svg`), chosen with
+    /// `files.certificate`; the page templates' folder when not set.
+    public var certificateTemplatesFolder: URL
 
     /// The longest base URL that keeps a certificate QR at version 3, level M (see ``CertificateLinks``).
     public static let recommendedBaseURLLength = 30

@@ -1,3 +1,4 @@
+import Certificates
 import Foundation
 import KioskService
 import Logging
@@ -36,6 +37,7 @@ struct ServiceStartup {
         do { pages = try PageTemplates(folder: configuration.templatesFolder) } catch {
             throw CLIError("template: \(error)")
         }
+        let certificates = try CertificateTemplates.loadForCommand(configuration)
         for warning in configuration.warnings(today: Date()) {
             FileHandle.standardError.write(Data("kiosk: warning: \(warning)\n".utf8))
         }
@@ -47,7 +49,9 @@ struct ServiceStartup {
         self.configuration = configuration
         self.store = store
         self.service = service
-        self.parts = KioskServiceParts(service: service, configuration: configuration, links: links, pages: pages)
+        self.parts = KioskServiceParts(
+            service: service, configuration: configuration, links: links, pages: pages,
+            certificates: CertificateRenderer(templates: certificates))
         self.host = host
         self.port = port
         self.logger = logger

@@ -1,3 +1,4 @@
+import Certificates
 import Foundation
 import Hummingbird
 import KioskService
@@ -29,7 +30,9 @@ struct LiveServer: Sendable {
         let store = try PledgeStore(path: file, eventID: "test-event", defaultKioskID: "kiosk-test", links: links)
         let parts = KioskServiceParts(
             service: store, configuration: configuration, links: links,
-            pages: try PageTemplates(folder: configuration.templatesFolder))
+            pages: try PageTemplates(folder: configuration.templatesFolder),
+            certificates: CertificateRenderer(
+                templates: try CertificateTemplates(folder: configuration.certificateTemplatesFolder)))
         var logger = Logger(label: "kiosk-test")
         logger.logLevel = .error
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)

@@ -1,0 +1,52 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PledgeKit
+
+/// `GET /v`: a form where a code read off a printed certificate is typed by hand; `GET /v?code=…`
+/// leads to the certificate page (303), which is the proof: a document edited by hand shows a
+/// code whose page says something else, or no page at all.
+///
+/// Codes are read in any case, with or without dashes and spaces, O as 0 and I or L as 1
+/// (Crockford's base32).
+struct VerifyPage: Sendable {
+    let service: any PledgeService
+    let pages: PageTemplates
+
+    func add(to router: Router<KioskRequestContext>) {
+        for path in ["/v", "/V"] {
+            router.get(RouterPath(path)) { request, _ in try await verify(request) }
+        }
+    }
+
+    func verify(_ request: Request) async throws -> Response {
+        guard let typed = request.uri.queryParameters.get("code"), !typed.isEmpty else {
+            return form(code: "", status: .ok, message: nil)
+        }
+        guard typed.count <= 64, let code = CertificateCode(parsing: typed) else {
+            return form(
+                code: typed, status: .badRequest,
+                message: Localized(
+                    vi: "Mã không đúng dạng: mã có 16 ký tự (chữ và số), ví dụ 7KQ2-MX4P-9TZA-B3CD.",
+                    en: "This is not a certificate code: 16 letters and digits, e.g. 7KQ2-MX4P-9TZA-B3CD."))
+        }
+        let pledge: Pledge?
+        do { pledge = try await service.pledge(code: code) } catch { throw ProblemDetails(error) }
+        guard pledge != nil else {
+            return form(
+                code: code.grouped, status: .notFound,
+                message: Localized(
+                    vi: "Không có giấy chứng nhận nào với mã này. Giấy có mã này không phải giấy thật.",
+                    en: "No certificate has this code. A document showing it is not genuine."))
+        }
+        return Response(status: .seeOther, headers: [.location: "/c/\(code.rawValue)", .cacheControl: "no-store"])
+    }
+
+    func form(code: String, status: HTTPResponse.Status, message: Localized<String>?) -> Response {
+        var context: [String: Any] = ["code": code]
+        if let message { context["message"] = ["vi": message.vi, "en": message.en] }
+        var response = htmlResponse(pages.render("verify", context), cacheControl: "no-store")
+        response.status = status
+        return response
+    }
+}

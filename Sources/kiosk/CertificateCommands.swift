@@ -1,0 +1,180 @@
+import ArgumentParser
+import Certificates
+import Foundation
+import PledgeKit
+import PledgeStore
+
+/// `kiosk certificate CODE`: one certificate as SVG, PNG or PDF.
+struct CertificateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "certificate",
+        abstract: "Render one certificate (giấy chứng nhận) as SVG, PNG or PDF."
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The certificate code, in any case, with or without dashes.")
+    var code: String
+
+    @Option(help: "svg, png (1080×1350), print.png (A4, 150 dpi) or pdf (A4 landscape).")
+    var format: CertificateFormat = .pdf
+
+    @Option(help: "Write to this file (default: chung-nhan-CODE.EXT in this folder).")
+    var output: String?
+
+    func run() async throws {
+        let context = try CertificateContext(store)
+        guard let parsed = CertificateCode(parsing: code) else {
+            throw CLIError("'\(code)' is not a certificate code (16 letters and digits)")
+        }
+        guard let pledge = try await context.store.pledge(code: parsed) else {
+            throw CLIError("no certificate with code \(parsed.grouped) in \(store.database)")
+        }
+        let path = output ?? "chung-nhan-\(parsed.rawValue).\(format.fileExtension)"
+        try context.write(try context.render(pledge, format), to: path)
+        FileHandle.standardError.write(Data("\(format.rawValue) → \(path)\n".utf8))
+    }
+}
+
+/// `kiosk certificates --event ID --output DIR`: every certificate of an event, with progress.
+struct CertificatesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "certificates",
+        abstract: "Render every certificate of the event into a folder (PDF by default), with a progress bar."
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "The event id (default: the configuration's); it must be the configured event.")
+    var event: String?
+
+    @Option(help: "The folder to write to; created when missing.")
+    var output: String
+
+    @Option(help: "svg, png, print.png or pdf.")
+    var format: CertificateFormat = .pdf
+
+    func run() async throws {
+        let context = try CertificateContext(store)
+        let eventID = event ?? context.configuration.eventID
+        guard eventID == context.configuration.eventID else {
+            throw CLIError(
+                "\(store.config) is the configuration of event '\(context.configuration.eventID)', not '\(eventID)'; "
+                    + "pass that event's file with --config")
+        }
+        let pledges = try await context.store.pledges(eventID: eventID)
+        do {
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        } catch {
+            throw CLIError("cannot create \(output): \(error.localizedDescription)")
+        }
+        var progress = ProgressBar(total: pledges.count)
+        for pledge in pledges {
+            let file = URL(fileURLWithPath: output)
+                .appendingPathComponent("\(pledge.number)-\(pledge.code.rawValue).\(format.fileExtension)")
+            try context.write(try context.render(pledge, format), to: file.path)
+            progress.advance()
+        }
+        progress.finish()
+        FileHandle.standardError.write(Data("\(pledges.count) giấy chứng nhận · certificates → \(output)\n".utf8))
+    }
+}
+
+/// `kiosk poster`: the safety resources on one printable A4 page.
+struct Poster: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make a printable A4 PDF poster of every safety resource, each with its QR."
+    )
+
+    @Option(help: "The event configuration file (YAML).")
+    var config: String = "Kiosk/event.yaml"
+
+    @Option(help: "The PDF file to write.")
+    var output: String = "poster.pdf"
+
+    func run() throws {
+        let configuration = try StoreOptions.parse(["--config", config]).loadConfiguration()
+        let poster: SafetyPoster
+        do { poster = try SafetyPoster(folder: configuration.certificateTemplatesFolder) } catch {
+            throw CLIError("poster template: \(error)")
+        }
+        let bytes: [UInt8]
+        do { bytes = try poster.pdf(configuration.resources) } catch { throw CLIError("cannot render: \(error)") }
+        do { try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
+            throw CLIError("cannot write \(output): \(error.localizedDescription)")
+        }
+        FileHandle.standardError.write(Data("\(configuration.resources.count) resources → \(output)\n".utf8))
+    }
+}
+
+extension CertificateFormat: ExpressibleByArgument {}
+
+/// What the certificate commands share: configuration, templates, links and the store.
+struct CertificateContext {
+    let configuration: EventConfiguration
+    let renderer: CertificateRenderer
+    let links: CertificateLinks
+    let store: PledgeStore
+
+    init(_ options: StoreOptions) throws {
+        configuration = try options.loadConfiguration()
+        renderer = CertificateRenderer(templates: try CertificateTemplates.loadForCommand(configuration))
+        let base =
+            configuration.publicBaseURL
+            ?? "http://\(NetworkAddress.reachableHost(listeningOn: configuration.host)):\(configuration.port)"
+        do { links = try CertificateLinks(baseURL: base) } catch { throw CLIError(error.message.en) }
+        guard FileManager.default.fileExists(atPath: options.database) else {
+            throw CLIError("no database at \(options.database); pledges are stored there once the kiosk has run.")
+        }
+        do {
+            store = try PledgeStore(
+                path: options.database, eventID: configuration.eventID, defaultKioskID: configuration.kioskID,
+                links: links)
+        } catch {
+            throw CLIError("cannot open the database \(options.database): \(error)")
+        }
+    }
+
+    func render(_ pledge: Pledge, _ format: CertificateFormat) throws -> [UInt8] {
+        do {
+            return try renderer.render(
+                CertificateFields(pledge: pledge, configuration: configuration, links: links), as: format)
+        } catch {
+            throw CLIError("cannot render certificate \(pledge.code.grouped): \(error)")
+        }
+    }
+
+    func write(_ bytes: [UInt8], to path: String) throws {
+        do { try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw CLIError("cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+}
+
+/// A one-line progress bar on standard error: `[########------------]  40/100`.
+struct ProgressBar {
+    let total: Int
+    private(set) var done = 0
+    private var lastDrawn = -1
+
+    init(total: Int) {
+        self.total = total
+        draw()
+    }
+
+    mutating func advance() {
+        done += 1
+        draw()
+    }
+
+    func finish() { FileHandle.standardError.write(Data("\n".utf8)) }
+
+    private mutating func draw() {
+        let width = 30
+        let filled = total == 0 ? width : done * width / total
+        guard filled != lastDrawn || done == total else { return }
+        lastDrawn = filled
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total)".utf8))
+    }
+}
