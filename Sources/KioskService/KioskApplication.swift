@@ -10,20 +10,25 @@ public struct KioskServiceParts: Sendable {
     public var configuration: EventConfiguration
     public var links: CertificateLinks
     public var pages: PageTemplates
+    /// Where heartbeats go; nil: kiosks are not tracked.
+    public var kiosks: (any KioskRegistry)?
 
     public init(
-        service: any PledgeService, configuration: EventConfiguration, links: CertificateLinks, pages: PageTemplates
+        service: any PledgeService, configuration: EventConfiguration, links: CertificateLinks, pages: PageTemplates,
+        kiosks: (any KioskRegistry)? = nil
     ) {
         self.service = service
         self.configuration = configuration
         self.links = links
         self.pages = pages
+        self.kiosks = kiosks
     }
 }
 
 /// The router with every route of the service:
 /// `POST /api/pledges`, `GET /api/counts`, `GET /c/{code}`, `/c/{code}/qr.svg`, `/c/{code}/qr.png`,
-/// `GET /resources`, `GET /resources/{id}/qr.svg`, `GET /healthz`.
+/// `GET /resources`, `GET /resources/{id}/qr.svg`, `GET /healthz`, `GET /api/kiosk-config`,
+/// `POST /api/kiosks/{id}/heartbeat`, `GET /api/organizer/kiosks`.
 public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContext> {
     let router = Router(context: KioskRequestContext.self)
     router.add(middleware: ProblemDetailsMiddleware())
@@ -34,7 +39,12 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
     router.get("/") { _, _ in
         Response(status: .seeOther, headers: [.location: "/resources"])
     }
-    PledgeRoutes(service: parts.service).add(to: router)
+    PledgeRoutes(service: parts.service, limiter: KioskRateLimiter(parts.configuration.rateLimit)).add(to: router)
+    KioskRoutes(
+        registry: parts.kiosks,
+        answer: KioskConfigAnswer(certificateBaseURL: parts.links.baseURL, eventID: parts.configuration.eventID),
+        organizer: OrganizerCheck(configured: parts.configuration.organizerToken)
+    ).add(to: router)
     CertificateRoutes(
         service: parts.service, configuration: parts.configuration, links: parts.links, pages: parts.pages
     )

@@ -47,7 +47,8 @@ struct ServiceStartup {
         self.configuration = configuration
         self.store = store
         self.service = service
-        self.parts = KioskServiceParts(service: service, configuration: configuration, links: links, pages: pages)
+        self.parts = KioskServiceParts(
+            service: service, configuration: configuration, links: links, pages: pages, kiosks: store)
         self.host = host
         self.port = port
         self.logger = logger
