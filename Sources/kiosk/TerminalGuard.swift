@@ -23,7 +23,7 @@ enum TerminalGuard {
         guard tcgetattr(STDIN_FILENO, &saved) == 0 else { return }
         setenv(childMark, "1", 1)
         let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
-        defer { arguments.forEach { free($0) } }
+        defer { for argument in arguments { free(argument) } }
         var child: pid_t = 0
         let spawned = posix_spawn(&child, "/proc/self/exe", nil, nil, arguments, environ)
         guard spawned == 0 else {

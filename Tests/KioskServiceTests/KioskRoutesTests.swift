@@ -36,7 +36,8 @@ struct KioskRoutesTests {
     }
 
     @Test func eachKioskHasItsOwnRateLimit() async throws {
-        try await LiveServer.with(configure: { $0.rateLimit = .init(perMinute: 1, burst: 2) }) { server in
+        let limited: (inout EventConfiguration) -> Void = { $0.rateLimit = .init(perMinute: 1, burst: 2) }
+        try await LiveServer.with(configure: limited) { server in
             func post(_ kiosk: String) async throws -> LiveServer.Answer {
                 try await server.request(
                     "POST", "/api/pledges", body: Data((Self.anonymous + "}").utf8),
@@ -65,7 +66,8 @@ struct KioskRoutesTests {
     }
 
     @Test func heartbeatsAnswerTheLinkBaseAndShowInTheOrganizersList() async throws {
-        try await LiveServer.with(configure: { $0.organizerToken = "s3cret-token" }) { server in
+        let withToken: (inout EventConfiguration) -> Void = { $0.organizerToken = "s3cret-token" }
+        try await LiveServer.with(configure: withToken) { server in
             let config = try await server.get("/api/kiosk-config")
             #expect(try config.json()["certificateBaseURL"] as? String == "http://kiosk.example.vn")
             let beat = try await server.request(
