@@ -101,11 +101,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Front over the LAN: the HTTP client of the service and the outbox logic (no SQL).
+        .target(
+            name: "KioskClient",
+            dependencies: ["PledgeKit", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+
         // Command line: argument parsing and wiring only.
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "PledgeKit", "PledgeStore", "KioskService", "KioskFront", "QRCode", "Certificates",
+                "PledgeKit", "PledgeStore", "KioskService", "KioskFront", "KioskClient", "QRCode", "Certificates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -171,6 +178,16 @@ let package = Package(
         .testTarget(
             name: "KioskFrontTests",
             dependencies: ["KioskFront", "PledgeKit", "QRCode"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KioskClientTests",
+            dependencies: [
+                "KioskClient", "KioskService", "PledgeStore", "PledgeKit", "KioskTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -7,11 +7,14 @@ public struct EventDetails: Sendable, Equatable {
     public var displayDate: Localized<String>
     public var pledgeText: PledgeText
     public var resources: [SafetyResource]
+    /// This kiosk's id, on the attendant's status screen.
+    public var kioskID: String
 
     public init(
         name: String, place: String, displayDate: Localized<String>, pledgeText: PledgeText,
-        resources: [SafetyResource]
+        resources: [SafetyResource], kioskID: String = ""
     ) {
+        self.kioskID = kioskID
         self.name = name
         self.place = place
         self.displayDate = displayDate
@@ -22,7 +25,7 @@ public struct EventDetails: Sendable, Equatable {
     public init(_ configuration: EventConfiguration) {
         self.init(
             name: configuration.name, place: configuration.place, displayDate: configuration.displayDate,
-            pledgeText: configuration.pledgeText, resources: configuration.resources
+            pledgeText: configuration.pledgeText, resources: configuration.resources, kioskID: configuration.kioskID
         )
     }
 }

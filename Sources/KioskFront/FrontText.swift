@@ -8,6 +8,10 @@ public struct FrontText: Decodable, Sendable, Equatable {
 
     public struct Common: Decodable, Sendable, Equatable {
         public var campaign, switchLanguage, idleCountdown: Text
+        /// The keys of the display modes, beside the language key.
+        public var displayKeys: Text
+        /// The attendant's quiet marks in the footer: no link to the service, pledges waiting.
+        public var offlineMark, waitingMark: Text
     }
     public struct WelcomeScreen: Decodable, Sendable, Equatable {
         public var invitation, count, countUnknown, start, helpTitle: Text
@@ -36,9 +40,19 @@ public struct FrontText: Decodable, Sendable, Equatable {
     }
     public struct DoneScreen: Decodable, Sendable, Equatable {
         public var number, thanks, scan, code, link, tooSmall, countdown: Text
+        /// Instead of the number while the pledge waits in the front's outbox.
+        public var pending: Text
     }
     public struct ErrorScreen: Decodable, Sendable, Equatable {
         public var title, retry, back, editName, anonymous, hint: Text
+    }
+    /// The attendant's screens: PIN, menu, status, paused.
+    public struct AttendantScreens: Decodable, Sendable, Equatable {
+        public var pinTitle, pinPrompt, pinWrong, pinHint: Text
+        public var menuTitle, pause, resume, status, quit, menuHint: Text
+        public var statusTitle, kiosk, linkLocal, linkOnline, linkOffline, waiting, signedHere, paused, ready,
+            statusHint: Text
+        public var pausedTitle, pausedText, pausedHint: Text
     }
 
     public var common: Common
@@ -52,6 +66,7 @@ public struct FrontText: Decodable, Sendable, Equatable {
     public var submitting: SubmittingScreen
     public var done: DoneScreen
     public var error: ErrorScreen
+    public var attendant: AttendantScreens
 
     /// Reads `front.yaml`.
     /// - Throws: `ConfigurationError` naming the file and the missing or wrong key.

@@ -11,6 +11,10 @@ public enum Key: Hashable, Sendable {
     /// Esc pressed alone: goes back.
     case escape
     case up, down, left, right
+    /// F2: large text on or off.
+    case largeText
+    /// F3: high contrast on or off.
+    case highContrast
     /// Ctrl-C (0x03): with ISIG off it arrives as a byte; the operator's way out.
     case interrupt
 }

@@ -91,6 +91,17 @@ public struct KeyDecoder: Sendable {
             var end = start + 2
             while end < bytes.endIndex, (0x20...0x3F).contains(bytes[end]) { end += 1 }
             guard end < bytes.endIndex else { return final ? (.escape, bytes.count) : nil }
+            if bytes[end] == UInt8(ascii: "~") {
+                // VT220 function keys: ESC [ 12 ~ is F2, ESC [ 13 ~ is F3.
+                let parameter = String(decoding: bytes[(start + 2)..<end], as: UTF8.self)
+                let key: Key? =
+                    switch parameter {
+                    case "12": .largeText
+                    case "13": .highContrast
+                    default: nil
+                    }
+                return (key, end - start + 1)
+            }
             return (arrow(bytes[end]), end - start + 1)
         case UInt8(ascii: "O"):
             guard bytes.count > 2 else { return final ? (.escape, 2) : nil }
@@ -107,6 +118,9 @@ public struct KeyDecoder: Sendable {
         case UInt8(ascii: "B"): .down
         case UInt8(ascii: "C"): .right
         case UInt8(ascii: "D"): .left
+        // SS3 function keys (xterm, tmux): ESC O Q is F2, ESC O R is F3.
+        case UInt8(ascii: "Q"): .largeText
+        case UInt8(ascii: "R"): .highContrast
         default: nil
         }
     }

@@ -29,6 +29,8 @@ extension KioskFlow {
             return backToWelcome()
         case .error(let error):
             return errorKey(key, error)
+        case .attendantPIN, .attendantMenu, .status, .paused:
+            return attendantKey(key)
         }
         return [.redraw]
     }

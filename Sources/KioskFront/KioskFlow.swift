@@ -12,6 +12,9 @@ public enum FlowEvent: Sendable {
     case failed(PledgeError)
     /// The terminal changed size.
     case resized
+    /// The link to the service (a front on the LAN): whether it answers and how many pledges
+    /// wait in the outbox. Shown to the attendant as a quiet mark.
+    case link(online: Bool, waiting: Int)
 }
 
 /// What the driver must do after an event.
@@ -22,8 +25,10 @@ public enum FlowEffect: Hashable, Sendable {
     case refreshCount
     /// Draw the screen again.
     case redraw
-    /// Leave the front (Ctrl-C, the operator's exit).
+    /// Leave the front (the attendant's menu, or Ctrl-C when no PIN is set).
     case quit
+    /// The kiosk was paused or resumed: tell the service (heartbeat).
+    case report(KioskState)
 }
 
 /// The kiosk's screens and timeouts as a plain state machine: no I/O, no clock of its own.
@@ -36,6 +41,40 @@ public struct KioskFlow: Sendable {
         case welcome, pledgeText, name, ageBand, province, consent, confirm, submitting
         case done(PledgeReceipt)
         case error(PledgeError)
+        /// The attendant types the PIN (after Ctrl-C).
+        case attendantPIN
+        /// Pause, resume, status, quit.
+        case attendantMenu
+        /// The kiosk's status for the attendant.
+        case status
+        /// Paused by the attendant: only Ctrl-C and the PIN do anything.
+        case paused
+
+        /// Screens of the attendant, which the idle timeout closes.
+        public var isAttendant: Bool {
+            switch self {
+            case .attendantPIN, .attendantMenu, .status: true
+            default: false
+            }
+        }
+    }
+
+    /// How the screen is drawn; kept across signers until switched again.
+    public struct Display: Hashable, Sendable {
+        /// F2: bold text in a narrower column with room between lines.
+        public var largeText = false
+        /// F3: black and white only, selections in reverse video.
+        public var highContrast = false
+        public init(largeText: Bool = false, highContrast: Bool = false) {
+            self.largeText = largeText
+            self.highContrast = highContrast
+        }
+    }
+
+    /// The link to the service, for a front on the LAN; nil in one-machine mode.
+    public struct LinkMark: Hashable, Sendable {
+        public var online: Bool
+        public var waiting: Int
     }
 
     /// How long the flow waits; organizers rarely change these.
@@ -59,7 +98,20 @@ public struct KioskFlow: Sendable {
     public internal(set) var count: Int?
     /// The latest time from a tick.
     public internal(set) var now: Duration = .zero
+    public internal(set) var display = Display()
+    public internal(set) var link: LinkMark?
+    /// Whether the attendant paused the kiosk.
+    public internal(set) var paused = false
+    /// The attendant's PIN as typed so far, and whether the last try was wrong.
+    public internal(set) var pinEntry = ""
+    public internal(set) var pinWrong = false
+    /// The highlighted row of the attendant's menu.
+    public internal(set) var menuChoice = 0
+    /// Pledges signed on this front since it started.
+    public internal(set) var signedHere = 0
 
+    /// The PIN that opens the attendant's menu; nil: Ctrl-C quits at once.
+    let attendantPIN: String?
     let defaultLanguage: Language
     let timeouts: Timeouts
     let makeKey: @Sendable () -> IdempotencyKey
@@ -70,10 +122,14 @@ public struct KioskFlow: Sendable {
     /// - Parameters:
     ///   - language: the language each new signer first sees.
     ///   - makeKey: makes the idempotency key of each new draft.
+    ///   - attendantPIN: opens the attendant's menu after Ctrl-C; nil: Ctrl-C quits.
     public init(
-        language: Language, timeouts: Timeouts = Timeouts(),
+        language: Language, timeouts: Timeouts = Timeouts(), attendantPIN: String? = nil,
+        display: Display = Display(),
         makeKey: @escaping @Sendable () -> IdempotencyKey = { IdempotencyKey.random() }
     ) {
+        self.attendantPIN = attendantPIN
+        self.display = display
         self.language = language
         self.defaultLanguage = language
         self.timeouts = timeouts
@@ -84,10 +140,24 @@ public struct KioskFlow: Sendable {
     public mutating func handle(_ event: FlowEvent) -> [FlowEffect] {
         switch event {
         case .key(.interrupt):
-            return [.quit]
+            lastActivity = now
+            return interrupt()
         case .key(.tab):
             lastActivity = now
             language = language.toggled
+            return [.redraw]
+        case .key(.largeText):
+            lastActivity = now
+            display.largeText.toggle()
+            return [.redraw]
+        case .key(.highContrast):
+            lastActivity = now
+            display.highContrast.toggle()
+            return [.redraw]
+        case .link(let online, let waiting):
+            let mark = LinkMark(online: online, waiting: waiting)
+            guard mark != link else { return [] }
+            link = mark
             return [.redraw]
         case .key(let key):
             lastActivity = now
@@ -103,6 +173,7 @@ public struct KioskFlow: Sendable {
             // The pledge is stored: the signer's answers are no longer needed in memory.
             signer = Signer()
             count = max(count ?? 0, receipt.number)
+            signedHere += 1
             go(to: .done(receipt))
             return [.redraw]
         case .failed(let error):
@@ -119,7 +190,7 @@ public struct KioskFlow: Sendable {
     /// always on the done screen, in the last stretch of the idle timeout elsewhere.
     public var secondsLeft: Int? {
         switch screen {
-        case .welcome, .submitting: return nil
+        case .welcome, .submitting, .paused: return nil
         case .done:
             return Self.wholeSeconds(timeouts.done - (now - lastActivity))
         default:
@@ -134,7 +205,7 @@ public struct KioskFlow: Sendable {
             if let last = lastCountRefresh, now - last < timeouts.countRefresh { return [] }
             lastCountRefresh = now
             return [.refreshCount]
-        case .submitting:
+        case .submitting, .paused:
             return []
         case .done:
             return now - lastActivity >= timeouts.done ? backToWelcome() : [.redraw]
@@ -149,10 +220,17 @@ public struct KioskFlow: Sendable {
         lastActivity = now
     }
 
-    /// Forgets the signer entirely and shows the welcome screen in the kiosk's language.
+    /// Forgets the signer entirely and shows the welcome screen in the kiosk's language (or the
+    /// paused screen, when the attendant paused the kiosk).
     mutating func backToWelcome() -> [FlowEffect] {
         signer = Signer()
+        pinEntry = ""
+        pinWrong = false
         language = defaultLanguage
+        if paused {
+            go(to: .paused)
+            return [.redraw]
+        }
         go(to: .welcome)
         lastCountRefresh = now
         return [.refreshCount, .redraw]

@@ -24,11 +24,13 @@ extension ScreenRenderer {
         case .name:
             var rows = wrapped(text.name.title[language], width, .title) + [.blank]
             rows += wrapped(text.name.prompt[language], width)
-            // The cursor is hidden; an underscore shows where typing goes.
+            // The cursor is hidden; an underscore shows where typing goes. The box's right border
+            // stays in its column whatever the name: widths count grapheme clusters, in NFC.
             let typed = VietnameseText.nfc(signer.name)
-            let room = max(1, width - 3)
-            let visible = TerminalText.width(typed) < room ? typed : String(typed.suffix(room - 1))
-            rows += [.bar(visible + "_", .input), .blank]
+            let room = max(1, width - 5)
+            var visible = typed
+            while TerminalText.width(visible) >= room, !visible.isEmpty { visible.removeFirst() }
+            rows += Self.box([visible + "_"], width: width) + [.blank]
             if let problem = signer.nameProblem {
                 rows += wrapped(problem.message[language], width, .error) + [.blank]
             }
@@ -51,6 +53,8 @@ extension ScreenRenderer {
                 rows: wrapped(text.submitting.text[language], width, .bold, centered: true), centredVertically: true)
         case .done(let receipt):
             return Layout(rows: done(receipt, flow, width: width, height: height), centredVertically: true)
+        case .attendantPIN, .attendantMenu, .status, .paused:
+            return Layout(rows: attendant(flow, width: width), centredVertically: flow.screen == .paused)
         case .error(let error):
             var rows = wrapped(text.error.title[language], width, .title) + [.blank]
             rows += wrapped(error.message[language], width, .error) + [.blank]
@@ -149,6 +153,59 @@ extension ScreenRenderer {
             rows += wrapped("\(labels.guardian[language]): \(labels.guardianAgreed[language])", width)
         }
         return rows + [.blank, .bar(labels.hint[language], .selected)]
+    }
+
+    /// Lines in a box drawn with box-drawing characters, as wide as the column.
+    static func box(_ lines: [String], width: Int) -> [Row] {
+        let inner = max(1, width - 4)
+        let edge = String(repeating: "─", count: inner + 2)
+        let body = lines.map { line -> Row in
+            let shown = TerminalText.truncated(line, to: inner)
+            return .text("│ " + shown + String(repeating: " ", count: inner - TerminalText.width(shown)) + " │", .bold)
+        }
+        return [.text("┌" + edge + "┐")] + body + [.text("└" + edge + "┘")]
+    }
+
+    private func attendant(_ flow: KioskFlow, width: Int) -> [Row] {
+        let language = flow.language
+        let words = text.attendant
+        switch flow.screen {
+        case .attendantPIN:
+            var rows = wrapped(words.pinTitle[language], width, .title) + [.blank]
+            rows += wrapped(words.pinPrompt[language], width)
+            rows += Self.box([String(repeating: "•", count: flow.pinEntry.count) + "_"], width: min(width, 24))
+            if flow.pinWrong { rows += [.blank] + wrapped(words.pinWrong[language], width, .error) }
+            return rows
+        case .attendantMenu:
+            var rows = wrapped(words.menuTitle[language], width, .title) + [.blank]
+            for (index, entry) in KioskFlow.AttendantOption.allCases.enumerated() {
+                let label =
+                    switch entry {
+                    case .pause: words.pause[language]
+                    case .resume: words.resume[language]
+                    case .status: words.status[language]
+                    case .quit: words.quit[language]
+                    }
+                rows.append(option("\(index + 1). \(label)", selected: flow.menuChoice == index))
+            }
+            return rows
+        case .status:
+            var rows = wrapped(words.statusTitle[language], width, .title) + [.blank]
+            rows += wrapped("\(words.kiosk[language]): \(event.kioskID)", width, .bold)
+            rows += wrapped((flow.paused ? words.paused : words.ready)[language], width)
+            if let link = flow.link {
+                rows += wrapped((link.online ? words.linkOnline : words.linkOffline)[language], width)
+                rows += wrapped(words.waiting[language].filled(["waiting": String(link.waiting)]), width)
+            } else {
+                rows += wrapped(words.linkLocal[language], width)
+            }
+            rows += wrapped(
+                words.signedHere[language].filled(["count": NumberText.grouped(flow.signedHere, language)]), width)
+            return rows
+        default:
+            return wrapped(words.pausedTitle[language], width, .title, centered: true) + [.blank]
+                + wrapped(words.pausedText[language], width, centered: true)
+        }
     }
 
     func wrapped(_ string: String, _ width: Int, _ style: Style = .plain, centered: Bool = false) -> [Row] {

@@ -32,20 +32,23 @@ public struct ScreenRenderer: Sendable {
         let columns = max(columns, 1)
         let lines = max(lines, 1)
         let language = flow.language
-        let width = max(1, min(columns - 4, 72))
+        let large = flow.display.largeText
+        let width = max(1, min(columns - 4, large ? 56 : 72))
         let margin = max(0, (columns - width) / 2)
 
         let countdown = countdownText(flow)
         let height = max(0, lines - 3 - (countdown == nil ? 0 : 1))
         let layout = body(flow, width: width, height: height)
-        var rows = Array(layout.rows.prefix(height))
+        var rows = large ? Self.enlarged(layout.rows, height: height) : layout.rows
+        rows = Array(rows.prefix(height))
         if layout.centredVertically {
             rows = Array(repeating: .blank, count: (height - rows.count) / 2) + rows
         }
 
         var frame = [
             Self.bar(
-                " " + text.common.campaign[language].uppercased(), right: text.common.switchLanguage[language] + " ",
+                " " + text.common.campaign[language].uppercased(),
+                right: text.common.switchLanguage[language] + " · " + text.common.displayKeys[language] + " ",
                 .header, columns)
         ]
         if lines > 2 { frame.append("") }
@@ -54,8 +57,35 @@ public struct ScreenRenderer: Sendable {
         if let countdown, frame.count < lines - 1 {
             frame.append(Self.line(.bar(countdown, .warning), margin: margin, width: width, columns: columns))
         }
-        if frame.count < lines { frame.append(Self.bar(" " + footer(flow), right: "", .footer, columns)) }
-        return Array(frame.prefix(lines))
+        if frame.count < lines {
+            frame.append(Self.bar(" " + footer(flow), right: linkMark(flow).map { $0 + " " } ?? "", .footer, columns))
+        }
+        let shown = Array(frame.prefix(lines))
+        return flow.display.highContrast ? shown.map(Style.highContrast) : shown
+    }
+
+    /// The attendant's quiet mark in the footer's corner: the service cannot be reached, or
+    /// pledges wait to be uploaded. Nothing when all is well, or in one-machine mode.
+    private func linkMark(_ flow: KioskFlow) -> String? {
+        guard let link = flow.link else { return nil }
+        let waiting = ["waiting": String(link.waiting)]
+        if !link.online { return text.common.offlineMark[flow.language].filled(waiting) }
+        return link.waiting > 0 ? text.common.waitingMark[flow.language].filled(waiting) : nil
+    }
+
+    /// Large text: every plain line bold, and a blank line between lines when the screen has room.
+    static func enlarged(_ rows: [Row], height: Int) -> [Row] {
+        let bold = rows.map { row -> Row in
+            if case .text(let string, .plain, let centered) = row { return .text(string, .bold, centered: centered) }
+            return row
+        }
+        let spaced = bold.flatMap { row -> [Row] in
+            switch row {
+            case .blank, .raw, .pair: [row]
+            default: [row, .blank]
+            }
+        }
+        return spaced.count <= height ? spaced : bold
     }
 
     private func countdownText(_ flow: KioskFlow) -> String? {
@@ -81,6 +111,10 @@ public struct ScreenRenderer: Sendable {
         case .done:
             return text.done.countdown[language].filled(["seconds": String(flow.secondsLeft ?? 0)])
         case .error: return text.error.hint[language]
+        case .attendantPIN: return text.attendant.pinHint[language]
+        case .attendantMenu: return text.attendant.menuHint[language]
+        case .status: return text.attendant.statusHint[language]
+        case .paused: return text.attendant.pausedHint[language]
         }
     }
 

@@ -17,6 +17,7 @@ public struct TerminalFront: Sendable {
     let service: any PledgeService
     let renderer: ScreenRenderer
     let language: Language
+    let attendantPIN: String?
 
     /// - Throws: `ConfigurationError` when the front's texts (`configuration.frontTextFile`)
     ///   cannot be read.
@@ -25,6 +26,7 @@ public struct TerminalFront: Sendable {
         self.renderer = ScreenRenderer(
             text: try FrontText.load(from: configuration.frontTextFile), event: EventDetails(configuration))
         self.language = configuration.language
+        self.attendantPIN = configuration.attendantPIN
     }
 
     /// Whether standard input and output are both terminals, so ``run()`` can work.
@@ -38,9 +40,15 @@ public struct TerminalFront: Sendable {
         case stop
     }
 
-    /// Runs the front until Ctrl-C, a termination signal or the end of input.
+    /// Runs the front until the attendant quits (or Ctrl-C without a PIN), a termination signal or
+    /// the end of input.
+    /// - Parameters:
+    ///   - events: more events for the flow, such as the link to the service of a front on the LAN.
+    ///   - onReport: told when the attendant pauses or resumes the kiosk.
     /// - Throws: ``TerminalError`` when standard input is not a terminal.
-    public func run() async throws {
+    public func run(
+        events: AsyncStream<FlowEvent>? = nil, onReport: @escaping @Sendable (KioskState) -> Void = { _ in }
+    ) async throws {
         let terminal = try RawTerminal()
         let reader = try InputReader()
         let (inputs, sink) = AsyncStream.makeStream(of: Input.self)
@@ -70,16 +78,25 @@ public struct TerminalFront: Sendable {
                 try? await Task.sleep(for: .seconds(1))
             }
         }
-        defer { ticker.cancel() }
+        let forwarder = Task {
+            guard let events else { return }
+            for await event in events { sink.yield(.flow(event)) }
+        }
+        defer {
+            ticker.cancel()
+            forwarder.cancel()
+        }
 
-        await loop(inputs, sink: sink, terminal: terminal)
+        await loop(inputs, sink: sink, terminal: terminal, onReport: onReport)
     }
 
-    private func loop(_ inputs: AsyncStream<Input>, sink: AsyncStream<Input>.Continuation, terminal: RawTerminal) async
-    {
+    private func loop(
+        _ inputs: AsyncStream<Input>, sink: AsyncStream<Input>.Continuation, terminal: RawTerminal,
+        onReport: @Sendable (KioskState) -> Void
+    ) async {
         let clock = ContinuousClock()
         let start = clock.now
-        var flow = KioskFlow(language: language)
+        var flow = KioskFlow(language: language, attendantPIN: attendantPIN)
         draw(flow, on: terminal)
         for await input in inputs {
             let event: FlowEvent
@@ -92,6 +109,8 @@ public struct TerminalFront: Sendable {
                 switch effect {
                 case .quit:
                     return
+                case .report(let state):
+                    onReport(state)
                 case .redraw:
                     draw(flow, on: terminal)
                 case .refreshCount:

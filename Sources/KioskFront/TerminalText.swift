@@ -1,3 +1,5 @@
+import Foundation
+
 /// Measuring, wrapping and colouring text for a terminal.
 enum TerminalText {
     /// Columns a text takes: one per grapheme cluster (a precomposed or combined Vietnamese
@@ -102,4 +104,27 @@ enum Style: Sendable {
     }
 
     static let reset = "\u{1B}[0m"
+
+    /// The look in high-contrast mode: bright white on black, and black on bright white for
+    /// what stands out; warnings and errors underlined as well, so no meaning rests on a colour.
+    var highContrastSGR: String {
+        switch self {
+        case .plain: "\u{1B}[97;40m"
+        case .bold: "\u{1B}[1;97;40m"
+        case .title: "\u{1B}[1;4;97;40m"
+        case .header, .footer, .selected, .input, .count: "\u{1B}[1;30;107m"
+        case .warning, .error: "\u{1B}[1;4;30;107m"
+        }
+    }
+
+    /// A frame line in high-contrast mode: every colour swapped for its high-contrast one, and
+    /// plain text drawn bright white on black (a reset returns to that, not to the theme's).
+    static func highContrast(_ line: String) -> String {
+        let base = Style.plain.highContrastSGR
+        var out = line
+        for style in [Style.bold, .title, .header, .footer, .selected, .input, .count, .warning, .error] {
+            out = out.replacingOccurrences(of: style.sgr, with: style.highContrastSGR)
+        }
+        return base + out.replacingOccurrences(of: reset, with: reset + base)
+    }
 }

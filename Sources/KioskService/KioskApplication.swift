@@ -15,10 +15,13 @@ public struct KioskServiceParts: Sendable {
     public var certificates: CertificateRenderer?
     /// The most bytes of rendered documents kept in memory.
     public var documentCacheCapacity: Int
+    /// Where heartbeats go; nil: kiosks are not tracked.
+    public var kiosks: (any KioskRegistry)?
 
     public init(
         service: any PledgeService, configuration: EventConfiguration, links: CertificateLinks, pages: PageTemplates,
-        certificates: CertificateRenderer? = nil, documentCacheCapacity: Int = 64 << 20
+        certificates: CertificateRenderer? = nil, documentCacheCapacity: Int = 64 << 20,
+        kiosks: (any KioskRegistry)? = nil
     ) {
         self.service = service
         self.configuration = configuration
@@ -26,12 +29,14 @@ public struct KioskServiceParts: Sendable {
         self.pages = pages
         self.certificates = certificates
         self.documentCacheCapacity = documentCacheCapacity
+        self.kiosks = kiosks
     }
 }
 
 /// The router with every route of the service:
 /// `POST /api/pledges`, `GET /api/counts`, `GET /c/{code}`, `/c/{code}/qr.svg`, `/c/{code}/qr.png`,
-/// `GET /c/{code}.svg|.png|.pdf`, `GET /v`, `GET /resources`, `GET /resources/{id}/qr.svg`, `GET /healthz`.
+/// `GET /c/{code}.svg|.png|.pdf`, `GET /v`, `GET /resources`, `GET /resources/{id}/qr.svg`, `GET /healthz`,
+/// `GET /api/kiosk-config`, `POST /api/kiosks/{id}/heartbeat`, `GET /api/organizer/kiosks`.
 public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContext> {
     let router = Router(context: KioskRequestContext.self)
     router.add(middleware: ProblemDetailsMiddleware())
@@ -42,7 +47,12 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
     router.get("/") { _, _ in
         Response(status: .seeOther, headers: [.location: "/resources"])
     }
-    PledgeRoutes(service: parts.service).add(to: router)
+    PledgeRoutes(service: parts.service, limiter: KioskRateLimiter(parts.configuration.rateLimit)).add(to: router)
+    KioskRoutes(
+        registry: parts.kiosks,
+        answer: KioskConfigAnswer(certificateBaseURL: parts.links.baseURL, eventID: parts.configuration.eventID),
+        organizer: OrganizerCheck(configured: parts.configuration.organizerToken)
+    ).add(to: router)
     let certificateRoutes = CertificateRoutes(
         service: parts.service, configuration: parts.configuration, links: parts.links, pages: parts.pages,
         renderer: parts.certificates

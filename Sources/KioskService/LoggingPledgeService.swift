@@ -12,11 +12,11 @@ public struct LoggingPledgeService: PledgeService {
         self.logger = logger
     }
 
-    public func record(_ draft: PledgeDraft, idempotencyKey: IdempotencyKey, kioskID: String?) async throws(PledgeError)
-        -> PledgeReceipt
-    {
+    public func record(
+        _ draft: PledgeDraft, idempotencyKey: IdempotencyKey, kioskID: String?, code: CertificateCode?
+    ) async throws(PledgeError) -> PledgeReceipt {
         do {
-            let receipt = try await base.record(draft, idempotencyKey: idempotencyKey, kioskID: kioskID)
+            let receipt = try await base.record(draft, idempotencyKey: idempotencyKey, kioskID: kioskID, code: code)
             logger.info(
                 "pledge recorded",
                 metadata: [

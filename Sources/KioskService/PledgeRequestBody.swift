@@ -11,10 +11,18 @@ struct PledgeRequestBody: Decodable {
     var province: String?
     var school: String?
     var guardianConsent: Bool?
+    /// A certificate code the front already made and showed (Crockford base32, 16 characters).
+    var code: String?
 
     /// Parses and checks a body. JSON (RFC 8259) must be valid UTF-8; anything else is refused.
     /// - Throws: ``PledgeError`` naming the member at fault.
     static func draft(from data: Data) throws(PledgeError) -> PledgeDraft {
+        try parse(data).draft
+    }
+
+    /// The draft and the code the client proposed, if any.
+    /// - Throws: ``PledgeError`` naming the member at fault.
+    static func parse(_ data: Data) throws(PledgeError) -> (draft: PledgeDraft, code: CertificateCode?) {
         // Foundation's decoder also reads UTF-16 and UTF-32; the API promises UTF-8 only.
         guard String(validating: data, as: UTF8.self) != nil, !data.contains(0) else {
             throw invalid(field: nil)
@@ -53,10 +61,22 @@ struct PledgeRequestBody: Decodable {
             }
             province = found
         }
-        return PledgeDraft(
+        var code: CertificateCode?
+        if let text = body.code {
+            guard let parsed = CertificateCode(parsing: text) else {
+                throw PledgeError(
+                    .invalidRequest, field: "code",
+                    vi: "Mã giấy chứng nhận đề xuất không hợp lệ (16 ký tự Crockford base32).",
+                    en: "The proposed certificate code is invalid (16 Crockford base32 characters)."
+                )
+            }
+            code = parsed
+        }
+        let draft = PledgeDraft(
             name: body.name, ageBand: band, province: province, school: body.school,
             guardianConsent: body.guardianConsent ?? false
         )
+        return (draft, code)
     }
 
     private static func invalid(field: String?) -> PledgeError {

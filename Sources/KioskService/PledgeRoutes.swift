@@ -12,6 +12,8 @@ extension HTTPField.Name {
 /// `POST /api/pledges` and `GET /api/counts`.
 struct PledgeRoutes: Sendable {
     let service: any PledgeService
+    /// Per-kiosk submission limits; nil: none.
+    var limiter: KioskRateLimiter? = nil
 
     func add(to router: Router<KioskRequestContext>) {
         router.post("/api/pledges", use: record)
@@ -41,8 +43,12 @@ struct PledgeRoutes: Sendable {
                 )
             }
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-            let draft = try PledgeRequestBody.draft(from: Data(buffer.readableBytesView))
-            let receipt = try await service.record(draft, idempotencyKey: key, kioskID: kioskID)
+            let (draft, code) = try PledgeRequestBody.parse(Data(buffer.readableBytesView))
+            // Per kiosk id, not per address: every kiosk of a venue shares one.
+            if let limiter, let wait = limiter.take(kioskID: kioskID ?? "") {
+                throw ProblemDetails.rateLimited(retryAfter: wait)
+            }
+            let receipt = try await service.record(draft, idempotencyKey: key, kioskID: kioskID, code: code)
             var response = try jsonResponse(receipt, status: .created)
             response.headers[.location] = "/c/\(receipt.code.rawValue)"
             return response

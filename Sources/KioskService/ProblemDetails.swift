@@ -35,7 +35,8 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
     public init(_ error: PledgeError) {
         let status: HTTPResponse.Status =
             switch error.code {
-            case .idempotencyKeyReused: .conflict
+            case .idempotencyKeyReused, .certificateCodeTaken: .conflict
+            case .rateLimited: .tooManyRequests
             case .notFound: .notFound
             case .unavailable: .serviceUnavailable
             case .guardianConsentRequired, .unknownAgeBand, .unknownProvince, .nameEmpty, .nameTooLong,

@@ -23,11 +23,20 @@ extension EventConfiguration {
         struct Kiosk: Decodable {
             var id: String
             var language: Language?
+            var attendantPIN: String?
+        }
+        struct RateLimit: Decodable {
+            var perMinute: Int?
+            var burst: Int?
+        }
+        struct Organizer: Decodable {
+            var token: String?
         }
         struct Service: Decodable {
             var host: String?
             var port: Int?
             var publicBaseURL: String?
+            var rateLimit: RateLimit?
         }
         struct Files: Decodable {
             var pledge: String
@@ -40,6 +49,7 @@ extension EventConfiguration {
         var kiosk: Kiosk
         var service: Service?
         var files: Files
+        var organizer: Organizer?
     }
 
     /// Reads an event configuration (YAML 1.2) and the files it names, resolved against its folder.
@@ -84,6 +94,17 @@ extension EventConfiguration {
                 throw ConfigurationError(file: url.path, problem: error.message.en)
             }
         }
+        let pin = file.kiosk.attendantPIN.map { $0.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
+        if let pin, !(4...12).contains(pin.count) || !pin.allSatisfy({ ("0"..."9").contains($0) }) {
+            throw ConfigurationError(file: url.path, problem: "kiosk.attendantPIN must be 4–12 digits")
+        }
+        let rate = RateLimit(
+            perMinute: file.service?.rateLimit?.perMinute ?? 30, burst: file.service?.rateLimit?.burst ?? 10)
+        guard rate.perMinute >= 1, rate.burst >= 1 else {
+            throw ConfigurationError(
+                file: url.path, problem: "service.rateLimit.perMinute and burst must be at least 1")
+        }
+        let token = file.organizer?.token.map { $0.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
         return EventConfiguration(
             eventID: file.event.id,
             name: VietnameseText.nfc(file.event.name),
@@ -98,7 +119,10 @@ extension EventConfiguration {
             resources: resources,
             templatesFolder: templates,
             frontTextFile: resolve(file.files.front),
-            certificateTemplatesFolder: file.files.certificate.map(resolve) ?? templates
+            certificateTemplatesFolder: file.files.certificate.map(resolve) ?? templates,
+            attendantPIN: pin,
+            rateLimit: rate,
+            organizerToken: token
         )
     }
 

@@ -25,6 +25,23 @@ public struct EventConfiguration: Sendable, Equatable {
     /// The folder of this event's certificate templates (`share.svg`, `print.svg`), chosen with
     /// `files.certificate`; the page templates' folder when not set.
     public var certificateTemplatesFolder: URL
+    /// The attendant's PIN (4–12 digits) that opens the kiosk menu (pause, resume, status, quit);
+    /// nil: Ctrl-C quits at once, as on a developer's machine.
+    public var attendantPIN: String? = nil
+    /// How fast one kiosk id may submit pledges to the service.
+    public var rateLimit = RateLimit()
+    /// The organizers' bearer token (`organizer.token`); `KIOSK_ORGANIZER_TOKEN` overrides it.
+    public var organizerToken: String? = nil
+
+    /// A token bucket per kiosk id: `burst` pledges at once, then `perMinute` a minute.
+    public struct RateLimit: Sendable, Equatable {
+        public var perMinute: Int
+        public var burst: Int
+        public init(perMinute: Int = 30, burst: Int = 10) {
+            self.perMinute = perMinute
+            self.burst = burst
+        }
+    }
 
     /// The longest base URL that keeps a certificate QR at version 3, level M (see ``CertificateLinks``).
     public static let recommendedBaseURLLength = 30

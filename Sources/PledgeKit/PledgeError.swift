@@ -22,6 +22,10 @@ public struct PledgeError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let invalidRequest = Code(rawValue: "invalid-request")
         public static let notFound = Code(rawValue: "not-found")
         public static let unavailable = Code(rawValue: "unavailable")
+        /// A front proposed a certificate code that another pledge already has.
+        public static let certificateCodeTaken = Code(rawValue: "certificate-code-taken")
+        /// One kiosk sent pledges faster than the service allows.
+        public static let rateLimited = Code(rawValue: "rate-limited")
     }
 
     public let code: Code

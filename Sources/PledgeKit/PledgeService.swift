@@ -9,12 +9,25 @@ public protocol PledgeService: Sendable {
     /// - Parameter kioskID: the kiosk the pledge was made at; nil for the service's own.
     /// - Throws: ``PledgeError`` (bad draft, `idempotency-key-reused` with another draft,
     ///   `unavailable` when storage fails).
-    func record(_ draft: PledgeDraft, idempotencyKey: IdempotencyKey, kioskID: String?) async throws(PledgeError)
-        -> PledgeReceipt
+    /// - Parameter code: the certificate code a front already made and showed (offline fronts make
+    ///   it themselves, so the signer never waits); nil: the service makes one. A proposed code is
+    ///   kept as it is or refused with `certificate-code-taken`, never changed.
+    func record(
+        _ draft: PledgeDraft, idempotencyKey: IdempotencyKey, kioskID: String?, code: CertificateCode?
+    ) async throws(PledgeError) -> PledgeReceipt
 
     /// The pledge with this certificate code, or nil.
     func pledge(code: CertificateCode) async throws(PledgeError) -> Pledge?
 
     /// Counts for the service's event.
     func counts() async throws(PledgeError) -> PledgeCounts
+}
+
+extension PledgeService {
+    /// Records a pledge with a code made by the service.
+    public func record(_ draft: PledgeDraft, idempotencyKey: IdempotencyKey, kioskID: String?) async throws(PledgeError)
+        -> PledgeReceipt
+    {
+        try await record(draft, idempotencyKey: idempotencyKey, kioskID: kioskID, code: nil)
+    }
 }

@@ -3,16 +3,16 @@ import GRDB
 import PledgeKit
 
 extension PledgeStore {
-    public func record(_ draft: PledgeDraft, idempotencyKey: IdempotencyKey, kioskID: String?) async throws(PledgeError)
-        -> PledgeReceipt
-    {
+    public func record(
+        _ draft: PledgeDraft, idempotencyKey: IdempotencyKey, kioskID: String?, code: CertificateCode?
+    ) async throws(PledgeError) -> PledgeReceipt {
         let clean = try draft.validated()
         let kiosk = kioskID ?? defaultKioskID
         let eventID = eventID
         let pledge: Pledge
         do {
             pledge = try await pool.write { db in
-                try Self.insert(clean, key: idempotencyKey, eventID: eventID, kioskID: kiosk, in: db)
+                try Self.insert(clean, key: idempotencyKey, code: code, eventID: eventID, kioskID: kiosk, in: db)
             }
         } catch let error as PledgeError {
             throw error
@@ -32,15 +32,17 @@ extension PledgeStore {
     }
 
     /// Inserts one pledge in the current (immediate) transaction, or returns the pledge already
-    /// recorded under the same idempotency key when the draft is the same.
+    /// recorded under the same idempotency key when the draft (and a proposed code) is the same.
+    /// A proposed code is kept as it is: a signer may already hold it.
     static func insert(
-        _ draft: PledgeDraft, key: IdempotencyKey, eventID: String, kioskID: String, in db: Database
+        _ draft: PledgeDraft, key: IdempotencyKey, code proposed: CertificateCode? = nil, eventID: String,
+        kioskID: String, in db: Database
     ) throws -> Pledge {
         if let existing = try PledgeRow.fetchOne(
             db, sql: "SELECT * FROM pledge WHERE idempotency_key = ?", arguments: [key.rawValue])
         {
             let pledge = try existing.pledge()
-            guard pledge.draft == draft, pledge.kioskID == kioskID else {
+            guard pledge.draft == draft, pledge.kioskID == kioskID, proposed == nil || proposed == pledge.code else {
                 throw PledgeError(
                     .idempotencyKeyReused, field: "Idempotency-Key",
                     vi: "Khóa Idempotency-Key này đã được dùng cho một lời cam kết khác.",
@@ -49,9 +51,18 @@ extension PledgeStore {
             }
             return pledge
         }
+        if let proposed,
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM pledge WHERE code = ?", arguments: [proposed.rawValue]) == true
+        {
+            throw PledgeError(
+                .certificateCodeTaken, field: "code",
+                vi: "Mã giấy chứng nhận này đã thuộc về một lời cam kết khác; lời cam kết chưa được lưu.",
+                en: "This certificate code already belongs to another pledge; the pledge was not stored."
+            )
+        }
         try db.execute(sql: "UPDATE event SET last_number = last_number + 1 WHERE id = ?", arguments: [eventID])
         let number = try Int.fetchOne(db, sql: "SELECT last_number FROM event WHERE id = ?", arguments: [eventID])!
-        var code = CertificateCode.random()
+        var code = proposed ?? CertificateCode.random()
         while try Bool.fetchOne(db, sql: "SELECT 1 FROM pledge WHERE code = ?", arguments: [code.rawValue]) == true {
             code = CertificateCode.random()
         }

@@ -33,6 +33,20 @@ extension PledgeStore {
                     """
             )
         }
+        // Issue #5's "v2: …" migration goes between these two when the branches merge.
+        migrator.registerMigration("v3: kiosks") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE kiosk (
+                        id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),
+                        last_seen TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('ready', 'paused', 'stopped')),
+                        waiting INTEGER NOT NULL DEFAULT 0 CHECK (waiting >= 0)
+                    );
+                    CREATE INDEX pledge_by_kiosk_time ON pledge (kiosk_id, created_at);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KioskFront
 import Logging
+import PledgeKit
 import PledgeStore
 
 #if canImport(Glibc)
@@ -25,6 +26,7 @@ struct Run: AsyncParsableCommand {
         guard TerminalFront.isInteractive else {
             throw CLIError("kiosk run needs a terminal for the attendee screen; without one, use `kiosk serve`.")
         }
+        try TerminalGuard.superviseIfNeeded()
         var logger = Logger(label: "kiosk")
         logger.logLevel = .info
         let startup = try ServiceStartup(options, logger: logger)
@@ -41,14 +43,23 @@ struct Run: AsyncParsableCommand {
             .appendingPathComponent("kiosk.log").path
         // Start-up errors (a port in use) still reach the terminal; after that, logs go to the file.
         try await startup.run(shutdownSignals: []) {
-            try redirectStandardError(to: logFile)
+            try Self.redirectStandardError(to: logFile)
             // Returns on Ctrl-C, SIGTERM or SIGHUP, with the terminal restored.
-            try await front.run()
+            // The front on this machine is a kiosk too: `kiosk status` lists it with the others.
+            let kioskID = startup.configuration.kioskID
+            let store = startup.store
+            try? await store.heartbeat(kioskID: kioskID, KioskHeartbeat(state: .ready, waiting: 0), at: Date())
+            try await front.run { state in
+                Task {
+                    try? await store.heartbeat(kioskID: kioskID, KioskHeartbeat(state: state, waiting: 0), at: Date())
+                }
+            }
+            try? await store.heartbeat(kioskID: kioskID, KioskHeartbeat(state: .stopped, waiting: 0), at: Date())
         }
     }
 
     /// The service logs go to a file, so they never draw over the attendee's screen.
-    func redirectStandardError(to path: String) throws {
+    static func redirectStandardError(to path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw CLIError("cannot open the log file \(path)") }
         dup2(fd, STDERR_FILENO)

@@ -51,7 +51,7 @@ struct ServiceStartup {
         self.service = service
         self.parts = KioskServiceParts(
             service: service, configuration: configuration, links: links, pages: pages,
-            certificates: CertificateRenderer(templates: certificates))
+            certificates: CertificateRenderer(templates: certificates), kiosks: store)
         self.host = host
         self.port = port
         self.logger = logger

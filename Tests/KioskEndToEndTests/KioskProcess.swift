@@ -12,13 +12,16 @@ final class KioskProcess {
     private(set) var port = 0
 
     /// Starts `kiosk serve` on 127.0.0.1 with a free port and waits until it listens.
-    init(database: String, timeout: TimeInterval = 30) throws {
+    init(
+        database: String, config: String = RepositoryPaths.defaultConfiguration.path, port: Int = 0,
+        timeout: TimeInterval = 30
+    ) throws {
         log = temporaryDirectory("serve-log").appendingPathComponent("stderr.txt")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: RepositoryPaths.kioskBinary)
         process.arguments = [
-            "serve", "--config", RepositoryPaths.defaultConfiguration.path, "--database", database,
-            "--host", "127.0.0.1", "--port", "0",
+            "serve", "--config", config, "--database", database,
+            "--host", "127.0.0.1", "--port", "\(port)",
         ]
         process.standardError = try FileHandle(forWritingTo: log)
         process.standardOutput = FileHandle.nullDevice
@@ -28,7 +31,7 @@ final class KioskProcess {
         while Date() < deadline {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             if let range = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                port = Int(text[range].split(separator: ":").last!)!
+                self.port = Int(text[range].split(separator: ":").last!)!
                 return
             }
             guard process.isRunning else { break }

@@ -22,9 +22,11 @@ struct LiveServer: Sendable {
 
     /// Starts the service on 127.0.0.1 with a free port, runs `body`, then stops the service.
     static func with<T: Sendable>(
-        idleTimeout: Duration = .seconds(30), _ body: @Sendable (LiveServer) async throws -> T
+        idleTimeout: Duration = .seconds(30), configure: (inout EventConfiguration) -> Void = { _ in },
+        _ body: @Sendable (LiveServer) async throws -> T
     ) async throws -> T {
-        let configuration = try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration)
+        var configuration = try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration)
+        configure(&configuration)
         let links = try CertificateLinks(baseURL: baseURL)
         let file = temporaryDirectory("service").appendingPathComponent("pledges.sqlite").path
         let store = try PledgeStore(path: file, eventID: "test-event", defaultKioskID: "kiosk-test", links: links)
@@ -32,7 +34,8 @@ struct LiveServer: Sendable {
             service: store, configuration: configuration, links: links,
             pages: try PageTemplates(folder: configuration.templatesFolder),
             certificates: CertificateRenderer(
-                templates: try CertificateTemplates(folder: configuration.certificateTemplatesFolder)))
+                templates: try CertificateTemplates(folder: configuration.certificateTemplatesFolder)),
+            kiosks: store)
         var logger = Logger(label: "kiosk-test")
         logger.logLevel = .error
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)

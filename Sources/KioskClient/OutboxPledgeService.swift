@@ -1,0 +1,206 @@
+import Foundation
+import Logging
+import PledgeKit
+
+/// The pledge service of a front on the LAN: every pledge goes into the front's outbox first
+/// (committed to its SQLite file), so a front that cannot reach the service keeps working. The
+/// code is made here and the QR shown at once; the outbox uploads pledges with their idempotency
+/// keys, oldest first, one at a time, until the service acknowledges each: exactly once, in order.
+public actor OutboxPledgeService: PledgeService {
+    /// What the attendant's mark shows: whether the service answers, and how many pledges wait.
+    public struct Link: Sendable, Hashable {
+        public var online: Bool
+        public var waiting: Int
+    }
+
+    let client: ServiceClient
+    let outbox: any PledgeOutbox
+    let logger: Logger
+    public private(set) var links: CertificateLinks
+    private var link = Link(online: false, waiting: 0)
+    private var onLink: @Sendable (Link) -> Void = { _ in }
+    /// No upload before this time (after a failure, or a 429's Retry-After).
+    private var retryAt: ContinuousClock.Instant?
+    private var backoff: Duration = .seconds(1)
+    private var running: Task<Void, Never>?
+    /// What the last uploads did, by outbox sequence, for ``record`` to read its own.
+    private var outcomes: [Int64: ServiceClient.Outcome] = [:]
+    private var state: KioskState = .ready
+
+    /// The setting under which the certificate link base is cached in the outbox.
+    public static let baseSetting = "certificate-base-url"
+
+    /// Opens the service: asks the service for the certificate link base (and caches it in the
+    /// outbox), or uses the cached one, or `fallbackBase`.
+    /// - Throws: ``ClientError`` when none of the three is there.
+    public static func open(
+        client: ServiceClient, outbox: any PledgeOutbox, fallbackBase: String?, logger: Logger
+    ) async throws -> OutboxPledgeService {
+        let waiting = (try? await outbox.waitingCount()) ?? 0
+        let answer = await client.heartbeat(KioskHeartbeat(state: .ready, waiting: waiting))
+        if let answer { try? await outbox.setSetting(baseSetting, to: answer.certificateBaseURL) }
+        let cached = try? await outbox.setting(baseSetting)
+        guard let base = answer?.certificateBaseURL ?? cached ?? fallbackBase else {
+            throw ClientError(
+                "cannot reach the service at \(client.baseURL.absoluteString) and no certificate link base is cached yet; "
+                    + "start the front once while the service answers, or set service.publicBaseURL")
+        }
+        let links: CertificateLinks
+        do { links = try CertificateLinks(baseURL: base) } catch { throw ClientError(error.message.en) }
+        let service = OutboxPledgeService(client: client, outbox: outbox, links: links, logger: logger)
+        await service.setLink(Link(online: answer != nil, waiting: waiting))
+        return service
+    }
+
+    init(client: ServiceClient, outbox: any PledgeOutbox, links: CertificateLinks, logger: Logger) {
+        self.client = client
+        self.outbox = outbox
+        self.links = links
+        self.logger = logger
+    }
+
+    /// Calls `handler` with every change of the link (and once now).
+    public func observeLink(_ handler: @escaping @Sendable (Link) -> Void) {
+        onLink = handler
+        handler(link)
+    }
+
+    public func setState(_ state: KioskState) { self.state = state }
+
+    public func record(
+        _ draft: PledgeDraft, idempotencyKey: IdempotencyKey, kioskID: String?, code: CertificateCode?
+    ) async throws(PledgeError) -> PledgeReceipt {
+        // Checked here, so the outbox holds only pledges the service will take.
+        let clean = try draft.validated()
+        let entry: OutboxEntry
+        do {
+            entry = try await outbox.add(
+                key: idempotencyKey, draft: clean, code: code ?? CertificateCode.random(), at: Date())
+        } catch {
+            logger.error("outbox write failed", metadata: ["error": "\(type(of: error))"])
+            throw PledgeError(
+                .unavailable, vi: "Không lưu được lời cam kết lúc này. Vui lòng thử lại sau giây lát.",
+                en: "The pledge could not be saved right now. Please try again in a moment.")
+        }
+        // Online, the pledge usually goes at once and the signer sees its number; offline, the
+        // QR is shown at once and the number waits.
+        if !isWaiting { await flush() } else { await refreshWaiting() }
+        switch outcomes.removeValue(forKey: entry.sequence) {
+        case .recorded(let receipt):
+            return receipt
+        case .refused(let error):
+            throw error
+        case .later, nil:
+            return PledgeReceipt(
+                id: UUID(), number: 0, code: entry.code, certificateUrl: links.certificateURL(for: entry.code))
+        }
+    }
+
+    public func pledge(code: CertificateCode) async throws(PledgeError) -> Pledge? { nil }
+
+    public func counts() async throws(PledgeError) -> PledgeCounts {
+        guard let counts = await client.counts() else {
+            throw PledgeError(.unavailable, vi: "Không kết nối được máy chủ.", en: "The service cannot be reached.")
+        }
+        return counts
+    }
+
+    /// Uploads and sends heartbeats until the task is cancelled.
+    public func run(every interval: Duration = .milliseconds(500), heartbeat: Duration = .seconds(5)) async {
+        let clock = ContinuousClock()
+        var lastBeat: ContinuousClock.Instant?
+        while !Task.isCancelled {
+            if lastBeat.map({ clock.now - $0 >= heartbeat }) ?? true {
+                lastBeat = clock.now
+                await sendHeartbeat()
+            }
+            if !isWaiting { await flush() }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// One heartbeat now; its answer refreshes the cached link base.
+    public func sendHeartbeat() async {
+        let waiting = (try? await outbox.waitingCount()) ?? link.waiting
+        if let answer = await client.heartbeat(KioskHeartbeat(state: state, waiting: waiting)) {
+            if answer.certificateBaseURL != links.baseURL,
+                let fresh = try? CertificateLinks(baseURL: answer.certificateBaseURL)
+            {
+                links = fresh
+            }
+            try? await outbox.setSetting(Self.baseSetting, to: answer.certificateBaseURL)
+            if !link.online { retryAt = nil }
+            setLink(Link(online: true, waiting: waiting))
+        } else {
+            setLink(Link(online: false, waiting: waiting))
+        }
+    }
+
+    /// Uploads waiting pledges in order, stopping at the first that cannot go now. One upload
+    /// round runs at a time; a caller that finds one running waits for it.
+    public func flush() async {
+        if let running {
+            await running.value
+            return
+        }
+        let task = Task { await self.uploadRound() }
+        running = task
+        await task.value
+    }
+
+    private var isWaiting: Bool { retryAt.map { ContinuousClock.now < $0 } ?? false }
+
+    private func uploadRound() async {
+        defer { running = nil }
+        let entries: [OutboxEntry]
+        do { entries = try await outbox.waiting() } catch {
+            logger.error("outbox read failed", metadata: ["error": "\(type(of: error))"])
+            return
+        }
+        var left = entries.count
+        for entry in entries {
+            let outcome = await client.record(entry.draft, key: entry.key, code: entry.code)
+            outcomes[entry.sequence] = outcome
+            switch outcome {
+            case .recorded(let receipt):
+                try? await outbox.remove(sequence: entry.sequence)
+                left -= 1
+                backoff = .seconds(1)
+                logger.info(
+                    "outbox pledge delivered",
+                    metadata: ["pledge.id": "\(receipt.id)", "pledge.number": "\(receipt.number)"])
+                setLink(Link(online: true, waiting: left))
+            case .refused(let error):
+                // Refused for good: kept no longer (no name stays on the kiosk), said in the log.
+                try? await outbox.remove(sequence: entry.sequence)
+                left -= 1
+                logger.error("outbox pledge refused by the service", metadata: ["pledge.refusal": "\(error.code)"])
+                setLink(Link(online: true, waiting: left))
+            case .later(let seconds, let reachable):
+                let wait = seconds.map { Duration.seconds($0) } ?? backoff
+                if seconds == nil { backoff = min(backoff * 2, .seconds(8)) }
+                retryAt = ContinuousClock.now + wait
+                setLink(Link(online: reachable, waiting: left))
+                return
+            }
+        }
+        setLink(Link(online: true, waiting: 0))
+    }
+
+    private func refreshWaiting() async {
+        let waiting = (try? await outbox.waitingCount()) ?? link.waiting
+        setLink(Link(online: link.online, waiting: waiting))
+    }
+
+    private func setLink(_ new: Link) {
+        guard new != link else { return }
+        link = new
+        onLink(new)
+    }
+}
+
+/// A front that cannot start. Printed as "Error: …".
+public struct ClientError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+import PledgeKit
+
+/// A front's outbox in its own small SQLite file (`kiosk front --outbox`): pledges shown to their
+/// signers but not yet acknowledged by the service, and cached settings.
+///
+/// Every change commits with `synchronous=FULL` before the call returns, so a pledge whose QR is
+/// on screen survives a crash of the front. Delivered rows are deleted with `secure_delete` on,
+/// so no name stays on the kiosk's disk.
+public struct OutboxStore: PledgeOutbox {
+    let queue: DatabaseQueue
+
+    /// Opens (creating when needed) the outbox at `path`.
+    /// - Throws: ``StoreError`` when the file cannot be opened as an outbox.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            try Self.migrator.migrate(queue)
+        } catch let error as DatabaseError {
+            throw StoreError(
+                reason: "not a kiosk outbox, or damaged (SQLite: \(error.message ?? "\(error.resultCode)"))")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: outbox") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE outbox (
+                        sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                        idempotency_key TEXT NOT NULL UNIQUE,
+                        draft TEXT NOT NULL,
+                        code TEXT NOT NULL UNIQUE CHECK (length(code) = 16),
+                        created_at TEXT NOT NULL
+                    );
+                    CREATE TABLE setting (name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                    """
+            )
+        }
+        return migrator
+    }
+
+    public func add(key: IdempotencyKey, draft: PledgeDraft, code: CertificateCode, at time: Date) async throws
+        -> OutboxEntry
+    {
+        let json = String(decoding: try JSONEncoder().encode(draft), as: UTF8.self)
+        let sequence = try await queue.write { db in
+            try db.execute(
+                sql: "INSERT INTO outbox (idempotency_key, draft, code, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [key.rawValue, json, code.rawValue, time])
+            return db.lastInsertedRowID
+        }
+        return OutboxEntry(sequence: sequence, key: key, draft: draft, code: code, createdAt: time)
+    }
+
+    public func waiting() async throws -> [OutboxEntry] {
+        let rows = try queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY sequence") }
+        return try rows.map { row in
+            let keyText: String = row["idempotency_key"]
+            let codeText: String = row["code"]
+            let draftText: String = row["draft"]
+            guard let code = CertificateCode(parsing: codeText) else {
+                throw StoreError(reason: "outbox row \(row["sequence"] as Int64) has a bad code")
+            }
+            return OutboxEntry(
+                sequence: row["sequence"], key: try IdempotencyKey(keyText),
+                draft: try JSONDecoder().decode(PledgeDraft.self, from: Data(draftText.utf8)), code: code,
+                createdAt: row["created_at"])
+        }
+    }
+
+    public func remove(sequence: Int64) async throws {
+        try await queue.write { db in
+            try db.execute(sql: "DELETE FROM outbox WHERE sequence = ?", arguments: [sequence])
+        }
+    }
+
+    public func waitingCount() async throws -> Int {
+        try await queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0 }
+    }
+
+    public func setting(_ name: String) async throws -> String? {
+        try await queue.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = ?", arguments: [name])
+        }
+    }
+
+    public func setSetting(_ name: String, to value: String) async throws {
+        try await queue.write { db in
+            try db.execute(
+                sql:
+                    "INSERT INTO setting (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                arguments: [name, value])
+        }
+    }
+
+    /// Checkpoints the WAL into the main file and closes it.
+    public func close() throws {
+        _ = try queue.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        try queue.close()
+    }
+}

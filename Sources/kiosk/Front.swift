@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import KioskClient
+import KioskFront
+import Logging
+import PledgeKit
+import PledgeStore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `kiosk front`: the attendee screen of one kiosk, talking to a service on the LAN, with an
+/// outbox so it keeps working when the link drops.
+struct Front: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a kiosk front that records pledges on a service over the LAN (works offline too)."
+    )
+
+    @Option(help: "The service's address, e.g. http://192.168.1.20:8080.")
+    var service: String
+
+    @Option(name: .customLong("kiosk-id"), help: "This kiosk's id: 1–64 ASCII letters, digits, - or _.")
+    var kioskID: String
+
+    @Option(help: "The event configuration file (YAML): texts, pledge, attendant PIN.")
+    var config: String = "Kiosk/event.yaml"
+
+    @Option(help: "The outbox SQLite file (default: data/outbox-<kiosk id>.sqlite).")
+    var outbox: String?
+
+    @Option(help: "The front's log (default: beside the outbox, front-<kiosk id>.log).")
+    var log: String?
+
+    func validate() throws {
+        guard let url = URL(string: service), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+            url.host != nil
+        else { throw ValidationError("--service must be an http:// or https:// address, not '\(service)'.") }
+        guard (1...64).contains(kioskID.utf8.count),
+            kioskID.unicodeScalars.allSatisfy({
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_")
+            })
+        else { throw ValidationError("--kiosk-id must be 1–64 ASCII letters, digits, '-' or '_'.") }
+    }
+
+    func run() async throws {
+        guard TerminalFront.isInteractive else {
+            throw CLIError("kiosk front needs a terminal for the attendee screen.")
+        }
+        try TerminalGuard.superviseIfNeeded()
+        var configuration: EventConfiguration
+        do { configuration = try EventConfiguration.load(from: URL(fileURLWithPath: config)) } catch {
+            throw CLIError("configuration: \(error)")
+        }
+        configuration.kioskID = kioskID
+        let outboxPath = outbox ?? "data/outbox-\(kioskID).sqlite"
+        let folder = URL(fileURLWithPath: outboxPath).deletingLastPathComponent()
+        umask(0o027)
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let store: OutboxStore
+        do { store = try OutboxStore(path: outboxPath) } catch {
+            throw CLIError("cannot open the outbox \(outboxPath): \(error)")
+        }
+        defer { try? store.close() }
+        var logger = Logger(label: "kiosk-front")
+        logger.logLevel = .info
+        logger[metadataKey: "kiosk.id"] = "\(kioskID)"
+        let client = ServiceClient(baseURL: URL(string: service)!, kioskID: kioskID)
+        let pledges = try await OutboxPledgeService.open(
+            client: client, outbox: store, fallbackBase: configuration.publicBaseURL, logger: logger)
+        let front: TerminalFront
+        do { front = try TerminalFront(service: pledges, configuration: configuration) } catch {
+            throw CLIError("front texts: \(error)")
+        }
+        if configuration.attendantPIN == nil {
+            FileHandle.standardError.write(Data("kiosk: warning: no kiosk.attendantPIN set; Ctrl-C quits\n".utf8))
+        }
+        try Run.redirectStandardError(to: log ?? folder.appendingPathComponent("front-\(kioskID).log").path)
+        let (events, sink) = AsyncStream.makeStream(of: FlowEvent.self)
+        await pledges.observeLink { link in sink.yield(.link(online: link.online, waiting: link.waiting)) }
+        let background = Task { await pledges.run() }
+        try await front.run(events: events) { state in
+            Task {
+                await pledges.setState(state)
+                await pledges.sendHeartbeat()
+            }
+        }
+        background.cancel()
+        await pledges.setState(.stopped)
+        await pledges.sendHeartbeat()
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import PledgeKit
+import PledgeStore
+
+/// `kiosk status`: every kiosk of the event with its last heartbeat, state and pledges today.
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the kiosks: last seen, state, pledges today, pledges waiting in their outbox."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Output format: table or json.")
+    var format: Format = .table
+
+    func run() async throws {
+        let configuration = try store.loadConfiguration()
+        guard FileManager.default.fileExists(atPath: store.database) else {
+            throw CLIError("no database at \(store.database); kiosks appear there once the service has run.")
+        }
+        let pledges = try store.openStore(
+            configuration: configuration,
+            links: try CertificateLinks(baseURL: configuration.publicBaseURL ?? "http://localhost"))
+        defer { try? pledges.close() }
+        let now = Date()
+        let kiosks = try await pledges.kiosks(now: now)
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            encoder.dateEncodingStrategy = .iso8601
+            print(String(decoding: try encoder.encode(["kiosks": kiosks]), as: UTF8.self))
+        case .table:
+            print("Kiosk · trạng thái / status · lần cuối / last seen · hôm nay / today · chờ / waiting")
+            for kiosk in kiosks {
+                let seen = kiosk.lastSeen.map { "\(Int(now.timeIntervalSince($0).rounded())) s ago" } ?? "never"
+                print("\(kiosk.id)  \(kiosk.state)  \(seen)  \(kiosk.pledgesToday)  \(kiosk.waiting)")
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import KioskService
+import KioskTestSupport
+import PledgeKit
+import PledgeStore
+import Synchronization
+import Testing
+
+@Suite("Several kiosks: proposed codes, per-kiosk limits, heartbeats, the organizers' kiosk list")
+struct KioskRoutesTests {
+    static let anonymous = #"{"name":null,"ageBand":"18-24","province":null"#
+
+    @Test func aProposedCodeIsKeptAndATakenOneIsRefusedWith409() async throws {
+        try await LiveServer.with { server in
+            let code = "7KQ2MX4P9TZAB3CD"
+            let first = try await server.postPledge(Self.anonymous + #","code":"7kq2-mx4p-9tza-b3cd"}"#)
+            #expect(first.status == 201)
+            #expect(try first.json()["code"] as? String == code)
+            #expect(try first.json()["certificateUrl"] as? String == "HTTP://KIOSK.EXAMPLE.VN/C/\(code)")
+            // The same key again: the same pledge, not a conflict.
+            let key = UUID().uuidString
+            let other = try await server.postPledge(Self.anonymous + #","code":"0000000000000001"}"#, key: key)
+            let again = try await server.postPledge(Self.anonymous + #","code":"0000000000000001"}"#, key: key)
+            #expect(other.status == 201 && again.status == 201)
+            #expect(try again.json()["number"] as? Int == 2)
+            // Another pledge with a code already held: 409, never a silently changed code.
+            let taken = try await server.postPledge(Self.anonymous + #","code":"\#(code)"}"#)
+            #expect(taken.status == 409)
+            #expect(taken.contentType.hasPrefix("application/problem+json"))
+            #expect(try taken.json()["code"] as? String == "certificate-code-taken")
+            #expect(try await server.store.counts().total == 2)
+            let bad = try await server.postPledge(Self.anonymous + #","code":"not-a-code"}"#)
+            #expect(bad.status == 400)
+            #expect(try bad.json()["field"] as? String == "code")
+        }
+    }
+
+    @Test func eachKioskHasItsOwnRateLimit() async throws {
+        let limited: (inout EventConfiguration) -> Void = { $0.rateLimit = .init(perMinute: 1, burst: 2) }
+        try await LiveServer.with(configure: limited) { server in
+            func post(_ kiosk: String) async throws -> LiveServer.Answer {
+                try await server.request(
+                    "POST", "/api/pledges", body: Data((Self.anonymous + "}").utf8),
+                    headers: [
+                        "Content-Type": "application/json", "Idempotency-Key": UUID().uuidString, "Kiosk-Id": kiosk,
+                    ])
+            }
+            #expect(try await post("kiosk-a").status == 201)
+            #expect(try await post("kiosk-a").status == 201)
+            let limited = try await post("kiosk-a")
+            #expect(limited.status == 429)
+            #expect(Int(limited.headers["retry-after"] ?? "") ?? 0 >= 1)
+            #expect(try limited.json()["code"] as? String == "rate-limited")
+            // Another kiosk at the same address is not held back.
+            #expect(try await post("kiosk-b").status == 201)
+        }
+    }
+
+    @Test func tokenBucketRefillsWithTime() {
+        let clock = ManualInstant()
+        let limiter = KioskRateLimiter(.init(perMinute: 60, burst: 1), now: { clock.now })
+        #expect(limiter.take(kioskID: "a") == nil)
+        #expect(limiter.take(kioskID: "a") == 1)
+        clock.advance(.milliseconds(1000))
+        #expect(limiter.take(kioskID: "a") == nil)
+    }
+
+    @Test func heartbeatsAnswerTheLinkBaseAndShowInTheOrganizersList() async throws {
+        let withToken: (inout EventConfiguration) -> Void = { $0.organizerToken = "s3cret-token" }
+        try await LiveServer.with(configure: withToken) { server in
+            let config = try await server.get("/api/kiosk-config")
+            #expect(try config.json()["certificateBaseURL"] as? String == "http://kiosk.example.vn")
+            let beat = try await server.request(
+                "POST", "/api/kiosks/kiosk-07/heartbeat", body: Data(#"{"state":"paused","waiting":3}"#.utf8),
+                headers: ["Content-Type": "application/json"])
+            #expect(beat.status == 200)
+            #expect(try beat.json()["certificateBaseURL"] as? String == "http://kiosk.example.vn")
+            _ = try await server.request(
+                "POST", "/api/pledges", body: Data((Self.anonymous + "}").utf8),
+                headers: [
+                    "Content-Type": "application/json", "Idempotency-Key": UUID().uuidString, "Kiosk-Id": "kiosk-07",
+                ])
+
+            let refused = try await server.get("/api/organizer/kiosks")
+            #expect(refused.status == 401)
+            #expect(try refused.json()["code"] as? String == "organizer-token-required")
+            let wrong = try await server.request(
+                "GET", "/api/organizer/kiosks", headers: ["Authorization": "Bearer s3cret-tokeX"])
+            #expect(wrong.status == 401)
+            let list = try await server.request(
+                "GET", "/api/organizer/kiosks", headers: ["Authorization": "Bearer s3cret-token"])
+            #expect(list.status == 200)
+            let kiosks = try #require(try list.json()["kiosks"] as? [[String: Any]])
+            let seven = try #require(kiosks.first { $0["id"] as? String == "kiosk-07" })
+            #expect(seven["state"] as? String == "paused")
+            #expect(seven["waiting"] as? Int == 3)
+            #expect(seven["pledgesToday"] as? Int == 1)
+            #expect(seven["lastSeen"] is String)
+        }
+    }
+}
+
+/// A clock instant moved by hand.
+final class ManualInstant: Sendable {
+    private let value = Mutex(ContinuousClock.now)
+    var now: ContinuousClock.Instant { value.withLock { $0 } }
+    func advance(_ duration: Duration) { value.withLock { $0 += duration } }
+}
