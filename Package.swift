@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
         // C libraries (system-library targets).
@@ -58,11 +59,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Exports: CSV (RFC 4180) and JSON Lines, streamed to a file with a SHA-256 manifest.
+        .target(
+            name: "PledgeExport",
+            dependencies: ["PledgeKit", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+
         // Service: Hummingbird routes.
         .target(
             name: "KioskService",
             dependencies: [
-                "PledgeKit", "QRCode",
+                "PledgeKit", "QRCode", "PledgeExport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -81,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "PledgeKit", "PledgeStore", "KioskService", "KioskFront", "QRCode",
+                "PledgeKit", "PledgeStore", "KioskService", "KioskFront", "QRCode", "PledgeExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -120,6 +129,14 @@ let package = Package(
                 "KioskService", "PledgeStore", "PledgeKit", "QRCode", "KioskTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PledgeExportTests",
+            dependencies: [
+                "PledgeExport", "PledgeStore", "PledgeKit", "KioskTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

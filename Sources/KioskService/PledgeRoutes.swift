@@ -15,7 +15,8 @@ struct PledgeRoutes: Sendable {
 
     func add(to router: Router<KioskRequestContext>) {
         router.post("/api/pledges", use: record)
-        router.get("/api/counts") { _, _ in try await jsonResponse(counts()) }
+        // Public: groups below k = 5 are merged into "other" (see PledgeCounts.anonymized).
+        router.get("/api/counts") { _, _ in try await jsonResponse(counts().anonymized()) }
     }
 
     func counts() async throws -> PledgeCounts {

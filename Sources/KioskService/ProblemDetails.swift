@@ -18,6 +18,8 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable, Equatable {
     public var code: String
     public var field: String?
     public var messages: Localized<String>
+    /// The `WWW-Authenticate` challenge of a 401 (RFC 9110, 11.6.1); not part of the body.
+    public var challenge: String? = nil
 
     public init(status: HTTPResponse.Status, code: String, field: String? = nil, vi: String, en: String) {
         self.type = "about:blank"
@@ -53,7 +55,11 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable, Equatable {
     public var status: HTTPResponse.Status { HTTPResponse.Status(code: statusCode) }
 
     // HTTPResponseError
-    public var headers: HTTPFields { [:] }
+    public var headers: HTTPFields {
+        var fields = HTTPFields()
+        if let challenge { fields[.wwwAuthenticate] = challenge }
+        return fields
+    }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let encoder = JSONEncoder()
@@ -62,6 +68,7 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable, Equatable {
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json; charset=utf-8"
         headers[.contentLanguage] = "vi, en"
+        if let challenge { headers[.wwwAuthenticate] = challenge }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -19,6 +19,7 @@ extension EventConfiguration {
             var name: String
             var place: String
             var date: String
+            var retainPersonalDataUntil: String?
         }
         struct Kiosk: Decodable {
             var id: String
@@ -39,6 +40,10 @@ extension EventConfiguration {
         var kiosk: Kiosk
         var service: Service?
         var files: Files
+        struct Organizer: Decodable {
+            var token: String?
+        }
+        var organizer: Organizer?
     }
 
     /// Reads an event configuration (YAML 1.2) and the files it names, resolved against its folder.
@@ -74,6 +79,14 @@ extension EventConfiguration {
                 throw ConfigurationError(file: url.path, problem: error.message.en)
             }
         }
+        if let until = file.event.retainPersonalDataUntil,
+            until.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil
+        {
+            throw ConfigurationError(
+                file: url.path, problem: "event.retainPersonalDataUntil must be a date yyyy-mm-dd, not '\(until)'")
+        }
+        let environmentToken = ProcessInfo.processInfo.environment["KIOSK_ORGANIZER_TOKEN"]
+        let token = [environmentToken, file.organizer?.token].compactMap { $0 }.first { !$0.isEmpty }
         return EventConfiguration(
             eventID: file.event.id,
             name: VietnameseText.nfc(file.event.name),
@@ -87,7 +100,9 @@ extension EventConfiguration {
             pledgeText: pledgeText,
             resources: resources,
             templatesFolder: templates,
-            frontTextFile: resolve(file.files.front)
+            frontTextFile: resolve(file.files.front),
+            retainPersonalDataUntil: file.event.retainPersonalDataUntil,
+            organizerToken: token
         )
     }
 

@@ -22,6 +22,27 @@ public struct EventConfiguration: Sendable, Equatable {
     public var templatesFolder: URL
     /// Every text of the terminal front, in both languages (`Kiosk/front.yaml`).
     public var frontTextFile: URL
+    /// The last day (`yyyy-MM-dd`, Vietnam time) on which names and schools of this event's
+    /// pledges are kept; after it, `kiosk purge` and the service's daily run erase them
+    /// (Decree 13/2023/NĐ-CP: personal data is kept no longer than its purpose needs).
+    public var retainPersonalDataUntil: String? = nil
+    /// The bearer token of the organizer routes (`organizer.token`); the environment variable
+    /// `KIOSK_ORGANIZER_TOKEN` overrides it. Nil: organizer routes are closed.
+    public var organizerToken: String? = nil
+
+    /// The moment personal data of this event's pledges stops being kept: the end of
+    /// ``retainPersonalDataUntil`` in Vietnam time (UTC+7), or nil when no date is set.
+    public var retentionDeadline: Date? {
+        guard let text = retainPersonalDataUntil else { return nil }
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        guard let day = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else {
+            return nil
+        }
+        return day.addingTimeInterval(24 * 3600)
+    }
 
     /// The event's date as Vietnamese and English show it: "10/10/2025", "10 October 2025".
     public var displayDate: Localized<String> {

@@ -34,10 +34,11 @@ extension PledgeStore {
     /// Inserts one pledge in the current (immediate) transaction, or returns the pledge already
     /// recorded under the same idempotency key when the draft is the same.
     static func insert(
-        _ draft: PledgeDraft, key: IdempotencyKey, eventID: String, kioskID: String, in db: Database
+        _ draft: PledgeDraft, key: IdempotencyKey, eventID: String, kioskID: String, at date: Date = Date(),
+        in db: Database
     ) throws -> Pledge {
         if let existing = try PledgeRow.fetchOne(
-            db, sql: "SELECT * FROM pledge WHERE idempotency_key = ?", arguments: [key.rawValue])
+            db.cachedStatement(sql: "SELECT * FROM pledge WHERE idempotency_key = ?"), arguments: [key.rawValue])
         {
             let pledge = try existing.pledge()
             guard pledge.draft == draft, pledge.kioskID == kioskID else {
@@ -49,18 +50,23 @@ extension PledgeStore {
             }
             return pledge
         }
-        try db.execute(sql: "UPDATE event SET last_number = last_number + 1 WHERE id = ?", arguments: [eventID])
-        let number = try Int.fetchOne(db, sql: "SELECT last_number FROM event WHERE id = ?", arguments: [eventID])!
+        // Cached statements: the hot path of every pledge is parsed once per connection.
+        try db.cachedStatement(sql: "UPDATE event SET last_number = last_number + 1 WHERE id = ?")
+            .execute(arguments: [eventID])
+        let number = try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT last_number FROM event WHERE id = ?"), arguments: [eventID])!
         var code = CertificateCode.random()
-        while try Bool.fetchOne(db, sql: "SELECT 1 FROM pledge WHERE code = ?", arguments: [code.rawValue]) == true {
+        let codeTaken = try db.cachedStatement(sql: "SELECT 1 FROM pledge WHERE code = ?")
+        while try Bool.fetchOne(codeTaken, arguments: [code.rawValue]) == true {
             code = CertificateCode.random()
         }
         let pledge = Pledge(
             id: UUID(), eventID: eventID, kioskID: kioskID, number: number, name: draft.name,
             ageBand: draft.ageBand, province: draft.province, school: draft.school,
-            guardianConsent: draft.guardianConsent, createdAt: Date(), code: code
+            guardianConsent: draft.guardianConsent, createdAt: date, code: code
         )
-        try PledgeRow(pledge, idempotencyKey: key).insert(db)
+        try PledgeRow(pledge, idempotencyKey: key).insertFast(db)
+        try count(pledge, in: db)
         return pledge
     }
 

@@ -33,6 +33,7 @@ extension PledgeStore {
                     """
             )
         }
+        registerV2(&migrator)
         return migrator
     }
 }

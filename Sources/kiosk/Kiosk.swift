@@ -10,6 +10,6 @@ struct Kiosk: AsyncParsableCommand {
             Ký cam kết “Không một mình”: a terminal front where attendees sign the pledge, an HTTP \
             service that stores pledges in SQLite and serves certificate pages and QR codes.
             """,
-        subcommands: [Run.self, Serve.self, QR.self, Counts.self]
+        subcommands: [Run.self, Serve.self, QR.self, Counts.self, Export.self, Purge.self, Erase.self, Find.self]
     )
 }

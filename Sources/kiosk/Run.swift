@@ -26,7 +26,8 @@ struct Run: AsyncParsableCommand {
             throw CLIError("kiosk run needs a terminal for the attendee screen; without one, use `kiosk serve`.")
         }
         let startup = try ServiceStartup(options)
-        let front = try TerminalFront(service: startup.store, configuration: startup.configuration)
+        // The parts' service tells the live counter about pledges from this front too.
+        let front = try TerminalFront(service: startup.parts.service, configuration: startup.configuration)
         try redirectStandardError(
             to: log
                 ?? URL(fileURLWithPath: options.store.database).deletingLastPathComponent().appendingPathComponent(
@@ -39,8 +40,10 @@ struct Run: AsyncParsableCommand {
         let app = buildApplication(startup.parts, host: startup.host, port: startup.port, logger: logger) { _ in
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
+        let (store, configuration, retentionLogger) = (startup.store, startup.configuration, logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.run() }
+            group.addTask { await Retention.daily(store, configuration: configuration, logger: retentionLogger) }
             // The front returns on Ctrl-C, SIGTERM or SIGHUP, with the terminal restored.
             try await front.run()
             group.cancelAll()

@@ -22,7 +22,12 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
         // Stops gracefully on SIGINT and SIGTERM; pledges are committed before they are answered.
-        try await app.runService()
+        let (store, configuration, retentionLogger) = (startup.store, startup.configuration, logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await Retention.daily(store, configuration: configuration, logger: retentionLogger) }
+            try await app.runService()
+            group.cancelAll()
+        }
         try startup.store.close()
     }
 }

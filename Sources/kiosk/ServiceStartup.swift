@@ -37,7 +37,9 @@ struct ServiceStartup {
         }
         self.configuration = configuration
         self.store = store
-        self.parts = KioskServiceParts(service: store, configuration: configuration, links: links, pages: pages)
+        self.parts = KioskServiceParts(
+            service: store, configuration: configuration, links: links, pages: pages, organizer: store,
+            organizerToken: configuration.organizerToken)
         self.host = host
         self.port = port
     }

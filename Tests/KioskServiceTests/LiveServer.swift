@@ -17,16 +17,20 @@ struct LiveServer: Sendable {
     let links: CertificateLinks
 
     static let baseURL = "http://kiosk.example.vn"
+    static let organizerToken = "test-organizer-token-0123456789"
 
     /// Starts the service on 127.0.0.1 with a free port, runs `body`, then stops the service.
-    static func with<T: Sendable>(_ body: @Sendable (LiveServer) async throws -> T) async throws -> T {
+    static func with<T: Sendable>(
+        organizerToken: String? = LiveServer.organizerToken, _ body: @Sendable (LiveServer) async throws -> T
+    ) async throws -> T {
         let configuration = try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration)
         let links = try CertificateLinks(baseURL: baseURL)
         let file = temporaryDirectory("service").appendingPathComponent("pledges.sqlite").path
         let store = try PledgeStore(path: file, eventID: "test-event", defaultKioskID: "kiosk-test", links: links)
         let parts = KioskServiceParts(
             service: store, configuration: configuration, links: links,
-            pages: try PageTemplates(folder: configuration.templatesFolder))
+            pages: try PageTemplates(folder: configuration.templatesFolder), organizer: store,
+            organizerToken: organizerToken)
         var logger = Logger(label: "kiosk-test")
         logger.logLevel = .error
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
