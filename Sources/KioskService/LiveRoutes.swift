@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import PledgeKit
+import ServiceLifecycle
 
 /// `GET /live`: the full-screen counter for the projector; `GET /live/events`: its W3C
 /// Server-Sent Events stream (`text/event-stream`), pushed when pledges commit, never polled;

@@ -47,7 +47,9 @@ struct BreakdownTests {
         #expect(Set(scanned) == Set(aggregated))
         let byProvince = try await store.breakdown(by: [.province])
         #expect(byProvince.buckets.last?.values == ["unknown"])
-        let ownEvent = try await store.breakdown(by: [.event, .province]).buckets.filter { $0.values[0] == store.eventID }
+        let ownEvent = try await store.breakdown(by: [.event, .province]).buckets.filter {
+            $0.values[0] == store.eventID
+        }
         #expect(try await store.counts().byProvince["unknown"] == ownEvent.last?.count)
         #expect(ownEvent.last?.values == [store.eventID, "unknown"])
     }
@@ -84,7 +86,8 @@ struct BreakdownTests {
                                 '2025-10-10 02:15:00.000', ?, ?)
                             """,
                         arguments: [
-                            UUID().uuidString, number, name, province, CertificateCode.random().rawValue, "v1-\(number)",
+                            UUID().uuidString, number, name, province, CertificateCode.random().rawValue,
+                            "v1-\(number)",
                         ])
                 }
             }
