@@ -97,8 +97,10 @@ struct ExportFileTests {
         _ = try await Exporter(
             service: store, options: .init(kind: .counts, dimensions: [.province, .ageBand])
         ).write(to: path, eventID: store.eventID)
-        let text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8)
-        #expect(text == "\u{FEFF}\"province\",\"age-band\",\"count\"\r\n\"Huế\",\"18-24\",5\r\n\"total\",,5\r\n")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(Array(bytes.prefix(3)) == CSVEncoder.byteOrderMark)
+        let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+        #expect(text == "\"province\",\"age-band\",\"count\"\r\n\"Huế\",\"18-24\",5\r\n\"total\",,5\r\n")
     }
 
     @Test func anUnfinishedExportLeavesNoFile() throws {
