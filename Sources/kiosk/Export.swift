@@ -68,7 +68,9 @@ struct Export: AsyncParsableCommand {
                 dimensions: try CountDimension.list(by), minimumGroupSize: `public` ? k : nil))
         let progress = ProgressBar(total: try await exporter.expectedRows())
         let interrupts = Self.removePartialFileOnInterrupt()
-        defer { interrupts.forEach { $0.cancel() } }
+        defer {
+            for source in interrupts { source.cancel() }
+        }
         let manifest: ExportManifest
         do {
             manifest = try await exporter.write(to: path, eventID: configuration.eventID) { progress?.show($0) }
