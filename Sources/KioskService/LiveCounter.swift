@@ -25,6 +25,7 @@ public actor LiveCounter {
     private var viewers: [UUID: AsyncStream<Event>.Continuation] = [:]
     private var latest: LiveSnapshot?
     private var refreshScheduled = false
+    fileprivate var closed = false
 
     public init(source: any OrganizerService, interval: Duration = .milliseconds(250)) {
         self.source = source
@@ -71,7 +72,11 @@ public actor LiveCounter {
     public func join() -> (UUID, AsyncStream<Event>, AsyncStream<Event>.Continuation) {
         let (stream, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingNewest(4))
         let id = UUID()
-        viewers[id] = continuation
+        if closed {
+            continuation.finish()
+        } else {
+            viewers[id] = continuation
+        }
         return (id, stream, continuation)
     }
 
@@ -100,5 +105,15 @@ public struct CommitNotifyingService: PledgeService {
 
     public func counts() async throws(PledgeError) -> PledgeCounts {
         try await base.counts()
+    }
+}
+
+extension LiveCounter {
+    /// Ends every viewer's stream and refuses new ones: called when the service stops, so open
+    /// live pages never hold up a shutdown (EventSource reconnects when the service is back).
+    public func close() {
+        closed = true
+        for viewer in viewers.values { viewer.finish() }
+        viewers.removeAll()
     }
 }

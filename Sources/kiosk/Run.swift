@@ -46,6 +46,7 @@ struct Run: AsyncParsableCommand {
             group.addTask { await Retention.daily(store, configuration: configuration, logger: retentionLogger) }
             // The front returns on Ctrl-C, SIGTERM or SIGHUP, with the terminal restored.
             try await front.run()
+            await startup.parts.live?.close()
             group.cancelAll()
         }
         try startup.store.close()

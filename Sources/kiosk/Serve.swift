@@ -25,7 +25,7 @@ struct Serve: AsyncParsableCommand {
         let (store, configuration, retentionLogger) = (startup.store, startup.configuration, logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await Retention.daily(store, configuration: configuration, logger: retentionLogger) }
-            try await app.runService()
+            try await runUntilSignalled(app, parts: startup.parts, logger: retentionLogger)
             group.cancelAll()
         }
         try startup.store.close()
