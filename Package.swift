@@ -21,7 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
     ],
     targets: [
         // C libraries (system-library targets).
@@ -80,11 +81,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Exports: CSV (RFC 4180) and JSON Lines, streamed to a file with a SHA-256 manifest.
+        .target(
+            name: "PledgeExport",
+            dependencies: ["PledgeKit", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+
         // Service: Hummingbird routes.
         .target(
             name: "KioskService",
             dependencies: [
-                "PledgeKit", "QRCode", "Certificates",
+                "PledgeKit", "QRCode", "Certificates", "PledgeExport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -113,6 +124,7 @@ let package = Package(
             name: "kiosk",
             dependencies: [
                 "PledgeKit", "PledgeStore", "KioskService", "KioskFront", "KioskClient", "QRCode", "Certificates",
+                "PledgeExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -173,6 +185,14 @@ let package = Package(
         .testTarget(
             name: "CertificatesTests",
             dependencies: ["Certificates", "PledgeKit", "QRCode", "KioskTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PledgeExportTests",
+            dependencies: [
+                "PledgeExport", "PledgeStore", "PledgeKit", "KioskTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -91,13 +91,14 @@ func imageResponse(_ bytes: [UInt8], contentType: String) -> Response {
     return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
 }
 
-func htmlResponse(_ html: String, cacheControl: String) -> Response {
+func htmlResponse(_ html: String, cacheControl: String, scripts: Bool = false) -> Response {
     var headers = HTTPFields()
     headers[.contentType] = "text/html; charset=utf-8"
     headers[.cacheControl] = cacheControl
     headers[.xContentTypeOptions] = "nosniff"
     headers[.contentSecurityPolicy] =
         "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        + (scripts ? "; script-src 'self'; connect-src 'self'" : "")
     headers[.referrerPolicy] = "no-referrer"
     headers[.init("X-Robots-Tag")!] = "noindex"
     return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))

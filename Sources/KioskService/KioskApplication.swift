@@ -17,26 +17,40 @@ public struct KioskServiceParts: Sendable {
     public var documentCacheCapacity: Int
     /// Where heartbeats go; nil: kiosks are not tracked.
     public var kiosks: (any KioskRegistry)?
+    /// Counts, exports and erasure for organizers; nil: no organizer routes, no live counter.
+    public var organizer: (any OrganizerService)?
+    public var organizerAccess: OrganizerAccess
+    /// The live counter; when there is one, ``service`` tells it about every committed pledge.
+    public var live: LiveCounter?
 
+    /// - Parameters:
+    ///   - organizer: enables `/admin`, `/api/organizer/…`, `/api/public/counts`, `/live` and erasure.
+    ///   - organizerToken: the bearer token of the organizer routes (nil: they answer 503).
     public init(
         service: any PledgeService, configuration: EventConfiguration, links: CertificateLinks, pages: PageTemplates,
         certificates: CertificateRenderer? = nil, documentCacheCapacity: Int = 64 << 20,
-        kiosks: (any KioskRegistry)? = nil
+        kiosks: (any KioskRegistry)? = nil, organizer: (any OrganizerService)? = nil, organizerToken: String? = nil
     ) {
-        self.service = service
+        let live = organizer.map { LiveCounter(source: $0) }
+        self.service = live.map { CommitNotifyingService(base: service, live: $0) } ?? service
         self.configuration = configuration
         self.links = links
         self.pages = pages
         self.certificates = certificates
         self.documentCacheCapacity = documentCacheCapacity
         self.kiosks = kiosks
+        self.organizer = organizer
+        self.organizerAccess = OrganizerAccess(token: organizerToken ?? configuration.organizerToken)
+        self.live = live
     }
 }
 
 /// The router with every route of the service:
 /// `POST /api/pledges`, `GET /api/counts`, `GET /c/{code}`, `/c/{code}/qr.svg`, `/c/{code}/qr.png`,
 /// `GET /c/{code}.svg|.png|.pdf`, `GET /v`, `GET /resources`, `GET /resources/{id}/qr.svg`, `GET /healthz`,
-/// `GET /api/kiosk-config`, `POST /api/kiosks/{id}/heartbeat`, `GET /api/organizer/kiosks`.
+/// `GET /api/kiosk-config`, `POST /api/kiosks/{id}/heartbeat`; with an organizer service also
+/// `GET /admin`, `/api/organizer/…` (counts, kiosks, exports), `GET /api/public/counts`, `GET /live`,
+/// `/live/events` and `GET|POST /c/{code}/erase`.
 public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContext> {
     let router = Router(context: KioskRequestContext.self)
     router.add(middleware: ProblemDetailsMiddleware())
@@ -51,7 +65,7 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
     KioskRoutes(
         registry: parts.kiosks,
         answer: KioskConfigAnswer(certificateBaseURL: parts.links.baseURL, eventID: parts.configuration.eventID),
-        organizer: OrganizerCheck(configured: parts.configuration.organizerToken)
+        organizer: parts.organizerAccess
     ).add(to: router)
     let certificateRoutes = CertificateRoutes(
         service: parts.service, configuration: parts.configuration, links: parts.links, pages: parts.pages,
@@ -66,6 +80,14 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
     }
     VerifyPage(service: parts.service, pages: parts.pages).add(to: router)
     ResourcesPage(configuration: parts.configuration, pages: parts.pages).add(to: router)
+    if let organizer = parts.organizer {
+        OrganizerRoutes(organizer: organizer, access: parts.organizerAccess, configuration: parts.configuration)
+            .add(to: router)
+        ErasureRoutes(service: parts.service, organizer: organizer).add(to: router)
+    }
+    if let live = parts.live {
+        LiveRoutes(live: live, configuration: parts.configuration).add(to: router)
+    }
     return router
 }
 

@@ -4,11 +4,12 @@ import Hummingbird
 import PledgeKit
 
 /// The routes fronts and organizers use to see kiosks:
-/// `GET /api/kiosk-config`, `POST /api/kiosks/{id}/heartbeat`, `GET /api/organizer/kiosks`.
+/// `GET /api/kiosk-config`, `POST /api/kiosks/{id}/heartbeat`, `GET /api/organizer/kiosks`
+/// (behind ``OrganizerAccess``).
 struct KioskRoutes: Sendable {
     let registry: (any KioskRegistry)?
     let answer: KioskConfigAnswer
-    let organizer: OrganizerCheck
+    let organizer: OrganizerAccess
 
     func add(to router: Router<KioskRequestContext>) {
         router.get("/api/kiosk-config") { _, _ in try jsonResponse(answer) }
@@ -51,47 +52,5 @@ struct KioskRoutes: Sendable {
         } catch let error as PledgeError {
             throw ProblemDetails(error)
         }
-    }
-}
-
-// MARK: - Organizer token (a stand-in until issue #5's bearer-token middleware replaces it)
-
-/// Checks `Authorization: Bearer <token>` against the organizers' token from the configuration
-/// (`organizer.token`) or the environment (`KIOSK_ORGANIZER_TOKEN`), in constant time.
-/// TODO(merge with #5): replace with the organizer middleware of issue #5.
-public struct OrganizerCheck: Sendable {
-    let token: String?
-
-    public init(configured: String?, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        let fromEnvironment = environment["KIOSK_ORGANIZER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        token = fromEnvironment ?? configured
-    }
-
-    func check(_ request: Request) throws {
-        let given = request.headers[.authorization].flatMap { value -> String? in
-            let parts = value.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-            return String(parts[1]).trimmingCharacters(in: .whitespaces)
-        }
-        guard let token, let given, Self.constantTimeEqual(Array(given.utf8), Array(token.utf8)) else {
-            var problem = ProblemDetails(
-                status: .unauthorized, code: "organizer-token-required",
-                vi: "Cần mã của ban tổ chức (Authorization: Bearer …).",
-                en: "The organizers' token is required (Authorization: Bearer …)."
-            )
-            problem.headers[.wwwAuthenticate] = "Bearer"
-            throw problem
-        }
-    }
-
-    /// Compares every byte whatever differs, so the time taken tells nothing of the token.
-    static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-        var difference = UInt8(lhs.count == rhs.count ? 0 : 1)
-        for index in 0..<max(lhs.count, rhs.count) {
-            let left = index < lhs.count ? lhs[index] : 0
-            let right = index < rhs.count ? rhs[index] : 0
-            difference |= left ^ right
-        }
-        return difference == 0
     }
 }

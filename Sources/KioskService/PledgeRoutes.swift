@@ -22,7 +22,8 @@ struct PledgeRoutes: Sendable {
                 throw ProblemDetails.methodNotAllowed(allow: "POST")
             }
         }
-        router.get("/api/counts") { _, _ in try await jsonResponse(counts()) }
+        // Public: groups below k = 5 are merged into "other" (see PledgeCounts.anonymized).
+        router.get("/api/counts") { _, _ in try await jsonResponse(counts().anonymized()) }
     }
 
     func counts() async throws -> PledgeCounts {

@@ -20,6 +20,8 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
     public var messages: Localized<String>
     /// Response headers that go with the problem (`Allow` for 405, `Retry-After` for 503); not in the body.
     public var headers: HTTPFields = [:]
+    /// The `WWW-Authenticate` challenge of a 401 (RFC 9110, 11.6.1); not part of the body.
+    public var challenge: String? = nil
 
     public init(status: HTTPResponse.Status, code: String, field: String? = nil, vi: String, en: String) {
         self.type = "about:blank"
@@ -65,6 +67,7 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
             headers[.retryAfter] = "5"
         }
         headers[.contentLanguage] = "vi, en"
+        if let challenge { headers[.wwwAuthenticate] = challenge }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -19,6 +19,7 @@ extension EventConfiguration {
             var name: String
             var place: String
             var date: String
+            var retainPersonalDataUntil: String?
         }
         struct Kiosk: Decodable {
             var id: String
@@ -104,7 +105,15 @@ extension EventConfiguration {
             throw ConfigurationError(
                 file: url.path, problem: "service.rateLimit.perMinute and burst must be at least 1")
         }
-        let token = file.organizer?.token.map { $0.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
+        if let until = file.event.retainPersonalDataUntil,
+            until.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil
+        {
+            throw ConfigurationError(
+                file: url.path, problem: "event.retainPersonalDataUntil must be a date yyyy-mm-dd, not '\(until)'")
+        }
+        let environmentToken = ProcessInfo.processInfo.environment["KIOSK_ORGANIZER_TOKEN"]
+        let token = [environmentToken, file.organizer?.token].compactMap { $0?.trimmingWhitespace() }
+            .first { !$0.isEmpty }
         return EventConfiguration(
             eventID: file.event.id,
             name: VietnameseText.nfc(file.event.name),
@@ -122,7 +131,8 @@ extension EventConfiguration {
             certificateTemplatesFolder: file.files.certificate.map(resolve) ?? templates,
             attendantPIN: pin,
             rateLimit: rate,
-            organizerToken: token
+            organizerToken: token,
+            retainPersonalDataUntil: file.event.retainPersonalDataUntil
         )
     }
 

@@ -30,7 +30,8 @@ public struct EventConfiguration: Sendable, Equatable {
     public var attendantPIN: String? = nil
     /// How fast one kiosk id may submit pledges to the service.
     public var rateLimit = RateLimit()
-    /// The organizers' bearer token (`organizer.token`); `KIOSK_ORGANIZER_TOKEN` overrides it.
+    /// The bearer token of the organizer routes (`organizer.token`); the environment variable
+    /// `KIOSK_ORGANIZER_TOKEN` overrides it. Nil: organizer routes are closed.
     public var organizerToken: String? = nil
 
     /// A token bucket per kiosk id: `burst` pledges at once, then `perMinute` a minute.
@@ -76,6 +77,25 @@ public struct EventConfiguration: Sendable, Equatable {
         var components = DateComponents(year: year, month: month, day: day)
         components.calendar = Calendar(identifier: .gregorian)
         return (1...12).contains(month) && components.isValidDate
+    }
+
+    /// The last day (`yyyy-MM-dd`, Vietnam time) on which names and schools of this event's
+    /// pledges are kept; after it, `kiosk purge` and the service's daily run erase them
+    /// (Decree 13/2023/NĐ-CP: personal data is kept no longer than its purpose needs).
+    public var retainPersonalDataUntil: String? = nil
+
+    /// The moment personal data of this event's pledges stops being kept: the end of
+    /// ``retainPersonalDataUntil`` in Vietnam time (UTC+7), or nil when no date is set.
+    public var retentionDeadline: Date? {
+        guard let text = retainPersonalDataUntil else { return nil }
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        guard let day = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else {
+            return nil
+        }
+        return day.addingTimeInterval(24 * 3600)
     }
 
     /// The event's date as Vietnamese and English show it: "10/10/2025", "10 October 2025".

@@ -13,20 +13,25 @@ extension PledgeStore {
         }
     }
 
+    /// Counts of this store's event, from the aggregate table (never a scan of the pledges).
     public func counts() async throws(PledgeError) -> PledgeCounts {
         let eventID = eventID
         do {
             return try await pool.read { db in
                 let byAgeBand = try Row.fetchAll(
-                    db, sql: "SELECT age_band, count(*) FROM pledge WHERE event_id = ? GROUP BY age_band",
+                    db, sql: "SELECT age_band, sum(count) FROM pledge_count WHERE event_id = ? GROUP BY age_band",
                     arguments: [eventID])
                 let byProvince = try Row.fetchAll(
                     db,
-                    sql: "SELECT coalesce(province, 'unknown'), count(*) FROM pledge WHERE event_id = ? GROUP BY 1",
+                    sql: """
+                        SELECT CASE province WHEN '' THEN 'unknown' ELSE province END, sum(count)
+                        FROM pledge_count WHERE event_id = ? GROUP BY 1
+                        """,
                     arguments: [eventID])
                 let total =
-                    try Int.fetchOne(db, sql: "SELECT count(*) FROM pledge WHERE event_id = ?", arguments: [eventID])
-                    ?? 0
+                    try Int.fetchOne(
+                        db, sql: "SELECT coalesce(sum(count), 0) FROM pledge_count WHERE event_id = ?",
+                        arguments: [eventID]) ?? 0
                 func dictionary(_ rows: [Row]) -> [String: Int] {
                     Dictionary(uniqueKeysWithValues: rows.map { (row: Row) in (row[0] as String, row[1] as Int) })
                 }

@@ -36,10 +36,10 @@ extension PledgeStore {
     /// A proposed code is kept as it is: a signer may already hold it.
     static func insert(
         _ draft: PledgeDraft, key: IdempotencyKey, code proposed: CertificateCode? = nil, eventID: String,
-        kioskID: String, in db: Database
+        kioskID: String, at date: Date = Date(), in db: Database
     ) throws -> Pledge {
         if let existing = try PledgeRow.fetchOne(
-            db, sql: "SELECT * FROM pledge WHERE idempotency_key = ?", arguments: [key.rawValue])
+            db.cachedStatement(sql: "SELECT * FROM pledge WHERE idempotency_key = ?"), arguments: [key.rawValue])
         {
             let pledge = try existing.pledge()
             guard pledge.draft == draft, pledge.kioskID == kioskID, proposed == nil || proposed == pledge.code else {
@@ -51,27 +51,30 @@ extension PledgeStore {
             }
             return pledge
         }
-        if let proposed,
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM pledge WHERE code = ?", arguments: [proposed.rawValue]) == true
-        {
+        // Cached statements: the hot path of every pledge is parsed once per connection.
+        let codeTaken = try db.cachedStatement(sql: "SELECT 1 FROM pledge WHERE code = ?")
+        if let proposed, try Bool.fetchOne(codeTaken, arguments: [proposed.rawValue]) == true {
             throw PledgeError(
                 .certificateCodeTaken, field: "code",
                 vi: "Mã giấy chứng nhận này đã thuộc về một lời cam kết khác; lời cam kết chưa được lưu.",
                 en: "This certificate code already belongs to another pledge; the pledge was not stored."
             )
         }
-        try db.execute(sql: "UPDATE event SET last_number = last_number + 1 WHERE id = ?", arguments: [eventID])
-        let number = try Int.fetchOne(db, sql: "SELECT last_number FROM event WHERE id = ?", arguments: [eventID])!
+        try db.cachedStatement(sql: "UPDATE event SET last_number = last_number + 1 WHERE id = ?")
+            .execute(arguments: [eventID])
+        let number = try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT last_number FROM event WHERE id = ?"), arguments: [eventID])!
         var code = proposed ?? CertificateCode.random()
-        while try Bool.fetchOne(db, sql: "SELECT 1 FROM pledge WHERE code = ?", arguments: [code.rawValue]) == true {
+        while try Bool.fetchOne(codeTaken, arguments: [code.rawValue]) == true {
             code = CertificateCode.random()
         }
         let pledge = Pledge(
             id: UUID(), eventID: eventID, kioskID: kioskID, number: number, name: draft.name,
             ageBand: draft.ageBand, province: draft.province, school: draft.school,
-            guardianConsent: draft.guardianConsent, createdAt: Date(), code: code
+            guardianConsent: draft.guardianConsent, createdAt: date, code: code
         )
-        try PledgeRow(pledge, idempotencyKey: key).insert(db)
+        try PledgeRow(pledge, idempotencyKey: key).insertFast(db)
+        try count(pledge, in: db)
         return pledge
     }
 

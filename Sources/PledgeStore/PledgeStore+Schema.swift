@@ -33,7 +33,7 @@ extension PledgeStore {
                     """
             )
         }
-        // Issue #5's "v2: …" migration goes between these two when the branches merge.
+        registerV2(&migrator)
         migrator.registerMigration("v3: kiosks") { db in
             try db.execute(
                 sql: """

@@ -68,14 +68,14 @@ struct CertificatesCommand: AsyncParsableCommand {
         } catch {
             throw CLIError("cannot create \(output): \(error.localizedDescription)")
         }
-        var progress = ProgressBar(total: pledges.count)
-        for pledge in pledges {
+        let progress = ProgressBar(total: pledges.count)
+        for (index, pledge) in pledges.enumerated() {
             let file = URL(fileURLWithPath: output)
                 .appendingPathComponent("\(pledge.number)-\(pledge.code.rawValue).\(format.fileExtension)")
             try context.write(try context.render(pledge, format), to: file.path)
-            progress.advance()
+            progress?.show(index + 1)
         }
-        progress.finish()
+        progress?.finish()
         FileHandle.standardError.write(Data("\(pledges.count) giấy chứng nhận · certificates → \(output)\n".utf8))
     }
 }
@@ -148,33 +148,5 @@ struct CertificateContext {
         do { try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
             throw CLIError("cannot write \(path): \(error.localizedDescription)")
         }
-    }
-}
-
-/// A one-line progress bar on standard error: `[########------------]  40/100`.
-struct ProgressBar {
-    let total: Int
-    private(set) var done = 0
-    private var lastDrawn = -1
-
-    init(total: Int) {
-        self.total = total
-        draw()
-    }
-
-    mutating func advance() {
-        done += 1
-        draw()
-    }
-
-    func finish() { FileHandle.standardError.write(Data("\n".utf8)) }
-
-    private mutating func draw() {
-        let width = 30
-        let filled = total == 0 ? width : done * width / total
-        guard filled != lastDrawn || done == total else { return }
-        lastDrawn = filled
-        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total)".utf8))
     }
 }

@@ -6,7 +6,13 @@ import PledgeStore
 /// `kiosk counts`: pledge counts of the configured event, for organizers.
 struct Counts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print pledge counts of the event: total, by age band and by province."
+        abstract: "Print pledge counts: total, by age band and by province, or by any dimensions (--by).",
+        discussion: """
+            --by groups every event in the database by any of event, kiosk, day, hour, age-band, \
+            province (day and hour in Vietnam time). Every breakdown ends with its total; the parts \
+            add up to it, pledges without a province in "unknown". --public merges groups below k \
+            into "other", for figures that leave the organizers' hands.
+            """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
@@ -16,15 +22,32 @@ struct Counts: AsyncParsableCommand {
     @Option(help: "Output format: table, json or csv (RFC 4180).")
     var format: Format = .table
 
+    @Option(help: "Group by these dimensions, comma-separated: event, kiosk, day, hour, age-band, province.")
+    var by: String?
+
+    @Flag(help: "Merge groups smaller than k into \"other\" (for figures published outside the organizers).")
+    var `public` = false
+
+    @Option(help: "The smallest group a public breakdown shows (k-anonymity).")
+    var k: Int = Breakdown.defaultMinimumGroupSize
+
+    func validate() throws {
+        if let by {
+            do { _ = try CountDimension.list(by) } catch { throw ValidationError(error.message.en) }
+        }
+        if k < 2 { throw ValidationError("--k must be at least 2, not \(k).") }
+        if `public` && by == nil { throw ValidationError("--public needs --by (the dimensions to group by).") }
+    }
+
     func run() async throws {
         let configuration = try store.loadConfiguration()
-        guard FileManager.default.fileExists(atPath: store.database) else {
-            throw CLIError("no database at \(store.database); pledges are stored there once the kiosk has run.")
+        let pledges = try store.openExistingStore(configuration)
+        if let by {
+            var breakdown = try await pledges.breakdown(by: try CountDimension.list(by))
+            if `public` { breakdown = breakdown.anonymized(minimumGroupSize: k) }
+            print(BreakdownReport(breakdown: breakdown).render(format), terminator: "")
+            return
         }
-        let pledges = try store.openStore(
-            configuration: configuration,
-            links: try CertificateLinks(baseURL: configuration.publicBaseURL ?? "http://localhost"))
-        defer { try? pledges.close() }
         let counts = try await pledges.counts()
         print(CountsReport(counts: counts, eventID: configuration.eventID).render(format), terminator: "")
     }

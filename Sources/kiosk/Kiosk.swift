@@ -11,8 +11,8 @@ struct Kiosk: AsyncParsableCommand {
             service that stores pledges in SQLite and serves certificate pages and QR codes.
             """,
         subcommands: [
-            Run.self, Serve.self, Front.self, Status.self, QR.self, Counts.self, CertificateCommand.self,
-            CertificatesCommand.self, Poster.self,
+            Run.self, Serve.self, Front.self, Status.self, QR.self, Counts.self, Export.self, Purge.self, Erase.self,
+            Find.self, CertificateCommand.self, CertificatesCommand.self, Poster.self,
         ]
     )
 }

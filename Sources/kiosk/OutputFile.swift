@@ -12,11 +12,10 @@ enum OutputFile {
     /// replaced. Every failed write is an error, so a full disk is not reported as success.
     static func write(_ bytes: [UInt8], to path: String) throws {
         guard !path.isEmpty else { throw CLIError("--output needs a file name") }
-        var info = stat()
-        if lstat(path, &info) == 0 {
-            let type = info.st_mode & S_IFMT
-            if type == S_IFDIR { throw CLIError("cannot write \(path): it is a folder") }
-            if type != S_IFREG { return try writeThrough(bytes, to: path) }
+        // attributesOfItem does not follow a symlink (lstat(2)), so a link is seen as a link.
+        if let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType {
+            if type == .typeDirectory { throw CLIError("cannot write \(path): it is a folder") }
+            if type != .typeRegular { return try writeThrough(bytes, to: path) }
         }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         let temporary = "\(folder)/.\(URL(fileURLWithPath: path).lastPathComponent).\(getpid()).partial"

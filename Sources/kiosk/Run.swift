@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KioskFront
+import KioskService
 import Logging
 import PledgeKit
 import PledgeStore
@@ -32,7 +33,8 @@ struct Run: AsyncParsableCommand {
         let startup = try ServiceStartup(options, logger: logger)
         let front: TerminalFront
         do {
-            front = try TerminalFront(service: startup.service, configuration: startup.configuration)
+            // The parts' service logs pledges and tells the live counter about them, as the API's does.
+            front = try TerminalFront(service: startup.parts.service, configuration: startup.configuration)
         } catch {
             try? startup.store.close()
             throw CLIError("front texts: \(error)")

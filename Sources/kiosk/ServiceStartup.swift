@@ -51,7 +51,8 @@ struct ServiceStartup {
         self.service = service
         self.parts = KioskServiceParts(
             service: service, configuration: configuration, links: links, pages: pages,
-            certificates: CertificateRenderer(templates: certificates), kiosks: store)
+            certificates: CertificateRenderer(templates: certificates), kiosks: store, organizer: store,
+            organizerToken: configuration.organizerToken)
         self.host = host
         self.port = port
         self.logger = logger
@@ -83,8 +84,14 @@ struct ServiceStartup {
             announce.yield()
             announce.finish()
         }
+        // Shut down in reverse order: the live counter's streams close before the server drains.
         let services = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: signals, logger: logger))
+            configuration: .init(
+                services: [app] + shutdownCompanions(for: parts), gracefulShutdownSignals: signals, logger: logger))
+        // Names and schools past the event's retention date are erased once a day while it runs.
+        let (store, configuration, logger) = (store, configuration, logger)
+        let retention = Task { await Retention.daily(store, configuration: configuration, logger: logger) }
+        defer { retention.cancel() }
         let line = listeningLine
         let (host, port) = (host, port)
         try await withThrowingTaskGroup(of: Stage.self) { tasks in

@@ -12,7 +12,9 @@ struct CommandLineTests {
         try ProcessRunner.run(RepositoryPaths.kioskBinary, arguments)
     }
 
-    @Test("--help works on every command", arguments: [[], ["run"], ["serve"], ["qr"], ["counts"]])
+    @Test(
+        "--help works on every command",
+        arguments: [[], ["run"], ["serve"], ["qr"], ["counts"], ["export"], ["purge"], ["erase"], ["find"]])
     func help(_ command: [String]) throws {
         let result = try kiosk(command + ["--help"])
         #expect(result.status == 0)

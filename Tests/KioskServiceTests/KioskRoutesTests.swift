@@ -66,8 +66,7 @@ struct KioskRoutesTests {
     }
 
     @Test func heartbeatsAnswerTheLinkBaseAndShowInTheOrganizersList() async throws {
-        let withToken: (inout EventConfiguration) -> Void = { $0.organizerToken = "s3cret-token" }
-        try await LiveServer.with(configure: withToken) { server in
+        try await LiveServer.with(organizerToken: "s3cret-token") { server in
             let config = try await server.get("/api/kiosk-config")
             #expect(try config.json()["certificateBaseURL"] as? String == "http://kiosk.example.vn")
             let beat = try await server.request(

@@ -19,10 +19,12 @@ struct LiveServer: Sendable {
     let links: CertificateLinks
 
     static let baseURL = "http://kiosk.example.vn"
+    static let organizerToken = "test-organizer-token-0123456789"
 
     /// Starts the service on 127.0.0.1 with a free port, runs `body`, then stops the service.
     static func with<T: Sendable>(
-        idleTimeout: Duration = .seconds(30), configure: (inout EventConfiguration) -> Void = { _ in },
+        idleTimeout: Duration = .seconds(30), organizerToken: String? = LiveServer.organizerToken,
+        configure: (inout EventConfiguration) -> Void = { _ in },
         _ body: @Sendable (LiveServer) async throws -> T
     ) async throws -> T {
         var configuration = try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration)
@@ -35,7 +37,7 @@ struct LiveServer: Sendable {
             pages: try PageTemplates(folder: configuration.templatesFolder),
             certificates: CertificateRenderer(
                 templates: try CertificateTemplates(folder: configuration.certificateTemplatesFolder)),
-            kiosks: store)
+            kiosks: store, organizer: store, organizerToken: organizerToken)
         var logger = Logger(label: "kiosk-test")
         logger.logLevel = .error
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)

@@ -1,0 +1,112 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PledgeExport
+import PledgeKit
+
+/// The organizer routes, each behind ``OrganizerAccess``:
+/// `GET /api/organizer/counts?by=…[&public=true&k=5]`,
+/// `GET /api/organizer/export/{pledges|counts}?format=csv|json&delimiter=,|;&by=…&includePersonalData=true`
+/// (a streamed download) and `GET /admin` (totals, breakdowns, a chart, no JavaScript).
+/// And one public route: `GET /api/public/counts?by=…`, always with small groups merged.
+struct OrganizerRoutes: Sendable {
+    let organizer: any OrganizerService
+    let access: OrganizerAccess
+    let configuration: EventConfiguration
+
+    func add(to router: Router<KioskRequestContext>) {
+        router.get("/api/organizer/counts") { request, _ in
+            try access.check(request)
+            let query = request.uri.queryParameters
+            var breakdown = try await breakdown(query.get("by"))
+            if Self.flag(query.get("public")) {
+                breakdown = breakdown.anonymized(minimumGroupSize: try minimumGroupSize(query.get("k")))
+            }
+            return try jsonResponse(breakdown)
+        }
+        router.get("/api/public/counts") { request, _ in
+            let breakdown = try await breakdown(request.uri.queryParameters.get("by"))
+            return try jsonResponse(breakdown.anonymized())
+        }
+        router.get("/api/organizer/export/:kind") { request, context in
+            try access.check(request)
+            return try await export(request, kind: context.parameters.get("kind") ?? "")
+        }
+        router.get("/admin") { request, _ in
+            try access.check(request, allowBasic: true)
+            return try await adminPage()
+        }
+    }
+
+    static func flag(_ text: String?) -> Bool { ["1", "true", "yes"].contains(text?.lowercased() ?? "") }
+
+    func minimumGroupSize(_ text: String?) throws -> Int {
+        guard let text else { return Breakdown.defaultMinimumGroupSize }
+        guard let k = Int(text), (2...1000).contains(k) else {
+            throw ProblemDetails(
+                status: .badRequest, code: "invalid-request", field: "k",
+                vi: "k phải là số nguyên từ 2 đến 1000.", en: "k must be a whole number from 2 to 1000.")
+        }
+        return k
+    }
+
+    func breakdown(_ by: String?) async throws -> Breakdown {
+        do {
+            return try await organizer.breakdown(by: try CountDimension.list(by ?? ""))
+        } catch {
+            throw ProblemDetails(error)
+        }
+    }
+
+    func export(_ request: Request, kind text: String) async throws -> Response {
+        let query = request.uri.queryParameters
+        guard let kind = Exporter.Kind(rawValue: text) else { throw ProblemDetails.notFound }
+        guard let format = ExportFormat(rawValue: query.get("format") ?? "csv"),
+            let delimiter = CSVEncoder.Delimiter(rawValue: query.get("delimiter") ?? ",")
+        else {
+            throw ProblemDetails(
+                status: .badRequest, code: "invalid-request", field: "format",
+                vi: "format phải là csv hoặc json; delimiter là , hoặc ;.",
+                en: "format must be csv or json; delimiter , or ;.")
+        }
+        let dimensions: [CountDimension]
+        do { dimensions = try CountDimension.list(query.get("by") ?? "") } catch { throw ProblemDetails(error) }
+        let options = Exporter.Options(
+            kind: kind, format: format, delimiter: delimiter,
+            includePersonalData: kind == .pledges && Self.flag(query.get("includePersonalData")),
+            dimensions: dimensions,
+            minimumGroupSize: Self.flag(query.get("public")) ? try minimumGroupSize(query.get("k")) : nil)
+        let exporter = Exporter(service: organizer, options: options)
+        var headers = HTTPFields()
+        headers[.contentType] = format.contentType
+        headers[.cacheControl] = "no-store"
+        headers[.contentDisposition] =
+            "attachment; filename=\"\(configuration.eventID)-\(kind.rawValue).\(format.fileExtension)\""
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                try await exporter.run { bytes, _ in try await writer.write(ByteBuffer(bytes: bytes)) }
+                try await writer.finish(nil)
+            })
+    }
+
+    func adminPage() async throws -> Response {
+        do {
+            let dimensions: [CountDimension] = [.event, .kiosk, .day, .ageBand, .province]
+            var breakdowns: [Breakdown] = []
+            for dimension in dimensions { breakdowns.append(try await organizer.breakdown(by: [dimension])) }
+            let hours = try await organizer.breakdown(by: [.hour])
+            let kiosks = try await organizer.kioskActivity()
+            return htmlResponse(
+                AdminPage(breakdowns: breakdowns, hours: hours, kiosks: kiosks, eventName: configuration.name).html,
+                cacheControl: "no-store")
+        } catch {
+            throw ProblemDetails(error)
+        }
+    }
+}
+
+extension HTTPField.Name {
+    static let contentDisposition = HTTPField.Name("Content-Disposition")!
+}

@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+import PledgeKit
+
+extension PledgeStore {
+    /// v2: the aggregate counts, kiosk activity, and the search and sort keys of names.
+    ///
+    /// `pledge_count` holds one row per (event, kiosk, hour, age band, province) with its count,
+    /// upserted in the same transaction as each pledge, so any breakdown is a GROUP BY over this
+    /// small table instead of a scan of every pledge. `hour` is whole hours since 1970-01-01 UTC;
+    /// breakdowns by day and hour convert to Vietnam time (UTC+7, no daylight saving) when they
+    /// group, because organizers report by local day. An unknown province is stored as ''.
+    /// Erasing a name never touches this table, so counts survive erasure and purges.
+    static func registerV2(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v2: aggregate counts, kiosk activity, name search and sort keys") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE pledge ADD COLUMN search_key TEXT;
+                    ALTER TABLE pledge ADD COLUMN sort_key TEXT;
+                    ALTER TABLE pledge ADD COLUMN erased_at TEXT;
+                    CREATE TABLE pledge_count (
+                        event_id TEXT NOT NULL REFERENCES event(id),
+                        kiosk_id TEXT NOT NULL,
+                        hour INTEGER NOT NULL,
+                        age_band TEXT NOT NULL,
+                        province TEXT NOT NULL,
+                        count INTEGER NOT NULL CHECK (count >= 0),
+                        PRIMARY KEY (event_id, kiosk_id, hour, age_band, province)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE kiosk_activity (
+                        event_id TEXT NOT NULL REFERENCES event(id),
+                        kiosk_id TEXT NOT NULL,
+                        pledges INTEGER NOT NULL CHECK (pledges >= 0),
+                        last_pledge_at TEXT NOT NULL,
+                        PRIMARY KEY (event_id, kiosk_id)
+                    ) WITHOUT ROWID;
+                    INSERT INTO pledge_count (event_id, kiosk_id, hour, age_band, province, count)
+                        SELECT event_id, kiosk_id, CAST(strftime('%s', created_at) AS INTEGER) / 3600, age_band,
+                               coalesce(province, ''), count(*)
+                        FROM pledge GROUP BY 1, 2, 3, 4, 5;
+                    INSERT INTO kiosk_activity (event_id, kiosk_id, pledges, last_pledge_at)
+                        SELECT event_id, kiosk_id, count(*), max(created_at) FROM pledge GROUP BY 1, 2;
+                    DROP INDEX pledge_by_event_age_band;
+                    DROP INDEX pledge_by_event_province;
+                    CREATE INDEX pledge_by_event_created ON pledge (event_id, created_at);
+                    """
+            )
+            let named = try Row.fetchAll(db, sql: "SELECT id, name FROM pledge WHERE name IS NOT NULL")
+            for row in named {
+                let name: String = row["name"]
+                try db.execute(
+                    sql: "UPDATE pledge SET search_key = ?, sort_key = ? WHERE id = ?",
+                    arguments: [VietnameseText.searchKey(name), VietnameseText.sortKey(name), row["id"] as String])
+            }
+        }
+    }
+
+    /// Adds one pledge to the aggregate tables; called in the pledge's own transaction.
+    static func count(_ pledge: Pledge, in db: Database) throws {
+        let hour = Int64((pledge.createdAt.timeIntervalSince1970 / 3600).rounded(.down))
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO pledge_count (event_id, kiosk_id, hour, age_band, province, count)
+                VALUES (?, ?, ?, ?, ?, 1)
+                ON CONFLICT DO UPDATE SET count = count + 1
+                """
+        ).execute(
+            arguments: [pledge.eventID, pledge.kioskID, hour, pledge.ageBand.rawValue, pledge.province?.name ?? ""])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO kiosk_activity (event_id, kiosk_id, pledges, last_pledge_at) VALUES (?, ?, 1, ?)
+                ON CONFLICT DO UPDATE SET pledges = pledges + 1, last_pledge_at = max(last_pledge_at, excluded.last_pledge_at)
+                """
+        ).execute(
+            arguments: [pledge.eventID, pledge.kioskID, StoredDate.text(pledge.createdAt)])
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import PledgeKit
+import PledgeStore
+
+/// `kiosk erase CODE`: erases one signer's name and school, as the certificate page lets them do.
+struct Erase: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Erase the name and school of the pledge with this certificate code; its count stays."
+    )
+
+    @Argument(help: "The certificate code, in any case, with or without dashes.")
+    var code: String
+
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        guard let certificate = CertificateCode(parsing: code) else {
+            throw CLIError("'\(code)' is not a certificate code (16 characters, e.g. 7KQ2-MX4P-9TZA-B3CD).")
+        }
+        let configuration = try store.loadConfiguration()
+        let pledges = try store.openExistingStore(configuration)
+        guard try await pledges.erasePersonalData(code: certificate) else {
+            throw CLIError("no pledge has the code \(certificate.grouped).")
+        }
+        try await pledges.compact()
+        print("Đã xóa tên khỏi giấy chứng nhận \(certificate.grouped). · Name erased.")
+        try pledges.close()
+    }
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import PledgeExport
+import PledgeKit
+import PledgeStore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `kiosk export pledges|counts`: a file for organizers, with a manifest beside it.
+struct Export: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Export pledges or counts as CSV (RFC 4180, UTF-8 with BOM, Excel-safe) or JSON Lines.",
+        discussion: """
+            The file is written to a temporary file and renamed when complete, so an interrupted \
+            export leaves nothing at the output path; FILE.manifest.json beside it records the row \
+            count, SHA-256, parameters and time. Names, schools and certificate codes are left out \
+            unless --include-personal-data is given (recorded in the manifest).
+            """
+    )
+
+    @Argument(help: "What to export: pledges or counts.")
+    var kind: Exporter.Kind
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "csv or json (JSON Lines).")
+    var format: ExportFormat = .csv
+
+    @Option(help: "CSV delimiter: , or ; (for locales whose Excel expects ;).")
+    var delimiter: CSVEncoder.Delimiter = .comma
+
+    @Option(help: "The file to write (default: <event>-<kind>.<csv|jsonl> in this folder).")
+    var output: String?
+
+    @Option(help: "Counts: group by these dimensions (event, kiosk, day, hour, age-band, province).")
+    var by: String = "event,age-band,province"
+
+    @Flag(help: "Counts: merge groups smaller than k into \"other\".")
+    var `public` = false
+
+    @Option(help: "Counts: the smallest group a public export shows.")
+    var k: Int = Breakdown.defaultMinimumGroupSize
+
+    @Flag(help: "Pledges: include names, schools and certificate codes (personal data).")
+    var includePersonalData = false
+
+    func validate() throws {
+        do { _ = try CountDimension.list(by) } catch { throw ValidationError(error.message.en) }
+        if includePersonalData && kind == .counts {
+            throw ValidationError("--include-personal-data applies to pledges only.")
+        }
+        if k < 2 { throw ValidationError("--k must be at least 2, not \(k).") }
+    }
+
+    func run() async throws {
+        let configuration = try store.loadConfiguration()
+        let pledges = try store.openExistingStore(configuration)
+        let path = output ?? "\(configuration.eventID)-\(kind.rawValue).\(format.fileExtension)"
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: folder) else { throw CLIError("no folder \(folder) for \(path)") }
+        let exporter = Exporter(
+            service: pledges,
+            options: .init(
+                kind: kind, format: format, delimiter: delimiter, includePersonalData: includePersonalData,
+                dimensions: try CountDimension.list(by), minimumGroupSize: `public` ? k : nil))
+        let progress = ProgressBar(total: try await exporter.expectedRows())
+        let interrupts = Self.removePartialFileOnInterrupt()
+        defer {
+            for source in interrupts { source.cancel() }
+        }
+        let manifest: ExportManifest
+        do {
+            manifest = try await exporter.write(to: path, eventID: configuration.eventID) { progress?.show($0) }
+        } catch {
+            throw CLIError("export failed, nothing written to \(path): \(error)")
+        }
+        progress?.finish()
+        printError(
+            "\(VietnameseText.number(manifest.rows)) dòng · rows → \(path) (sha256 \(manifest.sha256.prefix(16))…)"
+                + (includePersonalData ? " · có dữ liệu cá nhân · includes personal data" : ""))
+        try pledges.close()
+    }
+
+    /// On SIGINT or SIGTERM, removes the partial file and exits 130/143. (SIGKILL cannot be
+    /// caught: then a hidden `.FILE.partial-PID` may remain, never the output file itself.)
+    static func removePartialFileOnInterrupt() -> [any DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                if let partial = ExportFile.current { unlink(partial) }
+                printError("\nĐã dừng xuất, không ghi tệp. · Export stopped, no file written.")
+                Glibc.exit(128 + number)
+            }
+            source.resume()
+            return source
+        }
+    }
+}
+
+extension Exporter.Kind: ExpressibleByArgument {}
+extension ExportFormat: ExpressibleByArgument {}
+extension CSVEncoder.Delimiter: ExpressibleByArgument {}

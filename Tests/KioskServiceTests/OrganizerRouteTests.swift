@@ -1,0 +1,206 @@
+import Dispatch
+import Foundation
+import KioskTestSupport
+import PledgeKit
+import PledgeStore
+import Testing
+
+@testable import KioskService
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+@Suite("Organizer routes, live counter and erasure over loopback")
+struct OrganizerRouteTests {
+    static let bearer = ["Authorization": "Bearer \(LiveServer.organizerToken)"]
+
+    @Test func organizerRoutesNeedTheToken() async throws {
+        try await LiveServer.with { server in
+            #expect(try await server.postPledge(#"{"name":"Lan","ageBand":"18-24","province":"Huế"}"#).status == 201)
+            // curl, not URLSession: Foundation's URLSession on Linux stalls on a 401 with a
+            // Basic challenge, waiting for credentials that no delegate gives.
+            for path in [
+                "/api/organizer/counts?by=province", "/api/organizer/kiosks", "/api/organizer/export/pledges", "/admin",
+            ] {
+                let refused = try await Self.curl(server.port, path)
+                #expect(refused.status == 401, "\(path)")
+                #expect(refused.headers.contains("content-type: application/problem+json"))
+                #expect(refused.headers.contains("www-authenticate:"))
+                #expect(refused.headers.contains("Bearer realm="))
+                #expect(!refused.body.contains("Huế"), "a refusal says nothing about the data")
+                #expect(try await Self.curl(server.port, path, authorization: "Bearer nope").status == 401)
+                #expect(
+                    try await Self.curl(server.port, path, authorization: "Bearer \(LiveServer.organizerToken)").status
+                        == 200)
+            }
+            let basic = Data("organizer:\(LiveServer.organizerToken)".utf8).base64EncodedString()
+            #expect(try await Self.curl(server.port, "/admin", authorization: "Basic \(basic)").status == 200)
+            #expect(try await Self.curl(server.port, "/admin").headers.contains("www-authenticate: Basic"))
+        }
+    }
+
+    /// Status, lower-cased header lines and body of a GET made with curl.
+    /// Runs on a Dispatch thread: a blocking wait on the cooperative pool (two threads on two
+    /// cores) would starve the server under test, which runs in the same process.
+    static func curl(_ port: Int, _ path: String, authorization: String? = nil) async throws -> (
+        status: Int, headers: String, body: String
+    ) {
+        var command = ["-s", "-i", "--max-time", "10", "http://127.0.0.1:\(port)\(path)"]
+        if let authorization { command += ["-H", "Authorization: \(authorization)"] }
+        let arguments = command
+        let result = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try ProcessRunner.run("curl", arguments) })
+            }
+        }
+        let parts = result.stdout.components(separatedBy: "\r\n\r\n")
+        let head = parts.first ?? ""
+        let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
+        return (
+            status,
+            head.lowercased().replacingOccurrences(of: "www-authenticate: basic", with: "www-authenticate: Basic")
+                .replacingOccurrences(of: "bearer realm=", with: "Bearer realm="),
+            parts.dropFirst().joined(separator: "\r\n\r\n")
+        )
+    }
+
+    @Test func withoutAConfiguredTokenOrganizerRoutesStayClosed() async throws {
+        try await LiveServer.with(organizerToken: nil) { server in
+            let answer = try await server.request("GET", "/api/organizer/counts", headers: ["Authorization": "Bearer "])
+            #expect(answer.status == 503)
+            #expect(try answer.json()["code"] as? String == "organizer-access-not-configured")
+        }
+    }
+
+    @Test func tokenComparisonIsByDigest() {
+        let access = OrganizerAccess(token: "s3cret")
+        #expect(access.accepts("s3cret"))
+        #expect(!access.accepts("s3cres"))
+        #expect(!access.accepts(""))
+        #expect(!OrganizerAccess(token: "").isConfigured)
+        #expect(OrganizerAccess.constantTimeEqual([1, 2, 3], [1, 2, 3]))
+        #expect(!OrganizerAccess.constantTimeEqual([1, 2, 3], [1, 2, 4]))
+    }
+
+    @Test func countsByAnyDimensionAddUpAndPublicOnesMergeSmallGroups() async throws {
+        try await LiveServer.with { server in
+            for index in 0..<7 {
+                let province = index < 6 ? #""Huế""# : #""Cà Mau""#
+                #expect(
+                    try await server.postPledge(#"{"name":null,"ageBand":"18-24","province":\#(province)}"#).status
+                        == 201)
+            }
+            let exact = try await server.request(
+                "GET", "/api/organizer/counts?by=province,age-band", headers: Self.bearer
+            ).json()
+            #expect(exact["total"] as? Int == 7)
+            let buckets = exact["buckets"] as? [[String: Any]] ?? []
+            #expect(buckets.map { $0["count"] as? Int ?? 0 }.reduce(0, +) == 7)
+            #expect(buckets.count == 2)
+            let published = try await server.get("/api/public/counts?by=province").json()
+            let merged = published["buckets"] as? [[String: Any]] ?? []
+            #expect(merged.allSatisfy { ($0["count"] as? Int ?? 0) >= 5 })
+            #expect(merged.map { $0["count"] as? Int ?? 0 }.reduce(0, +) == 7)
+            let bad = try await server.get("/api/public/counts?by=shoe-size")
+            #expect(bad.status == 400)
+            #expect(try bad.json()["field"] as? String == "by")
+        }
+    }
+
+    @Test func adminPageShowsTotalsAndAServerDrawnChart() async throws {
+        try await LiveServer.with { server in
+            for _ in 0..<3 {
+                #expect(
+                    try await server.postPledge(#"{"name":"Lan","ageBand":"16-17","province":"Huế"}"#).status == 201)
+            }
+            let page = try await server.request("GET", "/admin", headers: Self.bearer)
+            #expect(page.status == 200)
+            #expect(page.text.contains("<svg"))
+            #expect(page.text.contains("<rect"))
+            #expect(!page.text.contains("<script"))
+            #expect(page.text.contains("Tổng · total"))
+            #expect(!page.text.contains("Lan"), "no names on the organizer page")
+            let export = try await server.request(
+                "GET", "/api/organizer/export/pledges?format=json", headers: Self.bearer)
+            #expect(export.status == 200)
+            #expect(export.text.split(separator: "\n").count == 3)
+            #expect(!export.text.contains("Lan"))
+            let personal = try await server.request(
+                "GET", "/api/organizer/export/pledges?includePersonalData=true", headers: Self.bearer)
+            #expect(personal.text.hasPrefix("\u{FEFF}"))
+            #expect(personal.text.contains("\"Lan\""))
+            #expect(personal.headers["content-disposition"]?.contains("attachment") == true)
+        }
+    }
+
+    @Test func liveViewerGetsAnUpdateWithinOneSecondOfAPledge() async throws {
+        try await LiveServer.with { server in
+            let page = try await server.get("/live")
+            #expect(page.status == 200)
+            #expect(page.text.contains("/live/live.js"))
+            let viewer = try SSEViewer(port: server.port)
+            defer { viewer.stop() }
+            #expect(try await viewer.waitForLine(containing: #""total":0"#, timeout: 5) != nil)
+            #expect(try await server.postPledge(#"{"name":null,"ageBand":"18-24"}"#).status == 201)
+            // The pledge committed before its 201 arrived: the update is due within 1 s of this.
+            let posted = ContinuousClock.now
+            let line = try await viewer.waitForLine(containing: #""total":1"#, timeout: 1)
+            let latency = ContinuousClock.now - posted
+            #expect(line != nil, "no update within 1 s")
+            #expect(latency < .seconds(1))
+            print("SSE update \(latency) after the pledge's 201")
+        }
+    }
+
+    @Test func aSignerErasesTheirNameAfterConfirming() async throws {
+        try await LiveServer.with { server in
+            let receipt = try await server.postPledge(#"{"name":"Nguyễn Thị Ánh","ageBand":"18-24"}"#).json()
+            let code = try #require(receipt["code"] as? String)
+            let certificate = try await server.get("/c/\(code)")
+            #expect(certificate.text.contains("/c/\(code)/erase"))
+            let confirm = try await server.get("/c/\(code)/erase")
+            #expect(confirm.status == 200)
+            #expect(confirm.text.contains("method=\"post\""))
+            #expect(try await server.get("/c/\(code)").text.contains("Nguyễn Thị Ánh"), "GET alone erases nothing")
+            let erased = try await server.request("POST", "/c/\(code)/erase")
+            #expect(erased.status == 200)  // URLSession follows the 303 to the certificate
+            #expect(erased.text.contains("Người ký ẩn danh"))
+            #expect(!erased.text.contains("Nguyễn Thị Ánh"))
+            #expect(try await server.store.counts().total == 1)
+        }
+    }
+}
+
+/// A Server-Sent Events client: `curl -N`, whose output is read line by line from a file.
+final class SSEViewer: @unchecked Sendable {
+    let process = Process()
+    let output: URL
+
+    init(port: Int) throws {
+        output = temporaryDirectory("sse").appendingPathComponent("events.txt")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["curl", "-sN", "--max-time", "8", "http://127.0.0.1:\(port)/live/events"]
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    func waitForLine(containing text: String, timeout: Double) async throws -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        repeat {
+            let content = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            if let line = content.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
+            try await Task.sleep(for: .milliseconds(10))
+        } while Date() < deadline
+        return nil
+    }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+}

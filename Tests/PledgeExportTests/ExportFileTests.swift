@@ -1,0 +1,117 @@
+import Foundation
+import GRDB
+import KioskTestSupport
+import PledgeKit
+import Testing
+
+@testable import PledgeExport
+@testable import PledgeStore
+
+@Suite("Exports: CSV that Excel and Python read right, atomic files, manifests")
+struct ExportFileTests {
+    static let trickyNames = [
+        #"=HYPERLINK("http://x.example","a")"#, "@SUM(1)", "Nguyễn Thị Ánh", "+84 912", "-Lan",
+    ]
+    static let trickySchool = "Trường \"Lê Lợi\",\nHuế"
+
+    /// A store with the tricky values, inserted past validation (a school with a line break
+    /// cannot come through the API, but the CSV must survive one).
+    func makeStore() async throws -> PledgeStore {
+        let file = temporaryDirectory("export").appendingPathComponent("pledges.sqlite").path
+        let store = try PledgeStore(
+            path: file, eventID: "test-event", defaultKioskID: "kiosk-test",
+            links: try CertificateLinks(baseURL: "http://kiosk.example.vn"))
+        try await store.pool.write { db in
+            for (index, name) in Self.trickyNames.enumerated() {
+                _ = try PledgeStore.insert(
+                    PledgeDraft(
+                        name: name, ageBand: .from18To24, province: Province(matching: "Huế"),
+                        school: Self.trickySchool, guardianConsent: false),
+                    key: try IdempotencyKey("x-\(index)"), eventID: "test-event", kioskID: "kiosk-01", in: db)
+            }
+        }
+        return store
+    }
+
+    @Test(arguments: [CSVEncoder.Delimiter.comma, .semicolon])
+    func csvReadsBackInPythonWithBOMAndNumbers(_ delimiter: CSVEncoder.Delimiter) async throws {
+        let store = try await makeStore()
+        let path = temporaryDirectory("export-out").appendingPathComponent("pledges.csv").path
+        let manifest = try await Exporter(
+            service: store,
+            options: .init(kind: .pledges, format: .csv, delimiter: delimiter, includePersonalData: true)
+        ).write(to: path, eventID: store.eventID)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        #expect(manifest.rows == Self.trickyNames.count)
+        #expect(manifest.includePersonalData)
+        let script = """
+            import csv, json, sys
+            with open(sys.argv[1], newline="", encoding="utf-8-sig") as f:
+                rows = list(csv.reader(f, delimiter=sys.argv[2]))
+            with open(sys.argv[1], newline="", encoding="utf-8-sig") as f:
+                typed = list(csv.reader(f, delimiter=sys.argv[2], quoting=csv.QUOTE_NONNUMERIC))
+            print(json.dumps({"rows": rows, "numbers": [r[0] for r in typed[1:]]}))
+            """
+        let result = try ProcessRunner.run("python3", ["-c", script, path, delimiter.rawValue])
+        #expect(result.status == 0, "\(result.stderr)")
+        let decoded = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let rows = try #require(decoded?["rows"] as? [[String]])
+        #expect(rows.first == ExportTable.pledgeColumns(includePersonalData: true))
+        let nameColumn = rows[0].firstIndex(of: "name")!
+        let schoolColumn = rows[0].firstIndex(of: "school")!
+        let names = rows.dropFirst().map { row in
+            // Less the neutralizing apostrophe in front of formula triggers.
+            row[nameColumn].hasPrefix("'") ? String(row[nameColumn].dropFirst()) : row[nameColumn]
+        }
+        #expect(names == Self.trickyNames)
+        #expect(rows.dropFirst().filter { $0[nameColumn].hasPrefix("'") }.count == 4)
+        #expect(rows.dropFirst().allSatisfy { $0[schoolColumn] == Self.trickySchool })
+        // Numbers are unquoted, so Python's QUOTE_NONNUMERIC reads them as numbers.
+        #expect(decoded?["numbers"] as? [Double] == [1, 2, 3, 4, 5])
+    }
+
+    @Test func manifestRecordsTheSHA256AndPersonalDataStaysOutByDefault() async throws {
+        let store = try await makeStore()
+        let path = temporaryDirectory("export-out").appendingPathComponent("pledges.jsonl").path
+        let manifest = try await Exporter(service: store, options: .init(kind: .pledges, format: .json))
+            .write(to: path, eventID: store.eventID)
+        let text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8)
+        #expect(!text.contains("Ánh"))
+        #expect(!text.contains("Lê Lợi"))
+        #expect(text.split(separator: "\n").count == 5)
+        let digest = try ProcessRunner.run("sha256sum", [path]).stdout.prefix(64)
+        #expect(manifest.sha256 == String(digest))
+        let saved = try JSONDecoder().decode(
+            ExportManifest.self, from: Data(contentsOf: URL(fileURLWithPath: ExportManifest.path(for: path))))
+        #expect(saved == manifest)
+        #expect(saved.includePersonalData == false)
+        let leftovers = try FileManager.default.contentsOfDirectory(
+            atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        #expect(leftovers.sorted() == ["pledges.jsonl", "pledges.jsonl.manifest.json"])
+    }
+
+    @Test func countsExportEndsWithItsTotal() async throws {
+        let store = try await makeStore()
+        let path = temporaryDirectory("export-out").appendingPathComponent("counts.csv").path
+        _ = try await Exporter(
+            service: store, options: .init(kind: .counts, dimensions: [.province, .ageBand])
+        ).write(to: path, eventID: store.eventID)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(Array(bytes.prefix(3)) == CSVEncoder.byteOrderMark)
+        let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+        #expect(text == "\"province\",\"age-band\",\"count\"\r\n\"Huế\",\"18-24\",5\r\n\"total\",,5\r\n")
+    }
+
+    @Test func anUnfinishedExportLeavesNoFile() throws {
+        let path = temporaryDirectory("export-out").appendingPathComponent("never.csv").path
+        do {
+            let file = try ExportFile(path: path)
+            try file.write(Array("half".utf8))
+            #expect(FileManager.default.fileExists(atPath: file.temporaryPath))
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent).isEmpty)
+    }
+}
