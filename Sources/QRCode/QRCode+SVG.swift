@@ -15,6 +15,21 @@ extension QRCode {
         let quiet = Self.effectiveQuietZone(quietZone)
         let modulesPerSide = size + 2 * quiet
         let pixels = modulesPerSide * max(moduleSize, 1)
+        let path = svgPathData(quietZone: quiet)
+        return """
+            <svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="\(pixels)" height="\(pixels)" \
+            viewBox="0 0 \(modulesPerSide) \(modulesPerSide)" shape-rendering="crispEdges">\
+            <rect width="\(modulesPerSide)" height="\(modulesPerSide)" fill="#ffffff"/>\
+            <path fill="#000000" shape-rendering="crispEdges" d="\(path)"/>\
+            </svg>
+
+            """
+    }
+
+    /// The dark modules as SVG path data in module units, offset by `quietZone` (raised to at least
+    /// ``minimumQuietZone``): one `M x y h… v1 h-… z` rectangle per horizontal run of dark modules.
+    public func svgPathData(quietZone: Int = 4) -> String {
+        let quiet = Self.effectiveQuietZone(quietZone)
         var path = ""
         for y in 0..<size {
             var x = 0
@@ -29,13 +44,6 @@ extension QRCode {
                 path += "M\(start + quiet) \(y + quiet)h\(length)v1h-\(length)z"
             }
         }
-        return """
-            <svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="\(pixels)" height="\(pixels)" \
-            viewBox="0 0 \(modulesPerSide) \(modulesPerSide)" shape-rendering="crispEdges">\
-            <rect width="\(modulesPerSide)" height="\(modulesPerSide)" fill="#ffffff"/>\
-            <path fill="#000000" shape-rendering="crispEdges" d="\(path)"/>\
-            </svg>
-
-            """
+        return path
     }
 }
