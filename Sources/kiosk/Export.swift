@@ -47,6 +47,9 @@ struct Export: AsyncParsableCommand {
     @Flag(help: "Pledges: include names, schools and certificate codes (personal data).")
     var includePersonalData = false
 
+    @Flag(help: "Replace the output file if it exists.")
+    var overwrite = false
+
     func validate() throws {
         do { _ = try CountDimension.list(by) } catch { throw ValidationError(error.message.en) }
         if includePersonalData && kind == .counts {
@@ -59,8 +62,20 @@ struct Export: AsyncParsableCommand {
         let configuration = try store.loadConfiguration()
         let pledges = try store.openExistingStore(configuration)
         let path = output ?? "\(configuration.eventID)-\(kind.rawValue).\(format.fileExtension)"
+        guard !path.isEmpty else { throw CLIError("--output needs a file name") }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         guard FileManager.default.fileExists(atPath: folder) else { throw CLIError("no folder \(folder) for \(path)") }
+        // An export must never land on the database it reads, whatever --overwrite says.
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        let database = URL(fileURLWithPath: store.database).resolvingSymlinksInPath().path
+        guard ![database, database + "-wal", database + "-shm"].contains(target) else {
+            throw CLIError("refusing to write the export over the pledge database \(store.database)")
+        }
+        if FileManager.default.fileExists(atPath: path), !overwrite {
+            throw CLIError("\(path) exists; choose another --output, or add --overwrite to replace it")
+        }
+        // Exports may hold children's names: readable by the owner only.
+        umask(0o077)
         let exporter = Exporter(
             service: pledges,
             options: .init(

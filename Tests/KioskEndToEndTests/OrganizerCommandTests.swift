@@ -117,6 +117,18 @@ struct OrganizerCommandTests {
             manifest?["sha256"] as? String == String(try ProcessRunner.run("sha256sum", [output]).stdout.prefix(64)))
         #expect(manifest?["includePersonalData"] as? Bool == false)
         #expect(manifest?["delimiter"] as? String == ";")
+
+        // An existing file is kept unless --overwrite; the database is never a target.
+        let again = try kiosk(["export", "pledges", "--output", output, "--database", file] + common)
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("--overwrite"))
+        #expect(try kiosk(["export", "pledges", "--output", output, "--overwrite", "--database", file] + common).status == 0)
+        let onDatabase = try kiosk(
+            ["export", "pledges", "--output", file, "--overwrite", "--database", file] + common)
+        #expect(onDatabase.status != 0)
+        #expect(onDatabase.stderr.contains("refusing to write the export over the pledge database"))
+        var info = stat()
+        #expect(lstat(output, &info) == 0 && info.st_mode & 0o077 == 0, "exports are readable by the owner only")
     }
 
     @Test func purgeAfterTheRetentionDateErasesNamesFromTheFile() async throws {
