@@ -6,10 +6,13 @@ import PledgeKit
 public struct LoggingPledgeService: PledgeService {
     public let base: any PledgeService
     public let logger: Logger
+    /// The kiosk id the store gives pledges that name none, so the log says what the row says.
+    public let defaultKioskID: String
 
-    public init(_ base: any PledgeService, logger: Logger) {
+    public init(_ base: any PledgeService, logger: Logger, defaultKioskID: String) {
         self.base = base
         self.logger = logger
+        self.defaultKioskID = defaultKioskID
     }
 
     public func record(
@@ -21,13 +24,13 @@ public struct LoggingPledgeService: PledgeService {
                 "pledge recorded",
                 metadata: [
                     "pledge.id": "\(receipt.id)", "pledge.number": "\(receipt.number)",
-                    "kiosk.id": "\(kioskID ?? "default")",
+                    "kiosk.id": "\(kioskID ?? defaultKioskID)",
                 ])
             return receipt
         } catch {
             if error.code == .unavailable {
                 logger.error(
-                    "pledge not stored: storage unavailable", metadata: ["kiosk.id": "\(kioskID ?? "default")"])
+                    "pledge not stored: storage unavailable", metadata: ["kiosk.id": "\(kioskID ?? defaultKioskID)"])
             } else {
                 logger.debug("pledge refused", metadata: ["pledge.refusal": "\(error.code)"])
             }

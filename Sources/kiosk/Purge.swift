@@ -27,7 +27,7 @@ struct Purge: AsyncParsableCommand {
         let erased = try await Retention.purge(pledges, deadline: deadline, now: Date())
         if let erased {
             print(
-                "Đã xóa tên và trường của \(VietnameseText.number(erased)) lời cam kết. · Erased personal data of \(erased) pledges."
+                "Đã xóa tên và trường của \(VietnameseText.number(erased)) lời cam kết. · Personal data erased from \(erased) pledge(s)."
             )
         } else {
             print(

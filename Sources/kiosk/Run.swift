@@ -50,12 +50,26 @@ struct Run: AsyncParsableCommand {
             // The front on this machine is a kiosk too: `kiosk status` lists it with the others.
             let kioskID = startup.configuration.kioskID
             let store = startup.store
+            let state = KioskStateBox()
             try? await store.heartbeat(kioskID: kioskID, KioskHeartbeat(state: .ready, waiting: 0), at: Date())
-            try await front.run { state in
-                Task {
-                    try? await store.heartbeat(kioskID: kioskID, KioskHeartbeat(state: state, waiting: 0), at: Date())
+            // A heartbeat every 30 s too, so organizers can tell a working kiosk from a hung one.
+            let beats = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(30))
+                    guard !Task.isCancelled else { break }
+                    try? await store.heartbeat(
+                        kioskID: kioskID, KioskHeartbeat(state: state.value, waiting: 0), at: Date())
                 }
             }
+            defer { beats.cancel() }
+            try await front.run { newState in
+                state.value = newState
+                Task {
+                    try? await store.heartbeat(
+                        kioskID: kioskID, KioskHeartbeat(state: newState, waiting: 0), at: Date())
+                }
+            }
+            beats.cancel()
             try? await store.heartbeat(kioskID: kioskID, KioskHeartbeat(state: .stopped, waiting: 0), at: Date())
         }
     }
@@ -66,5 +80,16 @@ struct Run: AsyncParsableCommand {
         guard fd >= 0 else { throw CLIError("cannot open the log file \(path)") }
         dup2(fd, STDERR_FILENO)
         close(fd)
+    }
+}
+
+/// The front's last state, read by the heartbeat timer.
+final class KioskStateBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var state = KioskState.ready
+
+    var value: KioskState {
+        get { lock.withLock { state } }
+        set { lock.withLock { state = newValue } }
     }
 }

@@ -45,7 +45,7 @@ struct ServiceStartup {
         umask(0o027)
         try options.store.prepareDatabaseFolder()
         let store = try options.store.openStore(configuration: configuration, links: links)
-        let service = LoggingPledgeService(store, logger: logger)
+        let service = LoggingPledgeService(store, logger: logger, defaultKioskID: configuration.kioskID)
         self.configuration = configuration
         self.store = store
         self.service = service

@@ -122,7 +122,9 @@ struct OrganizerCommandTests {
         let again = try kiosk(["export", "pledges", "--output", output, "--database", file] + common)
         #expect(again.status != 0)
         #expect(again.stderr.contains("--overwrite"))
-        #expect(try kiosk(["export", "pledges", "--output", output, "--overwrite", "--database", file] + common).status == 0)
+        #expect(
+            try kiosk(["export", "pledges", "--output", output, "--overwrite", "--database", file] + common).status == 0
+        )
         let onDatabase = try kiosk(
             ["export", "pledges", "--output", file, "--overwrite", "--database", file] + common)
         #expect(onDatabase.status != 0)
@@ -154,7 +156,7 @@ struct OrganizerCommandTests {
         try yaml.write(toFile: config, atomically: true, encoding: .utf8)
         let purged = try kiosk(["purge", "--config", config, "--database", file])
         #expect(purged.status == 0, "\(purged.stderr)")
-        #expect(purged.stdout.contains("12 pledges"))
+        #expect(purged.stdout.contains("12 lời cam kết"))
         let after = try kiosk(
             ["counts", "--by", "event,age-band,province", "--format", "csv", "--database", file] + common)
         #expect(after.stdout == before.stdout)

@@ -119,6 +119,7 @@ struct TerminalFrontTests {
         let log = try String(contentsOf: folder.appendingPathComponent("kiosk.log"), encoding: .utf8)
         #expect(log.contains("pledge recorded"))
         #expect(log.contains("pledge.number=1"))
+        #expect(log.contains("kiosk.id=kiosk-01"))
         #expect(!log.contains("Nguy"))
         #expect(!log.contains("error"))
     }
