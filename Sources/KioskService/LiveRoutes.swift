@@ -80,9 +80,13 @@ struct LiveRoutes: Sendable {
 /// The live page: large digits, one line per event, Vietnamese first.
 enum LivePage {
     static func html(_ snapshot: LiveSnapshot, eventName: String) -> String {
-        let lines = snapshot.events.map {
-            "<li><span class=\"n\">\(VietnameseText.number($0.count))</span> \(HTML.escape($0.eventID))</li>"
-        }.joined()
+        // A line per event only when there are several: one would just repeat the total.
+        let lines =
+            snapshot.events.count < 2
+            ? ""
+            : snapshot.events.map {
+                "<li><span class=\"n\">\(VietnameseText.number($0.count))</span> \(HTML.escape($0.eventID))</li>"
+            }.joined()
         return """
             <!doctype html>
             <html lang="vi">
@@ -127,6 +131,7 @@ enum LivePage {
             document.getElementById("total").textContent = vn(data.total);
             var list = document.getElementById("events");
             list.textContent = "";
+            if (data.events.length < 2) { return; }
             data.events.forEach(function (event) {
               var item = document.createElement("li");
               var number = document.createElement("span");
