@@ -29,7 +29,9 @@ build:
 
 test: deps-test
 	$(SWIFT) build --build-tests
-	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build
+	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --skip LiveLatencyTests
+	@# The live counter's 1 s promise is timed: run it alone, not beside 40 busy suites.
+	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter LiveLatencyTests
 
 # `swift format` ships with the toolchain; the style is in .swift-format.
 lint:

@@ -134,25 +134,6 @@ struct OrganizerRouteTests {
         }
     }
 
-    @Test func liveViewerGetsAnUpdateWithinOneSecondOfAPledge() async throws {
-        try await LiveServer.with { server in
-            let page = try await server.get("/live")
-            #expect(page.status == 200)
-            #expect(page.text.contains("/live/live.js"))
-            let viewer = try SSEViewer(port: server.port)
-            defer { viewer.stop() }
-            #expect(try await viewer.waitForLine(containing: #""total":0"#, timeout: 5) != nil)
-            #expect(try await server.postPledge(#"{"name":null,"ageBand":"18-24"}"#).status == 201)
-            // The pledge committed before its 201 arrived: the update is due within 1 s of this.
-            let posted = ContinuousClock.now
-            let line = try await viewer.waitForLine(containing: #""total":1"#, timeout: 1)
-            let latency = ContinuousClock.now - posted
-            #expect(line != nil, "no update within 1 s")
-            #expect(latency < .seconds(1))
-            print("SSE update \(latency) after the pledge's 201")
-        }
-    }
-
     @Test func aSignerErasesTheirNameAfterConfirming() async throws {
         try await LiveServer.with { server in
             let receipt = try await server.postPledge(#"{"name":"Nguyễn Thị Ánh","ageBand":"18-24"}"#).json()

@@ -177,7 +177,7 @@ struct PledgeAPITests {
             let request =
                 "POST /api/pledges HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                 + "Idempotency-Key: chunk\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n"
-            let answer = try RawHTTP.exchange(port: server.port, Data(request.utf8), timeout: 30)
+            let answer = try await RawHTTP.exchange(port: server.port, Data(request.utf8), timeout: 30)
             #expect(answer.hasPrefix("HTTP/1.1 400"))
             #expect(try await server.store.counts().total == 0)
         }
@@ -187,7 +187,7 @@ struct PledgeAPITests {
         try await LiveServer.with(idleTimeout: .seconds(1)) { server in
             // Sends nothing: the server closes the connection after its idle timeout (1 s here).
             let started = Date()
-            let answer = try RawHTTP.exchange(port: server.port, Data(), timeout: 10)
+            let answer = try await RawHTTP.exchange(port: server.port, Data(), timeout: 10)
             #expect(answer.isEmpty)
             #expect(Date().timeIntervalSince(started) < 5)
         }

@@ -7,7 +7,17 @@ import Foundation
 /// Bytes on a TCP socket, for requests no HTTP client would send.
 enum RawHTTP {
     /// Sends `request` to 127.0.0.1:`port` and returns what the server answers within `timeout`.
-    static func exchange(port: Int, _ request: Data, timeout: Int = 5) throws -> String {
+    /// The blocking socket calls run on a thread of their own: on one of Swift's few shared task
+    /// threads they could starve the very server under test that they wait for.
+    static func exchange(port: Int, _ request: Data, timeout: Int = 5) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try blockingExchange(port: port, request, timeout: timeout) })
+            }
+        }
+    }
+
+    private static func blockingExchange(port: Int, _ request: Data, timeout: Int) throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         defer { close(fd) }
