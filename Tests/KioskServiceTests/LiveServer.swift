@@ -45,7 +45,8 @@ struct LiveServer: Sendable {
             port in
             continuation.yield(port)
         }
-        let services = ServiceGroup(configuration: .init(services: [app] + shutdownCompanions(for: parts), logger: logger))
+        let services = ServiceGroup(
+            configuration: .init(services: [app] + shutdownCompanions(for: parts), logger: logger))
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 try await services.run()
