@@ -25,6 +25,7 @@ struct LiveServer: Sendable {
     static func with<T: Sendable>(
         idleTimeout: Duration = .seconds(30), organizerToken: String? = LiveServer.organizerToken,
         configure: (inout EventConfiguration) -> Void = { _ in },
+        notFoundLimit: EventConfiguration.RateLimit = .init(perMinute: 300, burst: 300),
         _ body: @Sendable (LiveServer) async throws -> T
     ) async throws -> T {
         var configuration = try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration)
@@ -32,12 +33,13 @@ struct LiveServer: Sendable {
         let links = try CertificateLinks(baseURL: baseURL)
         let file = temporaryDirectory("service").appendingPathComponent("pledges.sqlite").path
         let store = try PledgeStore(path: file, eventID: "test-event", defaultKioskID: "kiosk-test", links: links)
-        let parts = KioskServiceParts(
+        var parts = KioskServiceParts(
             service: store, configuration: configuration, links: links,
             pages: try PageTemplates(folder: configuration.templatesFolder),
             certificates: CertificateRenderer(
                 templates: try CertificateTemplates(folder: configuration.certificateTemplatesFolder)),
             kiosks: store, organizer: store, organizerToken: organizerToken)
+        parts.notFoundLimit = notFoundLimit
         var logger = Logger(label: "kiosk-test")
         logger.logLevel = .error
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
