@@ -61,6 +61,7 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
         _ = try await PledgeRoutes(service: parts.service).counts()
         return try jsonResponse(["status": "ok"])
     }
+    OpenAPIRoute.add(to: router)
     router.get("/") { _, _ in
         Response(status: .seeOther, headers: [.location: "/resources"])
     }

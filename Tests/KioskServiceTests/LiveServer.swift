@@ -17,6 +17,12 @@ struct LiveServer: Sendable {
     let port: Int
     let store: PledgeStore
     let links: CertificateLinks
+    let parts: KioskServiceParts
+
+    /// Every (method, path) the service's router has.
+    func routes() -> [(String, String)] {
+        buildRouter(parts).routes.map { ($0.method.rawValue, "\($0.path)") }
+    }
 
     static let baseURL = "http://kiosk.example.vn"
     static let organizerToken = "test-organizer-token-0123456789"
@@ -40,6 +46,7 @@ struct LiveServer: Sendable {
                 templates: try CertificateTemplates(folder: configuration.certificateTemplatesFolder)),
             kiosks: store, organizer: store, organizerToken: organizerToken)
         parts.notFoundLimit = notFoundLimit
+        let builtParts = parts
         var logger = Logger(label: "kiosk-test")
         logger.logLevel = .error
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
@@ -57,7 +64,7 @@ struct LiveServer: Sendable {
             guard let port = await iterator.next() else { throw CancellationError() }
             let result: T
             do {
-                result = try await body(LiveServer(port: port, store: store, links: links))
+                result = try await body(LiveServer(port: port, store: store, links: links, parts: builtParts))
             } catch {
                 await services.triggerGracefulShutdown()
                 throw error
