@@ -83,13 +83,14 @@ struct CrashUnderLoadTests {
         let started = Date()
 
         for run in 0..<Self.kills {
-            let server = try KioskProcess(database: database, config: config)
+            let server = try await offPool { Started(try KioskProcess(database: database, config: config)) }.process
             let port = server.port
             let stop = StopFlag()
             let delay = UInt64.random(in: 20_000_000...300_000_000, using: &generator)
             async let load = Self.load(port: port, run: run, stop: stop)
             try? await Task.sleep(nanoseconds: delay)
-            server.kill9()
+            let handle = Started(server)
+            try await offPool { handle.process.kill9() }
             stop.set()
             let answers = await load
             acknowledged.formUnion(answers)
@@ -115,7 +116,7 @@ struct CrashUnderLoadTests {
         #expect(acknowledged.count > 0, "no pledge was acknowledged before the kills")
 
         // It starts cleanly on the same file and goes on numbering after the highest number.
-        let restarted = try KioskProcess(database: database, config: config)
+        let restarted = try await offPool { Started(try KioskProcess(database: database, config: config)) }.process
         defer { restarted.stop() }
         let last = try #require(await Self.post(port: restarted.port, key: "after-the-kills", index: 1))
         #expect(last.number > (acknowledged.map(\.number).max() ?? 0))
@@ -129,4 +130,10 @@ final class StopFlag: Sendable {
     private let flag = Mutex(false)
     var isSet: Bool { flag.withLock { $0 } }
     func set() { flag.withLock { $0 = true } }
+}
+
+/// A child process handed between a blocking thread and the test: used by one side at a time.
+struct Started: @unchecked Sendable {
+    let process: KioskProcess
+    init(_ process: KioskProcess) { self.process = process }
 }

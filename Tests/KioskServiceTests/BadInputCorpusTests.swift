@@ -199,7 +199,8 @@ struct BadInputCorpusTests {
             var created = 0
             var failures: [String] = []
             for (index, input) in corpus.enumerated() {
-                let answer = (try? RawHTTP.exchange(port: server.port, input.request, timeout: 10)) ?? ""
+                let port = server.port
+                let answer = (try? await offPool { try RawHTTP.exchange(port: port, input.request, timeout: 10) }) ?? ""
                 let (status, contentType) = Self.parse(answer)
                 switch status {
                 case 201: created += 1
