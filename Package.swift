@@ -102,6 +102,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            // The OpenAPI 3.1 document of the HTTP API, served at /openapi.json.
+            resources: [.copy("openapi.json")],
             swiftSettings: strictSettings
         ),
 

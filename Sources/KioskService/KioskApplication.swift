@@ -22,6 +22,8 @@ public struct KioskServiceParts: Sendable {
     public var organizerAccess: OrganizerAccess
     /// The live counter; when there is one, ``service`` tells it about every committed pledge.
     public var live: LiveCounter?
+    /// 404s on code lookups each client address may draw: `burst`, then `perMinute` (then 429).
+    public var notFoundLimit = EventConfiguration.RateLimit(perMinute: 300, burst: 300)
 
     /// - Parameters:
     ///   - organizer: enables `/admin`, `/api/organizer/…`, `/api/public/counts`, `/live` and erasure.
@@ -54,10 +56,12 @@ public struct KioskServiceParts: Sendable {
 public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContext> {
     let router = Router(context: KioskRequestContext.self)
     router.add(middleware: ProblemDetailsMiddleware())
+    router.add(middleware: NotFoundLimiter(perMinute: parts.notFoundLimit.perMinute, burst: parts.notFoundLimit.burst))
     router.get("/healthz") { _, _ in
         _ = try await PledgeRoutes(service: parts.service).counts()
         return try jsonResponse(["status": "ok"])
     }
+    OpenAPIRoute.add(to: router)
     router.get("/") { _, _ in
         Response(status: .seeOther, headers: [.location: "/resources"])
     }

@@ -26,6 +26,18 @@ public final class KioskRateLimiter: Sendable {
         self.now = now
     }
 
+    /// Nil when `key` has a token left (without taking it), else the whole seconds until it has.
+    public func waitTime(key: String) -> Int? {
+        let time = now()
+        return buckets.withLock { buckets in
+            guard let bucket = buckets[key] else { return nil }
+            let elapsed = time - bucket.updated
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let tokens = min(burst, bucket.tokens + max(0, seconds) * perSecond)
+            return tokens >= 1 ? nil : max(1, Int(((1 - tokens) / perSecond).rounded(.up)))
+        }
+    }
+
     /// Takes one token for `kioskID`; nil when it was there, else the whole seconds until one is.
     public func take(kioskID: String) -> Int? {
         let time = now()

@@ -8,18 +8,16 @@ extension PledgeStore {
     ) async throws(PledgeError) -> PledgeReceipt {
         let clean = try draft.validated()
         let kiosk = kioskID ?? defaultKioskID
-        let eventID = eventID
         let pledge: Pledge
         do {
-            pledge = try await pool.write { db in
-                try Self.insert(clean, key: idempotencyKey, code: code, eventID: eventID, kioskID: kiosk, in: db)
-            }
+            // Validated before it joins a batch: a refused draft never reaches a transaction.
+            pledge = try await committer.insert(clean, key: idempotencyKey, code: code, kioskID: kiosk)
         } catch let error as PledgeError {
             throw error
         } catch {
             throw Self.unavailable(error)
         }
-        // `write` returned: the transaction has committed, so the pledge may be acknowledged.
+        // The committer resumed: the transaction has committed, so the pledge may be acknowledged.
         return receipt(for: pledge)
     }
 

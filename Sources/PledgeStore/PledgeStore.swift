@@ -16,6 +16,8 @@ public struct PledgeStore: PledgeService {
     /// The kiosk id used when a caller gives none.
     public let defaultKioskID: String
     public let links: CertificateLinks
+    /// Batches concurrent pledges into one transaction each (see ``GroupCommitter``).
+    let committer: GroupCommitter
 
     /// How long a write waits for another connection's lock before failing.
     public static let busyTimeout: TimeInterval = 5
@@ -59,6 +61,7 @@ public struct PledgeStore: PledgeService {
             )
         }
         self.pool = pool
+        self.committer = GroupCommitter(pool: pool, eventID: eventID)
         self.eventID = eventID
         self.defaultKioskID = defaultKioskID
         self.links = links

@@ -17,6 +17,12 @@ struct LiveServer: Sendable {
     let port: Int
     let store: PledgeStore
     let links: CertificateLinks
+    let parts: KioskServiceParts
+
+    /// Every (method, path) the service's router has.
+    func routes() -> [(String, String)] {
+        buildRouter(parts).routes.map { ($0.method.rawValue, "\($0.path)") }
+    }
 
     static let baseURL = "http://kiosk.example.vn"
     static let organizerToken = "test-organizer-token-0123456789"
@@ -25,6 +31,7 @@ struct LiveServer: Sendable {
     static func with<T: Sendable>(
         idleTimeout: Duration = .seconds(30), organizerToken: String? = LiveServer.organizerToken,
         configure: (inout EventConfiguration) -> Void = { _ in },
+        notFoundLimit: EventConfiguration.RateLimit = .init(perMinute: 300, burst: 300),
         _ body: @Sendable (LiveServer) async throws -> T
     ) async throws -> T {
         var configuration = try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration)
@@ -32,12 +39,14 @@ struct LiveServer: Sendable {
         let links = try CertificateLinks(baseURL: baseURL)
         let file = temporaryDirectory("service").appendingPathComponent("pledges.sqlite").path
         let store = try PledgeStore(path: file, eventID: "test-event", defaultKioskID: "kiosk-test", links: links)
-        let parts = KioskServiceParts(
+        var parts = KioskServiceParts(
             service: store, configuration: configuration, links: links,
             pages: try PageTemplates(folder: configuration.templatesFolder),
             certificates: CertificateRenderer(
                 templates: try CertificateTemplates(folder: configuration.certificateTemplatesFolder)),
             kiosks: store, organizer: store, organizerToken: organizerToken)
+        parts.notFoundLimit = notFoundLimit
+        let builtParts = parts
         var logger = Logger(label: "kiosk-test")
         logger.logLevel = .error
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
@@ -56,7 +65,7 @@ struct LiveServer: Sendable {
             guard let port = await iterator.next() else { throw CancellationError() }
             let result: T
             do {
-                result = try await body(LiveServer(port: port, store: store, links: links))
+                result = try await body(LiveServer(port: port, store: store, links: links, parts: builtParts))
             } catch {
                 await services.triggerGracefulShutdown()
                 throw error

@@ -1,0 +1,59 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PledgeKit
+
+/// Slows down a client that guesses certificate codes: each client address may draw `burst`
+/// 404s on code lookups (`/c/…`, `/v`), then `perMinute` a minute; past that, its code lookups
+/// answer 429 with `Retry-After` until its bucket refills. Codes carry 80 random bits, so
+/// guessing is hopeless anyway; this keeps a prober from loading the service. Pledges, pages
+/// and counts are not limited here (every kiosk and phone of a venue may share one address).
+struct NotFoundLimiter: RouterMiddleware {
+    typealias Context = KioskRequestContext
+
+    let buckets: KioskRateLimiter
+
+    init(perMinute: Int, burst: Int) {
+        buckets = KioskRateLimiter(.init(perMinute: perMinute, burst: burst))
+    }
+
+    static func isLookup(_ path: String) -> Bool {
+        path.hasPrefix("/c/") || path.hasPrefix("/C/") || path == "/v" || path.hasPrefix("/v?")
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        guard request.method == .get || request.method == .head, Self.isLookup(request.uri.path) else {
+            return try await next(request, context)
+        }
+        let client = context.clientAddress
+        if let wait = buckets.waitTime(key: client) {
+            throw ProblemDetails.tooManyNotFound(retryAfter: wait)
+        }
+        do {
+            let response = try await next(request, context)
+            if response.status == .notFound { _ = buckets.take(kioskID: client) }
+            return response
+        } catch let problem as ProblemDetails where problem.status == .notFound {
+            _ = buckets.take(kioskID: client)
+            throw problem
+        } catch let error as HTTPError where error.status == .notFound {
+            _ = buckets.take(kioskID: client)
+            throw error
+        }
+    }
+}
+
+extension ProblemDetails {
+    static func tooManyNotFound(retryAfter seconds: Int) -> ProblemDetails {
+        var problem = ProblemDetails(
+            status: .tooManyRequests, code: "too-many-lookups",
+            vi: "Quá nhiều mã không tồn tại từ địa chỉ này. Thử lại sau \(seconds) giây.",
+            en: "Too many unknown codes from this address. Try again in \(seconds) seconds."
+        )
+        problem.headers[.retryAfter] = "\(seconds)"
+        return problem
+    }
+}

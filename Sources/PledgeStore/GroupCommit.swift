@@ -1,0 +1,117 @@
+import Foundation
+import GRDB
+import PledgeKit
+import Synchronization
+
+/// Group commit: pledges that wait while a transaction is being synced are inserted together in
+/// the next one, so one `synchronous=FULL` commit (one WAL fsync) acknowledges several of them.
+///
+/// Each caller is resumed only after the COMMIT of the transaction that holds its pledge. Every
+/// pledge has its own savepoint: a pledge refused by the domain (idempotency key reused,
+/// certificate code taken) is rolled back alone and fails alone. Any other error aborts the whole
+/// transaction; its pledges are then tried again one transaction each, so one bad pledge never
+/// fails the others.
+final class GroupCommitter: Sendable {
+    /// One waiting pledge, already validated.
+    struct Job: Sendable {
+        let draft: PledgeDraft
+        let key: IdempotencyKey
+        let code: CertificateCode?
+        let kioskID: String
+        let date: Date
+        let continuation: CheckedContinuation<Pledge, any Error>
+    }
+
+    struct State {
+        var pending: [Job] = []
+        var draining = false
+    }
+
+    let pool: DatabasePool
+    let eventID: String
+    /// The most pledges in one transaction (bounds its latency and its memory).
+    let maximumBatch: Int
+    private let state = Mutex(State())
+    private let committed = Mutex(0)
+    /// Transactions committed so far (for tests and benchmarks).
+    var transactions: Int { committed.withLock { $0 } }
+
+    init(pool: DatabasePool, eventID: String, maximumBatch: Int = 256) {
+        self.pool = pool
+        self.eventID = eventID
+        self.maximumBatch = maximumBatch
+    }
+
+    /// Inserts a validated draft; returns after the transaction that holds it has committed.
+    func insert(_ draft: PledgeDraft, key: IdempotencyKey, code: CertificateCode?, kioskID: String) async throws
+        -> Pledge
+    {
+        try await withCheckedThrowingContinuation { continuation in
+            let job = Job(
+                draft: draft, key: key, code: code, kioskID: kioskID, date: Date(), continuation: continuation)
+            let leads = state.withLock { state in
+                state.pending.append(job)
+                guard !state.draining else { return false }
+                state.draining = true
+                return true
+            }
+            // The first caller to find no transaction running starts the drain; it ends when the
+            // queue is empty, so no job waits for a drain that is not coming.
+            if leads { Task { await self.drain() } }
+        }
+    }
+
+    private func drain() async {
+        while true {
+            let batch: [Job] = state.withLock { state in
+                let batch = Array(state.pending.prefix(maximumBatch))
+                state.pending.removeFirst(batch.count)
+                if batch.isEmpty { state.draining = false }
+                return batch
+            }
+            if batch.isEmpty { return }
+            await commit(batch)
+        }
+    }
+
+    private func commit(_ batch: [Job]) async {
+        let eventID = eventID
+        do {
+            let outcomes: [Result<Pledge, PledgeError>] = try await pool.write { db in
+                try batch.map { job in
+                    do {
+                        var pledge: Pledge?
+                        try db.inSavepoint {
+                            pledge = try PledgeStore.insert(
+                                job.draft, key: job.key, code: job.code, eventID: eventID, kioskID: job.kioskID,
+                                at: job.date, in: db)
+                            return .commit
+                        }
+                        return .success(pledge!)
+                    } catch let refused as PledgeError {
+                        return .failure(refused)
+                    }
+                }
+            }
+            // `write` returned: COMMIT is done, every pledge of the batch may be acknowledged.
+            committed.withLock { $0 += 1 }
+            for (job, outcome) in zip(batch, outcomes) { job.continuation.resume(with: outcome) }
+        } catch {
+            // The whole transaction rolled back: one transaction per pledge, so that one failing
+            // pledge fails alone.
+            for job in batch {
+                do {
+                    let pledge = try await pool.write { db in
+                        try PledgeStore.insert(
+                            job.draft, key: job.key, code: job.code, eventID: eventID, kioskID: job.kioskID,
+                            at: job.date, in: db)
+                    }
+                    committed.withLock { $0 += 1 }
+                    job.continuation.resume(returning: pledge)
+                } catch {
+                    job.continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+}
