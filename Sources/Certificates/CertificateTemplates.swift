@@ -15,8 +15,8 @@ public struct CertificateTemplates: Sendable {
     /// Changes whenever either file changes: part of every document's version.
     public let digest: String
 
-    /// - Throws: ``CertificateTemplateError`` naming the file and the problem.
-    public init(folder: URL) throws(CertificateTemplateError) {
+    /// - Throws: ``TemplateError`` naming the file and the problem.
+    public init(folder: URL) throws(TemplateError) {
         let sample = Self.sample
         let shareFile = folder.appendingPathComponent("share.svg")
         let printFile = folder.appendingPathComponent("print.svg")

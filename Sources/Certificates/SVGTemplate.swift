@@ -19,10 +19,10 @@ public struct SVGTemplate: Sendable {
     /// every name of `placeholders` present, well-formed SVG once filled with `sample` (which
     /// should hold markup characters), and every font family it names installed with
     /// Vietnamese letters.
-    /// - Throws: ``CertificateTemplateError`` naming the file and the problem.
-    public init(file: URL, placeholders: [String], sample: [String: Any]) throws(CertificateTemplateError) {
-        func refuse(_ problem: String) -> CertificateTemplateError {
-            CertificateTemplateError(file: file.path, problem: problem)
+    /// - Throws: ``TemplateError`` naming the file and the problem.
+    public init(file: URL, placeholders: [String], sample: [String: Any]) throws(TemplateError) {
+        func refuse(_ problem: String) -> TemplateError {
+            TemplateError(file: file.path, problem: problem)
         }
         guard let data = FileManager.default.contents(atPath: file.path) else { throw refuse("file missing") }
         guard let text = String(data: data, encoding: .utf8) else { throw refuse("cannot be read as UTF-8 text") }
@@ -95,8 +95,9 @@ public struct SVGTemplate: Sendable {
     }
 }
 
-/// A certificate template that cannot be used; the message names the file and the problem.
-public struct CertificateTemplateError: Error, CustomStringConvertible, Sendable, Equatable {
+/// A template (certificate SVG or page Mustache) that cannot be used; the message names the file
+/// and the problem.
+public struct TemplateError: Error, CustomStringConvertible, Sendable, Equatable {
     public let file: String
     public let problem: String
     public init(file: String, problem: String) {

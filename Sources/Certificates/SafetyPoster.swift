@@ -15,8 +15,8 @@ public struct SafetyPoster: Sendable {
 
     public let template: SVGTemplate
 
-    /// - Throws: ``CertificateTemplateError`` naming the file and the problem.
-    public init(folder: URL) throws(CertificateTemplateError) {
+    /// - Throws: ``TemplateError`` naming the file and the problem.
+    public init(folder: URL) throws(TemplateError) {
         var sample = CertificateTemplates.sample
         sample["resources"] = [sample]
         self.template = try SVGTemplate(

@@ -41,10 +41,3 @@ public struct PageTemplates: Sendable {
         library.render(context, withTemplate: name) ?? ""
     }
 }
-
-/// A page template that cannot be used; the message names the file.
-public struct TemplateError: Error, CustomStringConvertible, Sendable {
-    public let file: String
-    public let problem: String
-    public var description: String { "\(file): \(problem)" }
-}

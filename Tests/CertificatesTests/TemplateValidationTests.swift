@@ -22,9 +22,9 @@ struct TemplateValidationTests {
         }
     }
 
-    func refusal(_ text: String) throws -> CertificateTemplateError {
+    func refusal(_ text: String) throws -> TemplateError {
         let folder = try folder(print: text)
-        let error = try #require(throws: CertificateTemplateError.self) {
+        let error = try #require(throws: TemplateError.self) {
             try CertificateTemplates(folder: folder)
         }
         #expect(error.file == folder.appendingPathComponent("print.svg").path)
