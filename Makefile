@@ -56,7 +56,7 @@ COUNT ?= 1000
 BASELINE_COUNT ?= 300
 bench-certificates: deps-test
 	$(SWIFT) build -c release --product kiosk-bench
-	$$($(SWIFT) build -c release --show-bin-path)/kiosk-bench --count $(COUNT) --baseline-count $(BASELINE_COUNT) --markdown BENCHMARKS.md
+	$$($(SWIFT) build -c release --show-bin-path)/kiosk-bench certificates --count $(COUNT) --baseline-count $(BASELINE_COUNT) --markdown BENCHMARKS.md
 
 # `make bench`: every case against its baseline in one run (release build), table into BENCHMARKS.md;
 # also the crash safety test with 50 SIGKILLs. wrk is the load generator, strace counts fsyncs.
@@ -66,8 +66,10 @@ deps-bench: deps-test
 
 bench: deps-bench
 	$(SWIFT) build -c release --product kiosk
+	$(SWIFT) build -c release --product kiosk-bench
 	$(SWIFT) build --build-tests
-	scripts/bench/run $$($(SWIFT) build -c release --show-bin-path)/kiosk
+	KIOSK_BENCH=$$($(SWIFT) build -c release --show-bin-path)/kiosk-bench \
+	  scripts/bench/run $$($(SWIFT) build -c release --show-bin-path)/kiosk
 
 # schemathesis (PyPI) against the live service from its own /openapi.json: no 5xx, documented
 # content types (every documented error is application/problem+json).
