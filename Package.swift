@@ -177,7 +177,7 @@ let package = Package(
         .testTarget(
             name: "KioskServiceTests",
             dependencies: [
-                "KioskService", "PledgeStore", "PledgeKit", "QRCode", "KioskTestSupport",
+                "KioskService", "KioskClient", "PledgeStore", "PledgeKit", "QRCode", "KioskTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -159,7 +159,10 @@ public actor OutboxPledgeService: PledgeService {
         }
         var left = entries.count
         for entry in entries {
-            let outcome = await client.record(entry.draft, key: entry.key, code: entry.code)
+            // Stamped with the time the signer pledged here, not the time it reached the service.
+            var signed = entry.draft
+            signed.signedAt = entry.createdAt
+            let outcome = await client.record(signed, key: entry.key, code: entry.code)
             outcomes[entry.sequence] = outcome
             switch outcome {
             case .recorded(let receipt):

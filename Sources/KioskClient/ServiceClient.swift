@@ -32,7 +32,8 @@ public struct ServiceClient: Sendable {
         self.session = URLSession(configuration: configuration)
     }
 
-    /// `POST /api/pledges` with the pledge's idempotency key and its code.
+    /// `POST /api/pledges` with the pledge's idempotency key, its code and when it was signed
+    /// (the draft's `signedAt`, sent as RFC 3339 in UTC with milliseconds).
     public func record(_ draft: PledgeDraft, key: IdempotencyKey, code: CertificateCode) async -> Outcome {
         struct Body: Encodable {
             var name: String?
@@ -41,10 +42,12 @@ public struct ServiceClient: Sendable {
             var school: String?
             var guardianConsent: Bool
             var code: String
+            var signedAt: String?
         }
         let body = Body(
             name: draft.name, ageBand: draft.ageBand.rawValue, province: draft.province?.name, school: draft.school,
-            guardianConsent: draft.guardianConsent, code: code.rawValue)
+            guardianConsent: draft.guardianConsent, code: code.rawValue,
+            signedAt: draft.signedAt?.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
         var request = URLRequest(url: baseURL.appendingPathComponent("api/pledges"))
         request.httpMethod = "POST"
         request.setValue(key.rawValue, forHTTPHeaderField: "Idempotency-Key")

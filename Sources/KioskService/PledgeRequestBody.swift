@@ -13,6 +13,9 @@ struct PledgeRequestBody: Decodable {
     var guardianConsent: Bool?
     /// A certificate code the front already made and showed (Crockford base32, 16 characters).
     var code: String?
+    /// When the signer pledged at a front that uploads later: an RFC 3339 date-time with a zone,
+    /// e.g. `2025-10-10T09:30:00.250Z`.
+    var signedAt: String?
 
     /// Parses and checks a body. JSON (RFC 8259) must be valid UTF-8; anything else is refused.
     /// - Throws: ``PledgeError`` naming the member at fault.
@@ -72,11 +75,29 @@ struct PledgeRequestBody: Decodable {
             }
             code = parsed
         }
+        var signedAt: Date?
+        if let text = body.signedAt {
+            guard let parsed = Self.dateTime(text) else {
+                throw PledgeError(
+                    .invalidRequest, field: "signedAt",
+                    vi: "Thời điểm ký không hợp lệ (cần dạng RFC 3339, ví dụ 2025-10-10T09:30:00Z).",
+                    en: "The signing time is invalid (an RFC 3339 date-time, e.g. 2025-10-10T09:30:00Z)."
+                )
+            }
+            signedAt = parsed
+        }
         let draft = PledgeDraft(
             name: body.name, ageBand: band, province: province, school: body.school,
-            guardianConsent: body.guardianConsent ?? false
+            guardianConsent: body.guardianConsent ?? false, signedAt: signedAt
         )
         return (draft, code)
+    }
+
+    /// An RFC 3339 date-time with a time zone, with or without fractional seconds.
+    static func dateTime(_ text: String) -> Date? {
+        guard text.utf8.count <= 40 else { return nil }
+        return (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
+            ?? (try? Date.ISO8601FormatStyle().parse(text))
     }
 
     private static func invalid(field: String?) -> PledgeError {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What an attendee submits: the body of `POST /api/pledges`, before validation.
 ///
 /// A `nil` name means an anonymous pledge; an empty or blank name is refused rather than silently
@@ -8,13 +10,42 @@ public struct PledgeDraft: Codable, Hashable, Sendable {
     public var province: Province?
     public var school: String?
     public var guardianConsent: Bool
+    /// When the signer pledged, by the front's clock; nil: when the service records it. A front
+    /// that was offline uploads later, and the day and hour counts must show when people signed.
+    public var signedAt: Date?
 
-    public init(name: String?, ageBand: AgeBand, province: Province?, school: String? = nil, guardianConsent: Bool) {
+    public init(
+        name: String?, ageBand: AgeBand, province: Province?, school: String? = nil, guardianConsent: Bool,
+        signedAt: Date? = nil
+    ) {
         self.name = name
         self.ageBand = ageBand
         self.province = province
         self.school = school
         self.guardianConsent = guardianConsent
+        self.signedAt = signedAt
+    }
+
+    /// How far back a signing time is believed (a kiosk offline for a whole event weekend uploads
+    /// within days), and how far ahead (clocks of two machines differ by a little).
+    public static let signingTimeWindow = (past: Duration.seconds(7 * 24 * 3600), future: Duration.seconds(300))
+
+    /// The time to record: ``signedAt`` when it lies within ``signingTimeWindow`` of `now`,
+    /// otherwise `now`. A front whose clock is wrong (a reset real-time clock says 1970) must never
+    /// lose a pledge, so an implausible time is replaced, not refused.
+    public func signingTime(now: Date = Date()) -> Date {
+        guard let signedAt else { return now }
+        let past = Double(Self.signingTimeWindow.past.components.seconds)
+        let future = Double(Self.signingTimeWindow.future.components.seconds)
+        let offset = signedAt.timeIntervalSince(now)
+        return offset >= -past && offset <= future ? signedAt : now
+    }
+
+    /// The draft without its signing time: what an idempotent retry must repeat exactly.
+    public var content: PledgeDraft {
+        var copy = self
+        copy.signedAt = nil
+        return copy
     }
 
     /// Whether the draft carries personal data (a name or a school).

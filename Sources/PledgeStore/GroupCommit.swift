@@ -42,13 +42,15 @@ final class GroupCommitter: Sendable {
         self.maximumBatch = maximumBatch
     }
 
-    /// Inserts a validated draft; returns after the transaction that holds it has committed.
-    func insert(_ draft: PledgeDraft, key: IdempotencyKey, code: CertificateCode?, kioskID: String) async throws
+    /// Inserts a validated draft, stamped `date`; returns after the transaction that holds it has
+    /// committed.
+    func insert(_ draft: PledgeDraft, key: IdempotencyKey, code: CertificateCode?, kioskID: String, at date: Date)
+        async throws
         -> Pledge
     {
         try await withCheckedThrowingContinuation { continuation in
             let job = Job(
-                draft: draft, key: key, code: code, kioskID: kioskID, date: Date(), continuation: continuation)
+                draft: draft, key: key, code: code, kioskID: kioskID, date: date, continuation: continuation)
             let leads = state.withLock { state in
                 state.pending.append(job)
                 guard !state.draining else { return false }

@@ -11,7 +11,8 @@ extension PledgeStore {
         let pledge: Pledge
         do {
             // Validated before it joins a batch: a refused draft never reaches a transaction.
-            pledge = try await committer.insert(clean, key: idempotencyKey, code: code, kioskID: kiosk)
+            pledge = try await committer.insert(
+                clean, key: idempotencyKey, code: code, kioskID: kiosk, at: clean.signingTime())
         } catch let error as PledgeError {
             throw error
         } catch {
@@ -40,7 +41,8 @@ extension PledgeStore {
             db.cachedStatement(sql: "SELECT * FROM pledge WHERE idempotency_key = ?"), arguments: [key.rawValue])
         {
             let pledge = try existing.pledge()
-            guard pledge.draft == draft, pledge.kioskID == kioskID, proposed == nil || proposed == pledge.code else {
+            guard pledge.draft == draft.content, pledge.kioskID == kioskID, proposed == nil || proposed == pledge.code
+            else {
                 throw PledgeError(
                     .idempotencyKeyReused, field: "Idempotency-Key",
                     vi: "Khóa Idempotency-Key này đã được dùng cho một lời cam kết khác.",

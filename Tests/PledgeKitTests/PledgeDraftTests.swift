@@ -71,3 +71,32 @@ struct PledgeDraftTests {
         }
     }
 }
+
+@Suite("Signing time window")
+struct SigningTimeWindowTests {
+    let now = Date(timeIntervalSince1970: 1_760_000_000)
+
+    func draft(signedAt offset: TimeInterval?) -> PledgeDraft {
+        PledgeDraft(
+            name: nil, ageBand: .from18To24, province: nil, guardianConsent: false,
+            signedAt: offset.map { now.addingTimeInterval($0) })
+    }
+
+    @Test func aPlausibleTimeIsKept() {
+        #expect(draft(signedAt: -3600).signingTime(now: now) == now.addingTimeInterval(-3600))
+        #expect(draft(signedAt: -6 * 86400).signingTime(now: now) == now.addingTimeInterval(-6 * 86400))
+        #expect(draft(signedAt: 120).signingTime(now: now) == now.addingTimeInterval(120))
+    }
+
+    @Test func anImplausibleTimeIsReplacedByNow() {
+        #expect(draft(signedAt: nil).signingTime(now: now) == now)
+        #expect(draft(signedAt: -8 * 86400).signingTime(now: now) == now)
+        #expect(draft(signedAt: 3600).signingTime(now: now) == now)
+        // A kiosk whose real-time clock reset to 1970.
+        #expect(draft(signedAt: -now.timeIntervalSince1970).signingTime(now: now) == now)
+    }
+
+    @Test func contentLeavesOutTheSigningTime() {
+        #expect(draft(signedAt: -60).content == draft(signedAt: nil))
+    }
+}
