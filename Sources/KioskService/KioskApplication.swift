@@ -2,7 +2,9 @@ import Certificates
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import PledgeKit
 
 /// Everything the HTTP service needs, made once at start-up.
@@ -97,17 +99,20 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
 
 /// The service as a Hummingbird application listening on `host:port` (port 0: any free port).
 /// `onServerRunning` receives the port actually bound. A connection that sends and receives
-/// nothing for `idleTimeout` is closed, so idle sockets on a venue's Wi-Fi cannot pile up.
+/// nothing for `idleTimeout` is closed, so idle sockets on a venue's Wi-Fi cannot pile up; a client
+/// that sends a request slower than `requestDeadlines` allow gets 408 and is cut off.
 public func buildApplication(
     _ parts: KioskServiceParts, host: String, port: Int, logger: Logger,
-    idleTimeout: Duration = .seconds(30),
+    idleTimeout: Duration = .seconds(30), requestDeadlines: RequestDeadlines = .standard,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let (seconds, attoseconds) = idleTimeout.components
+    let configuration = HTTP1Channel.Configuration(idleTimeout: TimeAmount(idleTimeout))
     return Application(
         router: buildRouter(parts),
-        server: .http1(
-            configuration: .init(idleTimeout: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))),
+        server: HTTPServerBuilder { responder in
+            DeadlineHTTP1Channel(
+                base: HTTP1Channel(responder: responder, configuration: configuration), deadlines: requestDeadlines)
+        },
         configuration: .init(address: .hostname(host, port: port), serverName: "khong-mot-minh-kiosk"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger
