@@ -54,9 +54,11 @@ public struct KioskServiceParts: Sendable {
 /// `GET /c/{code}.svg|.png|.pdf`, `GET /v`, `GET /resources`, `GET /resources/{id}/qr.svg`, `GET /healthz`,
 /// `GET /api/kiosk-config`, `POST /api/kiosks/{id}/heartbeat`; with an organizer service also
 /// `GET /admin`, `/api/organizer/…` (counts, kiosks, exports), `GET /api/public/counts`, `GET /live`,
-/// `/live/events` and `GET|POST /c/{code}/erase`.
+/// `/live/events` and `GET|POST /c/{code}/erase`. Every GET route also answers HEAD.
 public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContext> {
-    let router = Router(context: KioskRequestContext.self)
+    // HEAD on every GET route: the GET's status and headers (its Content-Length where known), no
+    // body (RFC 9110, 9.3.2); the body of a streamed GET is never produced.
+    let router = Router(context: KioskRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ProblemDetailsMiddleware())
     router.add(middleware: NotFoundLimiter(perMinute: parts.notFoundLimit.perMinute, burst: parts.notFoundLimit.burst))
     router.get("/healthz") { _, _ in
