@@ -108,6 +108,29 @@ struct OrganizerRouteTests {
         }
     }
 
+    @Test func countsWithoutDimensionsAreTheTotal() async throws {
+        try await LiveServer.with { server in
+            let empty = try await server.request("GET", "/api/organizer/counts", headers: Self.bearer).json()
+            #expect(empty["total"] as? Int == 0)
+            #expect((empty["buckets"] as? [[String: Any]])?.first?["count"] as? Int == 0)
+            for index in 0..<3 {
+                let band = index == 0 ? "12-15" : "18-24"
+                #expect(try await server.postPledge(#"{"name":null,"ageBand":"\#(band)"}"#).status == 201)
+            }
+            for path in ["/api/organizer/counts", "/api/organizer/counts?by=", "/api/public/counts"] {
+                let answer = try await server.request("GET", path, headers: Self.bearer)
+                #expect(answer.status == 200, "\(path)")
+                let json = try answer.json()
+                #expect(json["total"] as? Int == 3, "\(path)")
+                #expect(json["dimensions"] as? [String] == [], "\(path)")
+                let buckets = try #require(json["buckets"] as? [[String: Any]], "\(path)")
+                #expect(buckets.count == 1, "\(path)")
+                #expect(buckets.first?["values"] as? [String] == [], "\(path)")
+                #expect(buckets.first?["count"] as? Int == 3, "\(path): the buckets add up to the total")
+            }
+        }
+    }
+
     @Test func adminPageShowsTotalsAndAServerDrawnChart() async throws {
         try await LiveServer.with { server in
             for _ in 0..<3 {
