@@ -29,6 +29,8 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// Requests whose head has been read and whose response has not ended.
     private var requestsInProgress = 0
     private var readingBody = false
+    /// Whether a response head has been written and its end not yet.
+    private var responding = false
     /// Whether bytes arrived since the last request ended: part of a next request.
     private var nextRequestStarted = false
     /// Set once a deadline has passed: the connection closes after the response being written.
@@ -81,10 +83,13 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
-        case .head(var head) where closing:
+        case .head(var head):
+            responding = true
+            guard closing else { return context.write(data, promise: promise) }
             head.headers.replaceOrAdd(name: "connection", value: "close")
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .end:
+            responding = false
             requestsInProgress = max(0, requestsInProgress - 1)
             if closing {
                 context.writeAndFlush(data, promise: promise)
@@ -108,6 +113,11 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
             context.close(promise: nil)
             return
         }
+        answerTimeoutAndClose(context)
+    }
+
+    /// Writes the 408 problem detail with `Connection: close`, then closes the connection.
+    private func answerTimeoutAndClose(_ context: ChannelHandlerContext) {
         let problem = ProblemDetails.requestTimeout
         let body = (try? problem.body()) ?? Data()
         var headers = HTTPHeaders(problem.responseHeaders.map { ($0.name.rawName, $0.value) })
@@ -127,8 +137,11 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
             context.close(promise: nil)
             return
         }
-        // The last resort, should the route not read the body nor answer.
-        schedule(context, after: deadlines.body) { _, context in context.close(promise: nil) }
+        // The last resort, should the route neither read the body nor answer in time (a busy
+        // machine): the 408 from here, unless a response has begun.
+        schedule(context, after: deadlines.body) { handler, context in
+            if handler.responding { context.close(promise: nil) } else { handler.answerTimeoutAndClose(context) }
+        }
         context.fireErrorCaught(RequestBodyTimeout())
     }
 

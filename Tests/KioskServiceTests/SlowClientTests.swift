@@ -130,10 +130,10 @@ final class EventStream: @unchecked Sendable {
         _ = request.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
     }
 
-    /// Reads until `text` has arrived (true) or 20 s pass or the server closes (false).
+    /// Reads until `text` has arrived (true) or 90 s pass (a busy machine) or the server closes (false).
     func read(until text: String) async throws -> Bool {
         try await offPool { [self] in
-            let limit = Date().addingTimeInterval(20)
+            let limit = Date().addingTimeInterval(90)
             var buffer = [UInt8](repeating: 0, count: 4096)
             while !received.contains(text), Date() < limit {
                 var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
