@@ -14,7 +14,8 @@ import NIOHTTP1
 /// - Body: a timer runs from a request's head to its end. If it fires, ``RequestBodyTimeout`` is
 ///   sent down the pipeline: the route reading the body fails with it and answers 408 through
 ///   ``ProblemDetailsMiddleware``; the connection closes after that response (or at once, when
-///   the response was already sent), and in any case after one more body deadline.
+///   the response was already sent), and in any case after one more body deadline, with the 408
+///   written here if no response has begun by then.
 ///
 /// A response in progress (a download, the live counter's event stream) is never cut: no timer
 /// runs while a request has been read and its response has not ended.
