@@ -60,13 +60,43 @@ struct AdminPage {
     func table(_ breakdown: Breakdown) -> String {
         let dimension = breakdown.dimensions.first ?? .event
         let rows = breakdown.buckets.map {
-            "<tr><td>\(HTML.escape($0.values.first ?? ""))</td><td class=\"n\">\(VietnameseText.number($0.count))</td></tr>"
+            "<tr><td>\(Self.label($0.values.first ?? "", dimension: dimension))</td>"
+                + "<td class=\"n\">\(VietnameseText.number($0.count))</td></tr>"
         }.joined()
         return """
             <section><h2>\(Self.titles[dimension] ?? dimension.rawValue)</h2>
             <table><tbody>\(rows)</tbody>
             <tfoot><tr><td>Tổng · total</td><td class="n">\(VietnameseText.number(breakdown.total))</td></tr></tfoot></table></section>
             """
+    }
+}
+
+extension AdminPage {
+    /// A bucket value as people read it, as HTML: age bands as their labels ("12–15 tuổi"),
+    /// "unknown" and "other" in words, days as Vietnamese write them (10/10/2025); English second,
+    /// like the rest of the page. Province names, events and kiosks are shown as they are.
+    static func label(_ value: String, dimension: CountDimension) -> String {
+        func both(_ vi: String, _ en: String) -> String {
+            "\(HTML.escape(vi)) · <span class=\"en\" lang=\"en\">\(HTML.escape(en))</span>"
+        }
+        switch value {
+        case Breakdown.unknown: return both("Không rõ", "unknown")
+        case Breakdown.other: return both("Khác", "other")
+        default: break
+        }
+        switch dimension {
+        case .ageBand:
+            guard let band = AgeBand(rawValue: value) else { break }
+            let en = band.label.en
+            // "12–15" alone reads as a range of anything: "ages 12–15".
+            return both(band.label.vi, en.contains(" ") ? en : "ages \(en)")
+        case .day:
+            let parts = value.split(separator: "-")
+            guard parts.count == 3 else { break }
+            return HTML.escape("\(parts[2])/\(parts[1])/\(parts[0])")
+        default: break
+        }
+        return HTML.escape(value)
     }
 }
 

@@ -2,7 +2,9 @@ import Certificates
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import PledgeKit
 
 /// Everything the HTTP service needs, made once at start-up.
@@ -52,9 +54,11 @@ public struct KioskServiceParts: Sendable {
 /// `GET /c/{code}.svg|.png|.pdf`, `GET /v`, `GET /resources`, `GET /resources/{id}/qr.svg`, `GET /healthz`,
 /// `GET /api/kiosk-config`, `POST /api/kiosks/{id}/heartbeat`; with an organizer service also
 /// `GET /admin`, `/api/organizer/…` (counts, kiosks, exports), `GET /api/public/counts`, `GET /live`,
-/// `/live/events` and `GET|POST /c/{code}/erase`.
+/// `/live/events` and `GET|POST /c/{code}/erase`. Every GET route also answers HEAD.
 public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContext> {
-    let router = Router(context: KioskRequestContext.self)
+    // HEAD on every GET route: the GET's status and headers (its Content-Length where known), no
+    // body (RFC 9110, 9.3.2); the body of a streamed GET is never produced.
+    let router = Router(context: KioskRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ProblemDetailsMiddleware())
     router.add(middleware: NotFoundLimiter(perMinute: parts.notFoundLimit.perMinute, burst: parts.notFoundLimit.burst))
     router.get("/healthz") { _, _ in
@@ -97,17 +101,20 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
 
 /// The service as a Hummingbird application listening on `host:port` (port 0: any free port).
 /// `onServerRunning` receives the port actually bound. A connection that sends and receives
-/// nothing for `idleTimeout` is closed, so idle sockets on a venue's Wi-Fi cannot pile up.
+/// nothing for `idleTimeout` is closed, so idle sockets on a venue's Wi-Fi cannot pile up; a client
+/// that sends a request slower than `requestDeadlines` allow gets 408 and is cut off.
 public func buildApplication(
     _ parts: KioskServiceParts, host: String, port: Int, logger: Logger,
-    idleTimeout: Duration = .seconds(30),
+    idleTimeout: Duration = .seconds(30), requestDeadlines: RequestDeadlines = .standard,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let (seconds, attoseconds) = idleTimeout.components
+    let configuration = HTTP1Channel.Configuration(idleTimeout: TimeAmount(idleTimeout))
     return Application(
         router: buildRouter(parts),
-        server: .http1(
-            configuration: .init(idleTimeout: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))),
+        server: HTTPServerBuilder { responder in
+            DeadlineHTTP1Channel(
+                base: HTTP1Channel(responder: responder, configuration: configuration), deadlines: requestDeadlines)
+        },
         configuration: .init(address: .hostname(host, port: port), serverName: "khong-mot-minh-kiosk"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger

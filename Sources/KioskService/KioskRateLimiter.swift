@@ -5,35 +5,63 @@ import Synchronization
 
 /// Token buckets keyed by kiosk id: each kiosk may send `burst` pledges at once, then one every
 /// `60 / perMinute` seconds. All kiosks of a venue share one IP address, so the key is the
-/// `Kiosk-Id` header, not the address.
+/// `Kiosk-Id` header, not the address. ``NotFoundLimiter`` keys the same buckets by client address.
+///
+/// Memory stays bounded: a bucket that has refilled is the same as no bucket, so such buckets are
+/// dropped by a sweep at most once per refill time (`burst / perMinute` minutes); and the table
+/// never holds more than `capacity` keys: when a new key would pass that, the half of the buckets
+/// with the most tokens (the least held back) is dropped, so a flood of distinct keys (addresses
+/// are cheap in IPv6) cannot grow it, and keeps the clients that are being slowed down.
 public final class KioskRateLimiter: Sendable {
     struct Bucket {
         var tokens: Double
         var updated: ContinuousClock.Instant
     }
 
+    struct Table {
+        var buckets: [String: Bucket] = [:]
+        var lastSweep: ContinuousClock.Instant
+    }
+
     let perSecond: Double
     let burst: Double
+    /// The most keys the table holds.
+    public let capacity: Int
+    /// How often refilled buckets are swept: the time an empty bucket takes to refill (at least 1 s).
+    let sweepInterval: Duration
     let now: @Sendable () -> ContinuousClock.Instant
-    private let buckets = Mutex([String: Bucket]())
+    private let table: Mutex<Table>
 
+    /// - Parameter capacity: the most keys kept (at least 2); 100,000 buckets take about 10 MB.
     public init(
-        _ limit: EventConfiguration.RateLimit,
+        _ limit: EventConfiguration.RateLimit, capacity: Int = 100_000,
         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) {
         self.perSecond = Double(limit.perMinute) / 60
         self.burst = Double(limit.burst)
+        self.capacity = max(2, capacity)
+        self.sweepInterval =
+            perSecond > 0 ? .milliseconds(Int64(max(1, min(86_400, burst / perSecond)) * 1000)) : .seconds(60)
         self.now = now
+        self.table = Mutex(Table(lastSweep: now()))
+    }
+
+    /// How many keys the table holds now.
+    public var trackedKeys: Int { table.withLock { $0.buckets.count } }
+
+    /// The tokens `bucket` has at `time`, refilled since its last update (at most `burst`).
+    func tokens(_ bucket: Bucket, at time: ContinuousClock.Instant) -> Double {
+        let elapsed = time - bucket.updated
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return min(burst, bucket.tokens + max(0, seconds) * perSecond)
     }
 
     /// Nil when `key` has a token left (without taking it), else the whole seconds until it has.
     public func waitTime(key: String) -> Int? {
         let time = now()
-        return buckets.withLock { buckets in
-            guard let bucket = buckets[key] else { return nil }
-            let elapsed = time - bucket.updated
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let tokens = min(burst, bucket.tokens + max(0, seconds) * perSecond)
+        return table.withLock { table in
+            guard let bucket = table.buckets[key] else { return nil }
+            let tokens = tokens(bucket, at: time)
             return tokens >= 1 ? nil : max(1, Int(((1 - tokens) / perSecond).rounded(.up)))
         }
     }
@@ -41,19 +69,35 @@ public final class KioskRateLimiter: Sendable {
     /// Takes one token for `kioskID`; nil when it was there, else the whole seconds until one is.
     public func take(kioskID: String) -> Int? {
         let time = now()
-        return buckets.withLock { buckets in
-            var bucket = buckets[kioskID] ?? Bucket(tokens: burst, updated: time)
-            let elapsed = time - bucket.updated
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            bucket.tokens = min(burst, bucket.tokens + max(0, seconds) * perSecond)
+        return table.withLock { table in
+            if time - table.lastSweep >= sweepInterval { sweep(&table, at: time) }
+            if table.buckets[kioskID] == nil, table.buckets.count >= capacity { evict(&table, at: time) }
+            var bucket = table.buckets[kioskID] ?? Bucket(tokens: burst, updated: time)
+            bucket.tokens = tokens(bucket, at: time)
             bucket.updated = time
-            defer { buckets[kioskID] = bucket }
+            defer { table.buckets[kioskID] = bucket }
             guard bucket.tokens >= 1 else {
                 return max(1, Int(((1 - bucket.tokens) / perSecond).rounded(.up)))
             }
             bucket.tokens -= 1
             return nil
         }
+    }
+
+    /// Drops the buckets that have refilled: they hold back nobody.
+    private func sweep(_ table: inout Table, at time: ContinuousClock.Instant) {
+        table.lastSweep = time
+        table.buckets = table.buckets.filter { tokens($0.value, at: time) < burst }
+    }
+
+    /// Makes room: drops refilled buckets, then, while over half the capacity, those with the most tokens.
+    private func evict(_ table: inout Table, at time: ContinuousClock.Instant) {
+        sweep(&table, at: time)
+        let excess = table.buckets.count - capacity / 2
+        guard excess > 0 else { return }
+        let fullest = table.buckets.map { (key: $0.key, tokens: tokens($0.value, at: time)) }
+            .sorted { $0.tokens > $1.tokens }
+        for entry in fullest.prefix(excess) { table.buckets[entry.key] = nil }
     }
 }
 

@@ -9,13 +9,18 @@ import PledgeKit
 /// answer 429 with `Retry-After` until its bucket refills. Codes carry 80 random bits, so
 /// guessing is hopeless anyway; this keeps a prober from loading the service. Pledges, pages
 /// and counts are not limited here (every kiosk and phone of a venue may share one address).
+/// The table of addresses is bounded (see ``KioskRateLimiter``): refilled buckets are swept, and a
+/// flood of distinct addresses cannot hold more than `capacity` of them.
 struct NotFoundLimiter: RouterMiddleware {
     typealias Context = KioskRequestContext
 
     let buckets: KioskRateLimiter
 
-    init(perMinute: Int, burst: Int) {
-        buckets = KioskRateLimiter(.init(perMinute: perMinute, burst: burst))
+    init(
+        perMinute: Int, burst: Int, capacity: Int = 100_000,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+    ) {
+        buckets = KioskRateLimiter(.init(perMinute: perMinute, burst: burst), capacity: capacity, now: now)
     }
 
     static func isLookup(_ path: String) -> Bool {

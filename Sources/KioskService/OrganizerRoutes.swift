@@ -51,9 +51,13 @@ struct OrganizerRoutes: Sendable {
         return k
     }
 
+    /// The breakdown by the dimensions in `by`; without any, one bucket with no values holding the
+    /// total (like SQL's `GROUP BY ()`), so the buckets still add up to the total.
     func breakdown(_ by: String?) async throws -> Breakdown {
         do {
-            return try await organizer.breakdown(by: try CountDimension.list(by ?? ""))
+            var breakdown = try await organizer.breakdown(by: try CountDimension.list(by ?? ""))
+            if breakdown.dimensions.isEmpty { breakdown.buckets = [.init(values: [], count: breakdown.total)] }
+            return breakdown
         } catch {
             throw ProblemDetails(error)
         }

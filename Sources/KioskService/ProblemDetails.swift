@@ -58,9 +58,19 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
     public var status: HTTPResponse.Status { HTTPResponse.Status(code: statusCode) }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: status, headers: responseHeaders, body: .init(byteBuffer: ByteBuffer(bytes: try body())))
+    }
+
+    /// The JSON body: members in sorted order, slashes unescaped.
+    func body() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = try encoder.encode(self)
+        return try encoder.encode(self)
+    }
+
+    /// ``headers`` with the content type, the languages, and `Retry-After` or `WWW-Authenticate`
+    /// where they belong.
+    var responseHeaders: HTTPFields {
         var headers = self.headers
         headers[.contentType] = "application/problem+json; charset=utf-8"
         if status == .serviceUnavailable, headers[.retryAfter] == nil {
@@ -68,7 +78,7 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
         }
         headers[.contentLanguage] = "vi, en"
         if let challenge { headers[.wwwAuthenticate] = challenge }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return headers
     }
 }
 

@@ -14,6 +14,8 @@ struct ProblemDetailsMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as ProblemDetails {
             throw problem
+        } catch is RequestBodyTimeout {
+            throw ProblemDetails.requestTimeout
         } catch is NIOTooManyBytesError {
             throw ProblemDetails.bodyTooLarge
         } catch is HTTPParserError {

@@ -29,7 +29,8 @@ struct LiveServer: Sendable {
 
     /// Starts the service on 127.0.0.1 with a free port, runs `body`, then stops the service.
     static func with<T: Sendable>(
-        idleTimeout: Duration = .seconds(30), organizerToken: String? = LiveServer.organizerToken,
+        idleTimeout: Duration = .seconds(30), requestDeadlines: RequestDeadlines = .standard,
+        organizerToken: String? = LiveServer.organizerToken,
         configure: (inout EventConfiguration) -> Void = { _ in },
         notFoundLimit: EventConfiguration.RateLimit = .init(perMinute: 300, burst: 300),
         _ body: @Sendable (LiveServer) async throws -> T
@@ -50,7 +51,10 @@ struct LiveServer: Sendable {
         var logger = Logger(label: "kiosk-test")
         logger.logLevel = .error
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = buildApplication(parts, host: "127.0.0.1", port: 0, logger: logger, idleTimeout: idleTimeout) {
+        let app = buildApplication(
+            parts, host: "127.0.0.1", port: 0, logger: logger, idleTimeout: idleTimeout,
+            requestDeadlines: requestDeadlines
+        ) {
             port in
             continuation.yield(port)
         }

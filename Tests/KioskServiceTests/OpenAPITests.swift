@@ -34,6 +34,21 @@ struct OpenAPITests {
         }
     }
 
+    @Test func everyGetAlsoAnswersHeadAndEveryOperationMayTimeOut() throws {
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.document)) as? [String: Any] ?? [:]
+        let paths = json["paths"] as? [String: [String: [String: Any]]] ?? [:]
+        #expect(paths.count > 20)
+        for (path, operations) in paths {
+            #expect((operations["get"] == nil) == (operations["head"] == nil), "GET and HEAD of \(path)")
+            for (method, operation) in operations {
+                let responses = operation["responses"] as? [String: Any] ?? [:]
+                #expect(responses["408"] != nil, "408 of \(method) \(path)")
+            }
+        }
+        let breakdown = (json["components"] as? [String: Any]).flatMap { $0["schemas"] as? [String: Any] }?["Breakdown"]
+        #expect(breakdown != nil)
+    }
+
     @Test func theServiceServesTheDocument() async throws {
         try await LiveServer.with { server in
             let answer = try await server.get("/openapi.json")

@@ -108,6 +108,50 @@ struct OrganizerRouteTests {
         }
     }
 
+    @Test func countsWithoutDimensionsAreTheTotal() async throws {
+        try await LiveServer.with { server in
+            let empty = try await server.request("GET", "/api/organizer/counts", headers: Self.bearer).json()
+            #expect(empty["total"] as? Int == 0)
+            #expect((empty["buckets"] as? [[String: Any]])?.first?["count"] as? Int == 0)
+            for index in 0..<3 {
+                let band = index == 0 ? "12-15" : "18-24"
+                #expect(try await server.postPledge(#"{"name":null,"ageBand":"\#(band)"}"#).status == 201)
+            }
+            for path in ["/api/organizer/counts", "/api/organizer/counts?by=", "/api/public/counts"] {
+                let answer = try await server.request("GET", path, headers: Self.bearer)
+                #expect(answer.status == 200, "\(path)")
+                let json = try answer.json()
+                #expect(json["total"] as? Int == 3, "\(path)")
+                #expect(json["dimensions"] as? [String] == [], "\(path)")
+                let buckets = try #require(json["buckets"] as? [[String: Any]], "\(path)")
+                #expect(buckets.count == 1, "\(path)")
+                #expect(buckets.first?["values"] as? [String] == [], "\(path)")
+                #expect(buckets.first?["count"] as? Int == 3, "\(path): the buckets add up to the total")
+            }
+        }
+    }
+
+    @Test func adminPageShowsBucketsInWords() async throws {
+        try await LiveServer.with { server in
+            for (band, province) in [("12-15", "null"), ("18-24", #""Huế""#), ("under-12", "null")] {
+                #expect(
+                    try await server.postPledge(#"{"name":null,"ageBand":"\#(band)","province":\#(province)}"#).status
+                        == 201)
+            }
+            let page = try await server.request("GET", "/admin", headers: Self.bearer).text
+            #expect(page.contains(#"<td>12–15 tuổi · <span class="en" lang="en">ages 12–15</span></td>"#))
+            #expect(page.contains(#"<td>18–24 tuổi · <span class="en" lang="en">ages 18–24</span></td>"#))
+            #expect(page.contains(#"<td>Dưới 12 tuổi · <span class="en" lang="en">Under 12</span></td>"#))
+            #expect(page.contains(#"<td>Không rõ · <span class="en" lang="en">unknown</span></td>"#))
+            #expect(page.contains("<td>Huế</td>"))
+            for raw in ["<td>12-15</td>", "<td>18-24</td>", "<td>under-12</td>", "<td>unknown</td>"] {
+                #expect(!page.contains(raw), "raw key \(raw) on the page")
+            }
+            // Days as Vietnamese write them: dd/mm/yyyy.
+            #expect(page.range(of: #"<td>\d\d/\d\d/20\d\d</td>"#, options: .regularExpression) != nil)
+        }
+    }
+
     @Test func adminPageShowsTotalsAndAServerDrawnChart() async throws {
         try await LiveServer.with { server in
             for _ in 0..<3 {

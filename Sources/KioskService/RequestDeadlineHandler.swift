@@ -1,0 +1,188 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+
+/// Enforces ``RequestDeadlines`` on one HTTP/1.1 connection. It sits right after NIO's request
+/// decoder, so it sees each request's head, body parts and end as they are parsed, and each
+/// response part on its way to the encoder.
+///
+/// - Headers: a timer runs from the connection's start, and again from the end of each response
+///   once no request is pending. If it fires, the client gets a 408 problem detail written here
+///   (no request is being handled, so nothing else writes) and the connection closes; if no byte
+///   of a next request had arrived, the connection just closes (an idle keep-alive connection).
+/// - Body: a timer runs from a request's head to its end. If it fires, ``RequestBodyTimeout`` is
+///   sent down the pipeline: the route reading the body fails with it and answers 408 through
+///   ``ProblemDetailsMiddleware``; the connection closes after that response (or at once, when
+///   the response was already sent), and in any case after one more body deadline, with the 408
+///   written here if no response has begun by then.
+///
+/// A response in progress (a download, the live counter's event stream) is never cut: no timer
+/// runs while a request has been read and its response has not ended.
+final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    let deadlines: RequestDeadlines
+    private var timer: Scheduled<Void>?
+    /// Requests whose head has been read and whose response has not ended.
+    private var requestsInProgress = 0
+    private var readingBody = false
+    /// Whether a response head has been written and its end not yet.
+    private var responding = false
+    /// Whether bytes arrived since the last request ended: part of a next request.
+    private var nextRequestStarted = false
+    /// Set once a deadline has passed: the connection closes after the response being written.
+    private var closing = false
+
+    init(_ deadlines: RequestDeadlines) {
+        self.deadlines = deadlines
+    }
+
+    /// Called by ``InboundBytesObserver`` for every read, before the decoder parses it.
+    func bytesArrived() {
+        nextRequestStarted = true
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { startHeaderTimer(context) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        cancelTimer()
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        startHeaderTimer(context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        cancelTimer()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head:
+            requestsInProgress += 1
+            readingBody = true
+            schedule(context, after: deadlines.body) { handler, context in handler.bodyTimedOut(context) }
+        case .body:
+            break
+        case .end:
+            readingBody = false
+            nextRequestStarted = false
+            cancelTimer()
+            // The route answered before reading the whole body: the wait for a next request starts now.
+            if requestsInProgress == 0, !closing { startHeaderTimer(context) }
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head(var head):
+            responding = true
+            guard closing else { return context.write(data, promise: promise) }
+            head.headers.replaceOrAdd(name: "connection", value: "close")
+            context.write(wrapOutboundOut(.head(head)), promise: promise)
+        case .end:
+            responding = false
+            requestsInProgress = max(0, requestsInProgress - 1)
+            if closing {
+                context.writeAndFlush(data, promise: promise)
+                context.close(promise: nil)
+                return
+            }
+            if requestsInProgress == 0, !readingBody { startHeaderTimer(context) }
+            context.write(data, promise: promise)
+        default:
+            context.write(data, promise: promise)
+        }
+    }
+
+    private func startHeaderTimer(_ context: ChannelHandlerContext) {
+        schedule(context, after: deadlines.headers) { handler, context in handler.headersTimedOut(context) }
+    }
+
+    private func headersTimedOut(_ context: ChannelHandlerContext) {
+        closing = true
+        guard nextRequestStarted else {
+            context.close(promise: nil)
+            return
+        }
+        answerTimeoutAndClose(context)
+    }
+
+    /// Writes the 408 problem detail with `Connection: close`, then closes the connection.
+    private func answerTimeoutAndClose(_ context: ChannelHandlerContext) {
+        let problem = ProblemDetails.requestTimeout
+        let body = (try? problem.body()) ?? Data()
+        var headers = HTTPHeaders(problem.responseHeaders.map { ($0.name.rawName, $0.value) })
+        headers.replaceOrAdd(name: "content-length", value: String(body.count))
+        headers.replaceOrAdd(name: "connection", value: "close")
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .requestTimeout, headers: headers))),
+            promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+    }
+
+    private func bodyTimedOut(_ context: ChannelHandlerContext) {
+        closing = true
+        guard requestsInProgress > 0 else {
+            // Answered already; the rest of the body was only being drained.
+            context.close(promise: nil)
+            return
+        }
+        // The last resort, should the route neither read the body nor answer in time (a busy
+        // machine): the 408 from here, unless a response has begun.
+        schedule(context, after: deadlines.body) { handler, context in
+            if handler.responding { context.close(promise: nil) } else { handler.answerTimeoutAndClose(context) }
+        }
+        context.fireErrorCaught(RequestBodyTimeout())
+    }
+
+    private func schedule(
+        _ context: ChannelHandlerContext, after delay: Duration,
+        _ action: @escaping (RequestDeadlineHandler, ChannelHandlerContext) -> Void
+    ) {
+        cancelTimer()
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(delay)) {
+            self.timer = nil
+            action(self, context)
+        }
+    }
+
+    private func cancelTimer() {
+        timer?.cancel()
+        timer = nil
+    }
+}
+
+/// Sits before the HTTP decoder and tells ``RequestDeadlineHandler`` when bytes arrive, so that it
+/// can tell a client that started a request too slowly from a connection that is merely idle.
+final class InboundBytesObserver: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    let deadline: RequestDeadlineHandler
+
+    init(_ deadline: RequestDeadlineHandler) {
+        self.deadline = deadline
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        deadline.bytesArrived()
+        context.fireChannelRead(data)
+    }
+}
+
+@available(*, unavailable)
+extension RequestDeadlineHandler: Sendable {}
+
+@available(*, unavailable)
+extension InboundBytesObserver: Sendable {}
