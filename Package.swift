@@ -41,6 +41,12 @@ let package = Package(
             pkgConfig: "librsvg-2.0",
             providers: [.apt(["librsvg2-dev", "libcairo2-dev"])]
         ),
+        // Intel ISA-L's igzip: the fast DEFLATE of the certificate PNG encoder.
+        .systemLibrary(
+            name: "CIsal",
+            pkgConfig: "libisal",
+            providers: [.apt(["libisal-dev"])]
+        ),
         .systemLibrary(
             name: "CFontconfig",
             pkgConfig: "fontconfig",
@@ -75,7 +81,7 @@ let package = Package(
         .target(
             name: "Certificates",
             dependencies: [
-                "PledgeKit", "QRCode", "CRsvg", "CFontconfig",
+                "PledgeKit", "QRCode", "CRsvg", "CIsal", "CFontconfig",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             swiftSettings: strictSettings

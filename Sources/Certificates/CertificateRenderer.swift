@@ -27,10 +27,11 @@ public struct CertificateRenderer: Sendable {
             return Array(try svg(fields).utf8)
         case .png:
             let size = CertificateFormat.shareSize
-            return try SVGRenderer.png(Array(try svg(fields).utf8), width: size.width, height: size.height)
+            return try templates.share.png(Array(try svg(fields).utf8), width: size.width, height: size.height)
         case .printPNG:
             let size = CertificateFormat.printSize
-            return try SVGRenderer.png(Array(try svg(fields, print: true).utf8), width: size.width, height: size.height)
+            return try templates.print.png(
+                Array(try svg(fields, print: true).utf8), width: size.width, height: size.height)
         case .pdf:
             let size = CertificateFormat.a4Landscape
             return try SVGRenderer.pdf(Array(try svg(fields, print: true).utf8), width: size.width, height: size.height)

@@ -21,8 +21,11 @@ public struct CertificateTemplates: Sendable {
         let shareFile = folder.appendingPathComponent("share.svg")
         let printFile = folder.appendingPathComponent("print.svg")
         self.folder = folder
-        self.share = try SVGTemplate(file: shareFile, placeholders: Self.placeholders, sample: sample)
-        self.print = try SVGTemplate(file: printFile, placeholders: Self.placeholders, sample: sample)
+        let other = Self.otherSample
+        self.share = try SVGTemplate(
+            file: shareFile, placeholders: Self.placeholders, sample: sample, otherSample: other)
+        self.print = try SVGTemplate(
+            file: printFile, placeholders: Self.placeholders, sample: sample, otherSample: other)
         var bytes: [UInt8] = []
         for file in [shareFile, printFile] {
             bytes += Array((FileManager.default.contents(atPath: file.path) ?? Data()))
@@ -41,6 +44,19 @@ public struct CertificateTemplates: Sendable {
             "number": "12.345", "numberLine": "Người thứ 12.345 cam kết", "code": "7KQ2-MX4P-9TZA-B3CD",
             "rawCode": "7KQ2MX4P9TZAB3CD", "url": "HTTP://KIOSK.EXAMPLE.VN/C/7KQ2MX4P9TZAB3CD",
             "domain": "kiosk.example.vn", "qrPath": qr?.path ?? "", "qrViewBox": qr?.viewBox ?? "0 0 37 37",
+        ]
+    }
+
+    /// Values unlike ``sample``'s in every field: what layered templates are checked with.
+    static var otherSample: [String: Any] {
+        let qr = try? QRPath.make("HTTP://192.168.1.20:8080/C/ABCDEFGHJKMNPQRS")
+        return [
+            "name": "Lan", "anonymous": false, "nameSize": 76,
+            "pledgeTitle": "Pledge", "pledgeTitleEn": "Pledge",
+            "eventName": "Ngày hội", "place": "Huế", "date": "1/1/2026", "dateEn": "1 January 2026",
+            "number": "1", "numberLine": "Người thứ 1 cam kết", "code": "ABCD-EFGH-JKMN-PQRS",
+            "rawCode": "ABCDEFGHJKMNPQRS", "url": "HTTP://192.168.1.20:8080/C/ABCDEFGHJKMNPQRS",
+            "domain": "192.168.1.20:8080", "qrPath": qr?.path ?? "", "qrViewBox": qr?.viewBox ?? "0 0 29 29",
         ]
     }
 }

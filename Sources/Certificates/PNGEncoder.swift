@@ -1,58 +1,27 @@
+import CIsal
 import CRsvg
 
 /// Encodes a cairo RGB24 image as an 8-bit RGB PNG (ISO/IEC 15948) with fast settings: the Up
-/// filter and zlib level 1. cairo's own writer (libpng defaults, level 6 with adaptive filters)
-/// spends about four times as long on a certificate as drawing it does. The corresponding C
-/// functions are zlib's `compress2` and `crc32`.
+/// filter on every row and DEFLATE by Intel ISA-L's igzip at level 1.
+///
+/// Measured on a 1080×1350 certificate: cairo's own writer (libpng defaults, zlib level 6 with
+/// adaptive filters) takes about 60 ms, zlib's `compress2` at level 1 about 12 ms (even all-zero
+/// rows run at only ~500 MB/s), igzip level 1 about 1.6 ms for a file about 10 % larger
+/// (160 KB instead of 145 KB; cairo's is 133 KB). The corresponding C functions are ISA-L's
+/// `isal_deflate_stateless` and zlib's `crc32`.
 enum PNGEncoder {
     /// - Parameters:
     ///   - pixels: cairo's `CAIRO_FORMAT_RGB24` data: 32 bits per pixel, native-endian `0xXXRRGGBB`.
-    ///   - rowStride: bytes per row of `pixels`.
+    ///   - rowStride: bytes per row of `pixels` (a multiple of 4).
+    /// - Throws: ``RenderError`` `surface-failed` when the compressor fails.
     static func encode(
         pixels: UnsafePointer<UInt8>, width: Int, height: Int, rowStride: Int
     ) throws(RenderError) -> [UInt8] {
-        let rowBytes = 1 + width * 3
-        var raw = [UInt8](repeating: 0, count: rowBytes * height)
-        raw.withUnsafeMutableBufferPointer { out in
-            var previous: UnsafeMutablePointer<UInt8>?
-            for y in 0..<height {
-                let row = pixels + y * rowStride
-                let target = out.baseAddress! + y * rowBytes
-                target[0] = 2  // filter: Up
-                let rgb = target + 1
-                for x in 0..<width {
-                    // Little-endian 0xXXRRGGBB is stored B, G, R, X.
-                    let pixel = row + 4 * x
-                    rgb[3 * x] = pixel[2]
-                    rgb[3 * x + 1] = pixel[1]
-                    rgb[3 * x + 2] = pixel[0]
-                }
-                if let previous {
-                    // Up: each byte minus the byte above; done from the end so `previous` keeps raw values.
-                    for index in stride(from: width * 3 - 1, through: 0, by: -1) {
-                        let above = previous[index]
-                        let current = rgb[index]
-                        previous[index] = current
-                        rgb[index] = current &- above
-                    }
-                } else {
-                    previous = UnsafeMutablePointer<UInt8>.allocate(capacity: width * 3)
-                    previous!.initialize(from: rgb, count: width * 3)
-                }
-            }
-            previous?.deallocate()
-        }
-        var compressedSize = compressBound(uLong(raw.count))
-        var compressed = [UInt8](repeating: 0, count: Int(compressedSize))
-        let status = compressed.withUnsafeMutableBufferPointer { out in
-            raw.withUnsafeBufferPointer { input in
-                compress2(out.baseAddress, &compressedSize, input.baseAddress, uLong(input.count), 1)
-            }
-        }
-        guard status == Z_OK else { throw RenderError(.surfaceFailed, "zlib compress2 failed (\(status))") }
-        compressed.removeSubrange(Int(compressedSize)...)
+        let raw = filtered(pixels: pixels, width: width, height: height, rowStride: rowStride)
+        let compressed = try deflate(raw)
 
         var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        png.reserveCapacity(compressed.count + 64)
         var header: [UInt8] = []
         header.appendBigEndian(UInt32(width))
         header.appendBigEndian(UInt32(height))
@@ -61,6 +30,65 @@ enum PNGEncoder {
         png.appendChunk("IDAT", compressed)
         png.appendChunk("IEND", [])
         return png
+    }
+
+    /// The PNG scanlines: each row a filter byte (2, Up) then R, G, B of each pixel minus the
+    /// same byte of the row above (the first row has zeros above it, so it is its own values).
+    static func filtered(pixels: UnsafePointer<UInt8>, width: Int, height: Int, rowStride: Int) -> [UInt8] {
+        let rowBytes = 1 + width * 3
+        return [UInt8](unsafeUninitializedCapacity: rowBytes * height) { out, count in
+            let base = UnsafeRawPointer(pixels)
+            for y in 0..<height {
+                let row = (base + y * rowStride).assumingMemoryBound(to: UInt32.self)
+                // The first row subtracts nothing: it reads itself as "above" and masks it out.
+                let above = (base + max(y - 1, 0) * rowStride).assumingMemoryBound(to: UInt32.self)
+                let keep: UInt32 = y == 0 ? 0 : 0xFFFF_FFFF
+                let target = out.baseAddress! + y * rowBytes
+                target[0] = 2  // filter: Up
+                var index = 1
+                for x in 0..<width {
+                    let pixel = row[x]
+                    let up = above[x] & keep
+                    target[index] = UInt8(truncatingIfNeeded: pixel >> 16) &- UInt8(truncatingIfNeeded: up >> 16)
+                    target[index + 1] = UInt8(truncatingIfNeeded: pixel >> 8) &- UInt8(truncatingIfNeeded: up >> 8)
+                    target[index + 2] = UInt8(truncatingIfNeeded: pixel) &- UInt8(truncatingIfNeeded: up)
+                    index += 3
+                }
+            }
+            count = rowBytes * height
+        }
+    }
+
+    /// `input` as a zlib stream (RFC 1950) compressed by igzip at level 1.
+    static func deflate(_ input: [UInt8]) throws(RenderError) -> [UInt8] {
+        // Stored blocks (the worst case) add 5 bytes per 64 KiB; plus the zlib header and trailer.
+        let capacity = input.count + (input.count / 65_535 + 1) * 5 + 64
+        let workSize = Int(cisal_level1_buffer_size())
+        let work = UnsafeMutableRawPointer.allocate(byteCount: workSize, alignment: 64)
+        defer { work.deallocate() }
+        var status: Int32 = 0
+        let output = [UInt8](unsafeUninitializedCapacity: capacity) { out, count in
+            var stream = isal_zstream()
+            isal_deflate_stateless_init(&stream)
+            stream.level = 1
+            stream.level_buf = work.assumingMemoryBound(to: UInt8.self)
+            stream.level_buf_size = UInt32(workSize)
+            stream.gzip_flag = UInt16(IGZIP_ZLIB)
+            stream.end_of_stream = 1
+            stream.flush = UInt16(NO_FLUSH)
+            stream.avail_out = UInt32(capacity)
+            stream.next_out = out.baseAddress
+            status = input.withUnsafeBufferPointer { bytes in
+                stream.next_in = UnsafeMutablePointer(mutating: bytes.baseAddress)
+                stream.avail_in = UInt32(bytes.count)
+                return isal_deflate_stateless(&stream)
+            }
+            count = status == COMP_OK ? Int(stream.total_out) : 0
+        }
+        guard status == COMP_OK, !output.isEmpty else {
+            throw RenderError(.surfaceFailed, "ISA-L isal_deflate_stateless failed (\(status))")
+        }
+        return output
     }
 }
 

@@ -13,14 +13,22 @@ public struct SVGTemplate: Sendable {
     public let fontFamilies: [String]
     /// The template's intrinsic size in CSS pixels (its root `width` and `height`).
     public let size: (width: Double, height: Double)
+    /// Whether PNGs draw the static layer once and only the variable layer per document
+    /// (``TemplateLayers``); false for a template without the two groups.
+    public var isLayered: Bool { staticLayer != nil }
     let template: MustacheTemplate
+    let staticLayer: StaticLayer?
 
     /// Reads and checks a template: UTF-8 text, valid Mustache without unescaped placeholders,
     /// every name of `placeholders` present, well-formed SVG once filled with `sample` (which
     /// should hold markup characters), and every font family it names installed with
-    /// Vietnamese letters.
+    /// Vietnamese letters. A template with layers (``TemplateLayers``) must follow their rules, and
+    /// filled with `otherSample` (values unlike `sample`'s, from which the static layer is drawn)
+    /// and drawn layer over layer it must give the pixels of the whole document.
     /// - Throws: ``TemplateError`` naming the file and the problem.
-    public init(file: URL, placeholders: [String], sample: [String: Any]) throws(TemplateError) {
+    public init(
+        file: URL, placeholders: [String], sample: [String: Any], otherSample: [String: Any]? = nil
+    ) throws(TemplateError) {
         func refuse(_ problem: String) -> TemplateError {
             TemplateError(file: file.path, problem: problem)
         }
@@ -50,9 +58,43 @@ public struct SVGTemplate: Sendable {
         for family in families where !FontCheck.genericFamilies.contains(family.lowercased()) {
             if let problem = FontCheck.problem(with: family) { throw refuse(problem) }
         }
+        let layers: TemplateLayers?
+        do { layers = try TemplateLayers.find(in: text) } catch { throw refuse(error.text) }
+        self.staticLayer = layers.map { _ in StaticLayer(document: filled) }
         self.file = file
         self.fontFamilies = families
         self.template = template
+        if let staticLayer {
+            // Another filling than the static layer's: a static element showing a variable one
+            // (`<use href>`) would then differ.
+            let other = Array(template.render(otherSample ?? sample).utf8)
+            let width = Int(size.width.rounded(.up))
+            let height = Int(size.height.rounded(.up))
+            let difference: Int
+            do {
+                let whole = try SVGRenderer.raster(other, width: width, height: height)
+                let layered = try SVGRenderer.raster(
+                    other, width: width, height: height, layer: TemplateLayers.variableID,
+                    over: try staticLayer.raster(width: width, height: height))
+                difference = whole.largestDifference(from: layered)
+            } catch { throw refuse("cannot draw its layers: \(error.message)") }
+            // Anti-aliasing may differ by a step or two where the layers meet; more means an
+            // element is drawn in another order or not at all.
+            guard difference <= 2 else {
+                throw refuse(
+                    "its layers drawn one over the other differ from the whole document (by up to \(difference) of 255): "
+                        + "does a static element show a variable one?")
+            }
+        }
+    }
+
+    /// A document filled from this template as a `width`×`height` PNG: with layers, its variable
+    /// layer over the kept static layer, otherwise the whole document (``SVGRenderer``).
+    /// - Throws: ``RenderError`` as ``SVGRenderer/png(_:width:height:)``.
+    func png(_ filled: [UInt8], width: Int, height: Int) throws(RenderError) -> [UInt8] {
+        guard let staticLayer else { return try SVGRenderer.png(filled, width: width, height: height) }
+        let base = try staticLayer.raster(width: width, height: height)
+        return try SVGRenderer.png(filled, layer: TemplateLayers.variableID, over: base)
     }
 
     /// The filled document.
