@@ -144,13 +144,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // Certificate rendering benchmark (`make bench-certificates`): in process vs. rsvg-convert.
+        // Benchmarks' in-process side: certificate rendering (`make bench-certificates`), live viewers (B6).
         .executableTarget(
             name: "kiosk-bench",
             dependencies: [
                 "Certificates", "PledgeKit", "PledgeStore", "KioskService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                // The live counter's many SSE viewers (`kiosk-bench live`).
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Benchmarks/kiosk-bench",
             swiftSettings: strictSettings

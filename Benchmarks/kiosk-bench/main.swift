@@ -2,13 +2,15 @@
 // measures its baseline in the same run.
 //
 //   kiosk-bench certificates [--count N] [--baseline-count M] [--http-count K] [--markdown FILE]
+//   kiosk-bench live --port P [--viewers N] [--pledges M] [--connecting C] [--timeout SECONDS]
 import Foundation
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 let command = arguments.first.map { $0.hasPrefix("-") ? "certificates" : arguments.removeFirst() } ?? "certificates"
 switch command {
 case "certificates": try await certificateBench(CertificateBenchOptions(arguments))
+case "live": try await liveBench(LiveBenchOptions(arguments))
 default:
-    log("unknown benchmark \(command); known: certificates")
+    log("unknown benchmark \(command); known: certificates, live")
     exit(2)
 }

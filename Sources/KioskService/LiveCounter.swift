@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import PledgeKit
 
 /// What the live counter shows: the total over every event and a line per event.
@@ -11,25 +12,30 @@ public struct LiveSnapshot: Codable, Sendable, Equatable {
 ///
 /// Commits only mark the count dirty; one refresh runs at most every ``interval`` (250 ms, so at
 /// most four updates a second whatever the pledge rate), reads the totals once from the
-/// aggregate table and hands the same snapshot to every viewer. Each viewer's stream keeps a
-/// few newest events only, so a slow viewer never holds memory or slows the others.
+/// aggregate table, encodes the SSE message once and hands the same bytes to every viewer (a
+/// `ByteBuffer` is shared, not copied, by each write). Each viewer's stream keeps a few newest
+/// messages only, so a slow viewer never holds memory or slows the others. One heartbeat task
+/// serves every viewer, so a viewer costs its socket and its stream, not a timer of its own.
 public actor LiveCounter {
-    public enum Event: Sendable {
-        case snapshot(LiveSnapshot)
-        /// A comment line that keeps proxies from closing an idle stream and finds closed viewers.
-        case heartbeat
-    }
-
     let source: any OrganizerService
     public let interval: Duration
-    private var viewers: [UUID: AsyncStream<Event>.Continuation] = [:]
-    private var latest: LiveSnapshot?
+    /// How often every stream gets a comment line (proxies close silent connections).
+    public let heartbeat: Duration
+    private var viewers: [UUID: AsyncStream<ByteBuffer>.Continuation] = [:]
+    private var latest: (snapshot: LiveSnapshot, message: ByteBuffer)?
     private var refreshScheduled = false
+    private var beat: Task<Void, Never>?
     fileprivate var closed = false
 
-    public init(source: any OrganizerService, interval: Duration = .milliseconds(250)) {
+    /// - Parameters:
+    ///   - interval: the shortest time between two pushes.
+    ///   - heartbeat: the time between two keep-alive comment lines on every stream.
+    public init(
+        source: any OrganizerService, interval: Duration = .milliseconds(250), heartbeat: Duration = .seconds(15)
+    ) {
         self.source = source
         self.interval = interval
+        self.heartbeat = heartbeat
     }
 
     public var viewerCount: Int { viewers.count }
@@ -51,8 +57,9 @@ public actor LiveCounter {
     private func refresh() async {
         refreshScheduled = false
         guard let snapshot = try? await Self.read(source) else { return }
-        latest = snapshot
-        for viewer in viewers.values { viewer.yield(.snapshot(snapshot)) }
+        let message = ByteBuffer(string: Self.message(snapshot))
+        latest = (snapshot, message)
+        for viewer in viewers.values { viewer.yield(message) }
     }
 
     static func read(_ source: any OrganizerService) async throws(PledgeError) -> LiveSnapshot {
@@ -62,26 +69,53 @@ public actor LiveCounter {
 
     /// The current totals: the last pushed snapshot, or a fresh read.
     public func current() async throws(PledgeError) -> LiveSnapshot {
-        if let latest { return latest }
+        if let latest { return latest.snapshot }
         let snapshot = try await Self.read(source)
-        latest = snapshot
+        latest = (snapshot, ByteBuffer(string: Self.message(snapshot)))
         return snapshot
     }
 
-    /// A new viewer: its stream of events, and its id for ``leave(_:)``.
-    public func join() -> (UUID, AsyncStream<Event>, AsyncStream<Event>.Continuation) {
-        let (stream, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingNewest(4))
+    /// A new viewer: its id for ``leave(_:)`` and its stream of SSE messages (UTF-8 bytes), which
+    /// starts with the current totals when they have been read (``current()``).
+    public func join() -> (UUID, AsyncStream<ByteBuffer>) {
+        let (stream, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(4))
         let id = UUID()
-        if closed {
+        guard !closed else {
             continuation.finish()
-        } else {
-            viewers[id] = continuation
+            return (id, stream)
         }
-        return (id, stream, continuation)
+        if let latest { continuation.yield(latest.message) }
+        viewers[id] = continuation
+        if beat == nil {
+            // Weak: a counter nobody uses any more (a stopped test server) ends its heartbeat.
+            beat = Task { [weak self, heartbeat] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: heartbeat)
+                    guard let self else { return }
+                    await self.sendHeartbeat()
+                }
+            }
+        }
+        return (id, stream)
     }
 
     public func leave(_ id: UUID) {
         viewers.removeValue(forKey: id)?.finish()
+    }
+
+    /// A comment line to every viewer: keeps proxies from closing a quiet stream, finds closed viewers.
+    private func sendHeartbeat() {
+        for viewer in viewers.values { viewer.yield(Self.keepAlive) }
+    }
+
+    static let keepAlive = ByteBuffer(string: ": keep-alive\n\n")
+
+    /// One SSE message: event `count`, data one line of JSON (keys sorted).
+    static func message(_ snapshot: LiveSnapshot) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = String(decoding: (try? encoder.encode(snapshot)) ?? Data("{}".utf8), as: UTF8.self)
+        return "event: count\ndata: \(json)\n\n"
     }
 }
 
@@ -113,6 +147,8 @@ extension LiveCounter {
     /// live pages never hold up a shutdown (EventSource reconnects when the service is back).
     public func close() {
         closed = true
+        beat?.cancel()
+        beat = nil
         for viewer in viewers.values { viewer.finish() }
         viewers.removeAll()
     }

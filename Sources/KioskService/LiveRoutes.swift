@@ -11,8 +11,6 @@ import ServiceLifecycle
 struct LiveRoutes: Sendable {
     let live: LiveCounter
     let configuration: EventConfiguration
-    /// How often an idle stream gets a comment line (proxies close silent connections).
-    static let heartbeat: Duration = .seconds(15)
 
     func add(to router: Router<KioskRequestContext>) {
         router.get("/live") { _, _ in
@@ -29,7 +27,8 @@ struct LiveRoutes: Sendable {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: LivePage.script)))
         }
         router.get("/live/events") { _, _ in
-            let first = try await snapshot()
+            // Read before answering, so a database failure is a problem detail, not an empty stream.
+            _ = try await snapshot()
             let live = live
             var headers = HTTPFields()
             headers[.contentType] = "text/event-stream; charset=utf-8"
@@ -38,42 +37,24 @@ struct LiveRoutes: Sendable {
             return Response(
                 status: .ok, headers: headers,
                 body: ResponseBody { writer in
-                    let (id, stream, continuation) = await live.join()
-                    let beat = Task {
-                        while !Task.isCancelled {
-                            try await Task.sleep(for: Self.heartbeat)
-                            continuation.yield(.heartbeat)
-                        }
-                    }
+                    let (id, stream) = await live.join()
                     do {
-                        try await writer.write(ByteBuffer(string: "retry: 2000\n\n" + Self.message(first)))
-                        for await event in stream {
-                            switch event {
-                            case .snapshot(let snapshot):
-                                try await writer.write(ByteBuffer(string: Self.message(snapshot)))
-                            case .heartbeat: try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                            }
-                        }
+                        try await writer.write(Self.retry)
+                        for await message in stream { try await writer.write(message) }
                     } catch {
                         // The viewer went away; fall through to clean up.
                     }
-                    beat.cancel()
                     await live.leave(id)
                     try? await writer.finish(nil)
                 })
         }
     }
 
+    /// Tells EventSource to reconnect 2 s after the stream ends.
+    static let retry = ByteBuffer(string: "retry: 2000\n\n")
+
     func snapshot() async throws -> LiveSnapshot {
         do { return try await live.current() } catch { throw ProblemDetails(error) }
-    }
-
-    /// One SSE message: event `count`, data one line of JSON.
-    static func message(_ snapshot: LiveSnapshot) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = String(decoding: (try? encoder.encode(snapshot)) ?? Data("{}".utf8), as: UTF8.self)
-        return "event: count\ndata: \(json)\n\n"
     }
 }
 

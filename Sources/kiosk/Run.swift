@@ -46,6 +46,7 @@ struct Run: AsyncParsableCommand {
         // Start-up errors (a port in use) still reach the terminal; after that, logs go to the file.
         try await startup.run(shutdownSignals: []) {
             try Self.redirectStandardError(to: logFile)
+            startup.logOpenFilesLimit()
             // Returns on Ctrl-C, SIGTERM or SIGHUP, with the terminal restored.
             // The front on this machine is a kiosk too: `kiosk status` lists it with the others.
             let kioskID = startup.configuration.kioskID

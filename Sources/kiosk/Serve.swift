@@ -15,6 +15,7 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "kiosk")
         logger.logLevel = .info
         let startup = try ServiceStartup(options, logger: logger)
+        startup.logOpenFilesLimit()
         // SIGINT and SIGTERM stop it gracefully; pledges are committed before they are answered.
         try await startup.run(shutdownSignals: [.sigterm, .sigint])
     }

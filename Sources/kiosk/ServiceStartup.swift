@@ -43,6 +43,7 @@ struct ServiceStartup {
         }
         // Names of children live in this file and its log: readable by the owner and group only.
         umask(0o027)
+        let openFiles = Result { try OpenFilesLimit.raiseSoftToHard() }
         try options.store.prepareDatabaseFolder()
         let store = try options.store.openStore(configuration: configuration, links: links)
         let service = LoggingPledgeService(store, logger: logger, defaultKioskID: configuration.kioskID)
@@ -56,6 +57,24 @@ struct ServiceStartup {
         self.host = host
         self.port = port
         self.logger = logger
+        self.openFiles = openFiles
+    }
+
+    /// The open files limit before and after start-up raised it, or why it could not.
+    let openFiles: Result<(before: OpenFilesLimit, after: OpenFilesLimit), any Error>
+
+    /// Logs the open files limit (numbers only). Every live viewer, kiosk and phone holds a socket:
+    /// thousands of `/live/events` viewers need more than the usual soft limit of 1,024, so start-up
+    /// takes what the hard limit allows.
+    func logOpenFilesLimit() {
+        switch openFiles {
+        case .success(let (before, after)):
+            logger.info(
+                "open files limit",
+                metadata: ["soft": "\(after.soft)", "before": "\(before.soft)", "hard": "\(after.hard)"])
+        case .failure(let error):
+            logger.warning("open files limit not raised", metadata: ["error": "\(error)"])
+        }
     }
 
     /// The line printed when the service is up; tests read the port from it.

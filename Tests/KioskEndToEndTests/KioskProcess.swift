@@ -12,17 +12,29 @@ final class KioskProcess {
     private(set) var port = 0
 
     /// Starts `kiosk serve` on 127.0.0.1 with a free port and waits until it listens.
+    /// - Parameter openFiles: soft and hard `RLIMIT_NOFILE` to start it with (a shell's `ulimit`
+    ///   before `exec`, so the process is still the kiosk itself); nil: this process's limits.
     init(
         database: String, config: String = RepositoryPaths.defaultConfiguration.path, port: Int = 0,
-        timeout: TimeInterval = 30
+        openFiles: (soft: Int, hard: Int)? = nil, timeout: TimeInterval = 30
     ) throws {
         log = temporaryDirectory("serve-log").appendingPathComponent("stderr.txt")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.executableURL = URL(fileURLWithPath: RepositoryPaths.kioskBinary)
-        process.arguments = [
+        let arguments = [
             "serve", "--config", config, "--database", database,
             "--host", "127.0.0.1", "--port", "\(port)",
         ]
+        if let openFiles {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments =
+                [
+                    "-c", "ulimit -S -n \(openFiles.soft) && ulimit -H -n \(openFiles.hard) && exec \"$0\" \"$@\"",
+                    RepositoryPaths.kioskBinary,
+                ] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: RepositoryPaths.kioskBinary)
+            process.arguments = arguments
+        }
         process.standardError = try FileHandle(forWritingTo: log)
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
