@@ -19,6 +19,7 @@ final class GroupCommitter: Sendable {
         let code: CertificateCode?
         let kioskID: String
         let date: Date
+        let keys: NameKeys
         let continuation: CheckedContinuation<Pledge, any Error>
     }
 
@@ -44,13 +45,16 @@ final class GroupCommitter: Sendable {
 
     /// Inserts a validated draft, stamped `date`; returns after the transaction that holds it has
     /// committed.
-    func insert(_ draft: PledgeDraft, key: IdempotencyKey, code: CertificateCode?, kioskID: String, at date: Date)
-        async throws
+    func insert(
+        _ draft: PledgeDraft, key: IdempotencyKey, code: CertificateCode?, kioskID: String, at date: Date,
+        keys: NameKeys
+    ) async throws
         -> Pledge
     {
         try await withCheckedThrowingContinuation { continuation in
             let job = Job(
-                draft: draft, key: key, code: code, kioskID: kioskID, date: date, continuation: continuation)
+                draft: draft, key: key, code: code, kioskID: kioskID, date: date, keys: keys,
+                continuation: continuation)
             let leads = state.withLock { state in
                 state.pending.append(job)
                 guard !state.draining else { return false }
@@ -86,7 +90,7 @@ final class GroupCommitter: Sendable {
                         try db.inSavepoint {
                             pledge = try PledgeStore.insert(
                                 job.draft, key: job.key, code: job.code, eventID: eventID, kioskID: job.kioskID,
-                                at: job.date, in: db)
+                                at: job.date, keys: job.keys, in: db)
                             return .commit
                         }
                         return .success(pledge!)
@@ -106,7 +110,7 @@ final class GroupCommitter: Sendable {
                     let pledge = try await pool.write { db in
                         try PledgeStore.insert(
                             job.draft, key: job.key, code: job.code, eventID: eventID, kioskID: job.kioskID,
-                            at: job.date, in: db)
+                            at: job.date, keys: job.keys, in: db)
                     }
                     committed.withLock { $0 += 1 }
                     job.continuation.resume(returning: pledge)

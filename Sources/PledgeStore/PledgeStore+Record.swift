@@ -12,7 +12,8 @@ extension PledgeStore {
         do {
             // Validated before it joins a batch: a refused draft never reaches a transaction.
             pledge = try await committer.insert(
-                clean, key: idempotencyKey, code: code, kioskID: kiosk, at: clean.signingTime())
+                clean, key: idempotencyKey, code: code, kioskID: kiosk, at: clean.signingTime(),
+                keys: NameKeys(clean.name))
         } catch let error as PledgeError {
             throw error
         } catch {
@@ -35,7 +36,7 @@ extension PledgeStore {
     /// A proposed code is kept as it is: a signer may already hold it.
     static func insert(
         _ draft: PledgeDraft, key: IdempotencyKey, code proposed: CertificateCode? = nil, eventID: String,
-        kioskID: String, at date: Date = Date(), in db: Database
+        kioskID: String, at date: Date = Date(), keys: NameKeys? = nil, in db: Database
     ) throws -> Pledge {
         if let existing = try PledgeRow.fetchOne(
             db.cachedStatement(sql: "SELECT * FROM pledge WHERE idempotency_key = ?"), arguments: [key.rawValue])
@@ -73,7 +74,7 @@ extension PledgeStore {
             ageBand: draft.ageBand, province: draft.province, school: draft.school,
             guardianConsent: draft.guardianConsent, createdAt: date, code: code
         )
-        try PledgeRow(pledge, idempotencyKey: key).insertFast(db)
+        try PledgeRow(pledge, idempotencyKey: key, keys: keys).insertFast(db)
         try count(pledge, in: db)
         return pledge
     }

@@ -119,9 +119,22 @@ struct CertificateContext {
     init(_ options: StoreOptions) throws {
         configuration = try options.loadConfiguration()
         renderer = CertificateRenderer(templates: try CertificateTemplates.loadForCommand(configuration))
-        let base =
-            configuration.publicBaseURL
-            ?? "http://\(NetworkAddress.reachableHost(listeningOn: configuration.host)):\(configuration.port)"
+        let base: String
+        if let published = configuration.publicBaseURL {
+            base = published
+        } else {
+            base = "http://\(NetworkAddress.reachableHost(listeningOn: configuration.host)):\(configuration.port)"
+            // A document outlives the event's network: its QR would lead nowhere once printed.
+            FileHandle.standardError.write(
+                Data(
+                    """
+                    Cảnh báo: chưa đặt service.publicBaseURL, mã QR trên giấy chứng nhận trỏ tới \(base), \
+                    chỉ mở được trong mạng của sự kiện.
+                    Warning: service.publicBaseURL is not set; the certificate's QR points to \(base), \
+                    which opens only on the event's network.
+
+                    """.utf8))
+        }
         do { links = try CertificateLinks(baseURL: base) } catch { throw CLIError(error.message.en) }
         guard FileManager.default.fileExists(atPath: options.database) else {
             throw CLIError("no database at \(options.database); pledges are stored there once the kiosk has run.")
