@@ -32,9 +32,9 @@ let package = Package(
             providers: [.apt(["libqrencode-dev"])]
         ),
         .systemLibrary(
-            name: "CPNG",
-            pkgConfig: "libpng",
-            providers: [.apt(["libpng-dev"])]
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
         ),
         .systemLibrary(
             name: "CRsvg",
@@ -50,7 +50,7 @@ let package = Package(
         // QR: text -> module matrix, renderers.
         .target(
             name: "QRCode",
-            dependencies: ["CQRencode", "CPNG"],
+            dependencies: ["CQRencode", "CZlib"],
             swiftSettings: strictSettings
         ),
 
@@ -137,11 +137,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // Certificate rendering benchmark (`make bench-certificates`): in process vs. rsvg-convert.
+        // Benchmarks (`make bench`, `make bench-certificates`): the in-process side of each case.
         .executableTarget(
             name: "kiosk-bench",
             dependencies: [
-                "Certificates", "PledgeKit", "PledgeStore", "KioskService",
+                "Certificates", "PledgeKit", "PledgeStore", "KioskService", "QRCode", "CQRencode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
