@@ -11,7 +11,7 @@ extension QRCode {
     /// `IHDR` (bit depth 1, colour type 0), one `IDAT` and `IEND`, so it starts with the PNG signature
     /// `89 50 4E 47 0D 0A 1A 0A`. Rows use filter type 0 (None) and are compressed by zlib's deflate at level 1:
     /// a QR image is runs of identical rows, which level 1 already shrinks about twentyfold, at a fraction of
-    /// the cost of libpng's defaults (8-bit samples, level 6, adaptive filters), which took about 30 times as
+    /// the cost of libpng's defaults (8-bit samples, level 6, adaptive filters), which took about 60 times as
     /// long as encoding the symbol (`make bench`, B2).
     ///
     /// - Parameters:

@@ -20,7 +20,7 @@ private final class CallCounter: @unchecked Sendable {
     var count: Int { lock.withLock { value } }
 }
 
-@Suite("The C seam: libqrencode and libpng failures become typed errors")
+@Suite("The C seam: libqrencode and zlib failures become typed errors")
 struct BackendSeamTests {
     /// A backend whose encoder always fails with `errno`.
     private func failing(errno value: Int32, calls: CallCounter) -> QREncoderBackend {
