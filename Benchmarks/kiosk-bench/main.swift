@@ -2,13 +2,15 @@
 // measures its baseline in the same run.
 //
 //   kiosk-bench certificates [--count N] [--baseline-count M] [--http-count K] [--markdown FILE]
+//   kiosk-bench qr [--count N] [--process-count M]
 import Foundation
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 let command = arguments.first.map { $0.hasPrefix("-") ? "certificates" : arguments.removeFirst() } ?? "certificates"
 switch command {
 case "certificates": try await certificateBench(CertificateBenchOptions(arguments))
+case "qr": try qrBench(QRBenchOptions(arguments))
 default:
-    log("unknown benchmark \(command); known: certificates")
+    log("unknown benchmark \(command); known: certificates, qr")
     exit(2)
 }
