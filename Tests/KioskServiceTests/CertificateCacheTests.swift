@@ -1,6 +1,7 @@
 import Foundation
 import KioskTestSupport
 import PledgeKit
+import PledgeStore
 import Testing
 
 @Suite("Cached certificate pages and QR images: ETags, and never a name the store has erased")
