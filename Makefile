@@ -9,8 +9,8 @@ KIOSK_ARGS = --config $(CONFIG) --database $(DATABASE) $(if $(PORT),--port $(POR
 # Debian packages: to build and run, and in addition to test.
 # Certificates: librsvg + cairo render in process; fontconfig checks the templates' fonts;
 # fonts-noto-core has Noto Sans, which the templates name (full Vietnamese coverage); libisal-dev
-# (Intel ISA-L) compresses certificate PNGs.
-RUN_DEBS := pkg-config libqrencode-dev libpng-dev libsqlite3-dev librsvg2-dev libcairo2-dev libfontconfig-dev fonts-noto-core libisal-dev
+# (Intel ISA-L) compresses certificate PNGs, zlib QR PNGs.
+RUN_DEBS := pkg-config libqrencode-dev zlib1g-dev libsqlite3-dev librsvg2-dev libcairo2-dev libfontconfig-dev fonts-noto-core libisal-dev
 # poppler-utils: pdftotext, pdffonts, pdftoppm; chromium: the page test; librsvg2-bin: rsvg-convert for the benchmark.
 TEST_DEBS := $(RUN_DEBS) zbar-tools qrencode tmux sqlite3 procps poppler-utils chromium librsvg2-bin
 # PyPI packages for the tests: the zxing-cpp QR decoder and Pillow to read images for it.

@@ -32,9 +32,9 @@ let package = Package(
             providers: [.apt(["libqrencode-dev"])]
         ),
         .systemLibrary(
-            name: "CPNG",
-            pkgConfig: "libpng",
-            providers: [.apt(["libpng-dev"])]
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
         ),
         .systemLibrary(
             name: "CRsvg",
@@ -56,7 +56,7 @@ let package = Package(
         // QR: text -> module matrix, renderers.
         .target(
             name: "QRCode",
-            dependencies: ["CQRencode", "CPNG"],
+            dependencies: ["CQRencode", "CZlib"],
             swiftSettings: strictSettings
         ),
 
@@ -144,11 +144,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // Benchmarks' in-process side: certificate rendering (`make bench-certificates`), live viewers (B6).
+        // Benchmarks (`make bench`, `make bench-certificates`): the in-process side of each case.
         .executableTarget(
             name: "kiosk-bench",
             dependencies: [
-                "Certificates", "PledgeKit", "PledgeStore", "KioskService",
+                "Certificates", "PledgeKit", "PledgeStore", "KioskService", "QRCode", "CQRencode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 // The live counter's many SSE viewers (`kiosk-bench live`).

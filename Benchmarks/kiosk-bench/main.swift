@@ -3,6 +3,7 @@
 //
 //   kiosk-bench certificates [--count N] [--baseline-count M] [--http-count K] [--markdown FILE]
 //   kiosk-bench live --port P [--viewers N] [--pledges M] [--connecting C] [--timeout SECONDS]
+//   kiosk-bench qr [--count N] [--process-count M]
 import Foundation
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -10,7 +11,8 @@ let command = arguments.first.map { $0.hasPrefix("-") ? "certificates" : argumen
 switch command {
 case "certificates": try await certificateBench(CertificateBenchOptions(arguments))
 case "live": try await liveBench(LiveBenchOptions(arguments))
+case "qr": try qrBench(QRBenchOptions(arguments))
 default:
-    log("unknown benchmark \(command); known: certificates, live")
+    log("unknown benchmark \(command); known: certificates, live, qr")
     exit(2)
 }

@@ -65,6 +65,17 @@ public actor DocumentCache {
         }
     }
 
+    /// Drops every document whose key starts with `prefix` (e.g. `CODE/` after that signer's name was
+    /// erased, so no copy of it stays in memory) and returns how many there were.
+    @discardableResult
+    public func removeDocuments(withPrefix prefix: String) -> Int {
+        let keys = entries.keys.filter { $0.hasPrefix(prefix) }
+        for key in keys {
+            if let entry = entries.removeValue(forKey: key) { bytes -= entry.document.bytes.count }
+        }
+        return keys.count
+    }
+
     /// The number of documents and bytes held.
     public var size: (count: Int, bytes: Int) { (entries.count, bytes) }
 }

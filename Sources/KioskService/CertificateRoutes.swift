@@ -2,37 +2,60 @@ import Certificates
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import PledgeKit
 import QRCode
 
 /// `GET /c/{code}` (the certificate page) and its QR images, `/c/{code}/qr.svg` and `/qr.png`.
 /// `/C/…` is routed the same, because the link in the QR is written in capitals; codes are read
 /// in any case, with or without dashes.
+///
+/// Pages and QR images are made once and then served from `cache` (keys start with `CODE/`),
+/// with a strong ETag; `If-None-Match` gets 304. The pledge is still read from the store on every
+/// request, and a page's key holds a fingerprint of the whole pledge: a name erased by any
+/// process (`POST /c/{code}/erase`, `kiosk erase`, `kiosk purge`) makes a new key at once, so a
+/// cached page never shows personal data the store no longer has.
 struct CertificateRoutes: Sendable {
     let service: any PledgeService
     let configuration: EventConfiguration
     let links: CertificateLinks
     let pages: PageTemplates
     let renderer: CertificateRenderer?
+    let cache: DocumentCache
 
     func add(to router: Router<KioskRequestContext>) {
         for prefix in ["c", "C"] {
             router.get("/\(prefix)/:code", use: page)
             router.get("/\(prefix)/:code/qr.svg") { request, context in
-                let pledge = try await pledge(context)
-                let code = try qrCode(links.certificateURL(for: pledge.code))
-                return imageResponse(Array(code.svg().utf8), contentType: "image/svg+xml")
+                try await qrImage(request, context, format: "svg", contentType: "image/svg+xml") { code in
+                    Array(code.svg().utf8)
+                }
             }
             router.get("/\(prefix)/:code/qr.png") { request, context in
-                let pledge = try await pledge(context)
-                let code = try qrCode(links.certificateURL(for: pledge.code))
-                do {
-                    return imageResponse(try code.png(), contentType: "image/png")
-                } catch {
-                    throw ProblemDetails.internalError
+                try await qrImage(request, context, format: "png", contentType: "image/png") { code in
+                    try code.png()
                 }
             }
         }
+    }
+
+    /// The QR of the pledge's certificate link: it shows only the code, so it is cached per code.
+    func qrImage(
+        _ request: Request, _ context: KioskRequestContext, format: String, contentType: String,
+        render: @escaping @Sendable (QRCode) throws -> [UInt8]
+    ) async throws -> Response {
+        let pledge = try await pledge(context)
+        let text = links.certificateURL(for: pledge.code)
+        let document: DocumentCache.Document
+        do {
+            document = try await cache.document(for: "\(pledge.code.rawValue)/qr.\(format)") {
+                try render(try QRCode(encoding: text))
+            }
+        } catch {
+            context.logger.error("QR image failed", metadata: ["pledge.id": "\(pledge.id)"])
+            throw ProblemDetails.internalError
+        }
+        return conditionalResponse(request, document, headers: imageHeaders(contentType: contentType))
     }
 
     /// The pledge the path names. Anything that is not a stored code is the same 404, so the
@@ -60,10 +83,19 @@ struct CertificateRoutes: Sendable {
             response.status = .notFound
             return response
         }
-        let html = pages.render(
-            "certificate",
-            CertificatePage(pledge: pledge, configuration: configuration, links: links, renderer: renderer).context)
-        return htmlResponse(html, cacheControl: "private, no-cache")
+        let certificate = CertificatePage(
+            pledge: pledge, configuration: configuration, links: links, renderer: renderer)
+        let pages = pages
+        let document: DocumentCache.Document
+        do {
+            // Pledge is Hashable over every field: another name (or none) is another key.
+            document = try await cache.document(for: "\(pledge.code.rawValue)/page/\(pledge.hashValue)") {
+                Array(pages.render("certificate", certificate.context).utf8)
+            }
+        } catch {
+            throw ProblemDetails.internalError
+        }
+        return conditionalResponse(request, document, headers: htmlHeaders(cacheControl: "private, no-cache"))
     }
 }
 
@@ -83,15 +115,26 @@ func qrCode(_ text: String) throws -> QRCode {
 }
 
 func imageResponse(_ bytes: [UInt8], contentType: String) -> Response {
+    Response(
+        status: .ok, headers: imageHeaders(contentType: contentType), body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+}
+
+func imageHeaders(contentType: String) -> HTTPFields {
     var headers = HTTPFields()
     headers[.contentType] = contentType
     headers[.cacheControl] = "public, max-age=86400"
     headers[.xContentTypeOptions] = "nosniff"
     headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'"
-    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    return headers
 }
 
 func htmlResponse(_ html: String, cacheControl: String, scripts: Bool = false) -> Response {
+    Response(
+        status: .ok, headers: htmlHeaders(cacheControl: cacheControl, scripts: scripts),
+        body: .init(byteBuffer: ByteBuffer(string: html)))
+}
+
+func htmlHeaders(cacheControl: String, scripts: Bool = false) -> HTTPFields {
     var headers = HTTPFields()
     headers[.contentType] = "text/html; charset=utf-8"
     headers[.cacheControl] = cacheControl
@@ -101,7 +144,7 @@ func htmlResponse(_ html: String, cacheControl: String, scripts: Bool = false) -
         + (scripts ? "; script-src 'self'; connect-src 'self'" : "")
     headers[.referrerPolicy] = "no-referrer"
     headers[.init("X-Robots-Tag")!] = "noindex"
-    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    return headers
 }
 
 extension HTTPField.Name {

@@ -1,3 +1,4 @@
+import Certificates
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -8,9 +9,13 @@ import PledgeKit
 /// /c/{code}/erase` erases the name and school and returns to the certificate, which then shows
 /// "Người ký ẩn danh" (Decree 13/2023/NĐ-CP, Art. 16: deletion on the data subject's request).
 /// The certificate code in the path is the proof of being the signer; the count is unchanged.
+/// Then every cached page and document of that code is dropped (keys `CODE/…`), so no copy of
+/// the name stays in memory (they could not be served anyway: their keys hold the old name's
+/// fingerprint).
 struct ErasureRoutes: Sendable {
     let service: any PledgeService
     let organizer: any OrganizerService
+    var caches: [DocumentCache] = []
 
     func add(to router: Router<KioskRequestContext>) {
         for prefix in ["c", "C"] {
@@ -25,6 +30,7 @@ struct ErasureRoutes: Sendable {
                 } catch let error as PledgeError {
                     throw ProblemDetails(error)
                 }
+                for cache in caches { await cache.removeDocuments(withPrefix: "\(pledge.code.rawValue)/") }
                 context.logger.info("personal data erased on request", metadata: ["pledge.id": "\(pledge.id)"])
                 return Response(status: .seeOther, headers: [.location: "/c/\(pledge.code.rawValue)"])
             }

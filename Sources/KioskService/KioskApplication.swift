@@ -17,6 +17,9 @@ public struct KioskServiceParts: Sendable {
     public var certificates: CertificateRenderer?
     /// The most bytes of rendered documents kept in memory.
     public var documentCacheCapacity: Int
+    /// The most bytes of certificate pages and QR images kept in memory (a page is about 15 KB,
+    /// a QR PNG under 1 KB).
+    public var pageCacheCapacity = 16 << 20
     /// Where heartbeats go; nil: kiosks are not tracked.
     public var kiosks: (any KioskRegistry)?
     /// Counts, exports and erasure for organizers; nil: no organizer routes, no live counter.
@@ -75,23 +78,23 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
         answer: KioskConfigAnswer(certificateBaseURL: parts.links.baseURL, eventID: parts.configuration.eventID),
         organizer: parts.organizerAccess
     ).add(to: router)
+    // Keys in both caches start with the certificate code and a slash, so erasure can drop them.
+    let pageCache = DocumentCache(capacity: parts.pageCacheCapacity)
+    let documentCache = DocumentCache(capacity: parts.documentCacheCapacity)
     let certificateRoutes = CertificateRoutes(
         service: parts.service, configuration: parts.configuration, links: parts.links, pages: parts.pages,
-        renderer: parts.certificates
+        renderer: parts.certificates, cache: pageCache
     )
     certificateRoutes.add(to: router)
     if let renderer = parts.certificates {
-        CertificateDocumentRoutes(
-            routes: certificateRoutes, renderer: renderer, cache: DocumentCache(capacity: parts.documentCacheCapacity)
-        )
-        .add(to: router)
+        CertificateDocumentRoutes(routes: certificateRoutes, renderer: renderer, cache: documentCache).add(to: router)
     }
     VerifyPage(service: parts.service, pages: parts.pages).add(to: router)
     ResourcesPage(configuration: parts.configuration, pages: parts.pages).add(to: router)
     if let organizer = parts.organizer {
         OrganizerRoutes(organizer: organizer, access: parts.organizerAccess, configuration: parts.configuration)
             .add(to: router)
-        ErasureRoutes(service: parts.service, organizer: organizer).add(to: router)
+        ErasureRoutes(service: parts.service, organizer: organizer, caches: [pageCache, documentCache]).add(to: router)
     }
     if let live = parts.live {
         LiveRoutes(live: live, configuration: parts.configuration).add(to: router)

@@ -17,7 +17,7 @@
 /// | `ERANGE` | ``Code/tooLong``      | the text is too long for a QR code at that level  |
 /// | other    | ``Code/other(errno:)``| any other `errno` value                           |
 ///
-/// ``Code/pngWriteFailed`` reports a failure of libpng while writing a PNG image.
+/// ``Code/pngWriteFailed`` reports a failure while writing a PNG image (zlib failed, or the image is too large).
 ///
 /// Two errors are equal when their codes are equal; the ``message`` is for people and does not take part in
 /// equality or hashing, so `error == .tooLong` works whatever the message says.
@@ -32,7 +32,7 @@ public struct QRCodeError: Error, Hashable, Sendable, CustomStringConvertible {
         case tooLong
         /// Any other `errno` value reported by libqrencode.
         case other(errno: Int32)
-        /// libpng failed to write the image.
+        /// The PNG could not be written: zlib failed, or the image is too large.
         case pngWriteFailed
     }
 
@@ -73,7 +73,7 @@ public struct QRCodeError: Error, Hashable, Sendable, CustomStringConvertible {
         QRCodeError(code: .other(errno: value))
     }
 
-    /// A libpng write failure, with libpng's own message if there is one.
+    /// A PNG write failure, with the reason (zlib's message, or the size limit) if there is one.
     public static func pngWriteFailed(_ reason: String = "") -> QRCodeError {
         let message = reason.isEmpty ? nil : "PNG writing failed: \(reason)"
         return QRCodeError(code: .pngWriteFailed, message: message)

@@ -1,5 +1,5 @@
-import CPNG
 import CQRencode
+import CZlib
 
 #if canImport(Glibc)
     import Glibc
@@ -37,26 +37,35 @@ struct QREncoderBackend: Sendable {
     )
 }
 
-/// The seam between the module and libpng's simplified write API.
+/// The seam between the module and zlib, for the PNG writer.
 struct PNGWriterBackend: Sendable {
-    /// `png_image_write_to_memory(image, memory, memory_bytes, convert_to_8_bit, buffer, row_stride, colormap)`.
-    var writeToMemory:
-        @Sendable (
-            _ image: UnsafeMutablePointer<png_image>, _ memory: UnsafeMutableRawPointer?,
-            _ memoryBytes: UnsafeMutablePointer<Int>, _ convertTo8Bit: Int32, _ buffer: UnsafeRawPointer,
-            _ rowStride: Int32, _ colormap: UnsafeRawPointer?
-        ) -> Int32
+    /// Compresses `input` into one zlib stream (RFC 1950) at `level` with a window of 2^`windowBits` bytes and
+    /// `memLevel` (zlib's `deflateInit2`, `deflate` with `Z_FINISH`, `deflateEnd`). Returns `Z_OK` and the
+    /// stream, or zlib's failing status and no bytes.
+    var deflate:
+        @Sendable (_ input: UnsafeRawBufferPointer, _ level: Int32, _ windowBits: Int32, _ memLevel: Int32) -> (
+            status: Int32, bytes: [UInt8]
+        )
 
-    /// `png_image_free(image)`: releases whatever the image still holds (safe to call more than once).
-    var imageFree: @Sendable (_ image: UnsafeMutablePointer<png_image>) -> Void
-
-    /// The real libpng.
-    static let system = PNGWriterBackend(
-        writeToMemory: { image, memory, memoryBytes, convertTo8Bit, buffer, rowStride, colormap in
-            png_image_write_to_memory(image, memory, memoryBytes, convertTo8Bit, buffer, rowStride, colormap)
-        },
-        imageFree: { image in png_image_free(image) }
-    )
+    /// The real zlib.
+    static let system = PNGWriterBackend { input, level, windowBits, memLevel in
+        var stream = z_stream()
+        var status = deflateInit2_(
+            &stream, level, Z_DEFLATED, windowBits, memLevel, Z_DEFAULT_STRATEGY, zlibVersion(),
+            Int32(MemoryLayout<z_stream>.size))
+        guard status == Z_OK else { return (status, []) }
+        defer { deflateEnd(&stream) }
+        let bound = Int(deflateBound(&stream, uLong(input.count)))
+        let bytes = [UInt8](unsafeUninitializedCapacity: bound) { output, count in
+            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+            stream.avail_in = uInt(input.count)
+            stream.next_out = output.baseAddress
+            stream.avail_out = uInt(output.count)
+            status = CZlib.deflate(&stream, Z_FINISH)
+            count = status == Z_STREAM_END ? Int(stream.total_out) : 0
+        }
+        return status == Z_STREAM_END ? (Z_OK, bytes) : (status, [])
+    }
 }
 
 /// The calling thread's `errno`.

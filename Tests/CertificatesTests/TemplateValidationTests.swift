@@ -103,4 +103,25 @@ struct DocumentCacheTests {
         #expect(statistics.evictions == 1)
         #expect(statistics.renders == 3)
     }
+
+    @Test("removeDocuments(withPrefix:) drops exactly the keys of one code and frees their bytes")
+    func removeByPrefix() async throws {
+        let cache = DocumentCache(capacity: 10_000)
+        for key in ["AAAA/page/1", "AAAA/qr.png", "AAAB/page/1", "AAAA.png"] {
+            _ = try await cache.document(for: key) { [UInt8](repeating: 1, count: 100) }
+        }
+        #expect(await cache.removeDocuments(withPrefix: "AAAA/") == 2)
+        let size = await cache.size
+        #expect(size.count == 2 && size.bytes == 200)
+        let renders = Counter()
+        _ = try await cache.document(for: "AAAB/page/1") {
+            renders.increment()
+            return []
+        }
+        _ = try await cache.document(for: "AAAA/qr.png") {
+            renders.increment()
+            return [2]
+        }
+        #expect(renders.value == 1, "the kept key is still a hit, the removed one renders again")
+    }
 }

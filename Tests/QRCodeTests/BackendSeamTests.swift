@@ -1,5 +1,5 @@
-import CPNG
 import CQRencode
+import CZlib
 import Foundation
 import Testing
 
@@ -20,7 +20,7 @@ private final class CallCounter: @unchecked Sendable {
     var count: Int { lock.withLock { value } }
 }
 
-@Suite("The C seam: libqrencode and libpng failures become typed errors")
+@Suite("The C seam: libqrencode and zlib failures become typed errors")
 struct BackendSeamTests {
     /// A backend whose encoder always fails with `errno`.
     private func failing(errno value: Int32, calls: CallCounter) -> QREncoderBackend {
@@ -86,29 +86,24 @@ struct BackendSeamTests {
         }
     }
 
-    @Test("A failing png_image_write_to_memory becomes pngWriteFailed with libpng's message")
+    @Test("A failing deflate becomes pngWriteFailed with zlib's message; level 1 and a window of two rows or more")
     func pngFailure() throws {
         let code = try QRCode(encoding: "PNG")
-        let frees = CallCounter()
-        let backend = PNGWriterBackend(
-            writeToMemory: { image, _, bytes, _, _, _, _ in
-                // Report an error the way libpng does: a message in the image and a zero result.
-                withUnsafeMutableBytes(of: &image.pointee.message) { raw in
-                    let text = Array("png_image_write_to_memory: out of space".utf8)
-                    raw.copyBytes(from: text.prefix(raw.count - 1))
-                    raw[min(text.count, raw.count - 1)] = 0
-                }
-                bytes.pointee = 0
-                return 0
-            },
-            imageFree: { _ in frees.increment() }
-        )
+        let calls = CallCounter()
+        let backend = PNGWriterBackend { input, level, windowBits, memLevel in
+            calls.increment()
+            #expect(level == 1)
+            // 2 pixels per module: (21 + 8) * 2 = 58 pixels, 1 filter byte + 8 bytes per row, 58 rows.
+            #expect(input.count == 9 * 58)
+            #expect((1 << windowBits) >= 2 * 9 && (9...15).contains(windowBits) && (1...9).contains(memLevel))
+            return (Z_MEM_ERROR, [])
+        }
         let error = try #require(throws: QRCodeError.self) {
             try code.png(moduleSize: 2, quietZone: 4, backend: backend)
         }
         #expect(error == .pngWriteFailed())
-        #expect(error.message.contains("out of space"))
-        #expect(frees.count == 1)
+        #expect(error.message.contains("zlib") && error.message.contains("insufficient memory"), "\(error.message)")
+        #expect(calls.count == 1)
     }
 
     @Test("An absurd PNG size is refused before allocating")
