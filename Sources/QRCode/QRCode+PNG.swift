@@ -44,16 +44,7 @@ extension QRCode {
             throw QRCodeError.pngWriteFailed("zlib deflate failed: \(Self.zlibMessage(status)) (\(status))")
         }
 
-        var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        png.reserveCapacity(png.count + 25 + 12 + data.count + 12)
-        var header: [UInt8] = []
-        header.appendBigEndian(UInt32(side))
-        header.appendBigEndian(UInt32(side))
-        header += [1, 0, 0, 0, 0]  // bit depth 1, grayscale, deflate, adaptive filtering, no interlace
-        png.appendChunk("IHDR", header)
-        png.appendChunk("IDAT", data)
-        png.appendChunk("IEND", [])
-        return png
+        return PNGContainer.file(width: side, height: side, bitDepth: 1, colourType: 0, idat: data)
     }
 
     /// The PNG rows before compression: each is a filter byte (0, None) and `side` one-bit samples, most
@@ -86,23 +77,5 @@ extension QRCode {
     private static func zlibMessage(_ status: Int32) -> String {
         guard let text = zError(status) else { return "unknown error" }
         return String(cString: text)
-    }
-}
-
-extension Array where Element == UInt8 {
-    fileprivate mutating func appendBigEndian(_ value: UInt32) {
-        append(contentsOf: [
-            UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF),
-        ])
-    }
-
-    /// A PNG chunk: length, type, data, and the CRC-32 of type and data (ISO/IEC 15948, 5.3).
-    fileprivate mutating func appendChunk(_ type: String, _ data: [UInt8]) {
-        appendBigEndian(UInt32(data.count))
-        let start = count
-        append(contentsOf: type.utf8)
-        append(contentsOf: data)
-        let crc = self[start...].withUnsafeBufferPointer { crc32(0, $0.baseAddress, uInt($0.count)) }
-        appendBigEndian(UInt32(crc))
     }
 }
