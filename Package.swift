@@ -137,11 +137,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // Certificate rendering benchmark (`make bench-certificates`): in process vs. rsvg-convert.
+        // The in-process side of `make bench` and `make bench-certificates` (see Benchmarks/kiosk-bench/main.swift).
         .executableTarget(
             name: "kiosk-bench",
             dependencies: [
                 "Certificates", "PledgeKit", "PledgeStore", "KioskService",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

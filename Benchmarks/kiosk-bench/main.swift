@@ -2,13 +2,17 @@
 // measures its baseline in the same run.
 //
 //   kiosk-bench certificates [--count N] [--baseline-count M] [--http-count K] [--markdown FILE]
+//   kiosk-bench seed --pledges N --seed S --database FILE [--event ID]
+//   kiosk-bench breakdown --database FILE [--repeat N] [--baseline-repeat M] [--notes FILE]
 import Foundation
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 let command = arguments.first.map { $0.hasPrefix("-") ? "certificates" : arguments.removeFirst() } ?? "certificates"
 switch command {
 case "certificates": try await certificateBench(CertificateBenchOptions(arguments))
+case "seed": try seedBench(SeedOptions(arguments))
+case "breakdown": try await breakdownBench(BreakdownOptions(arguments))
 default:
-    log("unknown benchmark \(command); known: certificates")
+    log("unknown benchmark \(command); known: certificates, seed, breakdown")
     exit(2)
 }
