@@ -97,11 +97,14 @@ func breakdownBench(_ options: BreakdownOptions) async throws {
     try store.close()
     let total = try await scan.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM pledge") ?? 0 }
 
-    let slowest = results.max { $0.ours < $1.ours }!
-    let weakest = results.min { $0.baseline / $0.ours < $1.baseline / $1.ours }!
+    // The goal is about the organizer's breakdowns by one dimension, which read pledge_tally;
+    // combinations group pledge_count and are reported beside it.
+    let single = results.filter { !$0.name.contains(",") }
+    let slowest = single.max { $0.ours < $1.ours }!
+    let weakest = single.min { $0.baseline / $0.ours < $1.baseline / $1.ours }!
     let met = slowest.ours < 0.005 && weakest.baseline / weakest.ours >= 50
     print(
-        "| B5 breakdown of \(VietnameseText.number(total)) pledges (\(results.count) breakdowns, median of "
+        "| B5 breakdown of \(VietnameseText.number(total)) pledges by one dimension (\(single.count) breakdowns, median of "
             + "\(options.repeats)) | slowest: **\(f(slowest.ours * 1000, 3)) ms** (by \(slowest.name)) "
             + "| GROUP BY over pledge: \(f(weakest.baseline * 1000)) ms (by \(weakest.name)) "
             + "| **\(f(weakest.baseline / weakest.ours, 0))×** faster at least (by \(weakest.name)) "
@@ -112,7 +115,8 @@ func breakdownBench(_ options: BreakdownOptions) async throws {
             "`SELECT …, count(*) FROM pledge GROUP BY …` (median of \(options.baselineRepeats)), same buckets checked:\n\n"
         text += "| by | buckets | breakdown | GROUP BY over pledge | speed-up |\n| --- | --- | --- | --- | --- |\n"
         for result in results {
-            text += "| \(result.name) | \(result.buckets) | \(f(result.ours * 1000, 3)) ms "
+            let source = result.name.contains(",") ? " (pledge_count; not in the goal)" : ""
+            text += "| \(result.name)\(source) | \(result.buckets) | \(f(result.ours * 1000, 3)) ms "
             text += "| \(f(result.baseline * 1000)) ms | \(f(result.baseline / result.ours, 0))× |\n"
         }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: notes))
