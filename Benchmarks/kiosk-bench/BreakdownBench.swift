@@ -62,12 +62,14 @@ func breakdownBench(_ options: BreakdownOptions) async throws {
     let cases: [[CountDimension]] = [
         [.ageBand], [.province], [.kiosk], [.day], [.hour], [.event], [.event, .ageBand, .province],
     ]
-    var results: [(name: String, ours: Double, baseline: Double, buckets: Int)] = []
+    var results: [(name: String, ours: Double, baseline: Double, buckets: Int, runs: Int)] = []
     for dimensions in cases {
         let name = dimensions.map(\.rawValue).joined(separator: ",")
         var breakdown = try await store.breakdown(by: dimensions)  // Warm: pages in the cache.
         var times: [Double] = []
-        for _ in 0..<options.repeats {
+        // Up to --repeat times, but at most about a second per breakdown (at least 5 times):
+        // combinations that group pledge_count take hundreds of milliseconds each.
+        for _ in 0..<options.repeats where times.count < 5 || times.reduce(0, +) < 1 {
             let start = DispatchTime.now().uptimeNanoseconds
             breakdown = try await store.breakdown(by: dimensions)
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
@@ -91,7 +93,7 @@ func breakdownBench(_ options: BreakdownOptions) async throws {
             log("breakdown by \(name): the aggregate and the scan disagree")
             exit(1)
         }
-        results.append((name, median(times), median(baselineTimes), breakdown.buckets.count))
+        results.append((name, median(times), median(baselineTimes), breakdown.buckets.count, times.count))
         log("by \(name): \(f(median(times) * 1000, 3)) ms vs \(f(median(baselineTimes) * 1000)) ms")
     }
     try store.close()
@@ -110,13 +112,15 @@ func breakdownBench(_ options: BreakdownOptions) async throws {
             + "| **\(f(weakest.baseline / weakest.ours, 0))×** faster at least (by \(weakest.name)) "
             + "| < 5 ms and ≥ 50×: \(met ? "met" : "not met") |")
     if let notes = options.notes {
-        var text = "\nB5, each breakdown (`PledgeStore.breakdown(by:)`, median of \(options.repeats)) against "
+        var text =
+            "\nB5, each breakdown (`PledgeStore.breakdown(by:)`, median of up to \(options.repeats), at most ~1 s each) against "
         text +=
             "`SELECT …, count(*) FROM pledge GROUP BY …` (median of \(options.baselineRepeats)), same buckets checked:\n\n"
         text += "| by | buckets | breakdown | GROUP BY over pledge | speed-up |\n| --- | --- | --- | --- | --- |\n"
         for result in results {
             let source = result.name.contains(",") ? " (pledge_count; not in the goal)" : ""
-            text += "| \(result.name)\(source) | \(result.buckets) | \(f(result.ours * 1000, 3)) ms "
+            text +=
+                "| \(result.name)\(source) | \(result.buckets) | \(f(result.ours * 1000, 3)) ms (\(result.runs) runs) "
             text += "| \(f(result.baseline * 1000)) ms | \(f(result.baseline / result.ours, 0))× |\n"
         }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: notes))
