@@ -60,8 +60,9 @@ bench-certificates: deps-test
 	$$($(SWIFT) build -c release --show-bin-path)/kiosk-bench certificates --count $(COUNT) --baseline-count $(BASELINE_COUNT) --markdown BENCHMARKS.md
 
 # `make bench`: every case against its baseline in one run (release build), table into BENCHMARKS.md;
-# also the crash safety test with 50 SIGKILLs. wrk is the load generator, strace counts fsyncs.
-BENCH_DEBS := $(TEST_DEBS) wrk strace
+# also the crash safety test with 50 SIGKILLs. wrk is the load generator, strace counts fsyncs,
+# GNU time measures the export processes (B4).
+BENCH_DEBS := $(TEST_DEBS) wrk strace time
 deps-bench: deps-test
 	@scripts/install-debs $(BENCH_DEBS)
 

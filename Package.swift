@@ -149,6 +149,7 @@ let package = Package(
             name: "kiosk-bench",
             dependencies: [
                 "Certificates", "PledgeKit", "PledgeStore", "KioskService", "QRCode", "CQRencode",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 // The live counter's many SSE viewers (`kiosk-bench live`).

@@ -4,6 +4,8 @@
 //   kiosk-bench certificates [--count N] [--baseline-count M] [--http-count K] [--markdown FILE]
 //   kiosk-bench live --port P [--viewers N] [--pledges M] [--connecting C] [--timeout SECONDS]
 //   kiosk-bench qr [--count N] [--process-count M]
+//   kiosk-bench seed --pledges N --seed S --database FILE [--event ID]
+//   kiosk-bench breakdown --database FILE [--repeat N] [--baseline-repeat M] [--notes FILE]
 import Foundation
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -12,7 +14,9 @@ switch command {
 case "certificates": try await certificateBench(CertificateBenchOptions(arguments))
 case "live": try await liveBench(LiveBenchOptions(arguments))
 case "qr": try qrBench(QRBenchOptions(arguments))
+case "seed": try seedBench(SeedOptions(arguments))
+case "breakdown": try await breakdownBench(BreakdownOptions(arguments))
 default:
-    log("unknown benchmark \(command); known: certificates, live, qr")
+    log("unknown benchmark \(command); known: certificates, live, qr, seed, breakdown")
     exit(2)
 }

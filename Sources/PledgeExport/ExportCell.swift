@@ -22,6 +22,14 @@ public protocol RowEncoder: Sendable {
     /// Bytes before the first row: a BOM and a header line for CSV, nothing for JSON Lines.
     func header(_ columns: [String]) -> [UInt8]
     func row(_ columns: [String], _ cells: [ExportCell]) -> [UInt8]
+    /// Appends the bytes of ``row(_:_:)`` to `bytes` (encoders override it to skip the copy).
+    func append(_ columns: [String], _ cells: [ExportCell], to bytes: inout [UInt8])
+}
+
+extension RowEncoder {
+    public func append(_ columns: [String], _ cells: [ExportCell], to bytes: inout [UInt8]) {
+        bytes += row(columns, cells)
+    }
 }
 
 extension ExportFormat {

@@ -40,12 +40,40 @@ public enum ExportTable {
         return buckets + [total]
     }
 
-    /// ISO 8601 in Vietnam time: `2025-10-10T09:30:05+07:00`.
+    /// ISO 8601 in Vietnam time (UTC+7 all year), to the second: `2025-10-10T09:30:05+07:00`.
     public static func vietnamTime(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d+07:00", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(25)
+        appendVietnamTime(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``vietnamTime(_:)`` as UTF-8 without making a String (the export's hot loop).
+    public static func appendVietnamTime(_ date: Date, to bytes: inout [UInt8]) {
+        let local = Int(date.timeIntervalSince1970.rounded(.down)) + 7 * 3600
+        let (days, seconds) = local.quotientAndRemainder(dividingBy: 86400)
+        // Before 1970 the remainder is negative: borrow a day.
+        let civil = CivilDate(daysSince1970: seconds < 0 ? days - 1 : days)
+        let time = seconds < 0 ? seconds + 86400 : seconds
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
+                divisor /= 10
+            }
+        }
+        digits(civil.year, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(civil.month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(civil.day, 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(time / 3600, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(time / 60 % 60, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(time % 60, 2)
+        bytes.append(contentsOf: "+07:00".utf8)
     }
 }

@@ -50,16 +50,34 @@ struct PledgeRow: Codable, FetchableRecord, PersistableRecord {
 
     /// The domain value; a row that the schema let in but the domain cannot read is a storage error.
     func pledge() throws -> Pledge {
+        try Self.pledge(
+            id: id, eventID: eventId, kioskID: kioskId, number: number, name: name, ageBand: ageBand,
+            province: province, school: school, guardianConsent: guardianConsent, createdAt: createdAt, code: code)
+    }
+
+    /// The domain value of a row's columns, read without Codable.
+    static func pledge(
+        id: String, eventID: String, kioskID: String, number: Int, name: String?, ageBand: String,
+        province: String?, school: String?, guardianConsent: Bool, createdAt: Date, code: String
+    ) throws -> Pledge {
         guard let uuid = UUID(uuidString: id), let band = AgeBand(rawValue: ageBand),
             let certificate = CertificateCode(parsing: code)
         else {
             throw StoreError(reason: "pledge row \(id) cannot be read")
         }
         return Pledge(
-            id: uuid, eventID: eventId, kioskID: kioskId, number: number, name: name, ageBand: band,
-            province: province.flatMap(Province.init(matching:)), school: school,
+            id: uuid, eventID: eventID, kioskID: kioskID, number: number, name: name, ageBand: band,
+            province: province.flatMap(storedProvince), school: school,
             guardianConsent: guardianConsent, createdAt: createdAt, code: certificate
         )
+    }
+
+    /// Stored provinces are the exact names of ``Province/all``: a dictionary finds them, and
+    /// ``Province/init(matching:)`` (which normalizes every candidate) is left for anything else.
+    private static let provincesByName = Dictionary(uniqueKeysWithValues: Province.all.map { ($0.name, $0) })
+
+    static func storedProvince(_ name: String) -> Province? {
+        provincesByName[name] ?? Province(matching: name)
     }
 
     /// Inserts the row with one cached statement (the Codable path encodes column names anew for

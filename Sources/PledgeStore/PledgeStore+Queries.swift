@@ -19,18 +19,20 @@ extension PledgeStore {
         do {
             return try await pool.read { db in
                 let byAgeBand = try Row.fetchAll(
-                    db, sql: "SELECT age_band, sum(count) FROM pledge_count WHERE event_id = ? GROUP BY age_band",
+                    db, sql: "SELECT value, count FROM pledge_tally WHERE dimension = 'age-band' AND event_id = ?",
                     arguments: [eventID])
                 let byProvince = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT CASE province WHEN '' THEN 'unknown' ELSE province END, sum(count)
-                        FROM pledge_count WHERE event_id = ? GROUP BY 1
+                        SELECT CASE value WHEN '' THEN 'unknown' ELSE value END, count
+                        FROM pledge_tally WHERE dimension = 'province' AND event_id = ?
                         """,
                     arguments: [eventID])
                 let total =
                     try Int.fetchOne(
-                        db, sql: "SELECT coalesce(sum(count), 0) FROM pledge_count WHERE event_id = ?",
+                        db,
+                        sql:
+                            "SELECT coalesce(sum(count), 0) FROM pledge_tally WHERE dimension = 'age-band' AND event_id = ?",
                         arguments: [eventID]) ?? 0
                 func dictionary(_ rows: [Row]) -> [String: Int] {
                     Dictionary(uniqueKeysWithValues: rows.map { (row: Row) in (row[0] as String, row[1] as Int) })

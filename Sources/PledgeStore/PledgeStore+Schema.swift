@@ -47,6 +47,7 @@ extension PledgeStore {
                     """
             )
         }
+        registerV4(&migrator)
         return migrator
     }
 }

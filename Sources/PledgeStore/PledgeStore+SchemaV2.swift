@@ -57,21 +57,46 @@ extension PledgeStore {
 
     /// Adds one pledge to the aggregate tables; called in the pledge's own transaction.
     static func count(_ pledge: Pledge, in db: Database) throws {
-        let hour = Int64((pledge.createdAt.timeIntervalSince1970 / 3600).rounded(.down))
+        try count(
+            CountKey(pledge), pledges: 1, lastPledgeAt: StoredDate.text(pledge.createdAt), in: db)
+    }
+
+    /// Adds `pledges` pledges of one aggregate group to the aggregate tables (and, since v4, to
+    /// `pledge_tally`): the one path of both a recorded pledge (1) and a bulk load (a whole group at once), so they agree.
+    static func count(_ key: CountKey, pledges: Int, lastPledgeAt: String, in db: Database) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO pledge_count (event_id, kiosk_id, hour, age_band, province, count)
-                VALUES (?, ?, ?, ?, ?, 1)
-                ON CONFLICT DO UPDATE SET count = count + 1
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET count = count + excluded.count
                 """
-        ).execute(
-            arguments: [pledge.eventID, pledge.kioskID, hour, pledge.ageBand.rawValue, pledge.province?.name ?? ""])
+        ).execute(arguments: [key.eventID, key.kioskID, key.hour, key.ageBand, key.province, pledges])
         try db.cachedStatement(
             sql: """
-                INSERT INTO kiosk_activity (event_id, kiosk_id, pledges, last_pledge_at) VALUES (?, ?, 1, ?)
-                ON CONFLICT DO UPDATE SET pledges = pledges + 1, last_pledge_at = max(last_pledge_at, excluded.last_pledge_at)
+                INSERT INTO kiosk_activity (event_id, kiosk_id, pledges, last_pledge_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET pledges = pledges + excluded.pledges,
+                    last_pledge_at = max(last_pledge_at, excluded.last_pledge_at)
                 """
-        ).execute(
-            arguments: [pledge.eventID, pledge.kioskID, StoredDate.text(pledge.createdAt)])
+        ).execute(arguments: [key.eventID, key.kioskID, pledges, lastPledgeAt])
+        try tally(key, pledges: pledges, in: db)
+    }
+}
+
+/// The group of a pledge in `pledge_count`: event, kiosk, UTC hour, age band, province ('' when
+/// unknown).
+struct CountKey: Hashable {
+    var eventID: String
+    var kioskID: String
+    /// Whole hours since 1970-01-01 UTC.
+    var hour: Int64
+    var ageBand: String
+    var province: String
+
+    init(_ pledge: Pledge) {
+        eventID = pledge.eventID
+        kioskID = pledge.kioskID
+        hour = Int64((pledge.createdAt.timeIntervalSince1970 / 3600).rounded(.down))
+        ageBand = pledge.ageBand.rawValue
+        province = pledge.province?.name ?? ""
     }
 }

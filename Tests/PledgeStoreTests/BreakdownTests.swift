@@ -54,6 +54,45 @@ struct BreakdownTests {
         #expect(ownEvent.last?.values == [store.eventID, "unknown"])
     }
 
+    /// The GROUP BY over the pledges themselves that a breakdown must agree with.
+    static func scan(_ dimension: CountDimension) -> String {
+        switch dimension {
+        case .event: "event_id"
+        case .kiosk: "kiosk_id"
+        case .day: "date(created_at, '+7 hours')"
+        case .hour: "strftime('%Y-%m-%dT%H:00', created_at, '+7 hours')"
+        case .ageBand: "age_band"
+        case .province: "coalesce(province, 'unknown')"
+        }
+    }
+
+    @Test func everyBreakdownAgreesWithAScanOfThePledges() async throws {
+        let (store, _) = try makeStore()
+        // Three days, so that days and hours have many values.
+        try await GeneratedPledges.insert(20_000, into: store, hours: 72)
+        for dimensions in Self.combinations {
+            let columns = dimensions.map(Self.scan).joined(separator: ", ")
+            let groups = (1...dimensions.count).map(String.init).joined(separator: ", ")
+            let scanned = try await store.pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(columns), count(*) FROM pledge GROUP BY \(groups)").map { row in
+                    Breakdown.Bucket(
+                        values: (0..<dimensions.count).map { row[$0] as String }, count: row[dimensions.count])
+                }
+            }
+            let breakdown = try await store.breakdown(by: dimensions)
+            #expect(Set(breakdown.buckets) == Set(scanned), "\(dimensions)")
+            #expect(breakdown.buckets.count == scanned.count, "\(dimensions)")
+            #expect(breakdown.total == 20_000)
+        }
+        let totals = try await store.eventTotals()
+        #expect(totals.map(\.count).reduce(0, +) == 20_000)
+        #expect(totals.first?.eventID == store.eventID)
+        let counts = try await store.counts()
+        let own = try await store.breakdown(by: [.event, .province]).buckets.filter { $0.values[0] == store.eventID }
+        #expect(counts.total == totals.first?.count)
+        #expect(counts.byProvince == Dictionary(uniqueKeysWithValues: own.map { ($0.values[1], $0.count) }))
+    }
+
     @Test func dayAndHourAreVietnamTime() async throws {
         let (store, _) = try makeStore()
         // 23:30 UTC on 9 October is 06:30 on 10 October in Vietnam.

@@ -45,3 +45,21 @@ stop() {
   pid=""
 }
 
+
+# The data set of N pledges made with SEED by `kiosk-bench seed` ($KIOSK_BENCH), in the store's
+# real schema: sets $data to its file and $seeded to how it came (seconds to generate, or
+# "cached"). It is kept in .build/bench-data/, keyed by N, seed and the generator's version, so
+# later runs reuse it; a fresh clone generates it. Cases that read it must leave it unchanged.
+dataset_version=1
+dataset() {
+  local pledges=$1 seed=$2
+  data="$root/.build/bench-data/pledges-$pledges-seed-$seed-v$dataset_version.sqlite"
+  if [ -f "$data" ]; then
+    seeded="cached"
+    return 0
+  fi
+  mkdir -p "$(dirname "$data")"
+  echo "generating $pledges pledges (seed $seed) into $data…" >&2
+  seeded="$("${KIOSK_BENCH:?set KIOSK_BENCH to the release kiosk-bench}" seed --pledges "$pledges" \
+    --seed "$seed" --database "$data") s"
+}
