@@ -59,11 +59,18 @@ final class KioskProcess {
         process.waitUntilExit()
     }
 
-    func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+    /// SIGTERM, then SIGKILL if the service has not exited within `grace` seconds, so a service
+    /// stuck in shutdown fails its own test instead of hanging the whole run.
+    /// - Returns: whether it exited on SIGTERM alone.
+    @discardableResult
+    func stop(grace: TimeInterval = 15) -> Bool {
+        guard process.isRunning else { return true }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(grace)
+        while process.isRunning, Date() < deadline { usleep(50_000) }
+        guard process.isRunning else { return true }
+        kill9()
+        return false
     }
 
     deinit { stop() }
