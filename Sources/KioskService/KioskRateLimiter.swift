@@ -107,7 +107,7 @@ extension ProblemDetails {
         var problem = ProblemDetails(
             status: .tooManyRequests, code: PledgeError.Code.rateLimited.rawValue,
             vi: "Kiosk này gửi lời cam kết quá nhanh. Thử lại sau \(seconds) giây.",
-            en: "This kiosk is sending pledges too fast. Try again in \(seconds) seconds."
+            en: "This kiosk is sending pledges too fast. Try again in \(seconds) second\(seconds == 1 ? "" : "s")."
         )
         problem.headers[.retryAfter] = "\(seconds)"
         return problem

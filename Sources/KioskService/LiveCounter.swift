@@ -137,6 +137,10 @@ public struct CommitNotifyingService: PledgeService {
         try await base.pledge(code: code)
     }
 
+    public func isRecorded(idempotencyKey: IdempotencyKey) async throws(PledgeError) -> Bool {
+        try await base.isRecorded(idempotencyKey: idempotencyKey)
+    }
+
     public func counts() async throws(PledgeError) -> PledgeCounts {
         try await base.counts()
     }

@@ -56,7 +56,7 @@ extension ProblemDetails {
         var problem = ProblemDetails(
             status: .tooManyRequests, code: "too-many-lookups",
             vi: "Quá nhiều mã không tồn tại từ địa chỉ này. Thử lại sau \(seconds) giây.",
-            en: "Too many unknown codes from this address. Try again in \(seconds) seconds."
+            en: "Too many unknown codes from this address. Try again in \(seconds) second\(seconds == 1 ? "" : "s")."
         )
         problem.headers[.retryAfter] = "\(seconds)"
         return problem

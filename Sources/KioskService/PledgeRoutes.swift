@@ -46,7 +46,10 @@ struct PledgeRoutes: Sendable {
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
             let (draft, code) = try PledgeRequestBody.parse(Data(buffer.readableBytesView))
             // Per kiosk id, not per address: every kiosk of a venue shares one.
-            if let limiter, let wait = limiter.take(kioskID: kioskID ?? "") {
+            // A retry of a stored pledge records nothing, so it gets its answer whatever the limit.
+            if let limiter, let wait = limiter.take(kioskID: kioskID ?? ""),
+                try await !service.isRecorded(idempotencyKey: key)
+            {
                 throw ProblemDetails.rateLimited(retryAfter: wait)
             }
             let receipt = try await service.record(draft, idempotencyKey: key, kioskID: kioskID, code: code)

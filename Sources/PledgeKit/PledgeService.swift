@@ -19,11 +19,18 @@ public protocol PledgeService: Sendable {
     /// The pledge with this certificate code, or nil.
     func pledge(code: CertificateCode) async throws(PledgeError) -> Pledge?
 
+    /// Whether a pledge is already recorded under `idempotencyKey`: a retry of it records nothing,
+    /// so it is answered even when its kiosk's rate limit is spent.
+    func isRecorded(idempotencyKey: IdempotencyKey) async throws(PledgeError) -> Bool
+
     /// Counts for the service's event.
     func counts() async throws(PledgeError) -> PledgeCounts
 }
 
 extension PledgeService {
+    /// A service that cannot tell (a front's outbox) says no, so the limit applies.
+    public func isRecorded(idempotencyKey: IdempotencyKey) async throws(PledgeError) -> Bool { false }
+
     /// Records a pledge with a code made by the service.
     public func record(_ draft: PledgeDraft, idempotencyKey: IdempotencyKey, kioskID: String?) async throws(PledgeError)
         -> PledgeReceipt

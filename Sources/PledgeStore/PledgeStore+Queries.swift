@@ -2,6 +2,18 @@ import GRDB
 import PledgeKit
 
 extension PledgeStore {
+    public func isRecorded(idempotencyKey: IdempotencyKey) async throws(PledgeError) -> Bool {
+        do {
+            return try await pool.read { db in
+                try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM pledge WHERE idempotency_key = ?", arguments: [idempotencyKey.rawValue])
+                    ?? false
+            }
+        } catch {
+            throw Self.unavailable(error)
+        }
+    }
+
     public func pledge(code: CertificateCode) async throws(PledgeError) -> Pledge? {
         do {
             return try await pool.read { db in

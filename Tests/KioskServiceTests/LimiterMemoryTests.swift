@@ -48,3 +48,13 @@ struct LimiterMemoryTests {
         #expect(limiter.take(kioskID: "kiosk-0") == nil, "limits still apply after a sweep")
     }
 }
+
+@Suite("Rate-limit messages")
+struct RateLimitMessageTests {
+    /// Found by a trial: "Try again in 1 seconds".
+    @Test func oneSecondIsSingular() {
+        #expect(ProblemDetails.rateLimited(retryAfter: 1).messages.en.hasSuffix("Try again in 1 second."))
+        #expect(ProblemDetails.rateLimited(retryAfter: 7).messages.en.hasSuffix("Try again in 7 seconds."))
+        #expect(ProblemDetails.rateLimited(retryAfter: 1).messages.vi.hasSuffix("Thử lại sau 1 giây."))
+    }
+}

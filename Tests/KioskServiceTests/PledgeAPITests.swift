@@ -109,6 +109,26 @@ struct PledgeAPITests {
         }
     }
 
+    /// Found by a trial: the 11th retry of a stored pledge got 429 instead of its 201.
+    @Test func retriesOfAStoredPledgeAreAnsweredWhenTheRateLimitIsSpent() async throws {
+        let tight: (inout EventConfiguration) -> Void = { $0.rateLimit = .init(perMinute: 1, burst: 2) }
+        try await LiveServer.with(configure: tight) { server in
+            let body = #"{"name":"Lý Thường Kiệt","ageBand":"18-24"}"#
+            var codes: Set<String> = []
+            for _ in 0..<5 {
+                let answer = try await server.postPledge(body, key: "retry-under-limit")
+                #expect(answer.status == 201)
+                codes.insert(try answer.json()["code"] as? String ?? "")
+            }
+            #expect(codes.count == 1)
+            #expect(try await server.store.counts().total == 1)
+            // A new pledge is still limited.
+            let other = try await server.postPledge(body, key: "a-new-pledge")
+            #expect(other.status == 429)
+            #expect(try await server.store.counts().total == 1)
+        }
+    }
+
     @Test func countsAddUpByAgeBandAndProvince() async throws {
         // 11 pledges from one kiosk: above the default burst of 10, which is not what this tests
         // (it passed only when the machine was slow enough to refill the bucket).
