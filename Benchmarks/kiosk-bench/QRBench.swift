@@ -26,23 +26,10 @@ struct QRBenchOptions {
     }
 }
 
-/// SplitMix64: the same certificate codes in every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 func qrBench(_ options: QRBenchOptions) throws {
     // The route's text and parameters: CertificateLinks' capitals link, level M, 10 px a module, quiet zone 4.
     let links = try CertificateLinks(baseURL: "https://khongmotminh.example.vn")
-    var generator = SeededGenerator(state: 20_251_010)
+    var generator = SplitMix64(seed: 20_251_010)
     let urls = (0..<options.count).map { _ in links.certificateURL(for: .random(using: &generator)) }
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-bench-qr-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
