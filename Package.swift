@@ -73,6 +73,8 @@ let package = Package(
             dependencies: [
                 "PledgeKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The SQLite C API, for reading an export's columns without a String each.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,4 +1,5 @@
 import Foundation
+import PledgeKit
 
 /// CSV as RFC 4180 writes it, made safe for spreadsheets.
 ///
@@ -56,6 +57,38 @@ public struct CSVEncoder: RowEncoder {
         bytes.append(contentsOf: [0x0D, 0x0A])
     }
 
+    /// Writes the record's bytes as they come from the store, field by field, with the same
+    /// quoting and formula guard as ``appendLine(_:to:)``: no String and no cell per field.
+    public func appendPledge(
+        _ record: ExportRecord, columns: [String], includePersonalData: Bool, to bytes: inout [UInt8]
+    ) {
+        let separator = delimiter == .comma ? UInt8(ascii: ",") : UInt8(ascii: ";")
+        Self.appendNumber(record.number, to: &bytes)
+        bytes.append(separator)
+        Self.appendText(record.eventID, to: &bytes)
+        bytes.append(separator)
+        Self.appendText(record.kioskID, to: &bytes)
+        bytes.append(separator)
+        bytes.append(UInt8(ascii: "\""))
+        ExportTable.appendVietnamTime(secondsSince1970: record.createdAt, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(separator)
+        Self.appendText(record.ageBand, to: &bytes)
+        bytes.append(separator)
+        Self.appendText(record.province, to: &bytes)
+        bytes.append(separator)
+        bytes.append(record.guardianConsent ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+        if includePersonalData {
+            bytes.append(separator)
+            Self.appendText(record.name, to: &bytes)
+            bytes.append(separator)
+            Self.appendText(record.school, to: &bytes)
+            bytes.append(separator)
+            Self.appendText(record.code, to: &bytes)
+        }
+        bytes.append(contentsOf: [0x0D, 0x0A])
+    }
+
     /// One field: numbers bare, text neutralized and quoted, nothing as an empty field.
     public static func field(_ cell: ExportCell) -> String {
         var bytes: [UInt8] = []
@@ -65,17 +98,29 @@ public struct CSVEncoder: RowEncoder {
 
     static func append(_ cell: ExportCell, to bytes: inout [UInt8]) {
         switch cell {
-        case .number(let value): bytes.append(contentsOf: String(value).utf8)
+        case .number(let value): appendNumber(value, to: &bytes)
         case .bool(let value): bytes.append(value ? UInt8(ascii: "1") : UInt8(ascii: "0"))
         case .null: break
         case .text(let text):
-            bytes.append(UInt8(ascii: "\""))
-            // Every trigger is ASCII, so the first byte decides (a UTF-8 lead byte never is one).
-            if let first = text.utf8.first, formulaTriggerBytes.contains(first) { bytes.append(UInt8(ascii: "'")) }
-            let quoted = text.utf8.withContiguousStorageIfAvailable { appendQuoted($0, to: &bytes) }
-            if quoted == nil { appendQuoted(Array(text.utf8), to: &bytes) }
-            bytes.append(UInt8(ascii: "\""))
+            let written = text.utf8.withContiguousStorageIfAvailable { appendText($0, to: &bytes) }
+            if written == nil { Array(text.utf8).withUnsafeBufferPointer { appendText($0, to: &bytes) } }
         }
+    }
+
+    /// A number in decimal, bare (a String of an Int is small and made without allocating).
+    static func appendNumber(_ value: Int, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    /// A text field from its UTF-8 bytes: quoted, inner quotes doubled, an apostrophe in front of
+    /// a formula trigger; nil (NULL) is an empty field.
+    static func appendText(_ text: UnsafeBufferPointer<UInt8>?, to bytes: inout [UInt8]) {
+        guard let text else { return }
+        bytes.append(UInt8(ascii: "\""))
+        // Every trigger is ASCII, so the first byte decides (a UTF-8 lead byte never is one).
+        if let first = text.first, formulaTriggerBytes.contains(first) { bytes.append(UInt8(ascii: "'")) }
+        appendQuoted(text, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// The bytes of a text field with inner quotes doubled (RFC 4180, section 2, rule 7).

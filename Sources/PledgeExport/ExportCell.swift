@@ -1,3 +1,5 @@
+import PledgeKit
+
 /// One value of an exported row: text, or a number that must stay a number in a spreadsheet.
 public enum ExportCell: Sendable, Equatable {
     case text(String)
@@ -24,11 +26,20 @@ public protocol RowEncoder: Sendable {
     func row(_ columns: [String], _ cells: [ExportCell]) -> [UInt8]
     /// Appends the bytes of ``row(_:_:)`` to `bytes` (encoders override it to skip the copy).
     func append(_ columns: [String], _ cells: [ExportCell], to bytes: inout [UInt8])
+    /// Appends the row of one pledge: the cells of ``ExportTable/pledgeRow(_:includePersonalData:)``
+    /// under `columns` (encoders override it to write the record's bytes without cells).
+    func appendPledge(_ record: ExportRecord, columns: [String], includePersonalData: Bool, to bytes: inout [UInt8])
 }
 
 extension RowEncoder {
     public func append(_ columns: [String], _ cells: [ExportCell], to bytes: inout [UInt8]) {
         bytes += row(columns, cells)
+    }
+
+    public func appendPledge(
+        _ record: ExportRecord, columns: [String], includePersonalData: Bool, to bytes: inout [UInt8]
+    ) {
+        append(columns, ExportTable.pledgeRow(record, includePersonalData: includePersonalData), to: &bytes)
     }
 }
 

@@ -40,6 +40,11 @@ public final class ExportFile {
     public func write(_ data: [UInt8]) throws {
         hasher.update(data: data)
         bytes += data.count
+        // A page of an export is already large: written as it is, not copied into the buffer.
+        if buffer.isEmpty && data.count >= 1 << 16 {
+            try handle.write(contentsOf: data)
+            return
+        }
         buffer += data
         if buffer.count >= 1 << 16 { try flush() }
     }

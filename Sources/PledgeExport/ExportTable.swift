@@ -10,17 +10,19 @@ public enum ExportTable {
             + (includePersonalData ? ["name", "school", "code"] : [])
     }
 
-    public static func pledgeRow(_ pledge: Pledge, includePersonalData: Bool) -> [ExportCell] {
+    /// The cells of a record, in the order of ``pledgeColumns(includePersonalData:)`` (for
+    /// encoders that take cells; the CSV encoder writes the record's bytes directly).
+    public static func pledgeRow(_ record: ExportRecord, includePersonalData: Bool) -> [ExportCell] {
+        func text(_ bytes: UnsafeBufferPointer<UInt8>?) -> ExportCell {
+            bytes.map { .text(String(decoding: $0, as: UTF8.self)) } ?? .null
+        }
         var cells: [ExportCell] = [
-            .number(pledge.number), .text(pledge.eventID), .text(pledge.kioskID),
-            .text(vietnamTime(pledge.createdAt)), .text(pledge.ageBand.rawValue),
-            pledge.province.map { .text($0.name) } ?? .null, .bool(pledge.guardianConsent),
+            .number(record.number), text(record.eventID), text(record.kioskID),
+            .text(vietnamTime(secondsSince1970: record.createdAt)), text(record.ageBand), text(record.province),
+            .bool(record.guardianConsent),
         ]
         if includePersonalData {
-            cells += [
-                pledge.name.map(ExportCell.text) ?? .null, pledge.school.map(ExportCell.text) ?? .null,
-                .text(pledge.code.rawValue),
-            ]
+            cells += [text(record.name), text(record.school), text(record.code)]
         }
         return cells
     }
@@ -42,15 +44,21 @@ public enum ExportTable {
 
     /// ISO 8601 in Vietnam time (UTC+7 all year), to the second: `2025-10-10T09:30:05+07:00`.
     public static func vietnamTime(_ date: Date) -> String {
+        vietnamTime(secondsSince1970: Int(date.timeIntervalSince1970.rounded(.down)))
+    }
+
+    /// ``vietnamTime(_:)`` of whole seconds since 1970-01-01T00:00:00Z.
+    public static func vietnamTime(secondsSince1970 seconds: Int) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(25)
-        appendVietnamTime(date, to: &bytes)
+        appendVietnamTime(secondsSince1970: seconds, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends ``vietnamTime(_:)`` as UTF-8 without making a String (the export's hot loop).
-    public static func appendVietnamTime(_ date: Date, to bytes: inout [UInt8]) {
-        let local = Int(date.timeIntervalSince1970.rounded(.down)) + 7 * 3600
+    /// Appends ``vietnamTime(secondsSince1970:)`` as UTF-8 without making a String (the
+    /// export's hot loop).
+    public static func appendVietnamTime(secondsSince1970 utc: Int, to bytes: inout [UInt8]) {
+        let local = utc + 7 * 3600
         let (days, seconds) = local.quotientAndRemainder(dividingBy: 86400)
         // Before 1970 the remainder is negative: borrow a day.
         let civil = CivilDate(daysSince1970: seconds < 0 ? days - 1 : days)

@@ -76,16 +76,21 @@ public struct Exporter: Sendable {
             try await sink(encoder.header(columns), 0)
             var cursor: Int64?
             var count = 0
+            var capacity = Self.pageSize * (personal ? 160 : 100)
             repeat {
                 try Task.checkCancellation()
-                let page = try await service.exportPage(after: cursor, limit: Self.pageSize)
-                var chunk = [UInt8]()
-                chunk.reserveCapacity(page.pledges.count * (personal ? 160 : 100))
-                for pledge in page.pledges {
-                    encoder.append(columns, ExportTable.pledgeRow(pledge, includePersonalData: personal), to: &chunk)
+                let reserve = capacity
+                // The chunk starts empty and is reserved by its first row: a buffer made here
+                // would be shared with the caller's copy and copied on the first write.
+                let page = try await service.exportPage(
+                    after: cursor, limit: Self.pageSize, includePersonalData: personal, into: [UInt8]()
+                ) { bytes, record in
+                    if bytes.capacity == 0 { bytes.reserveCapacity(reserve) }
+                    encoder.appendPledge(record, columns: columns, includePersonalData: personal, to: &bytes)
                 }
-                count += page.pledges.count
-                try await sink(chunk, count)
+                capacity = max(capacity, page.output.count)
+                count += page.rows
+                try await sink(page.output, count)
                 cursor = page.next
             } while cursor != nil
             return count

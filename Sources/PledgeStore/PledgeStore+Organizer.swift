@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import PledgeKit
 
 extension PledgeStore: OrganizerService {
@@ -91,40 +92,75 @@ extension PledgeStore: OrganizerService {
         }
     }
 
-    public func exportPage(after cursor: Int64?, limit: Int) async throws(PledgeError) -> ExportPage {
+    public func exportPage<Output: Sendable>(
+        after cursor: Int64?, limit: Int, includePersonalData: Bool, into output: Output,
+        _ append: @Sendable (inout Output, ExportRecord) -> Void
+    ) async throws(PledgeError) -> ExportPage<Output> {
         do {
-            return try await pool.read { db in try Self.exportPage(after: cursor, limit: limit, in: db) }
+            return try await pool.read { db in
+                try Self.exportPage(
+                    after: cursor, limit: limit, includePersonalData: includePersonalData, into: output, append,
+                    in: db)
+            }
         } catch {
             throw Self.unavailable(error)
         }
     }
 
-    /// Reads a page by column position from a cursor, with the fast decoders of ``PledgeRow``:
-    /// a million-row export spends most of its time here.
-    static func exportPage(after cursor: Int64?, limit: Int, in db: Database) throws -> ExportPage {
-        let rows = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: """
-                    SELECT rowid, id, event_id, kiosk_id, number, name, age_band, province, school,
-                        guardian_consent, created_at, code
-                    FROM pledge WHERE rowid > ? ORDER BY rowid LIMIT ?
-                    """),
-            arguments: [cursor ?? 0, limit])
-        var pledges: [Pledge] = []
-        pledges.reserveCapacity(limit)
-        var last: Int64 = 0
-        while let row = try rows.next() {
-            last = row[0]
-            let id: String = row[1]
-            guard let created = StoredDate.date(row[10]) else {
-                throw StoreError(reason: "pledge row \(id) cannot be read")
-            }
-            pledges.append(
-                try PledgeRow.pledge(
-                    id: id, eventID: row[2], kioskID: row[3], number: row[4], name: row[5], ageBand: row[6],
-                    province: row[7], school: row[8], guardianConsent: row[9], createdAt: created, code: row[11]))
+    /// Reads a page with one cached statement and hands each row's columns to `append` as the
+    /// bytes SQLite holds (`sqlite3_column_text`): a million-row export spends most of its time
+    /// here, and a String or a `Pledge` per row would triple it.
+    static func exportPage<Output>(
+        after cursor: Int64?, limit: Int, includePersonalData: Bool, into output: Output,
+        _ append: (inout Output, ExportRecord) -> Void, in db: Database
+    ) throws -> ExportPage<Output> {
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT rowid, number, event_id, kiosk_id, created_at, age_band, province, guardian_consent\(
+                    includePersonalData ? ", name, school, code" : "")
+                FROM pledge WHERE rowid > ? ORDER BY rowid LIMIT ?
+                """)
+        let rows = try Row.fetchCursor(statement, arguments: [cursor ?? 0, limit])
+        let raw = statement.sqliteStatement
+        // nil for NULL; sqlite3_column_bytes must come after sqlite3_column_text (SQLite docs).
+        func text(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
+            guard let start = sqlite3_column_text(raw, column) else { return nil }
+            return UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(raw, column)))
         }
-        return ExportPage(pledges: pledges, next: pledges.count < limit ? nil : last)
+        var output = output
+        var (count, last): (Int, Int64) = (0, 0)
+        while try rows.next() != nil {
+            last = sqlite3_column_int64(raw, 0)
+            guard let event = text(2), let kiosk = text(3), let band = text(5),
+                let created = try createdAt(raw, column: 4)
+            else {
+                throw StoreError(reason: "pledge row \(last) cannot be read")
+            }
+            let record = ExportRecord(
+                number: Int(sqlite3_column_int64(raw, 1)), eventID: event, kioskID: kiosk, createdAt: created,
+                ageBand: band, province: text(6), guardianConsent: sqlite3_column_int64(raw, 7) != 0,
+                name: includePersonalData ? text(8) : nil, school: includePersonalData ? text(9) : nil,
+                code: includePersonalData ? text(10) : nil)
+            if includePersonalData && record.code == nil {
+                throw StoreError(reason: "pledge row \(last) cannot be read")
+            }
+            append(&output, record)
+            count += 1
+        }
+        return ExportPage(output: output, rows: count, next: count < limit ? nil : last)
+    }
+
+    /// Whole seconds since 1970 of a stored date: the text ``StoredDate`` writes is read from
+    /// its bytes; any other form GRDB accepts goes through GRDB; nil when it is no date.
+    private static func createdAt(_ raw: SQLiteStatement, column: Int32) throws -> Int? {
+        if sqlite3_column_type(raw, column) == SQLITE_TEXT, let start = sqlite3_column_text(raw, column),
+            let parsed = StoredDate.parse(
+                UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(raw, column))))
+        {
+            return parsed.seconds
+        }
+        let value = DatabaseValue(sqliteStatement: raw, index: column)
+        return StoredDate.date(value).map { Int($0.timeIntervalSince1970.rounded(.down)) }
     }
 
     public func erasePersonalData(code: CertificateCode) async throws(PledgeError) -> Bool {

@@ -37,28 +37,33 @@ enum StoredDate {
     /// `yyyy-MM-dd HH:mm:ss.SSS` in UTC, or nil for any other shape.
     static func parse(_ text: String) -> Date? {
         var text = text
-        return text.withUTF8 { bytes -> Date? in
-            guard bytes.count == 23, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-                bytes[10] == UInt8(ascii: " "), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-                bytes[19] == UInt8(ascii: ".")
-            else { return nil }
-            var valid = true
-            func number(_ range: Range<Int>) -> Int {
-                var value = 0
-                for index in range {
-                    let digit = Int(bytes[index]) - Int(UInt8(ascii: "0"))
-                    if digit < 0 || digit > 9 { valid = false }
-                    value = value * 10 + digit
-                }
-                return value
-            }
-            let (year, month, day) = (number(0..<4), number(5..<7), number(8..<10))
-            let (hour, minute, second, millis) = (number(11..<13), number(14..<16), number(17..<19), number(20..<23))
-            guard valid, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
-            else { return nil }
-            let days = CivilDate(year: year, month: month, day: day).daysSince1970
-            let seconds = days * 86400 + hour * 3600 + minute * 60 + second
-            return Date(timeIntervalSince1970: Double(seconds) + Double(millis) / 1000)
+        return text.withUTF8 { bytes in
+            parse(bytes).map { Date(timeIntervalSince1970: Double($0.seconds) + Double($0.milliseconds) / 1000) }
         }
+    }
+
+    /// The UTF-8 bytes of `yyyy-MM-dd HH:mm:ss.SSS` in UTC as whole seconds since 1970 and
+    /// milliseconds, or nil for any other shape (read straight from a row by the export).
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> (seconds: Int, milliseconds: Int)? {
+        guard bytes.count == 23, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+            bytes[10] == UInt8(ascii: " "), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+            bytes[19] == UInt8(ascii: ".")
+        else { return nil }
+        var valid = true
+        func number(_ range: Range<Int>) -> Int {
+            var value = 0
+            for index in range {
+                let digit = Int(bytes[index]) - Int(UInt8(ascii: "0"))
+                if digit < 0 || digit > 9 { valid = false }
+                value = value * 10 + digit
+            }
+            return value
+        }
+        let (year, month, day) = (number(0..<4), number(5..<7), number(8..<10))
+        let (hour, minute, second, millis) = (number(11..<13), number(14..<16), number(17..<19), number(20..<23))
+        guard valid, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        let days = CivilDate(year: year, month: month, day: day).daysSince1970
+        return (days * 86400 + hour * 3600 + minute * 60 + second, millis)
     }
 }

@@ -91,6 +91,33 @@ struct ExportFileTests {
         #expect(leftovers.sorted() == ["pledges.jsonl", "pledges.jsonl.manifest.json"])
     }
 
+    /// The export reads stored dates from SQLite's bytes; a date in another form GRDB reads
+    /// (older rows, rows edited by hand) goes through GRDB and gives the same Vietnam time, and
+    /// a value that is no date fails the export instead of writing a wrong time.
+    @Test func datesInOtherStoredFormsExportAsVietnamTimeAndNoDateFails() async throws {
+        let store = try await makeStore()
+        try await store.pool.write { db in
+            for (key, value) in [
+                ("x-0", "2025-10-10 02:30:05.000"), ("x-1", "2025-10-10 02:30:05"), ("x-2", "2025-10-10T02:30:05.999"),
+            ] {
+                try db.execute(
+                    sql: "UPDATE pledge SET created_at = ? WHERE idempotency_key = ?", arguments: [value, key])
+            }
+            try db.execute(sql: "UPDATE pledge SET created_at = '2025-10-10 02:30' WHERE idempotency_key = 'x-3'")
+        }
+        var bytes: [UInt8] = []
+        let exporter = Exporter(service: store, options: .init(kind: .pledges))
+        try await exporter.run { chunk, _ in bytes += chunk }
+        let times = String(decoding: bytes.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n")
+            .dropFirst().prefix(4).map { $0.split(separator: ",")[3] }
+        #expect(times == ["05", "05", "05", "00"].map { "\"2025-10-10T09:30:\($0)+07:00\"" })
+
+        try await store.pool.write { db in
+            try db.execute(sql: "UPDATE pledge SET created_at = 'not a date' WHERE idempotency_key = 'x-4'")
+        }
+        await #expect(throws: PledgeError.self) { try await exporter.run { _, _ in } }
+    }
+
     @Test func countsExportEndsWithItsTotal() async throws {
         let store = try await makeStore()
         let path = temporaryDirectory("export-out").appendingPathComponent("counts.csv").path

@@ -25,19 +25,14 @@ struct BulkLoadTests {
         }
     }
 
-    /// Every pledge of a store as the export reads it, with its idempotency key.
+    /// Every pledge of a store (of every event) in the order they were stored, with its
+    /// idempotency key.
     static func pledges(of store: PledgeStore) async throws -> [(pledge: Pledge, key: IdempotencyKey)] {
-        var pledges: [Pledge] = []
-        var cursor: Int64?
-        repeat {
-            let page = try await store.exportPage(after: cursor, limit: 700)
-            pledges += page.pledges
-            cursor = page.next
-        } while cursor != nil
-        let keys = try await store.pool.read { db in
-            try String.fetchAll(db, sql: "SELECT idempotency_key FROM pledge ORDER BY rowid")
+        try await store.pool.read { db in
+            try PledgeRow.fetchAll(db, sql: "SELECT * FROM pledge ORDER BY rowid").map {
+                (try $0.pledge(), try IdempotencyKey($0.idempotencyKey))
+            }
         }
-        return try zip(pledges, keys).map { ($0, try IdempotencyKey($1)) }
     }
 
     @Test func loadingRecordedPledgesGivesTheSameTables() async throws {
