@@ -11,10 +11,11 @@ import QRCode
 /// in any case, with or without dashes.
 ///
 /// Pages and QR images are made once and then served from `cache` (keys start with `CODE/`),
-/// with a strong ETag; `If-None-Match` gets 304. The pledge is still read from the store on every
-/// request, and a page's key holds a fingerprint of the whole pledge: a name erased by any
-/// process (`POST /c/{code}/erase`, `kiosk erase`, `kiosk purge`) makes a new key at once, so a
-/// cached page never shows personal data the store no longer has.
+/// with a strong ETag; `If-None-Match` gets 304. The pledge is read through ``RecentPledges``
+/// (from the store, or a copy read since its last commit), and a page's key holds a fingerprint
+/// of the whole pledge: a name erased by any process (`POST /c/{code}/erase`, `kiosk erase`,
+/// `kiosk purge`) makes a new key at once, so a cached page never shows personal data the store
+/// no longer has.
 struct CertificateRoutes: Sendable {
     let service: any PledgeService
     let configuration: EventConfiguration
@@ -22,6 +23,7 @@ struct CertificateRoutes: Sendable {
     let pages: PageTemplates
     let renderer: CertificateRenderer?
     let cache: DocumentCache
+    let recent: RecentPledges
 
     func add(to router: Router<KioskRequestContext>) {
         for prefix in ["c", "C"] {
@@ -68,7 +70,7 @@ struct CertificateRoutes: Sendable {
             throw ProblemDetails.notFound
         }
         let found: Pledge?
-        do { found = try await service.pledge(code: code) } catch { throw ProblemDetails(error) }
+        do { found = try await recent.pledge(code: code, from: service) } catch { throw ProblemDetails(error) }
         guard let found else { throw ProblemDetails.notFound }
         return found
     }

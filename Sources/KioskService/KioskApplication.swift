@@ -54,7 +54,7 @@ public struct KioskServiceParts: Sendable {
 
 /// The router with every route of the service:
 /// `POST /api/pledges`, `GET /api/counts`, `GET /c/{code}`, `/c/{code}/qr.svg`, `/c/{code}/qr.png`,
-/// `GET /c/{code}.svg|.png|.pdf`, `GET /v`, `GET /resources`, `GET /resources/{id}/qr.svg`, `GET /healthz`,
+/// `GET /c/{code}.svg|.png|.pdf`, `GET /v`, `GET /resources`, `GET /resources/{id}/qr.svg`, `GET /healthz`, `GET /livez`,
 /// `GET /api/kiosk-config`, `POST /api/kiosks/{id}/heartbeat`; with an organizer service also
 /// `GET /admin`, `/api/organizer/…` (counts, kiosks, exports), `GET /api/public/counts`, `GET /live`,
 /// `/live/events` and `GET|POST /c/{code}/erase`. Every GET route also answers HEAD.
@@ -64,9 +64,14 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
     let router = Router(context: KioskRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ProblemDetailsMiddleware())
     router.add(middleware: NotFoundLimiter(perMinute: parts.notFoundLimit.perMinute, burst: parts.notFoundLimit.burst))
+    // Readiness reads the database; liveness answers from the process alone (for a probe that
+    // must not depend on the disk, and the baseline of benchmark B3).
     router.get("/healthz") { _, _ in
         _ = try await PledgeRoutes(service: parts.service).counts()
         return try jsonResponse(["status": "ok"])
+    }
+    router.get("/livez") { _, _ in
+        try jsonResponse(["status": "ok"])
     }
     OpenAPIRoute.add(to: router)
     router.get("/") { _, _ in
@@ -83,7 +88,7 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
     let documentCache = DocumentCache(capacity: parts.documentCacheCapacity)
     let certificateRoutes = CertificateRoutes(
         service: parts.service, configuration: parts.configuration, links: parts.links, pages: parts.pages,
-        renderer: parts.certificates, cache: pageCache
+        renderer: parts.certificates, cache: pageCache, recent: RecentPledges()
     )
     certificateRoutes.add(to: router)
     if let renderer = parts.certificates {

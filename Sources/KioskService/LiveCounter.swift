@@ -144,6 +144,10 @@ public struct CommitNotifyingService: PledgeService {
     public func counts() async throws(PledgeError) -> PledgeCounts {
         try await base.counts()
     }
+
+    public func changeStamp() -> Int? {
+        base.changeStamp()
+    }
 }
 
 extension LiveCounter {

@@ -49,4 +49,8 @@ public struct LoggingPledgeService: PledgeService {
     public func counts() async throws(PledgeError) -> PledgeCounts {
         try await base.counts()
     }
+
+    public func changeStamp() -> Int? {
+        base.changeStamp()
+    }
 }

@@ -25,11 +25,19 @@ public protocol PledgeService: Sendable {
 
     /// Counts for the service's event.
     func counts() async throws(PledgeError) -> PledgeCounts
+
+    /// A number that changes whenever anything is committed to the pledges, by this process or
+    /// another; nil when the service cannot tell. A caller that keeps a copy of a pledge read
+    /// under one stamp knows the copy is still what the store holds while the stamp is the same.
+    func changeStamp() -> Int?
 }
 
 extension PledgeService {
     /// A service that cannot tell (a front's outbox) says no, so the limit applies.
     public func isRecorded(idempotencyKey: IdempotencyKey) async throws(PledgeError) -> Bool { false }
+
+    /// A service that cannot tell says nil, so nothing read from it is kept.
+    public func changeStamp() -> Int? { nil }
 
     /// Records a pledge with a code made by the service.
     public func record(_ draft: PledgeDraft, idempotencyKey: IdempotencyKey, kioskID: String?) async throws(PledgeError)

@@ -17,8 +17,22 @@ extension PledgeStore {
     public func pledge(code: CertificateCode) async throws(PledgeError) -> Pledge? {
         do {
             return try await pool.read { db in
-                try PledgeRow.fetchOne(db, sql: "SELECT * FROM pledge WHERE code = ?", arguments: [code.rawValue])?
-                    .pledge()
+                // Every warm certificate page and QR image reads its pledge: one cached statement,
+                // columns by position (the Codable row decodes column names anew each time).
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT id, event_id, kiosk_id, number, name, age_band, province, school,
+                                guardian_consent, created_at, code
+                            FROM pledge WHERE code = ?
+                            """), arguments: [code.rawValue])
+                guard let row else { return nil }
+                guard let created = StoredDate.date(row[9]) else {
+                    throw StoreError(reason: "a pledge row cannot be read")
+                }
+                return try PledgeRow.pledge(
+                    id: row[0], eventID: row[1], kioskID: row[2], number: row[3], name: row[4], ageBand: row[5],
+                    province: row[6], school: row[7], guardianConsent: row[8], createdAt: created, code: row[10])
             }
         } catch {
             throw Self.unavailable(error)

@@ -217,11 +217,17 @@ struct PledgeAPITests {
         }
     }
 
-    @Test func healthzAnswers() async throws {
+    @Test func healthzAndLivezAnswer() async throws {
         try await LiveServer.with { server in
-            let answer = try await server.get("/healthz")
-            #expect(answer.status == 200)
-            #expect(try answer.json()["status"] as? String == "ok")
+            for path in ["/healthz", "/livez"] {
+                let answer = try await server.get(path)
+                #expect(answer.status == 200, "\(path)")
+                #expect(try answer.json()["status"] as? String == "ok", "\(path)")
+            }
+            // Readiness needs the database; liveness does not.
+            try server.store.close()
+            #expect(try await server.get("/healthz").status == 503)
+            #expect(try await server.get("/livez").status == 200)
         }
     }
 }

@@ -1,0 +1,65 @@
+import Foundation
+import KioskTestSupport
+import PledgeKit
+import PledgeStore
+import Testing
+
+@testable import KioskService
+
+@Suite("Recent pledges: a copy is used only until the store's next commit")
+struct RecentPledgesTests {
+    func store() throws -> PledgeStore {
+        let file = temporaryDirectory("recent").appendingPathComponent("pledges.sqlite").path
+        return try PledgeStore(
+            path: file, eventID: "test-event", defaultKioskID: "kiosk-test",
+            links: try CertificateLinks(baseURL: "http://kiosk.example.vn"))
+    }
+
+    func record(_ store: PledgeStore, _ name: String, _ key: String) async throws -> CertificateCode {
+        try await store.record(
+            PledgeDraft(name: name, ageBand: .from18To24, province: nil, school: nil, guardianConsent: false),
+            idempotencyKey: try IdempotencyKey(key), kioskID: nil
+        ).code
+    }
+
+    @Test func keptUntilACommitThenReadAgainWithTheErasure() async throws {
+        let store = try store()
+        let code = try await record(store, "Phạm Quốc Khánh", "k-1")
+        let other = try await record(store, "Lê Thị Ngọc Ẩn", "k-2")
+        let recent = RecentPledges()
+
+        #expect(try await recent.pledge(code: code, from: store)?.name == "Phạm Quốc Khánh")
+        #expect(try await recent.pledge(code: other, from: store)?.name == "Lê Thị Ngọc Ẩn")
+        #expect(recent.count == 2)
+        // Not found is never kept: probing fills nothing.
+        #expect(try await recent.pledge(code: CertificateCode.random(), from: store) == nil)
+        #expect(recent.count == 2)
+
+        // Any commit ends every copy; the next read sees the erased name.
+        #expect(try await store.erasePersonalData(code: code))
+        let erased = try await recent.pledge(code: code, from: store)
+        #expect(erased != nil && erased?.name == nil)
+        #expect(recent.count == 1)
+    }
+
+    @Test func aServiceWithoutAStampIsAlwaysRead() async throws {
+        let store = try store()
+        let code = try await record(store, "Đỗ Hữu Nghĩa", "k-1")
+        // A decorator that does not forward the stamp: the protocol's default, nil.
+        struct Unstamped: PledgeService {
+            let base: PledgeStore
+            func record(
+                _ draft: PledgeDraft, idempotencyKey: IdempotencyKey, kioskID: String?, code: CertificateCode?
+            ) async throws(PledgeError) -> PledgeReceipt {
+                try await base.record(draft, idempotencyKey: idempotencyKey, kioskID: kioskID, code: code)
+            }
+            func pledge(code: CertificateCode) async throws(PledgeError) -> Pledge? {
+                try await base.pledge(code: code)
+            }
+            func counts() async throws(PledgeError) -> PledgeCounts { try await base.counts() }
+        }
+        let recent = RecentPledges()
+        #expect(try await recent.pledge(code: code, from: Unstamped(base: store))?.name == "Đỗ Hữu Nghĩa")
+        #expect(recent.count == 0)
+    }
+}
