@@ -41,7 +41,7 @@ public struct OrganizerAccess: Sendable {
     func check(_ request: Request, allowBasic: Bool = false) throws {
         guard isConfigured else {
             throw ProblemDetails(
-                status: .serviceUnavailable, code: "organizer-access-not-configured",
+                status: .forbidden, code: "organizer-access-not-configured",
                 vi:
                     "Chưa đặt mã truy cập của ban tổ chức (organizer.token hoặc KIOSK_ORGANIZER_TOKEN), nên các trang quản lý đóng.",
                 en:

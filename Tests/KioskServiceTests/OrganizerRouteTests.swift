@@ -67,9 +67,13 @@ struct OrganizerRouteTests {
 
     @Test func withoutAConfiguredTokenOrganizerRoutesStayClosed() async throws {
         try await LiveServer.with(organizerToken: nil) { server in
-            let answer = try await server.request("GET", "/api/organizer/counts", headers: ["Authorization": "Bearer "])
-            #expect(answer.status == 503)
-            #expect(try answer.json()["code"] as? String == "organizer-access-not-configured")
+            // A setting, not a passing fault: 403 and no Retry-After.
+            for path in ["/api/organizer/counts", "/api/organizer/kiosks", "/api/organizer/export/pledges", "/admin"] {
+                let answer = try await server.request("GET", path, headers: ["Authorization": "Bearer "])
+                #expect(answer.status == 403, "\(path)")
+                #expect(answer.headers["retry-after"] == nil, "\(path)")
+                #expect(try answer.json()["code"] as? String == "organizer-access-not-configured", "\(path)")
+            }
         }
     }
 
