@@ -43,7 +43,7 @@ extension PledgeStore: KioskRegistry {
                 }
             }
         } catch {
-            throw Self.unavailable(error)
+            throw Self.unreadable(error)
         }
     }
 }

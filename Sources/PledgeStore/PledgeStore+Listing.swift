@@ -11,7 +11,7 @@ extension PledgeStore {
                 ).map { try $0.pledge() }
             }
         } catch {
-            throw Self.unavailable(error)
+            throw Self.unreadable(error)
         }
     }
 }

@@ -21,7 +21,7 @@ extension PledgeStore: OrganizerService {
         do {
             return try await pool.read { db in try Self.breakdown(by: dimensions, in: db) }
         } catch {
-            throw Self.unavailable(error)
+            throw Self.unreadable(error)
         }
     }
 
@@ -72,7 +72,7 @@ extension PledgeStore: OrganizerService {
                 ).map { EventTotal(eventID: $0[0], count: $0[1]) }
             }
         } catch {
-            throw Self.unavailable(error)
+            throw Self.unreadable(error)
         }
     }
 
@@ -88,7 +88,7 @@ extension PledgeStore: OrganizerService {
                 }
             }
         } catch {
-            throw Self.unavailable(error)
+            throw Self.unreadable(error)
         }
     }
 
@@ -103,7 +103,7 @@ extension PledgeStore: OrganizerService {
                     in: db)
             }
         } catch {
-            throw Self.unavailable(error)
+            throw Self.unreadable(error)
         }
     }
 

@@ -10,7 +10,7 @@ extension PledgeStore {
                     ?? false
             }
         } catch {
-            throw Self.unavailable(error)
+            throw Self.unreadable(error)
         }
     }
 
@@ -35,7 +35,7 @@ extension PledgeStore {
                     province: row[6], school: row[7], guardianConsent: row[8], createdAt: created, code: row[10])
             }
         } catch {
-            throw Self.unavailable(error)
+            throw Self.unreadable(error)
         }
     }
 
@@ -66,7 +66,7 @@ extension PledgeStore {
                 return PledgeCounts(total: total, byAgeBand: dictionary(byAgeBand), byProvince: dictionary(byProvince))
             }
         } catch {
-            throw Self.unavailable(error)
+            throw Self.unreadable(error)
         }
     }
 }

@@ -93,6 +93,18 @@ public struct PledgeStore: PledgeService {
     }
 }
 
+extension PledgeStore {
+    /// A read that failed (the file is gone, damaged, or locked past the busy timeout): `unavailable`,
+    /// in words that do not speak of saving, for the organizer reading counts or an export.
+    static func unreadable(_ error: any Error) -> PledgeError {
+        PledgeError(
+            .unavailable,
+            vi: "Không đọc được dữ liệu cam kết lúc này. Vui lòng thử lại sau giây lát.",
+            en: "The pledges could not be read right now. Please try again in a moment."
+        )
+    }
+}
+
 /// A storage failure that is not SQLite's own error.
 public struct StoreError: Error, CustomStringConvertible, Sendable {
     public let reason: String

@@ -115,7 +115,10 @@ struct ExportFileTests {
         try await store.pool.write { db in
             try db.execute(sql: "UPDATE pledge SET created_at = 'not a date' WHERE idempotency_key = 'x-4'")
         }
-        await #expect(throws: PledgeError.self) { try await exporter.run { _, _ in } }
+        let error = await #expect(throws: PledgeError.self) { try await exporter.run { _, _ in } }
+        // A read failure says so: nothing was being saved.
+        #expect(error?.code == .unavailable)
+        #expect(error?.message.en == "The pledges could not be read right now. Please try again in a moment.")
     }
 
     @Test func countsExportEndsWithItsTotal() async throws {
