@@ -21,7 +21,12 @@ public actor LiveCounter {
     public let interval: Duration
     /// How often every stream gets a comment line (proxies close silent connections).
     public let heartbeat: Duration
-    private var viewers: [UUID: AsyncStream<ByteBuffer>.Continuation] = [:]
+    /// Keyed by a counter, not `UUID()`: Foundation's UUID on Linux reads /dev/urandom, and when
+    /// the process is out of descriptors (EMFILE, thousands of viewers) every UUID it makes is the
+    /// same, so viewers overwrote each other here and their streams were never finished (a
+    /// SIGTERM then waited for them forever).
+    private var viewers: [Int: AsyncStream<ByteBuffer>.Continuation] = [:]
+    private var lastViewerID = 0
     private var latest: (snapshot: LiveSnapshot, message: ByteBuffer)?
     private var refreshScheduled = false
     private var beat: Task<Void, Never>?
@@ -77,9 +82,10 @@ public actor LiveCounter {
 
     /// A new viewer: its id for ``leave(_:)`` and its stream of SSE messages (UTF-8 bytes), which
     /// starts with the current totals when they have been read (``current()``).
-    public func join() -> (UUID, AsyncStream<ByteBuffer>) {
+    public func join() -> (Int, AsyncStream<ByteBuffer>) {
         let (stream, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(4))
-        let id = UUID()
+        lastViewerID += 1
+        let id = lastViewerID
         guard !closed else {
             continuation.finish()
             return (id, stream)
@@ -99,7 +105,7 @@ public actor LiveCounter {
         return (id, stream)
     }
 
-    public func leave(_ id: UUID) {
+    public func leave(_ id: Int) {
         viewers.removeValue(forKey: id)?.finish()
     }
 

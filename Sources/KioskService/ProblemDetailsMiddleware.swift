@@ -16,6 +16,8 @@ struct ProblemDetailsMiddleware<Context: RequestContext>: RouterMiddleware {
             throw problem
         } catch is RequestBodyTimeout {
             throw ProblemDetails.requestTimeout
+        } catch is ServiceStopping {
+            throw ProblemDetails.serviceStopping
         } catch is NIOTooManyBytesError {
             throw ProblemDetails.bodyTooLarge
         } catch is HTTPParserError {

@@ -19,6 +19,13 @@ import NIOHTTP1
 ///
 /// A response in progress (a download, the live counter's event stream) is never cut: no timer
 /// runs while a request has been read and its response has not ended.
+///
+/// - Shutdown (`ChannelShouldQuiesceEvent`): a request whose body is still arriving is not waited
+///   for: ``ServiceStopping`` is sent down the pipeline, the route reading the body fails with it
+///   and answers 503 (nothing was recorded, the client sends it again), and the connection closes.
+///   Should no response begin within ``stoppingGrace``, the 503 is written here. Requests whose
+///   body has fully arrived (a pledge being committed) are left to finish, answered with
+///   `Connection: close`.
 final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -41,6 +48,9 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         self.deadlines = deadlines
     }
 
+    /// How long a route has, at shutdown, to answer a request whose body stopped being awaited.
+    static let stoppingGrace: Duration = .milliseconds(500)
+
     /// Called by ``InboundBytesObserver`` for every read, before the decoder parses it.
     func bytesArrived() {
         nextRequestStarted = true
@@ -62,6 +72,16 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     func channelInactive(context: ChannelHandlerContext) {
         cancelTimer()
         context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        context.fireUserInboundEventTriggered(event)
+        // Hummingbird's own handler closes idle connections and waits for requests in progress;
+        // one still waiting for its body could wait up to the body deadline, holding up the exit.
+        guard event is ChannelShouldQuiesceEvent, requestsInProgress > 0 else { return }
+        if readingBody, !closing { stopReadingBody(context) }
+        // The answer being made is the connection's last: its head says `Connection: close`.
+        closing = true
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -119,13 +139,21 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     /// Writes the 408 problem detail with `Connection: close`, then closes the connection.
     private func answerTimeoutAndClose(_ context: ChannelHandlerContext) {
-        let problem = ProblemDetails.requestTimeout
+        answerAndClose(context, ProblemDetails.requestTimeout)
+    }
+
+    /// Writes `problem` with `Connection: close`, then closes the connection.
+    private func answerAndClose(_ context: ChannelHandlerContext, _ problem: ProblemDetails) {
         let body = (try? problem.body()) ?? Data()
         var headers = HTTPHeaders(problem.responseHeaders.map { ($0.name.rawName, $0.value) })
         headers.replaceOrAdd(name: "content-length", value: String(body.count))
         headers.replaceOrAdd(name: "connection", value: "close")
         context.write(
-            wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .requestTimeout, headers: headers))),
+            wrapOutboundOut(
+                .head(
+                    HTTPResponseHead(
+                        version: .http1_1, status: HTTPResponseStatus(statusCode: problem.statusCode),
+                        headers: headers))),
             promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
@@ -144,6 +172,20 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
             if handler.responding { context.close(promise: nil) } else { handler.answerTimeoutAndClose(context) }
         }
         context.fireErrorCaught(RequestBodyTimeout())
+    }
+
+    /// Fails the body being read with ``ServiceStopping`` (the route answers 503), and writes the
+    /// 503 here should no response begin within ``stoppingGrace``.
+    private func stopReadingBody(_ context: ChannelHandlerContext) {
+        closing = true
+        schedule(context, after: Self.stoppingGrace) { handler, context in
+            if handler.responding {
+                context.close(promise: nil)
+            } else {
+                handler.answerAndClose(context, ProblemDetails.serviceStopping)
+            }
+        }
+        context.fireErrorCaught(ServiceStopping())
     }
 
     private func schedule(

@@ -33,6 +33,10 @@ public struct RequestDeadlines: Sendable, Hashable {
 /// reading the body fails with it, and ``ProblemDetailsMiddleware`` answers 408.
 struct RequestBodyTimeout: Error {}
 
+/// Thrown into a request's body stream when the service stops before the body has arrived: the
+/// route reading it fails with it, and ``ProblemDetailsMiddleware`` answers 503.
+struct ServiceStopping: Error {}
+
 extension ProblemDetails {
     /// 408 (RFC 9110, 15.5.9) with `Connection: close`: the server will not wait any longer.
     static let requestTimeout: ProblemDetails = {
@@ -40,6 +44,20 @@ extension ProblemDetails {
             status: .requestTimeout, code: "request-timeout",
             vi: "Yêu cầu đến quá chậm nên máy chủ đã đóng kết nối. Vui lòng gửi lại.",
             en: "The request arrived too slowly, so the server closed the connection. Please send it again."
+        )
+        problem.headers[.connection] = "close"
+        return problem
+    }()
+}
+
+extension ProblemDetails {
+    /// 503 (RFC 9110, 15.6.4) with `Connection: close` and `Retry-After`: the service is stopping and
+    /// did not wait for the rest of the request, so nothing of it was recorded.
+    static let serviceStopping: ProblemDetails = {
+        var problem = ProblemDetails(
+            status: .serviceUnavailable, code: "service-stopping",
+            vi: "Máy chủ đang dừng nên chưa ghi nhận yêu cầu này. Vui lòng gửi lại sau giây lát.",
+            en: "The server is shutting down and did not record this request. Please send it again shortly."
         )
         problem.headers[.connection] = "close"
         return problem

@@ -59,21 +59,71 @@ final class KioskProcess {
         process.waitUntilExit()
     }
 
-    /// SIGTERM, then SIGKILL if the service has not exited within `grace` seconds, so a service
-    /// stuck in shutdown fails its own test instead of hanging the whole run.
-    /// - Returns: whether it exited on SIGTERM alone.
+    /// How a ``stop(grace:)`` went.
+    struct Stopped: Sendable {
+        /// Whether SIGTERM alone ended the service (no SIGKILL was needed).
+        var onSIGTERM: Bool
+        /// From SIGTERM to the exit.
+        var seconds: Double
+        /// The exit status, or the signal that ended it.
+        var status: Int32
+        var reason: Process.TerminationReason
+
+        /// Ended by SIGTERM alone, within `seconds`, with exit status 0.
+        func isClean(within limit: Double) -> Bool {
+            onSIGTERM && seconds <= limit && reason == .exit && status == 0
+        }
+    }
+
+    /// SIGTERM, then SIGKILL if the service has not exited within `grace` seconds. The SIGKILL is
+    /// only a safety net, so a service stuck in shutdown fails its test instead of hanging the
+    /// whole run: tests check ``Stopped/onSIGTERM``.
     @discardableResult
-    func stop(grace: TimeInterval = 15) -> Bool {
-        guard process.isRunning else { return true }
+    func stop(grace: TimeInterval = 15) -> Stopped {
+        terminate()
+        return waitForExit(grace: grace)
+    }
+
+    private var terminatedAt: Date?
+
+    /// Sends SIGTERM (once) and returns at once.
+    func terminate() {
+        guard process.isRunning, terminatedAt == nil else { return }
+        terminatedAt = Date()
         process.terminate()
-        let deadline = Date().addingTimeInterval(grace)
-        while process.isRunning, Date() < deadline { usleep(50_000) }
-        guard process.isRunning else { return true }
-        kill9()
-        return false
+    }
+
+    /// Waits for the exit after ``terminate()``, and sends SIGKILL if it has not come within
+    /// `grace` seconds of the SIGTERM.
+    func waitForExit(grace: TimeInterval = 15) -> Stopped {
+        let start = terminatedAt ?? Date()
+        while process.isRunning, Date() < start.addingTimeInterval(grace) { usleep(20_000) }
+        let seconds = Date().timeIntervalSince(start)
+        let onSIGTERM = !process.isRunning
+        if onSIGTERM { process.waitUntilExit() } else { kill9() }
+        return Stopped(
+            onSIGTERM: onSIGTERM, seconds: seconds, status: process.terminationStatus,
+            reason: process.terminationReason)
     }
 
     deinit { stop() }
+}
+
+extension KioskProcess {
+    /// Seconds a SIGTERM may take to end the service (its drain takes a fraction of a second).
+    static let exitLimit = 3.0
+
+    /// ``stop(grace:)``, waited for off Swift's shared task threads.
+    static func stop(_ server: KioskProcess) async throws -> Stopped {
+        let started = Started(server)
+        return try await offPool { started.process.stop() }
+    }
+
+    /// ``waitForExit(grace:)``, waited for off Swift's shared task threads.
+    static func waitForExit(_ server: KioskProcess) async throws -> Stopped {
+        let started = Started(server)
+        return try await offPool { started.process.waitForExit() }
+    }
 }
 
 struct KioskProcessError: Error, CustomStringConvertible {

@@ -8,7 +8,8 @@ import Testing
 
 /// `kiosk serve` raises its open files limit at start-up and logs it; with more live viewers than
 /// it may hold sockets for, accept(2) fails with EMFILE, and the service keeps running and serves
-/// again as soon as viewers leave.
+/// again as soon as viewers leave. SIGTERM still stops it promptly after such an episode (viewers
+/// that joined while descriptors had run out once kept it running).
 @Suite("Open files: raised at start-up, running out stops nothing")
 struct OpenFilesExhaustionTests {
     static let session: URLSession = {
@@ -54,6 +55,10 @@ struct OpenFilesExhaustionTests {
         #expect((response as? HTTPURLResponse)?.statusCode == 201)
         #expect(try await offPool { viewer.wait(untilAtLeast: 1, contain: #""total":1}"#, timeout: 30) } == 1)
         #expect(server.process.isRunning)
+
+        // SIGTERM alone ends it, promptly and cleanly, with the live viewer still connected.
+        let stopped = try await KioskProcess.stop(server)
+        #expect(stopped.isClean(within: KioskProcess.exitLimit), "\(stopped)")
     }
 
     /// Asks `GET /healthz` until it answers 200, for up to `seconds`.
