@@ -92,7 +92,7 @@ public actor OutboxPledgeService: PledgeService {
             throw error
         case .later, nil:
             return PledgeReceipt(
-                id: UUID(), number: 0, code: entry.code, certificateUrl: links.certificateURL(for: entry.code))
+                id: UUID.random(), number: 0, code: entry.code, certificateUrl: links.certificateURL(for: entry.code))
         }
     }
 

@@ -23,7 +23,7 @@ public struct IdempotencyKey: Hashable, Sendable, CustomStringConvertible {
     /// A fresh random key (a UUID), for fronts.
     public static func random() -> IdempotencyKey {
         // A UUID string is always valid.
-        try! IdempotencyKey(UUID().uuidString)
+        try! IdempotencyKey(UUID.random().uuidString)
     }
 
     public var description: String { rawValue }

@@ -70,7 +70,7 @@ extension PledgeStore {
             code = CertificateCode.random()
         }
         let pledge = Pledge(
-            id: UUID(), eventID: eventID, kioskID: kioskID, number: number, name: draft.name,
+            id: UUID.random(), eventID: eventID, kioskID: kioskID, number: number, name: draft.name,
             ageBand: draft.ageBand, province: draft.province, school: draft.school,
             guardianConsent: draft.guardianConsent, createdAt: date, code: code
         )

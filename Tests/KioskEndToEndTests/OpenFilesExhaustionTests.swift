@@ -33,19 +33,48 @@ struct OpenFilesExhaustionTests {
         #expect(log.contains("soft=160"), "the soft limit is raised to the hard limit")
         #expect(log.contains("before=64"))
 
+        // Two kiosks connected before the flood, each keeping its connection open.
+        let kiosks = try (0..<2).map { _ in try KeepAliveConnection(port: port) }
+        defer { for kiosk in kiosks { kiosk.close() } }
+        #expect(await Self.healthy(port: port, within: 10))
+
         // 250 viewers, more than 160 descriptors allow: the rest wait in the listen backlog while
         // accept(2) fails with EMFILE.
         let viewers = try await offPool { try SSEClients(port: port, count: 250) }
-        let served = try await offPool { viewers.wait(untilAtLeast: 100, contain: #""total":0}"#, timeout: 60) }
-        #expect(served >= 100)
+        // Until no more are served: every descriptor is then in use.
+        var served = 0
+        while true {
+            let wanted = served + 1
+            let now = try await offPool { viewers.wait(untilAtLeast: wanted, contain: #""total":0}"#, timeout: 3) }
+            if now == served { break }
+            served = now
+        }
+        #expect(served >= 100 && served < 250, "\(served) served")
         #expect(server.process.isRunning)
+
+        // While no descriptor is left, the kiosks' pledges are still stored, each with its own id:
+        // Foundation's UUID() reads /dev/urandom and gave every pledge the same id then.
+        var ids: [String] = []
+        for (index, kiosk) in kiosks.enumerated() {
+            let body = #"{"name":null,"ageBand":"18-24","province":"Huế"}"#
+            let answer = try await offPool {
+                kiosk.exchange(
+                    "POST /api/pledges HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Idempotency-Key: during-emfile-\(index)\r\nKiosk-Id: kiosk-0\(index + 1)\r\n"
+                        + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            }
+            #expect(answer.status == 201, "\(answer.body)")
+            let receipt = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any]
+            ids.append(receipt?["id"] as? String ?? "")
+        }
+        #expect(Set(ids).count == 2 && !ids.contains(""), "\(ids)")
         viewers.close()
 
         // The viewers have gone: the service accepts again, answers, and pushes new totals.
         #expect(await Self.healthy(port: port, within: 60))
         let viewer = try await offPool { try SSEClients(port: port, count: 1) }
         defer { viewer.close() }
-        #expect(try await offPool { viewer.wait(untilAtLeast: 1, contain: #""total":0}"#, timeout: 30) } == 1)
+        #expect(try await offPool { viewer.wait(untilAtLeast: 1, contain: #""total":2}"#, timeout: 30) } == 1)
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/pledges")!)
         request.httpMethod = "POST"
         request.httpBody = Data(#"{"name":null,"ageBand":"18-24","province":"Hà Nội"}"#.utf8)
@@ -53,7 +82,7 @@ struct OpenFilesExhaustionTests {
         request.setValue("after-emfile", forHTTPHeaderField: "Idempotency-Key")
         let (_, response) = try await Self.session.data(for: request)
         #expect((response as? HTTPURLResponse)?.statusCode == 201)
-        #expect(try await offPool { viewer.wait(untilAtLeast: 1, contain: #""total":1}"#, timeout: 30) } == 1)
+        #expect(try await offPool { viewer.wait(untilAtLeast: 1, contain: #""total":3}"#, timeout: 30) } == 1)
         #expect(server.process.isRunning)
 
         // SIGTERM alone ends it, promptly and cleanly, with the live viewer still connected.

@@ -76,7 +76,9 @@ public final class SSEClients: @unchecked Sendable {
 
     deinit { close() }
 
-    private static func connect(port: Int) throws -> Int32 {
+    /// A TCP socket connected to 127.0.0.1:`port`.
+    /// - Throws: `POSIXError` when it cannot be made or connected.
+    public static func connect(port: Int) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         var address = sockaddr_in()
