@@ -41,11 +41,18 @@ struct OpenFilesExhaustionTests {
         // 250 viewers, more than 160 descriptors allow: the rest wait in the listen backlog while
         // accept(2) fails with EMFILE.
         let viewers = try await offPool { try SSEClients(port: port, count: 250) }
-        // Until no more are served: every descriptor is then in use.
+        // Until no more are served: every descriptor is then in use. The kiosks ask for /livez
+        // meanwhile, so their connections are never idle long enough to be closed.
         var served = 0
         while true {
             let wanted = served + 1
             let now = try await offPool { viewers.wait(untilAtLeast: wanted, contain: #""total":0}"#, timeout: 3) }
+            for kiosk in kiosks {
+                let live = try await offPool {
+                    kiosk.exchange("GET /livez HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                }
+                #expect(live.status == 200)
+            }
             if now == served { break }
             served = now
         }
