@@ -42,7 +42,8 @@ public actor OutboxPledgeService: PledgeService {
         let cached = try? await outbox.setting(baseSetting)
         guard let base = answer?.certificateBaseURL ?? cached ?? fallbackBase else {
             throw ClientError(
-                "cannot reach the service at \(client.baseURL.absoluteString) and no certificate link base is cached yet; "
+                "cannot reach the service at \(client.baseURL.absoluteString) (or it refused this front's kiosk token: "
+                    + "check service.kioskToken or KIOSK_KIOSK_TOKEN) and no certificate link base is cached yet; "
                     + "start the front once while the service answers, or set service.publicBaseURL")
         }
         let links: CertificateLinks
@@ -90,7 +91,7 @@ public actor OutboxPledgeService: PledgeService {
             return receipt
         case .refused(let error):
             throw error
-        case .later, nil:
+        case .later, .unauthorized, nil:
             return PledgeReceipt(
                 id: UUID.random(), number: 0, code: entry.code, certificateUrl: links.certificateURL(for: entry.code))
         }
@@ -184,6 +185,18 @@ public actor OutboxPledgeService: PledgeService {
                 if seconds == nil { backoff = min(backoff * 2, .seconds(8)) }
                 retryAt = ContinuousClock.now + wait
                 setLink(Link(online: reachable, waiting: left))
+                return
+            case .unauthorized:
+                // Kept and retried: once the token is fixed (and the front restarted) they all go.
+                logger.error(
+                    """
+                    the service refused this front's kiosk token; set service.kioskToken or KIOSK_KIOSK_TOKEN \
+                    to the service's; pledges stay in the outbox
+                    """)
+                retryAt = ContinuousClock.now + backoff
+                backoff = min(backoff * 2, .seconds(8))
+                // Shown to the attendant as offline: nothing reaches the service.
+                setLink(Link(online: false, waiting: left))
                 return
             }
         }

@@ -6,10 +6,13 @@ import PledgeKit
 #endif
 
 /// The kiosk service's HTTP API as a front on the LAN uses it (`kiosk front --service URL`).
-/// Every request carries the `Kiosk-Id` header; none waits longer than ``timeout``.
+/// Every request carries the `Kiosk-Id` header and, when there is one, the kiosk token as
+/// `Authorization: Bearer <token>`; none waits longer than ``timeout``.
 public struct ServiceClient: Sendable {
     public let baseURL: URL
     public let kioskID: String
+    /// The kiosk token the service requires (`service.kioskToken` or `KIOSK_KIOSK_TOKEN`); nil: none sent.
+    let token: String?
     let session: URLSession
 
     /// What happened to one upload of a pledge.
@@ -20,11 +23,16 @@ public struct ServiceClient: Sendable {
         case refused(PledgeError)
         /// Not now: no connection, a timeout, 5xx, or 429; try again after the seconds given.
         case later(retryAfter: Int?, reachable: Bool)
+        /// 401: the service wants a kiosk token this front does not have. The pledge stays in the
+        /// outbox: a setting to fix, not a refusal of the pledge.
+        case unauthorized
     }
 
-    public init(baseURL: URL, kioskID: String, timeout: TimeInterval = 3) {
+    /// - Parameter token: the kiosk token; nil or empty: no `Authorization` header.
+    public init(baseURL: URL, kioskID: String, token: String? = nil, timeout: TimeInterval = 3) {
         self.baseURL = baseURL
         self.kioskID = kioskID
+        self.token = token.flatMap { $0.isEmpty ? nil : $0 }
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
         configuration.timeoutIntervalForResource = timeout
@@ -64,12 +72,15 @@ public struct ServiceClient: Sendable {
         case 429, 500...599:
             let seconds = response.value(forHTTPHeaderField: "Retry-After").flatMap { Int($0) }
             return .later(retryAfter: seconds, reachable: true)
+        case 401:
+            return .unauthorized
         default:
             return .refused(Self.problem(data, status: status))
         }
     }
 
-    /// `POST /api/kiosks/{id}/heartbeat`; nil when the service cannot be reached.
+    /// `POST /api/kiosks/{id}/heartbeat`; nil when the service cannot be reached or refuses it
+    /// (a 401 for a missing or wrong kiosk token too).
     public func heartbeat(_ beat: KioskHeartbeat) async -> KioskConfigAnswer? {
         var request = URLRequest(url: baseURL.appendingPathComponent("api/kiosks/\(kioskID)/heartbeat"))
         request.httpMethod = "POST"
@@ -89,6 +100,7 @@ public struct ServiceClient: Sendable {
     private func send(_ original: URLRequest) async -> (Int, Data, HTTPURLResponse)? {
         var request = original
         request.setValue(kioskID, forHTTPHeaderField: "Kiosk-Id")
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if request.httpBody != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
         guard let (data, response) = try? await session.data(for: request),
             let http = response as? HTTPURLResponse

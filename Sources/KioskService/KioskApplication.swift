@@ -25,6 +25,8 @@ public struct KioskServiceParts: Sendable {
     /// Counts, exports and erasure for organizers; nil: no organizer routes, no live counter.
     public var organizer: (any OrganizerService)?
     public var organizerAccess: OrganizerAccess
+    /// Who may post pledges and heartbeats: from ``EventConfiguration/kioskToken``.
+    public var kioskAccess: KioskAccess
     /// The live counter; when there is one, ``service`` tells it about every committed pledge.
     public var live: LiveCounter?
     /// 404s on code lookups each client address may draw: `burst`, then `perMinute` (then 429).
@@ -32,7 +34,8 @@ public struct KioskServiceParts: Sendable {
 
     /// - Parameters:
     ///   - organizer: enables `/admin`, `/api/organizer/…`, `/api/public/counts`, `/live` and erasure.
-    ///   - organizerToken: the bearer token of the organizer routes (nil: they answer 503).
+    ///   - organizerToken: the bearer token of the organizer routes (nil: the configuration's;
+    ///     none there either: they answer 403).
     public init(
         service: any PledgeService, configuration: EventConfiguration, links: CertificateLinks, pages: PageTemplates,
         certificates: CertificateRenderer? = nil, documentCacheCapacity: Int = 64 << 20,
@@ -48,6 +51,7 @@ public struct KioskServiceParts: Sendable {
         self.kiosks = kiosks
         self.organizer = organizer
         self.organizerAccess = OrganizerAccess(token: organizerToken ?? configuration.organizerToken)
+        self.kioskAccess = KioskAccess(token: configuration.kioskToken)
         self.live = live
     }
 }
@@ -77,11 +81,13 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
     router.get("/") { _, _ in
         Response(status: .seeOther, headers: [.location: "/resources"])
     }
-    PledgeRoutes(service: parts.service, limiter: KioskRateLimiter(parts.configuration.rateLimit)).add(to: router)
+    PledgeRoutes(
+        service: parts.service, limiter: KioskRateLimiter(parts.configuration.rateLimit), access: parts.kioskAccess
+    ).add(to: router)
     KioskRoutes(
         registry: parts.kiosks,
         answer: KioskConfigAnswer(certificateBaseURL: parts.links.baseURL, eventID: parts.configuration.eventID),
-        organizer: parts.organizerAccess
+        organizer: parts.organizerAccess, kiosks: parts.kioskAccess
     ).add(to: router)
     // Keys in both caches start with the certificate code and a slash, so erasure can drop them.
     let pageCache = DocumentCache(capacity: parts.pageCacheCapacity)

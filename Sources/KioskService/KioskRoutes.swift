@@ -5,11 +5,12 @@ import PledgeKit
 
 /// The routes fronts and organizers use to see kiosks:
 /// `GET /api/kiosk-config`, `POST /api/kiosks/{id}/heartbeat`, `GET /api/organizer/kiosks`
-/// (behind ``OrganizerAccess``).
+/// (behind ``OrganizerAccess``); heartbeats are behind ``KioskAccess``.
 struct KioskRoutes: Sendable {
     let registry: (any KioskRegistry)?
     let answer: KioskConfigAnswer
     let organizer: OrganizerAccess
+    var kiosks = KioskAccess(token: nil)
 
     func add(to router: Router<KioskRequestContext>) {
         router.get("/api/kiosk-config") { _, _ in try jsonResponse(answer) }
@@ -35,7 +36,9 @@ struct KioskRoutes: Sendable {
     }
 
     /// Notes the heartbeat and answers with what a front caches: the certificate link base.
+    /// Without the kiosk token (when one is configured), 401 and nothing noted.
     @Sendable func heartbeat(_ request: Request, context: KioskRequestContext) async throws -> Response {
+        try kiosks.check(request)
         do {
             let id = try KioskID.validated(context.parameters.get("id") ?? "")
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)

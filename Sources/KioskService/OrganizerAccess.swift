@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -8,38 +7,28 @@ import Hummingbird
 /// password of HTTP Basic authentication (RFC 7617, any user name), so the page opens without
 /// tools.
 ///
-/// Tokens are compared in constant time: both sides are hashed with SHA-256 and every byte of
-/// the digests is compared without an early exit, so the time taken says nothing about how much
-/// of a guess was right. Without a configured token every organizer route answers 503: the
+/// Tokens are compared as SHA-256 digests in constant time (``BearerToken``). Without a
+/// configured token every organizer route answers 403 `organizer-access-not-configured`: the
 /// routes are never open by default.
 public struct OrganizerAccess: Sendable {
-    let digest: [UInt8]?
+    let token: BearerToken?
 
     public init(token: String?) {
-        digest = token.flatMap { $0.isEmpty ? nil : Array(SHA256.hash(data: Data($0.utf8))) }
+        self.token = BearerToken(token)
     }
 
     /// Whether the token was configured at all.
-    public var isConfigured: Bool { digest != nil }
-
-    /// Equal in constant time for equal-length inputs.
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
-    }
+    public var isConfigured: Bool { token != nil }
 
     /// Whether `presented` is the organizer token.
     public func accepts(_ presented: String) -> Bool {
-        guard let digest else { return false }
-        return Self.constantTimeEqual(Array(SHA256.hash(data: Data(presented.utf8))), digest)
+        token?.accepts(presented) ?? false
     }
 
     /// Throws the problem detail of a refused request unless the request carries the token.
     /// - Parameter allowBasic: accept the token as a Basic password too (the `/admin` page).
     func check(_ request: Request, allowBasic: Bool = false) throws {
-        guard isConfigured else {
+        guard let token else {
             throw ProblemDetails(
                 status: .forbidden, code: "organizer-access-not-configured",
                 vi:
@@ -48,17 +37,12 @@ public struct OrganizerAccess: Sendable {
                     "No organizer token is configured (organizer.token or KIOSK_ORGANIZER_TOKEN), so organizer routes are closed."
             )
         }
-        let header = request.headers[.authorization] ?? ""
-        let parts = header.split(separator: " ", maxSplits: 1).map(String.init)
-        if parts.count == 2 {
-            let scheme = parts[0].lowercased()
-            if scheme == "bearer", accepts(parts[1].trimmingCharacters(in: .whitespaces)) { return }
-            if allowBasic, scheme == "basic", let data = Data(base64Encoded: parts[1]),
-                let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":"),
-                accepts(String(text[text.index(after: colon)...]))
-            {
-                return
-            }
+        if token.isPresented(in: request) { return }
+        if allowBasic, let basic = BearerToken.credentials(request, scheme: "basic"),
+            let data = Data(base64Encoded: basic), let text = String(data: data, encoding: .utf8),
+            let colon = text.firstIndex(of: ":"), token.accepts(String(text[text.index(after: colon)...]))
+        {
+            return
         }
         var problem = ProblemDetails(
             status: .unauthorized, code: "organizer-token-required",
@@ -67,7 +51,8 @@ public struct OrganizerAccess: Sendable {
         )
         problem.challenge =
             (allowBasic ? "Basic realm=\"organizer\", charset=\"UTF-8\", " : "")
-            + "Bearer realm=\"organizer\"" + (header.isEmpty ? "" : ", error=\"invalid_token\"")
+            + "Bearer realm=\"organizer\""
+            + ((request.headers[.authorization] ?? "").isEmpty ? "" : ", error=\"invalid_token\"")
         throw problem
     }
 }

@@ -14,6 +14,8 @@ struct PledgeRoutes: Sendable {
     let service: any PledgeService
     /// Per-kiosk submission limits; nil: none.
     var limiter: KioskRateLimiter? = nil
+    /// Who may record pledges: the kiosk token, when one is configured.
+    var access = KioskAccess(token: nil)
 
     func add(to router: Router<KioskRequestContext>) {
         router.post("/api/pledges", use: record)
@@ -31,8 +33,11 @@ struct PledgeRoutes: Sendable {
     }
 
     /// Records a pledge and answers 201 only after its transaction has committed. A retry with the
-    /// same `Idempotency-Key` and body gets the same receipt; with another body, 409.
+    /// same `Idempotency-Key` and body gets the same receipt; with another body, 409. Without the
+    /// kiosk token (when one is configured), 401.
     @Sendable func record(_ request: Request, context: KioskRequestContext) async throws -> Response {
+        // First: a request without the kiosk token must not spend a kiosk's rate limit, nor store.
+        try access.check(request)
         do {
             let key = try IdempotencyKey(request.headers[.idempotencyKey] ?? "")
             let kioskID = try request.headers[.kioskID].map(KioskID.validated)

@@ -38,6 +38,7 @@ extension EventConfiguration {
             var port: Int?
             var publicBaseURL: String?
             var rateLimit: RateLimit?
+            var kioskToken: String?
         }
         struct Files: Decodable {
             var pledge: String
@@ -111,9 +112,16 @@ extension EventConfiguration {
             throw ConfigurationError(
                 file: url.path, problem: "event.retainPersonalDataUntil must be a date yyyy-mm-dd, not '\(until)'")
         }
-        let environmentToken = ProcessInfo.processInfo.environment["KIOSK_ORGANIZER_TOKEN"]
-        let token = [environmentToken, file.organizer?.token].compactMap { $0?.trimmingWhitespace() }
-            .first { !$0.isEmpty }
+        let environment = ProcessInfo.processInfo.environment
+        let token = secret(environment["KIOSK_ORGANIZER_TOKEN"], file.organizer?.token)
+        let kioskToken = secret(environment["KIOSK_KIOSK_TOKEN"], file.service?.kioskToken)
+        // The kiosk token is copied to every front machine; it must not also open personal data.
+        if let kioskToken, kioskToken == token {
+            throw ConfigurationError(
+                file: url.path,
+                problem: "service.kioskToken (or KIOSK_KIOSK_TOKEN) must differ from organizer.token "
+                    + "(or KIOSK_ORGANIZER_TOKEN): fronts hold the kiosk token")
+        }
         return EventConfiguration(
             eventID: file.event.id,
             name: VietnameseText.nfc(file.event.name),
@@ -132,8 +140,14 @@ extension EventConfiguration {
             attendantPIN: pin,
             rateLimit: rate,
             organizerToken: token,
+            kioskToken: kioskToken,
             retainPersonalDataUntil: file.event.retainPersonalDataUntil
         )
+    }
+
+    /// The first of `environment` and `file` that is not empty once trimmed: the environment wins.
+    private static func secret(_ environment: String?, _ file: String?) -> String? {
+        [environment, file].compactMap { $0?.trimmingWhitespace() }.first { !$0.isEmpty }
     }
 
     /// Decodes a YAML file into `T`, NFC-normalizing its text first.

@@ -65,7 +65,8 @@ struct Front: AsyncParsableCommand {
         var logger = Logger(label: "kiosk-front")
         logger.logLevel = .info
         logger[metadataKey: "kiosk.id"] = "\(kioskID)"
-        let client = ServiceClient(baseURL: URL(string: service)!, kioskID: kioskID)
+        // The kiosk token from the event file or KIOSK_KIOSK_TOKEN: the service may require it.
+        let client = ServiceClient(baseURL: URL(string: service)!, kioskID: kioskID, token: configuration.kioskToken)
         let pledges = try await OutboxPledgeService.open(
             client: client, outbox: store, fallbackBase: configuration.publicBaseURL, logger: logger)
         let front: TerminalFront

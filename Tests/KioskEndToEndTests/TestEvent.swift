@@ -4,7 +4,10 @@ import KioskTestSupport
 /// An event configuration for one test, in its own folder, pointing at the repository's texts.
 enum TestEvent {
     /// Writes `event.yaml` into `folder` and returns its path.
-    static func write(in folder: URL, pin: String = "2468", perMinute: Int = 6000, burst: Int = 100) throws -> String {
+    /// - Parameter kioskToken: `service.kioskToken`; nil: none.
+    static func write(
+        in folder: URL, pin: String = "2468", perMinute: Int = 6000, burst: Int = 100, kioskToken: String? = nil
+    ) throws -> String {
         let kiosk = RepositoryPaths.root.appendingPathComponent("Kiosk").path
         let yaml = """
             event: { id: e2e-event, name: "Lễ phát động", place: "Hà Nội", date: 2025-10-10 }
@@ -14,6 +17,7 @@ enum TestEvent {
               port: 0
               publicBaseURL: ""
               rateLimit: { perMinute: \(perMinute), burst: \(burst) }
+              kioskToken: "\(kioskToken ?? "")"
             files:
               pledge: \(kiosk)/pledge.yaml
               resources: \(kiosk)/resources.yaml

@@ -83,8 +83,11 @@ struct OrganizerRouteTests {
         #expect(!access.accepts("s3cres"))
         #expect(!access.accepts(""))
         #expect(!OrganizerAccess(token: "").isConfigured)
-        #expect(OrganizerAccess.constantTimeEqual([1, 2, 3], [1, 2, 3]))
-        #expect(!OrganizerAccess.constantTimeEqual([1, 2, 3], [1, 2, 4]))
+        #expect(BearerToken.constantTimeEqual([1, 2, 3], [1, 2, 3]))
+        #expect(!BearerToken.constantTimeEqual([1, 2, 3], [1, 2, 4]))
+        #expect(!BearerToken.constantTimeEqual([1, 2, 3], [1, 2]))
+        #expect(BearerToken(nil) == nil && BearerToken("") == nil)
+        #expect(!KioskAccess(token: "").isConfigured)
     }
 
     @Test func countsByAnyDimensionAddUpAndPublicOnesMergeSmallGroups() async throws {

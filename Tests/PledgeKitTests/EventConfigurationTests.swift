@@ -19,6 +19,51 @@ struct EventConfigurationTests {
         }
     }
 
+    /// An event file with the repository's texts and the given `service` and `organizer` lines.
+    static func event(service: String, organizer: String = "", in folder: URL) throws -> URL {
+        let kiosk = RepositoryPaths.root.appendingPathComponent("Kiosk").path
+        let yaml = """
+            event: { id: token-event, name: "Lễ phát động", place: "Hà Nội", date: 2025-10-10 }
+            kiosk: { id: kiosk-01 }
+            service: { \(service) }
+            organizer: { \(organizer) }
+            files:
+              pledge: \(kiosk)/pledge.yaml
+              resources: \(kiosk)/resources.yaml
+              templates: \(RepositoryPaths.root.appendingPathComponent("Certificates/default").path)
+              front: \(kiosk)/front.yaml
+            """
+        let file = folder.appendingPathComponent("event.yaml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    @Test func kioskTokenIsReadAndItsAbsenceWarned() throws {
+        // KIOSK_KIOSK_TOKEN would override the files: this test reads the files.
+        guard ProcessInfo.processInfo.environment["KIOSK_KIOSK_TOKEN"] == nil else { return }
+        let folder = temporaryDirectory("config")
+        let open = try EventConfiguration.load(from: Self.event(service: #"kioskToken: "  ""#, in: folder))
+        #expect(open.kioskToken == nil)
+        #expect(open.warnings(today: Date(timeIntervalSince1970: 0)).contains { $0.hasPrefix("no kiosk token") })
+        let closed = try EventConfiguration.load(from: Self.event(service: #"kioskToken: " k-secret ""#, in: folder))
+        #expect(closed.kioskToken == "k-secret")
+        #expect(!closed.warnings(today: Date(timeIntervalSince1970: 0)).contains { $0.contains("kiosk token") })
+    }
+
+    @Test func kioskTokenEqualToTheOrganizerTokenIsRefused() throws {
+        guard ProcessInfo.processInfo.environment["KIOSK_KIOSK_TOKEN"] == nil,
+            ProcessInfo.processInfo.environment["KIOSK_ORGANIZER_TOKEN"] == nil
+        else { return }
+        let file = try Self.event(
+            service: #"kioskToken: same"#, organizer: #"token: same"#, in: temporaryDirectory("config"))
+        do {
+            _ = try EventConfiguration.load(from: file)
+            Issue.record("a kiosk token that opens the organizer routes must be refused")
+        } catch let error as ConfigurationError {
+            #expect(error.problem.contains("must differ from organizer.token"))
+        }
+    }
+
     @Test func brokenFileIsNamedWithTheProblem() throws {
         let folder = temporaryDirectory("config")
         let file = folder.appendingPathComponent("event.yaml")
