@@ -179,6 +179,7 @@ let package = Package(
         .testTarget(
             name: "PledgeKitTests",
             dependencies: ["PledgeKit", "KioskTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

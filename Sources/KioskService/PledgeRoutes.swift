@@ -58,7 +58,7 @@ struct PledgeRoutes: Sendable {
                 throw ProblemDetails.rateLimited(retryAfter: wait)
             }
             let receipt = try await service.record(draft, idempotencyKey: key, kioskID: kioskID, code: code)
-            var response = try jsonResponse(receipt, status: .created)
+            var response = try jsonResponse(receipt, status: .created, body: receipt.json.map { ByteBuffer(bytes: $0) })
             response.headers[.location] = "/c/\(receipt.code.rawValue)"
             return response
         } catch let error as PledgeError {
@@ -72,6 +72,7 @@ extension PledgeRoutes {
     /// A missing Content-Type is taken as JSON, for simple clients.
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return true }
+        if contentType == "application/json" { return true }
         let parts = contentType.lowercased().split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.first == "application/json" else { return false }
         return parts.dropFirst().allSatisfy { $0.replacingOccurrences(of: "\"", with: "") == "charset=utf-8" }
@@ -97,13 +98,43 @@ enum KioskID {
     }
 }
 
-/// A JSON answer with keys in a stable order.
-func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+/// A JSON answer with keys in a stable order; `body`, when given, is `value` already encoded so.
+func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok, body: ByteBuffer? = nil) throws
+    -> Response
+{
     var headers = HTTPFields()
     headers[.contentType] = "application/json; charset=utf-8"
     headers[.cacheControl] = "no-store"
-    return Response(
-        status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    return Response(status: status, headers: headers, body: .init(byteBuffer: try body ?? jsonBytes(value)))
+}
+
+/// `value` as JSON (RFC 8259), keys sorted, slashes not escaped.
+func jsonBytes(_ value: some Encodable) throws -> ByteBuffer {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return ByteBuffer(bytes: try encoder.encode(value))
+}
+
+extension PledgeReceipt {
+    /// The receipt as ``jsonBytes(_:)`` writes it, written directly:
+    /// `{"certificateUrl":"…","code":"…","id":"…","number":…}`; nil when a string holds a
+    /// character JSON would escape or anything but printable ASCII (then the encoder writes it).
+    var json: [UInt8]? {
+        let url = certificateUrl.utf8
+        guard
+            url.allSatisfy({ (0x20...0x7E).contains($0) && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") })
+        else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(url.count + 100)
+        bytes += #"{"certificateUrl":""#.utf8
+        bytes += url
+        bytes += #"","code":""#.utf8
+        bytes += code.rawValue.utf8
+        bytes += #"","id":""#.utf8
+        bytes += id.uuidString.utf8
+        bytes += #"","number":"#.utf8
+        bytes += String(number).utf8
+        bytes += "}".utf8
+        return bytes
+    }
 }

@@ -12,9 +12,18 @@ public struct CertificateCode: Hashable, Sendable, Codable, CustomStringConverti
     static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
     /// A new code from the system's cryptographically secure generator (getrandom(2) on Linux).
+    ///
+    /// Two draws of 64 bits (two system calls, where ``random(using:)`` makes one a character)
+    /// give the 80 bits: each character is 5 of them, so each is still uniform over the alphabet.
     public static func random() -> CertificateCode {
         var generator = SystemRandomNumberGenerator()
-        return random(using: &generator)
+        let first: UInt64 = generator.next()  // characters 0–11: 60 of its bits
+        let second: UInt64 = generator.next()  // characters 12–15: 20 of its bits
+        let bytes = (0..<length).map { (index: Int) -> UInt8 in
+            let bits: UInt64 = index < 12 ? first >> UInt64(5 * index) : second >> UInt64(5 * (index - 12))
+            return alphabet[Int(bits & 31)]
+        }
+        return CertificateCode(uncheckedRawValue: String(decoding: bytes, as: UTF8.self))
     }
 
     public static func random<G: RandomNumberGenerator>(using generator: inout G) -> CertificateCode {

@@ -14,12 +14,25 @@ public struct Province: Hashable, Codable, Sendable, CustomStringConvertible {
     /// The text is matched ignoring case, diacritics, đ/d, spaces and punctuation, and a leading
     /// "Thành phố", "TP." or "Tỉnh", so "ha noi", "hanoi", "HÀ NỘI" and "TP. Hà Nội" all find Hà Nội.
     public init?(matching text: String) {
-        let key = Self.matchKey(text)
-        guard !key.isEmpty, let found = Province.all.first(where: { Self.matchKey($0.name) == key }) else {
-            return nil
+        // The exact name (what fronts send) finds what its key finds, without making the key.
+        if let found = Self.byExactName[text] {
+            self = found
+            return
         }
+        let key = Self.matchKey(text)
+        guard !key.isEmpty, let found = Self.byMatchKey[key] else { return nil }
         self = found
     }
+
+    /// Each unit by the ``matchKey(_:)`` of its name (the first of ``all`` when two shared one).
+    private static let byMatchKey: [String: Province] = Dictionary(
+        all.map { (matchKey($0.name), $0) }, uniquingKeysWith: { first, _ in first })
+
+    /// What ``init(matching:)`` finds by the key of each unit's name, by that name. (String keys
+    /// also take canonically equivalent texts, NFD for one; their key is the same, as the key
+    /// starts from NFD.)
+    private static let byExactName: [String: Province] = Dictionary(
+        all.map { ($0.name, byMatchKey[matchKey($0.name)]!) }, uniquingKeysWith: { first, _ in first })
 
     static func matchKey(_ text: String) -> String {
         var key = String(VietnameseText.searchKey(text).unicodeScalars.filter(\.properties.isAlphabetic))

@@ -27,28 +27,48 @@ public struct TextField: Sendable {
     ///   (`school-empty`, `school-too-long` for the school).
     public func normalize(_ raw: String) throws(PledgeError) -> String {
         let text = VietnameseText.nfc(raw)
-        if text.unicodeScalars.contains(where: VietnameseText.isForbidden) {
-            throw PledgeError(
-                .forbiddenCharacter, field: field,
-                vi: "\(label.vi) có ký tự điều khiển, ký tự ẩn hoặc ký tự đảo chiều văn bản. Vui lòng gõ lại.",
-                en: "\(label.en) contains a control, invisible or text-direction character. Please type it again."
-            )
+        // Latin text whose spacing is already collapsed (most names): one pass over a table
+        // (VietnameseText.LatinTable) decides the same as the checks below. Every character there
+        // is one scalar, which decomposes to at most three, so none carries too many marks.
+        if let scan = VietnameseText.LatinTable.shared.scan(text), scan.collapsed {
+            if scan.forbidden { throw forbidden }
+            if text.isEmpty || !scan.letterOrDigit { throw empty }
+            if scan.scalars > maxLength { throw tooLong }
+            return text
         }
-        let collapsed = VietnameseText.collapsingWhitespace(text)
-        if collapsed.isEmpty || !VietnameseText.hasLetterOrDigit(collapsed) {
-            throw PledgeError(
-                emptyCode, field: field,
-                vi: "\(label.vi) đang để trống hoặc không có chữ nào. \(emptyHint.vi)",
-                en: "\(label.en) is empty or has no letters. \(emptyHint.en)"
-            )
-        }
-        if collapsed.count > maxLength || collapsed.contains(where: VietnameseText.hasTooManyMarks) {
-            throw PledgeError(
-                tooLongCode, field: field,
-                vi: "\(label.vi) dài quá \(maxLength) ký tự, hoặc có ký tự mang quá nhiều dấu.",
-                en: "\(label.en) is longer than \(maxLength) characters, or a character carries too many marks."
-            )
-        }
+        return try normalizeInGeneral(text)
+    }
+
+    /// ``normalize(_:)`` of a text already in NFC, for any text.
+    func normalizeInGeneral(_ text: String) throws(PledgeError) -> String {
+        if text.unicodeScalars.contains(where: VietnameseText.isForbidden) { throw forbidden }
+        let collapsed = VietnameseText.collapsingWhitespaceInGeneral(text)
+        if collapsed.isEmpty || !VietnameseText.hasLetterOrDigit(collapsed) { throw empty }
+        if collapsed.count > maxLength || collapsed.contains(where: VietnameseText.hasTooManyMarks) { throw tooLong }
         return collapsed
+    }
+
+    private var forbidden: PledgeError {
+        PledgeError(
+            .forbiddenCharacter, field: field,
+            vi: "\(label.vi) có ký tự điều khiển, ký tự ẩn hoặc ký tự đảo chiều văn bản. Vui lòng gõ lại.",
+            en: "\(label.en) contains a control, invisible or text-direction character. Please type it again."
+        )
+    }
+
+    private var empty: PledgeError {
+        PledgeError(
+            emptyCode, field: field,
+            vi: "\(label.vi) đang để trống hoặc không có chữ nào. \(emptyHint.vi)",
+            en: "\(label.en) is empty or has no letters. \(emptyHint.en)"
+        )
+    }
+
+    private var tooLong: PledgeError {
+        PledgeError(
+            tooLongCode, field: field,
+            vi: "\(label.vi) dài quá \(maxLength) ký tự, hoặc có ký tự mang quá nhiều dấu.",
+            en: "\(label.en) is longer than \(maxLength) characters, or a character carries too many marks."
+        )
     }
 }

@@ -6,9 +6,11 @@ import Synchronization
 /// Group commit: pledges that wait while a transaction is being synced are inserted together in
 /// the next one, so one `synchronous=FULL` commit (one WAL fsync) acknowledges several of them.
 ///
-/// Each caller is resumed only after the COMMIT of the transaction that holds its pledge. Every
-/// pledge has its own savepoint: a pledge refused by the domain (idempotency key reused,
-/// certificate code taken) is rolled back alone and fails alone. Any other error aborts the whole
+/// Each caller is resumed only after the COMMIT of the transaction that holds its pledge. A pledge
+/// refused by the domain (idempotency key reused, certificate code taken) is refused before it
+/// writes anything (``PledgeStore/insertUncounted(_:key:code:eventID:kioskID:at:keys:in:)``), so
+/// it fails alone without a savepoint. The aggregate counts of the batch's new pledges are added
+/// once per group at the end of the transaction (``CountBatch``). Any other error aborts the whole
 /// transaction; its pledges are then tried again one transaction each, so one bad pledge never
 /// fails the others.
 final class GroupCommitter: Sendable {
@@ -84,20 +86,20 @@ final class GroupCommitter: Sendable {
         let eventID = eventID
         do {
             let outcomes: [Result<Pledge, PledgeError>] = try await pool.write { db in
-                try batch.map { job in
+                var counts = CountBatch()
+                let outcomes = try batch.map { job -> Result<Pledge, PledgeError> in
                     do {
-                        var pledge: Pledge?
-                        try db.inSavepoint {
-                            pledge = try PledgeStore.insert(
-                                job.draft, key: job.key, code: job.code, eventID: eventID, kioskID: job.kioskID,
-                                at: job.date, keys: job.keys, in: db)
-                            return .commit
-                        }
-                        return .success(pledge!)
+                        let (pledge, isNew) = try PledgeStore.insertUncounted(
+                            job.draft, key: job.key, code: job.code, eventID: eventID, kioskID: job.kioskID,
+                            at: job.date, keys: job.keys, in: db)
+                        if isNew { counts.add(pledge) }
+                        return .success(pledge)
                     } catch let refused as PledgeError {
                         return .failure(refused)
                     }
                 }
+                try counts.write(in: db)
+                return outcomes
             }
             // `write` returned: COMMIT is done, every pledge of the batch may be acknowledged.
             committed.withLock { $0 += 1 }

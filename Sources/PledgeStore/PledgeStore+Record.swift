@@ -31,13 +31,29 @@ extension PledgeStore {
         )
     }
 
-    /// Inserts one pledge in the current (immediate) transaction, or returns the pledge already
-    /// recorded under the same idempotency key when the draft (and a proposed code) is the same.
-    /// A proposed code is kept as it is: a signer may already hold it.
+    /// Inserts one pledge in the current (immediate) transaction, with its counts, or returns the
+    /// pledge already recorded under the same idempotency key when the draft (and a proposed code)
+    /// is the same. A proposed code is kept as it is: a signer may already hold it.
     static func insert(
         _ draft: PledgeDraft, key: IdempotencyKey, code proposed: CertificateCode? = nil, eventID: String,
         kioskID: String, at date: Date = Date(), keys: NameKeys? = nil, in db: Database
     ) throws -> Pledge {
+        let (pledge, isNew) = try insertUncounted(
+            draft, key: key, code: proposed, eventID: eventID, kioskID: kioskID, at: date, keys: keys, in: db)
+        if isNew { try count(pledge, in: db) }
+        return pledge
+    }
+
+    /// ``insert(_:key:code:eventID:kioskID:at:keys:in:)`` without the aggregate counts, which the
+    /// caller adds in the same transaction (a group commit adds a whole batch's at once,
+    /// ``CountBatch``); `isNew` is false when the pledge was already recorded.
+    ///
+    /// Every refusal (a ``PledgeError``) is thrown before the first write, so a refused pledge
+    /// leaves nothing to roll back and the transaction can go on with the next one.
+    static func insertUncounted(
+        _ draft: PledgeDraft, key: IdempotencyKey, code proposed: CertificateCode?, eventID: String,
+        kioskID: String, at date: Date, keys: NameKeys?, in db: Database
+    ) throws -> (pledge: Pledge, isNew: Bool) {
         if let existing = try PledgeRow.fetchOne(
             db.cachedStatement(sql: "SELECT * FROM pledge WHERE idempotency_key = ?"), arguments: [key.rawValue])
         {
@@ -50,7 +66,7 @@ extension PledgeStore {
                     en: "This Idempotency-Key was already used for a different pledge."
                 )
             }
-            return pledge
+            return (pledge, false)
         }
         // Cached statements: the hot path of every pledge is parsed once per connection.
         let codeTaken = try db.cachedStatement(sql: "SELECT 1 FROM pledge WHERE code = ?")
@@ -61,10 +77,11 @@ extension PledgeStore {
                 en: "This certificate code already belongs to another pledge; the pledge was not stored."
             )
         }
-        try db.cachedStatement(sql: "UPDATE event SET last_number = last_number + 1 WHERE id = ?")
-            .execute(arguments: [eventID])
+        // The first write: no refusal below.
         let number = try Int.fetchOne(
-            db.cachedStatement(sql: "SELECT last_number FROM event WHERE id = ?"), arguments: [eventID])!
+            db.cachedStatement(
+                sql: "UPDATE event SET last_number = last_number + 1 WHERE id = ? RETURNING last_number"),
+            arguments: [eventID])!
         var code = proposed ?? CertificateCode.random()
         while try Bool.fetchOne(codeTaken, arguments: [code.rawValue]) == true {
             code = CertificateCode.random()
@@ -75,8 +92,7 @@ extension PledgeStore {
             guardianConsent: draft.guardianConsent, createdAt: date, code: code
         )
         try PledgeRow(pledge, idempotencyKey: key, keys: keys).insertFast(db)
-        try count(pledge, in: db)
-        return pledge
+        return (pledge, true)
     }
 
     static func unavailable(_ error: any Error) -> PledgeError {

@@ -82,6 +82,34 @@ extension PledgeStore {
     }
 }
 
+/// What the pledges of one transaction add to the aggregate tables, written with one
+/// ``PledgeStore/count(_:pledges:lastPledgeAt:in:)`` per group (in the order the groups first
+/// appeared) before the transaction commits: the same rows as counting each pledge on its own.
+struct CountBatch {
+    private var order: [CountKey] = []
+    private var groups: [CountKey: (pledges: Int, lastPledgeAt: String)] = [:]
+
+    mutating func add(_ pledge: Pledge) {
+        let key = CountKey(pledge)
+        let at = StoredDate.text(pledge.createdAt)
+        if let group = groups[key] {
+            // As `max(last_pledge_at, excluded.last_pledge_at)`: the texts are ASCII of one width,
+            // so String order is SQLite's byte order.
+            groups[key] = (group.pledges + 1, max(group.lastPledgeAt, at))
+        } else {
+            order.append(key)
+            groups[key] = (1, at)
+        }
+    }
+
+    func write(in db: Database) throws {
+        for key in order {
+            let group = groups[key]!
+            try PledgeStore.count(key, pledges: group.pledges, lastPledgeAt: group.lastPledgeAt, in: db)
+        }
+    }
+}
+
 /// The group of a pledge in `pledge_count`: event, kiosk, UTC hour, age band, province ('' when
 /// unknown).
 struct CountKey: Hashable {

@@ -14,6 +14,22 @@ struct CertificateCodeTests {
         #expect(seen.count == 2_000)
     }
 
+    /// Every position of a code draws from the whole alphabet evenly (the positions are made
+    /// from two 64-bit draws, 5 bits each): over 32,000 codes each character appears about 1,000
+    /// times at each position; a bit that never varied would show as 0 or 2,000.
+    @Test func everyPositionUsesTheWholeAlphabetEvenly() {
+        var counts = Array(repeating: [UInt8: Int](), count: CertificateCode.length)
+        for _ in 0..<32_000 {
+            for (position, byte) in CertificateCode.random().rawValue.utf8.enumerated() {
+                counts[position][byte, default: 0] += 1
+            }
+        }
+        for position in counts {
+            #expect(position.count == 32)
+            #expect(position.values.allSatisfy { (800...1200).contains($0) })
+        }
+    }
+
     @Test func parsingForgivesCaseDashesAndLookAlikes() throws {
         let code = try #require(CertificateCode(parsing: "7KQ2MX4P9TZA01B1"))
         #expect(CertificateCode(parsing: "7kq2-mx4p-9tza-01b1") == code)
