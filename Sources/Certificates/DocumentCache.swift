@@ -1,6 +1,8 @@
+import Synchronization
+
 /// Rendered documents kept in memory, bounded by their total size, least recently used evicted
 /// first. Concurrent requests for the same key wait for one render instead of starting another.
-public actor DocumentCache {
+public final class DocumentCache: Sendable {
     /// A rendered document and its strong ETag (a fingerprint of the bytes, quoted).
     public struct Document: Sendable {
         public let bytes: [UInt8]
@@ -14,12 +16,18 @@ public actor DocumentCache {
         public var evictions = 0
     }
 
+    struct State {
+        var entries: [String: (document: Document, lastUse: UInt64)] = [:]
+        var inFlight: [String: Task<Document, any Error>] = [:]
+        var bytes = 0
+        var tick: UInt64 = 0
+        var statistics = Statistics()
+    }
+
     public let capacity: Int
-    private var entries: [String: (document: Document, lastUse: UInt64)] = [:]
-    private var inFlight: [String: Task<Document, any Error>] = [:]
-    private var bytes = 0
-    private var tick: UInt64 = 0
-    public private(set) var statistics = Statistics()
+    // A lock, not an actor: a hit is a dictionary lookup, and hopping to an actor's executor
+    // and back cost more than the rest of serving a warm page.
+    private let state = Mutex(State())
 
     /// - Parameter capacity: the most bytes kept, 64 MiB by default (a PNG is ~100–250 KB).
     public init(capacity: Int = 64 << 20) {
@@ -31,37 +39,61 @@ public actor DocumentCache {
     public func document(
         for key: String, render: @escaping @Sendable () throws -> [UInt8]
     ) async throws -> Document {
-        tick += 1
-        if let entry = entries[key] {
-            entries[key]?.lastUse = tick
-            statistics.hits += 1
-            return entry.document
+        enum Lookup {
+            case hit(Document)
+            case wait(Task<Document, any Error>)
+            case render(Task<Document, any Error>)
         }
-        if let task = inFlight[key] {
-            statistics.hits += 1
+        let lookup = state.withLock { state -> Lookup in
+            state.tick += 1
+            if let entry = state.entries[key] {
+                state.entries[key]?.lastUse = state.tick
+                state.statistics.hits += 1
+                return .hit(entry.document)
+            }
+            if let task = state.inFlight[key] {
+                state.statistics.hits += 1
+                return .wait(task)
+            }
+            state.statistics.renders += 1
+            let task = Task.detached(priority: .userInitiated) { () throws -> Document in
+                let bytes = try render()
+                return Document(bytes: bytes, etag: "\"\(Digest.hex(bytes))-\(String(bytes.count, radix: 16))\"")
+            }
+            state.inFlight[key] = task
+            return .render(task)
+        }
+        switch lookup {
+        case .hit(let document):
+            return document
+        case .wait(let task):
             return try await task.value
+        case .render(let task):
+            do {
+                let document = try await task.value
+                state.withLock { state in
+                    state.inFlight[key] = nil
+                    store(document, for: key, in: &state)
+                }
+                return document
+            } catch {
+                state.withLock { _ = $0.inFlight.removeValue(forKey: key) }
+                throw error
+            }
         }
-        statistics.renders += 1
-        let task = Task.detached(priority: .userInitiated) { () throws -> Document in
-            let bytes = try render()
-            return Document(bytes: bytes, etag: "\"\(Digest.hex(bytes))-\(String(bytes.count, radix: 16))\"")
-        }
-        inFlight[key] = task
-        defer { inFlight[key] = nil }
-        let document = try await task.value
-        store(document, for: key)
-        return document
     }
 
-    private func store(_ document: Document, for key: String) {
+    private func store(_ document: Document, for key: String, in state: inout State) {
         guard document.bytes.count <= capacity else { return }
-        tick += 1
-        entries[key] = (document, tick)
-        bytes += document.bytes.count
-        while bytes > capacity, let oldest = entries.min(by: { $0.value.lastUse < $1.value.lastUse }) {
-            entries[oldest.key] = nil
-            bytes -= oldest.value.document.bytes.count
-            statistics.evictions += 1
+        state.tick += 1
+        if let old = state.entries.updateValue((document, state.tick), forKey: key) {
+            state.bytes -= old.document.bytes.count
+        }
+        state.bytes += document.bytes.count
+        while state.bytes > capacity, let oldest = state.entries.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+            state.entries[oldest.key] = nil
+            state.bytes -= oldest.value.document.bytes.count
+            state.statistics.evictions += 1
         }
     }
 
@@ -69,13 +101,18 @@ public actor DocumentCache {
     /// erased, so no copy of it stays in memory) and returns how many there were.
     @discardableResult
     public func removeDocuments(withPrefix prefix: String) -> Int {
-        let keys = entries.keys.filter { $0.hasPrefix(prefix) }
-        for key in keys {
-            if let entry = entries.removeValue(forKey: key) { bytes -= entry.document.bytes.count }
+        state.withLock { state in
+            let keys = state.entries.keys.filter { $0.hasPrefix(prefix) }
+            for key in keys {
+                if let entry = state.entries.removeValue(forKey: key) { state.bytes -= entry.document.bytes.count }
+            }
+            return keys.count
         }
-        return keys.count
     }
 
     /// The number of documents and bytes held.
-    public var size: (count: Int, bytes: Int) { (entries.count, bytes) }
+    public var size: (count: Int, bytes: Int) { state.withLock { ($0.entries.count, $0.bytes) } }
+
+    /// Hits, renders and evictions so far.
+    public var statistics: Statistics { state.withLock { $0.statistics } }
 }

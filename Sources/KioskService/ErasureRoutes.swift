@@ -30,7 +30,7 @@ struct ErasureRoutes: Sendable {
                 } catch let error as PledgeError {
                     throw ProblemDetails(error)
                 }
-                for cache in caches { await cache.removeDocuments(withPrefix: "\(pledge.code.rawValue)/") }
+                for cache in caches { cache.removeDocuments(withPrefix: "\(pledge.code.rawValue)/") }
                 context.logger.info("personal data erased on request", metadata: ["pledge.id": "\(pledge.id)"])
                 return Response(status: .seeOther, headers: [.location: "/c/\(pledge.code.rawValue)"])
             }

@@ -18,9 +18,8 @@ public struct PledgeStore: PledgeService {
     public let links: CertificateLinks
     /// Batches concurrent pledges into one transaction each (see ``GroupCommitter``).
     let committer: GroupCommitter
-    /// A read-only connection of its own for ``changeStamp()``: SQLite's `data_version` counts
-    /// the commits of every other connection, the pool's writer and other processes alike.
-    let watcher: DatabaseQueue
+    /// A read-only connection of its own for ``changeStamp()``.
+    let watcher: DataVersion
 
     /// How long a write waits for another connection's lock before failing.
     public static let busyTimeout: TimeInterval = 5
@@ -63,10 +62,7 @@ public struct PledgeStore: PledgeService {
                     "SQLite refused WAL with synchronous=FULL (journal_mode=\(journalMode), synchronous=\(synchronous))"
             )
         }
-        var watching = Configuration()
-        watching.readonly = true
-        watching.busyMode = .timeout(Self.busyTimeout)
-        self.watcher = try DatabaseQueue(path: path, configuration: watching)
+        self.watcher = try DataVersion(path: path)
         self.pool = pool
         self.committer = GroupCommitter(pool: pool, eventID: eventID)
         self.eventID = eventID
@@ -79,17 +75,17 @@ public struct PledgeStore: PledgeService {
     public func close() throws {
         // The pool closes its writer before its read-only readers, and SQLite only folds the WAL
         // back on the last close by a connection that can write: checkpoint explicitly.
-        try watcher.close()
+        watcher.close()
         _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         try pool.close()
     }
 
-    /// `PRAGMA data_version` of the watching connection (sqlite.org/pragma.html#pragma_data_version):
-    /// it changes when any other connection commits, in this process or another. Read on the
-    /// calling thread: the pragma reads the WAL index in shared memory and never touches the
-    /// disk or waits for the writer. nil when it cannot be read, so nothing is kept.
+    /// `PRAGMA data_version` of a watching connection (``DataVersion``): it changes when any
+    /// other connection commits, in this process or another. Read on the calling thread: the
+    /// pragma reads the WAL index in shared memory and never touches the disk or waits for the
+    /// writer. nil when it cannot be read, so nothing is kept.
     public func changeStamp() -> Int? {
-        try? watcher.unsafeRead { db in try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) }
+        watcher.read()
     }
 }
 

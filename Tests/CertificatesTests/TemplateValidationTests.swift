@@ -96,10 +96,10 @@ struct DocumentCacheTests {
         _ = try await cache.document(for: "b") { [UInt8](repeating: 2, count: 400) }
         _ = try await cache.document(for: "a") { [UInt8](repeating: 1, count: 400) }
         _ = try await cache.document(for: "c") { [UInt8](repeating: 3, count: 400) }
-        let size = await cache.size
+        let size = cache.size
         #expect(size.bytes <= 1000)
         #expect(size.count == 2)
-        let statistics = await cache.statistics
+        let statistics = cache.statistics
         #expect(statistics.evictions == 1)
         #expect(statistics.renders == 3)
     }
@@ -110,8 +110,8 @@ struct DocumentCacheTests {
         for key in ["AAAA/page/1", "AAAA/qr.png", "AAAB/page/1", "AAAA.png"] {
             _ = try await cache.document(for: key) { [UInt8](repeating: 1, count: 100) }
         }
-        #expect(await cache.removeDocuments(withPrefix: "AAAA/") == 2)
-        let size = await cache.size
+        #expect(cache.removeDocuments(withPrefix: "AAAA/") == 2)
+        let size = cache.size
         #expect(size.count == 2 && size.bytes == 200)
         let renders = Counter()
         _ = try await cache.document(for: "AAAB/page/1") {
