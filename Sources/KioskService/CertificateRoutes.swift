@@ -57,7 +57,8 @@ struct CertificateRoutes: Sendable {
             context.logger.error("QR image failed", metadata: ["pledge.id": "\(pledge.id)"])
             throw ProblemDetails.internalError
         }
-        return conditionalResponse(request, document, headers: imageHeaders(contentType: contentType))
+        return conditionalResponse(
+            request, document, headers: format == "png" ? Self.pngHeaders : imageHeaders(contentType: contentType))
     }
 
     /// The pledge the path names. Anything that is not a stored code is the same 404, so the
@@ -76,6 +77,10 @@ struct CertificateRoutes: Sendable {
         guard let found else { throw ProblemDetails.notFound }
         return found
     }
+
+    // Made once: building these fields checks every byte of the policy, on every warm page.
+    static let pageHeaders = htmlHeaders(cacheControl: "private, no-cache")
+    static let pngHeaders = imageHeaders(contentType: "image/png")
 
     @Sendable func page(_ request: Request, context: KioskRequestContext) async throws -> Response {
         let pledge: Pledge
@@ -99,7 +104,7 @@ struct CertificateRoutes: Sendable {
         } catch {
             throw ProblemDetails.internalError
         }
-        return conditionalResponse(request, document, headers: htmlHeaders(cacheControl: "private, no-cache"))
+        return conditionalResponse(request, document, headers: Self.pageHeaders)
     }
 }
 
