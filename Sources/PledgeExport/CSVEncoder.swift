@@ -102,7 +102,7 @@ public struct CSVEncoder: RowEncoder {
         case .bool(let value): bytes.append(value ? UInt8(ascii: "1") : UInt8(ascii: "0"))
         case .null: break
         case .text(let text):
-            let written = text.utf8.withContiguousStorageIfAvailable { appendText($0, to: &bytes) }
+            let written: Void? = text.utf8.withContiguousStorageIfAvailable { appendText($0, to: &bytes) }
             if written == nil { Array(text.utf8).withUnsafeBufferPointer { appendText($0, to: &bytes) } }
         }
     }

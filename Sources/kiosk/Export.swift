@@ -29,8 +29,8 @@ struct Export: AsyncParsableCommand {
     @Option(help: "csv or json (JSON Lines).")
     var format: ExportFormat = .csv
 
-    @Option(help: "CSV delimiter: , or ; (for locales whose Excel expects ;).")
-    var delimiter: CSVEncoder.Delimiter = .comma
+    @Option(help: "CSV delimiter: , (default) or ; (for locales whose Excel expects ;).")
+    var delimiter: CSVEncoder.Delimiter?
 
     @Option(help: "The file to write (default: <event>-<kind>.<csv|jsonl> in this folder).")
     var output: String?
@@ -56,6 +56,7 @@ struct Export: AsyncParsableCommand {
             throw ValidationError("--include-personal-data applies to pledges only.")
         }
         if k < 2 { throw ValidationError("--k must be at least 2, not \(k).") }
+        if delimiter != nil && format != .csv { throw ValidationError("--delimiter applies to --format csv only.") }
     }
 
     func run() async throws {
@@ -79,7 +80,7 @@ struct Export: AsyncParsableCommand {
         let exporter = Exporter(
             service: pledges,
             options: .init(
-                kind: kind, format: format, delimiter: delimiter, includePersonalData: includePersonalData,
+                kind: kind, format: format, delimiter: delimiter ?? .comma, includePersonalData: includePersonalData,
                 dimensions: try CountDimension.list(by), minimumGroupSize: `public` ? k : nil))
         let progress = ProgressBar(total: try await exporter.expectedRows())
         let interrupts = Self.removePartialFileOnInterrupt()

@@ -118,6 +118,17 @@ struct OrganizerCommandTests {
         #expect(manifest?["includePersonalData"] as? Bool == false)
         #expect(manifest?["delimiter"] as? String == ";")
 
+        // A delimiter means CSV: with JSON Lines it is refused, not silently dropped.
+        let jsonWithDelimiter = try kiosk(
+            [
+                "export", "pledges", "--format", "json", "--delimiter", ";", "--output", output + ".jsonl",
+                "--database", file,
+            ]
+                + common)
+        #expect(jsonWithDelimiter.status != 0)
+        #expect(jsonWithDelimiter.stderr.contains("--delimiter applies to --format csv only"))
+        #expect(!FileManager.default.fileExists(atPath: output + ".jsonl"))
+
         // An existing file is kept unless --overwrite; the database is never a target.
         let again = try kiosk(["export", "pledges", "--output", output, "--database", file] + common)
         #expect(again.status != 0)
