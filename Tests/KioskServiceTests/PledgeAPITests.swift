@@ -6,6 +6,9 @@ import Testing
 
 @Suite("POST /api/pledges and GET /api/counts over loopback")
 struct PledgeAPITests {
+    /// A scalar Swift will not write in a literal (noncharacters), as a String.
+    static func scalar(_ value: UInt32) -> String { String(Unicode.Scalar(value)!) }
+
     @Test func createsAPledgeAndRepliesWithItsReceipt() async throws {
         try await LiveServer.with { server in
             let answer = try await server.postPledge(
@@ -52,6 +55,13 @@ struct PledgeAPITests {
             (#"{"name":"\#(String(repeating: "A", count: 61))","ageBand":"18-24"}"#, 422, "name-too-long"),
             (#"{"name":"Lan\u0001Anh","ageBand":"18-24"}"#, 422, "forbidden-character"),
             (#"{"name":"Minh\u202Eanh","ageBand":"18-24"}"#, 422, "forbidden-character"),
+            // Noncharacters, escaped and as UTF-8: the certificate's PDF failed to render (500).
+            (#"{"name":"Lan\uFFFFAnh","ageBand":"18-24"}"#, 422, "forbidden-character"),
+            ("{\"name\":\"Lan" + Self.scalar(0xFDD0) + "Anh\",\"ageBand\":\"18-24\"}", 422, "forbidden-character"),
+            (
+                "{\"name\":\"An\",\"school\":\"Trường" + Self.scalar(0xFFFE) + "\",\"ageBand\":\"18-24\"}", 422,
+                "forbidden-character"
+            ),
             (#"{"name":"   ","ageBand":"18-24"}"#, 422, "name-empty"),
             (#"{"name":"Bé Na","ageBand":"12-15","guardianConsent":false}"#, 422, "guardian-consent-required"),
             (#"{"name":"Bé Na","ageBand":"under-12"}"#, 422, "guardian-consent-required"),

@@ -20,8 +20,15 @@ struct TextFieldTests {
     }
 
     @Test(
-        "Control and bidi characters are refused",
-        arguments: ["Lan\u{0001}Anh", "Minh\u{202E}anh", "A\u{2066}B", "X\u{007F}Y", "\u{200F}An"])
+        "Control, bidi, noncharacters, private-use and unassigned code points are refused",
+        arguments: [
+            "Lan\u{0001}Anh", "Minh\u{202E}anh", "A\u{2066}B", "X\u{007F}Y", "\u{200F}An",
+            // Noncharacters made the certificate's SVG invalid XML and its PDF fail (500).
+            "Lan\u{E000}Anh", "Lan\u{F0000}Anh", "Lan\u{FFF9}Anh", "Lan\u{0378}Anh",
+        ]
+            + [0xFDD0, 0xFDEF, 0xFFFE, 0xFFFF, 0x1FFFE, 0x10FFFF].map {
+                "Lan" + String(Unicode.Scalar(UInt32($0))!) + "Anh"
+            })
     func refusesForbiddenCharacters(_ text: String) {
         #expect(throws: PledgeError(.forbiddenCharacter, vi: "", en: "")) { try TextField.name.normalize(text) }
     }
