@@ -9,7 +9,7 @@ import PledgeKit
 /// as documents, each rendered once and then served from a bounded cache.
 ///
 /// Caching: the page links each document with `?v=VERSION`, a fingerprint of everything the
-/// document shows; such a request is `immutable` for a year, because a changed name (erasure)
+/// document shows; such a request is `private` (it shows a name: never kept by a shared cache) and `immutable` for a year, because a changed name (erasure)
 /// or template makes a new version and so a new URL. A request without the current version gets
 /// `no-cache`: it may be stored, but is revalidated with its strong ETag on every use.
 struct CertificateDocumentRoutes: Sendable {
@@ -51,7 +51,7 @@ struct CertificateDocumentRoutes: Sendable {
         var headers = HTTPFields()
         headers[.eTag] = document.etag
         headers[.cacheControl] =
-            request.uri.queryParameters.get("v") == version ? "public, max-age=31536000, immutable" : "no-cache"
+            request.uri.queryParameters.get("v") == version ? "private, max-age=31536000, immutable" : "no-cache"
         headers[.xContentTypeOptions] = "nosniff"
         headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
         headers[.contentDisposition] = DocumentFileName.contentDisposition(fields, format: format)

@@ -64,14 +64,7 @@ struct CertificateRoutes: Sendable {
     /// The pledge the path names. Anything that is not a stored code is the same 404, so the
     /// answer says nothing about which codes exist.
     func pledge(_ context: KioskRequestContext) async throws -> Pledge {
-        // A code typed with spaces arrives as %20: decode the path segment before reading it.
-        // Foundation's decoding costs more than the rest of a warm page: only when there is a %.
-        guard let raw = context.parameters.get("code"),
-            let text = raw.utf8.contains(UInt8(ascii: "%")) ? raw.removingPercentEncoding : raw,
-            let code = CertificateCode(parsing: text)
-        else {
-            throw ProblemDetails.notFound
-        }
+        guard let code = context.certificateCode else { throw ProblemDetails.notFound }
         let found: Pledge?
         do { found = try await recent.pledge(code: code, from: service) } catch { throw ProblemDetails(error) }
         guard let found else { throw ProblemDetails.notFound }
@@ -159,4 +152,16 @@ func htmlHeaders(cacheControl: String, scripts: Bool = false) -> HTTPFields {
 extension HTTPField.Name {
     static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+}
+
+extension KioskRequestContext {
+    /// The certificate code the path names (`:code`), in any spelling ``CertificateCode`` reads;
+    /// a code typed with spaces arrives as %20, so the segment is percent-decoded first.
+    var certificateCode: CertificateCode? {
+        // Foundation's decoding costs more than the rest of a warm page: only when there is a %.
+        guard let raw = parameters.get("code"),
+            let text = raw.utf8.contains(UInt8(ascii: "%")) ? raw.removingPercentEncoding : raw
+        else { return nil }
+        return CertificateCode(parsing: text)
+    }
 }

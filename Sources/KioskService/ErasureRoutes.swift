@@ -38,9 +38,7 @@ struct ErasureRoutes: Sendable {
     }
 
     func pledge(_ context: KioskRequestContext) async throws -> Pledge {
-        guard let text = context.parameters.get("code"), let code = CertificateCode(parsing: text) else {
-            throw ProblemDetails.notFound
-        }
+        guard let code = context.certificateCode else { throw ProblemDetails.notFound }
         let found: Pledge?
         do { found = try await service.pledge(code: code) } catch { throw ProblemDetails(error) }
         guard let found else { throw ProblemDetails.notFound }

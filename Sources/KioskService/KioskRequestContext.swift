@@ -17,3 +17,15 @@ public struct KioskRequestContext: RequestContext {
     /// read further, so an oversized body cannot hold memory.
     public var maxUploadSize: Int { 16 * 1024 }
 }
+
+extension Request {
+    /// The whole body, at most `limit` bytes. A body that declares a larger `Content-Length` is
+    /// refused with 413 at once (RFC 9110, 15.5.14), without waiting for bytes that would be
+    /// refused anyway; one that grows past the limit is refused when it does.
+    func collectBody(upTo limit: Int) async throws -> ByteBuffer {
+        if let declared = headers[.contentLength].flatMap(Int.init), declared > limit {
+            throw ProblemDetails.bodyTooLarge
+        }
+        return try await body.collect(upTo: limit)
+    }
+}

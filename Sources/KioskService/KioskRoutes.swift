@@ -41,7 +41,7 @@ struct KioskRoutes: Sendable {
         try kiosks.check(request)
         do {
             let id = try KioskID.validated(context.parameters.get("id") ?? "")
-            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            let buffer = try await request.collectBody(upTo: context.maxUploadSize)
             let beat: KioskHeartbeat
             do {
                 beat = try JSONDecoder().decode(KioskHeartbeat.self, from: Data(buffer.readableBytesView))

@@ -48,7 +48,7 @@ struct PledgeRoutes: Sendable {
                     en: "The body must be JSON (Content-Type: application/json)."
                 )
             }
-            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            let buffer = try await request.collectBody(upTo: context.maxUploadSize)
             let (draft, code) = try PledgeRequestBody.parse(Data(buffer.readableBytesView))
             // Per kiosk id, not per address: every kiosk of a venue shares one.
             // A retry of a stored pledge records nothing, so it gets its answer whatever the limit.

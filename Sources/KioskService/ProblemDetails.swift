@@ -88,10 +88,15 @@ extension ProblemDetails {
         vi: "Không tìm thấy trang này.", en: "This page was not found."
     )
 
-    static let bodyTooLarge = ProblemDetails(
-        status: .contentTooLarge, code: "body-too-large",
-        vi: "Nội dung gửi lên quá lớn.", en: "The request body is too large."
-    )
+    /// 413, and the connection is closed after it: the rest of the body is never read.
+    static let bodyTooLarge: ProblemDetails = {
+        var problem = ProblemDetails(
+            status: .contentTooLarge, code: "body-too-large",
+            vi: "Nội dung gửi lên quá lớn.", en: "The request body is too large."
+        )
+        problem.headers[.connection] = "close"
+        return problem
+    }()
 
     /// 405 with the methods a route has (RFC 9110, 15.5.6).
     static func methodNotAllowed(allow: String) -> ProblemDetails {

@@ -47,7 +47,7 @@ struct CertificateDocumentRouteTests {
             let page = try await server.get("/c/\(code)").text
             let link = try #require(page.range(of: #"/c/\#(code).pdf\?v=[0-9a-f]+"#, options: .regularExpression))
             let versioned = try await server.get(String(page[link]))
-            #expect(versioned.headers["cache-control"] == "public, max-age=31536000, immutable")
+            #expect(versioned.headers["cache-control"] == "private, max-age=31536000, immutable")
             #expect(page.contains("kiosk.example.vn"))
         }
     }

@@ -103,6 +103,18 @@ struct PledgeAPITests {
             let answer = try await server.postPledge(huge)
             #expect(answer.status == 413)
             #expect(answer.contentType.hasPrefix("application/problem+json"))
+
+            // A body that only declares its size is refused at once: the 413 is there within
+            // 3 s, long before the 10 s body deadline (which then closes the connection).
+            let declared = try await RawHTTP.exchange(
+                port: server.port,
+                Data(
+                    ("POST /api/pledges HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Idempotency-Key: declared-2mb\r\nContent-Length: 2000000\r\n\r\n{\"name\":\"A").utf8),
+                timeout: 3)
+            #expect(declared.hasPrefix("HTTP/1.1 413"), "\(declared)")
+            #expect(declared.contains("body-too-large"))
+            #expect(try await server.store.counts().total == 0)
         }
     }
 
