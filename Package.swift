@@ -151,6 +151,8 @@ let package = Package(
             name: "kiosk-bench",
             dependencies: [
                 "Certificates", "PledgeKit", "PledgeStore", "KioskService", "QRCode", "CQRencode",
+                // SplitMix64, the seeded generator the tests use too.
+                "KioskTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -5,6 +5,7 @@
 //   kiosk-bench qr [--count N] [--process-count M]
 import CQRencode
 import Foundation
+import KioskTestSupport
 import PledgeKit
 import QRCode
 

@@ -4,6 +4,7 @@
 //
 //   kiosk-bench seed --pledges N --seed S --database FILE [--event ID]
 import Foundation
+import KioskTestSupport
 import PledgeKit
 import PledgeStore
 

@@ -52,23 +52,3 @@ struct MarkdownSection {
         try Data(file.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 }
-
-/// SplitMix64 (Steele, Lea and Flood, 2014): a small, fast generator whose output depends only
-/// on the seed, unlike the system generator.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A number in 0..<bound (bound at most a few thousand: the modulo bias is negligible).
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    /// A number in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}

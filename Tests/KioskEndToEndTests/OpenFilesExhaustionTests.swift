@@ -34,7 +34,7 @@ struct OpenFilesExhaustionTests {
         #expect(log.contains("before=64"))
 
         // Two kiosks connected before the flood, each keeping its connection open.
-        let kiosks = try (0..<2).map { _ in try KeepAliveConnection(port: port) }
+        let kiosks = try (0..<2).map { _ in try LoopbackConnection(port: port) }
         defer { for kiosk in kiosks { kiosk.close() } }
         #expect(await Self.healthy(port: port, within: 10))
 

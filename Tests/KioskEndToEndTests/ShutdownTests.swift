@@ -3,10 +3,6 @@ import GRDB
 import KioskTestSupport
 import Testing
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// SIGTERM stops `kiosk serve` promptly even while clients are halfway through a request: a pledge
 /// whose body is still arriving is answered 503 (`Connection: close`) and never stored, instead of
 /// holding the exit for up to the 10 s body deadline. A pledge whose body has arrived is still
@@ -25,12 +21,12 @@ struct ShutdownTests {
             "POST /api/pledges HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             + "Idempotency-Key: half-sent\r\nContent-Length: \(Self.pledge.utf8.count)\r\n\r\n"
         // The head and the first 20 bytes of the body: the service is waiting for the rest.
-        let slowBody = try OpenSocket(port: server.port)
+        let slowBody = try LoopbackConnection(port: server.port)
         try slowBody.send(head + String(decoding: Self.pledge.utf8.prefix(20), as: UTF8.self))
         // Half a header block, and a connection that sent nothing: neither may hold the exit up.
-        let slowHead = try OpenSocket(port: server.port)
+        let slowHead = try LoopbackConnection(port: server.port)
         try slowHead.send("GET /healthz HTTP/1.1\r\nHost: 127.")
-        let idle = try OpenSocket(port: server.port)
+        let idle = try LoopbackConnection(port: server.port)
         try await Task.sleep(for: .milliseconds(500))
 
         let stopped = try await KioskProcess.stop(server)
@@ -78,7 +74,7 @@ struct ShutdownTests {
             }
         }
         for await _ in locked { break }
-        let client = try OpenSocket(port: server.port)
+        let client = try LoopbackConnection(port: server.port)
         try client.send(
             "POST /api/pledges HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 + "Idempotency-Key: in-commit\r\nContent-Length: \(Self.pledge.utf8.count)\r\n\r\n" + Self.pledge)
@@ -108,48 +104,4 @@ struct ShutdownTests {
         let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
         return (status, head.lowercased(), parts.dropFirst().joined(separator: "\r\n\r\n"))
     }
-}
-
-/// A blocking loopback TCP socket, for requests sent in pieces.
-final class OpenSocket: Sendable {
-    let fd: Int32
-
-    init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EIO) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard result == 0 else {
-            close(fd)
-            throw POSIXError(.ECONNREFUSED)
-        }
-    }
-
-    func send(_ text: String) throws {
-        let sent = Array(text.utf8).withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        guard sent == text.utf8.count else { throw POSIXError(.EPIPE) }
-    }
-
-    /// Everything the peer sends until it closes, or until `timeout` seconds pass.
-    func readToEnd(timeout: Int) -> String {
-        var time = timeval(tv_sec: timeout, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-        var answer = Data()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = recv(fd, &buffer, buffer.count, 0)
-            guard count > 0 else { break }
-            answer.append(contentsOf: buffer[0..<count])
-        }
-        return String(decoding: answer, as: UTF8.self)
-    }
-
-    deinit { close(fd) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -18,7 +19,7 @@ enum RawHTTP {
     }
 
     private static func blockingExchange(port: Int, _ request: Data, timeout: Int) throws -> String {
-        let fd = try connected(port: port)
+        let fd = try LoopbackConnection.connect(port: port)
         defer { close(fd) }
         var time = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
@@ -68,7 +69,7 @@ enum RawHTTP {
     private static func blockingPaced(
         port: Int, _ pieces: [Data], interval: Double, stopWhenAnswered: Bool, timeout: Int
     ) throws -> Paced {
-        let fd = try connected(port: port)
+        let fd = try LoopbackConnection.connect(port: port)
         defer { close(fd) }
         var answer = Data()
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -97,25 +98,5 @@ enum RawHTTP {
             guard read(waiting: 100) else { break }
         }
         return Paced(answer: String(decoding: answer, as: UTF8.self), piecesSent: sent, closedByServer: closed)
-    }
-
-    /// A blocking TCP socket connected to 127.0.0.1:`port`.
-    static func connected(port: Int) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EIO) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard result == 0 else {
-            close(fd)
-            throw POSIXError(.ECONNREFUSED)
-        }
-        return fd
     }
 }

@@ -125,7 +125,7 @@ final class EventStream: @unchecked Sendable {
     private(set) var received = ""
 
     init(port: Int) async throws {
-        fd = try await offPool { try RawHTTP.connected(port: port) }
+        fd = try await offPool { try LoopbackConnection.connect(port: port) }
         let request = "GET /live/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
         _ = request.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
     }

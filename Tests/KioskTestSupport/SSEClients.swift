@@ -24,7 +24,7 @@ public final class SSEClients: @unchecked Sendable {
         let request = Data("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAccept: text/event-stream\r\n\r\n".utf8)
         do {
             for _ in 0..<count {
-                let fd = try Self.connect(port: port)
+                let fd = try LoopbackConnection.connect(port: port)
                 sockets.append(fd)
                 _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             }
@@ -75,26 +75,4 @@ public final class SSEClients: @unchecked Sendable {
     }
 
     deinit { close() }
-
-    /// A TCP socket connected to 127.0.0.1:`port`.
-    /// - Throws: `POSIXError` when it cannot be made or connected.
-    public static func connect(port: Int) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else {
-            let code = POSIXErrorCode(rawValue: errno) ?? .ECONNREFUSED
-            Glibc.close(fd)
-            throw POSIXError(code)
-        }
-        return fd
-    }
 }
