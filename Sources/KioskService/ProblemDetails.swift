@@ -89,14 +89,10 @@ extension ProblemDetails {
     )
 
     /// 413, and the connection is closed after it: the rest of the body is never read.
-    static let bodyTooLarge: ProblemDetails = {
-        var problem = ProblemDetails(
-            status: .contentTooLarge, code: "body-too-large",
-            vi: "Nội dung gửi lên quá lớn.", en: "The request body is too large."
-        )
-        problem.headers[.connection] = "close"
-        return problem
-    }()
+    static let bodyTooLarge = ProblemDetails(
+        status: .contentTooLarge, code: "body-too-large",
+        vi: "Nội dung gửi lên quá lớn.", en: "The request body is too large."
+    ).closingConnection()
 
     /// 405 with the methods a route has (RFC 9110, 15.5.6).
     static func methodNotAllowed(allow: String) -> ProblemDetails {

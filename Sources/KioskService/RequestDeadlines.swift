@@ -39,27 +39,25 @@ struct ServiceStopping: Error {}
 
 extension ProblemDetails {
     /// 408 (RFC 9110, 15.5.9) with `Connection: close`: the server will not wait any longer.
-    static let requestTimeout: ProblemDetails = {
-        var problem = ProblemDetails(
-            status: .requestTimeout, code: "request-timeout",
-            vi: "Yêu cầu đến quá chậm nên máy chủ đã đóng kết nối. Vui lòng gửi lại.",
-            en: "The request arrived too slowly, so the server closed the connection. Please send it again."
-        )
-        problem.headers[.connection] = "close"
-        return problem
-    }()
-}
+    static let requestTimeout = ProblemDetails(
+        status: .requestTimeout, code: "request-timeout",
+        vi: "Yêu cầu đến quá chậm nên máy chủ đã đóng kết nối. Vui lòng gửi lại.",
+        en: "The request arrived too slowly, so the server closed the connection. Please send it again."
+    ).closingConnection()
 
-extension ProblemDetails {
     /// 503 (RFC 9110, 15.6.4) with `Connection: close` and `Retry-After`: the service is stopping and
     /// did not wait for the rest of the request, so nothing of it was recorded.
-    static let serviceStopping: ProblemDetails = {
-        var problem = ProblemDetails(
-            status: .serviceUnavailable, code: "service-stopping",
-            vi: "Máy chủ đang dừng nên chưa ghi nhận yêu cầu này. Vui lòng gửi lại sau giây lát.",
-            en: "The server is shutting down and did not record this request. Please send it again shortly."
-        )
+    static let serviceStopping = ProblemDetails(
+        status: .serviceUnavailable, code: "service-stopping",
+        vi: "Máy chủ đang dừng nên chưa ghi nhận yêu cầu này. Vui lòng gửi lại sau giây lát.",
+        en: "The server is shutting down and did not record this request. Please send it again shortly."
+    ).closingConnection()
+
+    /// The same problem with `Connection: close`: for an answer sent before the request was read
+    /// to its end, after which the connection cannot carry another request.
+    func closingConnection() -> ProblemDetails {
+        var problem = self
         problem.headers[.connection] = "close"
         return problem
-    }()
+    }
 }
