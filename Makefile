@@ -11,8 +11,9 @@ KIOSK_ARGS = --config $(CONFIG) --database $(DATABASE) $(if $(PORT),--port $(POR
 # fonts-noto-core has Noto Sans, which the templates name (full Vietnamese coverage); libisal-dev
 # (Intel ISA-L) compresses certificate PNGs, zlib QR PNGs.
 RUN_DEBS := pkg-config libqrencode-dev zlib1g-dev libsqlite3-dev librsvg2-dev libcairo2-dev libfontconfig-dev fonts-noto-core libisal-dev
-# poppler-utils: pdftotext, pdffonts, pdftoppm; chromium: the page test; librsvg2-bin: rsvg-convert for the benchmark.
-TEST_DEBS := $(RUN_DEBS) zbar-tools qrencode tmux sqlite3 procps poppler-utils chromium librsvg2-bin
+# poppler-utils: pdftotext, pdffonts, pdftoppm; chromium: the page test; librsvg2-bin: rsvg-convert for the benchmark;
+# libfaketime: the retention tests start `kiosk` under a clock days ahead or behind.
+TEST_DEBS := $(RUN_DEBS) zbar-tools qrencode tmux sqlite3 procps poppler-utils chromium librsvg2-bin libfaketime
 # PyPI packages for the tests: the zxing-cpp QR decoder and Pillow to read images for it.
 # websocket-client drives headless Chromium over the DevTools protocol (scripts/page-check.py).
 TEST_PIP := zxing-cpp pillow websocket-client

@@ -25,12 +25,13 @@ struct ErasureRoutes: Sendable {
             }
             router.post("/\(prefix)/:code/erase") { _, context in
                 let pledge = try await pledge(context)
+                // Also when the erasure committed but its bytes are not yet out of the file (503).
+                defer { for cache in caches { cache.removeDocuments(withPrefix: "\(pledge.code.rawValue)/") } }
                 do {
                     _ = try await organizer.erasePersonalData(code: pledge.code)
                 } catch let error as PledgeError {
                     throw ProblemDetails(error)
                 }
-                for cache in caches { cache.removeDocuments(withPrefix: "\(pledge.code.rawValue)/") }
                 context.logger.info("personal data erased on request", metadata: ["pledge.id": "\(pledge.id)"])
                 return Response(status: .seeOther, headers: [.location: "/c/\(pledge.code.rawValue)"])
             }

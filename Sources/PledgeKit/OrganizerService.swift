@@ -24,7 +24,8 @@ public protocol OrganizerService: Sendable {
     ) async throws(PledgeError) -> ExportPage<Output>
 
     /// Erases the name and school of the pledge with this code (Decree 13/2023/NĐ-CP, Art. 16:
-    /// deletion on request); counts are unchanged. Returns false when no pledge has the code.
+    /// deletion on request); counts are unchanged, and the name's bytes leave the database files
+    /// before it returns. Returns false when no pledge has the code.
     func erasePersonalData(code: CertificateCode) async throws(PledgeError) -> Bool
 }
 

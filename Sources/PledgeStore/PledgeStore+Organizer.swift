@@ -163,9 +163,19 @@ extension PledgeStore: OrganizerService {
         return StoredDate.date(value).map { Int($0.timeIntervalSince1970.rounded(.down)) }
     }
 
+    /// Erases the name and school of the pledge with `code`, then empties the WAL into the
+    /// database file (``emptyWAL(_:attempts:)``), so the name's bytes are in neither the
+    /// `.sqlite` nor the `-wal` file when this returns: `secure_delete` zeroes the old row in its
+    /// page, and the checkpoint overwrites the page in the file and truncates the WAL that held its
+    /// earlier versions. No VACUUM: the page is rewritten in place (tested in ErasureTests).
+    /// The WAL is emptied again when the name was already erased, so a retry finishes the job.
+    /// - Returns: false when no pledge has the code.
+    /// - Throws: ``PledgeError`` `unavailable` when the erasure could not be written, or when it
+    ///   was committed but readers kept the WAL from being emptied (a retry completes it).
     public func erasePersonalData(code: CertificateCode) async throws(PledgeError) -> Bool {
+        let found: Bool
         do {
-            return try await pool.write { db in
+            found = try await pool.write { db in
                 guard
                     try Bool.fetchOne(db, sql: "SELECT 1 FROM pledge WHERE code = ?", arguments: [code.rawValue])
                         == true
@@ -181,6 +191,19 @@ extension PledgeStore: OrganizerService {
         } catch {
             throw Self.unavailable(error)
         }
+        guard found else { return false }
+        do {
+            try await pool.writeWithoutTransaction { db in try Self.emptyWAL(db) }
+        } catch {
+            throw PledgeError(
+                .unavailable,
+                vi:
+                    "Tên đã được xóa khỏi giấy chứng nhận nhưng chưa xóa hẳn khỏi tệp dữ liệu. Vui lòng thử lại sau giây lát.",
+                en:
+                    "The name was erased from the certificate but not yet from the data file. Please try again in a moment."
+            )
+        }
+        return true
     }
 }
 

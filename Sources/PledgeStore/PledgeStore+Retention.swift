@@ -6,10 +6,13 @@ extension PledgeStore {
     /// Erases names and schools (and their search and sort keys) of this event's pledges made
     /// before `date`, keeping every count: the retention limit of Decree 13/2023/NĐ-CP.
     ///
-    /// Then makes the old bytes leave the file: `secure_delete` already zeroes freed space; a
-    /// WAL checkpoint (TRUNCATE) moves the changes into the database file and empties the WAL,
-    /// and VACUUM rewrites the file, so no page still holds an erased name.
+    /// Then makes the old bytes leave the file (``compact()``): `secure_delete` already zeroes
+    /// freed space; a WAL checkpoint (TRUNCATE) moves the changes into the database file and
+    /// empties the WAL, and VACUUM rewrites the file, so no page still holds an erased name.
+    /// Whether a purge is due is ``RetentionDecision``'s to say, not this function's.
     /// - Returns: how many pledges had personal data erased.
+    /// - Throws: ``ErasedBytesRemain`` when the erasure committed but the old bytes could not be
+    ///   made to leave the file (it carries the count); SQLite's error when nothing was erased.
     public func purgePersonalData(createdBefore date: Date) async throws -> Int {
         let eventID = eventID
         let erased = try await pool.write { db in
@@ -22,18 +25,64 @@ extension PledgeStore {
             return db.changesCount
         }
         if erased > 0 {
-            try await compact()
+            do {
+                try await compact()
+            } catch {
+                throw ErasedBytesRemain(erased: erased, reason: "\(error)")
+            }
         }
         return erased
     }
 
+    /// When the newest pledge in the file (of any event) was made, or nil when there is none.
+    /// Read from `kiosk_activity.last_pledge_at`, which each pledge's own transaction keeps at
+    /// the latest `created_at` of its kiosk: one small table, not a scan of every pledge.
+    public func newestPledgeDate() async throws -> Date? {
+        try await pool.read { db in
+            let value = try DatabaseValue.fetchOne(db, sql: "SELECT max(last_pledge_at) FROM kiosk_activity")
+            return value.flatMap(StoredDate.date)
+        }
+    }
+
     /// Checkpoints the WAL into the file, rewrites the file (VACUUM) and truncates the WAL.
+    /// - Throws: ``StoreError`` when readers kept a checkpoint from completing (see
+    ///   ``emptyWAL(_:attempts:)``), SQLite's error when VACUUM failed (it needs free space about
+    ///   the size of the file).
     public func compact() async throws {
         try await pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            try Self.emptyWAL(db)
             try db.execute(sql: "VACUUM")
-            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            try Self.emptyWAL(db)
         }
+    }
+
+    /// Moves every committed change from the WAL into the database file and truncates the WAL
+    /// to zero bytes (`PRAGMA wal_checkpoint(TRUNCATE)`), so that bytes a transaction overwrote
+    /// (an erased name) are in neither file. Call it after the commit.
+    ///
+    /// A TRUNCATE checkpoint waits, through the busy timeout (``busyTimeout``), until no reader
+    /// (the pool's readers, the change watcher, another process) still reads from the WAL; when
+    /// the timeout runs out SQLite does what it can and says so in the pragma's first column
+    /// (`busy` = 1, sqlite.org/pragma.html#pragma_wal_checkpoint). That result is checked, and
+    /// the checkpoint tried again up to `attempts` times.
+    /// - Throws: ``StoreError`` when the WAL was still not emptied after `attempts` tries.
+    static func emptyWAL(_ db: Database, attempts: Int = 3) throws {
+        var last = ""
+        for _ in 0..<max(1, attempts) {
+            do {
+                // Columns: busy (1 when blocked), frames in the WAL, frames checkpointed.
+                if let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") {
+                    let (busy, frames): (Int, Int) = (row[0], row[1])
+                    if busy == 0 && frames <= 0 { return }
+                    last = "busy=\(busy), WAL frames=\(frames)"
+                }
+            } catch let error as DatabaseError
+                where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+            {
+                last = "\(error.resultCode)"
+            }
+        }
+        throw StoreError(reason: "the WAL could not be emptied: other connections kept reading it (\(last))")
     }
 
     /// Pledges of any event whose name contains `text`, ignoring case and diacritics, with đ
@@ -57,4 +106,14 @@ extension PledgeStore {
             throw Self.unavailable(error)
         }
     }
+}
+
+/// An erasure committed (its rows are erased for every reader) but its old bytes could not yet be
+/// made to leave the database files: the next checkpoint (a later erasure or purge, or closing the
+/// store) removes them.
+public struct ErasedBytesRemain: Error, CustomStringConvertible, Sendable {
+    /// How many pledges had personal data erased by the committed transaction.
+    public let erased: Int
+    public let reason: String
+    public var description: String { "\(erased) pledge(s) erased, but the old bytes are still in the file: \(reason)" }
 }

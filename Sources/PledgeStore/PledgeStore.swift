@@ -76,7 +76,7 @@ public struct PledgeStore: PledgeService {
         // The pool closes its writer before its read-only readers, and SQLite only folds the WAL
         // back on the last close by a connection that can write: checkpoint explicitly.
         watcher.close()
-        _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        try pool.writeWithoutTransaction { db in try Self.emptyWAL(db) }
         try pool.close()
     }
 

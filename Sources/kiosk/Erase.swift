@@ -20,10 +20,14 @@ struct Erase: AsyncParsableCommand {
         }
         let configuration = try store.loadConfiguration()
         let pledges = try store.openExistingStore(configuration)
-        guard try await pledges.erasePersonalData(code: certificate) else {
+        // The store empties the WAL after the erasure: the name leaves both files before this returns.
+        let found: Bool
+        do { found = try await pledges.erasePersonalData(code: certificate) } catch {
+            throw CLIError("\(error.message.vi) · \(error.message.en)")
+        }
+        guard found else {
             throw CLIError("no pledge has the code \(certificate.grouped).")
         }
-        try await pledges.compact()
         print("Đã xóa tên khỏi giấy chứng nhận \(certificate.grouped). · Name erased.")
         try pledges.close()
     }

@@ -1,8 +1,13 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PledgeExport
 import PledgeKit
 import PledgeStore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `kiosk purge`: erases names and schools once the event's retention date has passed.
 struct Purge: AsyncParsableCommand {
@@ -11,11 +16,17 @@ struct Purge: AsyncParsableCommand {
         discussion: """
             The date is event.retainPersonalDataUntil in the event configuration (Vietnam time). \
             Afterwards the WAL is checkpointed and the file vacuumed, so the names are gone from \
-            the bytes of the database file. The service also runs this once a day.
+            the bytes of the database file. The service also runs this once a day, but only \
+            within a day after the date. A clock earlier than the newest pledge is wrong: nothing \
+            is erased. More than a day after the date, the purge asks for confirmation on a \
+            terminal (y/N); without a terminal, --yes confirms.
             """
     )
 
     @OptionGroup var store: StoreOptions
+
+    @Flag(help: "Confirm a purge more than a day after the retention date without asking (needed without a terminal).")
+    var yes = false
 
     func run() async throws {
         let configuration = try store.loadConfiguration()
@@ -23,46 +34,109 @@ struct Purge: AsyncParsableCommand {
             throw CLIError(
                 "no retention date: set event.retainPersonalDataUntil (yyyy-mm-dd) in \(store.config).")
         }
+        let until = configuration.retainPersonalDataUntil ?? ""
         let pledges = try store.openExistingStore(configuration)
-        let erased = try await Retention.purge(pledges, deadline: deadline, now: Date())
-        if let erased {
-            print(
-                "Đã xóa tên và trường của \(VietnameseText.number(erased)) lời cam kết. · Personal data erased from \(erased) pledge(s)."
-            )
-        } else {
-            print(
-                "Chưa đến hạn: giữ đến hết ngày \(configuration.retainPersonalDataUntil ?? ""). · Retention date not passed yet."
-            )
+        defer { try? pledges.close() }
+        let now = Date()
+        let clock = ExportTable.vietnamTime(now)
+        switch try await Retention.decision(pledges, deadline: deadline, now: now) {
+        case .notYet:
+            print("Chưa đến hạn: giữ đến hết ngày \(until). · Retention date not passed yet.")
+            return
+        case .clockBeforeNewestPledge(let newest):
+            throw CLIError(
+                "Đồng hồ máy (\(clock)) sớm hơn lời cam kết mới nhất (\(ExportTable.vietnamTime(newest))): đồng hồ sai, "
+                    + "không xóa gì. Hãy chỉnh ngày giờ rồi chạy lại. · The clock is earlier than the newest pledge: "
+                    + "it is wrong, and nothing was erased. Set the date and time, then run again.")
+        case .needsConfirmation(let days):
+            let question =
+                "Đồng hồ máy: \(clock), đã quá hạn lưu giữ (hết ngày \(until)) \(days) ngày. "
+                + "Nếu đồng hồ đúng, xóa tên và trường của mọi lời cam kết? · The clock says the retention date "
+                + "passed \(days) day(s) ago. If the clock is right, erase every name and school?"
+            guard yes || Self.confirm(question) else {
+                throw CLIError(
+                    "Không xóa gì: cần xác nhận. Kiểm tra đồng hồ máy (\(clock)), rồi trả lời y trên terminal hoặc "
+                        + "thêm --yes. · Nothing erased: confirmation needed. Check the clock, then answer y on a "
+                        + "terminal or add --yes.")
+            }
+        case .purge:
+            break
         }
-        try pledges.close()
+        let erased: Int
+        do {
+            erased = try await pledges.purgePersonalData(createdBefore: now)
+        } catch let error as ErasedBytesRemain {
+            print(Self.erasedLine(error.erased))
+            throw CLIError("the erased names are still in the bytes of the database file: \(error.reason)")
+        }
+        print(Self.erasedLine(erased))
+    }
+
+    static func erasedLine(_ erased: Int) -> String {
+        "Đã xóa tên và trường của \(VietnameseText.number(erased)) lời cam kết. · Personal data erased from \(erased) pledge(s)."
+    }
+
+    /// Asks `question` on the terminal; true only for a yes (y, yes, c, có). No terminal: false.
+    static func confirm(_ question: String) -> Bool {
+        guard isatty(STDIN_FILENO) == 1 else { return false }
+        FileHandle.standardError.write(Data("\(question) [y/N] ".utf8))
+        let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        return ["y", "yes", "c", "có"].contains(VietnameseText.nfc(answer))
     }
 }
 
-/// The retention rule, shared by `kiosk purge` and the service's daily run.
+/// The retention rule (``RetentionDecision``) applied to a store: shared by `kiosk purge` and the
+/// service's daily run.
 enum Retention {
-    /// Once `now` is past `deadline`, erases personal data of every pledge of the store's event
-    /// made before now. Returns how many were erased, or nil when the deadline has not passed.
-    static func purge(_ store: PledgeStore, deadline: Date, now: Date) async throws -> Int? {
-        guard now >= deadline else { return nil }
-        return try await store.purgePersonalData(createdBefore: now)
+    /// What the rule says for `store` at `now`: reads when its newest pledge was made.
+    static func decision(_ store: PledgeStore, deadline: Date, now: Date) async throws -> RetentionDecision {
+        RetentionDecision(now: now, deadline: deadline, newestPledge: try await store.newestPledgeDate())
     }
 
-    /// The service's daily run: at start-up, then every 24 hours, until cancelled. Logs counts
-    /// only, never names.
+    /// The service's daily run: once it holds its port and its database (ServiceStartup.run
+    /// starts it after the listening signal), then every 24 hours, until cancelled. Purges only
+    /// when the rule says ``RetentionDecision/purge``; otherwise it warns and leaves the decision
+    /// to a person with `kiosk purge`. Logs counts only, never names.
     static func daily(_ store: PledgeStore, configuration: EventConfiguration, logger: Logger) async {
         guard let deadline = configuration.retentionDeadline else {
             logger.warning("no retention date (event.retainPersonalDataUntil): personal data is kept")
             return
         }
         while !Task.isCancelled {
-            do {
-                if let erased = try await purge(store, deadline: deadline, now: Date()), erased > 0 {
-                    logger.info("retention: personal data erased", metadata: ["pledges.erased": "\(erased)"])
-                }
-            } catch {
-                logger.error("retention: purge failed", metadata: ["error.type": "\(type(of: error))"])
-            }
+            await once(store, deadline: deadline, now: Date(), logger: logger)
             try? await Task.sleep(for: .seconds(24 * 3600))
+        }
+    }
+
+    /// One run of ``daily(_:configuration:logger:)`` at `now`.
+    static func once(_ store: PledgeStore, deadline: Date, now: Date, logger: Logger) async {
+        do {
+            switch try await decision(store, deadline: deadline, now: now) {
+            case .notYet:
+                return
+            case .clockBeforeNewestPledge(let newest):
+                logger.warning(
+                    "retention: the clock is earlier than the newest pledge, so it is wrong: nothing erased; set the clock, then run `kiosk purge`",
+                    metadata: [
+                        "clock": "\(ExportTable.vietnamTime(now))", "newest": "\(ExportTable.vietnamTime(newest))",
+                    ])
+            case .needsConfirmation(let days):
+                logger.warning(
+                    "retention: the retention date passed more than a day ago: nothing erased without confirmation; run `kiosk purge`",
+                    metadata: ["clock": "\(ExportTable.vietnamTime(now))", "days.past": "\(days)"])
+            case .purge:
+                let erased = try await store.purgePersonalData(createdBefore: now)
+                logger.info("retention: personal data erased", metadata: ["pledges.erased": "\(erased)"])
+            }
+        } catch let error as ErasedBytesRemain {
+            logger.info("retention: personal data erased", metadata: ["pledges.erased": "\(error.erased)"])
+            logger.error(
+                "retention: the erased names are still in the bytes of the database file until the next checkpoint",
+                metadata: ["error": "\(error.reason)"])
+        } catch {
+            logger.error(
+                "retention: purge failed, nothing erased",
+                metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
         }
     }
 }

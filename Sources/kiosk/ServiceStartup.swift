@@ -107,10 +107,7 @@ struct ServiceStartup {
         let services = ServiceGroup(
             configuration: .init(
                 services: [app] + shutdownCompanions(for: parts), gracefulShutdownSignals: signals, logger: logger))
-        // Names and schools past the event's retention date are erased once a day while it runs.
         let (store, configuration, logger) = (store, configuration, logger)
-        let retention = Task { await Retention.daily(store, configuration: configuration, logger: logger) }
-        defer { retention.cancel() }
         let line = listeningLine
         let (host, port) = (host, port)
         try await withThrowingTaskGroup(of: Stage.self) { tasks in
@@ -130,6 +127,11 @@ struct ServiceStartup {
             }
             guard first == .listening else { return }
             FileHandle.standardError.write(Data((line + "\n").utf8))
+            // Only now, holding its port and its database: a second service started by mistake
+            // fails to bind above and never purges. Names and schools past the retention date
+            // are erased once a day while it runs (see Retention.daily for when).
+            let retention = Task { await Retention.daily(store, configuration: configuration, logger: logger) }
+            defer { retention.cancel() }
             if let whileListening {
                 do {
                     try await whileListening()
@@ -140,6 +142,9 @@ struct ServiceStartup {
                 await services.triggerGracefulShutdown()
             }
             try await tasks.waitForAll()
+            // A purge under way finishes before the store closes.
+            retention.cancel()
+            await retention.value
         }
     }
 

@@ -14,9 +14,10 @@ final class KioskProcess {
     /// Starts `kiosk serve` on 127.0.0.1 with a free port and waits until it listens.
     /// - Parameter openFiles: soft and hard `RLIMIT_NOFILE` to start it with (a shell's `ulimit`
     ///   before `exec`, so the process is still the kiosk itself); nil: this process's limits.
+    /// - Parameter environment: variables added to this process's environment (``FakeClock``).
     init(
         database: String, config: String = RepositoryPaths.defaultConfiguration.path, port: Int = 0,
-        openFiles: (soft: Int, hard: Int)? = nil, timeout: TimeInterval = 30
+        openFiles: (soft: Int, hard: Int)? = nil, environment: [String: String] = [:], timeout: TimeInterval = 30
     ) throws {
         log = temporaryDirectory("serve-log").appendingPathComponent("stderr.txt")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -34,6 +35,9 @@ final class KioskProcess {
         } else {
             process.executableURL = URL(fileURLWithPath: RepositoryPaths.kioskBinary)
             process.arguments = arguments
+        }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }
         process.standardError = try FileHandle(forWritingTo: log)
         process.standardOutput = FileHandle.nullDevice

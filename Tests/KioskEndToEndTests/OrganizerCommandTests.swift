@@ -165,7 +165,8 @@ struct OrganizerCommandTests {
             with: RepositoryPaths.root.appendingPathComponent("Certificates/default").path)
         let config = folder.appendingPathComponent("event.yaml").path
         try yaml.write(toFile: config, atomically: true, encoding: .utf8)
-        let purged = try kiosk(["purge", "--config", config, "--database", file])
+        // Long past that date: confirmed with --yes (RetentionTests has the refusals).
+        let purged = try kiosk(["purge", "--yes", "--config", config, "--database", file])
         #expect(purged.status == 0, "\(purged.stderr)")
         #expect(purged.stdout.contains("12 lời cam kết"))
         let after = try kiosk(

@@ -5,12 +5,15 @@ import KioskTestSupport
 enum TestEvent {
     /// Writes `event.yaml` into `folder` and returns its path.
     /// - Parameter kioskToken: `service.kioskToken`; nil: none.
+    /// - Parameter retainPersonalDataUntil: `event.retainPersonalDataUntil` (yyyy-mm-dd); nil: none.
     static func write(
-        in folder: URL, pin: String = "2468", perMinute: Int = 6000, burst: Int = 100, kioskToken: String? = nil
+        in folder: URL, pin: String = "2468", perMinute: Int = 6000, burst: Int = 100, kioskToken: String? = nil,
+        retainPersonalDataUntil: String? = nil
     ) throws -> String {
         let kiosk = RepositoryPaths.root.appendingPathComponent("Kiosk").path
+        let retention = retainPersonalDataUntil.map { ", retainPersonalDataUntil: \($0)" } ?? ""
         let yaml = """
-            event: { id: e2e-event, name: "Lễ phát động", place: "Hà Nội", date: 2025-10-10 }
+            event: { id: e2e-event, name: "Lễ phát động", place: "Hà Nội", date: 2025-10-10\(retention) }
             kiosk: { id: kiosk-local, language: vi, attendantPIN: "\(pin)" }
             service:
               host: 127.0.0.1

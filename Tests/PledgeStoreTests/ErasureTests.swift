@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import KioskTestSupport
 import PledgeKit
+import Synchronization
 import Testing
 
 @testable import PledgeStore
@@ -56,6 +57,144 @@ struct ErasureTests {
         #expect(try await store.erasePersonalData(code: CertificateCode.random()) == false)
     }
 
+    /// "Khổng Thị Ửng Huỳnh": a name no other pledge shares, written with escapes (NFC).
+    static let rareName = "Kh\u{1ED5}ng Th\u{1ECB} \u{1EEC}ng Hu\u{1EF3}nh"
+    static let rareSchool = "Tr\u{01B0}\u{1EDD}ng \u{1EEC}ng Hu\u{1EF3}nh Qu\u{1EA3}ng"
+
+    /// Every form of the rare name the store writes or a keyboard sends: NFC, NFD, the search
+    /// and sort keys; and the school.
+    static var rareForms: [String] {
+        [
+            rareName, rareName.decomposedStringWithCanonicalMapping, VietnameseText.searchKey(rareName),
+            VietnameseText.sortKey(rareName), rareSchool,
+        ]
+    }
+
+    /// A store with 40 other named pledges and the rare name; returns the rare pledge's code.
+    func storeWithTheRareName() async throws -> (PledgeStore, String, CertificateCode) {
+        let (store, file) = try makeStore()
+        for index in 0..<40 {
+            _ = try await store.record(
+                PledgeDraft(name: "Người ký \(index)", ageBand: .from16To17, province: nil, guardianConsent: false),
+                idempotencyKey: try IdempotencyKey("o-\(index)"), kioskID: nil)
+        }
+        let receipt = try await store.record(
+            PledgeDraft(
+                name: Self.rareName, ageBand: .from18To24, province: Province(matching: "Huế"), school: Self.rareSchool,
+                guardianConsent: false),
+            idempotencyKey: try IdempotencyKey("rare"), kioskID: nil)
+        // The scan sees the name before the erasure: an empty result afterwards means something.
+        #expect(try DatabaseFiles.leftovers(of: Self.rareForms, database: file).count >= 4)
+        return (store, file, receipt.code)
+    }
+
+    @Test func erasingOneNameTakesItsBytesOutOfTheFileAndTheWALWithoutVacuum() async throws {
+        let (store, file, code) = try await storeWithTheRareName()
+        #expect(try await store.erasePersonalData(code: code))
+        // While the store is still open, as `kiosk serve` keeps it: the WAL was emptied into the file.
+        #expect(try DatabaseFiles.leftovers(of: Self.rareForms, database: file) == [])
+        #expect(!(try DatabaseFiles.leftovers(of: ["Người ký 39"], database: file)).isEmpty, "others are kept")
+        // Erasing again empties the WAL again: a retry after a 503 completes the job.
+        _ = try await store.record(
+            PledgeDraft(name: "Sau Khi Xóa", ageBand: .from16To17, province: nil, guardianConsent: false),
+            idempotencyKey: try IdempotencyKey("after"), kioskID: nil)
+        #expect(try await store.erasePersonalData(code: code))
+        let wal = try FileManager.default.attributesOfItem(atPath: file + "-wal")[.size] as? Int
+        #expect(wal == 0)
+        try store.close()
+        #expect(try DatabaseFiles.leftovers(of: Self.rareForms, database: file) == [])
+        let (reopened, _) = try makeStore(file)
+        #expect(try await reopened.pledge(code: code)?.name == nil)
+        try reopened.close()
+    }
+
+    @Test func theErasureWaitsForAReaderOfTheWALInsteadOfLeavingTheName() async throws {
+        let (store, file, code) = try await storeWithTheRareName()
+        // Another connection (as another process would) in a read transaction on the old snapshot.
+        let reader = try DatabaseQueue(path: file)
+        let release = DispatchSemaphore(value: 0)
+        let (reading, started) = AsyncStream.makeStream(of: Void.self)
+        let held = Task {
+            try await offPool {
+                try reader.read { db in
+                    _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM pledge")
+                    started.yield()
+                    release.wait()
+                }
+            }
+        }
+        for await _ in reading { break }
+        let finished = Flag()
+        let erasure = Task {
+            defer { finished.value.store(true, ordering: .sequentiallyConsistent) }
+            return try await store.erasePersonalData(code: code)
+        }
+        // The erasure commits, then its checkpoint waits for the reader.
+        let watcher = try DatabaseQueue(path: file)
+        while try await watcher.read({
+            try String.fetchOne($0, sql: "SELECT name FROM pledge WHERE code = ?", arguments: [code.rawValue])
+        }) != nil {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let returnedEarly = finished.value.load(ordering: .sequentiallyConsistent)
+        #expect(!returnedEarly, "returned while a reader still read the WAL")
+        release.signal()
+        try await held.value
+        #expect(try await erasure.value)
+        #expect(try DatabaseFiles.leftovers(of: Self.rareForms, database: file) == [])
+        try reader.close()
+        try watcher.close()
+        try store.close()
+    }
+
+    @Test func aReaderThatNeverLetsGoIsReportedNotIgnored() async throws {
+        let (store, file, _) = try await storeWithTheRareName()
+        let reader = try DatabaseQueue(path: file)
+        let release = DispatchSemaphore(value: 0)
+        let (reading, started) = AsyncStream.makeStream(of: Void.self)
+        let held = Task {
+            try await offPool {
+                try reader.read { db in
+                    _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM pledge")
+                    started.yield()
+                    release.wait()
+                }
+            }
+        }
+        for await _ in reading { break }
+        // A write after the reader's snapshot: the WAL cannot be emptied while the reader needs it.
+        _ = try await store.record(
+            PledgeDraft(name: nil, ageBand: .from16To17, province: nil, guardianConsent: false),
+            idempotencyKey: try IdempotencyKey("late"), kioskID: nil)
+        // One try: the busy timeout (5 s) runs out, and the pragma's busy flag says so.
+        await #expect(throws: StoreError.self) {
+            try await store.pool.writeWithoutTransaction { db in try PledgeStore.emptyWAL(db, attempts: 1) }
+        }
+        release.signal()
+        try await held.value
+        try await store.pool.writeWithoutTransaction { db in try PledgeStore.emptyWAL(db, attempts: 1) }
+        try reader.close()
+        try store.close()
+    }
+
+    @Test func newestPledgeDateIsTheLatestPledgeOfAnyEvent() async throws {
+        let (store, file) = try makeStore()
+        #expect(try await store.newestPledgeDate() == nil)
+        var latest = Date.distantPast
+        for index in 0..<3 {
+            let receipt = try await store.record(
+                PledgeDraft(name: nil, ageBand: .from16To17, province: nil, guardianConsent: false),
+                idempotencyKey: try IdempotencyKey("n-\(index)"), kioskID: "k-\(index)")
+            latest = max(latest, try #require(try await store.pledge(code: receipt.code)).createdAt)
+        }
+        let newest = try #require(try await store.newestPledgeDate())
+        #expect(abs(newest.timeIntervalSince(latest)) < 0.002)
+        try store.close()
+        let (other, _) = try makeStore(file, event: "other-event")
+        #expect(try await other.newestPledgeDate() == newest)
+        try other.close()
+    }
+
     @Test func findIgnoresCaseAndDiacriticsAndSortsInVietnameseOrder() async throws {
         let (store, _) = try makeStore()
         let names = ["Đỗ Đức Đạt", "Lê Văn Đạt", "Nguyễn Dạt", "Trần Đạt Anh", "Phạm Thị Dung", "Đặng Văn Lâm"]
@@ -71,6 +210,10 @@ struct ErasureTests {
             try await store.find("dat").map(\.name) == ["Trần Đạt Anh", "Nguyễn Dạt", "Đỗ Đức Đạt", "Lê Văn Đạt"])
         #expect(try await store.find("   ").isEmpty)
     }
+}
+
+final class Flag: Sendable {
+    let value = Atomic(false)
 }
 
 extension Sequence {
