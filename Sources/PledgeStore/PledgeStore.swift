@@ -76,7 +76,7 @@ public struct PledgeStore: PledgeService {
         // The pool closes its writer before its read-only readers, and SQLite only folds the WAL
         // back on the last close by a connection that can write: checkpoint explicitly.
         watcher.close()
-        try pool.writeWithoutTransaction { db in try Self.emptyWAL(db) }
+        try pool.writeWithoutTransaction { db in try Self.emptyWAL(db, attempts: 1) }
         try pool.close()
     }
 
