@@ -5,7 +5,8 @@ import Foundation
 /// Merging small groups (``Breakdown/anonymized(minimumGroupSize:)``) is not enough on its own: a
 /// watcher who reads the public counts just before and just after a person signs sees which
 /// group grew by one, so learns that signer's age band and province. So the public numbers lag
-/// in steps: the pledges of each kiosk of each event are published k at a time, oldest first.
+/// in steps: the pledges of each kiosk of each event are published k at a time, in the order they
+/// arrived.
 /// The newest `n mod k` pledges of a kiosk that has `n` are *withheld*: counted in the total and
 /// in the `other` bucket, in no named group. Between two steps only the total and `other` move,
 /// by one per pledge, which tells no more than the room sees (someone signed); at a step, k

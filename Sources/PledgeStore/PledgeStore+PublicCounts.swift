@@ -43,8 +43,11 @@ extension PledgeStore {
     }
 
     /// The withheld pledges of every kiosk (of `eventID`, or of every event): the newest
-    /// `pledges mod k` of each, as rows of `columns`, SQL expressions over the columns of
-    /// `pledge_count` (see ``expression(_:)``). A few rows per kiosk, each read by the newest first.
+    /// `pledges mod k` of each by arrival (`number`, given in commit order; not `created_at`,
+    /// which an offline front sets in the past), as rows of `columns`, SQL expressions over the
+    /// columns of `pledge_count` (see ``expression(_:)``). Each kiosk's rows are read newest first
+    /// along the event's `(event_id, number)` index (`+kiosk_id` keeps SQLite from sorting the
+    /// kiosk's every pledge instead), stopping at the last one needed.
     static func withheld(eventID: String?, columns: String, in db: Database) throws -> [Row] {
         let kiosks = try Row.fetchAll(
             db,
@@ -60,7 +63,7 @@ extension PledgeStore {
                         SELECT \(columns) FROM (
                             SELECT event_id, kiosk_id, CAST(strftime('%s', created_at) AS INTEGER) / 3600 AS hour,
                                 age_band, coalesce(province, '') AS province
-                            FROM pledge WHERE event_id = ? AND kiosk_id = ? ORDER BY rowid DESC LIMIT ?)
+                            FROM pledge WHERE event_id = ? AND +kiosk_id = ? ORDER BY number DESC LIMIT ?)
                         """), arguments: [kiosk[0] as String, kiosk[1] as String, count])
         }
         return rows
