@@ -27,7 +27,7 @@ enum StrictJSON {
         enum Reason: Equatable {
             case empty, byteOrderMark, unexpectedByte, trailingComma, leadingZero, invalidNumber, controlCharacter
             case invalidEscape, loneSurrogate, invalidUTF8, unterminated, tooDeep, textAfterValue
-            /// The member's name (at most 40 characters).
+            /// The member's name as ``StrictJSON/shown(_:)`` gives it.
             case duplicateMember(String)
         }
         var reason: Reason
@@ -50,10 +50,10 @@ enum StrictJSON {
         case .failure(let failure): throw malformed(failure)
         }
         if let unknown = topMembers.first(where: { !T.members.contains($0) }) {
-            let name = unknown.count > 40 ? unknown.prefix(40) + "…" : unknown
+            let name = shown(unknown)
             let known = T.members.sorted().joined(separator: ", ")
             throw PledgeError(
-                .invalidRequest, field: String(name),
+                .invalidRequest, field: name,
                 vi: "Trường “\(name)” không thuộc mẫu của \(what.vi). Các trường: \(known).",
                 en: "“\(name)” is not a member of \(what.en). The members are: \(known).")
         }
@@ -81,6 +81,14 @@ enum StrictJSON {
             .malformedJSON,
             vi: "Nội dung yêu cầu không phải JSON hợp lệ (RFC 8259): \(reason.vi), ở byte \(failure.offset).",
             en: "The request body is not valid JSON (RFC 8259): \(reason.en), at byte \(failure.offset).")
+    }
+
+    /// A member name as messages echo it: printable ASCII, anything else as `?` (no control or
+    /// bidi character from a request reaches a message), at most 40 characters.
+    static func shown(_ name: String) -> String {
+        let printable = String(
+            name.unicodeScalars.prefix(40).map { (0x20...0x7E).contains($0.value) ? Character($0) : "?" })
+        return name.unicodeScalars.count > 40 ? printable + "…" : printable
     }
 
     static func isSpace(_ byte: UInt8) -> Bool {
@@ -151,7 +159,7 @@ enum StrictJSON {
                 let start = at
                 let name = try string(keeping: true)
                 guard names.insert(name).inserted else {
-                    throw Failure(reason: .duplicateMember(String(name.prefix(40))), offset: start)
+                    throw Failure(reason: .duplicateMember(StrictJSON.shown(name)), offset: start)
                 }
                 members.append(name)
                 skipSpace()
