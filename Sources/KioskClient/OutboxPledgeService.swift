@@ -106,6 +106,11 @@ public actor OutboxPledgeService: PledgeService {
         return counts
     }
 
+    /// What the service publishes at `GET /api/counts`: ``counts()`` is that already.
+    public func publicCounts() async throws(PledgeError) -> PledgeCounts {
+        try await counts()
+    }
+
     /// Uploads and sends heartbeats until the task is cancelled.
     public func run(every interval: Duration = .milliseconds(500), heartbeat: Duration = .seconds(5)) async {
         let clock = ContinuousClock()

@@ -89,6 +89,15 @@ public struct ServiceClient: Sendable {
         return try? JSONDecoder().decode(KioskConfigAnswer.self, from: data)
     }
 
+    /// `GET /api/kiosk-config`: the certificate link base and event of the running service; nil
+    /// when it cannot be reached or does not answer so.
+    public func kioskConfig() async -> KioskConfigAnswer? {
+        guard let (status, data, _) = await send(URLRequest(url: baseURL.appendingPathComponent("api/kiosk-config"))),
+            status == 200
+        else { return nil }
+        return try? JSONDecoder().decode(KioskConfigAnswer.self, from: data)
+    }
+
     /// `GET /api/counts`; nil when the service cannot be reached.
     public func counts() async -> PledgeCounts? {
         guard let (status, data, _) = await send(URLRequest(url: baseURL.appendingPathComponent("api/counts"))),

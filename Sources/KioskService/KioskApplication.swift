@@ -61,12 +61,14 @@ public struct KioskServiceParts: Sendable {
 /// `GET /c/{code}.svg|.png|.pdf`, `GET /v`, `GET /resources`, `GET /resources/{id}/qr.svg`, `GET /healthz`, `GET /livez`,
 /// `GET /api/kiosk-config`, `POST /api/kiosks/{id}/heartbeat`; with an organizer service also
 /// `GET /admin`, `/api/organizer/…` (counts, kiosks, exports), `GET /api/public/counts`, `GET /live`,
-/// `/live/events` and `GET|POST /c/{code}/erase`. Every GET route also answers HEAD.
+/// `/live/events` and `GET|POST /c/{code}/erase`. Every GET route also answers HEAD; another
+/// method on a route's path gets 405 with `Allow`; a request without exactly one `Host`, 400.
 public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContext> {
     // HEAD on every GET route: the GET's status and headers (its Content-Length where known), no
     // body (RFC 9110, 9.3.2); the body of a streamed GET is never produced.
     let router = Router(context: KioskRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ProblemDetailsMiddleware())
+    router.add(middleware: HostFieldMiddleware())
     router.add(middleware: NotFoundLimiter(perMinute: parts.notFoundLimit.perMinute, burst: parts.notFoundLimit.burst))
     // Readiness reads the database; liveness answers from the process alone (for a probe that
     // must not depend on the disk, and the baseline of benchmark B3).
@@ -110,6 +112,8 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
     if let live = parts.live {
         LiveRoutes(live: live, configuration: parts.configuration).add(to: router)
     }
+    // Last, after every route: in front of the not-found responder only (see the type).
+    router.add(middleware: AllowedMethodsMiddleware(routes: router.routes))
     return router
 }
 

@@ -42,18 +42,18 @@ struct KioskRoutes: Sendable {
         do {
             let id = try KioskID.validated(context.parameters.get("id") ?? "")
             let buffer = try await request.collectBody(upTo: context.maxUploadSize)
-            let beat: KioskHeartbeat
-            do {
-                beat = try JSONDecoder().decode(KioskHeartbeat.self, from: Data(buffer.readableBytesView))
-            } catch {
-                throw PledgeError(
-                    .invalidRequest, vi: "Nhịp tim của kiosk không đúng định dạng.",
-                    en: "The kiosk heartbeat is malformed.")
-            }
+            let beat = try StrictJSON.decode(
+                KioskHeartbeat.self, from: Data(buffer.readableBytesView),
+                what: Localized(vi: "nhịp tim của kiosk", en: "a kiosk heartbeat"))
             try await registry?.heartbeat(kioskID: id, beat, at: Date())
             return try jsonResponse(answer)
         } catch let error as PledgeError {
             throw ProblemDetails(error)
         }
     }
+}
+
+extension KioskHeartbeat: StrictlyDecodable {
+    /// `{"state": "ready"|…, "waiting": integer}`, what ``KioskHeartbeat`` encodes.
+    static let members: Set<String> = ["state", "waiting"]
 }

@@ -151,6 +151,10 @@ public struct CommitNotifyingService: PledgeService {
         try await base.counts()
     }
 
+    public func publicCounts() async throws(PledgeError) -> PledgeCounts {
+        try await base.publicCounts()
+    }
+
     public func changeStamp() -> Int? {
         base.changeStamp()
     }

@@ -50,6 +50,10 @@ public struct LoggingPledgeService: PledgeService {
         try await base.counts()
     }
 
+    public func publicCounts() async throws(PledgeError) -> PledgeCounts {
+        try await base.publicCounts()
+    }
+
     public func changeStamp() -> Int? {
         base.changeStamp()
     }

@@ -26,8 +26,7 @@ struct OrganizerRoutes: Sendable {
             return try jsonResponse(breakdown)
         }
         router.get("/api/public/counts") { request, _ in
-            let breakdown = try await breakdown(request.uri.queryParameters.get("by"))
-            return try jsonResponse(breakdown.anonymized())
+            try jsonResponse(try await breakdown(request.uri.queryParameters.get("by"), public: true))
         }
         router.get("/api/organizer/export/:kind") { request, context in
             try access.check(request)
@@ -51,11 +50,15 @@ struct OrganizerRoutes: Sendable {
         return k
     }
 
-    /// The breakdown by the dimensions in `by`; without any, one bucket with no values holding the
-    /// total (like SQL's `GROUP BY ()`), so the buckets still add up to the total.
-    func breakdown(_ by: String?) async throws -> Breakdown {
+    /// The breakdown by the dimensions in `by` (as the public may see it when `public`, see
+    /// ``PublicCounts``); without any, one bucket with no values holding the total (like SQL's
+    /// `GROUP BY ()`), so the buckets still add up to the total.
+    func breakdown(_ by: String?, public: Bool = false) async throws -> Breakdown {
         do {
-            var breakdown = try await organizer.breakdown(by: try CountDimension.list(by ?? ""))
+            let dimensions = try CountDimension.list(by ?? "")
+            var breakdown =
+                `public`
+                ? try await organizer.publicBreakdown(by: dimensions) : try await organizer.breakdown(by: dimensions)
             if breakdown.dimensions.isEmpty { breakdown.buckets = [.init(values: [], count: breakdown.total)] }
             return breakdown
         } catch {

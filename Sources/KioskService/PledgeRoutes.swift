@@ -19,13 +19,12 @@ struct PledgeRoutes: Sendable {
 
     func add(to router: Router<KioskRequestContext>) {
         router.post("/api/pledges", use: record)
-        for method in [HTTPRequest.Method.get, .put, .patch, .delete] {
-            router.on("/api/pledges", method: method) { _, _ -> Response in
-                throw ProblemDetails.methodNotAllowed(allow: "POST")
-            }
+        // Public: groups below k = 5 merged, the newest pledges of each kiosk withheld (PublicCounts).
+        router.get("/api/counts") { _, _ in
+            let counts: PledgeCounts
+            do throws(PledgeError) { counts = try await service.publicCounts() } catch { throw ProblemDetails(error) }
+            return try jsonResponse(counts)
         }
-        // Public: groups below k = 5 are merged into "other" (see PledgeCounts.anonymized).
-        router.get("/api/counts") { _, _ in try await jsonResponse(counts().anonymized()) }
     }
 
     func counts() async throws -> PledgeCounts {

@@ -86,19 +86,3 @@ public struct KioskActivity: Codable, Hashable, Sendable {
         self.lastPledgeAt = lastPledgeAt
     }
 }
-
-extension PledgeCounts {
-    /// The counts fit for the public: in each breakdown, groups below `k` merged into "other"
-    /// as ``Breakdown/anonymized(minimumGroupSize:)`` does; the total is unchanged.
-    public func anonymized(minimumGroupSize k: Int = Breakdown.defaultMinimumGroupSize) -> PledgeCounts {
-        func merge(_ groups: [String: Int], _ dimension: CountDimension) -> [String: Int] {
-            let breakdown = Breakdown(
-                dimensions: [dimension], total: total,
-                buckets: groups.map { Breakdown.Bucket(values: [$0.key], count: $0.value) }
-            ).anonymized(minimumGroupSize: k)
-            return Dictionary(breakdown.buckets.map { ($0.values[0], $0.count) }, uniquingKeysWith: +)
-        }
-        return PledgeCounts(
-            total: total, byAgeBand: merge(byAgeBand, .ageBand), byProvince: merge(byProvince, .province))
-    }
-}

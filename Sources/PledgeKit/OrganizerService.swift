@@ -7,6 +7,11 @@ public protocol OrganizerService: Sendable {
     /// Counts over every event in the database, grouped by `dimensions` (none: the total only).
     func breakdown(by dimensions: [CountDimension]) async throws(PledgeError) -> Breakdown
 
+    /// ``breakdown(by:)`` as the public may see it (``PublicCounts``).
+    /// - Throws: ``PledgeError`` `invalid-request` (field `by`) for a combination that could
+    ///   single out a signer (``CountDimension/publicCombinationError(_:)``).
+    func publicBreakdown(by dimensions: [CountDimension]) async throws(PledgeError) -> Breakdown
+
     /// The total of each event, largest first.
     func eventTotals() async throws(PledgeError) -> [EventTotal]
 

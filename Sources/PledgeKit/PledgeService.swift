@@ -26,6 +26,11 @@ public protocol PledgeService: Sendable {
     /// Counts for the service's event.
     func counts() async throws(PledgeError) -> PledgeCounts
 
+    /// ``counts()`` as the public may see them: groups below k merged and the newest pledges of
+    /// each kiosk withheld until k have come (``PublicCounts``), so no change is one signer's.
+    /// No default: a wrapper that forgot to pass it on would publish exact counts.
+    func publicCounts() async throws(PledgeError) -> PledgeCounts
+
     /// A number that changes whenever anything is committed to the pledges, by this process or
     /// another; nil when the service cannot tell. A caller that keeps a copy of a pledge read
     /// under one stamp knows the copy is still what the store holds while the stamp is the same.

@@ -43,30 +43,31 @@ extension PledgeStore {
     public func counts() async throws(PledgeError) -> PledgeCounts {
         let eventID = eventID
         do {
-            return try await pool.read { db in
-                let byAgeBand = try Row.fetchAll(
-                    db, sql: "SELECT value, count FROM pledge_tally WHERE dimension = 'age-band' AND event_id = ?",
-                    arguments: [eventID])
-                let byProvince = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT CASE value WHEN '' THEN 'unknown' ELSE value END, count
-                        FROM pledge_tally WHERE dimension = 'province' AND event_id = ?
-                        """,
-                    arguments: [eventID])
-                let total =
-                    try Int.fetchOne(
-                        db,
-                        sql:
-                            "SELECT coalesce(sum(count), 0) FROM pledge_tally WHERE dimension = 'age-band' AND event_id = ?",
-                        arguments: [eventID]) ?? 0
-                func dictionary(_ rows: [Row]) -> [String: Int] {
-                    Dictionary(uniqueKeysWithValues: rows.map { (row: Row) in (row[0] as String, row[1] as Int) })
-                }
-                return PledgeCounts(total: total, byAgeBand: dictionary(byAgeBand), byProvince: dictionary(byProvince))
-            }
+            return try await pool.read { db in try Self.counts(eventID: eventID, in: db) }
         } catch {
             throw Self.unreadable(error)
         }
+    }
+
+    static func counts(eventID: String, in db: Database) throws -> PledgeCounts {
+        let byAgeBand = try Row.fetchAll(
+            db, sql: "SELECT value, count FROM pledge_tally WHERE dimension = 'age-band' AND event_id = ?",
+            arguments: [eventID])
+        let byProvince = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT CASE value WHEN '' THEN 'unknown' ELSE value END, count
+                FROM pledge_tally WHERE dimension = 'province' AND event_id = ?
+                """,
+            arguments: [eventID])
+        let total =
+            try Int.fetchOne(
+                db,
+                sql: "SELECT coalesce(sum(count), 0) FROM pledge_tally WHERE dimension = 'age-band' AND event_id = ?",
+                arguments: [eventID]) ?? 0
+        func dictionary(_ rows: [Row]) -> [String: Int] {
+            Dictionary(uniqueKeysWithValues: rows.map { (row: Row) in (row[0] as String, row[1] as Int) })
+        }
+        return PledgeCounts(total: total, byAgeBand: dictionary(byAgeBand), byProvince: dictionary(byProvince))
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Certificates
 import Foundation
+import KioskClient
 import PledgeKit
 import PledgeStore
 
@@ -12,6 +13,7 @@ struct CertificateCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var links: CertificateLinkOptions
 
     @Argument(help: "The certificate code, in any case, with or without dashes.")
     var code: String
@@ -19,20 +21,19 @@ struct CertificateCommand: AsyncParsableCommand {
     @Option(help: "svg, png (1080×1350), print.png (A4, 150 dpi) or pdf (A4 landscape).")
     var format: CertificateFormat = .pdf
 
-    @Option(help: "Write to this file (default: chung-nhan-CODE.EXT in this folder).")
-    var output: String?
+    @Option(help: "The file to write (required: a certificate shows a name; it is made readable by you only).")
+    var output: String
 
     func run() async throws {
-        let context = try CertificateContext(store)
+        let context = try await CertificateContext(store, links)
         guard let parsed = CertificateCode(parsing: code) else {
             throw CLIError("'\(code)' is not a certificate code (16 letters and digits)")
         }
         guard let pledge = try await context.store.pledge(code: parsed) else {
             throw CLIError("no certificate with code \(parsed.grouped) in \(store.database)")
         }
-        let path = output ?? "chung-nhan-\(parsed.rawValue).\(format.fileExtension)"
-        try context.write(try context.render(pledge, format), to: path)
-        FileHandle.standardError.write(Data("\(format.rawValue) → \(path)\n".utf8))
+        try context.write(try context.render(pledge, format), to: output)
+        FileHandle.standardError.write(Data("\(format.rawValue) → \(output)\n".utf8))
     }
 }
 
@@ -44,18 +45,19 @@ struct CertificatesCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var links: CertificateLinkOptions
 
     @Option(help: "The event id (default: the configuration's); it must be the configured event.")
     var event: String?
 
-    @Option(help: "The folder to write to; created when missing.")
+    @Option(help: "The folder to write to; created when missing, readable by you only (the files show names).")
     var output: String
 
     @Option(help: "svg, png, print.png or pdf.")
     var format: CertificateFormat = .pdf
 
     func run() async throws {
-        let context = try CertificateContext(store)
+        let context = try await CertificateContext(store, links)
         let eventID = event ?? context.configuration.eventID
         guard eventID == context.configuration.eventID else {
             throw CLIError(
@@ -64,7 +66,8 @@ struct CertificatesCommand: AsyncParsableCommand {
         }
         let pledges = try await context.store.pledges(eventID: eventID)
         do {
-            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: output, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw CLIError("cannot create \(output): \(error.localizedDescription)")
         }
@@ -109,6 +112,46 @@ struct Poster: ParsableCommand {
 
 extension CertificateFormat: ExpressibleByArgument {}
 
+/// Where certificate links point: `--base-url`, or what the service at `--service` says
+/// (`GET /api/kiosk-config`), else the configured `publicBaseURL`, else what the service
+/// answering at the configured port on this machine says. Never the configured port on its own:
+/// the service may run on another (`--port`, or 0 for any free one), and links would lead nowhere.
+struct CertificateLinkOptions: ParsableArguments {
+    @Option(help: "The base of certificate links and QR codes, e.g. https://khongmotminh.vn.")
+    var baseURL: String?
+
+    @Option(help: "The running service to ask for the link base, e.g. http://127.0.0.1:8090.")
+    var service: String?
+
+    func validate() throws {
+        if baseURL != nil && service != nil { throw ValidationError("give --base-url or --service, not both.") }
+        if let service, URL(string: service).map({ ["http", "https"].contains($0.scheme?.lowercased() ?? "") }) != true
+        {
+            throw ValidationError("--service must be an http:// or https:// address, not '\(service)'.")
+        }
+    }
+
+    /// The link base for `configuration`'s event.
+    /// - Throws: ``CLIError`` when no service answers (naming where it asked) or it serves another event.
+    func base(_ configuration: EventConfiguration) async throws -> String {
+        if let baseURL { return baseURL }
+        if service == nil, let published = configuration.publicBaseURL { return published }
+        let address = service ?? "http://127.0.0.1:\(configuration.port)"
+        let client = ServiceClient(baseURL: URL(string: address)!, kioskID: configuration.kioskID, timeout: 5)
+        guard let answer = await client.kioskConfig() else {
+            throw CLIError(
+                "cannot learn the certificate link base: no kiosk service answers at \(address); "
+                    + "pass --service with the address of the running service, or --base-url")
+        }
+        guard answer.eventID == configuration.eventID else {
+            throw CLIError(
+                "the service at \(address) runs event '\(answer.eventID)', not '\(configuration.eventID)'; "
+                    + "pass --service with this event's service, or --base-url")
+        }
+        return answer.certificateBaseURL
+    }
+}
+
 /// What the certificate commands share: configuration, templates, links and the store.
 struct CertificateContext {
     let configuration: EventConfiguration
@@ -116,14 +159,14 @@ struct CertificateContext {
     let links: CertificateLinks
     let store: PledgeStore
 
-    init(_ options: StoreOptions) throws {
+    init(_ options: StoreOptions, _ linkOptions: CertificateLinkOptions) async throws {
         configuration = try options.loadConfiguration()
         renderer = CertificateRenderer(templates: try CertificateTemplates.loadForCommand(configuration))
-        let base: String
-        if let published = configuration.publicBaseURL {
-            base = published
-        } else {
-            base = "http://\(NetworkAddress.reachableHost(listeningOn: configuration.host)):\(configuration.port)"
+        guard FileManager.default.fileExists(atPath: options.database) else {
+            throw CLIError("no database at \(options.database); pledges are stored there once the kiosk has run.")
+        }
+        let base = try await linkOptions.base(configuration)
+        if configuration.publicBaseURL == nil, linkOptions.baseURL == nil {
             // A document outlives the event's network: its QR would lead nowhere once printed.
             FileHandle.standardError.write(
                 Data(
@@ -136,9 +179,6 @@ struct CertificateContext {
                     """.utf8))
         }
         do { links = try CertificateLinks(baseURL: base) } catch { throw CLIError(error.message.en) }
-        guard FileManager.default.fileExists(atPath: options.database) else {
-            throw CLIError("no database at \(options.database); pledges are stored there once the kiosk has run.")
-        }
         do {
             store = try PledgeStore(
                 path: options.database, eventID: configuration.eventID, defaultKioskID: configuration.kioskID,
@@ -157,9 +197,8 @@ struct CertificateContext {
         }
     }
 
+    /// A certificate shows a name: owner-only (0600), replaced atomically (``OutputFile``).
     func write(_ bytes: [UInt8], to path: String) throws {
-        do { try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw CLIError("cannot write \(path): \(error.localizedDescription)")
-        }
+        try OutputFile.write(bytes, to: path, personal: true)
     }
 }

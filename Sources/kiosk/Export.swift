@@ -32,7 +32,11 @@ struct Export: AsyncParsableCommand {
     @Option(help: "CSV delimiter: , (default) or ; (for locales whose Excel expects ;).")
     var delimiter: CSVEncoder.Delimiter?
 
-    @Option(help: "The file to write (default: <event>-<kind>.<csv|jsonl> in this folder).")
+    @Option(
+        help: """
+            The file to write (default: <event>-<kind>.<csv|jsonl> in this folder; required with \
+            --include-personal-data, so names go only where you say).
+            """)
     var output: String?
 
     @Option(help: "Counts: group by these dimensions (event, kiosk, day, hour, age-band, province).")
@@ -54,6 +58,12 @@ struct Export: AsyncParsableCommand {
         do { _ = try CountDimension.list(by) } catch { throw ValidationError(error.message.en) }
         if includePersonalData && kind == .counts {
             throw ValidationError("--include-personal-data applies to pledges only.")
+        }
+        // Names never land in whatever folder the command was started from (a repository, a
+        // shared folder); the file itself is owner-only (umask below).
+        if includePersonalData && output == nil {
+            throw ValidationError(
+                "--include-personal-data needs --output FILE: an export with names is written only where you say.")
         }
         if k < 2 { throw ValidationError("--k must be at least 2, not \(k).") }
         if delimiter != nil && format != .csv { throw ValidationError("--delimiter applies to --format csv only.") }

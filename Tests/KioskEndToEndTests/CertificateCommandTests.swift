@@ -59,10 +59,15 @@ struct CertificateCommandTests {
                 try await store.record(draft, idempotencyKey: try IdempotencyKey(UUID().uuidString), kioskID: nil).code)
         }
         try store.close()
+        // The links come from the running service (see PersonalFilesTests).
+        let server = try KioskProcess(database: database)
+        defer { server.terminate() }
+        let service = "http://127.0.0.1:\(server.port)"
         let config = RepositoryPaths.defaultConfiguration.path
         let pdf = temporaryDirectory("cli-cert").appendingPathComponent("one.pdf").path
         let one = try kiosk([
             "certificate", codes[0].grouped.lowercased(), "--config", config, "--database", database, "--output", pdf,
+            "--service", service,
         ])
         #expect(one.status == 0, "\(one.stderr)")
         // The default configuration has no public address: the QR works only on the event's LAN.
@@ -72,6 +77,7 @@ struct CertificateCommandTests {
         let folder = temporaryDirectory("cli-all").path
         let all = try kiosk([
             "certificates", "--config", config, "--database", database, "--output", folder, "--format", "png",
+            "--service", service,
         ])
         #expect(all.status == 0, "\(all.stderr)")
         // The progress bar shows on a terminal only; the summary always.
@@ -80,8 +86,10 @@ struct CertificateCommandTests {
         #expect(files == ["1-\(codes[0].rawValue).png", "2-\(codes[1].rawValue).png"])
         let other = try kiosk([
             "certificates", "--config", config, "--database", database, "--output", folder, "--event", "khac",
+            "--service", service,
         ])
         #expect(other.status != 0)
+        #expect(other.stderr.contains("not 'khac'"), "\(other.stderr)")
     }
 
     @Test func posterListsEveryResourceWithItsQR() throws {

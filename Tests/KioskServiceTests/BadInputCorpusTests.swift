@@ -11,9 +11,15 @@ struct BadInput: Sendable, CustomStringConvertible {
 
     var description: String { label }
 
-    init(_ label: String, method: String = "GET", path: String, headers: [String] = [], body: Data? = nil) {
+    /// - Parameter hosts: a `Host` line for each (none: no `Host`).
+    init(
+        _ label: String, method: String = "GET", path: String, version: String = "HTTP/1.1",
+        hosts: [String] = ["127.0.0.1"], headers: [String] = [], body: Data? = nil
+    ) {
         self.label = label
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        var head = "\(method) \(path) \(version)\r\n"
+        for host in hosts { head += "Host: \(host)\r\n" }
+        head += "Connection: close\r\n"
         for header in headers { head += header + "\r\n" }
         if let body { head += "Content-Length: \(body.count)\r\n" }
         var bytes = Data((head + "\r\n").utf8)
@@ -173,7 +179,7 @@ enum BadInputCorpus {
         for method in ["PUT", "DELETE", "PATCH", "TRACE", "OPTIONS", "BREW"] {
             cases.append(BadInput("method \(method)", method: method, path: "/api/pledges"))
         }
-        return cases
+        return cases + named.map(\.input)
     }
 }
 
@@ -225,6 +231,21 @@ struct BadInputCorpusTests {
             // The service is up and no refused request left a row or a count behind.
             #expect(try await server.get("/healthz").status == 200)
             #expect(try await server.store.counts().total == created)
+        }
+    }
+
+    @Test func theNamedCasesGetTheirOwnStatus() async throws {
+        try await LiveServer.with { server in
+            for (input, status, code, allow) in BadInputCorpus.named {
+                let answer = try await RawHTTP.exchange(port: server.port, input.request, timeout: 30)
+                let parsed = Self.parse(answer)
+                #expect(parsed.status == status, "\(input.label): \(answer.prefix(200))")
+                #expect(parsed.contentType.hasPrefix("application/problem+json"), "\(input.label)")
+                #expect(answer.contains(#""code":"\#(code)""#), "\(input.label): \(answer.suffix(300))")
+                let allowLine = answer.split(separator: "\r\n").first { $0.lowercased().hasPrefix("allow:") }
+                #expect(allowLine.map { $0.dropFirst("allow:".count).trimmingCharacters(in: .whitespaces) } == allow)
+            }
+            #expect(try await server.store.counts().total == 0)
         }
     }
 

@@ -57,6 +57,7 @@ struct RecentPledgesTests {
                 try await base.pledge(code: code)
             }
             func counts() async throws(PledgeError) -> PledgeCounts { try await base.counts() }
+            func publicCounts() async throws(PledgeError) -> PledgeCounts { try await base.publicCounts() }
         }
         let recent = RecentPledges()
         #expect(try await recent.pledge(code: code, from: Unstamped(base: store))?.name == "Đỗ Hữu Nghĩa")

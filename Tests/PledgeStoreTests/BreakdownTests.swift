@@ -32,6 +32,19 @@ struct BreakdownTests {
         #expect(smallGroups > 0, "the data set must have small groups for --public to merge")
         let grouped = ContinuousClock.now
         print("100,000 pledges: insert \(inserted - started), 63 breakdowns \(grouped - inserted)")
+        // What the public may see adds up too, and every named group has at least 5.
+        var publicBreakdowns = 0
+        for dimensions in Self.combinations where CountDimension.publicCombinationError(dimensions) == nil {
+            let published = try await store.publicBreakdown(by: dimensions)
+            #expect(published.total == 100_000 && published.addsUp, "\(dimensions)")
+            #expect(
+                published.buckets.allSatisfy { $0.count >= 5 || $0.values.allSatisfy { $0 == Breakdown.other } },
+                "\(dimensions)")
+            publicBreakdowns += 1
+        }
+        let counts = try await store.publicCounts()
+        #expect(counts.byAgeBand.values.reduce(0, +) == counts.total)
+        print("\(publicBreakdowns) public breakdowns and the public counts: \(ContinuousClock.now - grouped)")
 
         // The aggregate agrees with a scan of the pledges themselves.
         let scanned = try await store.pool.read { db in
