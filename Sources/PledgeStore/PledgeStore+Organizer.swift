@@ -164,6 +164,7 @@ extension PledgeStore: OrganizerService {
     }
 
     public func erasePersonalData(code: CertificateCode) async throws(PledgeError) -> Bool {
+        try await files.verify(pool)
         do {
             return try await pool.write { db in
                 guard

@@ -11,6 +11,7 @@ extension PledgeStore {
     /// and VACUUM rewrites the file, so no page still holds an erased name.
     /// - Returns: how many pledges had personal data erased.
     public func purgePersonalData(createdBefore date: Date) async throws -> Int {
+        try await files.verify(pool)
         let eventID = eventID
         let erased = try await pool.write { db in
             try db.execute(

@@ -136,16 +136,7 @@ struct CertificateContext {
                     """.utf8))
         }
         do { links = try CertificateLinks(baseURL: base) } catch { throw CLIError(error.message.en) }
-        guard FileManager.default.fileExists(atPath: options.database) else {
-            throw CLIError("no database at \(options.database); pledges are stored there once the kiosk has run.")
-        }
-        do {
-            store = try PledgeStore(
-                path: options.database, eventID: configuration.eventID, defaultKioskID: configuration.kioskID,
-                links: links)
-        } catch {
-            throw CLIError("cannot open the database \(options.database): \(error)")
-        }
+        store = try options.openExistingStore(configuration, links: links)
     }
 
     func render(_ pledge: Pledge, _ format: CertificateFormat) throws -> [UInt8] {

@@ -14,16 +14,18 @@ final class KioskProcess {
     /// Starts `kiosk serve` on 127.0.0.1 with a free port and waits until it listens.
     /// - Parameter openFiles: soft and hard `RLIMIT_NOFILE` to start it with (a shell's `ulimit`
     ///   before `exec`, so the process is still the kiosk itself); nil: this process's limits.
+    /// - Parameter extraArguments: more arguments of `kiosk serve` (`--new-database`).
     init(
         database: String, config: String = RepositoryPaths.defaultConfiguration.path, port: Int = 0,
-        openFiles: (soft: Int, hard: Int)? = nil, timeout: TimeInterval = 30
+        openFiles: (soft: Int, hard: Int)? = nil, extraArguments: [String] = [], timeout: TimeInterval = 30
     ) throws {
         log = temporaryDirectory("serve-log").appendingPathComponent("stderr.txt")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let arguments = [
-            "serve", "--config", config, "--database", database,
-            "--host", "127.0.0.1", "--port", "\(port)",
-        ]
+        let arguments =
+            [
+                "serve", "--config", config, "--database", database,
+                "--host", "127.0.0.1", "--port", "\(port)",
+            ] + extraArguments
         if let openFiles {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments =
