@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 import PledgeKit
 import Synchronization
 
@@ -142,21 +141,17 @@ final class DatabaseFiles: Sendable {
         throw PledgeStore.databaseGone
     }
 
-    /// On closing: a change not yet found is found now (with its rescue copy), and a latched
-    /// store's writer is told to keep its `-wal` on close, so SQLite never unlinks a `-wal` at the
-    /// path that now belongs to another file. Returns whether the files were gone.
+    /// On closing: a change not yet found is found now, with its rescue copy. Returns whether the
+    /// files were gone; then nothing is checkpointed. (SQLite unlinks a `-wal` by its name only on
+    /// the last close by a connection that can write, and the pool closes its writer before its
+    /// readers, so the `-wal` of a file that replaced ours is left alone; a test holds that.)
     func settleBeforeClose(_ pool: DatabasePool) -> Bool {
         let found: String? = isGone ? nil : change()
         if let found {
             let report = rescue(reason: found, pool: pool)
             condition.withLock { $0 = .gone(Task { report }) }
         }
-        guard isGone else { return false }
-        pool.writeWithoutTransaction { db in
-            var persist: Int32 = 1
-            _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
-        }
-        return true
+        return isGone
     }
 
     /// Copies the open database to `<path>.rescued-<UTC time>` (a new file, never one that exists,

@@ -92,7 +92,7 @@ public struct PledgeStore: PledgeService {
     /// file holds every pledge (a copy of it alone is a complete backup).
     ///
     /// When the files left their path while open (``DatabaseGone``), the rescue copy is written if
-    /// it was not yet, and nothing is checkpointed or unlinked at the path.
+    /// it was not yet, and nothing is checkpointed.
     public func close() throws {
         watcher.close()
         if files.settleBeforeClose(pool) {
