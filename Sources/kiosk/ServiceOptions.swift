@@ -9,10 +9,7 @@ struct StoreOptions: ParsableArguments {
     var config: String = "Kiosk/event.yaml"
 
     @Option(
-        help: """
-            The SQLite file of pledges. kiosk serve and kiosk run create it (and its folder) only on \
-            the first use of this path; see --new-database.
-            """)
+        help: "The SQLite file of pledges (kiosk serve and kiosk run create it only on the first use of its path).")
     var database: String = "data/kiosk.sqlite"
 
     func loadConfiguration() throws -> EventConfiguration {
