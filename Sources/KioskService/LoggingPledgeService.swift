@@ -28,7 +28,11 @@ public struct LoggingPledgeService: PledgeService {
                 ])
             return receipt
         } catch {
-            if error.code == .unavailable {
+            if error.code == .databaseGone {
+                logger.error(
+                    "pledge not acknowledged: the database file left its path",
+                    metadata: ["kiosk.id": "\(kioskID ?? defaultKioskID)"])
+            } else if error.code == .unavailable {
                 logger.error(
                     "pledge not stored: storage unavailable", metadata: ["kiosk.id": "\(kioskID ?? defaultKioskID)"])
             } else {

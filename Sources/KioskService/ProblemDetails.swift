@@ -40,7 +40,7 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
             case .idempotencyKeyReused, .certificateCodeTaken: .conflict
             case .rateLimited: .tooManyRequests
             case .notFound: .notFound
-            case .unavailable: .serviceUnavailable
+            case .unavailable, .databaseGone: .serviceUnavailable
             case .guardianConsentRequired, .unknownAgeBand, .unknownProvince, .nameEmpty, .nameTooLong,
                 .forbiddenCharacter, .schoolEmpty, .schoolTooLong:
                 .unprocessableContent

@@ -22,6 +22,9 @@ public struct PledgeError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let invalidRequest = Code(rawValue: "invalid-request")
         public static let notFound = Code(rawValue: "not-found")
         public static let unavailable = Code(rawValue: "unavailable")
+        /// The database file was deleted, moved or replaced while the service had it open: nothing
+        /// is acknowledged until the service is restarted on a database at its path.
+        public static let databaseGone = Code(rawValue: "database-gone")
         /// A front proposed a certificate code that another pledge already has.
         public static let certificateCodeTaken = Code(rawValue: "certificate-code-taken")
         /// One kiosk sent pledges faster than the service allows.

@@ -13,6 +13,10 @@ import Synchronization
 /// once per group at the end of the transaction (``CountBatch``). Any other error aborts the whole
 /// transaction; its pledges are then tried again one transaction each, so one bad pledge never
 /// fails the others.
+///
+/// After each COMMIT and before anyone is answered, the database files are checked
+/// (``DatabaseFiles/verify(_:)``): a pledge committed into a file that no longer is the database
+/// at its path is not acknowledged (`database-gone`), nor is any later one.
 final class GroupCommitter: Sendable {
     /// One waiting pledge, already validated.
     struct Job: Sendable {
@@ -32,6 +36,7 @@ final class GroupCommitter: Sendable {
 
     let pool: DatabasePool
     let eventID: String
+    let files: DatabaseFiles
     /// The most pledges in one transaction (bounds its latency and its memory).
     let maximumBatch: Int
     private let state = Mutex(State())
@@ -39,9 +44,10 @@ final class GroupCommitter: Sendable {
     /// Transactions committed so far (for tests and benchmarks).
     var transactions: Int { committed.withLock { $0 } }
 
-    init(pool: DatabasePool, eventID: String, maximumBatch: Int = 256) {
+    init(pool: DatabasePool, eventID: String, files: DatabaseFiles, maximumBatch: Int = 256) {
         self.pool = pool
         self.eventID = eventID
+        self.files = files
         self.maximumBatch = maximumBatch
     }
 
@@ -85,6 +91,13 @@ final class GroupCommitter: Sendable {
     private func commit(_ batch: [Job]) async {
         let eventID = eventID
         do {
+            // Gone before this batch: it writes nothing.
+            try await files.refuseIfGone()
+        } catch {
+            for job in batch { job.continuation.resume(throwing: error) }
+            return
+        }
+        do {
             let outcomes: [Result<Pledge, PledgeError>] = try await pool.write { db in
                 var counts = CountBatch()
                 let outcomes = try batch.map { job -> Result<Pledge, PledgeError> in
@@ -101,20 +114,29 @@ final class GroupCommitter: Sendable {
                 try counts.write(in: db)
                 return outcomes
             }
-            // `write` returned: COMMIT is done, every pledge of the batch may be acknowledged.
+            // `write` returned: COMMIT is done. The pledges may be acknowledged once the file
+            // they went into is still the database at its path.
             committed.withLock { $0 += 1 }
+            do {
+                try await files.verify(pool)
+            } catch {
+                for job in batch { job.continuation.resume(throwing: error) }
+                return
+            }
             for (job, outcome) in zip(batch, outcomes) { job.continuation.resume(with: outcome) }
         } catch {
             // The whole transaction rolled back: one transaction per pledge, so that one failing
             // pledge fails alone.
             for job in batch {
                 do {
+                    try await files.refuseIfGone()
                     let pledge = try await pool.write { db in
                         try PledgeStore.insert(
                             job.draft, key: job.key, code: job.code, eventID: eventID, kioskID: job.kioskID,
                             at: job.date, keys: job.keys, in: db)
                     }
                     committed.withLock { $0 += 1 }
+                    try await files.verify(pool)
                     job.continuation.resume(returning: pledge)
                 } catch {
                     job.continuation.resume(throwing: error)

@@ -4,6 +4,7 @@ import PledgeKit
 
 extension PledgeStore: KioskRegistry {
     public func heartbeat(kioskID: String, _ beat: KioskHeartbeat, at time: Date) async throws(PledgeError) {
+        try await files.verify(pool)
         do {
             try await pool.write { db in
                 try db.execute(

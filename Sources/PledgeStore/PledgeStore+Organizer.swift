@@ -173,6 +173,7 @@ extension PledgeStore: OrganizerService {
     /// - Throws: ``PledgeError`` `unavailable` when the erasure could not be written, or when it
     ///   was committed but readers kept the WAL from being emptied (a retry completes it).
     public func erasePersonalData(code: CertificateCode) async throws(PledgeError) -> Bool {
+        try await files.verify(pool)
         let found: Bool
         do {
             found = try await pool.write { db in

@@ -8,6 +8,7 @@ extension PledgeStore {
     ///   not see; `unavailable` when the database cannot be read.
     public func publicBreakdown(by dimensions: [CountDimension]) async throws(PledgeError) -> Breakdown {
         if let refused = CountDimension.publicCombinationError(dimensions) { throw refused }
+        try await files.refuseIfGone()
         do {
             return try await pool.read { db in
                 let exact = try Self.breakdown(by: dimensions, in: db)
@@ -27,6 +28,7 @@ extension PledgeStore {
 
     /// ``counts()`` as the public may see them (see ``PublicCounts``).
     public func publicCounts() async throws(PledgeError) -> PledgeCounts {
+        try await files.verify(pool)
         let eventID = eventID
         do {
             return try await pool.read { db in

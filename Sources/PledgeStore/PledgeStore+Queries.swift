@@ -3,6 +3,7 @@ import PledgeKit
 
 extension PledgeStore {
     public func isRecorded(idempotencyKey: IdempotencyKey) async throws(PledgeError) -> Bool {
+        try await files.refuseIfGone()
         do {
             return try await pool.read { db in
                 try Bool.fetchOne(
@@ -15,6 +16,7 @@ extension PledgeStore {
     }
 
     public func pledge(code: CertificateCode) async throws(PledgeError) -> Pledge? {
+        try await files.refuseIfGone()
         do {
             return try await pool.read { db in
                 // Every warm certificate page and QR image reads its pledge: one cached statement,
@@ -40,7 +42,10 @@ extension PledgeStore {
     }
 
     /// Counts of this store's event, from the aggregate table (never a scan of the pledges).
+    /// Checks the database files first (``DatabaseFiles``): `/healthz` reads this, so it answers
+    /// 503 `database-gone` as soon as the file is deleted, before any pledge finds it.
     public func counts() async throws(PledgeError) -> PledgeCounts {
+        try await files.verify(pool)
         let eventID = eventID
         do {
             return try await pool.read { db in try Self.counts(eventID: eventID, in: db) }

@@ -14,6 +14,7 @@ extension PledgeStore {
     /// - Throws: ``ErasedBytesRemain`` when the erasure committed but the old bytes could not be
     ///   made to leave the file (it carries the count); SQLite's error when nothing was erased.
     public func purgePersonalData(createdBefore date: Date) async throws -> Int {
+        try await files.verify(pool)
         let eventID = eventID
         let erased = try await pool.write { db in
             try db.execute(

@@ -2,6 +2,10 @@ import Foundation
 import GRDB
 import PledgeKit
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Pledges in one SQLite file: the one place in the project that speaks SQL.
 ///
 /// A `DatabasePool` in WAL mode with `synchronous=FULL`, so a pledge whose ``record(_:idempotencyKey:kioskID:)``
@@ -20,20 +24,32 @@ public struct PledgeStore: PledgeService {
     let committer: GroupCommitter
     /// A read-only connection of its own for ``changeStamp()``.
     let watcher: DataVersion
+    /// Whether the files opened are still the database at `path` (checked once per commit).
+    let files: DatabaseFiles
 
     /// How long a write waits for another connection's lock before failing.
     public static let busyTimeout: TimeInterval = 5
 
     /// Opens (creating when needed) the database at `path` and migrates it.
+    /// - Parameter whenGone: called once, off the request that found it, when the database file
+    ///   (or its `-wal`) is deleted, moved or replaced while the store is open, after the rescue
+    ///   copy is written (``DatabaseGone``); from then on every pledge fails with `database-gone`.
     /// - Throws: `DatabaseError` when the file cannot be opened or migrated, and ``StoreError``
     ///   when SQLite did not accept the durability settings.
-    public init(path: String, eventID: String, defaultKioskID: String, links: CertificateLinks) throws {
+    public init(
+        path: String, eventID: String, defaultKioskID: String, links: CertificateLinks,
+        whenGone: (@Sendable (DatabaseGone) -> Void)? = nil
+    ) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.prepareDatabase { db in
             // secure_delete: erased names are overwritten on disk, not just unlinked from the b-tree.
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
+        // Before SQLite opens the file: a file swapped in meanwhile shows as a change at the first commit.
+        let descriptor = try DatabaseFiles.openDescriptor(path)
+        var descriptorOwned = false
+        defer { if !descriptorOwned { Glibc.close(descriptor) } }
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -64,7 +80,9 @@ public struct PledgeStore: PledgeService {
         }
         self.watcher = try DataVersion(path: path)
         self.pool = pool
-        self.committer = GroupCommitter(pool: pool, eventID: eventID)
+        descriptorOwned = true
+        self.files = try DatabaseFiles(path: path, descriptor: descriptor, whenGone: whenGone)
+        self.committer = GroupCommitter(pool: pool, eventID: eventID, files: files)
         self.eventID = eventID
         self.defaultKioskID = defaultKioskID
         self.links = links
@@ -72,10 +90,17 @@ public struct PledgeStore: PledgeService {
 
     /// Checkpoints the WAL into the main file and closes the database, so that the one `.sqlite`
     /// file holds every pledge (a copy of it alone is a complete backup).
+    ///
+    /// When the files left their path while open (``DatabaseGone``), the rescue copy is written if
+    /// it was not yet, and nothing is checkpointed.
     public func close() throws {
+        watcher.close()
+        if files.settleBeforeClose(pool) {
+            try pool.close()
+            return
+        }
         // The pool closes its writer before its read-only readers, and SQLite only folds the WAL
         // back on the last close by a connection that can write: checkpoint explicitly.
-        watcher.close()
         try pool.writeWithoutTransaction { db in try Self.emptyWAL(db, attempts: 1) }
         try pool.close()
     }

@@ -179,13 +179,7 @@ struct CertificateContext {
                     """.utf8))
         }
         do { links = try CertificateLinks(baseURL: base) } catch { throw CLIError(error.message.en) }
-        do {
-            store = try PledgeStore(
-                path: options.database, eventID: configuration.eventID, defaultKioskID: configuration.kioskID,
-                links: links)
-        } catch {
-            throw CLIError("cannot open the database \(options.database): \(error)")
-        }
+        store = try options.openExistingStore(configuration, links: links)
     }
 
     func render(_ pledge: Pledge, _ format: CertificateFormat) throws -> [UInt8] {

@@ -8,7 +8,8 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "The event configuration file (YAML).")
     var config: String = "Kiosk/event.yaml"
 
-    @Option(help: "The SQLite file of pledges; its folder is created when missing.")
+    @Option(
+        help: "The SQLite file of pledges (kiosk serve and kiosk run create it only on the first use of its path).")
     var database: String = "data/kiosk.sqlite"
 
     func loadConfiguration() throws -> EventConfiguration {
@@ -16,16 +17,6 @@ struct StoreOptions: ParsableArguments {
             return try EventConfiguration.load(from: URL(fileURLWithPath: config))
         } catch let error as ConfigurationError {
             throw CLIError("configuration: \(error)")
-        }
-    }
-
-    /// Opens the pledge database for this event.
-    func openStore(configuration: EventConfiguration, links: CertificateLinks) throws -> PledgeStore {
-        do {
-            return try PledgeStore(
-                path: database, eventID: configuration.eventID, defaultKioskID: configuration.kioskID, links: links)
-        } catch {
-            throw CLIError("cannot open the database \(database): \(error)")
         }
     }
 
@@ -49,6 +40,14 @@ struct ServiceOptions: ParsableArguments {
 
     @Option(help: "The TCP port to listen on; 0 picks a free port (default: the configuration's).")
     var port: Int?
+
+    @Flag(
+        help: """
+            Create a new, empty database at --database although this path held one before (its marker \
+            .<name>.created or a rescued copy is beside it): without this flag a missing database is an \
+            error, never a silent new event. Never replaces an existing file.
+            """)
+    var newDatabase = false
 
     func validate() throws {
         if let port, !(0...65535).contains(port) {

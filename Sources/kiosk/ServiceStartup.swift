@@ -44,8 +44,9 @@ struct ServiceStartup {
         // Names of children live in this file and its log: readable by the owner and group only.
         umask(0o027)
         let openFiles = Result { try OpenFilesLimit.raiseSoftToHard() }
-        try options.store.prepareDatabaseFolder()
-        let store = try options.store.openStore(configuration: configuration, links: links)
+        let store = try options.store.openForService(
+            configuration: configuration, links: links, newDatabase: options.newDatabase,
+            whenGone: { gone in Self.logDatabaseGone(gone, logger: logger) })
         let service = LoggingPledgeService(store, logger: logger, defaultKioskID: configuration.kioskID)
         self.configuration = configuration
         self.store = store
@@ -146,6 +147,16 @@ struct ServiceStartup {
             retention.cancel()
             await retention.value
         }
+    }
+
+    /// The database file left its path while the service ran: said once, loudly (paths only).
+    static func logDatabaseGone(_ gone: DatabaseGone, logger: Logger) {
+        logger.error(
+            "DATABASE GONE: \(gone.reason); no pledge is acknowledged until the service is restarted on a database at its path",
+            metadata: [
+                "database": "\(gone.path)", "rescued.copy": "\(gone.rescuePath ?? "none")",
+                "rescue.error": "\(gone.rescueError ?? "none")",
+            ])
     }
 
     static func reason(_ error: any Error) -> String {

@@ -18,12 +18,7 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try store.loadConfiguration()
-        guard FileManager.default.fileExists(atPath: store.database) else {
-            throw CLIError("no database at \(store.database); kiosks appear there once the service has run.")
-        }
-        let pledges = try store.openStore(
-            configuration: configuration,
-            links: try CertificateLinks(baseURL: configuration.publicBaseURL ?? "http://localhost"))
+        let pledges = try store.openExistingStore(configuration)
         defer { try? pledges.close() }
         let now = Date()
         let kiosks = try await pledges.kiosks(now: now)

@@ -2,18 +2,197 @@ import Foundation
 import PledgeKit
 import PledgeStore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 extension StoreOptions {
-    /// Opens (and migrates) the existing database of the configured event, for organizer commands.
-    func openExistingStore(_ configuration: EventConfiguration) throws -> PledgeStore {
+    /// Opens (and migrates) the existing database, for organizer commands; checked first
+    /// (``checkExistingDatabase(depth:)``), so a damaged file is refused unchanged.
+    /// - Parameter links: the certificate links; nil: from `publicBaseURL`, else localhost.
+    func openExistingStore(_ configuration: EventConfiguration, links: CertificateLinks? = nil) throws -> PledgeStore {
         guard FileManager.default.fileExists(atPath: database) else {
             throw CLIError("no database at \(database); pledges are stored there once the kiosk has run.")
         }
+        try checkExistingDatabase()
+        return try openStore(
+            configuration: configuration,
+            links: try links ?? CertificateLinks(baseURL: configuration.publicBaseURL ?? "http://localhost"))
+    }
+
+    /// Refuses a database that is empty, not SQLite, or damaged (``PledgeStore/check(path:depth:)``)
+    /// before anything opens it read-write, with its path and the problem in both languages.
+    func checkExistingDatabase(depth: PledgeStore.CheckDepth = .quick) throws {
         do {
-            return try PledgeStore(
-                path: database, eventID: configuration.eventID, defaultKioskID: configuration.kioskID,
-                links: try CertificateLinks(baseURL: configuration.publicBaseURL ?? "http://localhost"))
+            try PledgeStore.check(path: database, depth: depth)
+        } catch {
+            throw CLIError(
+                """
+                Không mở cơ sở dữ liệu \(database): tệp \(error.problem.vi). Tệp không bị thay đổi; hãy khôi phục \
+                từ bản sao lưu, hoặc chuyển tệp đi chỗ khác để xem chuyện gì đã xảy ra.
+                cannot open the database \(database): it \(error.problem.en). It was not opened and not changed; \
+                restore it from a backup, or move it away to find out what happened.
+                """)
+        }
+    }
+
+    /// The database for `kiosk serve` and `kiosk run`. An existing one is checked and opened. A
+    /// missing one is created only on the first use of its path (no ``DatabaseMarker`` and no
+    /// rescue copy beside it) or when `newDatabase` says so; otherwise it was deleted or moved,
+    /// and starting would silently begin the event again at number 1: an error naming the path.
+    ///
+    /// A new database is made under a temporary name and linked into place when complete, so an
+    /// interrupted first start never leaves an empty or half-made file at the path; the marker is
+    /// written after it (and for a database made before markers existed, on its next start).
+    func openForService(
+        configuration: EventConfiguration, links: CertificateLinks, newDatabase: Bool,
+        whenGone: @escaping @Sendable (DatabaseGone) -> Void
+    ) throws -> PledgeStore {
+        let marker = DatabaseMarker(database: database)
+        if FileManager.default.fileExists(atPath: database) {
+            if newDatabase {
+                throw CLIError(
+                    """
+                    --new-database: there is already a database at \(database), and it is never replaced. \
+                    Start without --new-database to go on with it, or move it away first.
+                    """)
+            }
+            try checkExistingDatabase()
+        } else {
+            let evidence = marker.evidence()
+            if !evidence.isEmpty && !newDatabase {
+                throw CLIError(
+                    """
+                    Thiếu cơ sở dữ liệu \(database) dù thư mục này đã từng có nó: tệp đã bị xóa hoặc di chuyển. \
+                    Hãy đặt lại tệp (có thể đổi tên bản sao “rescued” thành \(database)), hoặc chạy với \
+                    --new-database để cố ý bắt đầu một cơ sở dữ liệu mới, trống.
+                    the database \(database) is missing, but this folder held it: \(evidence.joined(separator: "; ")). \
+                    It was deleted or moved; starting now would begin the event again at number 1. Put it back \
+                    (a rescued copy can be renamed to \(database)), or start with --new-database to begin a new, \
+                    empty database on purpose.
+                    """)
+            }
+            for leftover in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: database + leftover) {
+                // SQLite would replay a -wal left without its database into the new file.
+                throw CLIError(
+                    """
+                    \(database + leftover) is there without its database \(database); move it away before \
+                    a new database is made at that path.
+                    """)
+            }
+            try prepareDatabaseFolder()
+            try createDatabase(configuration: configuration, links: links)
+        }
+        let store: PledgeStore
+        do {
+            store = try PledgeStore(
+                path: database, eventID: configuration.eventID, defaultKioskID: configuration.kioskID, links: links,
+                whenGone: whenGone)
         } catch {
             throw CLIError("cannot open the database \(database): \(error)")
+        }
+        do {
+            try marker.writeIfMissing(eventID: configuration.eventID, replacing: newDatabase)
+        } catch {
+            try? store.close()
+            throw CLIError("cannot write \(marker.path): \(error)")
+        }
+        return store
+    }
+
+    /// Makes a new database under a hidden temporary name beside `database` and links it into
+    /// place (never over a file: link(2) fails when the path exists, and then that file is used).
+    private func createDatabase(configuration: EventConfiguration, links: CertificateLinks) throws {
+        let url = URL(fileURLWithPath: database)
+        let folder = url.deletingLastPathComponent().path
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).creating-\(getpid())").path
+        func removeTemporary() {
+            for suffix in ["", "-wal", "-shm"] { unlink(temporary + suffix) }
+        }
+        removeTemporary()
+        defer { removeTemporary() }
+        do {
+            let store = try PledgeStore(
+                path: temporary, eventID: configuration.eventID, defaultKioskID: configuration.kioskID, links: links)
+            try store.close()
+        } catch {
+            throw CLIError("cannot create the database \(database): \(error)")
+        }
+        if link(temporary, database) != 0 {
+            guard errno == EEXIST else {
+                throw CLIError("cannot create the database \(database): \(String(cString: strerror(errno)))")
+            }
+            // Another start made it meanwhile: that one is checked like any existing database.
+            try checkExistingDatabase()
+        }
+        // The new name is durable before the marker says the database exists.
+        let descriptor = open(folder, O_RDONLY | O_CLOEXEC)
+        if descriptor >= 0 {
+            fsync(descriptor)
+            close(descriptor)
+        }
+    }
+
+    /// Opens the pledge database for this event (its checks done by the caller).
+    func openStore(configuration: EventConfiguration, links: CertificateLinks) throws -> PledgeStore {
+        do {
+            return try PledgeStore(
+                path: database, eventID: configuration.eventID, defaultKioskID: configuration.kioskID, links: links)
+        } catch {
+            throw CLIError("cannot open the database \(database): \(error)")
+        }
+    }
+}
+
+/// A small hidden file beside a database, `.<name>.created`, written when `kiosk serve` or
+/// `kiosk run` made the database (or first opened one made before markers): while it is there, a
+/// missing database is known to have been deleted or moved, not to be the first use of its path.
+/// It holds the database's file name, the event id and when it was made, as `key: value` lines.
+struct DatabaseMarker {
+    let database: String
+    var path: String {
+        let url = URL(fileURLWithPath: database)
+        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).created").path
+    }
+
+    /// What says the database existed here: the marker's lines, and rescue copies beside its path.
+    func evidence() -> [String] {
+        var found: [String] = []
+        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+            let facts = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: ", ")
+            found.append("\(path) says it was made here (\(facts))")
+        }
+        let url = URL(fileURLWithPath: database)
+        let folder = url.deletingLastPathComponent()
+        let rescued = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasPrefix(url.lastPathComponent + ".rescued-") }.sorted()
+        if !rescued.isEmpty {
+            found.append(
+                "rescued copies: " + rescued.map { folder.appendingPathComponent($0).path }.joined(separator: ", "))
+        }
+        return found
+    }
+
+    /// Writes the marker (atomically: a temporary file renamed, then the folder synced) when there
+    /// is none, or over an old one when `replacing` (a new database on purpose).
+    func writeIfMissing(eventID: String, replacing: Bool) throws {
+        if !replacing && FileManager.default.fileExists(atPath: path) { return }
+        let formatter = ISO8601DateFormatter()
+        let text = """
+            # Written by kiosk when it made \(URL(fileURLWithPath: database).lastPathComponent) in this folder.
+            # While this file is here, `kiosk serve` and `kiosk run` refuse to start without that
+            # database (it was deleted or moved) unless given --new-database.
+            database: \(URL(fileURLWithPath: database).lastPathComponent)
+            event: \(eventID)
+            created: \(formatter.string(from: Date()))
+
+            """
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        let descriptor = open(URL(fileURLWithPath: path).deletingLastPathComponent().path, O_RDONLY | O_CLOEXEC)
+        if descriptor >= 0 {
+            fsync(descriptor)
+            close(descriptor)
         }
     }
 }

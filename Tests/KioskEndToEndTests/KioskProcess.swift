@@ -15,16 +15,19 @@ final class KioskProcess {
     /// - Parameter openFiles: soft and hard `RLIMIT_NOFILE` to start it with (a shell's `ulimit`
     ///   before `exec`, so the process is still the kiosk itself); nil: this process's limits.
     /// - Parameter environment: variables added to this process's environment (``FakeClock``).
+    /// - Parameter extraArguments: more arguments of `kiosk serve` (`--new-database`).
     init(
         database: String, config: String = RepositoryPaths.defaultConfiguration.path, port: Int = 0,
-        openFiles: (soft: Int, hard: Int)? = nil, environment: [String: String] = [:], timeout: TimeInterval = 30
+        openFiles: (soft: Int, hard: Int)? = nil, environment: [String: String] = [:],
+        extraArguments: [String] = [], timeout: TimeInterval = 30
     ) throws {
         log = temporaryDirectory("serve-log").appendingPathComponent("stderr.txt")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let arguments = [
-            "serve", "--config", config, "--database", database,
-            "--host", "127.0.0.1", "--port", "\(port)",
-        ]
+        let arguments =
+            [
+                "serve", "--config", config, "--database", database,
+                "--host", "127.0.0.1", "--port", "\(port)",
+            ] + extraArguments
         if let openFiles {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments =

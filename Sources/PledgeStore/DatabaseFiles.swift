@@ -1,0 +1,236 @@
+import Foundation
+import GRDB
+import PledgeKit
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What the service found when its database files left their path while it had them open.
+public struct DatabaseGone: Sendable, CustomStringConvertible {
+    /// The path the store opened.
+    public let path: String
+    /// What changed: the file deleted, moved away or replaced, or its `-wal` deleted or replaced.
+    public let reason: String
+    /// The copy of the open database (every committed pledge, the WAL's included) written beside
+    /// `path` as `<path>.rescued-<UTC time>`, readable by owner and group only; nil when it could
+    /// not be written.
+    public let rescuePath: String?
+    /// Why the copy could not be written, when it could not.
+    public let rescueError: String?
+
+    public var description: String {
+        "\(path): \(reason); " + (rescuePath.map { "copy kept at \($0)" } ?? "no copy: \(rescueError ?? "?")")
+    }
+}
+
+/// Watches that the database file (and its `-wal`) the store opened are still the files at its
+/// path: once per group commit, so a pledge is acknowledged only when it reached the database an
+/// operator will find there.
+///
+/// A deleted file stays readable and writable through descriptors already open, so SQLite commits
+/// into an inode that no path names and that vanishes when the process exits. The check costs three
+/// system calls and no I/O: `fstat` of a descriptor opened with the store (link count 0: deleted),
+/// `stat` of the path and of `<path>-wal` (missing, or another device and inode: moved or replaced).
+/// The first change found latches: the store refuses every later write and read with
+/// ``PledgeError/Code/databaseGone`` (HTTP 503), and copies the open database through SQLite
+/// (`VACUUM INTO`, on the pool's writer, which still holds the old files) to a new file beside the
+/// path before anything is answered.
+final class DatabaseFiles: Sendable {
+    struct Identity: Equatable, Sendable {
+        let device: UInt64
+        let inode: UInt64
+        init(_ status: stat) {
+            device = UInt64(status.st_dev)
+            inode = UInt64(status.st_ino)
+        }
+    }
+
+    private enum Condition {
+        case present
+        /// Latched: the rescue runs once; everyone refused waits for it, so a 503 means the copy is written.
+        case gone(Task<DatabaseGone, Never>)
+    }
+
+    let path: String
+    private let descriptor: Int32
+    private let main: Identity
+    /// The `-wal` as it was once the store was open; nil when there was none to watch.
+    private let wal: Identity?
+    private let condition = Mutex(Condition.present)
+    private let whenGone: (@Sendable (DatabaseGone) -> Void)?
+
+    /// Opens a descriptor on the database file before SQLite opens it (creating an empty file when
+    /// there is none, as SQLite would), so a file swapped in while the store opens is seen as a change.
+    static func openDescriptor(_ path: String) throws -> Int32 {
+        let descriptor = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw StoreError(reason: "cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        return descriptor
+    }
+
+    /// Takes over `descriptor` (from ``openDescriptor(_:)``) and records the `-wal` now at the path.
+    init(path: String, descriptor: Int32, whenGone: (@Sendable (DatabaseGone) -> Void)?) throws {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            close(descriptor)
+            throw StoreError(reason: "cannot read the status of \(path): \(String(cString: strerror(errno)))")
+        }
+        self.path = path
+        self.descriptor = descriptor
+        self.main = Identity(status)
+        var walStatus = stat()
+        self.wal = stat(path + "-wal", &walStatus) == 0 ? Identity(walStatus) : nil
+        self.whenGone = whenGone
+    }
+
+    deinit { close(descriptor) }
+
+    /// What changed since the store opened its files; nil when they are still at the path. A path
+    /// that cannot be read counts as changed: a pledge is acknowledged only when its file is known
+    /// to be there.
+    func change() -> String? {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return "the database file cannot be read" }
+        if status.st_nlink == 0 { return "the database file was deleted" }
+        guard stat(path, &status) == 0 else {
+            return errno == ENOENT
+                ? "the database file was moved away (no file at its path)"
+                : "the database path cannot be read (\(String(cString: strerror(errno))))"
+        }
+        if Identity(status) != main { return "another file replaced the database at its path" }
+        if let wal {
+            guard stat(path + "-wal", &status) == 0 else { return "the database's -wal file was deleted" }
+            if Identity(status) != wal { return "another file replaced the database's -wal file" }
+        }
+        return nil
+    }
+
+    /// Whether a change has been found (and latched).
+    var isGone: Bool {
+        condition.withLock { if case .gone = $0 { true } else { false } }
+    }
+
+    /// Throws ``PledgeError/Code/databaseGone`` once a change has been found, after its rescue
+    /// copy is written; does no system call.
+    func refuseIfGone() async throws(PledgeError) {
+        let rescue: Task<DatabaseGone, Never>? = condition.withLock {
+            if case .gone(let task) = $0 { task } else { nil }
+        }
+        if let rescue {
+            _ = await rescue.value
+            throw PledgeStore.databaseGone
+        }
+    }
+
+    /// Checks the files (``change()``); on the first change latches, writes the rescue copy through
+    /// `pool`'s writer, reports it to `whenGone`, and throws ``PledgeError/Code/databaseGone``.
+    /// Never call it inside a `pool` access: the rescue needs the writer.
+    func verify(_ pool: DatabasePool) async throws(PledgeError) {
+        try await refuseIfGone()
+        guard let reason = change() else { return }
+        let rescue = condition.withLock { condition -> Task<DatabaseGone, Never> in
+            if case .gone(let task) = condition { return task }
+            let task = Task { self.rescue(reason: reason, pool: pool) }
+            condition = .gone(task)
+            return task
+        }
+        _ = await rescue.value
+        throw PledgeStore.databaseGone
+    }
+
+    /// On closing: a change not yet found is found now, with its rescue copy. Returns whether the
+    /// files were gone; then nothing is checkpointed. (SQLite unlinks a `-wal` by its name only on
+    /// the last close by a connection that can write, and the pool closes its writer before its
+    /// readers, so the `-wal` of a file that replaced ours is left alone; a test holds that.)
+    func settleBeforeClose(_ pool: DatabasePool) -> Bool {
+        let found: String? = isGone ? nil : change()
+        if let found {
+            let report = rescue(reason: found, pool: pool)
+            condition.withLock { $0 = .gone(Task { report }) }
+        }
+        return isGone
+    }
+
+    /// Copies the open database to `<path>.rescued-<UTC time>` (a new file, never one that exists,
+    /// mode 0640) with `VACUUM INTO` on the writer, syncs it, and reports to `whenGone`.
+    private func rescue(reason: String, pool: DatabasePool) -> DatabaseGone {
+        let report: DatabaseGone
+        do {
+            let copy = try Self.createRescueFile(beside: path)
+            do {
+                try pool.writeWithoutTransaction { db in
+                    try db.execute(sql: "VACUUM INTO ?", arguments: [copy])
+                }
+                // VACUUM INTO does not sync its output (sqlite.org/lang_vacuum.html).
+                try Self.sync(copy)
+                try Self.sync(URL(fileURLWithPath: copy).deletingLastPathComponent().path)
+                report = DatabaseGone(path: path, reason: reason, rescuePath: copy, rescueError: nil)
+            } catch {
+                unlink(copy)
+                throw error
+            }
+        } catch let error as DatabaseError {
+            report = DatabaseGone(
+                path: path, reason: reason, rescuePath: nil,
+                rescueError: "SQLite: \(error.message ?? "\(error.resultCode)")")
+        } catch {
+            report = DatabaseGone(path: path, reason: reason, rescuePath: nil, rescueError: "\(error)")
+        }
+        whenGone?(report)
+        return report
+    }
+
+    /// A new, empty file `<path>.rescued-<yyyyMMdd'T'HHmmss'Z'>` (then `-2`, `-3`, …): created
+    /// with `O_EXCL`, so no existing file is ever overwritten.
+    static func createRescueFile(beside path: String) throws -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        let base = "\(path).rescued-\(formatter.string(from: Date()))"
+        for attempt in 1...100 {
+            let candidate = attempt == 1 ? base : "\(base)-\(attempt)"
+            let descriptor = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+            if descriptor >= 0 {
+                // Names of children: owner and group only, whatever the umask.
+                fchmod(descriptor, 0o640)
+                close(descriptor)
+                return candidate
+            }
+            guard errno == EEXIST else {
+                throw StoreError(reason: "cannot create \(candidate): \(String(cString: strerror(errno)))")
+            }
+        }
+        throw StoreError(reason: "cannot create a new file named \(base)")
+    }
+
+    /// fsync of a file or folder.
+    static func sync(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw StoreError(reason: "cannot open \(path) to sync it: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else {
+            throw StoreError(reason: "cannot sync \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+extension PledgeStore {
+    /// The refusal of every pledge (and read) once the database files left their path.
+    static let databaseGone = PledgeError(
+        .databaseGone,
+        vi: """
+            Tệp cơ sở dữ liệu đã bị xóa, di chuyển hoặc thay thế trong lúc máy chủ đang chạy, nên lời \
+            cam kết không được xác nhận. Vui lòng báo ban tổ chức.
+            """,
+        en: """
+            The database file was deleted, moved or replaced while the service was running, so the \
+            pledge was not confirmed. Please tell the organizers.
+            """
+    )
+}

@@ -1,0 +1,86 @@
+import Foundation
+import GRDB
+import PledgeKit
+
+/// Why ``PledgeStore/check(path:depth:)`` refused a database file.
+public struct DatabaseDamage: Error, Sendable, CustomStringConvertible {
+    /// What is wrong, as words that follow the file's name ("is empty (0 bytes)…").
+    public let problem: Localized<String>
+    public var description: String { problem.en }
+
+    init(vi: String, en: String) { problem = Localized(vi: vi, en: en) }
+}
+
+extension PledgeStore {
+    /// How thoroughly ``check(path:depth:)`` reads a database.
+    public enum CheckDepth: Sendable {
+        /// `PRAGMA quick_check`: every page and b-tree, without matching indexes to their tables
+        /// (what every start-up runs).
+        case quick
+        /// `PRAGMA integrity_check`: also every index against its table (`kiosk check --full`).
+        case full
+
+        var pragma: String {
+            switch self {
+            case .quick: "quick_check"
+            case .full: "integrity_check"
+            }
+        }
+    }
+
+    /// Checks that the file at `path` is a whole, undamaged SQLite database, without changing a
+    /// byte of it: before the store opens it read-write (which sets WAL mode and migrates).
+    ///
+    /// In order: a zero-length file (what an interrupted copy leaves) is refused; then the 16-byte
+    /// header must read "SQLite format 3\0" (sqlite.org/fileformat.html, 1.3); then `PRAGMA
+    /// quick_check` (or `integrity_check`) on a read-only connection must answer "ok". A read-only
+    /// connection never writes the main file (it neither checkpoints nor rolls back); it may
+    /// create or update the `-shm` index of a `-wal` left by a crash, so that its pages are read.
+    /// - Throws: ``DatabaseDamage``, saying what was wrong.
+    public static func check(path: String, depth: CheckDepth = .quick) throws(DatabaseDamage) {
+        let size: Int
+        do {
+            size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        } catch {
+            throw DatabaseDamage(
+                vi: "không đọc được (\(error.localizedDescription))",
+                en: "cannot be read (\(error.localizedDescription))")
+        }
+        if size == 0 {
+            throw DatabaseDamage(
+                vi: "rỗng (0 byte), như khi một lần sao chép bị ngắt giữa chừng",
+                en: "is empty (0 bytes), as an interrupted copy leaves a file")
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw DatabaseDamage(vi: "không mở được để đọc", en: "cannot be opened for reading")
+        }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        try? handle.close()
+        guard header == Data("SQLite format 3\0".utf8) else {
+            throw DatabaseDamage(
+                vi: "không phải cơ sở dữ liệu SQLite (16 byte đầu không phải \"SQLite format 3\\0\"; \(size) byte)",
+                en: "is not an SQLite database (its first 16 bytes are not \"SQLite format 3\\0\"; \(size) bytes)")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.label = "check"
+        let findings: [String]
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            findings = try queue.read { db in
+                // At most 10 findings: enough to say what is wrong.
+                try String.fetchAll(db, sql: "PRAGMA \(depth.pragma)(10)")
+            }
+        } catch let error as DatabaseError {
+            let words = "SQLite: \(error.message ?? "\(error.resultCode)")"
+            throw DatabaseDamage(vi: "bị hỏng (\(words))", en: "is damaged (\(words))")
+        } catch {
+            throw DatabaseDamage(vi: "không kiểm tra được (\(error))", en: "cannot be checked (\(error))")
+        }
+        guard findings == ["ok"] else {
+            let words = "PRAGMA \(depth.pragma): \(findings.joined(separator: "; "))"
+            throw DatabaseDamage(vi: "bị hỏng (\(words))", en: "is damaged (\(words))")
+        }
+    }
+}

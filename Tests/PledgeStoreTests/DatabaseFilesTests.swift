@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+import KioskTestSupport
+import PledgeKit
+import Synchronization
+import Testing
+
+@testable import PledgeStore
+
+/// The store's files leaving their path while it is open (``DatabaseFiles``): the ways other than
+/// a plain deletion (which the end-to-end test drives under load).
+@Suite("Database files that leave their path")
+struct DatabaseFilesTests {
+    final class Reports: Sendable {
+        let gone = Mutex<[DatabaseGone]>([])
+    }
+
+    func openStore(_ file: String, reports: Reports) throws -> PledgeStore {
+        try PledgeStore(
+            path: file, eventID: "test-event", defaultKioskID: "kiosk-test",
+            links: try CertificateLinks(baseURL: "http://kiosk.example.vn"),
+            whenGone: { report in reports.gone.withLock { $0.append(report) } })
+    }
+
+    func draft(_ index: Int) -> PledgeDraft {
+        PledgeDraft(name: "Người ký \(index)", ageBand: .from18To24, province: nil, guardianConsent: false)
+    }
+
+    static func codes(in file: String) throws -> Set<String> {
+        var readOnly = Configuration()
+        readOnly.readonly = true
+        let queue = try DatabaseQueue(path: file, configuration: readOnly)
+        defer { try? queue.close() }
+        return Set(try queue.read { try String.fetchAll($0, sql: "SELECT code FROM pledge") })
+    }
+
+    /// Another database renamed over the path: the pledge committed into the old file is refused,
+    /// kept in the rescued copy, and neither the new file nor its `-wal` is touched, even on close.
+    @Test func aFileRenamedOverThePathIsSeenAndTheNewFileLeftAlone() async throws {
+        let folder = temporaryDirectory("files-replaced")
+        let file = folder.appendingPathComponent("pledges.sqlite").path
+        let reports = Reports()
+        let store = try openStore(file, reports: reports)
+        let first = try await store.record(draft(1), idempotencyKey: try IdempotencyKey("one"), kioskID: nil)
+
+        // Another store's database, still open, so its -wal is there too.
+        let other = folder.appendingPathComponent("other.sqlite").path
+        let (otherStore, _) = try makeStore(other)
+        _ = try await otherStore.record(draft(9), idempotencyKey: try IdempotencyKey("other"), kioskID: nil)
+        #expect(rename(other, file) == 0 && rename(other + "-wal", file + "-wal") == 0)
+        let newBytes = try Data(contentsOf: URL(fileURLWithPath: file))
+        let newWAL = try Data(contentsOf: URL(fileURLWithPath: file + "-wal"))
+
+        await #expect(throws: PledgeStore.databaseGone) {
+            _ = try await store.record(draft(2), idempotencyKey: try IdempotencyKey("two"), kioskID: nil)
+        }
+        await #expect(throws: PledgeStore.databaseGone) { _ = try await store.counts() }
+        await #expect(throws: PledgeStore.databaseGone) { _ = try await store.pledge(code: first.code) }
+        let report = try #require(reports.gone.withLock { $0.first })
+        #expect(report.reason == "the database file was deleted")  // renamed over: its link is gone
+        let rescued = try #require(report.rescuePath)
+        let kept = try Self.codes(in: rescued)
+        #expect(kept.contains(first.code.rawValue))
+        #expect(kept.count == 2, "the first pledge and the refused one committed into the old file")
+
+        try store.close()
+        #expect(reports.gone.withLock { $0.count } == 1, "reported once")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == newBytes)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: file + "-wal")) == newWAL)
+        try otherStore.close()
+    }
+
+    /// Only the `-wal` deleted: commits would land in a WAL no path names, so they are refused too.
+    @Test func aDeletedWALIsSeen() async throws {
+        let file = temporaryDirectory("files-wal").appendingPathComponent("pledges.sqlite").path
+        let reports = Reports()
+        let store = try openStore(file, reports: reports)
+        let first = try await store.record(draft(1), idempotencyKey: try IdempotencyKey("one"), kioskID: nil)
+        #expect(unlink(file + "-wal") == 0)
+        await #expect(throws: PledgeStore.databaseGone) {
+            _ = try await store.record(draft(2), idempotencyKey: try IdempotencyKey("two"), kioskID: nil)
+        }
+        let report = try #require(reports.gone.withLock { $0.first })
+        #expect(report.reason == "the database's -wal file was deleted")
+        #expect(try Self.codes(in: try #require(report.rescuePath)).contains(first.code.rawValue))
+        try store.close()
+    }
+
+    /// Deleted while nothing was being written: closing the store still keeps what it holds.
+    @Test func aDeletionFoundOnlyAtCloseIsStillRescued() async throws {
+        let file = temporaryDirectory("files-close").appendingPathComponent("pledges.sqlite").path
+        let reports = Reports()
+        let store = try openStore(file, reports: reports)
+        let first = try await store.record(draft(1), idempotencyKey: try IdempotencyKey("one"), kioskID: nil)
+        for suffix in ["", "-wal", "-shm"] { unlink(file + suffix) }
+        try store.close()
+        let report = try #require(reports.gone.withLock { $0.first })
+        #expect(try Self.codes(in: try #require(report.rescuePath)) == [first.code.rawValue])
+        #expect(!FileManager.default.fileExists(atPath: file))
+    }
+
+    /// Files in place: nothing is reported, and a healthy store's close checkpoints as before.
+    @Test func filesInPlaceAreNeverReported() async throws {
+        let file = temporaryDirectory("files-ok").appendingPathComponent("pledges.sqlite").path
+        let reports = Reports()
+        let store = try openStore(file, reports: reports)
+        for index in 0..<20 {
+            _ = try await store.record(draft(index), idempotencyKey: try IdempotencyKey("k\(index)"), kioskID: nil)
+        }
+        #expect(try await store.counts().total == 20)
+        try store.close()
+        #expect(reports.gone.withLock { $0.isEmpty })
+        #expect(try Self.codes(in: file).count == 20)
+        let rescued = try FileManager.default.contentsOfDirectory(
+            atPath: URL(fileURLWithPath: file).deletingLastPathComponent().path
+        ).filter { $0.contains("rescued") }
+        #expect(rescued.isEmpty)
+    }
+}
