@@ -9,12 +9,12 @@ import NIOHTTP1
 /// Why: the route answers a request as soon as it gets it, and Hummingbird's writer does not wait
 /// for the answer to reach the socket (its writes hop to the event loop, and it learns that the
 /// connection is full only after that hop). 400 connections that each pipelined 50 requests for
-/// a 176 KB certificate image and never read the answers made the service grow by 700 MB to
+/// a 175 KiB certificate image and never read the answers made the service grow by 700 MB to
 /// 1.7 GB. NIO's `HTTPServerPipelineHandler` holds pipelined requests too, but hands on the next
 /// one as soon as the previous response's end is *passed down*, not *written*.
 ///
 /// It sits between ``RequestDeadlineHandler`` (which still sees every request as it arrives, so
-/// a held request never runs into a header or body deadline) and Hummingbird's codec. Errors and
+/// no header deadline runs while a request is held) and Hummingbird's codec. Errors and
 /// the client's half-close that come after a held request wait behind it, in order. A response
 /// that does not end (the live counter's event stream) holds whatever is pipelined behind it
 /// for as long as it runs, which is also what Hummingbird would do.

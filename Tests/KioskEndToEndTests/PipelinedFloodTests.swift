@@ -3,7 +3,7 @@ import KioskTestSupport
 import Testing
 
 /// Memory per connection is bounded (issue 11, item 4): 400 connections that each pipeline 50
-/// requests for a certificate's print image (176 KB) and never read the answers. Before, the
+/// requests for a certificate's print image (175 KiB) and never read the answers. Before, the
 /// service took every request at once and grew by about 700 MB (1.7 GB in the report that found
 /// it), and kept that memory after the clients had gone. Now each connection holds about one
 /// answer (``PipeliningBackPressureHandler``), and freed memory goes back to the system

@@ -1,5 +1,8 @@
 import Foundation
 import KioskTestSupport
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
 import PledgeKit
 import PledgeStore
 import Testing
@@ -54,6 +57,43 @@ struct PipeliningTests {
         }
     }
 
+    @Test func aPipelinedRequestWaitsUntilTheAnswerBeforeItHasBeenWritten() throws {
+        let channel = EmbeddedChannel()
+        let reads = ReadCounter()
+        try channel.pipeline.syncOperations.addHandlers([reads, PipeliningBackPressureHandler()])
+        // Two requests in one read.
+        for uri in ["/first", "/second"] {
+            try channel.writeInbound(
+                HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: uri)))
+            try channel.writeInbound(HTTPServerRequestPart.end(nil))
+        }
+        func handedOn() throws -> [String] {
+            var parts: [String] = []
+            while let part = try channel.readInbound(as: HTTPServerRequestPart.self) {
+                switch part {
+                case .head(let head): parts.append(head.uri)
+                case .body: parts.append("body")
+                case .end: parts.append("end")
+                }
+            }
+            return parts
+        }
+        #expect(try handedOn() == ["/first", "end"])
+        channel.read()
+        #expect(reads.count == 0, "nothing is read while a request is held")
+
+        // The answer passed down but not yet written to the socket: the second request waits.
+        let ok = HTTPResponseHead(version: .http1_1, status: .ok, headers: ["content-length": "0"])
+        channel.write(HTTPServerResponsePart.head(ok), promise: nil)
+        channel.write(HTTPServerResponsePart.end(nil), promise: nil)
+        #expect(try handedOn() == [])
+        channel.flush()
+        #expect(try handedOn() == ["/second", "end"])
+        #expect(reads.count == 1, "the read held back is made")
+        #expect(try channel.readOutbound(as: HTTPServerResponsePart.self) == .head(ok))
+        #expect(try channel.readOutbound(as: HTTPServerResponsePart.self) == .end(nil))
+    }
+
     @Test func theHeapIsTrimmedOnlyWhenFreeMemoryHasGrown() {
         var mark = HeapTrimmer.Mark(threshold: 100, free: 1_000)
         // Free bytes after each interval, and whether each is worth a trim: reuse lowers the
@@ -61,5 +101,16 @@ struct PipeliningTests {
         let looks = [1_050, 900, 1_000, 1_000, 1_099, 1_100]
         let trims = looks.map { mark.shouldTrim(free: $0) }
         #expect(trims == [false, false, true, false, false, true])
+    }
+}
+
+/// Counts the `read()` calls that reach it from the handlers behind it.
+final class ReadCounter: ChannelOutboundHandler {
+    typealias OutboundIn = NIOAny
+    private(set) var count = 0
+
+    func read(context: ChannelHandlerContext) {
+        count += 1
+        context.read()
     }
 }
