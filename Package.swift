@@ -52,6 +52,8 @@ let package = Package(
             pkgConfig: "fontconfig",
             providers: [.apt(["libfontconfig-dev"])]
         ),
+        // glibc's <malloc.h>: the service gives freed memory back to the system (HeapTrimmer).
+        .systemLibrary(name: "CMalloc"),
 
         // QR: text -> module matrix, renderers.
         .target(
@@ -100,7 +102,7 @@ let package = Package(
         .target(
             name: "KioskService",
             dependencies: [
-                "PledgeKit", "QRCode", "Certificates", "PledgeExport",
+                "PledgeKit", "QRCode", "Certificates", "PledgeExport", "CMalloc",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -197,6 +199,9 @@ let package = Package(
                 "KioskService", "KioskClient", "PledgeStore", "PledgeKit", "QRCode", "KioskTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings

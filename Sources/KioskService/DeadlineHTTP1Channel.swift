@@ -6,6 +6,9 @@ import NIOHTTP1
 /// Hummingbird's HTTP/1.1 child channel with ``RequestDeadlines`` enforced on every connection:
 /// ``InboundBytesObserver`` goes first in the pipeline (raw bytes), ``RequestDeadlineHandler``
 /// right after NIO's request decoder (parsed request parts, response parts before encoding).
+/// ``PipeliningBackPressureHandler`` comes right after that, and NIO's `BackPressureHandler` at the
+/// front, so that a connection holds about one response at a time however many requests its
+/// client pipelines without reading the answers.
 /// Hummingbird's `additionalChannelHandlers` would come after its own codec instead, where the
 /// raw bytes of a request not yet parsed are out of sight.
 struct DeadlineHTTP1Channel: ServerChildChannel {
@@ -21,6 +24,8 @@ struct DeadlineHTTP1Channel: ServerChildChannel {
             let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
             let deadline = RequestDeadlineHandler(deadlines)
             try pipeline.addHandler(deadline, position: .after(decoder))
+            try pipeline.addHandler(PipeliningBackPressureHandler(), position: .after(deadline))
+            try pipeline.addHandler(BackPressureHandler(), position: .first)
             try pipeline.addHandler(InboundBytesObserver(deadline), position: .first)
             return value
         }

@@ -120,7 +120,10 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
 /// The service as a Hummingbird application listening on `host:port` (port 0: any free port).
 /// `onServerRunning` receives the port actually bound. A connection that sends and receives
 /// nothing for `idleTimeout` is closed, so idle sockets on a venue's Wi-Fi cannot pile up; a client
-/// that sends a request slower than `requestDeadlines` allow gets 408 and is cut off.
+/// that sends a request slower than `requestDeadlines` allow gets 408 and is cut off. A connection
+/// holds about one response at a time however many requests it pipelines without reading
+/// (``PipeliningBackPressureHandler``), and memory freed after a burst goes back to the system
+/// (``HeapTrimmer``).
 public func buildApplication(
     _ parts: KioskServiceParts, host: String, port: Int, logger: Logger,
     idleTimeout: Duration = .seconds(30), requestDeadlines: RequestDeadlines = .standard,
@@ -134,6 +137,7 @@ public func buildApplication(
                 base: HTTP1Channel(responder: responder, configuration: configuration), deadlines: requestDeadlines)
         },
         configuration: .init(address: .hostname(host, port: port), serverName: "khong-mot-minh-kiosk"),
+        services: [HeapTrimmer(logger: logger)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger
     )

@@ -85,6 +85,12 @@ public final class LoopbackConnection: @unchecked Sendable {
         return String(decoding: answer, as: UTF8.self)
     }
 
+    /// Half-closes the connection (`shutdown(SHUT_WR)`): the peer reads the end of the requests,
+    /// and its answers can still be read.
+    public func finishSending() {
+        shutdown(fd, Int32(SHUT_WR))
+    }
+
     public func close() {
         if fd >= 0 { Glibc.close(fd) }
         fd = -1
