@@ -184,8 +184,12 @@ final class DatabaseFiles: Sendable {
     }
 
     /// A new, empty file `<path>.rescued-<yyyyMMdd'T'HHmmss'Z'>` (then `-2`, `-3`, …): created
-    /// with `O_EXCL`, so no existing file is ever overwritten.
+    /// with `O_EXCL`, so no existing file is ever overwritten. A folder deleted with the database
+    /// (`rm -rf data`) is made again (mode 0750), so the copy is kept where the operator looks.
     static func createRescueFile(beside path: String) throws -> String {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(
+            at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")

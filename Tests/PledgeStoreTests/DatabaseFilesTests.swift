@@ -99,6 +99,25 @@ struct DatabaseFilesTests {
         #expect(!FileManager.default.fileExists(atPath: file))
     }
 
+    /// The whole data folder deleted (`rm -rf data`): the folder is made again to hold the copy.
+    @Test func aDeletedFolderIsMadeAgainForTheRescuedCopy() async throws {
+        let folder = temporaryDirectory("files-folder").appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+        let file = folder.appendingPathComponent("pledges.sqlite").path
+        let reports = Reports()
+        let store = try openStore(file, reports: reports)
+        let first = try await store.record(draft(1), idempotencyKey: try IdempotencyKey("one"), kioskID: nil)
+        try FileManager.default.removeItem(at: folder)
+        await #expect(throws: PledgeStore.databaseGone) {
+            _ = try await store.record(draft(2), idempotencyKey: try IdempotencyKey("two"), kioskID: nil)
+        }
+        let report = try #require(reports.gone.withLock { $0.first })
+        let rescued = try #require(report.rescuePath, "\(report)")
+        #expect(rescued.hasPrefix(folder.path + "/"))
+        #expect(try Self.codes(in: rescued).contains(first.code.rawValue))
+        try store.close()
+    }
+
     /// Files in place: nothing is reported, and a healthy store's close checkpoints as before.
     @Test func filesInPlaceAreNeverReported() async throws {
         let file = temporaryDirectory("files-ok").appendingPathComponent("pledges.sqlite").path
