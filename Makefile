@@ -4,7 +4,9 @@ CONFIG ?= Kiosk/event.yaml
 DATABASE ?= data/kiosk.sqlite
 # Empty: the port in the configuration (8080). `make run PORT=8090` overrides it.
 PORT ?=
-KIOSK_ARGS = --config $(CONFIG) --database $(DATABASE) $(if $(PORT),--port $(PORT))
+# `make run NEW_DATABASE=1`: begin a new, empty database on purpose (`--new-database`) where one was.
+NEW_DATABASE ?=
+KIOSK_ARGS = --config $(CONFIG) --database $(DATABASE) $(if $(PORT),--port $(PORT)) $(if $(NEW_DATABASE),--new-database)
 
 # Debian packages: to build and run, and in addition to test.
 # Certificates: librsvg + cairo render in process; fontconfig checks the templates' fonts;
