@@ -58,7 +58,11 @@ final class DatabaseFiles: Sendable {
     private let main: Identity
     /// The `-wal` as it was once the store was open; nil when there was none to watch.
     private let wal: Identity?
+    /// The `-shm` as it was once the store was open.
+    private let shm: Identity?
     private let condition = Mutex(Condition.present)
+    /// The rescue's report once it has finished.
+    private let finished = Mutex<DatabaseGone?>(nil)
     private let whenGone: (@Sendable (DatabaseGone) -> Void)?
 
     /// Opens a descriptor on the database file before SQLite opens it (creating an empty file when
@@ -83,6 +87,7 @@ final class DatabaseFiles: Sendable {
         self.main = Identity(status)
         var walStatus = stat()
         self.wal = stat(path + "-wal", &walStatus) == 0 ? Identity(walStatus) : nil
+        self.shm = stat(path + "-shm", &walStatus) == 0 ? Identity(walStatus) : nil
         self.whenGone = whenGone
     }
 
@@ -154,6 +159,24 @@ final class DatabaseFiles: Sendable {
         return isGone
     }
 
+    /// After the pool has closed on files that left their path: removes this store's own `-wal`
+    /// and `-shm` still at the path (same device and inode as when it opened them), once their
+    /// content is in the rescued copy. Left there, SQLite would replay that `-wal` into the copy
+    /// renamed back to the path and damage it. A `-wal` or `-shm` of another file is never touched,
+    /// nor ours when no copy was written (it may hold the only trace of a pledge).
+    /// - Returns: the paths removed.
+    @discardableResult
+    func removeOwnLeftovers() -> [String] {
+        guard finished.withLock({ $0?.rescuePath }) != nil else { return [] }
+        var removed: [String] = []
+        for (suffix, identity) in [("-wal", wal), ("-shm", shm)] {
+            var status = stat()
+            guard let identity, stat(path + suffix, &status) == 0, Identity(status) == identity else { continue }
+            if unlink(path + suffix) == 0 { removed.append(path + suffix) }
+        }
+        return removed
+    }
+
     /// Copies the open database to `<path>.rescued-<UTC time>` (a new file, never one that exists,
     /// mode 0640) with `VACUUM INTO` on the writer, syncs it, and reports to `whenGone`.
     private func rescue(reason: String, pool: DatabasePool) -> DatabaseGone {
@@ -179,6 +202,7 @@ final class DatabaseFiles: Sendable {
         } catch {
             report = DatabaseGone(path: path, reason: reason, rescuePath: nil, rescueError: "\(error)")
         }
+        finished.withLock { $0 = report }
         whenGone?(report)
         return report
     }

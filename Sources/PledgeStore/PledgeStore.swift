@@ -97,6 +97,7 @@ public struct PledgeStore: PledgeService {
         watcher.close()
         if files.settleBeforeClose(pool) {
             try pool.close()
+            files.removeOwnLeftovers()
             return
         }
         // The pool closes its writer before its read-only readers, and SQLite only folds the WAL

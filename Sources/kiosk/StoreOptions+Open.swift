@@ -57,6 +57,22 @@ extension StoreOptions {
                     Start without --new-database to go on with it, or move it away first.
                     """)
             }
+            let rescued = marker.rescuedCopies()
+            if !rescued.isEmpty {
+                // The file at the path may lack what the copy holds (its -wal was deleted, or it is
+                // an older file put back): going on would hand out numbers and codes again.
+                throw CLIError(
+                    """
+                    Bên cạnh \(database) có bản sao “rescued” do máy chủ ghi khi phát hiện cơ sở dữ liệu bị \
+                    mất; tệp hiện tại có thể thiếu những lời cam kết có trong bản sao. Hãy chuyển \(database) \
+                    cùng các tệp -wal, -shm đi nơi khác rồi đổi tên bản sao thành \(database); hoặc chuyển \
+                    bản sao đi nơi khác để tiếp tục với tệp hiện tại.
+                    a rescued copy is beside \(database): \(rescued.joined(separator: ", ")). The service wrote \
+                    it when it found the database gone, and the file now at the path may lack pledges the copy \
+                    holds. Move \(database) (and any -wal, -shm beside it) away and rename the copy to \
+                    \(database); or move the copy away to go on with the file at the path.
+                    """)
+            }
             try checkExistingDatabase()
         } else {
             let evidence = marker.evidence()
@@ -64,11 +80,13 @@ extension StoreOptions {
                 throw CLIError(
                     """
                     Thiếu cơ sở dữ liệu \(database) dù thư mục này đã từng có nó: tệp đã bị xóa hoặc di chuyển. \
-                    Hãy đặt lại tệp (có thể đổi tên bản sao “rescued” thành \(database)), hoặc chạy với \
-                    --new-database để cố ý bắt đầu một cơ sở dữ liệu mới, trống.
+                    Hãy đặt lại tệp (có thể đổi tên bản sao “rescued” thành \(database), sau khi chuyển các \
+                    tệp -wal, -shm còn sót ở đường dẫn đó đi nơi khác), hoặc chạy với --new-database để cố ý \
+                    bắt đầu một cơ sở dữ liệu mới, trống.
                     the database \(database) is missing, but this folder held it: \(evidence.joined(separator: "; ")). \
                     It was deleted or moved; starting now would begin the event again at number 1. Put it back \
-                    (a rescued copy can be renamed to \(database)), or start with --new-database to begin a new, \
+                    (a rescued copy can be renamed to \(database), once any -wal and -shm left at that path are \
+                    moved away: SQLite would replay them into it), or start with --new-database to begin a new, \
                     empty database on purpose.
                     """)
             }
@@ -163,15 +181,21 @@ struct DatabaseMarker {
             let facts = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: ", ")
             found.append("\(path) says it was made here (\(facts))")
         }
-        let url = URL(fileURLWithPath: database)
-        let folder = url.deletingLastPathComponent()
-        let rescued = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
-            .filter { $0.hasPrefix(url.lastPathComponent + ".rescued-") }.sorted()
+        let rescued = rescuedCopies()
         if !rescued.isEmpty {
-            found.append(
-                "rescued copies: " + rescued.map { folder.appendingPathComponent($0).path }.joined(separator: ", "))
+            found.append("rescued copies: " + rescued.joined(separator: ", "))
         }
         return found
+    }
+
+    /// The paths of the copies a service wrote when it found this database gone
+    /// (`<name>.rescued-<time>`, ``DatabaseGone``), sorted.
+    func rescuedCopies() -> [String] {
+        let url = URL(fileURLWithPath: database)
+        let folder = url.deletingLastPathComponent()
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasPrefix(url.lastPathComponent + ".rescued-") }.sorted()
+            .map { folder.appendingPathComponent($0).path }
     }
 
     /// Writes the marker (atomically: a temporary file renamed, then the folder synced) when there

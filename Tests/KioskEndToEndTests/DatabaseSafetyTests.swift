@@ -191,6 +191,18 @@ struct DatabaseGoneTests {
         ])
         #expect(replacing.status != 0)
         #expect(replacing.stderr.contains("there is already a database at \(database)"))
+
+        // A rescued copy beside a database that is there: the file at the path may lack what the
+        // copy holds (its -wal was deleted), so a start refuses until one of them is moved away.
+        let copy = database + ".rescued-20261206T101500Z"
+        try FileManager.default.copyItem(atPath: database, toPath: copy)
+        let besideCopy = try KioskCommand.run(["serve", "--config", config, "--database", database, "--port", "0"])
+        #expect(besideCopy.status != 0)
+        #expect(besideCopy.stderr.contains("a rescued copy is beside \(database): \(copy)"))
+        try FileManager.default.removeItem(atPath: copy)
+        let goesOn = try await offPool { Started(try KioskProcess(database: database, config: config)) }.process
+        #expect(await Self.post(port: goesOn.port, key: "three", index: 3)?.number == 2)
+        _ = try await KioskProcess.stop(goesOn)
     }
 }
 

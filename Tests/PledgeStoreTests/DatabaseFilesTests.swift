@@ -99,6 +99,31 @@ struct DatabaseFilesTests {
         #expect(!FileManager.default.fileExists(atPath: file))
     }
 
+    /// Only the database file deleted, its `-wal` left at the path: once the copy is written and
+    /// the store closed, that `-wal` and `-shm` are removed, so the copy renamed back to the path
+    /// opens intact (SQLite replayed the old `-wal` into it and damaged it, found by a trial).
+    @Test func ownLeftoversAreRemovedSoTheCopyCanBeRenamedBack() async throws {
+        let file = temporaryDirectory("files-leftovers").appendingPathComponent("pledges.sqlite").path
+        let reports = Reports()
+        let store = try openStore(file, reports: reports)
+        for index in 0..<400 {
+            _ = try await store.record(draft(index), idempotencyKey: try IdempotencyKey("k\(index)"), kioskID: nil)
+        }
+        #expect(unlink(file) == 0)
+        await #expect(throws: PledgeStore.databaseGone) {
+            _ = try await store.record(draft(400), idempotencyKey: try IdempotencyKey("late"), kioskID: nil)
+        }
+        try store.close()
+        #expect(!FileManager.default.fileExists(atPath: file + "-wal"))
+        #expect(!FileManager.default.fileExists(atPath: file + "-shm"))
+        let rescued = try #require(reports.gone.withLock { $0.first?.rescuePath })
+        #expect(rename(rescued, file) == 0)
+        let reopened = try openStore(file, reports: Reports())
+        #expect(try await reopened.counts().total >= 400)
+        #expect(try await reopened.pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
+        try reopened.close()
+    }
+
     /// The whole data folder deleted (`rm -rf data`): the folder is made again to hold the copy.
     @Test func aDeletedFolderIsMadeAgainForTheRescuedCopy() async throws {
         let folder = temporaryDirectory("files-folder").appendingPathComponent("data")
