@@ -253,12 +253,12 @@ extension PledgeStore {
     static let databaseGone = PledgeError(
         .databaseGone,
         vi: """
-            Tệp cơ sở dữ liệu đã bị xóa, di chuyển hoặc thay thế trong lúc máy chủ đang chạy, nên lời \
-            cam kết không được xác nhận. Vui lòng báo ban tổ chức.
+            Máy chủ đang gặp sự cố với tệp dữ liệu nên lúc này chưa lưu hay mở được lời cam kết. \
+            Vui lòng báo ban tổ chức.
             """,
         en: """
-            The database file was deleted, moved or replaced while the service was running, so the \
-            pledge was not confirmed. Please tell the organizers.
+            The service has lost its data file, so pledges cannot be saved or opened right now. \
+            Please tell the organizers.
             """
     )
 }

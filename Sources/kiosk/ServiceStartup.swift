@@ -124,7 +124,11 @@ struct ServiceStartup {
             do {
                 first = try await tasks.next()
             } catch {
-                throw CLIError("cannot listen on \(host):\(port): \(Self.reason(error))")
+                throw CLIError(
+                    "Không mở được cổng \(port) trên \(host): có thể một chương trình khác (hoặc một kiosk khác) "
+                        + "đang dùng cổng này; chọn cổng khác bằng --port (make run PORT=8090).\n"
+                        + "cannot listen on \(host):\(port): \(Self.reason(error)); another program (or another "
+                        + "kiosk) may hold the port: pick another with --port (make run PORT=8090).")
             }
             guard first == .listening else { return }
             FileHandle.standardError.write(Data((line + "\n").utf8))
