@@ -30,9 +30,11 @@ public struct DatabaseGone: Sendable, CustomStringConvertible {
 /// operator will find there.
 ///
 /// A deleted file stays readable and writable through descriptors already open, so SQLite commits
-/// into an inode that no path names and that vanishes when the process exits. The check costs three
-/// system calls and no I/O: `fstat` of a descriptor opened with the store (link count 0: deleted),
-/// `stat` of the path and of `<path>-wal` (missing, or another device and inode: moved or replaced).
+/// into an inode that no path names and that vanishes when the process exits. The check costs five
+/// system calls and no disk I/O: `fstat` of a descriptor opened with the store (link count 0:
+/// deleted), `pread` of its first 18 bytes from the page cache (another magic string or page size:
+/// truncated or overwritten in place), `stat` of the path, `<path>-wal` and `<path>-shm` (missing,
+/// or another device and inode: moved or replaced).
 /// The first change found latches: the store refuses every later write and read with
 /// ``PledgeError/Code/databaseGone`` (HTTP 503), and copies the open database through SQLite
 /// (`VACUUM INTO`, on the pool's writer, which still holds the old files) to a new file beside the
@@ -88,7 +90,20 @@ final class DatabaseFiles: Sendable {
         var walStatus = stat()
         self.wal = stat(path + "-wal", &walStatus) == 0 ? Identity(walStatus) : nil
         self.shm = stat(path + "-shm", &walStatus) == 0 ? Identity(walStatus) : nil
+        self.header = Self.header(descriptor)
         self.whenGone = whenGone
+    }
+
+    /// The first 18 bytes of a database file: the magic string and the page size
+    /// (sqlite.org/fileformat.html, 1.3). SQLite never changes them once the file is made (this
+    /// store sets no other page size), so other bytes there mean the file was overwritten or
+    /// truncated in place, which its device and inode do not show.
+    private let header: [UInt8]?
+
+    static func header(_ descriptor: Int32) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: 18)
+        let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, 18, 0) }
+        return count == 18 ? bytes : nil
     }
 
     deinit { close(descriptor) }
@@ -100,6 +115,9 @@ final class DatabaseFiles: Sendable {
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { return "the database file cannot be read" }
         if status.st_nlink == 0 { return "the database file was deleted" }
+        if let header, Self.header(descriptor) != header {
+            return "the database file was truncated or overwritten in place"
+        }
         guard stat(path, &status) == 0 else {
             return errno == ENOENT
                 ? "the database file was moved away (no file at its path)"
@@ -109,6 +127,12 @@ final class DatabaseFiles: Sendable {
         if let wal {
             guard stat(path + "-wal", &status) == 0 else { return "the database's -wal file was deleted" }
             if Identity(status) != wal { return "another file replaced the database's -wal file" }
+        }
+        // A new -shm beside ours: another process would build a second WAL index and write over
+        // frames this one still reads.
+        if let shm {
+            guard stat(path + "-shm", &status) == 0 else { return "the database's -shm file was deleted" }
+            if Identity(status) != shm { return "another file replaced the database's -shm file" }
         }
         return nil
     }
@@ -179,32 +203,49 @@ final class DatabaseFiles: Sendable {
 
     /// Copies the open database to `<path>.rescued-<UTC time>` (a new file, never one that exists,
     /// mode 0640) with `VACUUM INTO` on the writer, syncs it, and reports to `whenGone`.
+    /// When the copy cannot be written there (the disk is full, the folder cannot be made), it goes
+    /// to the first of ``fallbackFolders`` that takes it: the log says where.
     private func rescue(reason: String, pool: DatabasePool) -> DatabaseGone {
-        let report: DatabaseGone
-        do {
-            let copy = try Self.createRescueFile(beside: path)
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        var failures: [String] = []
+        var copied: String?
+        for beside in [path] + fallbackFolders.map({ URL(fileURLWithPath: $0).appendingPathComponent(name).path }) {
             do {
-                try pool.writeWithoutTransaction { db in
-                    try db.execute(sql: "VACUUM INTO ?", arguments: [copy])
-                }
-                // VACUUM INTO does not sync its output (sqlite.org/lang_vacuum.html).
-                try Self.sync(copy)
-                try Self.sync(URL(fileURLWithPath: copy).deletingLastPathComponent().path)
-                report = DatabaseGone(path: path, reason: reason, rescuePath: copy, rescueError: nil)
+                copied = try Self.copy(pool, toFileBeside: beside)
+                break
+            } catch let error as DatabaseError {
+                failures.append("\(beside): SQLite: \(error.message ?? "\(error.resultCode)")")
             } catch {
-                unlink(copy)
-                throw error
+                failures.append("\(beside): \(error)")
             }
-        } catch let error as DatabaseError {
-            report = DatabaseGone(
-                path: path, reason: reason, rescuePath: nil,
-                rescueError: "SQLite: \(error.message ?? "\(error.resultCode)")")
-        } catch {
-            report = DatabaseGone(path: path, reason: reason, rescuePath: nil, rescueError: "\(error)")
         }
+        let report = DatabaseGone(
+            path: path, reason: reason, rescuePath: copied,
+            rescueError: failures.isEmpty ? nil : failures.joined(separator: "; "))
         finished.withLock { $0 = report }
         whenGone?(report)
         return report
+    }
+
+    /// Folders tried, in order, when the copy cannot be written beside the database.
+    var fallbackFolders: [String] { ["/var/tmp", FileManager.default.temporaryDirectory.path] }
+
+    /// `VACUUM INTO` a new file from ``createRescueFile(beside:)``, synced with its folder; the
+    /// file is removed again when the copy fails.
+    private static func copy(_ pool: DatabasePool, toFileBeside path: String) throws -> String {
+        let copy = try createRescueFile(beside: path)
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "VACUUM INTO ?", arguments: [copy])
+            }
+            // VACUUM INTO does not sync its output (sqlite.org/lang_vacuum.html).
+            try sync(copy)
+            try sync(URL(fileURLWithPath: copy).deletingLastPathComponent().path)
+            return copy
+        } catch {
+            unlink(copy)
+            throw error
+        }
     }
 
     /// A new, empty file `<path>.rescued-<yyyyMMdd'T'HHmmss'Z'>` (then `-2`, `-3`, …): created

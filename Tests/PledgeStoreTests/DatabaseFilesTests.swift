@@ -124,6 +124,63 @@ struct DatabaseFilesTests {
         try reopened.close()
     }
 
+    /// Truncated in place (`truncate -s 0`, or bytes copied over it): same device, inode and
+    /// links, so only its header shows it; refused before anything more is acknowledged.
+    @Test func aFileTruncatedInPlaceIsSeen() async throws {
+        let file = temporaryDirectory("files-truncated").appendingPathComponent("pledges.sqlite").path
+        let reports = Reports()
+        let store = try openStore(file, reports: reports)
+        _ = try await store.record(draft(1), idempotencyKey: try IdempotencyKey("one"), kioskID: nil)
+        #expect(truncate(file, 0) == 0)
+        await #expect(throws: PledgeStore.databaseGone) {
+            _ = try await store.record(draft(2), idempotencyKey: try IdempotencyKey("two"), kioskID: nil)
+        }
+        let report = try #require(reports.gone.withLock { $0.first })
+        #expect(report.reason == "the database file was truncated or overwritten in place")
+        try store.close()
+    }
+
+    /// The `-shm` deleted: another process would build a second WAL index beside ours and write
+    /// over frames this store still reads (a `kiosk erase` then damaged the file, found by a breaker).
+    @Test func aDeletedSharedMemoryFileIsSeen() async throws {
+        let file = temporaryDirectory("files-shm").appendingPathComponent("pledges.sqlite").path
+        let reports = Reports()
+        let store = try openStore(file, reports: reports)
+        let first = try await store.record(draft(1), idempotencyKey: try IdempotencyKey("one"), kioskID: nil)
+        #expect(unlink(file + "-shm") == 0)
+        await #expect(throws: PledgeStore.databaseGone) {
+            _ = try await store.record(draft(2), idempotencyKey: try IdempotencyKey("two"), kioskID: nil)
+        }
+        let report = try #require(reports.gone.withLock { $0.first })
+        #expect(report.reason == "the database's -shm file was deleted")
+        #expect(try Self.codes(in: try #require(report.rescuePath)).contains(first.code.rawValue))
+        try store.close()
+    }
+
+    /// No copy can be written beside the database (here a file stands where its folder was): it
+    /// goes to the first fallback folder that takes it, and the report says where.
+    @Test func aCopyThatCannotGoBesideGoesToAFallbackFolder() async throws {
+        let folder = temporaryDirectory("files-fallback").appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+        let file = folder.appendingPathComponent("pledges.sqlite").path
+        let reports = Reports()
+        let store = try openStore(file, reports: reports)
+        let first = try await store.record(draft(1), idempotencyKey: try IdempotencyKey("one"), kioskID: nil)
+        try FileManager.default.removeItem(at: folder)
+        #expect(FileManager.default.createFile(atPath: folder.path, contents: Data("not a folder".utf8)))
+        await #expect(throws: PledgeStore.databaseGone) {
+            _ = try await store.record(draft(2), idempotencyKey: try IdempotencyKey("two"), kioskID: nil)
+        }
+        let report = try #require(reports.gone.withLock { $0.first })
+        let rescued = try #require(report.rescuePath, "\(report)")
+        defer { unlink(rescued) }
+        #expect(!rescued.hasPrefix(folder.path))
+        #expect(store.files.fallbackFolders.contains(URL(fileURLWithPath: rescued).deletingLastPathComponent().path))
+        #expect(report.rescueError?.contains(file) == true, "the failure beside the database is reported")
+        #expect(try Self.codes(in: rescued).contains(first.code.rawValue))
+        try store.close()
+    }
+
     /// The whole data folder deleted (`rm -rf data`): the folder is made again to hold the copy.
     @Test func aDeletedFolderIsMadeAgainForTheRescuedCopy() async throws {
         let folder = temporaryDirectory("files-folder").appendingPathComponent("data")
