@@ -28,7 +28,11 @@ struct HostFieldMiddleware<Context: RequestContext>: RouterMiddleware {
     static func isValid(_ host: String) -> Bool {
         var name = Substring(host)
         if let colon = name.lastIndex(of: ":"), !name[colon...].contains("]") {
-            guard name[name.index(after: colon)...].allSatisfy(\.isASCIIDigit) else { return false }
+            // RFC 3986's port is any run of digits; one past 65535 names no TCP port (RFC 9293).
+            let port = name[name.index(after: colon)...]
+            guard port.allSatisfy(\.isASCIIDigit), port.isEmpty || (port.count <= 5 && Int(port)! <= 65535) else {
+                return false
+            }
             name = name[..<colon]
         }
         if name.hasPrefix("[") {

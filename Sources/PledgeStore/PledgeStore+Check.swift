@@ -6,9 +6,17 @@ import PledgeKit
 public struct DatabaseDamage: Error, Sendable, CustomStringConvertible {
     /// What is wrong, as words that follow the file's name ("is empty (0 bytes)…").
     public let problem: Localized<String>
+    /// Whether the bytes themselves are wrong (empty, not SQLite, damaged), as opposed to a file
+    /// that could not be read here (permissions, a read-only file system, not a regular file).
+    public let isDamaged: Bool
     public var description: String { problem.en }
 
-    init(vi: String, en: String) { problem = Localized(vi: vi, en: en) }
+    init(vi: String, en: String, isDamaged: Bool = true) {
+        problem = Localized(vi: vi, en: en)
+        self.isDamaged = isDamaged
+    }
+
+    static func unreadable(vi: String, en: String) -> Self { Self(vi: vi, en: en, isDamaged: false) }
 }
 
 extension PledgeStore {
@@ -40,9 +48,17 @@ extension PledgeStore {
     public static func check(path: String, depth: CheckDepth = .quick) throws(DatabaseDamage) {
         let size: Int
         do {
-            size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            guard attributes[.type] as? FileAttributeType == .typeRegular else {
+                throw DatabaseDamage.unreadable(
+                    vi: "không phải tệp thường (\(attributes[.type] as? FileAttributeType ?? .typeUnknown))",
+                    en: "is not a regular file (\(attributes[.type] as? FileAttributeType ?? .typeUnknown))")
+            }
+            size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        } catch let damage as DatabaseDamage {
+            throw damage
         } catch {
-            throw DatabaseDamage(
+            throw DatabaseDamage.unreadable(
                 vi: "không đọc được (\(error.localizedDescription))",
                 en: "cannot be read (\(error.localizedDescription))")
         }
@@ -52,7 +68,7 @@ extension PledgeStore {
                 en: "is empty (0 bytes), as an interrupted copy leaves a file")
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw DatabaseDamage(vi: "không mở được để đọc", en: "cannot be opened for reading")
+            throw DatabaseDamage.unreadable(vi: "không mở được để đọc", en: "cannot be opened for reading")
         }
         let header = (try? handle.read(upToCount: 16)) ?? Data()
         try? handle.close()
@@ -74,9 +90,15 @@ extension PledgeStore {
             }
         } catch let error as DatabaseError {
             let words = "SQLite: \(error.message ?? "\(error.resultCode)")"
+            // Only these say the bytes are wrong; the rest (CANTOPEN, READONLY, PERM, BUSY, IOERR
+            // on a read-only file system that cannot hold the -shm index…) say it could not be read.
+            guard [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) else {
+                throw DatabaseDamage.unreadable(
+                    vi: "không đọc được (\(words))", en: "cannot be read (\(words))")
+            }
             throw DatabaseDamage(vi: "bị hỏng (\(words))", en: "is damaged (\(words))")
         } catch {
-            throw DatabaseDamage(vi: "không kiểm tra được (\(error))", en: "cannot be checked (\(error))")
+            throw DatabaseDamage.unreadable(vi: "không kiểm tra được (\(error))", en: "cannot be checked (\(error))")
         }
         guard findings == ["ok"] else {
             let words = "PRAGMA \(depth.pragma): \(findings.joined(separator: "; "))"

@@ -26,12 +26,21 @@ extension StoreOptions {
         do {
             try PledgeStore.check(path: database, depth: depth)
         } catch {
+            let advice =
+                error.isDamaged
+                ? Localized(
+                    vi: "hãy khôi phục từ bản sao lưu, hoặc chuyển tệp đi chỗ khác để xem chuyện gì đã xảy ra.",
+                    en: "restore it from a backup, or move it away to find out what happened.")
+                : Localized(
+                    vi: "hãy kiểm tra quyền của tệp và thư mục (SQLite cần ghi tệp -shm bên cạnh) và ổ đĩa có "
+                        + "đang chỉ cho đọc không.",
+                    en: "check the permissions of the file and its folder (SQLite writes a -shm index beside "
+                        + "it) and whether the file system is read-only.")
             throw CLIError(
                 """
-                Không mở cơ sở dữ liệu \(database): tệp \(error.problem.vi). Tệp không bị thay đổi; hãy khôi phục \
-                từ bản sao lưu, hoặc chuyển tệp đi chỗ khác để xem chuyện gì đã xảy ra.
+                Không mở cơ sở dữ liệu \(database): tệp \(error.problem.vi). Tệp không bị thay đổi; \(advice.vi)
                 cannot open the database \(database): it \(error.problem.en). It was not opened and not changed; \
-                restore it from a backup, or move it away to find out what happened.
+                \(advice.en)
                 """)
         }
     }

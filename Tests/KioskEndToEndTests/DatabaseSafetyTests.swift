@@ -286,6 +286,22 @@ struct DamagedDatabaseTests {
         try Data(repeating: 0x20, count: 8192).write(to: URL(fileURLWithPath: database))
         try Self.expectRefused(database, config: config, problem: "is not an SQLite database")
     }
+
+    /// Something at the path that is not a regular file (a FIFO here) is not called empty or
+    /// damaged: it cannot be read, and the advice is about the file, not a backup.
+    @Test func aPathThatIsNotARegularFileIsRefusedAsUnreadable() throws {
+        let folder = temporaryDirectory("db-fifo")
+        let config = try TestEvent.write(in: folder)
+        let database = folder.appendingPathComponent("pledges.sqlite").path
+        #expect(mkfifo(database, 0o600) == 0)
+        let result = try KioskCommand.run(["check", "--config", config, "--database", database])
+        #expect(result.status != 0)
+        #expect(
+            result.stderr.contains("cannot open the database \(database): it is not a regular file"), "\(result.stderr)"
+        )
+        #expect(result.stderr.contains("check the permissions"))
+        #expect(!result.stderr.contains("empty"))
+    }
 }
 
 /// Runs the `kiosk` binary to its end (killed after `timeout` seconds, so a service that should

@@ -14,6 +14,7 @@ struct HostAndMethodTests {
             ("127.0.0.1", true), ("127.0.0.1:8080", true), ("kiosk.example.vn", true), ("[::1]:8080", true),
             ("[fe80::1]", true), ("", true), ("xn--h-nhi-9ua.vn", true), ("a b", false), ("a/b", false),
             ("x@y", false), ("host:port", false), ("[::1", false), ("hà-nội.vn", false), ("[]", false),
+            ("a:65535", true), ("a:", true), ("a:65536", false), ("a:99999999999", false), ("[::1]:123456", false),
         ])
     func hostValues(_ host: String, _ valid: Bool) {
         #expect(HostFieldMiddleware<KioskRequestContext>.isValid(host) == valid)
