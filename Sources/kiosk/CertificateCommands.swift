@@ -140,7 +140,9 @@ struct CertificateLinkOptions: ParsableArguments {
         let client = ServiceClient(baseURL: URL(string: address)!, kioskID: configuration.kioskID, timeout: 5)
         guard let answer = await client.kioskConfig() else {
             throw CLIError(
-                "cannot learn the certificate link base: no kiosk service answers at \(address); "
+                "Không biết địa chỉ gốc của liên kết giấy chứng nhận: không có dịch vụ kiosk nào trả lời ở "
+                    + "\(address); hãy dùng --service với địa chỉ của dịch vụ đang chạy, hoặc --base-url.\n"
+                    + "cannot learn the certificate link base: no kiosk service answers at \(address); "
                     + "pass --service with the address of the running service, or --base-url")
         }
         guard answer.eventID == configuration.eventID else {

@@ -63,7 +63,9 @@ struct Export: AsyncParsableCommand {
         // shared folder); the file itself is owner-only (umask below).
         if includePersonalData && output == nil {
             throw ValidationError(
-                "--include-personal-data needs --output FILE: an export with names is written only where you say.")
+                "--include-personal-data cần --output TỆP: bản xuất có tên chỉ được ghi vào nơi bạn chỉ định.\n"
+                    + "--include-personal-data needs --output FILE: an export with names is written only where you say."
+            )
         }
         if k < 2 { throw ValidationError("--k must be at least 2, not \(k).") }
         if delimiter != nil && format != .csv { throw ValidationError("--delimiter applies to --format csv only.") }

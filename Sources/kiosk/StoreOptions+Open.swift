@@ -12,7 +12,9 @@ extension StoreOptions {
     /// - Parameter links: the certificate links; nil: from `publicBaseURL`, else localhost.
     func openExistingStore(_ configuration: EventConfiguration, links: CertificateLinks? = nil) throws -> PledgeStore {
         guard FileManager.default.fileExists(atPath: database) else {
-            throw CLIError("no database at \(database); pledges are stored there once the kiosk has run.")
+            throw CLIError(
+                "Chưa có cơ sở dữ liệu ở \(database); lời cam kết được lưu ở đó sau khi kiosk đã chạy.\n"
+                    + "no database at \(database); pledges are stored there once the kiosk has run.")
         }
         try checkExistingDatabase()
         return try openStore(
@@ -62,6 +64,8 @@ extension StoreOptions {
             if newDatabase {
                 throw CLIError(
                     """
+                    --new-database: đã có cơ sở dữ liệu ở \(database), và nó không bao giờ bị thay thế. Hãy \
+                    chạy không có --new-database để dùng tiếp, hoặc chuyển tệp đi nơi khác trước.
                     --new-database: there is already a database at \(database), and it is never replaced. \
                     Start without --new-database to go on with it, or move it away first.
                     """)
@@ -103,6 +107,8 @@ extension StoreOptions {
                 // SQLite would replay a -wal left without its database into the new file.
                 throw CLIError(
                     """
+                    Có \(database + leftover) mà không có cơ sở dữ liệu \(database) của nó; hãy chuyển tệp \
+                    đó đi nơi khác trước khi tạo cơ sở dữ liệu mới ở đường dẫn này.
                     \(database + leftover) is there without its database \(database); move it away before \
                     a new database is made at that path.
                     """)
