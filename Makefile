@@ -18,7 +18,8 @@ RUN_DEBS := pkg-config libqrencode-dev zlib1g-dev libsqlite3-dev librsvg2-dev li
 TEST_DEBS := $(RUN_DEBS) zbar-tools qrencode tmux sqlite3 procps poppler-utils chromium librsvg2-bin libfaketime
 # PyPI packages for the tests: the zxing-cpp QR decoder and Pillow to read images for it.
 # websocket-client drives headless Chromium over the DevTools protocol (scripts/page-check.py).
-TEST_PIP := zxing-cpp pillow websocket-client
+# prometheus-client's parser reads /metrics in the tests (the reference Prometheus text parser).
+TEST_PIP := zxing-cpp pillow websocket-client prometheus-client
 
 .PHONY: run serve build test lint deps-run deps-test deps-bench clean bench bench-certificates fuzz
 
@@ -58,7 +59,7 @@ deps-run:
 deps-test:
 	@scripts/install-debs $(TEST_DEBS)
 	@command -v python3 >/dev/null && python3 -m pip --version >/dev/null 2>&1 || scripts/install-debs python3 python3-pip
-	@python3 -c 'import zxingcpp, PIL, websocket' 2>/dev/null || python3 -m pip install --quiet $(TEST_PIP) \
+	@python3 -c 'import zxingcpp, PIL, websocket, prometheus_client' 2>/dev/null || python3 -m pip install --quiet $(TEST_PIP) \
 	  || python3 -m pip install --quiet --break-system-packages $(TEST_PIP)
 
 # In-process rendering vs. one rsvg-convert process per document: COUNT documents of each kind in

@@ -16,9 +16,15 @@ struct DeadlineHTTP1Channel: ServerChildChannel {
 
     let base: HTTP1Channel
     let deadlines: RequestDeadlines
+    /// Counts open connections (``MetricName/openConnections``): one atomic add each way.
+    var metrics: ServiceMetrics? = nil
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let deadlines = deadlines
+        if let metrics {
+            metrics.connectionOpened()
+            channel.closeFuture.whenComplete { _ in metrics.connectionClosed() }
+        }
         return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let pipeline = channel.pipeline.syncOperations
             let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)

@@ -31,15 +31,22 @@ public struct KioskServiceParts: Sendable {
     public var live: LiveCounter?
     /// 404s on code lookups each client address may draw: `burst`, then `perMinute` (then 429).
     public var notFoundLimit = EventConfiguration.RateLimit(perMinute: 300, burst: 300)
+    /// What `/metrics` serves; the store should count into its factory too.
+    public var metrics: ServiceMetrics
+    /// What `/readyz` asks (the store); nil: `/readyz` reads the counts.
+    public var readiness: (any StorageReadiness)?
 
     /// - Parameters:
     ///   - organizer: enables `/admin`, `/api/organizer/…`, `/api/public/counts`, `/live` and erasure.
     ///   - organizerToken: the bearer token of the organizer routes (nil: the configuration's;
     ///     none there either: they answer 403).
+    ///   - metrics: the numbers of `/metrics` (give its ``ServiceMetrics/factory`` to the store).
+    ///   - readiness: what `/readyz` asks, the store.
     public init(
         service: any PledgeService, configuration: EventConfiguration, links: CertificateLinks, pages: PageTemplates,
         certificates: CertificateRenderer? = nil, documentCacheCapacity: Int = 64 << 20,
-        kiosks: (any KioskRegistry)? = nil, organizer: (any OrganizerService)? = nil, organizerToken: String? = nil
+        kiosks: (any KioskRegistry)? = nil, organizer: (any OrganizerService)? = nil, organizerToken: String? = nil,
+        metrics: ServiceMetrics = ServiceMetrics(), readiness: (any StorageReadiness)? = nil
     ) {
         let live = organizer.map { LiveCounter(source: $0) }
         self.service = live.map { CommitNotifyingService(base: service, live: $0) } ?? service
@@ -53,12 +60,15 @@ public struct KioskServiceParts: Sendable {
         self.organizerAccess = OrganizerAccess(token: organizerToken ?? configuration.organizerToken)
         self.kioskAccess = KioskAccess(token: configuration.kioskToken)
         self.live = live
+        self.metrics = metrics
+        self.readiness = readiness
     }
 }
 
 /// The router with every route of the service:
 /// `POST /api/pledges`, `GET /api/counts`, `GET /c/{code}`, `/c/{code}/qr.svg`, `/c/{code}/qr.png`,
-/// `GET /c/{code}.svg|.png|.pdf`, `GET /v`, `GET /resources`, `GET /resources/{id}/qr.svg`, `GET /healthz`, `GET /livez`,
+/// `GET /c/{code}.svg|.png|.pdf`, `GET /v`, `GET /resources`, `GET /resources/{id}/qr.svg`, `GET /livez`, `GET /readyz`,
+/// `GET /healthz`, `GET /metrics` (``HealthRoutes``),
 /// `GET /api/kiosk-config`, `POST /api/kiosks/{id}/heartbeat`; with an organizer service also
 /// `GET /admin`, `/api/organizer/…` (counts, kiosks, exports), `GET /api/public/counts`, `GET /live`,
 /// `/live/events` and `GET|POST /c/{code}/erase`. Every GET route also answers HEAD; another
@@ -70,21 +80,17 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
     router.add(middleware: ProblemDetailsMiddleware())
     router.add(middleware: HostFieldMiddleware())
     router.add(middleware: NotFoundLimiter(perMinute: parts.notFoundLimit.perMinute, burst: parts.notFoundLimit.burst))
-    // Readiness reads the database; liveness answers from the process alone (for a probe that
-    // must not depend on the disk, and the baseline of benchmark B3).
-    router.get("/healthz") { _, _ in
-        _ = try await PledgeRoutes(service: parts.service).counts()
-        return try jsonResponse(["status": "ok"])
-    }
-    router.get("/livez") { _, _ in
-        try jsonResponse(["status": "ok"])
-    }
+    HealthRoutes(
+        readiness: parts.readiness, service: parts.service, metrics: parts.metrics, organizer: parts.organizerAccess,
+        live: parts.live, kiosks: parts.kiosks
+    ).add(to: router)
     OpenAPIRoute.add(to: router)
     router.get("/") { _, _ in
         Response(status: .seeOther, headers: [.location: "/resources"])
     }
     PledgeRoutes(
-        service: parts.service, limiter: KioskRateLimiter(parts.configuration.rateLimit), access: parts.kioskAccess
+        service: parts.service, limiter: KioskRateLimiter(parts.configuration.rateLimit), access: parts.kioskAccess,
+        metrics: parts.metrics
     ).add(to: router)
     KioskRoutes(
         registry: parts.kiosks,
@@ -134,7 +140,8 @@ public func buildApplication(
         router: buildRouter(parts),
         server: HTTPServerBuilder { responder in
             DeadlineHTTP1Channel(
-                base: HTTP1Channel(responder: responder, configuration: configuration), deadlines: requestDeadlines)
+                base: HTTP1Channel(responder: responder, configuration: configuration), deadlines: requestDeadlines,
+                metrics: parts.metrics)
         },
         configuration: .init(address: .hostname(host, port: port), serverName: "khong-mot-minh-kiosk"),
         services: [HeapTrimmer(logger: logger)],

@@ -16,6 +16,8 @@ struct PledgeRoutes: Sendable {
     var limiter: KioskRateLimiter? = nil
     /// Who may record pledges: the kiosk token, when one is configured.
     var access = KioskAccess(token: nil)
+    /// Counts the refusals made here, before the store (which counts its own).
+    var metrics: ServiceMetrics? = nil
 
     func add(to router: Router<KioskRequestContext>) {
         router.post("/api/pledges", use: record)
@@ -35,6 +37,27 @@ struct PledgeRoutes: Sendable {
     /// same `Idempotency-Key` and body gets the same receipt; with another body, 409. Without the
     /// kiosk token (when one is configured), 401.
     @Sendable func record(_ request: Request, context: KioskRequestContext) async throws -> Response {
+        let (draft, code, key, kioskID): (PledgeDraft, CertificateCode?, IdempotencyKey, String?)
+        do {
+            (draft, code, key, kioskID) = try await accept(request, context: context)
+        } catch {
+            metrics?.refused(Self.reason(error))
+            throw error
+        }
+        do {
+            let receipt = try await service.record(draft, idempotencyKey: key, kioskID: kioskID, code: code)
+            var response = try jsonResponse(receipt, status: .created, body: receipt.json.map { ByteBuffer(bytes: $0) })
+            response.headers[.location] = "/c/\(receipt.code.rawValue)"
+            return response
+        } catch let error as PledgeError {
+            throw ProblemDetails(error)
+        }
+    }
+
+    /// Everything checked before the store: the kiosk token, the headers, the body, the rate limit.
+    private func accept(_ request: Request, context: KioskRequestContext) async throws -> (
+        PledgeDraft, CertificateCode?, IdempotencyKey, String?
+    ) {
         // First: a request without the kiosk token must not spend a kiosk's rate limit, nor store.
         try access.check(request)
         do {
@@ -56,12 +79,19 @@ struct PledgeRoutes: Sendable {
             {
                 throw ProblemDetails.rateLimited(retryAfter: wait)
             }
-            let receipt = try await service.record(draft, idempotencyKey: key, kioskID: kioskID, code: code)
-            var response = try jsonResponse(receipt, status: .created, body: receipt.json.map { ByteBuffer(bytes: $0) })
-            response.headers[.location] = "/c/\(receipt.code.rawValue)"
-            return response
+            return (draft, code, key, kioskID)
         } catch let error as PledgeError {
             throw ProblemDetails(error)
+        }
+    }
+
+    /// The refusal's code for ``MetricName/pledgesRefused``: the problem's, or HTTP's status.
+    static func reason(_ error: any Error) -> String {
+        switch error {
+        case let problem as ProblemDetails: problem.code
+        case let error as PledgeError: error.code.rawValue
+        case let error as any HTTPResponseError: "http-\(error.status.code)"
+        default: "other"
         }
     }
 }

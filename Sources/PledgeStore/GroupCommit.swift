@@ -17,6 +17,9 @@ import Synchronization
 /// After each COMMIT and before anyone is answered, the database files are checked
 /// (``DatabaseFiles/verify(_:)``): a pledge committed into a file that no longer is the database
 /// at its path is not acknowledged (`database-gone`), nor is any later one.
+///
+/// Each transaction's outcome goes to ``WriteOutcomes`` (readiness) and its numbers to
+/// ``StoreMetrics``: new rows, its duration, its size. Both cost a counter or a short lock.
 final class GroupCommitter: Sendable {
     /// One waiting pledge, already validated.
     struct Job: Sendable {
@@ -37,6 +40,8 @@ final class GroupCommitter: Sendable {
     let pool: DatabasePool
     let eventID: String
     let files: DatabaseFiles
+    let writes: WriteOutcomes
+    let metrics: StoreMetrics
     /// The most pledges in one transaction (bounds its latency and its memory).
     let maximumBatch: Int
     private let state = Mutex(State())
@@ -44,10 +49,15 @@ final class GroupCommitter: Sendable {
     /// Transactions committed so far (for tests and benchmarks).
     var transactions: Int { committed.withLock { $0 } }
 
-    init(pool: DatabasePool, eventID: String, files: DatabaseFiles, maximumBatch: Int = 256) {
+    init(
+        pool: DatabasePool, eventID: String, files: DatabaseFiles, writes: WriteOutcomes, metrics: StoreMetrics,
+        maximumBatch: Int = 256
+    ) {
         self.pool = pool
         self.eventID = eventID
         self.files = files
+        self.writes = writes
+        self.metrics = metrics
         self.maximumBatch = maximumBatch
     }
 
@@ -98,25 +108,31 @@ final class GroupCommitter: Sendable {
             return
         }
         do {
-            let outcomes: [Result<Pledge, PledgeError>] = try await pool.write { db in
+            let started = ContinuousClock.now
+            let (outcomes, added): ([Result<Pledge, PledgeError>], Int) = try await pool.write { db in
                 var counts = CountBatch()
+                var added = 0
                 let outcomes = try batch.map { job -> Result<Pledge, PledgeError> in
                     do {
                         let (pledge, isNew) = try PledgeStore.insertUncounted(
                             job.draft, key: job.key, code: job.code, eventID: eventID, kioskID: job.kioskID,
                             at: job.date, keys: job.keys, in: db)
-                        if isNew { counts.add(pledge) }
+                        if isNew {
+                            counts.add(pledge)
+                            added += 1
+                        }
                         return .success(pledge)
                     } catch let refused as PledgeError {
                         return .failure(refused)
                     }
                 }
                 try counts.write(in: db)
-                return outcomes
+                return (outcomes, added)
             }
             // `write` returned: COMMIT is done. The pledges may be acknowledged once the file
             // they went into is still the database at its path.
             committed.withLock { $0 += 1 }
+            observe(batch: batch.count, added: added, since: started)
             do {
                 try await files.verify(pool)
             } catch {
@@ -125,23 +141,34 @@ final class GroupCommitter: Sendable {
             }
             for (job, outcome) in zip(batch, outcomes) { job.continuation.resume(with: outcome) }
         } catch {
+            writes.failed(error)
             // The whole transaction rolled back: one transaction per pledge, so that one failing
             // pledge fails alone.
             for job in batch {
                 do {
                     try await files.refuseIfGone()
-                    let pledge = try await pool.write { db in
+                    let started = ContinuousClock.now
+                    let (pledge, isNew) = try await pool.write { db in
                         try PledgeStore.insert(
                             job.draft, key: job.key, code: job.code, eventID: eventID, kioskID: job.kioskID,
                             at: job.date, keys: job.keys, in: db)
                     }
                     committed.withLock { $0 += 1 }
+                    observe(batch: 1, added: isNew ? 1 : 0, since: started)
                     try await files.verify(pool)
                     job.continuation.resume(returning: pledge)
                 } catch {
+                    writes.failed(error)
                     job.continuation.resume(throwing: error)
                 }
             }
         }
+    }
+
+    /// A transaction committed: its numbers, and the store is ready again when it wrote rows
+    /// (an empty COMMIT, all retries or refusals, proves nothing about the disk).
+    private func observe(batch: Int, added: Int, since started: ContinuousClock.Instant) {
+        metrics.committed(groupSize: batch, added: added, duration: ContinuousClock.now - started)
+        if added > 0 { writes.succeeded() }
     }
 }

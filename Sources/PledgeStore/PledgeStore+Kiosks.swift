@@ -15,7 +15,10 @@ extension PledgeStore: KioskRegistry {
                         """,
                     arguments: [kioskID, time, beat.state.rawValue, max(0, beat.waiting)])
             }
+            // A heartbeat is a write too (its time changes each time): readiness learns from it.
+            writes.succeeded()
         } catch {
+            writes.failed(error)
             throw Self.unavailable(error)
         }
     }

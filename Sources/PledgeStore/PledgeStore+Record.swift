@@ -6,18 +6,18 @@ extension PledgeStore {
     public func record(
         _ draft: PledgeDraft, idempotencyKey: IdempotencyKey, kioskID: String?, code: CertificateCode?
     ) async throws(PledgeError) -> PledgeReceipt {
-        let clean = try draft.validated()
-        let kiosk = kioskID ?? defaultKioskID
         let pledge: Pledge
         do {
+            let clean = try draft.validated()
+            let kiosk = kioskID ?? defaultKioskID
             // Validated before it joins a batch: a refused draft never reaches a transaction.
             pledge = try await committer.insert(
                 clean, key: idempotencyKey, code: code, kioskID: kiosk, at: clean.signingTime(),
                 keys: NameKeys(clean.name))
-        } catch let error as PledgeError {
-            throw error
         } catch {
-            throw Self.unavailable(error)
+            let refusal = (error as? PledgeError) ?? Self.unavailable(error)
+            metrics.refused(refusal.code)
+            throw refusal
         }
         // The committer resumed: the transaction has committed, so the pledge may be acknowledged.
         return receipt(for: pledge)
@@ -33,15 +33,15 @@ extension PledgeStore {
 
     /// Inserts one pledge in the current (immediate) transaction, with its counts, or returns the
     /// pledge already recorded under the same idempotency key when the draft (and a proposed code)
-    /// is the same. A proposed code is kept as it is: a signer may already hold it.
+    /// is the same (then `isNew` is false). A proposed code is kept as it is: a signer may already hold it.
     static func insert(
         _ draft: PledgeDraft, key: IdempotencyKey, code proposed: CertificateCode? = nil, eventID: String,
         kioskID: String, at date: Date = Date(), keys: NameKeys? = nil, in db: Database
-    ) throws -> Pledge {
+    ) throws -> (pledge: Pledge, isNew: Bool) {
         let (pledge, isNew) = try insertUncounted(
             draft, key: key, code: proposed, eventID: eventID, kioskID: kioskID, at: date, keys: keys, in: db)
         if isNew { try count(pledge, in: db) }
-        return pledge
+        return (pledge, isNew)
     }
 
     /// ``insert(_:key:code:eventID:kioskID:at:keys:in:)`` without the aggregate counts, which the

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import GRDB
 import PledgeKit
@@ -26,6 +27,12 @@ public struct PledgeStore: PledgeService {
     let watcher: DataVersion
     /// Whether the files opened are still the database at `path` (checked once per commit).
     let files: DatabaseFiles
+    /// The outcome of the latest writes, for ``readiness()``.
+    let writes: WriteOutcomes
+    /// Pledges recorded and refused, commit latency and group size (``MetricName``).
+    let metrics: StoreMetrics
+    /// Free bytes below which ``readiness()`` says `disk-full`.
+    public let diskReserve: Int64
 
     /// How long a write waits for another connection's lock before failing.
     public static let busyTimeout: TimeInterval = 5
@@ -34,11 +41,14 @@ public struct PledgeStore: PledgeService {
     /// - Parameter whenGone: called once, off the request that found it, when the database file
     ///   (or its `-wal`) is deleted, moved or replaced while the store is open, after the rescue
     ///   copy is written (``DatabaseGone``); from then on every pledge fails with `database-gone`.
+    /// - Parameter metrics: where the store's numbers go (``MetricName``); nil: nowhere.
+    /// - Parameter diskReserve: free bytes below which ``readiness()`` says `disk-full`.
     /// - Throws: `DatabaseError` when the file cannot be opened or migrated, and ``StoreError``
     ///   when SQLite did not accept the durability settings.
     public init(
         path: String, eventID: String, defaultKioskID: String, links: CertificateLinks,
-        whenGone: (@Sendable (DatabaseGone) -> Void)? = nil
+        whenGone: (@Sendable (DatabaseGone) -> Void)? = nil, metrics: (any MetricsFactory)? = nil,
+        diskReserve: Int64 = PledgeStore.defaultDiskReserve
     ) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
@@ -82,7 +92,11 @@ public struct PledgeStore: PledgeService {
         self.pool = pool
         descriptorOwned = true
         self.files = try DatabaseFiles(path: path, descriptor: descriptor, whenGone: whenGone)
-        self.committer = GroupCommitter(pool: pool, eventID: eventID, files: files)
+        self.writes = WriteOutcomes()
+        self.metrics = StoreMetrics(factory: metrics)
+        self.diskReserve = diskReserve
+        self.committer = GroupCommitter(
+            pool: pool, eventID: eventID, files: files, writes: writes, metrics: self.metrics)
         self.eventID = eventID
         self.defaultKioskID = defaultKioskID
         self.links = links

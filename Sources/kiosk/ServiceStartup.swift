@@ -44,9 +44,10 @@ struct ServiceStartup {
         // Names of children live in this file and its log: readable by the owner and group only.
         umask(0o027)
         let openFiles = Result { try OpenFilesLimit.raiseSoftToHard() }
+        let metrics = ServiceMetrics()
         let store = try options.store.openForService(
             configuration: configuration, links: links, newDatabase: options.newDatabase,
-            whenGone: { gone in Self.logDatabaseGone(gone, logger: logger) })
+            whenGone: { gone in Self.logDatabaseGone(gone, logger: logger) }, metrics: metrics.factory)
         let service = LoggingPledgeService(store, logger: logger, defaultKioskID: configuration.kioskID)
         self.configuration = configuration
         self.store = store
@@ -54,7 +55,7 @@ struct ServiceStartup {
         self.parts = KioskServiceParts(
             service: service, configuration: configuration, links: links, pages: pages,
             certificates: CertificateRenderer(templates: certificates), kiosks: store, organizer: store,
-            organizerToken: configuration.organizerToken)
+            organizerToken: configuration.organizerToken, metrics: metrics, readiness: store)
         self.host = host
         self.port = port
         self.logger = logger

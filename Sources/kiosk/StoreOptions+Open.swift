@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import PledgeKit
 import PledgeStore
@@ -55,9 +56,10 @@ extension StoreOptions {
     /// A new database is made under a temporary name and linked into place when complete, so an
     /// interrupted first start never leaves an empty or half-made file at the path; the marker is
     /// written after it (and for a database made before markers existed, on its next start).
+    /// The store counts into `metrics` (``MetricName``).
     func openForService(
         configuration: EventConfiguration, links: CertificateLinks, newDatabase: Bool,
-        whenGone: @escaping @Sendable (DatabaseGone) -> Void
+        whenGone: @escaping @Sendable (DatabaseGone) -> Void, metrics: (any MetricsFactory)? = nil
     ) throws -> PledgeStore {
         let marker = DatabaseMarker(database: database)
         if FileManager.default.fileExists(atPath: database) {
@@ -120,7 +122,7 @@ extension StoreOptions {
         do {
             store = try PledgeStore(
                 path: database, eventID: configuration.eventID, defaultKioskID: configuration.kioskID, links: links,
-                whenGone: whenGone)
+                whenGone: whenGone, metrics: metrics)
         } catch {
             throw CLIError("cannot open the database \(database): \(error)")
         }

@@ -39,13 +39,15 @@ struct LiveServer: Sendable {
         configure(&configuration)
         let links = try CertificateLinks(baseURL: baseURL)
         let file = temporaryDirectory("service").appendingPathComponent("pledges.sqlite").path
-        let store = try PledgeStore(path: file, eventID: "test-event", defaultKioskID: "kiosk-test", links: links)
+        let metrics = ServiceMetrics()
+        let store = try PledgeStore(
+            path: file, eventID: "test-event", defaultKioskID: "kiosk-test", links: links, metrics: metrics.factory)
         var parts = KioskServiceParts(
             service: store, configuration: configuration, links: links,
             pages: try PageTemplates(folder: configuration.templatesFolder),
             certificates: CertificateRenderer(
                 templates: try CertificateTemplates(folder: configuration.certificateTemplatesFolder)),
-            kiosks: store, organizer: store, organizerToken: organizerToken)
+            kiosks: store, organizer: store, organizerToken: organizerToken, metrics: metrics, readiness: store)
         parts.notFoundLimit = notFoundLimit
         let builtParts = parts
         var logger = Logger(label: "kiosk-test")

@@ -1,0 +1,69 @@
+import Foundation
+import KioskTestSupport
+import PledgeKit
+import PledgeStore
+import Testing
+
+/// `/livez`, `/readyz` (and `/healthz`, its older name), `/metrics` over loopback.
+@Suite("Liveness, readiness and metrics routes")
+struct HealthRoutesTests {
+    @Test func readyzAndItsAliasHealthzSayWhetherAPledgeCouldBeStored() async throws {
+        try await LiveServer.with { server in
+            for path in ["/readyz", "/healthz", "/livez"] {
+                let answer = try await server.get(path)
+                #expect(answer.status == 200, "\(path)")
+                #expect(answer.text == #"{"status":"ok"}"#, "\(path)")
+                #expect(answer.headers["cache-control"] == "no-store", "\(path)")
+            }
+            // A store that no longer answers: nothing could be stored.
+            try server.store.close()
+            for path in ["/readyz", "/healthz"] {
+                let answer = try await server.get(path)
+                #expect(answer.status == 503, "\(path)")
+                #expect(answer.contentType.hasPrefix("application/problem+json"))
+                #expect(try answer.json()["code"] as? String == "database-unreadable")
+                #expect(answer.headers["retry-after"] == "5")
+            }
+            #expect(try await server.get("/livez").status == 200)
+        }
+    }
+
+    @Test func metricsAreForTheOrganizerOnly() async throws {
+        try await LiveServer.with { server in
+            #expect(try await server.get("/metrics").status == 401)
+            let wrong = try await server.request("GET", "/metrics", headers: ["Authorization": "Bearer wrong"])
+            #expect(wrong.status == 401)
+            let answer = try await server.request(
+                "GET", "/metrics", headers: ["Authorization": "Bearer \(LiveServer.organizerToken)"])
+            #expect(answer.status == 200)
+            #expect(answer.contentType == "text/plain; version=0.0.4; charset=utf-8")
+            #expect(
+                answer.text.contains("# TYPE kiosk_pledges_recorded_total counter\nkiosk_pledges_recorded_total 0\n"))
+        }
+        try await LiveServer.with(organizerToken: nil) { server in
+            let closed = try await server.get("/metrics")
+            #expect(closed.status == 403)
+        }
+    }
+
+    /// Refusals are counted by their code wherever they are made: by the route (a rate limit, a
+    /// malformed body) or by the store (a bad draft, a reused key); no label holds what was typed.
+    @Test func refusalsAreCountedByReasonAndNeverByWhatWasTyped() async throws {
+        let twoPledges: (inout EventConfiguration) -> Void = { $0.rateLimit = .init(perMinute: 1, burst: 2) }
+        try await LiveServer.with(configure: twoPledges) { server in
+            let body = #"{"name":"Phạm Thu Hà","ageBand":"18-24"}"#
+            #expect(try await server.postPledge(body, key: "same").status == 201)
+            #expect(try await server.postPledge(#"{"name":"Phạm Hà","ageBand":"18-24"}"#, key: "same").status == 409)
+            #expect(try await server.postPledge(body, key: "third").status == 429)
+            #expect(try await server.postPledge("{").status == 400)
+            let text = try await server.request(
+                "GET", "/metrics", headers: ["Authorization": "Bearer \(LiveServer.organizerToken)"]
+            ).text
+            #expect(text.contains(#"kiosk_pledges_recorded_total 1"#))
+            #expect(text.contains(#"kiosk_pledges_refused_total{reason="idempotency-key-reused"} 1"#))
+            #expect(text.contains(#"kiosk_pledges_refused_total{reason="rate-limited"} 1"#))
+            #expect(text.contains(#"kiosk_pledges_refused_total{reason="malformed-json"} 1"#))
+            #expect(!text.contains("Phạm") && !text.contains("Ph\\u"))
+        }
+    }
+}
