@@ -26,6 +26,8 @@ public struct PledgeStore: PledgeService {
     let watcher: DataVersion
     /// Whether the files opened are still the database at `path` (checked once per commit).
     let files: DatabaseFiles
+    /// Empties the WAL in the background after an erasure whose checkpoint readers blocked.
+    let walRetry: WALRetry
 
     /// How long a write waits for another connection's lock before failing.
     public static let busyTimeout: TimeInterval = 5
@@ -34,11 +36,13 @@ public struct PledgeStore: PledgeService {
     /// - Parameter whenGone: called once, off the request that found it, when the database file
     ///   (or its `-wal`) is deleted, moved or replaced while the store is open, after the rescue
     ///   copy is written (``DatabaseGone``); from then on every pledge fails with `database-gone`.
+    /// - Parameter walRetryInterval: how long to wait between two background tries to empty the
+    ///   WAL after an erasure whose checkpoint readers blocked (``WALRetry``).
     /// - Throws: `DatabaseError` when the file cannot be opened or migrated, and ``StoreError``
     ///   when SQLite did not accept the durability settings.
     public init(
         path: String, eventID: String, defaultKioskID: String, links: CertificateLinks,
-        whenGone: (@Sendable (DatabaseGone) -> Void)? = nil
+        whenGone: (@Sendable (DatabaseGone) -> Void)? = nil, walRetryInterval: Duration = .seconds(10)
     ) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
@@ -83,6 +87,7 @@ public struct PledgeStore: PledgeService {
         descriptorOwned = true
         self.files = try DatabaseFiles(path: path, descriptor: descriptor, whenGone: whenGone)
         self.committer = GroupCommitter(pool: pool, eventID: eventID, files: files)
+        self.walRetry = WALRetry(interval: walRetryInterval)
         self.eventID = eventID
         self.defaultKioskID = defaultKioskID
         self.links = links
@@ -92,8 +97,10 @@ public struct PledgeStore: PledgeService {
     /// file holds every pledge (a copy of it alone is a complete backup).
     ///
     /// When the files left their path while open (``DatabaseGone``), the rescue copy is written if
-    /// it was not yet, and nothing is checkpointed.
+    /// it was not yet, and nothing is checkpointed. A pending background retry (``WALRetry``) stops:
+    /// this checkpoint is its last try.
     public func close() throws {
+        walRetry.stop()
         watcher.close()
         if files.settleBeforeClose(pool) {
             try pool.close()
