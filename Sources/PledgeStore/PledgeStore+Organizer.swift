@@ -171,7 +171,8 @@ extension PledgeStore: OrganizerService {
     /// The WAL is emptied again when the name was already erased, so a retry finishes the job.
     /// - Returns: false when no pledge has the code.
     /// - Throws: ``PledgeError`` `unavailable` when the erasure could not be written, or when it
-    ///   was committed but readers kept the WAL from being emptied (a retry completes it).
+    ///   was committed but readers kept the WAL from being emptied: then the store empties it again
+    ///   in the background every ``WALRetry/interval`` until it succeeds or the store closes.
     public func erasePersonalData(code: CertificateCode) async throws(PledgeError) -> Bool {
         try await files.verify(pool)
         let found: Bool
@@ -196,6 +197,7 @@ extension PledgeStore: OrganizerService {
         do {
             try await pool.writeWithoutTransaction { db in try Self.emptyWAL(db) }
         } catch {
+            walRetry.schedule(pool, files: files)
             throw PledgeError(
                 .unavailable,
                 vi:

@@ -12,7 +12,8 @@ extension PledgeStore {
     /// Whether a purge is due is ``RetentionDecision``'s to say, not this function's.
     /// - Returns: how many pledges had personal data erased.
     /// - Throws: ``ErasedBytesRemain`` when the erasure committed but the old bytes could not be
-    ///   made to leave the file (it carries the count); SQLite's error when nothing was erased.
+    ///   made to leave the file (it carries the count; the WAL is emptied again in the background,
+    ///   ``WALRetry``); SQLite's error when nothing was erased.
     public func purgePersonalData(createdBefore date: Date) async throws -> Int {
         try await files.verify(pool)
         let eventID = eventID
@@ -29,6 +30,7 @@ extension PledgeStore {
             do {
                 try await compact()
             } catch {
+                walRetry.schedule(pool, files: files)
                 throw ErasedBytesRemain(erased: erased, reason: "\(error)")
             }
         }
@@ -86,6 +88,17 @@ extension PledgeStore {
         throw StoreError(reason: "the WAL could not be emptied: other connections kept reading it (\(last))")
     }
 
+    /// ``emptyWAL(_:attempts:)`` once, waiting at most `wait` for readers instead of the busy
+    /// timeout (``busyTimeout``), which is set back afterwards: the background retry
+    /// (``WALRetry``) does not hold the writer, and the pledges behind it, for long.
+    /// - Throws: ``StoreError`` when readers still kept the WAL from being emptied.
+    static func emptyWAL(_ db: Database, waitingAtMost wait: Duration) throws {
+        let milliseconds = wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000
+        try db.execute(sql: "PRAGMA busy_timeout = \(milliseconds)")
+        defer { try? db.execute(sql: "PRAGMA busy_timeout = \(Int(busyTimeout * 1000))") }
+        try emptyWAL(db, attempts: 1)
+    }
+
     /// Pledges of any event whose name contains `text`, ignoring case and diacritics, with đ
     /// matching d (``VietnameseText/searchKey(_:)``: SQLite's LIKE and NOCASE fold ASCII only),
     /// in Vietnamese alphabetical order (``VietnameseText/sortKey(_:)``).
@@ -110,8 +123,8 @@ extension PledgeStore {
 }
 
 /// An erasure committed (its rows are erased for every reader) but its old bytes could not yet be
-/// made to leave the database files: the next checkpoint (a later erasure or purge, or closing the
-/// store) removes them.
+/// made to leave the database files: the store empties the WAL again in the background once the
+/// readers let go (``WALRetry``), and on closing.
 public struct ErasedBytesRemain: Error, CustomStringConvertible, Sendable {
     /// How many pledges had personal data erased by the committed transaction.
     public let erased: Int

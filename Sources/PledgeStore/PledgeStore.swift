@@ -33,6 +33,8 @@ public struct PledgeStore: PledgeService {
     let metrics: StoreMetrics
     /// Free bytes below which ``readiness()`` says `disk-full`.
     public let diskReserve: Int64
+    /// Empties the WAL in the background after an erasure whose checkpoint readers blocked.
+    let walRetry: WALRetry
 
     /// How long a write waits for another connection's lock before failing.
     public static let busyTimeout: TimeInterval = 5
@@ -43,12 +45,14 @@ public struct PledgeStore: PledgeService {
     ///   copy is written (``DatabaseGone``); from then on every pledge fails with `database-gone`.
     /// - Parameter metrics: where the store's numbers go (``MetricName``); nil: nowhere.
     /// - Parameter diskReserve: free bytes below which ``readiness()`` says `disk-full`.
+    /// - Parameter walRetryInterval: how long to wait between two background tries to empty the
+    ///   WAL after an erasure whose checkpoint readers blocked (``WALRetry``).
     /// - Throws: `DatabaseError` when the file cannot be opened or migrated, and ``StoreError``
     ///   when SQLite did not accept the durability settings.
     public init(
         path: String, eventID: String, defaultKioskID: String, links: CertificateLinks,
         whenGone: (@Sendable (DatabaseGone) -> Void)? = nil, metrics: (any MetricsFactory)? = nil,
-        diskReserve: Int64 = PledgeStore.defaultDiskReserve
+        diskReserve: Int64 = PledgeStore.defaultDiskReserve, walRetryInterval: Duration = .seconds(10)
     ) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
@@ -97,6 +101,7 @@ public struct PledgeStore: PledgeService {
         self.diskReserve = diskReserve
         self.committer = GroupCommitter(
             pool: pool, eventID: eventID, files: files, writes: writes, metrics: self.metrics)
+        self.walRetry = WALRetry(interval: walRetryInterval)
         self.eventID = eventID
         self.defaultKioskID = defaultKioskID
         self.links = links
@@ -106,8 +111,10 @@ public struct PledgeStore: PledgeService {
     /// file holds every pledge (a copy of it alone is a complete backup).
     ///
     /// When the files left their path while open (``DatabaseGone``), the rescue copy is written if
-    /// it was not yet, and nothing is checkpointed.
+    /// it was not yet, and nothing is checkpointed. A pending background retry (``WALRetry``) stops:
+    /// this checkpoint is its last try.
     public func close() throws {
+        walRetry.stop()
         watcher.close()
         if files.settleBeforeClose(pool) {
             try pool.close()

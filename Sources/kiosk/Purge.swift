@@ -18,8 +18,10 @@ struct Purge: AsyncParsableCommand {
             Afterwards the WAL is checkpointed and the file vacuumed, so the names are gone from \
             the bytes of the database file. The service also runs this once a day, but only \
             within a day after the date. A clock earlier than the newest pledge is wrong: nothing \
-            is erased. More than a day after the date, the purge asks for confirmation on a \
-            terminal (y/N); without a terminal, --yes confirms.
+            is erased, unless you checked the clock and add --clock-is-right (a pledge recorded \
+            under a clock that was ahead carries a date in the future; it is erased too). More \
+            than a day after the date, the purge asks for confirmation on a terminal (y/N); \
+            without a terminal, --yes confirms.
             """
     )
 
@@ -27,6 +29,14 @@ struct Purge: AsyncParsableCommand {
 
     @Flag(help: "Confirm a purge more than a day after the retention date without asking (needed without a terminal).")
     var yes = false
+
+    @Flag(
+        help: """
+            The clock is right: purge even though the newest pledge is dated later than the clock \
+            (recorded under a clock that was ahead; such pledges are erased too). Confirmation is \
+            still needed more than a day after the retention date.
+            """)
+    var clockIsRight = false
 
     func run() async throws {
         let configuration = try store.loadConfiguration()
@@ -39,15 +49,19 @@ struct Purge: AsyncParsableCommand {
         defer { try? pledges.close() }
         let now = Date()
         let clock = ExportTable.vietnamTime(now)
-        switch try await Retention.decision(pledges, deadline: deadline, now: now) {
+        switch try await Retention.decision(pledges, deadline: deadline, now: now, clockIsRight: clockIsRight) {
         case .notYet:
             print("Chưa đến hạn: giữ đến hết ngày \(until). · Retention date not passed yet.")
             return
         case .clockBeforeNewestPledge(let newest):
+            let dated = ExportTable.vietnamTime(newest)
             throw CLIError(
-                "Đồng hồ máy (\(clock)) sớm hơn lời cam kết mới nhất (\(ExportTable.vietnamTime(newest))): đồng hồ sai, "
-                    + "không xóa gì. Hãy chỉnh ngày giờ rồi chạy lại. · The clock is earlier than the newest pledge: "
-                    + "it is wrong, and nothing was erased. Set the date and time, then run again.")
+                "Không xóa gì: đồng hồ máy (\(clock)) sớm hơn lời cam kết mới nhất, ghi ngày \(dated) (giờ Việt Nam). "
+                    + "Nếu đồng hồ sai, hãy chỉnh ngày giờ rồi chạy lại. Nếu đồng hồ đúng (lời cam kết đó được ghi khi "
+                    + "đồng hồ của máy chạy nhanh), chạy lại với --clock-is-right. · Nothing erased: the clock "
+                    + "(\(clock)) is earlier than the newest pledge, dated \(dated) (Vietnam time). If the clock is "
+                    + "wrong, set the date and time, then run again. If the clock is right (that pledge was recorded "
+                    + "under a clock that was ahead), run again with --clock-is-right.")
         case .needsConfirmation(let days):
             let question =
                 "Đồng hồ máy: \(clock), đã quá hạn lưu giữ (hết ngày \(until)) \(days) ngày. "
@@ -64,7 +78,9 @@ struct Purge: AsyncParsableCommand {
         }
         let erased: Int
         do {
-            erased = try await pledges.purgePersonalData(createdBefore: now)
+            // A person said the clock is right: a pledge dated after it carries a wrong date, and
+            // its name is erased with the others.
+            erased = try await pledges.purgePersonalData(createdBefore: clockIsRight ? .distantFuture : now)
         } catch let error as ErasedBytesRemain {
             print(Self.erasedLine(error.erased))
             throw CLIError("the erased names are still in the bytes of the database file: \(error.reason)")
@@ -89,8 +105,12 @@ struct Purge: AsyncParsableCommand {
 /// service's daily run.
 enum Retention {
     /// What the rule says for `store` at `now`: reads when its newest pledge was made.
-    static func decision(_ store: PledgeStore, deadline: Date, now: Date) async throws -> RetentionDecision {
-        RetentionDecision(now: now, deadline: deadline, newestPledge: try await store.newestPledgeDate())
+    /// `clockIsRight` comes only from a person (`kiosk purge --clock-is-right`), never the service.
+    static func decision(
+        _ store: PledgeStore, deadline: Date, now: Date, clockIsRight: Bool = false
+    ) async throws -> RetentionDecision {
+        RetentionDecision(
+            now: now, deadline: deadline, newestPledge: try await store.newestPledgeDate(), clockIsRight: clockIsRight)
     }
 
     /// The service's daily run: once it holds its port and its database (ServiceStartup.run
@@ -116,7 +136,7 @@ enum Retention {
                 return
             case .clockBeforeNewestPledge(let newest):
                 logger.warning(
-                    "retention: the clock is earlier than the newest pledge, so it is wrong: nothing erased; set the clock, then run `kiosk purge`",
+                    "retention: the clock is earlier than the newest pledge: nothing erased; set the clock, then run `kiosk purge`, or, if the clock is right, `kiosk purge --clock-is-right`",
                     metadata: [
                         "clock": "\(ExportTable.vietnamTime(now))", "newest": "\(ExportTable.vietnamTime(newest))",
                     ])

@@ -141,7 +141,7 @@ struct RetentionTests {
         let behind = try kiosk(["purge", "--yes"] + common, environment: try FakeClock.processEnvironment("-1d"))
         #expect(behind.status != 0)
         #expect(behind.stderr.contains("sớm hơn lời cam kết mới nhất"), "\(behind.stderr)")
-        #expect(behind.stderr.contains("The clock is earlier than the newest pledge"))
+        #expect(behind.stderr.contains("is earlier than the newest pledge"))
         #expect(try storedNames(file) == Set(Self.names))
         // Ten days past the date, no terminal, no --yes: nothing erased, and it says how to confirm.
         let unconfirmed = try kiosk(["purge"] + common)
@@ -154,6 +154,41 @@ struct RetentionTests {
         #expect(confirmed.stdout.contains("Personal data erased from \(Self.names.count) pledge(s)"))
         #expect(try storedNames(file).isEmpty)
         #expect(try DatabaseFiles.leftovers(of: Self.names.flatMap(Self.forms), database: file) == [])
+    }
+
+    /// A pledge recorded under a clock 1000 days ahead stopped every purge, with no way past it.
+    @Test func purgeByHandPastAPledgeDatedInTheFutureNeedsClockIsRight() async throws {
+        let file = try await database()
+        let config = try TestEvent.write(
+            in: temporaryDirectory("retention-event"), retainPersonalDataUntil: vietnamDay(-10))
+        let future = "Ph\u{00F3} Th\u{1ECB} T\u{01B0}\u{01A1}ng Lai"  // "Phó Thị Tương Lai"
+        let days = [vietnamDay(1000)]
+        let server = try KioskProcess(database: file, config: config, environment: try FakeClock.environment("+1000d"))
+        defer { server.stop() }
+        _ = try await post(
+            port: server.port, #"{"name":"\#(future)","ageBand":"18-24","province":"Huế"}"#, key: "future")
+        #expect(try await KioskProcess.stop(server).isClean(within: KioskProcess.exitLimit))
+        let dated = days + [vietnamDay(1000)]
+        let common = ["--config", config, "--database", file]
+
+        let refused = try kiosk(["purge", "--yes"] + common)
+        #expect(refused.status != 0)
+        #expect(dated.contains { refused.stderr.contains("ghi ngày \($0)T") }, "\(refused.stderr)")
+        #expect(dated.contains { refused.stderr.contains("dated \($0)T") }, "\(refused.stderr)")
+        #expect(refused.stderr.contains("(Vietnam time)"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("--clock-is-right"), "\(refused.stderr)")
+        #expect(try storedNames(file) == Set(Self.names + [future]))
+        // The override does not stand in for the confirmation ten days past the date.
+        let unconfirmed = try kiosk(["purge", "--clock-is-right"] + common)
+        #expect(unconfirmed.status != 0)
+        #expect(unconfirmed.stderr.contains("Nothing erased: confirmation needed"), "\(unconfirmed.stderr)")
+        #expect(try storedNames(file) == Set(Self.names + [future]))
+
+        let overridden = try kiosk(["purge", "--clock-is-right", "--yes"] + common)
+        #expect(overridden.status == 0, "\(overridden.stderr)")
+        #expect(overridden.stdout.contains("Personal data erased from \(Self.names.count + 1) pledge(s)"))
+        #expect(try storedNames(file).isEmpty)
+        #expect(try DatabaseFiles.leftovers(of: (Self.names + [future]).flatMap(Self.forms), database: file) == [])
     }
 
     @Test func purgeByHandOnATerminalAsksYesOrNo() async throws {

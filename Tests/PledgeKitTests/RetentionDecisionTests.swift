@@ -52,4 +52,24 @@ struct RetentionDecisionTests {
                 now: deadline.addingTimeInterval(400 * 24 * hour), deadline: deadline, newestPledge: lastPledge)
                 == .needsConfirmation(daysPastDeadline: 400))
     }
+
+    /// A pledge recorded under a clock 1000 days ahead would otherwise stop every purge for good.
+    @Test func aPersonWhoSaysTheClockIsRightOverridesAPledgeDatedInTheFuture() {
+        let future = deadline.addingTimeInterval(1000 * 24 * hour)
+        let now = deadline.addingTimeInterval(2 * hour)
+        #expect(
+            RetentionDecision(now: now, deadline: deadline, newestPledge: future)
+                == .clockBeforeNewestPledge(newest: future))
+        #expect(RetentionDecision(now: now, deadline: deadline, newestPledge: future, clockIsRight: true) == .purge)
+        // The rest of the rule still holds: more than a day past the deadline still needs confirmation,
+        let later = deadline.addingTimeInterval(10 * 24 * hour)
+        #expect(
+            RetentionDecision(now: later, deadline: deadline, newestPledge: future, clockIsRight: true)
+                == .needsConfirmation(daysPastDeadline: 10))
+        // and before the deadline nothing is due.
+        #expect(
+            RetentionDecision(
+                now: deadline.addingTimeInterval(-1), deadline: deadline, newestPledge: future, clockIsRight: true)
+                == .notYet)
+    }
 }

@@ -71,8 +71,10 @@ struct ErasureTests {
     }
 
     /// A store with 40 other named pledges and the rare name; returns the rare pledge's code.
-    func storeWithTheRareName() async throws -> (PledgeStore, String, CertificateCode) {
-        let (store, file) = try makeStore()
+    func storeWithTheRareName(
+        walRetryInterval: Duration = .seconds(10)
+    ) async throws -> (PledgeStore, String, CertificateCode) {
+        let (store, file) = try makeStore(walRetryInterval: walRetryInterval)
         for index in 0..<40 {
             _ = try await store.record(
                 PledgeDraft(name: "Người ký \(index)", ageBand: .from16To17, province: nil, guardianConsent: false),
@@ -173,6 +175,48 @@ struct ErasureTests {
         release.signal()
         try await held.value
         try await store.pool.writeWithoutTransaction { db in try PledgeStore.emptyWAL(db, attempts: 1) }
+        try reader.close()
+        try store.close()
+    }
+
+    /// Issue 11: after a 503 (readers kept the WAL busy) the name stayed in the `-wal` even once
+    /// the reader let go, since nothing checkpointed again.
+    @Test func anErasureBlockedByAReaderIsCompletedInTheBackgroundOnceTheReaderLetsGo() async throws {
+        let (store, file, code) = try await storeWithTheRareName(walRetryInterval: .milliseconds(50))
+        #expect(!store.walRetry.isPending, "no retry while nothing is pending")
+        let reader = try DatabaseQueue(path: file)
+        let release = DispatchSemaphore(value: 0)
+        let (reading, started) = AsyncStream.makeStream(of: Void.self)
+        let held = Task {
+            try await offPool {
+                try reader.read { db in
+                    _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM pledge")
+                    started.yield()
+                    release.wait()
+                }
+            }
+        }
+        for await _ in reading { break }
+        // The erasure commits; its checkpoints run out of time behind the reader (the route's 503).
+        await #expect(throws: PledgeError.self) { try await store.erasePersonalData(code: code) }
+        #expect(try await store.pledge(code: code)?.name == nil)
+        #expect(!(try DatabaseFiles.leftovers(of: Self.rareForms, database: file)).isEmpty, "the name lingers")
+        #expect(store.walRetry.isPending)
+        release.signal()
+        try await held.value
+        // No request, no close: the store's own retry empties the WAL once the reader is gone.
+        let deadline = ContinuousClock.now + .seconds(60)
+        var left = try DatabaseFiles.leftovers(of: Self.rareForms, database: file)
+        while !left.isEmpty && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            left = try DatabaseFiles.leftovers(of: Self.rareForms, database: file)
+        }
+        #expect(left == [])
+        while store.walRetry.isPending && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(!store.walRetry.isPending, "the retry stops once the WAL is empty")
+        #expect(!(try DatabaseFiles.leftovers(of: ["Người ký 39"], database: file)).isEmpty, "others are kept")
         try reader.close()
         try store.close()
     }

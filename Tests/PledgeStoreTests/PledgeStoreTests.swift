@@ -6,11 +6,13 @@ import Testing
 
 @testable import PledgeStore
 
-func makeStore(_ path: String? = nil, event: String = "test-event") throws -> (PledgeStore, String) {
+func makeStore(
+    _ path: String? = nil, event: String = "test-event", walRetryInterval: Duration = .seconds(10)
+) throws -> (PledgeStore, String) {
     let file = path ?? temporaryDirectory("store").appendingPathComponent("pledges.sqlite").path
     let store = try PledgeStore(
         path: file, eventID: event, defaultKioskID: "kiosk-test",
-        links: try CertificateLinks(baseURL: "http://kiosk.example.vn"))
+        links: try CertificateLinks(baseURL: "http://kiosk.example.vn"), walRetryInterval: walRetryInterval)
     return (store, file)
 }
 
