@@ -70,19 +70,50 @@ struct DatabaseFilesTests {
         try otherStore.close()
     }
 
-    /// Only the `-wal` deleted: commits would land in a WAL no path names, so they are refused too.
-    @Test func aDeletedWALIsSeen() async throws {
-        let file = temporaryDirectory("files-wal").appendingPathComponent("pledges.sqlite").path
+    /// What can happen to the files while the store is open, besides a plain deletion.
+    enum Change: String, CaseIterable, Sendable {
+        /// Commits would land in a WAL no path names.
+        case walDeleted
+        /// Another process would build a second WAL index beside ours and write over frames this
+        /// store still reads (a `kiosk erase` then damaged the file, found by a breaker).
+        case shmDeleted
+        /// `truncate -s 0`, or other bytes copied over it: same device, inode and links, so only
+        /// its header shows it.
+        case truncatedInPlace
+
+        func apply(to file: String) -> Bool {
+            switch self {
+            case .walDeleted: unlink(file + "-wal") == 0
+            case .shmDeleted: unlink(file + "-shm") == 0
+            case .truncatedInPlace: truncate(file, 0) == 0
+            }
+        }
+
+        var reason: String {
+            switch self {
+            case .walDeleted: "the database's -wal file was deleted"
+            case .shmDeleted: "the database's -shm file was deleted"
+            case .truncatedInPlace: "the database file was truncated or overwritten in place"
+            }
+        }
+    }
+
+    /// Each change is seen at the next commit, before it is acknowledged; where the open files
+    /// still hold the pledges, the rescued copy has them.
+    @Test(arguments: Change.allCases) func aChangeIsSeenBeforeTheNextAcknowledgement(_ change: Change) async throws {
+        let file = temporaryDirectory("files-\(change)").appendingPathComponent("pledges.sqlite").path
         let reports = Reports()
         let store = try openStore(file, reports: reports)
         let first = try await store.record(draft(1), idempotencyKey: try IdempotencyKey("one"), kioskID: nil)
-        #expect(unlink(file + "-wal") == 0)
+        #expect(change.apply(to: file))
         await #expect(throws: PledgeStore.databaseGone) {
             _ = try await store.record(draft(2), idempotencyKey: try IdempotencyKey("two"), kioskID: nil)
         }
         let report = try #require(reports.gone.withLock { $0.first })
-        #expect(report.reason == "the database's -wal file was deleted")
-        #expect(try Self.codes(in: try #require(report.rescuePath)).contains(first.code.rawValue))
+        #expect(report.reason == change.reason)
+        if change != .truncatedInPlace {
+            #expect(try Self.codes(in: try #require(report.rescuePath)).contains(first.code.rawValue))
+        }
         try store.close()
     }
 
@@ -122,39 +153,6 @@ struct DatabaseFilesTests {
         #expect(try await reopened.counts().total >= 400)
         #expect(try await reopened.pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
         try reopened.close()
-    }
-
-    /// Truncated in place (`truncate -s 0`, or bytes copied over it): same device, inode and
-    /// links, so only its header shows it; refused before anything more is acknowledged.
-    @Test func aFileTruncatedInPlaceIsSeen() async throws {
-        let file = temporaryDirectory("files-truncated").appendingPathComponent("pledges.sqlite").path
-        let reports = Reports()
-        let store = try openStore(file, reports: reports)
-        _ = try await store.record(draft(1), idempotencyKey: try IdempotencyKey("one"), kioskID: nil)
-        #expect(truncate(file, 0) == 0)
-        await #expect(throws: PledgeStore.databaseGone) {
-            _ = try await store.record(draft(2), idempotencyKey: try IdempotencyKey("two"), kioskID: nil)
-        }
-        let report = try #require(reports.gone.withLock { $0.first })
-        #expect(report.reason == "the database file was truncated or overwritten in place")
-        try store.close()
-    }
-
-    /// The `-shm` deleted: another process would build a second WAL index beside ours and write
-    /// over frames this store still reads (a `kiosk erase` then damaged the file, found by a breaker).
-    @Test func aDeletedSharedMemoryFileIsSeen() async throws {
-        let file = temporaryDirectory("files-shm").appendingPathComponent("pledges.sqlite").path
-        let reports = Reports()
-        let store = try openStore(file, reports: reports)
-        let first = try await store.record(draft(1), idempotencyKey: try IdempotencyKey("one"), kioskID: nil)
-        #expect(unlink(file + "-shm") == 0)
-        await #expect(throws: PledgeStore.databaseGone) {
-            _ = try await store.record(draft(2), idempotencyKey: try IdempotencyKey("two"), kioskID: nil)
-        }
-        let report = try #require(reports.gone.withLock { $0.first })
-        #expect(report.reason == "the database's -shm file was deleted")
-        #expect(try Self.codes(in: try #require(report.rescuePath)).contains(first.code.rawValue))
-        try store.close()
     }
 
     /// No copy can be written beside the database (here a file stands where its folder was): it

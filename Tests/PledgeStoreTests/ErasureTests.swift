@@ -113,19 +113,7 @@ struct ErasureTests {
     @Test func theErasureWaitsForAReaderOfTheWALInsteadOfLeavingTheName() async throws {
         let (store, file, code) = try await storeWithTheRareName()
         // Another connection (as another process would) in a read transaction on the old snapshot.
-        let reader = try DatabaseQueue(path: file)
-        let release = DispatchSemaphore(value: 0)
-        let (reading, started) = AsyncStream.makeStream(of: Void.self)
-        let held = Task {
-            try await offPool {
-                try reader.read { db in
-                    _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM pledge")
-                    started.yield()
-                    release.wait()
-                }
-            }
-        }
-        for await _ in reading { break }
+        let reader = try await HeldReader(file)
         let finished = Flag()
         let erasure = Task {
             defer { finished.value.store(true, ordering: .sequentiallyConsistent) }
@@ -140,30 +128,16 @@ struct ErasureTests {
         }
         let returnedEarly = finished.value.load(ordering: .sequentiallyConsistent)
         #expect(!returnedEarly, "returned while a reader still read the WAL")
-        release.signal()
-        try await held.value
+        try await reader.letGo()
         #expect(try await erasure.value)
         #expect(try DatabaseFiles.leftovers(of: Self.rareForms, database: file) == [])
-        try reader.close()
         try watcher.close()
         try store.close()
     }
 
     @Test func aReaderThatNeverLetsGoIsReportedNotIgnored() async throws {
         let (store, file, _) = try await storeWithTheRareName()
-        let reader = try DatabaseQueue(path: file)
-        let release = DispatchSemaphore(value: 0)
-        let (reading, started) = AsyncStream.makeStream(of: Void.self)
-        let held = Task {
-            try await offPool {
-                try reader.read { db in
-                    _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM pledge")
-                    started.yield()
-                    release.wait()
-                }
-            }
-        }
-        for await _ in reading { break }
+        let reader = try await HeldReader(file)
         // A write after the reader's snapshot: the WAL cannot be emptied while the reader needs it.
         _ = try await store.record(
             PledgeDraft(name: nil, ageBand: .from16To17, province: nil, guardianConsent: false),
@@ -172,10 +146,8 @@ struct ErasureTests {
         await #expect(throws: StoreError.self) {
             try await store.pool.writeWithoutTransaction { db in try PledgeStore.emptyWAL(db, attempts: 1) }
         }
-        release.signal()
-        try await held.value
+        try await reader.letGo()
         try await store.pool.writeWithoutTransaction { db in try PledgeStore.emptyWAL(db, attempts: 1) }
-        try reader.close()
         try store.close()
     }
 
@@ -184,26 +156,13 @@ struct ErasureTests {
     @Test func anErasureBlockedByAReaderIsCompletedInTheBackgroundOnceTheReaderLetsGo() async throws {
         let (store, file, code) = try await storeWithTheRareName(walRetryInterval: .milliseconds(50))
         #expect(!store.walRetry.isPending, "no retry while nothing is pending")
-        let reader = try DatabaseQueue(path: file)
-        let release = DispatchSemaphore(value: 0)
-        let (reading, started) = AsyncStream.makeStream(of: Void.self)
-        let held = Task {
-            try await offPool {
-                try reader.read { db in
-                    _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM pledge")
-                    started.yield()
-                    release.wait()
-                }
-            }
-        }
-        for await _ in reading { break }
+        let reader = try await HeldReader(file)
         // The erasure commits; its checkpoints run out of time behind the reader (the route's 503).
         await #expect(throws: PledgeError.self) { try await store.erasePersonalData(code: code) }
         #expect(try await store.pledge(code: code)?.name == nil)
         #expect(!(try DatabaseFiles.leftovers(of: Self.rareForms, database: file)).isEmpty, "the name lingers")
         #expect(store.walRetry.isPending)
-        release.signal()
-        try await held.value
+        try await reader.letGo()
         // No request, no close: the store's own retry empties the WAL once the reader is gone.
         let deadline = ContinuousClock.now + .seconds(60)
         var left = try DatabaseFiles.leftovers(of: Self.rareForms, database: file)
@@ -217,7 +176,6 @@ struct ErasureTests {
         }
         #expect(!store.walRetry.isPending, "the retry stops once the WAL is empty")
         #expect(!(try DatabaseFiles.leftovers(of: ["Người ký 39"], database: file)).isEmpty, "others are kept")
-        try reader.close()
         try store.close()
     }
 
@@ -265,5 +223,38 @@ extension Sequence {
         var result: [T] = []
         for element in self { result.append(try await transform(element)) }
         return result
+    }
+}
+
+/// Another connection (as another process would be) in a read transaction on the snapshot it
+/// started with, until ``letGo()``: what keeps a WAL checkpoint from completing.
+struct HeldReader {
+    let queue: DatabaseQueue
+    let release = DispatchSemaphore(value: 0)
+    let held: Task<Void, any Error>
+
+    /// Returns once the read transaction has begun.
+    init(_ file: String) async throws {
+        let queue = try DatabaseQueue(path: file)
+        let (reading, started) = AsyncStream.makeStream(of: Void.self)
+        let release = release
+        self.queue = queue
+        held = Task {
+            try await offPool {
+                try queue.read { db in
+                    _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM pledge")
+                    started.yield()
+                    release.wait()
+                }
+            }
+        }
+        for await _ in reading { break }
+    }
+
+    /// Ends the read transaction and closes the connection.
+    func letGo() async throws {
+        release.signal()
+        try await held.value
+        try queue.close()
     }
 }
