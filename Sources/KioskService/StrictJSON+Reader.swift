@@ -57,17 +57,7 @@ extension StrictJSON {
                 skipSpace()
                 var inner: [String] = []
                 try value(depth: depth + 1, members: &inner)
-                skipSpace()
-                guard let byte = next else { throw fail(.unterminated) }
-                switch byte {
-                case UInt8(ascii: ","):
-                    at += 1
-                    skipSpace()
-                case UInt8(ascii: "}"):
-                    at += 1
-                    return
-                default: throw fail(.unexpectedByte)
-                }
+                guard try another(before: UInt8(ascii: "}")) else { return }
             }
         }
 
@@ -84,18 +74,20 @@ extension StrictJSON {
                 var inner: [String] = []
                 try value(depth: depth + 1, members: &inner)
                 count += 1
-                skipSpace()
-                guard let byte = next else { throw fail(.unterminated) }
-                switch byte {
-                case UInt8(ascii: ","):
-                    at += 1
-                    skipSpace()
-                case UInt8(ascii: "]"):
-                    at += 1
-                    return
-                default: throw fail(.unexpectedByte)
-                }
+                guard try another(before: UInt8(ascii: "]")) else { return }
             }
+        }
+
+        /// After a member or element: `,` (true: another follows) or `closer`, which ends the object
+        /// or array (false); both are consumed.
+        mutating func another(before closer: UInt8) throws(Failure) -> Bool {
+            skipSpace()
+            guard let byte = next else { throw fail(.unterminated) }
+            guard byte == UInt8(ascii: ",") || byte == closer else { throw fail(.unexpectedByte) }
+            at += 1
+            if byte == closer { return false }
+            skipSpace()
+            return true
         }
 
         mutating func word(_ text: StaticString) throws(Failure) {
