@@ -88,15 +88,15 @@ extension PledgeStore {
         throw StoreError(reason: "the WAL could not be emptied: other connections kept reading it (\(last))")
     }
 
-    /// ``emptyWAL(_:attempts:)`` once, waiting at most `wait` for readers instead of the busy
-    /// timeout (``busyTimeout``), which is set back afterwards: the background retry
-    /// (``WALRetry``) does not hold the writer, and the pledges behind it, for long.
+    /// ``emptyWAL(_:attempts:)``, each attempt waiting at most `wait` for readers instead of the
+    /// busy timeout (``busyTimeout``), which is set back afterwards: an erasure or the background
+    /// retry (``WALRetry``) does not hold the writer, and the pledges queued behind it, for long.
     /// - Throws: ``StoreError`` when readers still kept the WAL from being emptied.
-    static func emptyWAL(_ db: Database, waitingAtMost wait: Duration) throws {
+    static func emptyWAL(_ db: Database, attempts: Int = 1, waitingAtMost wait: Duration) throws {
         let milliseconds = wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000
         try db.execute(sql: "PRAGMA busy_timeout = \(milliseconds)")
         defer { try? db.execute(sql: "PRAGMA busy_timeout = \(Int(busyTimeout * 1000))") }
-        try emptyWAL(db, attempts: 1)
+        try emptyWAL(db, attempts: attempts)
     }
 
     /// Pledges of any event whose name contains `text`, ignoring case and diacritics, with đ
