@@ -228,7 +228,8 @@ final class DatabaseFiles: Sendable {
     }
 
     /// Folders tried, in order, when the copy cannot be written beside the database.
-    var fallbackFolders: [String] { ["/var/tmp", FileManager.default.temporaryDirectory.path] }
+    static var fallbackFolders: [String] { ["/var/tmp", FileManager.default.temporaryDirectory.path] }
+    var fallbackFolders: [String] { Self.fallbackFolders }
 
     /// `VACUUM INTO` a new file from ``createRescueFile(beside:)``, synced with its folder; the
     /// file is removed again when the copy fails.
@@ -290,6 +291,9 @@ final class DatabaseFiles: Sendable {
 }
 
 extension PledgeStore {
+    /// Where a rescued copy goes when none can be written beside the database (``DatabaseGone``).
+    public static var rescueFallbackFolders: [String] { DatabaseFiles.fallbackFolders }
+
     /// The refusal of every pledge (and read) once the database files left their path.
     static let databaseGone = PledgeError(
         .databaseGone,

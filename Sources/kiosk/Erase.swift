@@ -30,5 +30,6 @@ struct Erase: AsyncParsableCommand {
         }
         print("Đã xóa tên khỏi giấy chứng nhận \(certificate.grouped). · Name erased.")
         try pledges.close()
+        store.warnOfRescuedCopies()
     }
 }

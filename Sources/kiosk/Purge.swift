@@ -46,7 +46,10 @@ struct Purge: AsyncParsableCommand {
         }
         let until = configuration.retainPersonalDataUntil ?? ""
         let pledges = try store.openExistingStore(configuration)
-        defer { try? pledges.close() }
+        defer {
+            try? pledges.close()
+            store.warnOfRescuedCopies()
+        }
         let now = Date()
         let clock = ExportTable.vietnamTime(now)
         switch try await Retention.decision(pledges, deadline: deadline, now: now, clockIsRight: clockIsRight) {

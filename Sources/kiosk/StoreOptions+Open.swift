@@ -13,6 +13,13 @@ extension StoreOptions {
     /// - Parameter links: the certificate links; nil: from `publicBaseURL`, else localhost.
     func openExistingStore(_ configuration: EventConfiguration, links: CertificateLinks? = nil) throws -> PledgeStore {
         guard FileManager.default.fileExists(atPath: database) else {
+            let evidence = DatabaseMarker(database: database).evidence()
+            guard evidence.isEmpty else {
+                throw CLIError(
+                    "Thiếu cơ sở dữ liệu \(database) dù thư mục này đã từng có nó: tệp đã bị xóa hoặc di chuyển.\n"
+                        + "the database \(database) is missing, but this folder held it: "
+                        + "\(evidence.joined(separator: "; ")). See “The database file” in README.md.")
+            }
             throw CLIError(
                 "Chưa có cơ sở dữ liệu ở \(database); lời cam kết được lưu ở đó sau khi kiosk đã chạy.\n"
                     + "no database at \(database); pledges are stored there once the kiosk has run.")
@@ -202,17 +209,24 @@ struct DatabaseMarker {
         if !rescued.isEmpty {
             found.append("rescued copies: " + rescued.joined(separator: ", "))
         }
+        let elsewhere = rescuedCopies(in: PledgeStore.rescueFallbackFolders)
+        if !elsewhere.isEmpty {
+            // Written there when none could be written beside the database (a full disk).
+            found.append("rescued copies of a file of that name elsewhere: " + elsewhere.joined(separator: ", "))
+        }
         return found
     }
 
     /// The paths of the copies a service wrote when it found this database gone
     /// (`<name>.rescued-<time>`, ``DatabaseGone``), sorted.
-    func rescuedCopies() -> [String] {
+    /// - Parameter folders: where to look; nil: the database's own folder.
+    func rescuedCopies(in folders: [String]? = nil) -> [String] {
         let url = URL(fileURLWithPath: database)
-        let folder = url.deletingLastPathComponent()
-        return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
-            .filter { $0.hasPrefix(url.lastPathComponent + ".rescued-") }.sorted()
-            .map { folder.appendingPathComponent($0).path }
+        return (folders ?? [url.deletingLastPathComponent().path]).flatMap { folder in
+            ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+                .filter { $0.hasPrefix(url.lastPathComponent + ".rescued-") }.sorted()
+                .map { URL(fileURLWithPath: folder).appendingPathComponent($0).path }
+        }
     }
 
     /// Writes the marker (atomically: a temporary file renamed, then the folder synced) when there
@@ -235,6 +249,20 @@ struct DatabaseMarker {
             fsync(descriptor)
             close(descriptor)
         }
+    }
+}
+
+extension StoreOptions {
+    /// After an erasure or purge: rescued copies beside the database still hold the names it
+    /// erased, and one put back at the path brings them back.
+    func warnOfRescuedCopies() {
+        let copies = DatabaseMarker(database: database).rescuedCopies()
+        guard !copies.isEmpty else { return }
+        printError(
+            "Cảnh báo: các bản sao “rescued” vẫn còn tên chưa bị xóa: \(copies.joined(separator: ", ")). Nếu đặt "
+                + "một bản sao vào chỗ cơ sở dữ liệu, hãy chạy lại lệnh này; nếu không, hãy xóa chúng.\n"
+                + "warning: rescued copies still hold the names this erased: \(copies.joined(separator: ", ")). "
+                + "If you put one back as the database, run this command again; otherwise delete them.")
     }
 }
 

@@ -182,7 +182,8 @@ struct DatabaseGoneTests {
         let fresh = try await offPool {
             Started(try KioskProcess(database: database, config: config, extraArguments: ["--new-database"]))
         }.process
-        #expect(await Self.post(port: fresh.port, key: "two", index: 2)?.number == 1)
+        let two = await Self.post(port: fresh.port, key: "two", index: 2)
+        #expect(two?.number == 1)
         _ = try await KioskProcess.stop(fresh)
 
         // The flag never replaces a database that is there.
@@ -199,6 +200,12 @@ struct DatabaseGoneTests {
         let besideCopy = try KioskCommand.run(["serve", "--config", config, "--database", database, "--port", "0"])
         #expect(besideCopy.status != 0)
         #expect(besideCopy.stderr.contains("a rescued copy is beside \(database): \(copy)"))
+        // An erasure reaches the database only: it says the copy still holds the name.
+        let erased = try KioskCommand.run([
+            "erase", try #require(two?.code), "--config", config, "--database", database,
+        ])
+        #expect(erased.status == 0)
+        #expect(erased.stderr.contains("rescued copies still hold the names this erased: \(copy)"))
         try FileManager.default.removeItem(atPath: copy)
         let goesOn = try await offPool { Started(try KioskProcess(database: database, config: config)) }.process
         #expect(await Self.post(port: goesOn.port, key: "three", index: 3)?.number == 2)
