@@ -16,6 +16,8 @@ struct HealthRoutes: Sendable {
     let organizer: OrganizerAccess
     let live: LiveCounter?
     let kiosks: (any KioskRegistry)?
+    /// Whether a kiosk token is set, so that kiosk ids come from the fronts only.
+    let kioskIDsAreAuthenticated: Bool
 
     func add(to router: Router<KioskRequestContext>) {
         // Liveness answers from the process alone (for a probe that must not depend on the disk,
@@ -34,7 +36,7 @@ struct HealthRoutes: Sendable {
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             headers[.cacheControl] = "no-store"
-            let text = await metrics.exposition(live: live, kiosks: kiosks)
+            let text = await metrics.exposition(live: live, kiosks: kiosks, perKiosk: kioskIDsAreAuthenticated)
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: text)))
         }
     }

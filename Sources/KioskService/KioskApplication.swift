@@ -82,7 +82,7 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
     router.add(middleware: NotFoundLimiter(perMinute: parts.notFoundLimit.perMinute, burst: parts.notFoundLimit.burst))
     HealthRoutes(
         readiness: parts.readiness, service: parts.service, metrics: parts.metrics, organizer: parts.organizerAccess,
-        live: parts.live, kiosks: parts.kiosks
+        live: parts.live, kiosks: parts.kiosks, kioskIDsAreAuthenticated: parts.kioskAccess.isConfigured
     ).add(to: router)
     OpenAPIRoute.add(to: router)
     router.get("/") { _, _ in

@@ -49,20 +49,32 @@ public final class ServiceMetrics: Sendable {
             .increment()
     }
 
+    /// The most kiosks given a backlog series of their own (an event has a few dozen at most).
+    static let maximumKioskSeries = 64
+
     func connectionOpened() { openConnections.increment() }
     func connectionClosed() { openConnections.decrement() }
 
     /// The text `GET /metrics` answers, after reading the numbers that are only sampled: live
-    /// viewers, and each kiosk's outbox backlog from its last heartbeat (skipped when the database
+    /// viewers, and the outbox backlog from the kiosks' last heartbeats (skipped when the database
     /// cannot be read: the rest is still served).
-    func exposition(live: LiveCounter?, kiosks: (any KioskRegistry)?) async -> [UInt8] {
+    /// - Parameter perKiosk: one series per kiosk id, for the ``maximumKioskSeries`` seen last;
+    ///   only when a kiosk token is set. Without one anybody on the LAN names kiosks (a name, a
+    ///   phone number, thousands of them): the backlog is then one series, `kiosk="all"`.
+    func exposition(live: LiveCounter?, kiosks: (any KioskRegistry)?, perKiosk: Bool) async -> [UInt8] {
         if let live {
             Meter(label: MetricName.liveViewers, factory: factory).set(await live.viewerCount)
         }
         if let kiosks, let statuses = try? await kiosks.kiosks(now: Date()) {
-            for kiosk in statuses {
-                Meter(label: MetricName.outboxWaiting, dimensions: [("kiosk", kiosk.id)], factory: factory)
-                    .set(kiosk.waiting)
+            if perKiosk {
+                let latest = statuses.sorted { ($0.lastSeen ?? .distantPast) > ($1.lastSeen ?? .distantPast) }
+                for kiosk in latest.prefix(Self.maximumKioskSeries) {
+                    Meter(label: MetricName.outboxWaiting, dimensions: [("kiosk", kiosk.id)], factory: factory)
+                        .set(kiosk.waiting)
+                }
+            } else {
+                Meter(label: MetricName.outboxWaiting, dimensions: [("kiosk", "all")], factory: factory)
+                    .set(statuses.reduce(0) { $0 + $1.waiting })
             }
         }
         var buffer: [UInt8] = []

@@ -66,4 +66,31 @@ struct HealthRoutesTests {
             #expect(!text.contains("Phạm") && !text.contains("Ph\\u"))
         }
     }
+
+    /// Kiosk ids are labels only when a kiosk token is set: without one anybody on the LAN names
+    /// kiosks (a name, a phone number, thousands of them), so the backlog is one `kiosk="all"`.
+    @Test func backlogIsPerKioskOnlyWhenKioskIdsAreAuthenticated() async throws {
+        let beat = #"{"state":"ready","waiting":3}"#
+        let organizer = ["Authorization": "Bearer \(LiveServer.organizerToken)"]
+        try await LiveServer.with { server in
+            for id in ["kiosk-1", "Nguyen-Van-An-0912345678"] {
+                let answer = try await server.request(
+                    "POST", "/api/kiosks/\(id)/heartbeat", body: Data(beat.utf8),
+                    headers: ["Content-Type": "application/json"])
+                #expect(answer.status == 200)
+            }
+            let text = try await server.request("GET", "/metrics", headers: organizer).text
+            #expect(text.contains(#"kiosk_outbox_waiting{kiosk="all"} 6"#), "\(text)")
+            #expect(!text.contains("Nguyen") && !text.contains("kiosk-1"))
+        }
+        let token = "kiosk-token-for-the-metrics-test"
+        try await LiveServer.with(configure: { $0.kioskToken = token }) { server in
+            let answer = try await server.request(
+                "POST", "/api/kiosks/kiosk-1/heartbeat", body: Data(beat.utf8),
+                headers: ["Content-Type": "application/json", "Authorization": "Bearer \(token)"])
+            #expect(answer.status == 200)
+            let text = try await server.request("GET", "/metrics", headers: organizer).text
+            #expect(text.contains(#"kiosk_outbox_waiting{kiosk="kiosk-1"} 3"#), "\(text)")
+        }
+    }
 }
