@@ -84,7 +84,8 @@ struct HealthRoutesTests {
             #expect(!text.contains("Nguyen") && !text.contains("kiosk-1"))
         }
         let token = "kiosk-token-for-the-metrics-test"
-        try await LiveServer.with(configure: { $0.kioskToken = token }) { server in
+        let withToken: (inout EventConfiguration) -> Void = { $0.kioskToken = token }
+        try await LiveServer.with(configure: withToken) { server in
             let answer = try await server.request(
                 "POST", "/api/kiosks/kiosk-1/heartbeat", body: Data(beat.utf8),
                 headers: ["Content-Type": "application/json", "Authorization": "Bearer \(token)"])
