@@ -20,7 +20,9 @@ struct SeveralKiosksTests {
     static func sign(on session: TmuxSession, decodeQR: Bool, folder: URL) throws -> Shown {
         try session.waitFor("Nhấn Enter để bắt đầu")
         try session.press("Enter", "Enter", "Enter", "4", "Enter", "Enter", "Enter", "Enter")
-        let screen = try session.waitFor("Mã giấy chứng nhận:")
+        // The whole code, not just the label: a capture can catch the line half drawn ("BT94Q").
+        let screen = try session.waitFor(
+            matching: "Mã giấy chứng nhận: *[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
         let line = try #require(screen.split(separator: "\n").first { $0.contains("Mã giấy chứng nhận:") })
         let code = String(line.split(separator: ":").last!.trimmingCharacters(in: .whitespaces))
             .replacingOccurrences(of: "-", with: "")

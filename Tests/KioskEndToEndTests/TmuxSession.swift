@@ -34,14 +34,24 @@ final class TmuxSession {
     /// Waits until the screen shows `text`; throws with the last screen when it does not.
     @discardableResult
     func waitFor(_ text: String, timeout: TimeInterval = 20) throws -> String {
+        try waitFor(text, timeout: timeout) { $0.contains(text) }
+    }
+
+    /// Captures the screen until it matches the regular expression `pattern` (a line the front
+    /// may still be drawing when its first words show), for up to `timeout` seconds.
+    func waitFor(matching pattern: String, timeout: TimeInterval = 20) throws -> String {
+        try waitFor(pattern, timeout: timeout) { $0.range(of: pattern, options: .regularExpression) != nil }
+    }
+
+    private func waitFor(_ what: String, timeout: TimeInterval, until shows: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = ""
         while Date() < deadline {
             screen = (try? capture()) ?? ""
-            if screen.contains(text) { return screen }
+            if shows(screen) { return screen }
             usleep(100_000)
         }
-        throw TmuxError(description: "screen never showed '\(text)'; last screen:\n\(screen)")
+        throw TmuxError(description: "screen never showed '\(what)'; last screen:\n\(screen)")
     }
 
     /// The process id of the pane's shell.
