@@ -241,7 +241,7 @@ final class DatabaseFiles: Sendable {
             }
             // VACUUM INTO does not sync its output (sqlite.org/lang_vacuum.html).
             try sync(copy)
-            try sync(URL(fileURLWithPath: copy).deletingLastPathComponent().path)
+            try PledgeStore.syncFolder(of: copy)
             return copy
         } catch {
             unlink(copy)
@@ -291,6 +291,13 @@ final class DatabaseFiles: Sendable {
 }
 
 extension PledgeStore {
+    /// fsync of the folder holding `path`, so a file just created, linked or renamed there keeps
+    /// its name after a power cut.
+    /// - Throws: ``StoreError`` when the folder cannot be opened or synced.
+    public static func syncFolder(of path: String) throws {
+        try DatabaseFiles.sync(URL(fileURLWithPath: path).deletingLastPathComponent().path)
+    }
+
     /// Where a rescued copy goes when none can be written beside the database (``DatabaseGone``).
     public static var rescueFallbackFolders: [String] { DatabaseFiles.fallbackFolders }
 

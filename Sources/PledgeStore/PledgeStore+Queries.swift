@@ -42,8 +42,9 @@ extension PledgeStore {
     }
 
     /// Counts of this store's event, from the aggregate table (never a scan of the pledges).
-    /// Checks the database files first (``DatabaseFiles``): `/healthz` reads this, so it answers
-    /// 503 `database-gone` as soon as the file is deleted, before any pledge finds it.
+    /// Checks the database files first (``DatabaseFiles``): the fronts' counter and the live
+    /// counter read this, so they see `database-gone` as soon as the file is deleted, before any
+    /// pledge finds it.
     public func counts() async throws(PledgeError) -> PledgeCounts {
         try await files.verify(pool)
         let eventID = eventID

@@ -146,7 +146,6 @@ extension StoreOptions {
     /// place (never over a file: link(2) fails when the path exists, and then that file is used).
     private func createDatabase(configuration: EventConfiguration, links: CertificateLinks) throws {
         let url = URL(fileURLWithPath: database)
-        let folder = url.deletingLastPathComponent().path
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).creating-\(getpid())").path
         func removeTemporary() {
@@ -169,11 +168,7 @@ extension StoreOptions {
             try checkExistingDatabase()
         }
         // The new name is durable before the marker says the database exists.
-        let descriptor = open(folder, O_RDONLY | O_CLOEXEC)
-        if descriptor >= 0 {
-            fsync(descriptor)
-            close(descriptor)
-        }
+        try? PledgeStore.syncFolder(of: database)
     }
 
     /// Opens the pledge database for this event (its checks done by the caller).
@@ -244,11 +239,7 @@ struct DatabaseMarker {
 
             """
         try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        let descriptor = open(URL(fileURLWithPath: path).deletingLastPathComponent().path, O_RDONLY | O_CLOEXEC)
-        if descriptor >= 0 {
-            fsync(descriptor)
-            close(descriptor)
-        }
+        try? PledgeStore.syncFolder(of: path)
     }
 }
 
