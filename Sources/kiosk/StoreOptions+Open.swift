@@ -14,12 +14,7 @@ extension StoreOptions {
     func openExistingStore(_ configuration: EventConfiguration, links: CertificateLinks? = nil) throws -> PledgeStore {
         guard FileManager.default.fileExists(atPath: database) else {
             let evidence = DatabaseMarker(database: database).evidence()
-            guard evidence.isEmpty else {
-                throw CLIError(
-                    "Thiếu cơ sở dữ liệu \(database) dù thư mục này đã từng có nó: tệp đã bị xóa hoặc di chuyển.\n"
-                        + "the database \(database) is missing, but this folder held it: "
-                        + "\(evidence.joined(separator: "; ")). See “The database file” in README.md.")
-            }
+            guard evidence.isEmpty else { throw missingDatabase(evidence, canStartNew: false) }
             throw CLIError(
                 "Chưa có cơ sở dữ liệu ở \(database); lời cam kết được lưu ở đó sau khi kiosk đã chạy.\n"
                     + "no database at \(database); pledges are stored there once the kiosk has run.")
@@ -98,20 +93,7 @@ extension StoreOptions {
             try checkExistingDatabase()
         } else {
             let evidence = marker.evidence()
-            if !evidence.isEmpty && !newDatabase {
-                throw CLIError(
-                    """
-                    Thiếu cơ sở dữ liệu \(database) dù thư mục này đã từng có nó: tệp đã bị xóa hoặc di chuyển. \
-                    Hãy đặt lại tệp (có thể đổi tên bản sao “rescued” thành \(database), sau khi chuyển các \
-                    tệp -wal, -shm còn sót ở đường dẫn đó đi nơi khác), hoặc chạy với --new-database để cố ý \
-                    bắt đầu một cơ sở dữ liệu mới, trống.
-                    the database \(database) is missing, but this folder held it: \(evidence.joined(separator: "; ")). \
-                    It was deleted or moved; starting now would begin the event again at number 1. Put it back \
-                    (a rescued copy can be renamed to \(database), once any -wal and -shm left at that path are \
-                    moved away: SQLite would replay them into it), or start with --new-database to begin a new, \
-                    empty database on purpose.
-                    """)
-            }
+            if !evidence.isEmpty && !newDatabase { throw missingDatabase(evidence, canStartNew: true) }
             for leftover in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: database + leftover) {
                 // SQLite would replay a -wal left without its database into the new file.
                 throw CLIError(
@@ -140,6 +122,25 @@ extension StoreOptions {
             throw CLIError("cannot write \(marker.path): \(error)")
         }
         return store
+    }
+
+    /// The database is missing, but `evidence` (``DatabaseMarker/evidence()``) shows it was here:
+    /// deleted or moved. How to put it back; with `canStartNew` (`serve`, `run`), how to begin anew.
+    private func missingDatabase(_ evidence: [String], canStartNew: Bool) -> CLIError {
+        let orNew = Localized(
+            vi: canStartNew ? ", hoặc chạy với --new-database để cố ý bắt đầu một cơ sở dữ liệu mới, trống" : "",
+            en: canStartNew ? ", or start with --new-database to begin a new, empty database on purpose" : "")
+        return CLIError(
+            """
+            Thiếu cơ sở dữ liệu \(database) dù thư mục này đã từng có nó: tệp đã bị xóa hoặc di chuyển. \
+            Hãy đặt lại tệp (có thể đổi tên bản sao “rescued” thành \(database), sau khi chuyển các \
+            tệp -wal, -shm còn sót ở đường dẫn đó đi nơi khác)\(orNew.vi).
+            the database \(database) is missing, but this folder held it: \(evidence.joined(separator: "; ")). \
+            It was deleted or moved\(canStartNew ? "; starting now would begin the event again at number 1" : ""). \
+            Put it back \
+            (a rescued copy can be renamed to \(database), once any -wal and -shm left at that path are \
+            moved away: SQLite would replay them into it)\(orNew.en).
+            """)
     }
 
     /// Makes a new database under a hidden temporary name beside `database` and links it into
