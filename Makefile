@@ -6,6 +6,9 @@ DATABASE ?= data/kiosk.sqlite
 PORT ?=
 # `make run NEW_DATABASE=1`: begin a new, empty database on purpose (`--new-database`) where one was.
 NEW_DATABASE ?=
+# `make run` starts in developer mode (`--developer-mode`): the repository's Kiosk/event.yaml has
+# no attendant PIN. `make run DEVELOPER_MODE=` starts as at an event, which needs kiosk.attendantPIN.
+DEVELOPER_MODE ?= 1
 KIOSK_ARGS = --config $(CONFIG) --database $(DATABASE) $(if $(PORT),--port $(PORT)) $(if $(NEW_DATABASE),--new-database)
 
 # Debian packages: to build and run, and in addition to test.
@@ -24,7 +27,7 @@ TEST_PIP := zxing-cpp pillow websocket-client prometheus-client
 .PHONY: run serve build test lint deps-run deps-test deps-bench clean bench bench-certificates fuzz
 
 run: deps-run build
-	.build/debug/kiosk run $(KIOSK_ARGS)
+	.build/debug/kiosk run $(KIOSK_ARGS) $(if $(DEVELOPER_MODE),--developer-mode)
 
 serve: deps-run build
 	.build/debug/kiosk serve $(KIOSK_ARGS)

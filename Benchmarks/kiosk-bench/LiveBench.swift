@@ -251,12 +251,16 @@ private func liveTotal(_ base: URL) async throws -> Int {
     return counts?["total"] as? Int ?? 0
 }
 
-/// Posts one anonymous pledge; returns the HTTP status.
+/// Posts one anonymous pledge (with the kiosk token of `KIOSK_KIOSK_TOKEN`, when set); returns the HTTP status.
 private func postLivePledge(_ base: URL, index: Int) async throws -> Int {
     var request = URLRequest(url: base.appendingPathComponent("api/pledges"))
     request.httpMethod = "POST"
     request.setValue("application/json", forHTTPHeaderField: "Content-Type")
     request.setValue("live-bench-\(index)-\(UUID().uuidString)", forHTTPHeaderField: "Idempotency-Key")
+    // The kiosk token the service requires (scripts/bench/common.sh exports it).
+    if let token = ProcessInfo.processInfo.environment["KIOSK_KIOSK_TOKEN"] {
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+    }
     request.httpBody = Data(#"{"name":null,"ageBand":"18-24","province":"Hà Nội"}"#.utf8)
     let (_, response) = try await URLSession.shared.data(for: request)
     return (response as? HTTPURLResponse)?.statusCode ?? 0

@@ -43,7 +43,8 @@ public actor OutboxPledgeService: PledgeService {
         guard let base = answer?.certificateBaseURL ?? cached ?? fallbackBase else {
             throw ClientError(
                 "cannot reach the service at \(client.baseURL.absoluteString) (or it refused this front's kiosk token: "
-                    + "check service.kioskToken or KIOSK_KIOSK_TOKEN) and no certificate link base is cached yet; "
+                    + "check --kiosk-token-file, KIOSK_KIOSK_TOKEN or service.kioskToken) and no certificate link "
+                    + "base is cached yet; "
                     + "start the front once while the service answers, or set service.publicBaseURL")
         }
         let links: CertificateLinks
@@ -195,8 +196,8 @@ public actor OutboxPledgeService: PledgeService {
                 // Kept and retried: once the token is fixed (and the front restarted) they all go.
                 logger.error(
                     """
-                    the service refused this front's kiosk token; set service.kioskToken or KIOSK_KIOSK_TOKEN \
-                    to the service's; pledges stay in the outbox
+                    the service refused this front's kiosk token; give it the service's (--kiosk-token-file, \
+                    KIOSK_KIOSK_TOKEN or service.kioskToken); pledges stay in the outbox
                     """)
                 retryAt = ContinuousClock.now + backoff
                 backoff = min(backoff * 2, .seconds(8))

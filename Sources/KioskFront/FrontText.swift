@@ -53,6 +53,12 @@ public struct FrontText: Decodable, Sendable, Equatable {
         public var statusTitle, kiosk, linkLocal, linkOnline, linkOffline, waiting, signedHere, paused, ready,
             statusHint: Text
         public var pausedTitle, pausedText, pausedHint: Text
+        /// Tries refused after too many wrong PINs (`{wait}`: minutes:seconds left).
+        public var pinLocked: Text
+        /// Quit chosen while `{waiting}` pledges wait in the outbox: asked again.
+        public var quitWaitingTitle, quitWaitingText, quitWaitingHint: Text
+        /// Started with `--developer-mode`: on the welcome footer and the status screen.
+        public var developerMode: Text
     }
 
     public var common: Common

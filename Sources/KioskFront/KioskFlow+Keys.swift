@@ -29,7 +29,7 @@ extension KioskFlow {
             return backToWelcome()
         case .error(let error):
             return errorKey(key, error)
-        case .attendantPIN, .attendantMenu, .status, .paused:
+        case .attendantPIN, .attendantMenu, .status, .paused, .confirmQuit:
             return attendantKey(key)
         }
         return [.redraw]

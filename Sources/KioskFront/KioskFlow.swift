@@ -47,13 +47,15 @@ public struct KioskFlow: Sendable {
         case attendantMenu
         /// The kiosk's status for the attendant.
         case status
+        /// Quit chosen while pledges still wait in the outbox: asked again.
+        case confirmQuit
         /// Paused by the attendant: only Ctrl-C and the PIN do anything.
         case paused
 
         /// Screens of the attendant, which the idle timeout closes.
         public var isAttendant: Bool {
             switch self {
-            case .attendantPIN, .attendantMenu, .status: true
+            case .attendantPIN, .attendantMenu, .status, .confirmQuit: true
             default: false
             }
         }
@@ -109,9 +111,14 @@ public struct KioskFlow: Sendable {
     public internal(set) var menuChoice = 0
     /// Pledges signed on this front since it started.
     public internal(set) var signedHere = 0
+    /// Wrong PINs in a row (the right one resets it), and until when further tries are refused.
+    public internal(set) var pinFailures = 0
+    public internal(set) var pinLockedUntil: Duration?
 
     /// The PIN that opens the attendant's menu; nil: Ctrl-C quits at once.
     let attendantPIN: String?
+    /// Started with `--developer-mode`: the screens say so.
+    public let developerMode: Bool
     let defaultLanguage: Language
     let timeouts: Timeouts
     let makeKey: @Sendable () -> IdempotencyKey
@@ -123,12 +130,15 @@ public struct KioskFlow: Sendable {
     ///   - language: the language each new signer first sees.
     ///   - makeKey: makes the idempotency key of each new draft.
     ///   - attendantPIN: opens the attendant's menu after Ctrl-C; nil: Ctrl-C quits.
+    ///   - developerMode: the kiosk was started with `--developer-mode` (shown on the welcome
+    ///     footer and the status screen).
     public init(
         language: Language, timeouts: Timeouts = Timeouts(), attendantPIN: String? = nil,
-        display: Display = Display(),
+        developerMode: Bool = false, display: Display = Display(),
         makeKey: @escaping @Sendable () -> IdempotencyKey = { IdempotencyKey.random() }
     ) {
         self.attendantPIN = attendantPIN
+        self.developerMode = developerMode
         self.display = display
         self.language = language
         self.defaultLanguage = language
@@ -211,6 +221,8 @@ public struct KioskFlow: Sendable {
             return now - lastActivity >= timeouts.done ? backToWelcome() : [.redraw]
         default:
             if now - lastActivity >= timeouts.idle { return backToWelcome() }
+            // The PIN screen counts down the wait of a lockout.
+            if screen == .attendantPIN, pinLockedUntil != nil { return [.redraw] }
             return secondsLeft == nil ? [] : [.redraw]
         }
     }

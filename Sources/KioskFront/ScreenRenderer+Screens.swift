@@ -53,7 +53,7 @@ extension ScreenRenderer {
                 rows: wrapped(text.submitting.text[language], width, .bold, centered: true), centredVertically: true)
         case .done(let receipt):
             return Layout(rows: done(receipt, flow, width: width, height: height), centredVertically: true)
-        case .attendantPIN, .attendantMenu, .status, .paused:
+        case .attendantPIN, .attendantMenu, .status, .paused, .confirmQuit:
             return Layout(rows: attendant(flow, width: width), centredVertically: flow.screen == .paused)
         case .error(let error):
             var rows = wrapped(text.error.title[language], width, .title) + [.blank]
@@ -174,8 +174,18 @@ extension ScreenRenderer {
             var rows = wrapped(words.pinTitle[language], width, .title) + [.blank]
             rows += wrapped(words.pinPrompt[language], width)
             rows += Self.box([String(repeating: "•", count: flow.pinEntry.count) + "_"], width: min(width, 24))
-            if flow.pinWrong { rows += [.blank] + wrapped(words.pinWrong[language], width, .error) }
+            if let wait = flow.pinWaitLeft {
+                rows +=
+                    [.blank]
+                    + wrapped(words.pinLocked[language].filled(["wait": Self.minutesSeconds(wait)]), width, .error)
+            } else if flow.pinWrong {
+                rows += [.blank] + wrapped(words.pinWrong[language], width, .error)
+            }
             return rows
+        case .confirmQuit:
+            let waiting = ["waiting": NumberText.grouped(flow.link?.waiting ?? 0, language)]
+            return wrapped(words.quitWaitingTitle[language], width, .title) + [.blank]
+                + wrapped(words.quitWaitingText[language].filled(waiting), width, .bold)
         case .attendantMenu:
             var rows = wrapped(words.menuTitle[language], width, .title) + [.blank]
             for (index, entry) in KioskFlow.AttendantOption.allCases.enumerated() {
@@ -201,11 +211,18 @@ extension ScreenRenderer {
             }
             rows += wrapped(
                 words.signedHere[language].filled(["count": NumberText.grouped(flow.signedHere, language)]), width)
+            if flow.developerMode { rows += [.blank] + wrapped(words.developerMode[language], width, .warning) }
             return rows
         default:
             return wrapped(words.pausedTitle[language], width, .title, centered: true) + [.blank]
                 + wrapped(words.pausedText[language], width, centered: true)
         }
+    }
+
+    /// A wait as minutes and seconds, rounded up: "14:59", "0:30".
+    static func minutesSeconds(_ duration: Duration) -> String {
+        let seconds = KioskFlow.wholeSeconds(duration)
+        return "\(seconds / 60):" + (seconds % 60 < 10 ? "0" : "") + "\(seconds % 60)"
     }
 
     func wrapped(_ string: String, _ width: Int, _ style: Style = .plain, centered: Bool = false) -> [Row] {

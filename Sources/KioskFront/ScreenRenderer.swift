@@ -98,7 +98,9 @@ public struct ScreenRenderer: Sendable {
     private func footer(_ flow: KioskFlow) -> String {
         let language = flow.language
         switch flow.screen {
-        case .welcome: return text.welcome.start[language]
+        case .welcome:
+            let start = text.welcome.start[language]
+            return flow.developerMode ? start + " · " + text.attendant.developerMode[language] : start
         case .pledgeText: return text.pledge.hint[language]
         case .name: return text.name.hint[language]
         case .ageBand: return text.ageBand.hint[language]
@@ -114,6 +116,7 @@ public struct ScreenRenderer: Sendable {
         case .attendantPIN: return text.attendant.pinHint[language]
         case .attendantMenu: return text.attendant.menuHint[language]
         case .status: return text.attendant.statusHint[language]
+        case .confirmQuit: return text.attendant.quitWaitingHint[language]
         case .paused: return text.attendant.pausedHint[language]
         }
     }

@@ -18,15 +18,18 @@ public struct TerminalFront: Sendable {
     let renderer: ScreenRenderer
     let language: Language
     let attendantPIN: String?
+    let developerMode: Bool
 
+    /// - Parameter developerMode: started with `--developer-mode`; the screens say so.
     /// - Throws: `ConfigurationError` when the front's texts (`configuration.frontTextFile`)
     ///   cannot be read.
-    public init(service: any PledgeService, configuration: EventConfiguration) throws {
+    public init(service: any PledgeService, configuration: EventConfiguration, developerMode: Bool = false) throws {
         self.service = service
         self.renderer = ScreenRenderer(
             text: try FrontText.load(from: configuration.frontTextFile), event: EventDetails(configuration))
         self.language = configuration.language
         self.attendantPIN = configuration.attendantPIN
+        self.developerMode = developerMode
     }
 
     /// Whether standard input and output are both terminals, so ``run()`` can work.
@@ -96,7 +99,7 @@ public struct TerminalFront: Sendable {
     ) async {
         let clock = ContinuousClock()
         let start = clock.now
-        var flow = KioskFlow(language: language, attendantPIN: attendantPIN)
+        var flow = KioskFlow(language: language, attendantPIN: attendantPIN, developerMode: developerMode)
         draw(flow, on: terminal)
         for await input in inputs {
             let event: FlowEvent

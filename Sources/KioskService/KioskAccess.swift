@@ -4,8 +4,9 @@ import Hummingbird
 
 /// Who may record pledges and send heartbeats (`POST /api/pledges`,
 /// `POST /api/kiosks/{id}/heartbeat`): with a kiosk token configured (`service.kioskToken` or
-/// `KIOSK_KIOSK_TOKEN`), only a request that presents it as its bearer token; without one,
-/// anyone, as a single kiosk on a developer's machine needs.
+/// `KIOSK_KIOSK_TOKEN`, or generated in the data folder by `kiosk serve` and `kiosk run` when
+/// neither is set), only a request that presents it as its bearer token; without one (a service
+/// built in a test), anyone.
 ///
 /// The `Kiosk-Id` header is only a name: without this token any phone on the venue's Wi-Fi could
 /// post pledges, make up kiosks and spend a real kiosk's rate limit. The organizer token is a

@@ -35,8 +35,8 @@ public struct EventConfiguration: Sendable, Equatable {
     public var organizerToken: String? = nil
     /// The bearer token kiosk fronts present to record pledges and send heartbeats
     /// (`service.kioskToken`); the environment variable `KIOSK_KIOSK_TOKEN` overrides it. The
-    /// service requires it when set; fronts send it. Nil: anyone who reaches the service may post
-    /// pledges (a warning at start-up).
+    /// service requires it when set; fronts send it. Nil in the file and the environment:
+    /// `kiosk serve` and `kiosk run` read or generate one in the data folder (`kiosk-token`).
     public var kioskToken: String? = nil
 
     /// A token bucket per kiosk id: `burst` pledges at once, then `perMinute` a minute.
@@ -52,15 +52,11 @@ public struct EventConfiguration: Sendable, Equatable {
     /// The longest base URL that keeps a certificate QR at version 3, level M (see ``CertificateLinks``).
     public static let recommendedBaseURLLength = 30
 
-    /// Things an organizer should fix that do not stop the kiosk: no kiosk token, a base URL too
-    /// long for small QR codes, safety resources past their review-by date.
+    /// Things an organizer should fix that do not stop the kiosk: a base URL too long for small QR
+    /// codes, safety resources past their review-by date. (A missing kiosk token is not one:
+    /// `kiosk serve` and `kiosk run` then generate one in the data folder.)
     public func warnings(today: Date) -> [String] {
         var warnings: [String] = []
-        if kioskToken == nil {
-            warnings.append(
-                "no kiosk token: anyone on the network can post pledges; set service.kioskToken in the event file "
-                    + "or KIOSK_KIOSK_TOKEN (the same on the service and every front), e.g. `openssl rand -hex 24`")
-        }
         if let publicBaseURL, publicBaseURL.count > Self.recommendedBaseURLLength {
             warnings.append(
                 "publicBaseURL has \(publicBaseURL.count) characters; up to \(Self.recommendedBaseURLLength) keep "

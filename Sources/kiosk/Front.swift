@@ -32,6 +32,16 @@ struct Front: AsyncParsableCommand {
     @Option(help: "The front's log (default: beside the outbox, front-<kiosk id>.log).")
     var log: String?
 
+    @Option(
+        name: .customLong("kiosk-token-file"),
+        help: """
+            A file holding the kiosk token the service requires (a copy of the service's data/kiosk-token). \
+            It wins over KIOSK_KIOSK_TOKEN, which wins over service.kioskToken in --config.
+            """)
+    var kioskTokenFile: String?
+
+    @OptionGroup var developer: DeveloperModeOptions
+
     func validate() throws {
         guard let url = URL(string: service), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
             url.host != nil
@@ -44,14 +54,17 @@ struct Front: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard TerminalFront.isInteractive else {
-            throw CLIError("kiosk front needs a terminal for the attendee screen.")
-        }
-        try TerminalGuard.superviseIfNeeded()
+        // Checked before the terminal is touched (the guard below takes it over).
         var configuration: EventConfiguration
         do { configuration = try EventConfiguration.load(from: URL(fileURLWithPath: config)) } catch {
             throw CLIError("configuration: \(error)")
         }
+        try developer.requireAttendantPIN(configuration, config: config)
+        if let kioskTokenFile { configuration.kioskToken = try KioskTokenFile.read(kioskTokenFile) }
+        guard TerminalFront.isInteractive else {
+            throw CLIError("kiosk front needs a terminal for the attendee screen.")
+        }
+        try TerminalGuard.superviseIfNeeded()
         configuration.kioskID = kioskID
         let outboxPath = outbox ?? "data/outbox-\(kioskID).sqlite"
         let folder = URL(fileURLWithPath: outboxPath).deletingLastPathComponent()
@@ -65,16 +78,16 @@ struct Front: AsyncParsableCommand {
         var logger = Logger(label: "kiosk-front")
         logger.logLevel = .info
         logger[metadataKey: "kiosk.id"] = "\(kioskID)"
-        // The kiosk token from the event file or KIOSK_KIOSK_TOKEN: the service may require it.
+        // The kiosk token from --kiosk-token-file, KIOSK_KIOSK_TOKEN or the event file: the service requires it.
         let client = ServiceClient(baseURL: URL(string: service)!, kioskID: kioskID, token: configuration.kioskToken)
         let pledges = try await OutboxPledgeService.open(
             client: client, outbox: store, fallbackBase: configuration.publicBaseURL, logger: logger)
         let front: TerminalFront
-        do { front = try TerminalFront(service: pledges, configuration: configuration) } catch {
+        do {
+            front = try TerminalFront(
+                service: pledges, configuration: configuration, developerMode: developer.developerMode)
+        } catch {
             throw CLIError("front texts: \(error)")
-        }
-        if configuration.attendantPIN == nil {
-            FileHandle.standardError.write(Data("kiosk: warning: no kiosk.attendantPIN set; Ctrl-C quits\n".utf8))
         }
         try Run.redirectStandardError(to: log ?? folder.appendingPathComponent("front-\(kioskID).log").path)
         let (events, sink) = AsyncStream.makeStream(of: FlowEvent.self)

@@ -18,12 +18,15 @@ struct Run: AsyncParsableCommand {
 
     @OptionGroup var options: ServiceOptions
 
+    @OptionGroup var developer: DeveloperModeOptions
+
     @Option(
         help: "Where the service's log goes while the front owns the terminal (default: kiosk.log beside the database)."
     )
     var log: String?
 
     func run() async throws {
+        try developer.requireAttendantPIN(try options.store.loadConfiguration(), config: options.store.config)
         guard TerminalFront.isInteractive else {
             throw CLIError("kiosk run needs a terminal for the attendee screen; without one, use `kiosk serve`.")
         }
@@ -34,7 +37,9 @@ struct Run: AsyncParsableCommand {
         let front: TerminalFront
         do {
             // The parts' service logs pledges and tells the live counter about them, as the API's does.
-            front = try TerminalFront(service: startup.parts.service, configuration: startup.configuration)
+            front = try TerminalFront(
+                service: startup.parts.service, configuration: startup.configuration,
+                developerMode: developer.developerMode)
         } catch {
             try? startup.store.close()
             throw CLIError("front texts: \(error)")

@@ -24,7 +24,7 @@ struct ServiceStartup {
     let logger: Logger
 
     init(_ options: ServiceOptions, logger: Logger) throws {
-        let configuration = try options.store.loadConfiguration()
+        var configuration = try options.store.loadConfiguration()
         let host = options.host ?? configuration.host
         var port = options.port ?? configuration.port
         if port == 0 {
@@ -48,6 +48,16 @@ struct ServiceStartup {
         let store = try options.store.openForService(
             configuration: configuration, links: links, newDatabase: options.newDatabase,
             whenGone: { gone in Self.logDatabaseGone(gone, logger: logger) }, metrics: metrics.factory)
+        if configuration.kioskToken == nil {
+            // Never an open LAN: a token from the data folder, made on the first start.
+            do {
+                configuration.kioskToken = try KioskTokenFile.tokenForService(
+                    database: options.store.database, organizerToken: configuration.organizerToken)
+            } catch {
+                try? store.close()
+                throw error
+            }
+        }
         let service = LoggingPledgeService(store, logger: logger, defaultKioskID: configuration.kioskID)
         self.configuration = configuration
         self.store = store

@@ -22,7 +22,8 @@ struct CommandLineTests {
     }
 
     @Test func runWithoutATerminalPointsToServe() throws {
-        let result = try kiosk(["run", "--config", RepositoryPaths.defaultConfiguration.path])
+        // The repository's event has no attendant PIN: only developer mode gets as far as the terminal.
+        let result = try kiosk(["run", "--config", RepositoryPaths.defaultConfiguration.path, "--developer-mode"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("kiosk serve"))
     }
@@ -108,6 +109,7 @@ struct CommandLineTests {
             request.httpMethod = "POST"
             request.httpBody = Data(#"{"name":null,"ageBand":"\#(band)","province":"Huế"}"#.utf8)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.setValue(TestEvent.bearer, forHTTPHeaderField: "Authorization")
             request.setValue("count-\(index)", forHTTPHeaderField: "Idempotency-Key")
             _ = try await URLSession.shared.data(for: request)
         }

@@ -14,6 +14,7 @@ struct CrashDurabilityTests {
         request.httpMethod = "POST"
         request.httpBody = Data(body.utf8)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(TestEvent.bearer, forHTTPHeaderField: "Authorization")
         request.setValue(key, forHTTPHeaderField: "Idempotency-Key")
         let (data, response) = try await URLSession.shared.data(for: request)
         let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]

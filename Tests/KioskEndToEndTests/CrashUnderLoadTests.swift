@@ -43,6 +43,7 @@ struct CrashUnderLoadTests {
         let name = index % 3 == 0 ? "null" : "\"Người ký \(index)\""
         request.httpBody = Data(#"{"name":\#(name),"ageBand":"18-24","province":"Hà Nội"}"#.utf8)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(TestEvent.bearer, forHTTPHeaderField: "Authorization")
         request.setValue(key, forHTTPHeaderField: "Idempotency-Key")
         request.setValue("crash-\(index % clients)", forHTTPHeaderField: "Kiosk-Id")
         guard let (data, response) = try? await session.data(for: request),

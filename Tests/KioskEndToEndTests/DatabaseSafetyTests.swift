@@ -39,6 +39,7 @@ struct DatabaseGoneTests {
         request.httpMethod = "POST"
         request.httpBody = Data(#"{"name":"Người ký \#(index)","ageBand":"18-24","province":"Hà Nội"}"#.utf8)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(TestEvent.bearer, forHTTPHeaderField: "Authorization")
         request.setValue(key, forHTTPHeaderField: "Idempotency-Key")
         request.setValue("gone-\(index % clients)", forHTTPHeaderField: "Kiosk-Id")
         guard let (data, response) = try? await session.data(for: request), let http = response as? HTTPURLResponse

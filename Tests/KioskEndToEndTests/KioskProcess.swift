@@ -9,6 +9,8 @@ import KioskTestSupport
 final class KioskProcess {
     let process = Process()
     let log: URL
+    /// Its standard output: where a kiosk token generated on this start is printed.
+    let output: URL
     private(set) var port = 0
 
     /// Starts `kiosk serve` on 127.0.0.1 with a free port and waits until it listens.
@@ -16,13 +18,18 @@ final class KioskProcess {
     ///   before `exec`, so the process is still the kiosk itself); nil: this process's limits.
     /// - Parameter environment: variables added to this process's environment (``FakeClock``).
     /// - Parameter extraArguments: more arguments of `kiosk serve` (`--new-database`).
+    /// - Parameter kioskToken: set as `KIOSK_KIOSK_TOKEN` (which wins over the configuration's);
+    ///   nil: the configuration's, or the one the service keeps in its data folder.
     init(
         database: String, config: String = RepositoryPaths.defaultConfiguration.path, port: Int = 0,
         openFiles: (soft: Int, hard: Int)? = nil, environment: [String: String] = [:],
-        extraArguments: [String] = [], timeout: TimeInterval = 30
+        extraArguments: [String] = [], kioskToken: String? = TestEvent.kioskToken, timeout: TimeInterval = 30
     ) throws {
-        log = temporaryDirectory("serve-log").appendingPathComponent("stderr.txt")
+        let logs = temporaryDirectory("serve-log")
+        log = logs.appendingPathComponent("stderr.txt")
+        output = logs.appendingPathComponent("stdout.txt")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let arguments =
             [
                 "serve", "--config", config, "--database", database,
@@ -39,11 +46,13 @@ final class KioskProcess {
             process.executableURL = URL(fileURLWithPath: RepositoryPaths.kioskBinary)
             process.arguments = arguments
         }
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        var added = environment
+        if let kioskToken { added["KIOSK_KIOSK_TOKEN"] = kioskToken }
+        if !added.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(added) { $1 }
         }
         process.standardError = try FileHandle(forWritingTo: log)
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(timeout)

@@ -3,19 +3,47 @@ import GRDB
 import KioskTestSupport
 import Testing
 
-/// `kiosk serve` with a kiosk token and `kiosk front` sending it (here from `KIOSK_KIOSK_TOKEN`).
+#if canImport(Glibc)
+    import Glibc
+#endif
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// `kiosk serve` with a kiosk token (configured, or generated on its first start) and
+/// `kiosk front` sending it (from `KIOSK_KIOSK_TOKEN` or `--kiosk-token-file`).
 @Suite("Kiosk token: a front on the LAN and kiosk serve")
 struct KioskTokenFrontTests {
     static let token = "e2e-kiosk-token-0123456789"
 
+    /// Posts one anonymous pledge, with `token` as the bearer token when given.
+    static func post(port: Int, token: String?, key: String) async throws -> (status: Int, body: Data, type: String) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/pledges")!)
+        request.httpMethod = "POST"
+        request.httpBody = Data(#"{"name":null,"ageBand":"18-24","province":"Huế"}"#.utf8)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(key, forHTTPHeaderField: "Idempotency-Key")
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = try #require(response as? HTTPURLResponse)
+        return (http.statusCode, data, http.value(forHTTPHeaderField: "Content-Type") ?? "")
+    }
+
+    static func rows(_ database: String) throws -> [Row] {
+        let queue = try DatabaseQueue(path: database)
+        defer { try? queue.close() }
+        return try queue.read { db in try Row.fetchAll(db, sql: "SELECT code, kiosk_id FROM pledge") }
+    }
+
     @Test func aFrontWithTheTokenRecordsOnAServiceThatRequiresIt() async throws {
         let folder = temporaryDirectory("kiosk-token")
         let serviceConfig = try TestEvent.write(in: temporaryDirectory("kiosk-token-service"), kioskToken: Self.token)
-        let frontConfig = try TestEvent.write(in: temporaryDirectory("kiosk-token-front"))
+        let frontConfig = try TestEvent.write(in: temporaryDirectory("kiosk-token-front"), kioskToken: nil)
         let database = folder.appendingPathComponent("service.sqlite").path
-        let service = try KioskProcess(database: database, config: serviceConfig)
+        // The configured token: no KIOSK_KIOSK_TOKEN over it, and no file made.
+        let service = try KioskProcess(database: database, config: serviceConfig, kioskToken: nil)
         defer { service.stop() }
-        #expect(!(try String(contentsOf: service.log, encoding: .utf8)).contains("no kiosk token"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("kiosk-token").path))
         let command = TestEvent.quoted([
             RepositoryPaths.kioskBinary, "front", "--service", "http://127.0.0.1:\(service.port)", "--kiosk-id",
             "kiosk-t", "--config", frontConfig, "--outbox", folder.appendingPathComponent("outbox.sqlite").path,
@@ -24,21 +52,85 @@ struct KioskTokenFrontTests {
             command: "KIOSK_KIOSK_TOKEN='\(Self.token)' " + command + "; sleep 60", columns: 120, lines: 40)
         let shown = try SeveralKiosksTests.sign(on: front, decodeQR: false, folder: folder)
         #expect(!shown.pending, "the pledge waited in the outbox: the service refused the front")
-        let queue = try DatabaseQueue(path: database)
-        defer { try? queue.close() }
-        let rows = try await queue.read { db in try Row.fetchAll(db, sql: "SELECT code, kiosk_id FROM pledge") }
+        let rows = try Self.rows(database)
         #expect(rows.map { $0["code"] as String } == [shown.code])
         #expect(rows.map { $0["kiosk_id"] as String } == ["kiosk-t"])
     }
 
-    @Test func serveWithoutATokenWarnsThatPledgesAreOpen() throws {
-        let config = try TestEvent.write(in: temporaryDirectory("kiosk-token-open"))
-        let database = temporaryDirectory("kiosk-token-open-db").appendingPathComponent("service.sqlite").path
-        let service = try KioskProcess(database: database, config: config)
+    /// Issue 12: with no token set, the first start makes one (0600, beside the database) and
+    /// prints it once; the routes then require it; the next start reuses it without printing it.
+    @Test func aFirstStartGeneratesTheTokenKeepsItOwnerOnlyAndPrintsItOnce() async throws {
+        let folder = temporaryDirectory("kiosk-token-generated")
+        let config = try TestEvent.write(in: folder, kioskToken: nil)
+        let database = folder.appendingPathComponent("data/pledges.sqlite").path
+        let file = folder.appendingPathComponent("data/kiosk-token").path
+        let first = try KioskProcess(database: database, config: config, kioskToken: nil)
+        let token = try String(contentsOfFile: file, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.count == 32 && token.allSatisfy(\.isHexDigit), "\(token)")
+        var info = stat()
+        #expect(stat(file, &info) == 0 && info.st_mode & 0o777 == 0o600)
+        let printed = try String(contentsOf: first.output, encoding: .utf8)
+        #expect(
+            printed.contains(
+                "Mã kiosk cho các máy kiosk khác / kiosk token for the fronts: \(token), kept in \(file)"),
+            "\(printed)")
+        #expect(printed.components(separatedBy: token).count == 2, "printed once")
+        // Never in the log; and no warning of an open LAN.
+        let log = try String(contentsOf: first.log, encoding: .utf8)
+        #expect(!log.contains(token))
+        #expect(!log.contains("no kiosk token"))
+
+        let refused = try await Self.post(port: first.port, token: nil, key: "no-token")
+        #expect(refused.status == 401)
+        #expect(refused.type.hasPrefix("application/problem+json"))
+        let problem = try JSONSerialization.jsonObject(with: refused.body) as? [String: Any]
+        #expect(problem?["code"] as? String == "kiosk-token-required")
+        #expect(try await Self.post(port: first.port, token: "wrong", key: "wrong-token").status == 401)
+        #expect(try await Self.post(port: first.port, token: token, key: "with-token").status == 201)
+        #expect(first.stop().isClean)
+
+        let second = try KioskProcess(database: database, config: config, kioskToken: nil)
+        defer { second.stop() }
+        #expect(try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .newlines) == token)
+        #expect(!(try String(contentsOf: second.output, encoding: .utf8)).contains(token), "printed again")
+        #expect(try await Self.post(port: second.port, token: nil, key: "no-token-2").status == 401)
+        #expect(try await Self.post(port: second.port, token: token, key: "with-token-2").status == 201)
+        #expect(try Self.rows(database).count == 2)
+    }
+
+    @Test func aFrontWithTheKioskTokenFileRecordsOnAServiceThatGeneratedIt() throws {
+        let folder = temporaryDirectory("kiosk-token-file")
+        let config = try TestEvent.write(in: folder, kioskToken: nil)
+        let database = folder.appendingPathComponent("service.sqlite").path
+        let service = try KioskProcess(database: database, config: config, kioskToken: nil)
         defer { service.stop() }
-        let log = try String(contentsOf: service.log, encoding: .utf8)
-        let warning = try #require(log.split(separator: "\n").first { $0.contains("no kiosk token") })
-        #expect(warning.hasPrefix("kiosk: warning: no kiosk token: anyone on the network can post pledges"))
-        #expect(warning.contains("KIOSK_KIOSK_TOKEN"))
+        // A copy of the service's file, as an organizer would carry to a front machine.
+        let copy = folder.appendingPathComponent("front-token").path
+        try FileManager.default.copyItem(atPath: folder.appendingPathComponent("kiosk-token").path, toPath: copy)
+        let command = TestEvent.quoted([
+            RepositoryPaths.kioskBinary, "front", "--service", "http://127.0.0.1:\(service.port)", "--kiosk-id",
+            "kiosk-f", "--config", config, "--outbox", folder.appendingPathComponent("outbox.sqlite").path,
+            "--kiosk-token-file", copy,
+        ])
+        let front = try TmuxSession(command: command + "; sleep 60", columns: 120, lines: 40)
+        let shown = try SeveralKiosksTests.sign(on: front, decodeQR: false, folder: folder)
+        #expect(!shown.pending, "the pledge waited in the outbox: the service refused the front")
+        #expect(try Self.rows(database).map { $0["code"] as String } == [shown.code])
+    }
+
+    @Test func aKioskTokenFileThatIsEmptyIsRefusedBeforeTheScreen() throws {
+        let folder = temporaryDirectory("kiosk-token-empty")
+        let config = try TestEvent.write(in: folder, kioskToken: nil)
+        let empty = folder.appendingPathComponent("empty-token").path
+        _ = FileManager.default.createFile(atPath: empty, contents: Data("\n".utf8))
+        let result = try ProcessRunner.run(
+            RepositoryPaths.kioskBinary,
+            [
+                "front", "--service", "http://127.0.0.1:9", "--kiosk-id", "kiosk-e", "--config", config,
+                "--kiosk-token-file", empty,
+            ])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("the kiosk token file \(empty) is empty"), "\(result.stderr)")
     }
 }

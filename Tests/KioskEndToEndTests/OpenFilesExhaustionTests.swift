@@ -74,7 +74,7 @@ struct OpenFilesExhaustionTests {
             let body = #"{"name":null,"ageBand":"18-24","province":"Huế"}"#
             let answer = try await offPool {
                 kiosk.exchange(
-                    "POST /api/pledges HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    "POST /api/pledges HTTP/1.1\r\nHost: 127.0.0.1\r\n\(TestEvent.authorization)Content-Type: application/json\r\n"
                         + "Idempotency-Key: during-emfile-\(index)\r\nKiosk-Id: kiosk-0\(index + 1)\r\n"
                         + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
             }
@@ -94,6 +94,7 @@ struct OpenFilesExhaustionTests {
         request.httpMethod = "POST"
         request.httpBody = Data(#"{"name":null,"ageBand":"18-24","province":"Hà Nội"}"#.utf8)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(TestEvent.bearer, forHTTPHeaderField: "Authorization")
         request.setValue("after-emfile", forHTTPHeaderField: "Idempotency-Key")
         let (_, response) = try await Self.session.data(for: request)
         #expect((response as? HTTPURLResponse)?.statusCode == 201)

@@ -32,7 +32,7 @@ struct PipelinedFloodTests {
             defer { client.close() }
             let body = #"{"name":"Nguyễn Thị Hoa","ageBand":"18-24","province":"Huế"}"#
             let answer = client.exchange(
-                "POST /api/pledges HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                "POST /api/pledges HTTP/1.1\r\nHost: 127.0.0.1\r\n\(TestEvent.authorization)Content-Type: application/json\r\n"
                     + "Idempotency-Key: flood-pledge\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
             let receipt = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any]
             let code = try #require(receipt?["code"] as? String, "\(answer)")

@@ -48,7 +48,10 @@ struct ReadinessMetricsTests {
     static func pledge(port: Int, key: String, name: String, kiosk: String = "kiosk-a") async throws -> Answer {
         try await send(
             "POST", port: port, "/api/pledges", body: #"{"name":"\#(name)","ageBand":"18-24","province":"Hà Nội"}"#,
-            headers: ["Content-Type": "application/json", "Idempotency-Key": key, "Kiosk-Id": kiosk])
+            headers: [
+                "Content-Type": "application/json", "Idempotency-Key": key, "Kiosk-Id": kiosk,
+                "Authorization": TestEvent.bearer,
+            ])
     }
 
     static func rows(_ database: String) throws -> Int {
@@ -173,12 +176,15 @@ struct ReadinessMetricsTests {
         for index in 0..<2 {
             let malformed = try await Self.send(
                 "POST", port: port, "/api/pledges", body: "{\"name\":",
-                headers: ["Content-Type": "application/json", "Idempotency-Key": "bad-\(index)"])
+                headers: [
+                    "Content-Type": "application/json", "Idempotency-Key": "bad-\(index)",
+                    "Authorization": TestEvent.bearer,
+                ])
             #expect(malformed.problem == "malformed-json")
         }
         let beat = try await Self.send(
             "POST", port: port, "/api/kiosks/kiosk-1/heartbeat", body: #"{"state":"ready","waiting":7}"#,
-            headers: ["Content-Type": "application/json"])
+            headers: ["Content-Type": "application/json", "Authorization": TestEvent.bearer])
         #expect(beat.status == 200)
 
         // Behind the organizer token.
@@ -197,9 +203,9 @@ struct ReadinessMetricsTests {
         #expect(samples.value("kiosk_pledges_recorded_total") == Double(stored))
         #expect(samples.value("kiosk_pledges_refused_total", ["reason": "name-empty"]) == 3)
         #expect(samples.value("kiosk_pledges_refused_total", ["reason": "malformed-json"]) == 2)
-        // No kiosk token: kiosk ids are anybody's words, so the backlog is one series.
-        #expect(samples.value("kiosk_outbox_waiting", ["kiosk": "all"]) == 7)
-        #expect(samples.value("kiosk_outbox_waiting", ["kiosk": "kiosk-1"]) == nil)
+        // A kiosk token (always, since issue 12) vouches for kiosk ids: the backlog by kiosk.
+        #expect(samples.value("kiosk_outbox_waiting", ["kiosk": "kiosk-1"]) == 7)
+        #expect(samples.value("kiosk_outbox_waiting", ["kiosk": "all"]) == nil)
         #expect((samples.value("kiosk_open_connections") ?? 0) >= 1, "the scrape's own connection")
         #expect(samples.value("kiosk_live_viewers") == 0)
         // Every commit is in both histograms; the 40 new pledges went in at most 40 + 5 of them.

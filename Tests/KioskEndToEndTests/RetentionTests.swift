@@ -213,6 +213,7 @@ struct RetentionTests {
         request.httpMethod = "POST"
         request.httpBody = Data(body.utf8)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(TestEvent.bearer, forHTTPHeaderField: "Authorization")
         request.setValue(key, forHTTPHeaderField: "Idempotency-Key")
         let (data, response) = try await URLSession.shared.data(for: request)
         #expect((response as? HTTPURLResponse)?.statusCode == 201)

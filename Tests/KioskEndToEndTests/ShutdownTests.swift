@@ -18,7 +18,7 @@ struct ShutdownTests {
         let server = try await offPool { Started(try KioskProcess(database: database, config: config)) }.process
         defer { server.stop() }
         let head =
-            "POST /api/pledges HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            "POST /api/pledges HTTP/1.1\r\nHost: 127.0.0.1\r\n\(TestEvent.authorization)Content-Type: application/json\r\n"
             + "Idempotency-Key: half-sent\r\nContent-Length: \(Self.pledge.utf8.count)\r\n\r\n"
         // The head and the first 20 bytes of the body: the service is waiting for the rest.
         let slowBody = try LoopbackConnection(port: server.port)
@@ -76,7 +76,7 @@ struct ShutdownTests {
         for await _ in locked { break }
         let client = try LoopbackConnection(port: server.port)
         try client.send(
-            "POST /api/pledges HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            "POST /api/pledges HTTP/1.1\r\nHost: 127.0.0.1\r\n\(TestEvent.authorization)Content-Type: application/json\r\n"
                 + "Idempotency-Key: in-commit\r\nContent-Length: \(Self.pledge.utf8.count)\r\n\r\n" + Self.pledge)
         try await Task.sleep(for: .milliseconds(500))
         server.terminate()

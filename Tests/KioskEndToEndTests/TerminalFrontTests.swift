@@ -20,13 +20,14 @@ struct TerminalFrontTests {
         let sttyFile = folder.appendingPathComponent("stty.txt").path
         let command = [
             RepositoryPaths.kioskBinary, "run", "--config", RepositoryPaths.defaultConfiguration.path,
-            "--database", database, "--host", "127.0.0.1", "--port", "0",
+            "--database", database, "--host", "127.0.0.1", "--port", "0", "--developer-mode",
         ].map { "'\($0)'" }.joined(separator: " ")
         // After the kiosk exits, record the terminal's modes from the same terminal.
         let session = try TmuxSession(
             command: "\(command); stty -a > '\(sttyFile)'; sleep 60", columns: 100, lines: 40)
 
-        try session.waitFor("Không một mình")
+        // The repository's event has no attendant PIN: developer mode, and the screen says so.
+        try session.waitFor("Chế độ nhà phát triển")
         try session.press("Enter")
         try session.waitFor("Lời cam kết")
         try session.press("Tab")
@@ -121,6 +122,10 @@ struct TerminalFrontTests {
         #expect(log.contains("pledge.number=1"))
         #expect(log.contains("kiosk.id=kiosk-01"))
         #expect(!log.contains("Nguy"))
+        // The kiosk token made on this first start is printed for the fronts, never logged.
+        let token = try String(contentsOf: folder.appendingPathComponent("kiosk-token"), encoding: .utf8)
+        #expect(token.count == 33)
+        #expect(!log.contains(token.trimmingCharacters(in: .newlines)))
         #expect(!log.contains("error"))
     }
 }

@@ -3,12 +3,22 @@ import KioskTestSupport
 
 /// An event configuration for one test, in its own folder, pointing at the repository's texts.
 enum TestEvent {
+    /// The kiosk token of the tests' services: in the files that `write` makes, and in
+    /// `KIOSK_KIOSK_TOKEN` of every ``KioskProcess`` unless a test says otherwise.
+    /// Since issue 12 a service always requires one (generated when none is set).
+    static let kioskToken = "e2e-kiosk-token-3f9c2a7d51b04e86"
+    /// The `Authorization` value a front sends with ``kioskToken``.
+    static let bearer = "Bearer \(kioskToken)"
+    /// The same as a raw HTTP/1.1 header line.
+    static let authorization = "Authorization: \(bearer)\r\n"
+
     /// Writes `event.yaml` into `folder` and returns its path.
-    /// - Parameter kioskToken: `service.kioskToken`; nil: none.
+    /// - Parameter kioskToken: `service.kioskToken`; nil: none (a service then generates one).
+    /// - Parameter publicBaseURL: `service.publicBaseURL`; empty: the service's own address.
     /// - Parameter retainPersonalDataUntil: `event.retainPersonalDataUntil` (yyyy-mm-dd); nil: none.
     static func write(
-        in folder: URL, pin: String = "2468", perMinute: Int = 6000, burst: Int = 100, kioskToken: String? = nil,
-        retainPersonalDataUntil: String? = nil
+        in folder: URL, pin: String = "2468", perMinute: Int = 6000, burst: Int = 100,
+        kioskToken: String? = TestEvent.kioskToken, publicBaseURL: String = "", retainPersonalDataUntil: String? = nil
     ) throws -> String {
         let kiosk = RepositoryPaths.root.appendingPathComponent("Kiosk").path
         let retention = retainPersonalDataUntil.map { ", retainPersonalDataUntil: \($0)" } ?? ""
@@ -18,7 +28,7 @@ enum TestEvent {
             service:
               host: 127.0.0.1
               port: 0
-              publicBaseURL: ""
+              publicBaseURL: "\(publicBaseURL)"
               rateLimit: { perMinute: \(perMinute), burst: \(burst) }
               kioskToken: "\(kioskToken ?? "")"
             files:

@@ -13,6 +13,8 @@ function init(args)
 end
 
 local bands = { "12-15", "16-17", "18-24", "25-plus" }
+-- The kiosk token the service requires (common.sh exports it).
+local authorization = "Bearer " .. (os.getenv("KIOSK_KIOSK_TOKEN") or "")
 
 function request()
   n = n + 1
@@ -20,7 +22,8 @@ function request()
   local name = (n % 3 == 0) and "null" or string.format('"Người ký %d-%d"', id, n)
   local body = string.format('{"name":%s,"ageBand":"%s","province":"Hà Nội","guardianConsent":true}', name, bands[n % 4 + 1])
   return wrk.format("POST", "/api/pledges",
-    { ["Content-Type"] = "application/json", ["Idempotency-Key"] = key, ["Kiosk-Id"] = "bench-" .. id }, body)
+    { ["Content-Type"] = "application/json", ["Idempotency-Key"] = key, ["Kiosk-Id"] = "bench-" .. id,
+      ["Authorization"] = authorization }, body)
 end
 
 function response(status, headers, body)
