@@ -60,7 +60,11 @@ struct ServiceStartup {
         self.port = port
         self.logger = logger
         self.openFiles = openFiles
+        self.backups = configuration.backup.map { Self.scheduledBackups($0, store: store, logger: logger) }
     }
+
+    /// The scheduled backups (`backup:` in the configuration); nil: none.
+    let backups: ScheduledBackups?
 
     /// The open files limit before and after start-up raised it, or why it could not.
     let openFiles: Result<(before: OpenFilesLimit, after: OpenFilesLimit), any Error>
@@ -138,6 +142,8 @@ struct ServiceStartup {
             // are erased once a day while it runs (see Retention.daily for when).
             let retention = Task { await Retention.daily(store, configuration: configuration, logger: logger) }
             defer { retention.cancel() }
+            let backups = Task { [backups] in await backups?.run { Self.log($0, logger: logger) } }
+            defer { backups.cancel() }
             if let whileListening {
                 do {
                     try await whileListening()
@@ -148,9 +154,11 @@ struct ServiceStartup {
                 await services.triggerGracefulShutdown()
             }
             try await tasks.waitForAll()
-            // A purge under way finishes before the store closes.
+            // A purge or a backup under way finishes before the store closes.
             retention.cancel()
             await retention.value
+            backups.cancel()
+            await backups.value
         }
     }
 
