@@ -20,7 +20,8 @@ import PledgeKit
 public final class ScheduledBackups: Sendable {
     /// What one tick did.
     public enum Outcome: Sendable, Equatable {
-        /// The copy was written and verified; `removed`: the paths of older own backups deleted.
+        /// The copy was written and verified; `removed`: the paths of older own backups deleted (and
+        /// of temporary files abandoned by a copy in a process that no longer runs).
         case written(DatabaseCopy, removed: [String])
         /// Nothing was written; `reason` names paths and the system's words, never personal data.
         case failed(reason: String)
@@ -106,6 +107,7 @@ public final class ScheduledBackups: Sendable {
                 let old = URL(fileURLWithPath: folder).appendingPathComponent(name).path
                 if unlink(old) == 0 { removed.append(old) }
             }
+            removed += removeAbandonedCopies()
             if !removed.isEmpty { try? PledgeStore.syncFolder(of: path) }
             succeeded.increment()
             lastSuccess.set(now.timeIntervalSince1970)
@@ -114,6 +116,24 @@ public final class ScheduledBackups: Sendable {
             failed.increment()
             return .failed(reason: "\(error)")
         }
+    }
+
+    /// Deletes the hidden temporary files of its own copies (`.kiosk-<event id>-<time>.sqlite.<pid>.partial`)
+    /// left by a process that no longer runs (a power cut during a copy): repeated, they would fill
+    /// the stick. Returns their paths.
+    func removeAbandonedCopies() -> [String] {
+        let prefix = ".kiosk-\(store.eventID)-"
+        var removed: [String] = []
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        where name.hasPrefix(prefix) && name.hasSuffix(".partial") {
+            let parts = name.split(separator: ".")
+            guard parts.count >= 4, let pid = Int32(parts[parts.count - 2]), pid != getpid() else { continue }
+            // ESRCH: no such process; a copy under way in another live process is left alone.
+            guard kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let path = URL(fileURLWithPath: folder).appendingPathComponent(name).path
+            if unlink(path) == 0 { removed.append(path) }
+        }
+        return removed
     }
 
     /// How long after `now` the first backup is due: one ``interval`` after the newest own backup

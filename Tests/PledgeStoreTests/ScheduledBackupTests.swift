@@ -45,11 +45,14 @@ struct ScheduledBackupTests {
         // Not its own: another event's backup, a file of the same prefix without a stamp, notes.
         let foreign = [
             "notes.txt", "kiosk-other-event-20200101T000000Z.sqlite", "kiosk-test-event-latest.sqlite",
-            "kiosk-test-event-20200101T000000Z.sqlite.txt",
+            "kiosk-test-event-20200101T000000Z.sqlite.txt", ".other-event.sqlite.999999999.partial",
         ]
         for name in foreign {
             try Data("not a backup: \(name)".utf8).write(to: usb.appendingPathComponent(name))
         }
+        // A copy cut short by a power cut, in a process that is gone (no pid is that large).
+        let abandoned = ".kiosk-test-event-20200101T000000Z.sqlite.999999999.partial"
+        try Data("half a copy".utf8).write(to: usb.appendingPathComponent(abandoned))
         let backups = ScheduledBackups(store: store, folder: usb.path, interval: .seconds(15 * 60), keep: 3)
         var written: [String] = []
         for tick in 0..<5 {
@@ -64,7 +67,10 @@ struct ScheduledBackupTests {
             #expect(try PledgeStore.verifyCopy(at: copy.path) == copy.pledges)
             #expect(Self.mode(copy.path) == 0o600, "it holds names: owner only")
             // From the fourth on, the oldest own file goes.
-            #expect(removed == (tick >= 3 ? [usb.appendingPathComponent(written[tick - 3]).path] : []))
+            let abandonedPath = usb.appendingPathComponent(abandoned).path
+            #expect(
+                removed == (tick >= 3 ? [usb.appendingPathComponent(written[tick - 3]).path] : [])
+                    + (tick == 0 ? [abandonedPath] : []))
             written.append(URL(fileURLWithPath: copy.path).lastPathComponent)
         }
         #expect(written.first == "kiosk-test-event-20261206T151320Z.sqlite")
