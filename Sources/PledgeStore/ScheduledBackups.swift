@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import PledgeKit
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -37,6 +38,12 @@ public final class ScheduledBackups: Sendable {
     private let succeeded: CoreMetrics.Counter
     private let failed: CoreMetrics.Counter
     private let lastSuccess: Meter
+    /// Backups an erasure or purge could not reach (``reconcile(now:)``).
+    private let notReconciled: CoreMetrics.Counter
+    /// The event's retention deadline, nil: none.
+    let retentionDeadline: Date?
+    /// One tick or reconciliation at a time: never two writers on one backup file.
+    private let lock = AsyncLock()
 
     /// - Parameters:
     ///   - store: the database to copy; its metrics factory counts the backups.
@@ -44,8 +51,11 @@ public final class ScheduledBackups: Sendable {
     ///     unplugged stick is never replaced by a folder on the system disk).
     ///   - interval: the time between two backups.
     ///   - keep: how many to keep, at least 1.
-    public init(store: PledgeStore, folder: String, interval: Duration, keep: Int) {
+    ///   - retentionDeadline: the event's (``EventConfiguration/retentionDeadline``): when the live
+    ///     database had its retention purge, the backups get it too (``reconcile(now:)``).
+    public init(store: PledgeStore, folder: String, interval: Duration, keep: Int, retentionDeadline: Date? = nil) {
         self.store = store
+        self.retentionDeadline = retentionDeadline
         self.folder = folder
         self.interval = interval
         self.keep = max(1, keep)
@@ -53,6 +63,8 @@ public final class ScheduledBackups: Sendable {
         // Made now, so both results and the gauge are in the first scrape (at 0).
         succeeded = Counter(label: MetricName.backups, dimensions: [("result", "ok")], factory: factory)
         failed = Counter(label: MetricName.backups, dimensions: [("result", "failed")], factory: factory)
+        notReconciled = Counter(
+            label: MetricName.backups, dimensions: [("result", "erasure_failed")], factory: factory)
         lastSuccess = Meter(label: MetricName.backupLastSuccess, factory: factory)
         lastSuccess.set(0)
     }
@@ -74,8 +86,13 @@ public final class ScheduledBackups: Sendable {
     /// The names of this event's own backups in ``folder`` (the name ``fileName(at:)`` gives), oldest
     /// first; empty when the folder cannot be read.
     public func ownBackups() -> [String] {
+        (try? ownBackups(reading: ())) ?? []
+    }
+
+    /// ``ownBackups()``, throwing when the folder cannot be read.
+    func ownBackups(reading: Void) throws -> [String] {
         let prefix = "kiosk-\(store.eventID)-"
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder)
         return names.filter { name in
             guard name.hasPrefix(prefix), name.hasSuffix(".sqlite") else { return false }
             let stamp = name.dropFirst(prefix.count).dropLast(".sqlite".count)
@@ -93,10 +110,24 @@ public final class ScheduledBackups: Sendable {
     }
 
     /// Takes one backup stamped `now`, verifies it, and deletes the oldest own backups beyond
-    /// ``keep``; counts the outcome. Blocks for the copy (seconds for a large file on a slow
-    /// stick): call it off Swift's cooperative threads, as ``run(now:sleep:report:)`` does.
+    /// ``keep``; counts the outcome. The copy (seconds for a large file on a slow stick) runs on a
+    /// thread of its own, off Swift's cooperative threads.
+    ///
+    /// First, under the same lock as erasures, every own backup is brought in line with the live
+    /// database (``reconcile(now:)``): a stick unplugged during an erasure is fixed when it is back.
+    /// - Parameter reconciled: receives what the reconciliation did (logged by the service).
     @discardableResult
-    public func tick(now: Date) -> Outcome {
+    public func tick(now: Date, reconciled: @Sendable (Reconciliation) -> Void = { _ in }) async -> Outcome {
+        await lock.lock()
+        defer { lock.unlock() }
+        reconciled(await reconcileUnlocked(now: now))
+        return await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: self.copy(now: now)) }.start()
+        }
+    }
+
+    /// The copy and the deletion of old copies of ``tick(now:reconciled:)``; blocks.
+    private func copy(now: Date) -> Outcome {
         let path = URL(fileURLWithPath: folder).appendingPathComponent(fileName(at: now)).path
         do {
             let copy = try store.backup(to: path)
@@ -116,6 +147,65 @@ public final class ScheduledBackups: Sendable {
             failed.increment()
             return .failed(reason: "\(error)")
         }
+    }
+
+    /// What one reconciliation (``reconcile(now:)``) did to the own backups in ``folder``.
+    public struct Reconciliation: Sendable, Equatable {
+        /// Backups changed to match the live database.
+        public var updated = 0
+        /// Backups already in line (not written).
+        public var unchanged = 0
+        /// Why a backup (or the folder) could not be reached: paths and the system's words, never
+        /// personal data. Each was counted (``MetricName/backups``, `result="erasure_failed"`) and
+        /// is tried again at the next tick.
+        public var failures: [String] = []
+        public init() {}
+    }
+
+    /// Brings every own backup in ``folder`` (the files ``ownBackups()`` names, never another) in
+    /// line with the live database's erasures and retention purge
+    /// (``PledgeStore/reconcile(copy:eventID:links:with:)``): run right after each erasure or
+    /// purge commits, and by each ``tick(now:reconciled:)`` before its copy. Never throws: a backup
+    /// that cannot be opened or written (the stick unplugged) is a failure, counted, and left to the
+    /// next tick; the erasure itself stands.
+    /// - Parameter now: the moment the retention deadline is compared with.
+    public func reconcile(now: Date = Date()) async -> Reconciliation {
+        await lock.lock()
+        defer { lock.unlock() }
+        return await reconcileUnlocked(now: now)
+    }
+
+    private func reconcileUnlocked(now: Date) async -> Reconciliation {
+        var result = Reconciliation()
+        let names: [String]
+        do {
+            names = try ownBackups(reading: ())
+        } catch {
+            result.failures.append("the backup folder \(folder) cannot be read: \(error)")
+            notReconciled.increment()
+            return result
+        }
+        guard !names.isEmpty else { return result }
+        let state: ErasureState
+        do {
+            state = try await store.erasureState(retentionDeadline: retentionDeadline, now: now)
+        } catch {
+            result.failures.append("the live database's erasures cannot be read: \(error)")
+            notReconciled.increment()
+            return result
+        }
+        for name in names {
+            let path = URL(fileURLWithPath: folder).appendingPathComponent(name).path
+            do {
+                let changed = try await PledgeStore.reconcile(
+                    copy: path, eventID: store.eventID, links: store.links, with: state)
+                if changed { result.updated += 1 } else { result.unchanged += 1 }
+            } catch {
+                result.failures.append("\(path): \(error)")
+                notReconciled.increment()
+            }
+        }
+        return result
     }
 
     /// Deletes the hidden temporary files of its own copies (`.kiosk-<event id>-<time>.sqlite.<pid>.partial`)
@@ -148,24 +238,52 @@ public final class ScheduledBackups: Sendable {
     }
 
     /// Ticks until the task is cancelled: first after ``firstDelay(now:)``, then every
-    /// ``interval``; each tick runs on a thread of its own and its outcome goes to `report`.
+    /// ``interval``; each tick's outcome goes to `report`.
     /// - Parameters:
     ///   - now: the clock that stamps the files.
     ///   - sleep: waits for a duration (throws when cancelled).
+    ///   - reconciled: what each tick's ``reconcile(now:)`` did.
     public func run(
         now: @escaping @Sendable () -> Date = { Date() },
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        reconciled: @escaping @Sendable (Reconciliation) -> Void = { _ in },
         report: @escaping @Sendable (Outcome) -> Void
     ) async {
         var delay = firstDelay(now: now())
         while !Task.isCancelled {
             do { try await sleep(delay) } catch { return }
-            let moment = now()
-            let outcome = await withCheckedContinuation { continuation in
-                Thread { continuation.resume(returning: self.tick(now: moment)) }.start()
-            }
-            report(outcome)
+            report(await tick(now: now(), reconciled: reconciled))
             delay = interval
         }
+    }
+}
+
+/// A lock held across suspension points (`await`), handed to waiters in the order they came.
+final class AsyncLock: Sendable {
+    private let state = Mutex<(locked: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func lock() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let acquired = state.withLock { state in
+                if !state.locked {
+                    state.locked = true
+                    return true
+                }
+                state.waiting.append(continuation)
+                return false
+            }
+            if acquired { continuation.resume() }
+        }
+    }
+
+    func unlock() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard !state.waiting.isEmpty else {
+                state.locked = false
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        next?.resume()
     }
 }

@@ -13,7 +13,8 @@ struct Backup: AsyncParsableCommand {
             or slowed for long). It is written under a hidden temporary name beside --output, synced, \
             checked (PRAGMA integrity_check, the schema, the number of pledges), then given its name; \
             readable by you only (0600: it holds names). An existing file is never replaced. Restore \
-            one with kiosk restore.
+            one with kiosk restore. Erasures and the retention purge never reach this copy (only \
+            the scheduled backups of event.yaml's backup: folder): keep it only as long as needed.
             """
     )
 
@@ -21,6 +22,12 @@ struct Backup: AsyncParsableCommand {
 
     @Option(help: "The new file to write (it must not exist; its folder must).")
     var output: String
+
+    /// Printed after each copy: nothing that erases names later knows where it is.
+    static let unreachableWarning =
+        "Cảnh báo: bản sao này nằm ngoài lịch sao lưu, lệnh xóa tên và việc xóa khi hết hạn lưu giữ không với tới được; "
+        + "chỉ giữ nó khi còn cần. · warning: this copy is outside the backup schedule: erasures and the retention "
+        + "purge cannot reach it; keep it only as long as needed."
 
     func run() async throws {
         guard FileManager.default.fileExists(atPath: store.database) else {
@@ -51,5 +58,6 @@ struct Backup: AsyncParsableCommand {
             Đã sao lưu \(copy.pledges) lời cam kết (\(copy.bytes) byte) vào \(copy.path); integrity_check: ok.
             backed up \(copy.pledges) pledges (\(copy.bytes) bytes) to \(copy.path); integrity_check: ok.
             """)
+        print(Self.unreachableWarning)
     }
 }

@@ -18,7 +18,9 @@ struct Restore: AsyncParsableCommand {
             database is refused unless --replace, which moves it (and its -wal) aside to \
             <database>.before-restore-<UTC time>, never deleting it, and removes its stale -shm. The \
             backup is copied under a hidden temporary name, synced, verified again and then given the \
-            database's name, and the marker .<name>.created is written, so kiosk serve starts on it.
+            database's name, and the marker .<name>.created is written, so kiosk serve starts on it. \
+            With --replace, the erasures and the retention purge of the database it replaces are \
+            applied to the copy first: an old backup never brings back an erased name.
             """
     )
 
@@ -67,10 +69,23 @@ struct Restore: AsyncParsableCommand {
                 """)
         }
         try store.prepareDatabaseFolder()
+        // The replaced database's erasures and purge, applied to a copy of the backup before it
+        // goes in place (the same reconciliation the scheduled backups get).
+        var source = from
+        var reconciled: String?
+        if Self.exists(database) {
+            reconciled = try await Self.reconciledCopy(of: from, with: database, configuration: configuration)
+            source = reconciled ?? from
+        }
+        defer {
+            if let reconciled {
+                for suffix in ["", "-journal", "-wal", "-shm"] { unlink(reconciled + suffix) }
+            }
+        }
         var aside: String?
         let copy: DatabaseCopy
         do {
-            copy = try PledgeStore.backup(database: from, to: database) {
+            copy = try PledgeStore.backup(database: source, to: database) {
                 aside = try Self.moveAside(database)
             }
         } catch let damage as DatabaseDamage {
@@ -103,6 +118,39 @@ struct Restore: AsyncParsableCommand {
             restored \(copy.pledges) pledges from \(from) to \(database); integrity_check: ok. kiosk serve \
             can start now.
             """)
+    }
+
+    /// A copy of `backup` beside `database` (hidden, 0600) with `database`'s erasures and retention
+    /// purge applied (``PledgeStore/reconcile(copy:eventID:links:with:)``); prints what was applied.
+    static func reconciledCopy(
+        of backup: String, with database: String, configuration: EventConfiguration
+    ) async throws -> String {
+        let url = URL(fileURLWithPath: database)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).restoring.\(getpid())").path
+        for suffix in ["", "-journal", "-wal", "-shm"] { unlink(temporary + suffix) }
+        do {
+            let state = try PledgeStore.erasureState(
+                database: database, eventID: configuration.eventID,
+                retentionDeadline: configuration.retentionDeadline)
+            _ = try PledgeStore.backup(database: backup, to: temporary)
+            let links = try CertificateLinks(baseURL: configuration.publicBaseURL ?? "http://localhost")
+            let changed = try await PledgeStore.reconcile(
+                copy: temporary, eventID: configuration.eventID, links: links, with: state)
+            if changed {
+                print(
+                    "Đã áp dụng vào bản khôi phục các lần xóa tên của \(database). · "
+                        + "The erasures of \(database) were applied to the restored copy.")
+            }
+            return temporary
+        } catch {
+            for suffix in ["", "-journal", "-wal", "-shm"] { unlink(temporary + suffix) }
+            throw CLIError(
+                """
+                Không áp dụng được các lần xóa tên của \(database) vào bản khôi phục; không thay đổi gì.
+                cannot apply the erasures of \(database) to the restored copy: \(error); nothing was changed.
+                """)
+        }
     }
 
     static func exists(_ path: String) -> Bool {

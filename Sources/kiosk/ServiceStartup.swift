@@ -52,15 +52,24 @@ struct ServiceStartup {
         self.configuration = configuration
         self.store = store
         self.service = service
-        self.parts = KioskServiceParts(
+        let backups = configuration.backup.map {
+            Self.scheduledBackups($0, store: store, retentionDeadline: configuration.retentionDeadline, logger: logger)
+        }
+        var parts = KioskServiceParts(
             service: service, configuration: configuration, links: links, pages: pages,
             certificates: CertificateRenderer(templates: certificates), kiosks: store, organizer: store,
             organizerToken: configuration.organizerToken, metrics: metrics, readiness: store)
+        if let backups {
+            parts.afterErasure = { @Sendable () async -> ErasureCopies in
+                await Self.reconcile(backups, logger: logger)
+            }
+        }
+        self.parts = parts
+        self.backups = backups
         self.host = host
         self.port = port
         self.logger = logger
         self.openFiles = openFiles
-        self.backups = configuration.backup.map { Self.scheduledBackups($0, store: store, logger: logger) }
     }
 
     /// The scheduled backups (`backup:` in the configuration); nil: none.
@@ -140,9 +149,13 @@ struct ServiceStartup {
             // Only now, holding its port and its database: a second service started by mistake
             // fails to bind above and never purges. Names and schools past the retention date
             // are erased once a day while it runs (see Retention.daily for when).
-            let retention = Task { await Retention.daily(store, configuration: configuration, logger: logger) }
+            let retention = Task { [backups] in
+                await Retention.daily(store, configuration: configuration, backups: backups, logger: logger)
+            }
             defer { retention.cancel() }
-            let backups = Task { [backups] in await backups?.run { Self.log($0, logger: logger) } }
+            let backups = Task { [backups] in
+                await backups?.run(reconciled: { Self.log($0, logger: logger) }) { Self.log($0, logger: logger) }
+            }
             defer { backups.cancel() }
             if let whileListening {
                 do {

@@ -58,8 +58,8 @@ struct ScheduledBackupTests {
         for tick in 0..<5 {
             try await Self.record(store, (tick * 4)..<(tick * 4 + 4))
             let now = Self.start.addingTimeInterval(Double(tick) * 15 * 60)
-            guard case .written(let copy, let removed) = backups.tick(now: now) else {
-                Issue.record("tick \(tick) failed: \(backups.tick(now: now))")
+            guard case .written(let copy, let removed) = await backups.tick(now: now) else {
+                Issue.record("tick \(tick) failed: \(await backups.tick(now: now))")
                 return
             }
             #expect(copy.path == usb.appendingPathComponent(backups.fileName(at: now)).path)
@@ -90,7 +90,7 @@ struct ScheduledBackupTests {
         let usb = folder.appendingPathComponent("usb")
         let backups = ScheduledBackups(store: store, folder: usb.path, interval: .seconds(60), keep: 2)
         try await Self.record(store, 0..<2)
-        guard case .failed(let reason) = backups.tick(now: Self.start) else {
+        guard case .failed(let reason) = await backups.tick(now: Self.start) else {
             Issue.record("a backup into a missing folder succeeded")
             return
         }
@@ -100,7 +100,7 @@ struct ScheduledBackupTests {
         try await Self.record(store, 2..<3)
         // The stick is back: the next tick writes.
         try FileManager.default.createDirectory(at: usb, withIntermediateDirectories: true)
-        guard case .written(let copy, _) = backups.tick(now: Self.start.addingTimeInterval(60)) else {
+        guard case .written(let copy, _) = await backups.tick(now: Self.start.addingTimeInterval(60)) else {
             Issue.record("the next tick failed")
             return
         }
@@ -118,12 +118,12 @@ struct ScheduledBackupTests {
         defer { stick.unmount() }
         let backups = ScheduledBackups(store: store, folder: stick.path, interval: .seconds(60), keep: 1)
         try await Self.record(store, 0..<3)
-        guard case .written(let first, _) = backups.tick(now: Self.start) else {
+        guard case .written(let first, _) = await backups.tick(now: Self.start) else {
             Issue.record("the first backup failed")
             return
         }
         _ = try Tmpfs.fill(stick.path + "/filler")
-        guard case .failed(let reason) = backups.tick(now: Self.start.addingTimeInterval(60)) else {
+        guard case .failed(let reason) = await backups.tick(now: Self.start.addingTimeInterval(60)) else {
             Issue.record("a backup onto a full stick succeeded")
             return
         }
