@@ -18,6 +18,9 @@ import Synchronization
 /// never touches the pledges, and is tried again at the next tick. Time comes from the caller:
 /// ``tick(now:)`` takes one backup at a given moment (tests drive it directly), and ``run(now:sleep:report:)``
 /// ticks with an injected clock.
+///
+/// Erasure and retention reach these files: ``reconcile(now:)`` applies the live database's
+/// erasures and retention purge to each of them, right after each erasure or purge and at each tick.
 public final class ScheduledBackups: Sendable {
     /// What one tick did.
     public enum Outcome: Sendable, Equatable {

@@ -122,17 +122,31 @@ struct Restore: AsyncParsableCommand {
 
     /// A copy of `backup` beside `database` (hidden, 0600) with `database`'s erasures and retention
     /// purge applied (``PledgeStore/reconcile(copy:eventID:links:with:)``); prints what was applied.
+    /// nil, with a warning, when `database` cannot be read (damaged): the backup goes in as it is.
     static func reconciledCopy(
         of backup: String, with database: String, configuration: EventConfiguration
-    ) async throws -> String {
+    ) async throws -> String? {
         let url = URL(fileURLWithPath: database)
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).restoring.\(getpid())").path
         for suffix in ["", "-journal", "-wal", "-shm"] { unlink(temporary + suffix) }
+        let state: ErasureState
         do {
-            let state = try PledgeStore.erasureState(
+            state = try PledgeStore.erasureState(
                 database: database, eventID: configuration.eventID,
                 retentionDeadline: configuration.retentionDeadline)
+        } catch {
+            // A damaged database is the usual reason to restore: it must not block the restore.
+            printError(
+                """
+                kiosk: cảnh báo: không đọc được các lần xóa tên của \(database); tên đã xóa sau lúc sao lưu có thể \
+                có lại trong bản khôi phục: hãy chạy lại kiosk erase cho các tên đó.
+                kiosk: warning: cannot read the erasures of \(database) (\(error)); names erased after the backup \
+                was taken may be in the restored copy: run kiosk erase again for them.
+                """)
+            return nil
+        }
+        do {
             _ = try PledgeStore.backup(database: backup, to: temporary)
             let links = try CertificateLinks(baseURL: configuration.publicBaseURL ?? "http://localhost")
             let changed = try await PledgeStore.reconcile(
