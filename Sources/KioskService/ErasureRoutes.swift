@@ -11,11 +11,14 @@ import PledgeKit
 /// The certificate code in the path is the proof of being the signer; the count is unchanged.
 /// Then every cached page and document of that code is dropped (keys `CODE/…`), so no copy of
 /// the name stays in memory (they could not be served anyway: their keys hold the old name's
-/// fingerprint).
+/// fingerprint). Then the copies of the database the service keeps (scheduled backups) are
+/// brought in line (``KioskServiceParts/afterErasure``); the 303 says how many in
+/// `Kiosk-Backups-Updated` and `Kiosk-Backups-Unreachable` (0: every one was reached).
 struct ErasureRoutes: Sendable {
     let service: any PledgeService
     let organizer: any OrganizerService
     var caches: [DocumentCache] = []
+    var afterErasure: (@Sendable () async -> ErasureCopies)? = nil
 
     func add(to router: Router<KioskRequestContext>) {
         for prefix in ["c", "C"] {
@@ -32,8 +35,17 @@ struct ErasureRoutes: Sendable {
                 } catch let error as PledgeError {
                     throw ProblemDetails(error)
                 }
-                context.logger.info("personal data erased on request", metadata: ["pledge.id": "\(pledge.id)"])
-                return Response(status: .seeOther, headers: [.location: "/c/\(pledge.code.rawValue)"])
+                var headers: HTTPFields = [.location: "/c/\(pledge.code.rawValue)"]
+                var metadata: Logger.Metadata = ["pledge.id": "\(pledge.id)"]
+                if let afterErasure {
+                    let copies = await afterErasure()
+                    headers[ErasureCopies.updatedField] = "\(copies.updated)"
+                    headers[ErasureCopies.unreachableField] = "\(copies.unreachable)"
+                    metadata["backups.updated"] = "\(copies.updated)"
+                    metadata["backups.unreachable"] = "\(copies.unreachable)"
+                }
+                context.logger.info("personal data erased on request", metadata: metadata)
+                return Response(status: .seeOther, headers: headers)
             }
         }
     }
@@ -79,4 +91,20 @@ struct ErasureRoutes: Sendable {
             </main></body></html>
             """
     }
+}
+
+/// What an erasure did to the copies of the database the service keeps (scheduled backups).
+public struct ErasureCopies: Sendable, Equatable {
+    /// Copies changed to match the live database.
+    public var updated: Int
+    /// Copies (or their folder) that could not be opened or written; fixed at the next backup.
+    public var unreachable: Int
+    public init(updated: Int, unreachable: Int) {
+        self.updated = updated
+        self.unreachable = unreachable
+    }
+    /// The response header with ``updated``.
+    public static let updatedField = HTTPField.Name("Kiosk-Backups-Updated")!
+    /// The response header with ``unreachable``.
+    public static let unreachableField = HTTPField.Name("Kiosk-Backups-Unreachable")!
 }

@@ -35,6 +35,9 @@ public struct KioskServiceParts: Sendable {
     public var metrics: ServiceMetrics
     /// What `/readyz` asks (the store); nil: `/readyz` reads the counts.
     public var readiness: (any StorageReadiness)?
+    /// Runs after each erasure through `POST /c/{code}/erase` commits: brings the service's copies
+    /// of the database in line (scheduled backups); nil: it keeps none.
+    public var afterErasure: (@Sendable () async -> ErasureCopies)? = nil
 
     /// - Parameters:
     ///   - organizer: enables `/admin`, `/api/organizer/…`, `/api/public/counts`, `/live` and erasure.
@@ -113,7 +116,10 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
     if let organizer = parts.organizer {
         OrganizerRoutes(organizer: organizer, access: parts.organizerAccess, configuration: parts.configuration)
             .add(to: router)
-        ErasureRoutes(service: parts.service, organizer: organizer, caches: [pageCache, documentCache]).add(to: router)
+        ErasureRoutes(
+            service: parts.service, organizer: organizer, caches: [pageCache, documentCache],
+            afterErasure: parts.afterErasure
+        ).add(to: router)
     }
     if let live = parts.live {
         LiveRoutes(live: live, configuration: parts.configuration).add(to: router)

@@ -47,8 +47,14 @@ extension EventConfiguration {
             var front: String
             var certificate: String?
         }
+        struct Backup: Decodable {
+            var folder: String?
+            var everyMinutes: Int?
+            var keep: Int?
+        }
         var event: Event
         var kiosk: Kiosk
+        var backup: Backup?
         var service: Service?
         var files: Files
         var organizer: Organizer?
@@ -112,6 +118,7 @@ extension EventConfiguration {
             throw ConfigurationError(
                 file: url.path, problem: "event.retainPersonalDataUntil must be a date yyyy-mm-dd, not '\(until)'")
         }
+        let backup = try backupSchedule(file.backup, in: url)
         let environment = ProcessInfo.processInfo.environment
         let token = secret(environment["KIOSK_ORGANIZER_TOKEN"], file.organizer?.token)
         let kioskToken = secret(environment["KIOSK_KIOSK_TOKEN"], file.service?.kioskToken)
@@ -141,8 +148,27 @@ extension EventConfiguration {
             rateLimit: rate,
             organizerToken: token,
             kioskToken: kioskToken,
-            retainPersonalDataUntil: file.event.retainPersonalDataUntil
+            retainPersonalDataUntil: file.event.retainPersonalDataUntil,
+            backup: backup
         )
+    }
+
+    /// The `backup:` section: nil when it is absent or its folder is empty.
+    private static func backupSchedule(_ section: File.Backup?, in url: URL) throws -> BackupSchedule? {
+        guard let section, let folder = section.folder?.trimmingWhitespace(), !folder.isEmpty else { return nil }
+        guard folder.hasPrefix("/") else {
+            throw ConfigurationError(
+                file: url.path, problem: "backup.folder must be an absolute path (e.g. /media/usb/kiosk-backups)")
+        }
+        let schedule = BackupSchedule(folder: folder, everyMinutes: section.everyMinutes ?? 15, keep: section.keep ?? 8)
+        guard (1...1440).contains(schedule.everyMinutes) else {
+            throw ConfigurationError(
+                file: url.path, problem: "backup.everyMinutes must be 1–1440, not \(schedule.everyMinutes)")
+        }
+        guard (1...1000).contains(schedule.keep) else {
+            throw ConfigurationError(file: url.path, problem: "backup.keep must be 1–1000, not \(schedule.keep)")
+        }
+        return schedule
     }
 
     /// The first of `environment` and `file` that is not empty once trimmed: the environment wins.

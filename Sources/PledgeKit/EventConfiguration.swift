@@ -39,6 +39,21 @@ public struct EventConfiguration: Sendable, Equatable {
     /// `kiosk serve` and `kiosk run` read or generate one in the data folder (`kiosk-token`).
     public var kioskToken: String? = nil
 
+    /// Where and how often the running service copies its database (`backup:` in `event.yaml`).
+    public struct BackupSchedule: Sendable, Equatable {
+        /// An absolute path to a folder on a second disk, e.g. `/media/usb/kiosk-backups`.
+        public var folder: String
+        /// Minutes between two backups, 1–1440.
+        public var everyMinutes: Int
+        /// How many of the service's own backups are kept in the folder, 1–1000.
+        public var keep: Int
+        public init(folder: String, everyMinutes: Int = 15, keep: Int = 8) {
+            self.folder = folder
+            self.everyMinutes = everyMinutes
+            self.keep = keep
+        }
+    }
+
     /// A token bucket per kiosk id: `burst` pledges at once, then `perMinute` a minute.
     public struct RateLimit: Sendable, Equatable {
         public var perMinute: Int
@@ -89,6 +104,9 @@ public struct EventConfiguration: Sendable, Equatable {
     /// pledges are kept; after it, `kiosk purge` and the service's daily run erase them
     /// (Decree 13/2023/NĐ-CP: personal data is kept no longer than its purpose needs).
     public var retainPersonalDataUntil: String? = nil
+
+    /// Scheduled backups of the running service (`backup:`); nil: none (`backup.folder` empty).
+    public var backup: BackupSchedule? = nil
 
     /// The moment personal data of this event's pledges stops being kept: the end of
     /// ``retainPersonalDataUntil`` in Vietnam time (UTC+7), or nil when no date is set.

@@ -15,4 +15,11 @@ public enum MetricName {
     public static let openConnections = "kiosk_open_connections"
     /// Gauge, label `kiosk` (its id): pledges waiting in the kiosk's outbox at its last heartbeat.
     public static let outboxWaiting = "kiosk_outbox_waiting"
+    /// Counter, label `result`: scheduled backups (`backup:` in `event.yaml`) taken (`ok`) or not
+    /// (`failed`), and backups an erasure or purge could not reach (`erasure_failed`: the stick
+    /// unplugged or read-only; they are brought in line at the next scheduled backup).
+    public static let backups = "kiosk_backups_total"
+    /// Gauge, seconds since 1970 (UTC): when the newest scheduled backup was written and verified;
+    /// 0 until one is.
+    public static let backupLastSuccess = "kiosk_backup_last_success_timestamp_seconds"
 }

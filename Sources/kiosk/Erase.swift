@@ -29,6 +29,8 @@ struct Erase: AsyncParsableCommand {
             throw CLIError("no pledge has the code \(certificate.grouped).")
         }
         print("Đã xóa tên khỏi giấy chứng nhận \(certificate.grouped). · Name erased.")
+        // The scheduled backups of event.yaml keep the name until they are brought in line too.
+        await ScheduledBackups.reconcileAndReport(configuration, store: pledges)
         try pledges.close()
         store.warnOfRescuedCopies()
     }

@@ -86,9 +86,12 @@ struct Purge: AsyncParsableCommand {
             erased = try await pledges.purgePersonalData(createdBefore: clockIsRight ? .distantFuture : now)
         } catch let error as ErasedBytesRemain {
             print(Self.erasedLine(error.erased))
+            await ScheduledBackups.reconcileAndReport(configuration, store: pledges)
             throw CLIError("the erased names are still in the bytes of the database file: \(error.reason)")
         }
         print(Self.erasedLine(erased))
+        // The scheduled backups of event.yaml get the same purge.
+        await ScheduledBackups.reconcileAndReport(configuration, store: pledges)
     }
 
     static func erasedLine(_ erased: Int) -> String {
@@ -120,19 +123,25 @@ enum Retention {
     /// starts it after the listening signal), then every 24 hours, until cancelled. Purges only
     /// when the rule says ``RetentionDecision/purge``; otherwise it warns and leaves the decision
     /// to a person with `kiosk purge`. Logs counts only, never names.
-    static func daily(_ store: PledgeStore, configuration: EventConfiguration, logger: Logger) async {
+    /// After a purge, the scheduled `backups` get it too.
+    static func daily(
+        _ store: PledgeStore, configuration: EventConfiguration, backups: ScheduledBackups? = nil, logger: Logger
+    ) async {
         guard let deadline = configuration.retentionDeadline else {
             logger.warning("no retention date (event.retainPersonalDataUntil): personal data is kept")
             return
         }
         while !Task.isCancelled {
-            await once(store, deadline: deadline, now: Date(), logger: logger)
+            await once(store, deadline: deadline, now: Date(), backups: backups, logger: logger)
             try? await Task.sleep(for: .seconds(24 * 3600))
         }
     }
 
     /// One run of ``daily(_:configuration:logger:)`` at `now`.
-    static func once(_ store: PledgeStore, deadline: Date, now: Date, logger: Logger) async {
+    static func once(
+        _ store: PledgeStore, deadline: Date, now: Date, backups: ScheduledBackups? = nil, logger: Logger
+    ) async {
+        var committed = false
         do {
             switch try await decision(store, deadline: deadline, now: now) {
             case .notYet:
@@ -149,9 +158,11 @@ enum Retention {
                     metadata: ["clock": "\(ExportTable.vietnamTime(now))", "days.past": "\(days)"])
             case .purge:
                 let erased = try await store.purgePersonalData(createdBefore: now)
+                committed = true
                 logger.info("retention: personal data erased", metadata: ["pledges.erased": "\(erased)"])
             }
         } catch let error as ErasedBytesRemain {
+            committed = true
             logger.info("retention: personal data erased", metadata: ["pledges.erased": "\(error.erased)"])
             logger.error(
                 "retention: the erased names are still in the bytes of the database file until the next checkpoint",
@@ -161,5 +172,7 @@ enum Retention {
                 "retention: purge failed, nothing erased",
                 metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
         }
+        // The scheduled backups get the same purge, right after it committed.
+        if committed, let backups { _ = await ServiceStartup.reconcile(backups, logger: logger) }
     }
 }

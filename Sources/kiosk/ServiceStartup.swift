@@ -62,15 +62,28 @@ struct ServiceStartup {
         self.configuration = configuration
         self.store = store
         self.service = service
-        self.parts = KioskServiceParts(
+        let backups = configuration.backup.map {
+            Self.scheduledBackups($0, store: store, retentionDeadline: configuration.retentionDeadline, logger: logger)
+        }
+        var parts = KioskServiceParts(
             service: service, configuration: configuration, links: links, pages: pages,
             certificates: CertificateRenderer(templates: certificates), kiosks: store, organizer: store,
             organizerToken: configuration.organizerToken, metrics: metrics, readiness: store)
+        if let backups {
+            parts.afterErasure = { @Sendable () async -> ErasureCopies in
+                await Self.reconcile(backups, logger: logger)
+            }
+        }
+        self.parts = parts
+        self.backups = backups
         self.host = host
         self.port = port
         self.logger = logger
         self.openFiles = openFiles
     }
+
+    /// The scheduled backups (`backup:` in the configuration); nil: none.
+    let backups: ScheduledBackups?
 
     /// The open files limit before and after start-up raised it, or why it could not.
     let openFiles: Result<(before: OpenFilesLimit, after: OpenFilesLimit), any Error>
@@ -146,8 +159,14 @@ struct ServiceStartup {
             // Only now, holding its port and its database: a second service started by mistake
             // fails to bind above and never purges. Names and schools past the retention date
             // are erased once a day while it runs (see Retention.daily for when).
-            let retention = Task { await Retention.daily(store, configuration: configuration, logger: logger) }
+            let retention = Task { [backups] in
+                await Retention.daily(store, configuration: configuration, backups: backups, logger: logger)
+            }
             defer { retention.cancel() }
+            let backups = Task { [backups] in
+                await backups?.run(reconciled: { Self.log($0, logger: logger) }) { Self.log($0, logger: logger) }
+            }
+            defer { backups.cancel() }
             if let whileListening {
                 do {
                     try await whileListening()
@@ -158,9 +177,11 @@ struct ServiceStartup {
                 await services.triggerGracefulShutdown()
             }
             try await tasks.waitForAll()
-            // A purge under way finishes before the store closes.
+            // A purge or a backup under way finishes before the store closes.
             retention.cancel()
             await retention.value
+            backups.cancel()
+            await backups.value
         }
     }
 

@@ -1,0 +1,292 @@
+import CoreMetrics
+import Foundation
+import PledgeKit
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The backups a running service takes on its own (`backup:` in `event.yaml`): every
+/// ``interval`` a copy of the store's database (``PledgeStore/backup(to:)``: consistent, verified,
+/// mode 0600) into ``folder``, a second disk such as a USB stick, named
+/// `kiosk-<event id>-<yyyyMMdd'T'HHmmss'Z'>.sqlite` (UTC); then the oldest of its own files there
+/// beyond ``keep`` are deleted, never another file.
+///
+/// A failure (the stick unplugged, a folder that cannot be written, a full stick) writes nothing
+/// at the file's name, is reported and counted (``MetricName/backups`` with `result="failed"`),
+/// never touches the pledges, and is tried again at the next tick. Time comes from the caller:
+/// ``tick(now:)`` takes one backup at a given moment (tests drive it directly), and ``run(now:sleep:report:)``
+/// ticks with an injected clock.
+///
+/// Erasure and retention reach these files: ``reconcile(now:)`` applies the live database's
+/// erasures and retention purge to each of them, right after each erasure or purge and at each tick.
+public final class ScheduledBackups: Sendable {
+    /// What one tick did.
+    public enum Outcome: Sendable, Equatable {
+        /// The copy was written and verified; `removed`: the paths of older own backups deleted (and
+        /// of temporary files abandoned by a copy in a process that no longer runs).
+        case written(DatabaseCopy, removed: [String])
+        /// Nothing was written; `reason` names paths and the system's words, never personal data.
+        case failed(reason: String)
+    }
+
+    let store: PledgeStore
+    /// The folder the backups go to (absolute).
+    public let folder: String
+    /// The time between two backups.
+    public let interval: Duration
+    /// How many of its own backups are kept in ``folder``.
+    public let keep: Int
+    private let succeeded: CoreMetrics.Counter
+    private let failed: CoreMetrics.Counter
+    private let lastSuccess: Meter
+    /// Backups an erasure or purge could not reach (``reconcile(now:)``).
+    private let notReconciled: CoreMetrics.Counter
+    /// The event's retention deadline, nil: none.
+    let retentionDeadline: Date?
+    /// One tick or reconciliation at a time: never two writers on one backup file.
+    private let lock = AsyncLock()
+
+    /// - Parameters:
+    ///   - store: the database to copy; its metrics factory counts the backups.
+    ///   - folder: where they go (created by the organizer: a missing folder is a failure, so an
+    ///     unplugged stick is never replaced by a folder on the system disk).
+    ///   - interval: the time between two backups.
+    ///   - keep: how many to keep, at least 1.
+    ///   - retentionDeadline: the event's (``EventConfiguration/retentionDeadline``): when the live
+    ///     database had its retention purge, the backups get it too (``reconcile(now:)``).
+    public init(store: PledgeStore, folder: String, interval: Duration, keep: Int, retentionDeadline: Date? = nil) {
+        self.store = store
+        self.retentionDeadline = retentionDeadline
+        self.folder = folder
+        self.interval = interval
+        self.keep = max(1, keep)
+        let factory = store.metrics.factory
+        // Made now, so both results and the gauge are in the first scrape (at 0).
+        succeeded = Counter(label: MetricName.backups, dimensions: [("result", "ok")], factory: factory)
+        failed = Counter(label: MetricName.backups, dimensions: [("result", "failed")], factory: factory)
+        notReconciled = Counter(
+            label: MetricName.backups, dimensions: [("result", "erasure_failed")], factory: factory)
+        lastSuccess = Meter(label: MetricName.backupLastSuccess, factory: factory)
+        lastSuccess.set(0)
+    }
+
+    /// The file name of the backup taken at `now`.
+    public func fileName(at now: Date) -> String {
+        "kiosk-\(store.eventID)-\(Self.stamp(now)).sqlite"
+    }
+
+    /// `date` as `yyyyMMdd'T'HHmmss'Z'`, UTC: the stamp in backup file names.
+    public static func stamp(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return formatter.string(from: date)
+    }
+
+    /// The names of this event's own backups in ``folder`` (the name ``fileName(at:)`` gives), oldest
+    /// first; empty when the folder cannot be read.
+    public func ownBackups() -> [String] {
+        (try? ownBackups(reading: ())) ?? []
+    }
+
+    /// ``ownBackups()``, throwing when the folder cannot be read.
+    func ownBackups(reading: Void) throws -> [String] {
+        let prefix = "kiosk-\(store.eventID)-"
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder)
+        return names.filter { name in
+            guard name.hasPrefix(prefix), name.hasSuffix(".sqlite") else { return false }
+            let stamp = name.dropFirst(prefix.count).dropLast(".sqlite".count)
+            return Self.date(String(stamp)) != nil
+        }.sorted()
+    }
+
+    static func date(_ stamp: String) -> Date? {
+        guard stamp.count == 16 else { return nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return formatter.date(from: stamp)
+    }
+
+    /// Takes one backup stamped `now`, verifies it, and deletes the oldest own backups beyond
+    /// ``keep``; counts the outcome. The copy (seconds for a large file on a slow stick) runs on a
+    /// thread of its own, off Swift's cooperative threads.
+    ///
+    /// First, under the same lock as erasures, every own backup is brought in line with the live
+    /// database (``reconcile(now:)``): a stick unplugged during an erasure is fixed when it is back.
+    /// - Parameter reconciled: receives what the reconciliation did (logged by the service).
+    @discardableResult
+    public func tick(now: Date, reconciled: @Sendable (Reconciliation) -> Void = { _ in }) async -> Outcome {
+        await lock.lock()
+        defer { lock.unlock() }
+        reconciled(await reconcileUnlocked(now: now))
+        return await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: self.copy(now: now)) }.start()
+        }
+    }
+
+    /// The copy and the deletion of old copies of ``tick(now:reconciled:)``; blocks.
+    private func copy(now: Date) -> Outcome {
+        let path = URL(fileURLWithPath: folder).appendingPathComponent(fileName(at: now)).path
+        do {
+            let copy = try store.backup(to: path)
+            var removed: [String] = []
+            let own = ownBackups()
+            // The new copy is never deleted, even when a clock set back gave it an older name.
+            for name in own.prefix(max(0, own.count - keep)) where name != fileName(at: now) {
+                let old = URL(fileURLWithPath: folder).appendingPathComponent(name).path
+                if unlink(old) == 0 { removed.append(old) }
+            }
+            removed += removeAbandonedCopies()
+            if !removed.isEmpty { try? PledgeStore.syncFolder(of: path) }
+            succeeded.increment()
+            lastSuccess.set(now.timeIntervalSince1970)
+            return .written(copy, removed: removed)
+        } catch {
+            failed.increment()
+            return .failed(reason: "\(error)")
+        }
+    }
+
+    /// What one reconciliation (``reconcile(now:)``) did to the own backups in ``folder``.
+    public struct Reconciliation: Sendable, Equatable {
+        /// Backups changed to match the live database.
+        public var updated = 0
+        /// Backups already in line (not written).
+        public var unchanged = 0
+        /// Why a backup (or the folder) could not be reached: paths and the system's words, never
+        /// personal data. Each was counted (``MetricName/backups``, `result="erasure_failed"`) and
+        /// is tried again at the next tick.
+        public var failures: [String] = []
+        public init() {}
+    }
+
+    /// Brings every own backup in ``folder`` (the files ``ownBackups()`` names, never another) in
+    /// line with the live database's erasures and retention purge
+    /// (``PledgeStore/reconcile(copy:eventID:links:with:)``): run right after each erasure or
+    /// purge commits, and by each ``tick(now:reconciled:)`` before its copy. Never throws: a backup
+    /// that cannot be opened or written (the stick unplugged) is a failure, counted, and left to the
+    /// next tick; the erasure itself stands.
+    /// - Parameter now: the moment the retention deadline is compared with.
+    public func reconcile(now: Date = Date()) async -> Reconciliation {
+        await lock.lock()
+        defer { lock.unlock() }
+        return await reconcileUnlocked(now: now)
+    }
+
+    private func reconcileUnlocked(now: Date) async -> Reconciliation {
+        var result = Reconciliation()
+        let names: [String]
+        do {
+            names = try ownBackups(reading: ())
+        } catch {
+            result.failures.append("the backup folder \(folder) cannot be read: \(error)")
+            notReconciled.increment()
+            return result
+        }
+        guard !names.isEmpty else { return result }
+        let state: ErasureState
+        do {
+            state = try await store.erasureState(retentionDeadline: retentionDeadline, now: now)
+        } catch {
+            result.failures.append("the live database's erasures cannot be read: \(error)")
+            notReconciled.increment()
+            return result
+        }
+        for name in names {
+            let path = URL(fileURLWithPath: folder).appendingPathComponent(name).path
+            do {
+                let changed = try await PledgeStore.reconcile(
+                    copy: path, eventID: store.eventID, links: store.links, with: state)
+                if changed { result.updated += 1 } else { result.unchanged += 1 }
+            } catch {
+                result.failures.append("\(path): \(error)")
+                notReconciled.increment()
+            }
+        }
+        return result
+    }
+
+    /// Deletes the hidden temporary files of its own copies (`.kiosk-<event id>-<time>.sqlite.<pid>.partial`)
+    /// left by a process that no longer runs (a power cut during a copy): repeated, they would fill
+    /// the stick. Returns their paths.
+    func removeAbandonedCopies() -> [String] {
+        let prefix = ".kiosk-\(store.eventID)-"
+        var removed: [String] = []
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        where name.hasPrefix(prefix) && name.hasSuffix(".partial") {
+            let parts = name.split(separator: ".")
+            guard parts.count >= 4, let pid = Int32(parts[parts.count - 2]), pid != getpid() else { continue }
+            // ESRCH: no such process; a copy under way in another live process is left alone.
+            guard kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let path = URL(fileURLWithPath: folder).appendingPathComponent(name).path
+            if unlink(path) == 0 { removed.append(path) }
+        }
+        return removed
+    }
+
+    /// How long after `now` the first backup is due: one ``interval`` after the newest own backup
+    /// in the folder (at once when there is none, or it is older), so a service restarted often
+    /// does not replace its older backups with copies made minutes apart.
+    public func firstDelay(now: Date) -> Duration {
+        guard let newest = ownBackups().last,
+            let taken = Self.date(String(newest.dropFirst("kiosk-\(store.eventID)-".count).dropLast(".sqlite".count)))
+        else { return .zero }
+        let due = taken.timeIntervalSince(now) + Double(interval.components.seconds)
+        return .seconds(min(max(0, due), Double(interval.components.seconds)))
+    }
+
+    /// Ticks until the task is cancelled: first after ``firstDelay(now:)``, then every
+    /// ``interval``; each tick's outcome goes to `report`.
+    /// - Parameters:
+    ///   - now: the clock that stamps the files.
+    ///   - sleep: waits for a duration (throws when cancelled).
+    ///   - reconciled: what each tick's ``reconcile(now:)`` did.
+    public func run(
+        now: @escaping @Sendable () -> Date = { Date() },
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        reconciled: @escaping @Sendable (Reconciliation) -> Void = { _ in },
+        report: @escaping @Sendable (Outcome) -> Void
+    ) async {
+        var delay = firstDelay(now: now())
+        while !Task.isCancelled {
+            do { try await sleep(delay) } catch { return }
+            report(await tick(now: now(), reconciled: reconciled))
+            delay = interval
+        }
+    }
+}
+
+/// A lock held across suspension points (`await`), handed to waiters in the order they came.
+final class AsyncLock: Sendable {
+    private let state = Mutex<(locked: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func lock() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let acquired = state.withLock { state in
+                if !state.locked {
+                    state.locked = true
+                    return true
+                }
+                state.waiting.append(continuation)
+                return false
+            }
+            if acquired { continuation.resume() }
+        }
+    }
+
+    func unlock() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard !state.waiting.isEmpty else {
+                state.locked = false
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        next?.resume()
+    }
+}
