@@ -38,6 +38,7 @@ struct BackupTests {
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue(key, forHTTPHeaderField: "Idempotency-Key")
         request.setValue(kiosk, forHTTPHeaderField: "Kiosk-Id")
+        request.setValue(TestEvent.bearer, forHTTPHeaderField: "Authorization")
         guard let (data, response) = try? await session.data(for: request),
             let http = response as? HTTPURLResponse, http.statusCode == 201 || http.statusCode == 200
         else { return nil }
@@ -87,6 +88,9 @@ struct BackupTests {
     /// Several posters over loopback for about 20 s in all; partway, `kiosk backup` in its own
     /// process. Every pledge acknowledged before it started is in the copy, which passes
     /// `integrity_check` and holds nothing the database does not; the load went on after it.
+    /// Where the load stops even when nothing is acknowledged (a limit, not a timing assertion).
+    static let giveUp: TimeInterval = 120
+
     @Test func aBackupTakenUnderLoadHoldsEveryPledgeAcknowledgedBeforeItStarted() async throws {
         let folder = temporaryDirectory("backup-load")
         let config = try TestEvent.write(in: folder, perMinute: 1_000_000, burst: 1_000_000)
@@ -106,11 +110,10 @@ struct BackupTests {
                     var index = 0
                     while true {
                         // ~20 s in all, and at least 50 more answers once the backup is done.
-                        if Date().timeIntervalSince(started) >= loadTime, let after = acknowledged.sinceBackup,
-                            after >= 50
-                        {
-                            return
-                        }
+                        let elapsed = Date().timeIntervalSince(started)
+                        if elapsed >= loadTime, let after = acknowledged.sinceBackup, after >= 50 { return }
+                        // A service that refuses everything must fail the test, not hang it.
+                        if elapsed >= Self.giveUp { return }
                         index += 1
                         let key = "load-\(poster)-\(index)"
                         if let code = await Self.post(port: port, key: key, index: index, kiosk: "kiosk-\(poster)") {
@@ -120,10 +123,13 @@ struct BackupTests {
                 }
             }
             // Partway: once 8 s have passed and pledges are flowing.
-            while Date().timeIntervalSince(started) < 8 || acknowledged.count < 50 {
+            while Date().timeIntervalSince(started) < 8 || acknowledged.count < 50,
+                Date().timeIntervalSince(started) < Self.giveUp
+            {
                 try await Task.sleep(for: .milliseconds(50))
             }
             let before = acknowledged.all
+            try #require(before.count >= 50, "pledges flow before the backup: \(before.count) acknowledged")
             let run = try await Self.kiosk(["backup", "--config", config, "--database", database, "--output", output])
             acknowledged.backupEnded()
             #expect(run.status == 0, "kiosk backup: \(run.stderr)")
