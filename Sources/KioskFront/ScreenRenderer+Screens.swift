@@ -201,6 +201,7 @@ extension ScreenRenderer {
             }
             rows += wrapped(
                 words.signedHere[language].filled(["count": NumberText.grouped(flow.signedHere, language)]), width)
+            if let restarted = restartText(language) { rows += wrapped(restarted, width, .warning) }
             return rows
         default:
             return wrapped(words.pausedTitle[language], width, .title, centered: true) + [.blank]
