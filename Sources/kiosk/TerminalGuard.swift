@@ -87,7 +87,8 @@ enum TerminalGuard {
     /// The pipe to the guard, in a child; nil without a guard. Closed on exec: it is the guard's
     /// business only.
     private static let channel: Int32? = {
-        guard getenv(childMark) != nil, let text = getenv(channelVariable), let descriptor = Int32(String(cString: text)),
+        guard getenv(childMark) != nil, let text = getenv(channelVariable),
+            let descriptor = Int32(String(cString: text)),
             descriptor > STDERR_FILENO, fcntl(descriptor, F_GETFD) >= 0
         else { return nil }
         _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
@@ -186,7 +187,8 @@ private struct Supervisor {
             if end.ready {
                 show(clear: true)
             } else {
-                let seconds = Int((Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18).rounded(.up))
+                let seconds = Int(
+                    (Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18).rounded(.up))
                 show(
                     clear: false,
                     note: "   Chưa khởi động được; thử lại sau \(seconds) giây…\r\n"
