@@ -59,9 +59,10 @@ struct ScreenRelaunchTests {
         let folder = temporaryDirectory("relaunch-run")
         let config = try TestEvent.write(in: folder)
         let database = folder.appendingPathComponent("p.sqlite").path
+        // --new-database on the first start: the restart must open that database, not refuse it.
         let command = TestEvent.quoted([
             RepositoryPaths.kioskBinary, "run", "--config", config, "--database", database, "--host", "127.0.0.1",
-            "--port", "0",
+            "--port", "0", "--new-database",
         ])
         let session = try TmuxSession(command: "exec \(command)", columns: 120, lines: 40, keepDeadPane: true)
         // One pledge before the crash; its QR names the port the service picked.
