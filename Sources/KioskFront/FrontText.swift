@@ -12,6 +12,9 @@ public struct FrontText: Decodable, Sendable, Equatable {
         public var displayKeys: Text
         /// The attendant's quiet marks in the footer: no link to the service, pledges waiting.
         public var offlineMark, waitingMark: Text
+        /// The screen was started again after it ended unexpectedly (``RestartNotice``): on the
+        /// welcome screen's footer and the attendant's status screen. Placeholders {count}, {time}.
+        public var restartedMark: Text
     }
     public struct WelcomeScreen: Decodable, Sendable, Equatable {
         public var invitation, count, countUnknown, start, helpTitle: Text

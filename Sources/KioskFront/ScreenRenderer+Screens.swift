@@ -212,6 +212,7 @@ extension ScreenRenderer {
             rows += wrapped(
                 words.signedHere[language].filled(["count": NumberText.grouped(flow.signedHere, language)]), width)
             if flow.developerMode { rows += [.blank] + wrapped(words.developerMode[language], width, .warning) }
+            if let restarted = restartText(language) { rows += wrapped(restarted, width, .warning) }
             return rows
         default:
             return wrapped(words.pausedTitle[language], width, .title, centered: true) + [.blank]

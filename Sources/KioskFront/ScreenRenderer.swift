@@ -8,10 +8,13 @@ import PledgeKit
 public struct ScreenRenderer: Sendable {
     public let text: FrontText
     public let event: EventDetails
+    /// Set when the terminal guard started this screen again: shown to the attendant.
+    public let restart: RestartNotice?
 
-    public init(text: FrontText, event: EventDetails) {
+    public init(text: FrontText, event: EventDetails, restart: RestartNotice? = nil) {
         self.text = text
         self.event = event
+        self.restart = restart
     }
 
     /// One row of a screen's body.
@@ -58,10 +61,30 @@ public struct ScreenRenderer: Sendable {
             frame.append(Self.line(.bar(countdown, .warning), margin: margin, width: width, columns: columns))
         }
         if frame.count < lines {
-            frame.append(Self.bar(" " + footer(flow), right: linkMark(flow).map { $0 + " " } ?? "", .footer, columns))
+            frame.append(Self.bar(" " + footer(flow), right: footerMarks(flow, columns: columns), .footer, columns))
         }
         let shown = Array(frame.prefix(lines))
         return flow.display.highContrast ? shown.map(Style.highContrast) : shown
+    }
+
+    /// The footer's right corner: the link mark, and on the welcome screen the restart notice
+    /// before it when both fit beside the key hint (else the link mark alone).
+    private func footerMarks(_ flow: KioskFlow, columns: Int) -> String {
+        let link = linkMark(flow)
+        guard flow.screen == .welcome, let notice = restartText(flow.language) else {
+            return link.map { $0 + " " } ?? ""
+        }
+        let both = ([notice] + (link.map { [$0] } ?? [])).joined(separator: " · ") + " "
+        let room = columns - TerminalText.width(" " + footer(flow)) - 1
+        return TerminalText.width(both) <= room ? both : link.map { $0 + " " } ?? ""
+    }
+
+    /// ``restart`` in words, or nil when the screen was not restarted.
+    func restartText(_ language: Language) -> String? {
+        guard let restart else { return nil }
+        return text.common.restartedMark[language].filled([
+            "count": NumberText.grouped(restart.count, language), "time": restart.clockText,
+        ])
     }
 
     /// The attendant's quiet mark in the footer's corner: the service cannot be reached, or

@@ -21,12 +21,18 @@ public struct TerminalFront: Sendable {
     let developerMode: Bool
 
     /// - Parameter developerMode: started with `--developer-mode`; the screens say so.
+    /// - Parameter restart: set when the terminal guard started this screen again; shown to the
+    ///   attendant.
     /// - Throws: `ConfigurationError` when the front's texts (`configuration.frontTextFile`)
     ///   cannot be read.
-    public init(service: any PledgeService, configuration: EventConfiguration, developerMode: Bool = false) throws {
+    public init(
+        service: any PledgeService, configuration: EventConfiguration, developerMode: Bool = false,
+        restart: RestartNotice? = nil
+    ) throws {
         self.service = service
         self.renderer = ScreenRenderer(
-            text: try FrontText.load(from: configuration.frontTextFile), event: EventDetails(configuration))
+            text: try FrontText.load(from: configuration.frontTextFile), event: EventDetails(configuration),
+            restart: restart)
         self.language = configuration.language
         self.attendantPIN = configuration.attendantPIN
         self.developerMode = developerMode
@@ -43,15 +49,28 @@ public struct TerminalFront: Sendable {
         case stop
     }
 
+    /// Why ``run(events:onDrawn:onReport:)`` returned.
+    public enum Ending: Sendable, Equatable {
+        /// The attendant chose to quit (or Ctrl-C without a PIN): the program ends.
+        case quit
+        /// A termination signal or the end of input.
+        case stopped
+    }
+
     /// Runs the front until the attendant quits (or Ctrl-C without a PIN), a termination signal or
     /// the end of input.
     /// - Parameters:
     ///   - events: more events for the flow, such as the link to the service of a front on the LAN.
+    ///   - onDrawn: told once, when the first screen is drawn (the terminal guard's sign that the
+    ///     start-up is over).
     ///   - onReport: told when the attendant pauses or resumes the kiosk.
+    /// - Returns: why it ended.
     /// - Throws: ``TerminalError`` when standard input is not a terminal.
+    @discardableResult
     public func run(
-        events: AsyncStream<FlowEvent>? = nil, onReport: @escaping @Sendable (KioskState) -> Void = { _ in }
-    ) async throws {
+        events: AsyncStream<FlowEvent>? = nil, onDrawn: @Sendable () -> Void = {},
+        onReport: @escaping @Sendable (KioskState) -> Void = { _ in }
+    ) async throws -> Ending {
         let terminal = try RawTerminal()
         let reader = try InputReader()
         let (inputs, sink) = AsyncStream.makeStream(of: Input.self)
@@ -90,28 +109,29 @@ public struct TerminalFront: Sendable {
             forwarder.cancel()
         }
 
-        await loop(inputs, sink: sink, terminal: terminal, onReport: onReport)
+        return await loop(inputs, sink: sink, terminal: terminal, onDrawn: onDrawn, onReport: onReport)
     }
 
     private func loop(
         _ inputs: AsyncStream<Input>, sink: AsyncStream<Input>.Continuation, terminal: RawTerminal,
-        onReport: @Sendable (KioskState) -> Void
-    ) async {
+        onDrawn: @Sendable () -> Void, onReport: @Sendable (KioskState) -> Void
+    ) async -> Ending {
         let clock = ContinuousClock()
         let start = clock.now
         var flow = KioskFlow(language: language, attendantPIN: attendantPIN, developerMode: developerMode)
         draw(flow, on: terminal)
+        onDrawn()
         for await input in inputs {
             let event: FlowEvent
             switch input {
-            case .stop: return
+            case .stop: return .stopped
             case .tick: event = .tick(clock.now - start)
             case .flow(let flowEvent): event = flowEvent
             }
             for effect in flow.handle(event) {
                 switch effect {
                 case .quit:
-                    return
+                    return .quit
                 case .report(let state):
                     onReport(state)
                 case .redraw:
@@ -134,6 +154,7 @@ public struct TerminalFront: Sendable {
                 }
             }
         }
+        return .stopped
     }
 
     private func draw(_ flow: KioskFlow, on terminal: RawTerminal) {

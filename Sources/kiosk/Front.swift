@@ -83,22 +83,28 @@ struct Front: AsyncParsableCommand {
         let pledges = try await OutboxPledgeService.open(
             client: client, outbox: store, fallbackBase: configuration.publicBaseURL, logger: logger)
         let front: TerminalFront
+        let restart = TerminalGuard.restart
         do {
             front = try TerminalFront(
-                service: pledges, configuration: configuration, developerMode: developer.developerMode)
+                service: pledges, configuration: configuration, developerMode: developer.developerMode,
+                restart: restart)
         } catch {
             throw CLIError("front texts: \(error)")
         }
         try Run.redirectStandardError(to: log ?? folder.appendingPathComponent("front-\(kioskID).log").path)
+        Run.logRestart(restart, logger: logger)
         let (events, sink) = AsyncStream.makeStream(of: FlowEvent.self)
         await pledges.observeLink { link in sink.yield(.link(online: link.online, waiting: link.waiting)) }
         let background = Task { await pledges.run() }
-        try await front.run(events: events) { state in
-            Task {
-                await pledges.setState(state)
-                await pledges.sendHeartbeat()
-            }
-        }
+        let ending = try await front.run(
+            events: events, onDrawn: { TerminalGuard.report(.ready) },
+            onReport: { state in
+                Task {
+                    await pledges.setState(state)
+                    await pledges.sendHeartbeat()
+                }
+            })
+        if ending == .quit { TerminalGuard.report(.quit) }
         background.cancel()
         await pledges.setState(.stopped)
         await pledges.sendHeartbeat()

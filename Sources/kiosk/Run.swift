@@ -33,13 +33,27 @@ struct Run: AsyncParsableCommand {
         try TerminalGuard.superviseIfNeeded()
         var logger = Logger(label: "kiosk")
         logger.logLevel = .info
+        var options = self.options
+        let restart = TerminalGuard.restart
+        if restart != nil {
+            // Restarted after a screen that was up, so after the database was opened: --new-database
+            // did its work then, and a database gone since is the error it always is.
+            options.newDatabase = false
+            // The port that --port 0 picked on the first start: certificate links already shown point there.
+            if let port = ProcessInfo.processInfo.environment[Self.keptPort].flatMap({ Int($0) }) {
+                options.port = port
+            }
+        }
         let startup = try ServiceStartup(options, logger: logger)
+        if (options.port ?? startup.configuration.port) == 0 {
+            TerminalGuard.report(.keep(name: Self.keptPort, value: String(startup.port)))
+        }
         let front: TerminalFront
         do {
             // The parts' service logs pledges and tells the live counter about them, as the API's does.
             front = try TerminalFront(
                 service: startup.parts.service, configuration: startup.configuration,
-                developerMode: developer.developerMode)
+                developerMode: developer.developerMode, restart: restart)
         } catch {
             try? startup.store.close()
             throw CLIError("front texts: \(error)")
@@ -52,6 +66,7 @@ struct Run: AsyncParsableCommand {
         try await startup.run(shutdownSignals: []) {
             try Self.redirectStandardError(to: logFile)
             startup.logOpenFilesLimit()
+            Self.logRestart(restart, logger: startup.logger)
             // Returns on Ctrl-C, SIGTERM or SIGHUP, with the terminal restored.
             // The front on this machine is a kiosk too: `kiosk status` lists it with the others.
             let kioskID = startup.configuration.kioskID
@@ -68,16 +83,32 @@ struct Run: AsyncParsableCommand {
                 }
             }
             defer { beats.cancel() }
-            try await front.run { newState in
-                state.value = newState
-                Task {
-                    try? await store.heartbeat(
-                        kioskID: kioskID, KioskHeartbeat(state: newState, waiting: 0), at: Date())
-                }
-            }
+            let ending = try await front.run(
+                onDrawn: { TerminalGuard.report(.ready) },
+                onReport: { newState in
+                    state.value = newState
+                    Task {
+                        try? await store.heartbeat(
+                            kioskID: kioskID, KioskHeartbeat(state: newState, waiting: 0), at: Date())
+                    }
+                })
+            if ending == .quit { TerminalGuard.report(.quit) }
             beats.cancel()
             try? await store.heartbeat(kioskID: kioskID, KioskHeartbeat(state: .stopped, waiting: 0), at: Date())
         }
+    }
+
+    /// The variable in which the terminal guard keeps the port `--port 0` picked, for restarts.
+    static let keptPort = "KIOSK_RUN_PORT"
+
+    /// A restarted screen says so in the log: how often and why (no personal data).
+    static func logRestart(_ restart: RestartNotice?, logger: Logger) {
+        guard let restart else { return }
+        logger.notice(
+            "screen restarted by the terminal guard",
+            metadata: [
+                "restart.count": "\(restart.count)", "restart.cause": "\(TerminalGuard.restartCause ?? "unknown")",
+            ])
     }
 
     /// The service logs go to a file, so they never draw over the attendee's screen.

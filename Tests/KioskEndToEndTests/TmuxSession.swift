@@ -7,9 +7,22 @@ final class TmuxSession {
     let socket = "kiosk-test-\(UUID().uuidString.prefix(8))"
     let name = "kiosk"
 
-    init(command: String, columns: Int, lines: Int) throws {
-        try tmux(["new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(lines)", command])
+    /// - Parameter keepDeadPane: the pane stays when its command ends (`remain-on-exit`, set
+    ///   before the command starts), so ``paneIsDead()`` and the last screen can be read.
+    init(command: String, columns: Int, lines: Int, keepDeadPane: Bool = false) throws {
+        let keep = keepDeadPane ? ["start-server", ";", "set-option", "-g", "remain-on-exit", "on", ";"] : []
+        try tmux(keep + ["new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(lines)", command])
     }
+
+    /// A pane format variable (`#{pane_dead}`, `#{pane_current_command}`…), trimmed.
+    func pane(_ format: String) throws -> String {
+        try tmux(["display-message", "-p", "-t", name, format]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Whether the pane's command has ended (with `keepDeadPane`): its terminal closed. (Its exit
+    /// status, `#{pane_dead_status}`, is not waited for: tmux 3.3a sometimes never reaps the pane's
+    /// process; tests that need the status let a shell record it.)
+    func paneIsDead() throws -> Bool { try pane("#{pane_dead}") == "1" }
 
     @discardableResult
     func tmux(_ arguments: [String]) throws -> String {
