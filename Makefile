@@ -16,7 +16,8 @@ RUN_DEBS := pkg-config libqrencode-dev zlib1g-dev libsqlite3-dev librsvg2-dev li
 # poppler-utils: pdftotext, pdffonts, pdftoppm; chromium: the page test; librsvg2-bin: rsvg-convert for the benchmark;
 # libfaketime: the retention tests start `kiosk` under a clock days ahead or behind.
 # systemd: systemd-analyze verify/security, systemd-sysusers and systemd-tmpfiles for the package's units and
-# scripts; init-system-helpers: deb-systemd-helper (the postinst); binutils: readelf (the libraries the binary links).
+# scripts; init-system-helpers: deb-systemd-helper (the postinst); binutils: readelf (the libraries the binary links)
+# and strip (scripts/package).
 TEST_DEBS := $(RUN_DEBS) zbar-tools qrencode tmux sqlite3 procps poppler-utils chromium librsvg2-bin libfaketime \
   systemd init-system-helpers binutils
 # PyPI packages for the tests: the zxing-cpp QR decoder and Pillow to read images for it.
@@ -32,8 +33,9 @@ DESTDIR ?=
 BINARY ?=
 PACKAGE_DIR ?= .build/package
 COMPRESSION ?= xz
-# The release binary links the Swift runtime statically, and Foundation's URLSession with it libcurl.
-PACKAGE_DEBS := $(RUN_DEBS) libcurl4-openssl-dev
+# The release binary links the Swift runtime statically, and Foundation's URLSession with it libcurl;
+# binutils: strip.
+PACKAGE_DEBS := $(RUN_DEBS) libcurl4-openssl-dev binutils
 
 .PHONY: run serve build test lint deps-run deps-test deps-bench deps-package clean bench bench-certificates fuzz \
   install package
