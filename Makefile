@@ -18,13 +18,30 @@ KIOSK_ARGS = --config $(CONFIG) --database $(DATABASE) $(if $(PORT),--port $(POR
 RUN_DEBS := pkg-config libqrencode-dev zlib1g-dev libsqlite3-dev librsvg2-dev libcairo2-dev libfontconfig-dev fonts-noto-core libisal-dev
 # poppler-utils: pdftotext, pdffonts, pdftoppm; chromium: the page test; librsvg2-bin: rsvg-convert for the benchmark;
 # libfaketime: the retention tests start `kiosk` under a clock days ahead or behind.
-TEST_DEBS := $(RUN_DEBS) zbar-tools qrencode tmux sqlite3 procps poppler-utils chromium librsvg2-bin libfaketime
+# systemd: systemd-analyze verify/security, systemd-sysusers and systemd-tmpfiles for the package's units and
+# scripts; init-system-helpers: deb-systemd-helper (the postinst); binutils: readelf (the libraries the binary links)
+# and strip (scripts/package).
+TEST_DEBS := $(RUN_DEBS) zbar-tools qrencode tmux sqlite3 procps poppler-utils chromium librsvg2-bin libfaketime \
+  systemd init-system-helpers binutils
 # PyPI packages for the tests: the zxing-cpp QR decoder and Pillow to read images for it.
 # websocket-client drives headless Chromium over the DevTools protocol (scripts/page-check.py).
 # prometheus-client's parser reads /metrics in the tests (the reference Prometheus text parser).
 TEST_PIP := zxing-cpp pillow websocket-client prometheus-client
 
-.PHONY: run serve build test lint deps-run deps-test deps-bench clean bench bench-certificates fuzz
+# `make install` and `make package`: the kiosk as a systemd service (README, "Install as a service"); the
+# layout is scripts/package's. BINARY: install or package that binary instead of a release build (the tests
+# package the debug one). PREFIX for make install is /usr/local, as /usr belongs to dpkg; the .deb uses /usr.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINARY ?=
+PACKAGE_DIR ?= .build/package
+COMPRESSION ?= xz
+# The release binary links the Swift runtime statically, and Foundation's URLSession with it libcurl;
+# binutils: strip.
+PACKAGE_DEBS := $(RUN_DEBS) libcurl4-openssl-dev binutils
+
+.PHONY: run serve build test lint deps-run deps-test deps-bench deps-package clean bench bench-certificates fuzz \
+  install package
 
 run: deps-run build
 	.build/debug/kiosk run $(KIOSK_ARGS) $(if $(DEVELOPER_MODE),--developer-mode)
@@ -51,6 +68,16 @@ test: deps-test
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter PipelinedFloodTests
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter OpenFilesExhaustionTests
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter ShutdownTests
+
+install: $(if $(BINARY),,deps-package)
+	SWIFT=$(SWIFT) scripts/package install --destdir "$(DESTDIR)" --prefix "$(PREFIX)" $(if $(BINARY),--binary "$(BINARY)")
+
+package: $(if $(BINARY),,deps-package)
+	SWIFT=$(SWIFT) scripts/package deb --output "$(PACKAGE_DIR)" --compression $(COMPRESSION) \
+	  $(if $(BINARY),--binary "$(BINARY)")
+
+deps-package:
+	@scripts/install-debs $(PACKAGE_DEBS)
 
 # `swift format` ships with the toolchain; the style is in .swift-format.
 lint:
