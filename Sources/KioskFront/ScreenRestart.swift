@@ -53,3 +53,24 @@ public struct RestartBackoff: Sendable, Equatable {
         return delay
     }
 }
+
+/// Whether the terminal guard ends with a screen process that ended, or starts it again. Only
+/// the attendant's quit, a termination sent to the guard, or a terminal that is gone end it, and
+/// a first start that exits with an error (a bad configuration, the port in use: the operator's
+/// to fix, with the message left on the terminal). Everything else is a crash and restarts,
+/// including a first start killed by a signal before it drew its screen: a signal is no
+/// configuration error, and ending there would leave a shell in front of attendees.
+public enum RestartPolicy {
+    /// - Parameters:
+    ///   - quit: the child reported the attendant's quit.
+    ///   - terminated: SIGTERM or SIGHUP came to the guard.
+    ///   - terminalGone: the guard's terminal no longer answers.
+    ///   - everReady: this child or an earlier one drew its first screen.
+    ///   - killedBySignal: the child ended by a signal, not an exit.
+    /// - Returns: true when the guard ends.
+    public static func ends(
+        quit: Bool, terminated: Bool, terminalGone: Bool, everReady: Bool, killedBySignal: Bool
+    ) -> Bool {
+        quit || terminated || terminalGone || (!everReady && !killedBySignal)
+    }
+}

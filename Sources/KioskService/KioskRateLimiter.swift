@@ -84,6 +84,19 @@ public final class KioskRateLimiter: Sendable {
         }
     }
 
+    /// Gives back the token ``take(kioskID:)`` took for a pledge the service could not store (the
+    /// disk full, the database gone): a kiosk's retries after an outage are not refused with 429
+    /// once the service can store again. Never above `burst`.
+    public func giveBack(kioskID: String) {
+        let time = now()
+        table.withLock { table in
+            guard var bucket = table.buckets[kioskID] else { return }
+            bucket.tokens = min(burst, tokens(bucket, at: time) + 1)
+            bucket.updated = time
+            table.buckets[kioskID] = bucket
+        }
+    }
+
     /// Drops the buckets that have refilled: they hold back nobody.
     private func sweep(_ table: inout Table, at time: ContinuousClock.Instant) {
         table.lastSweep = time

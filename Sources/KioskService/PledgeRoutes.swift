@@ -50,7 +50,10 @@ struct PledgeRoutes: Sendable {
             response.headers[.location] = "/c/\(receipt.code.rawValue)"
             return response
         } catch let error as PledgeError {
-            throw ProblemDetails(error)
+            let problem = ProblemDetails(error)
+            // Not stored through no fault of the kiosk: its rate limit is not spent.
+            if problem.status == .serviceUnavailable { limiter?.giveBack(kioskID: kioskID ?? "") }
+            throw problem
         }
     }
 

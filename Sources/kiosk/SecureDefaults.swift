@@ -41,6 +41,35 @@ struct DeveloperModeOptions: ParsableArguments {
 /// default (issue 12). The file holds the token and a newline, mode 0600 (owner only).
 enum KioskTokenFile {
     static let name = "kiosk-token"
+    /// The shortest token a file may hold (a generated one has 32 characters).
+    static let minimumLength = 16
+
+    /// Writes `token` beside `path`, flushed to disk, then links it into place: a start cut short
+    /// (a power cut) leaves no empty token file, and of two starts at once the first link wins.
+    /// - Returns: false when a file appeared at `path` first (the caller reads that one).
+    /// - Throws: ``CLIError`` when the file cannot be written.
+    static func create(_ token: String, at path: String) throws -> Bool {
+        let temporary = "\(path).\(getpid()).partial"
+        func failure() -> CLIError {
+            let reason = String(cString: strerror(errno))
+            return CLIError(
+                "Không ghi được tệp mã kiosk \(path): \(reason).\ncannot write the kiosk token file \(path)")
+        }
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw failure() }
+        defer { unlink(temporary) }
+        let bytes = Array((token + "\n").utf8)
+        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        let synced = written == bytes.count && fsync(fd) == 0
+        close(fd)
+        guard synced else { throw failure() }
+        guard link(temporary, path) == 0 else {
+            if errno == EEXIST { return false }
+            throw failure()
+        }
+        try PledgeStore.syncFolder(of: path)
+        return true
+    }
 
     /// 128 bits from the system's secure generator (getrandom(2) on Linux, as
     /// `CertificateCode.random()` and `UUID.random()`), as 32 lowercase hex digits.
@@ -55,20 +84,25 @@ enum KioskTokenFile {
     /// The token in the file at `path`: its text, trimmed.
     /// - Throws: ``CLIError`` when it cannot be read or holds no token.
     static func read(_ path: String) throws -> String {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+        var isFolder: ObjCBool = false
+        let reason: String? =
+            !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+            ? "không có tệp (hoặc liên kết hỏng) / no such file (or a broken link)"
+            : isFolder.boolValue ? "đây là một thư mục / it is a folder" : nil
+        guard reason == nil, let data = FileManager.default.contents(atPath: path) else {
             throw CLIError(
-                "Không đọc được tệp mã kiosk \(path).\ncannot read the kiosk token file \(path): "
-                    + "\(error.localizedDescription)")
+                "Không đọc được tệp mã kiosk \(path): \(reason ?? "không có quyền đọc / not readable").\n"
+                    + "cannot read the kiosk token file \(path)")
         }
-        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !token.isEmpty, !token.contains(where: \.isWhitespace) else {
+        let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        // At least 16 printable ASCII characters: a short or garbled file is a mistake, not a secret.
+        guard token.utf8.count >= minimumLength, token.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw CLIError(
                 """
-                Tệp mã kiosk \(path) rỗng hoặc không hợp lệ: hãy xóa tệp để kiosk tạo mã mới khi khởi động, \
-                hoặc ghi đúng mã vào tệp.
-                the kiosk token file \(path) is empty or not one token: delete it so a new token is made at \
-                the next start, or write the token into it.
+                Tệp mã kiosk \(path) rỗng hoặc không hợp lệ (cần ít nhất \(minimumLength) ký tự ASCII in được, \
+                không có khoảng trắng): hãy xóa tệp để kiosk tạo mã mới khi khởi động, hoặc ghi đúng mã vào tệp.
+                the kiosk token file \(path) is empty or not one token (at least \(minimumLength) printable ASCII \
+                characters, no spaces): delete it so a new token is made at the next start, or write the token into it.
                 """)
         }
         return token
@@ -90,9 +124,8 @@ enum KioskTokenFile {
             return token
         }
         let token = generate()
-        // Written beside and renamed into place: a start cut short leaves no half-written token.
-        try OutputFile.write(Array((token + "\n").utf8), to: path, personal: true)
-        try PledgeStore.syncFolder(of: path)
+        // Another start on the same folder linked its token first: that one is the token.
+        guard try create(token, at: path) else { return try read(path) }
         let notice = """
             Mã kiosk cho các máy kiosk khác / kiosk token for the fronts: \(token), kept in \(path)
               (kiosk front --kiosk-token-file <a copy of that file>, or KIOSK_KIOSK_TOKEN=<token>)

@@ -38,7 +38,8 @@ nonisolated(unsafe) private var wakeUp: Int32 = -1
 /// `keep NAME=VALUE` for a variable every later child gets (the port `--port 0` picked, so the
 /// links on certificates already handed out keep working). Once a child was ready, every end
 /// without `quit` is a crash, and a restarted child that then fails at start-up is tried again
-/// too, its error left on the screen during the wait.
+/// too, its error left on the screen during the wait. A first child killed by a signal before it
+/// was ready is a crash as well (``RestartPolicy``).
 ///
 /// **Restarts.** Before each new start the guard waits ``RestartBackoff`` (0.5 s doubling to
 /// 30 s; back to 0.5 s after a minute of running) on a screen saying “Màn hình kiosk đang khởi
@@ -57,6 +58,7 @@ enum TerminalGuard {
     /// In the parent, never returns; in the child (or without a terminal), returns at once.
     /// - Throws: ``CLIError`` when the first child cannot be started at all.
     static func superviseIfNeeded() throws {
+        if getenv(childMark) != nil { watchGuard() }
         guard isatty(STDIN_FILENO) == 1, getenv(childMark) == nil else { return }
         var saved = termios()
         guard tcgetattr(STDIN_FILENO, &saved) == 0 else { return }
@@ -65,6 +67,18 @@ enum TerminalGuard {
     }
 
     // MARK: In the child
+
+    /// A child whose guard is gone (killed with SIGKILL) ends as on SIGHUP, restoring the
+    /// terminal, rather than drawing over whatever has the terminal now (a trial's shell prompt
+    /// came up under a screen that still held the port and the database). Checked each second:
+    /// the parent's id changes when the guard dies (`prctl(PR_SET_PDEATHSIG)` is variadic C).
+    static func watchGuard() {
+        let guardID = getppid()
+        Task.detached(priority: .background) {
+            while getppid() == guardID { try? await Task.sleep(for: .seconds(1)) }
+            kill(getpid(), SIGHUP)
+        }
+    }
 
     /// What a child tells its guard (one line each on the `KIOSK_GUARD_FD` pipe).
     enum Report {
@@ -176,7 +190,10 @@ private struct Supervisor {
                 end = ChildEnd(status: 1 << 8)
             }
             everReady = everReady || end.ready
-            if end.quit || stopSignal != 0 || !everReady || !terminalIsThere {
+            if RestartPolicy.ends(
+                quit: end.quit, terminated: stopSignal != 0, terminalGone: !terminalIsThere, everReady: everReady,
+                killedBySignal: end.signal != nil)
+            {
                 finish(end)
             }
             restarts += 1

@@ -119,18 +119,59 @@ struct KioskTokenFrontTests {
         #expect(try Self.rows(database).map { $0["code"] as String } == [shown.code])
     }
 
-    @Test func aKioskTokenFileThatIsEmptyIsRefusedBeforeTheScreen() throws {
-        let folder = temporaryDirectory("kiosk-token-empty")
+    /// What a kiosk token file may not be: empty, short, garbled (a breaker's one-character
+    /// token and `\u{01}` were taken), a folder, a broken link.
+    enum BadTokenFile: String, CaseIterable, Sendable {
+        case empty, short, control, folder, brokenLink
+
+        /// Makes it at `path`; what the error says about it.
+        func make(at path: String) throws -> String {
+            switch self {
+            case .empty: _ = FileManager.default.createFile(atPath: path, contents: Data("\n".utf8))
+            case .short: _ = FileManager.default.createFile(atPath: path, contents: Data("abc\n".utf8))
+            case .control:
+                _ = FileManager.default.createFile(atPath: path, contents: Data("0123456789abcdef\u{01}xyz".utf8))
+            case .folder: try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            case .brokenLink:
+                try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: path + "-gone")
+            }
+            switch self {
+            case .empty, .short, .control: return "rỗng hoặc không hợp lệ"
+            case .folder: return "đây là một thư mục / it is a folder"
+            case .brokenLink: return "liên kết hỏng"
+            }
+        }
+    }
+
+    @Test(arguments: BadTokenFile.allCases)
+    func aBadKioskTokenFileIsRefusedBeforeTheScreen(_ kind: BadTokenFile) throws {
+        let folder = temporaryDirectory("kiosk-token-\(kind.rawValue)")
         let config = try TestEvent.write(in: folder, kioskToken: nil)
-        let empty = folder.appendingPathComponent("empty-token").path
-        _ = FileManager.default.createFile(atPath: empty, contents: Data("\n".utf8))
+        let file = folder.appendingPathComponent("bad-token").path
+        let says = try kind.make(at: file)
         let result = try ProcessRunner.run(
             RepositoryPaths.kioskBinary,
             [
                 "front", "--service", "http://127.0.0.1:9", "--kiosk-id", "kiosk-e", "--config", config,
-                "--kiosk-token-file", empty,
+                "--kiosk-token-file", file,
             ])
         #expect(result.status != 0)
-        #expect(result.stderr.contains("the kiosk token file \(empty) is empty"), "\(result.stderr)")
+        #expect(result.stderr.contains("kiosk token file \(file)") && result.stderr.contains(says), "\(result.stderr)")
+    }
+
+    /// The service's own file: a broken link at its place is an error, not a token written through it.
+    @Test func aServiceRefusesABrokenLinkWhereItsTokenFileGoes() throws {
+        let folder = temporaryDirectory("kiosk-token-service-link")
+        let config = try TestEvent.write(in: folder, kioskToken: nil)
+        let data = folder.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let file = data.appendingPathComponent("kiosk-token").path
+        try FileManager.default.createSymbolicLink(atPath: file, withDestinationPath: "/tmp/kiosk-token-elsewhere-gone")
+        let result = try ProcessRunner.run(
+            RepositoryPaths.kioskBinary,
+            ["serve", "--config", config, "--database", data.appendingPathComponent("pledges.sqlite").path])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("liên kết hỏng"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/kiosk-token-elsewhere-gone"))
     }
 }

@@ -402,4 +402,37 @@ struct PackagingTests {
         let dist = local.appendingPathComponent("etc/kiosk/event.yaml.dist")
         #expect(try String(contentsOf: dist, encoding: .utf8) == original)
     }
+
+    /// A trial's organizer set the PIN and tokens in Kiosk/event.yaml, as the README says, and
+    /// `make package` put them into the world-readable .deb: the organizer's secrets stay out.
+    @Test("The attendant PIN and the tokens of the organizer's event.yaml are never installed or packaged")
+    func secretsStayOut() throws {
+        let folder = temporaryDirectory("package-secrets")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let kiosk = folder.appendingPathComponent("Kiosk")
+        try FileManager.default.copyItem(at: RepositoryPaths.root.appendingPathComponent("Kiosk"), to: kiosk)
+        let event = kiosk.appendingPathComponent("event.yaml")
+        let secrets = ["2468", "org-secret-token-1234567890abcdef", "kiosk-secret-token-0123456789abcdef"]
+        let text = try String(contentsOf: event, encoding: .utf8)
+            .replacingOccurrences(of: "  attendantPIN: \"\"", with: "  attendantPIN: \"\(secrets[0])\"")
+            .replacingOccurrences(of: "\n  token: \"\"", with: "\n  token: \"\(secrets[1])\"")
+            .replacingOccurrences(of: "  kioskToken: \"\"", with: "  kioskToken: \"\(secrets[2])\"")
+        for secret in secrets { #expect(text.contains("\"\(secret)\""), "the fixture sets \(secret)") }
+        try Data(text.utf8).write(to: event)
+        let stage = folder.appendingPathComponent("stage")
+        let script = RepositoryPaths.root.appendingPathComponent("scripts/package").path
+        let installed = try ProcessRunner.run(
+            script,
+            [
+                "install", "--destdir", stage.path, "--prefix", "/usr", "--binary", RepositoryPaths.kioskBinary,
+                "--config-dir", kiosk.path,
+            ])
+        #expect(installed.status == 0, "\(installed.stderr)")
+        #expect(installed.stderr.contains("the PIN and tokens of \(event.path) are not installed"))
+        let result = try String(contentsOf: stage.appendingPathComponent("etc/kiosk/event.yaml"), encoding: .utf8)
+        for secret in secrets { #expect(!result.contains(secret), "\(secret) was installed") }
+        #expect(result.contains("  attendantPIN: \"\"") && result.contains("  kioskToken: \"\""))
+        // Everything else of the organizer's file is installed as written.
+        #expect(result.contains("retainPersonalDataUntil:"))
+    }
 }

@@ -70,7 +70,9 @@ struct ReadinessMetricsTests {
             "skipped: a tmpfs cannot be mounted here (`mount -t tmpfs` needs root and CAP_SYS_ADMIN)"))
     func diskFullMakesReadyzSay503WhilePledgesAreRefusedAndFreeingSpaceMakesItReady() async throws {
         let folder = temporaryDirectory("disk-full")
-        let config = try TestEvent.write(in: folder, perMinute: 1_000_000, burst: 1_000_000)
+        // A burst of 8 and hardly any refill: 5 pledges, 3 refused on the full disk, and their 3
+        // retries fit only if the refusals gave their tokens back (a breaker got 429 after an outage).
+        let config = try TestEvent.write(in: folder, perMinute: 1, burst: 8)
         // 40 MiB: the database and the 16 MiB reserve fit with room; a filler takes the rest.
         let disk = try Tmpfs(at: folder.appendingPathComponent("disk"), size: "40m")
         defer { disk.unmount() }

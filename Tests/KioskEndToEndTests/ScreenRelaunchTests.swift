@@ -238,4 +238,26 @@ struct ScreenRelaunchTests {
         let code = try String(contentsOfFile: status, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(code == "0")
     }
+
+    /// The guard itself killed (only root can): its screen process ends and gives the port and
+    /// the database back, instead of drawing over the terminal as an orphan (found by a trial).
+    @Test func aScreenWhoseGuardIsKilledEnds() throws {
+        let folder = temporaryDirectory("relaunch-guard-killed")
+        let config = try TestEvent.write(in: folder)
+        let database = folder.appendingPathComponent("p.sqlite").path
+        let command = TestEvent.quoted([
+            RepositoryPaths.kioskBinary, "run", "--config", config, "--database", database, "--host", "127.0.0.1",
+            "--port", "0",
+        ])
+        let session = try TmuxSession(command: "exec \(command)", columns: 120, lines: 40, keepDeadPane: true)
+        try session.waitFor("Nhấn Enter để bắt đầu")
+        let (guardPID, screen) = try Self.screenProcess(of: session)
+        kill(guardPID, SIGKILL)
+        // Gone, or a zombie that nobody reaps yet (its parent is gone; PID 1 here may not reap).
+        try Self.waitUntil("the screen process ended after its guard") {
+            let state = (try? String(contentsOfFile: "/proc/\(screen)/stat", encoding: .utf8))?
+                .split(separator: ")").last?.split(separator: " ").first
+            return state == nil || state == "Z"
+        }
+    }
 }

@@ -76,4 +76,20 @@ import Testing
         let never = try renderer(nil)
         #expect(!never.plain(driver.flow, columns: 120, lines: 30).joined().contains("khởi động lại"))
     }
+
+    /// The guard's decision: a first start killed by a signal before its screen was up restarts (a
+    /// breaker's kill -9 at that moment left a shell); a first start that exits with an error ends.
+    @Test func onlyTheQuitATerminationOrAFirstStartThatExitsEndTheGuard() {
+        func ends(quit: Bool = false, terminated: Bool = false, gone: Bool = false, ready: Bool, signal: Bool) -> Bool {
+            RestartPolicy.ends(
+                quit: quit, terminated: terminated, terminalGone: gone, everReady: ready, killedBySignal: signal)
+        }
+        #expect(!ends(ready: false, signal: true), "killed before its first screen: a crash")
+        #expect(ends(ready: false, signal: false), "a first start that exits: the operator's to fix")
+        #expect(!ends(ready: true, signal: false), "an exit after the screen was up: a crash")
+        #expect(!ends(ready: true, signal: true))
+        #expect(ends(quit: true, ready: true, signal: false))
+        #expect(ends(terminated: true, ready: true, signal: true))
+        #expect(ends(gone: true, ready: true, signal: true))
+    }
 }
