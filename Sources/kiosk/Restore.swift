@@ -115,7 +115,7 @@ struct Restore: AsyncParsableCommand {
             """
             Đã khôi phục \(copy.pledges) lời cam kết từ \(from) vào \(database); integrity_check: ok. \
             Giờ có thể chạy kiosk serve.
-            restored \(copy.pledges) pledges from \(from) to \(database); integrity_check: ok. kiosk serve \
+            restored \(copy.pledges) pledge\(copy.pledges == 1 ? "" : "s") from \(from) to \(database); integrity_check: ok. kiosk serve \
             can start now.
             """)
     }
