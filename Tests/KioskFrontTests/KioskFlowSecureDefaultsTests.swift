@@ -127,7 +127,7 @@ import Testing
         #expect(driver.flow.screen == .confirmQuit)
         let screen = Self.words(try Fixtures.renderer().plain(driver.flow))
         #expect(screen.contains("Còn 3 lời cam kết chưa gửi lên máy chủ"))
-        #expect(screen.contains("an toàn trong tệp outbox"))
+        #expect(screen.contains("an toàn trong tệp hộp thư đi (outbox)"))
         #expect(screen.contains("Enter: vẫn thoát · Esc: không thoát"))
         // Esc: back to the menu, nothing quits; Ctrl-C does nothing here.
         #expect(driver.press(.interrupt).isEmpty)
