@@ -37,6 +37,14 @@ struct Backup: AsyncParsableCommand {
                 no database at \(store.database) to back up.
                 """)
         }
+        // Temporary files of a copy that was killed hold names: gone before this one starts.
+        let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+        let abandoned = PledgeStore.removeAbandonedCopies(in: folder)
+        if !abandoned.isEmpty {
+            print(
+                "Đã xóa tệp tạm của một lần sao lưu bị dừng giữa chừng: \(abandoned.joined(separator: ", ")). · "
+                    + "removed the temporary files of an interrupted copy: \(abandoned.joined(separator: ", ")).")
+        }
         let copy: DatabaseCopy
         do {
             copy = try PledgeStore.backup(database: store.database, to: output)
@@ -49,7 +57,7 @@ struct Backup: AsyncParsableCommand {
         } catch {
             throw CLIError(
                 """
-                Không sao lưu được vào \(output); không ghi gì ở đó.
+                Không sao lưu được vào \(output) (\(error)); không ghi gì ở đó.
                 cannot back up to \(output): \(error); nothing was written there.
                 """)
         }
