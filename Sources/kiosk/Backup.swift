@@ -12,7 +12,9 @@ struct Backup: AsyncParsableCommand {
             every pledge committed before it started, none half-written; the service is never stopped \
             or slowed for long). It is written under a hidden temporary name beside --output, synced, \
             checked (PRAGMA integrity_check, the schema, the number of pledges), then given its name; \
-            readable by you only (0600: it holds names). An existing file is never replaced. Restore \
+            readable by you only (0600: it holds names). The temporary files a killed copy left there \
+            (.<name>.<pid>.partial, of a process no longer running) are deleted first. An existing file \
+            is never replaced. Restore \
             one with kiosk restore. Erasures and the retention purge never reach this copy (only \
             the scheduled backups of event.yaml's backup: folder): keep it only as long as needed.
             """
