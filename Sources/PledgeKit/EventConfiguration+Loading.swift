@@ -51,6 +51,7 @@ extension EventConfiguration {
             var folder: String?
             var everyMinutes: Int?
             var keep: Int?
+            var sameDisk: Bool?
         }
         var event: Event
         var kiosk: Kiosk
@@ -160,7 +161,9 @@ extension EventConfiguration {
             throw ConfigurationError(
                 file: url.path, problem: "backup.folder must be an absolute path (e.g. /media/usb/kiosk-backups)")
         }
-        let schedule = BackupSchedule(folder: folder, everyMinutes: section.everyMinutes ?? 15, keep: section.keep ?? 8)
+        let schedule = BackupSchedule(
+            folder: folder, everyMinutes: section.everyMinutes ?? 15, keep: section.keep ?? 8,
+            sameDisk: section.sameDisk ?? false)
         guard (1...1440).contains(schedule.everyMinutes) else {
             throw ConfigurationError(
                 file: url.path, problem: "backup.everyMinutes must be 1–1440, not \(schedule.everyMinutes)")

@@ -47,10 +47,14 @@ public struct EventConfiguration: Sendable, Equatable {
         public var everyMinutes: Int
         /// How many of the service's own backups are kept in the folder, 1–1000.
         public var keep: Int
-        public init(folder: String, everyMinutes: Int = 15, keep: Int = 8) {
+        /// Whether the folder may be on the database's own disk (`backup.sameDisk`, default false):
+        /// without it such a backup is refused, as an unmounted stick's mount point is on that disk.
+        public var sameDisk: Bool
+        public init(folder: String, everyMinutes: Int = 15, keep: Int = 8, sameDisk: Bool = false) {
             self.folder = folder
             self.everyMinutes = everyMinutes
             self.keep = keep
+            self.sameDisk = sameDisk
         }
     }
 

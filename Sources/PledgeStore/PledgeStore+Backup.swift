@@ -85,7 +85,7 @@ extension PledgeStore {
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
             throw StoreError(reason: "the folder \(folder) does not exist")
         }
-        let temporary = "\(folder)/.\(url.lastPathComponent).\(getpid()).partial"
+        let temporary = temporaryPath(of: destination)
         // A file left by an interrupted copy of this same name and process id.
         unlink(temporary)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -121,6 +121,58 @@ extension PledgeStore {
         try syncFolder(of: destination)
         let bytes = lstat(destination, &status) == 0 ? Int64(status.st_size) : 0
         return DatabaseCopy(path: destination, pledges: pledges, bytes: bytes)
+    }
+
+    /// The hidden temporary file a copy to `destination` is written to in this process:
+    /// `.<name>.<pid>.partial` beside it (SQLite may add `-journal` to it).
+    static func temporaryPath(of destination: String) -> String {
+        let url = URL(fileURLWithPath: destination)
+        return "\(url.deletingLastPathComponent().path)/.\(url.lastPathComponent).\(getpid()).partial"
+    }
+
+    /// Deletes in `folder` the temporary files of copies (``temporaryPath(of:)``: `.<name>.<pid>.partial`
+    /// and its `-journal` or `-wal`) whose process no longer runs (killed, or a power cut during the
+    /// copy): they hold names, and repeated they would fill a stick. A copy under way in a live
+    /// process is left alone. Used by the scheduled backups (for their own names) and `kiosk backup`.
+    /// - Parameter name: which destination names to consider (the `<name>` part).
+    /// - Returns: the deleted paths.
+    public static func removeAbandonedCopies(in folder: String, name: (String) -> Bool = { _ in true }) -> [String] {
+        var removed: [String] = []
+        for file in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where file.hasPrefix(".") {
+            guard let suffix = [".partial", ".partial-journal", ".partial-wal"].first(where: file.hasSuffix)
+            else { continue }
+            let stem = file.dropFirst().dropLast(suffix.count)
+            guard let dot = stem.lastIndex(of: "."), let pid = Int32(stem[stem.index(after: dot)...]), pid > 0,
+                pid != getpid(), name(String(stem[..<dot]))
+            else { continue }
+            // ESRCH: no such process.
+            guard kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let path = URL(fileURLWithPath: folder).appendingPathComponent(file).path
+            if unlink(path) == 0 { removed.append(path) }
+        }
+        return removed.sorted()
+    }
+
+    /// Whether the file at `path` is a SQLite database (its 16-byte header) whose `event` table
+    /// holds `eventID`: a cheap test that a file named like a backup is one, read-only; false when
+    /// it cannot be read.
+    public static func holdsEvent(database path: String, eventID: String) -> Bool {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        var header = [UInt8](repeating: 0, count: 16)
+        let count = header.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, 16) }
+        Glibc.close(descriptor)
+        guard count == 16, header == Array("SQLite format 3\0".utf8) else { return false }
+        do {
+            let queue = try readOnlyQueue(path, label: "backup-owner")
+            defer { try? queue.close() }
+            return try queue.read { db in
+                try db.tableExists("event")
+                    && Bool.fetchOne(db, sql: "SELECT 1 FROM event WHERE id = ?", arguments: [eventID]) == true
+            }
+        } catch {
+            return false
+        }
     }
 
     /// Checks that the file at `path` is a whole copy of a pledge database: ``check(path:depth:)``

@@ -10,8 +10,16 @@ import Synchronization
 /// The backups a running service takes on its own (`backup:` in `event.yaml`): every
 /// ``interval`` a copy of the store's database (``PledgeStore/backup(to:)``: consistent, verified,
 /// mode 0600) into ``folder``, a second disk such as a USB stick, named
-/// `kiosk-<event id>-<yyyyMMdd'T'HHmmss'Z'>.sqlite` (UTC); then the oldest of its own files there
-/// beyond ``keep`` are deleted, never another file.
+/// `kiosk-<event id>-<kiosk id>-<sequence, 6 digits>-<yyyyMMdd'T'HHmmss'Z'>.sqlite` (UTC; the
+/// sequence is the highest of its own files' plus one); then the oldest of its own files there (by
+/// sequence, never by stamp: a clock once ahead does not reorder them) beyond ``keep`` are deleted,
+/// never another file. Its own files (``ownBackups()``) have that name, begin with the SQLite header
+/// and hold this event: a foreign file named like one, or another kiosk's backups on a shared stick,
+/// are never deleted nor reconciled.
+///
+/// A folder on the database's own disk is refused (``sameDisk`` allows it): it is what an
+/// unmounted stick's empty mount point is, and copies written there would be hidden, beyond any
+/// later erasure, once the stick is mounted over them.
 ///
 /// A failure (the stick unplugged, a folder that cannot be written, a full stick) writes nothing
 /// at the file's name, is reported and counted (``MetricName/backups`` with `result="failed"`),
@@ -34,6 +42,12 @@ public final class ScheduledBackups: Sendable {
     let store: PledgeStore
     /// The folder the backups go to (absolute).
     public let folder: String
+    /// The kiosk whose backups these are (`kiosk.id` of `event.yaml`): part of each name, so two
+    /// kiosks of one event sharing a stick keep apart.
+    public let kioskID: String
+    /// Whether a ``folder`` on the database's own disk is allowed (`backup.sameDisk`); false: such a
+    /// backup is refused and counted failed.
+    public let sameDisk: Bool
     /// The time between two backups.
     public let interval: Duration
     /// How many of its own backups are kept in ``folder``.
@@ -50,14 +64,21 @@ public final class ScheduledBackups: Sendable {
 
     /// - Parameters:
     ///   - store: the database to copy; its metrics factory counts the backups.
+    ///   - kioskID: this kiosk's id (`kiosk.id`), part of each name.
     ///   - folder: where they go (created by the organizer: a missing folder is a failure, so an
     ///     unplugged stick is never replaced by a folder on the system disk).
     ///   - interval: the time between two backups.
     ///   - keep: how many to keep, at least 1.
+    ///   - sameDisk: allow a folder on the database's own disk (`backup.sameDisk`).
     ///   - retentionDeadline: the event's (``EventConfiguration/retentionDeadline``): when the live
     ///     database had its retention purge, the backups get it too (``reconcile(now:)``).
-    public init(store: PledgeStore, folder: String, interval: Duration, keep: Int, retentionDeadline: Date? = nil) {
+    public init(
+        store: PledgeStore, kioskID: String, folder: String, interval: Duration, keep: Int, sameDisk: Bool = false,
+        retentionDeadline: Date? = nil
+    ) {
         self.store = store
+        self.kioskID = kioskID
+        self.sameDisk = sameDisk
         self.retentionDeadline = retentionDeadline
         self.folder = folder
         self.interval = interval
@@ -72,10 +93,13 @@ public final class ScheduledBackups: Sendable {
         lastSuccess.set(0)
     }
 
-    /// The file name of the backup taken at `now`.
-    public func fileName(at now: Date) -> String {
-        "kiosk-\(store.eventID)-\(Self.stamp(now)).sqlite"
+    /// The file name of the backup numbered `sequence`, taken at `now`.
+    public func fileName(sequence: Int, at now: Date) -> String {
+        "\(namePrefix)\(String(format: "%06d", sequence))-\(Self.stamp(now)).sqlite"
     }
+
+    /// `kiosk-<event id>-<kiosk id>-`: what every own name begins with.
+    var namePrefix: String { "kiosk-\(store.eventID)-\(kioskID)-" }
 
     /// `date` as `yyyyMMdd'T'HHmmss'Z'`, UTC: the stamp in backup file names.
     public static func stamp(_ date: Date) -> String {
@@ -86,21 +110,41 @@ public final class ScheduledBackups: Sendable {
         return formatter.string(from: date)
     }
 
-    /// The names of this event's own backups in ``folder`` (the name ``fileName(at:)`` gives), oldest
-    /// first; empty when the folder cannot be read.
+    /// One of the schedule's own backups in ``folder``.
+    struct OwnBackup {
+        let name: String
+        let sequence: Int
+        /// The stamp in its name: the clock's at the time, which may have been wrong.
+        let taken: Date
+    }
+
+    /// The sequence and stamp of a name ``fileName(sequence:at:)`` gives; nil for any other name.
+    func parse(_ name: String) -> (sequence: Int, taken: Date)? {
+        guard name.hasPrefix(namePrefix), name.hasSuffix(".sqlite") else { return nil }
+        let parts = name.dropFirst(namePrefix.count).dropLast(".sqlite".count)
+            .split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count >= 6, parts[0].allSatisfy({ ("0"..."9").contains($0) }),
+            let sequence = Int(parts[0]), let taken = Self.date(String(parts[1]))
+        else { return nil }
+        return (sequence, taken)
+    }
+
+    /// The names of this kiosk's own backups in ``folder``, oldest (lowest sequence) first; empty
+    /// when the folder cannot be read. Own: the name ``fileName(sequence:at:)`` gives, the SQLite
+    /// header, and this event in the `event` table (read-only; a file that cannot be read is not own).
     public func ownBackups() -> [String] {
-        (try? ownBackups(reading: ())) ?? []
+        ((try? ownBackups(reading: ())) ?? []).map(\.name)
     }
 
     /// ``ownBackups()``, throwing when the folder cannot be read.
-    func ownBackups(reading: Void) throws -> [String] {
-        let prefix = "kiosk-\(store.eventID)-"
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder)
-        return names.filter { name in
-            guard name.hasPrefix(prefix), name.hasSuffix(".sqlite") else { return false }
-            let stamp = name.dropFirst(prefix.count).dropLast(".sqlite".count)
-            return Self.date(String(stamp)) != nil
-        }.sorted()
+    func ownBackups(reading: Void) throws -> [OwnBackup] {
+        try FileManager.default.contentsOfDirectory(atPath: folder).compactMap { name -> OwnBackup? in
+            guard let (sequence, taken) = parse(name),
+                PledgeStore.holdsEvent(
+                    database: URL(fileURLWithPath: folder).appendingPathComponent(name).path, eventID: store.eventID)
+            else { return nil }
+            return OwnBackup(name: name, sequence: sequence, taken: taken)
+        }.sorted { ($0.sequence, $0.name) < ($1.sequence, $1.name) }
     }
 
     static func date(_ stamp: String) -> Date? {
@@ -110,6 +154,20 @@ public final class ScheduledBackups: Sendable {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
         return formatter.date(from: stamp)
+    }
+
+    /// Why ``folder`` is refused: it is on the database's own disk (same `st_dev`) and ``sameDisk``
+    /// is not set; nil when allowed, or when either cannot be read (the copy then says why).
+    func sameDiskRefusal() -> String? {
+        guard !sameDisk else { return nil }
+        var backup = stat()
+        var database = stat()
+        let databaseFolder = URL(fileURLWithPath: store.databasePath).deletingLastPathComponent().path
+        guard stat(folder, &backup) == 0, stat(databaseFolder, &database) == 0, backup.st_dev == database.st_dev
+        else { return nil }
+        return "thư mục sao lưu \(folder) nằm trên cùng ổ đĩa với cơ sở dữ liệu — USB đã được gắn (mount) chưa? "
+            + "(backup.sameDisk: true để cho phép) · the backup folder \(folder) is on the same disk as the "
+            + "database — is the USB stick mounted? (backup.sameDisk: true allows it)"
     }
 
     /// Takes one backup stamped `now`, verifies it, and deletes the oldest own backups beyond
@@ -131,17 +189,23 @@ public final class ScheduledBackups: Sendable {
 
     /// The copy and the deletion of old copies of ``tick(now:reconciled:)``; blocks.
     private func copy(now: Date) -> Outcome {
-        let path = URL(fileURLWithPath: folder).appendingPathComponent(fileName(at: now)).path
+        if let refusal = sameDiskRefusal() {
+            failed.increment()
+            return .failed(reason: refusal)
+        }
+        let sequence = (((try? ownBackups(reading: ())) ?? []).last?.sequence ?? 0) + 1
+        let name = fileName(sequence: sequence, at: now)
+        let path = URL(fileURLWithPath: folder).appendingPathComponent(name).path
         do {
             let copy = try store.backup(to: path)
             var removed: [String] = []
-            let own = ownBackups()
-            // The new copy is never deleted, even when a clock set back gave it an older name.
-            for name in own.prefix(max(0, own.count - keep)) where name != fileName(at: now) {
-                let old = URL(fileURLWithPath: folder).appendingPathComponent(name).path
-                if unlink(old) == 0 { removed.append(old) }
+            // By sequence: the new copy is never deleted, whatever the clock stamped on the others.
+            let others = ((try? ownBackups(reading: ())) ?? []).filter { $0.name != name }
+            for old in others.prefix(max(0, others.count - (keep - 1))) {
+                let oldPath = URL(fileURLWithPath: folder).appendingPathComponent(old.name).path
+                if unlink(oldPath) == 0 { removed.append(oldPath) }
             }
-            removed += removeAbandonedCopies()
+            removed += PledgeStore.removeAbandonedCopies(in: folder) { parse($0) != nil }
             if !removed.isEmpty { try? PledgeStore.syncFolder(of: path) }
             succeeded.increment()
             lastSuccess.set(now.timeIntervalSince1970)
@@ -182,7 +246,7 @@ public final class ScheduledBackups: Sendable {
         var result = Reconciliation()
         let names: [String]
         do {
-            names = try ownBackups(reading: ())
+            names = try ownBackups(reading: ()).map(\.name)
         } catch {
             result.failures.append("the backup folder \(folder) cannot be read: \(error)")
             notReconciled.increment()
@@ -211,32 +275,13 @@ public final class ScheduledBackups: Sendable {
         return result
     }
 
-    /// Deletes the hidden temporary files of its own copies (`.kiosk-<event id>-<time>.sqlite.<pid>.partial`)
-    /// left by a process that no longer runs (a power cut during a copy): repeated, they would fill
-    /// the stick. Returns their paths.
-    func removeAbandonedCopies() -> [String] {
-        let prefix = ".kiosk-\(store.eventID)-"
-        var removed: [String] = []
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        where name.hasPrefix(prefix) && name.hasSuffix(".partial") {
-            let parts = name.split(separator: ".")
-            guard parts.count >= 4, let pid = Int32(parts[parts.count - 2]), pid != getpid() else { continue }
-            // ESRCH: no such process; a copy under way in another live process is left alone.
-            guard kill(pid, 0) != 0, errno == ESRCH else { continue }
-            let path = URL(fileURLWithPath: folder).appendingPathComponent(name).path
-            if unlink(path) == 0 { removed.append(path) }
-        }
-        return removed
-    }
-
     /// How long after `now` the first backup is due: one ``interval`` after the newest own backup
-    /// in the folder (at once when there is none, or it is older), so a service restarted often
+    /// in the folder, the one of highest sequence (at once when there is none, it is older, or its
+    /// stamp is in the future: a clock that was ahead is not trusted), so a service restarted often
     /// does not replace its older backups with copies made minutes apart.
     public func firstDelay(now: Date) -> Duration {
-        guard let newest = ownBackups().last,
-            let taken = Self.date(String(newest.dropFirst("kiosk-\(store.eventID)-".count).dropLast(".sqlite".count)))
-        else { return .zero }
-        let due = taken.timeIntervalSince(now) + Double(interval.components.seconds)
+        guard let newest = ((try? ownBackups(reading: ())) ?? []).last, newest.taken <= now else { return .zero }
+        let due = newest.taken.timeIntervalSince(now) + Double(interval.components.seconds)
         return .seconds(min(max(0, due), Double(interval.components.seconds)))
     }
 

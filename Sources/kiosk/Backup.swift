@@ -12,7 +12,9 @@ struct Backup: AsyncParsableCommand {
             every pledge committed before it started, none half-written; the service is never stopped \
             or slowed for long). It is written under a hidden temporary name beside --output, synced, \
             checked (PRAGMA integrity_check, the schema, the number of pledges), then given its name; \
-            readable by you only (0600: it holds names). An existing file is never replaced. Restore \
+            readable by you only (0600: it holds names). The temporary files a killed copy left there \
+            (.<name>.<pid>.partial, of a process no longer running) are deleted first. An existing file \
+            is never replaced. Restore \
             one with kiosk restore. Erasures and the retention purge never reach this copy (only \
             the scheduled backups of event.yaml's backup: folder): keep it only as long as needed.
             """
@@ -37,6 +39,14 @@ struct Backup: AsyncParsableCommand {
                 no database at \(store.database) to back up.
                 """)
         }
+        // Temporary files of a copy that was killed hold names: gone before this one starts.
+        let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+        let abandoned = PledgeStore.removeAbandonedCopies(in: folder)
+        if !abandoned.isEmpty {
+            print(
+                "Đã xóa tệp tạm của một lần sao lưu bị dừng giữa chừng: \(abandoned.joined(separator: ", ")). · "
+                    + "removed the temporary files of an interrupted copy: \(abandoned.joined(separator: ", ")).")
+        }
         let copy: DatabaseCopy
         do {
             copy = try PledgeStore.backup(database: store.database, to: output)
@@ -49,7 +59,7 @@ struct Backup: AsyncParsableCommand {
         } catch {
             throw CLIError(
                 """
-                Không sao lưu được vào \(output); không ghi gì ở đó.
+                Không sao lưu được vào \(output) (\(error)); không ghi gì ở đó.
                 cannot back up to \(output): \(error); nothing was written there.
                 """)
         }

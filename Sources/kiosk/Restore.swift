@@ -42,6 +42,14 @@ struct Restore: AsyncParsableCommand {
                 no backup at \(from).
                 """)
         }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: from, isDirectory: &isFolder), isFolder.boolValue {
+            throw CLIError(
+                """
+                \(from) là một thư mục, không phải tệp sao lưu: hãy chỉ ra một tệp trong đó; không thay đổi gì.
+                \(from) is a folder, not a backup file: name a file in it; nothing was changed.
+                """)
+        }
         do {
             _ = try PledgeStore.verifyCopy(at: from)
         } catch {

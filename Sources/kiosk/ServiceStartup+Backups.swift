@@ -14,8 +14,10 @@ extension ServiceStartup {
     static func scheduledBackups(
         _ schedule: EventConfiguration.BackupSchedule, store: PledgeStore, retentionDeadline: Date?, logger: Logger
     ) -> ScheduledBackups {
+        // The store's default kiosk id is the configuration's `kiosk.id`.
         let backups = ScheduledBackups(
-            store: store, folder: schedule.folder, interval: .seconds(schedule.everyMinutes * 60), keep: schedule.keep,
+            store: store, kioskID: store.defaultKioskID, folder: schedule.folder,
+            interval: .seconds(schedule.everyMinutes * 60), keep: schedule.keep, sameDisk: schedule.sameDisk,
             retentionDeadline: retentionDeadline)
         var folder = stat()
         var database = stat()
@@ -24,9 +26,18 @@ extension ServiceStartup {
                 "backup folder missing: scheduled backups fail until it is there (is the USB stick plugged in?)",
                 metadata: ["backup.folder": "\(schedule.folder)"])
         } else if stat(store.databasePath, &database) == 0, folder.st_dev == database.st_dev {
-            logger.warning(
-                "backup folder is on the database's own disk: its copies do not survive that disk",
-                metadata: ["backup.folder": "\(schedule.folder)"])
+            if schedule.sameDisk {
+                logger.warning(
+                    "backup folder is on the database's own disk (backup.sameDisk): its copies do not survive that disk",
+                    metadata: ["backup.folder": "\(schedule.folder)"])
+            } else {
+                logger.warning(
+                    """
+                    the backup folder is on the same disk as the database — is the USB stick mounted? Backups are \
+                    refused until it is (backup.sameDisk: true allows that disk)
+                    """,
+                    metadata: ["backup.folder": "\(schedule.folder)"])
+            }
         }
         logger.info(
             "scheduled backups",
@@ -80,7 +91,8 @@ extension ScheduledBackups {
     static func of(_ configuration: EventConfiguration, store: PledgeStore) -> ScheduledBackups? {
         configuration.backup.map {
             ScheduledBackups(
-                store: store, folder: $0.folder, interval: .seconds($0.everyMinutes * 60), keep: $0.keep,
+                store: store, kioskID: configuration.kioskID, folder: $0.folder,
+                interval: .seconds($0.everyMinutes * 60), keep: $0.keep, sameDisk: $0.sameDisk,
                 retentionDeadline: configuration.retentionDeadline)
         }
     }

@@ -217,10 +217,16 @@ struct DatabaseMarker {
     /// (`<name>.rescued-<time>`, ``DatabaseGone``), sorted.
     /// - Parameter folders: where to look; nil: the database's own folder.
     func rescuedCopies(in folders: [String]? = nil) -> [String] {
+        copies(named: ".rescued-", in: folders)
+    }
+
+    /// The paths of the files beside the database named `<name><infix>…`, sorted: `.rescued-`
+    /// (``rescuedCopies(in:)``), `.before-restore-` (what `kiosk restore --replace` set aside).
+    func copies(named infix: String, in folders: [String]? = nil) -> [String] {
         let url = URL(fileURLWithPath: database)
         return (folders ?? [url.deletingLastPathComponent().path]).flatMap { folder in
             ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
-                .filter { $0.hasPrefix(url.lastPathComponent + ".rescued-") }.sorted()
+                .filter { $0.hasPrefix(url.lastPathComponent + infix) }.sorted()
                 .map { URL(fileURLWithPath: folder).appendingPathComponent($0).path }
         }
     }
@@ -245,16 +251,20 @@ struct DatabaseMarker {
 }
 
 extension StoreOptions {
-    /// After an erasure or purge: rescued copies beside the database still hold the names it
-    /// erased, and one put back at the path brings them back.
+    /// After an erasure or purge: rescued copies beside the database, and the databases
+    /// `kiosk restore --replace` set aside (`.before-restore-`), still hold the names it erased,
+    /// and one put back at the path brings them back.
     func warnOfRescuedCopies() {
-        let copies = DatabaseMarker(database: database).rescuedCopies()
+        let marker = DatabaseMarker(database: database)
+        let copies = marker.rescuedCopies() + marker.copies(named: ".before-restore-")
         guard !copies.isEmpty else { return }
         printError(
-            "Cảnh báo: các bản sao “rescued” vẫn còn tên chưa bị xóa: \(copies.joined(separator: ", ")). Nếu đặt "
-                + "một bản sao vào chỗ cơ sở dữ liệu, hãy chạy lại lệnh này; nếu không, hãy xóa chúng.\n"
-                + "warning: rescued copies still hold the names this erased: \(copies.joined(separator: ", ")). "
-                + "If you put one back as the database, run this command again; otherwise delete them.")
+            "Cảnh báo: các bản sao bên cạnh cơ sở dữ liệu (“rescued”, hoặc do kiosk restore để lại) vẫn còn tên "
+                + "chưa bị xóa: \(copies.joined(separator: ", ")). Nếu đặt một bản vào chỗ cơ sở dữ liệu, hãy chạy "
+                + "lại lệnh này; nếu không, hãy xóa chúng.\n"
+                + "warning: copies beside the database (rescued, or set aside by kiosk restore) still hold the "
+                + "names this erased: \(copies.joined(separator: ", ")). If you put one back as the database, run "
+                + "this command again; otherwise delete them.")
     }
 }
 

@@ -124,10 +124,11 @@ extension RetentionTests {
         try FileManager.default.createDirectory(at: usb, withIntermediateDirectories: true)
         let config = try TestEvent.write(in: folder, retainPersonalDataUntil: vietnamDay(-10))
         let text = try String(contentsOfFile: config, encoding: .utf8)
-        try (text + "\nbackup:\n  folder: \"\(usb.path)\"\n").write(toFile: config, atomically: true, encoding: .utf8)
+        try (text + "\nbackup:\n  folder: \"\(usb.path)\"\n  sameDisk: true\n").write(
+            toFile: config, atomically: true, encoding: .utf8)
         let common = ["--config", config, "--database", file]
         // A file under the name the schedule gives its own backups.
-        let backup = usb.appendingPathComponent("kiosk-e2e-event-20261206T000000Z.sqlite").path
+        let backup = usb.appendingPathComponent("kiosk-e2e-event-kiosk-local-000001-20261206T000000Z.sqlite").path
         #expect(try kiosk(["backup", "--output", backup] + common).status == 0)
         let forms = Self.names.flatMap(Self.forms)
         #expect(try DatabaseFiles.leftovers(of: forms, database: backup) != [], "the names are in the backup first")

@@ -170,6 +170,9 @@ struct BackupTests {
         ])
         #expect(noFolder.status != 0)
         #expect(noFolder.stderr.contains("does not exist") && noFolder.stderr.contains("nothing was written"))
+        let vietnamese = try #require(
+            noFolder.stderr.split(separator: "\n").first { $0.contains("Không sao lưu được") })
+        #expect(vietnamese.contains("does not exist"), "the reason in the Vietnamese line too: \(vietnamese)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("no-such-folder").path))
 
         let existing = folder.appendingPathComponent("existing.sqlite").path
@@ -193,6 +196,25 @@ struct BackupTests {
         ])
         #expect(noBackup.status != 0)
         #expect(noBackup.stderr.contains("no backup at"))
+        let aFolder = try await Self.kiosk([
+            "restore", "--config", config, "--database", database, "--from", folder.path,
+        ])
+        #expect(aFolder.status != 0)
+        #expect(aFolder.stderr.contains("\(folder.path) is a folder, not a backup file"), "\(aFolder.stderr)")
+        #expect(aFolder.stderr.contains("là một thư mục") && !aFolder.stderr.contains("FileAttributeType"))
+
+        // A copy killed midway left its temporary files (holding names): the next backup removes them.
+        let stale = [".killed.sqlite.999999999.partial", ".killed.sqlite.999999999.partial-journal"]
+        for name in stale { try Data("half a copy".utf8).write(to: folder.appendingPathComponent(name)) }
+        let next = try await Self.kiosk([
+            "backup", "--config", config, "--database", database, "--output",
+            folder.appendingPathComponent("next.sqlite").path,
+        ])
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect(next.stdout.contains("removed the temporary files of an interrupted copy"))
+        for name in stale {
+            #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path), "\(name) left")
+        }
         let hidden = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
             $0.hasSuffix(".partial")
         }
@@ -288,6 +310,12 @@ struct BackupTests {
         #expect(try await Self.get(port: server.port, "/c/\(backedUp[0])").status == 200)
         #expect(try await Self.get(port: server.port, "/c/\(later[0])").status == 404)
         #expect(try await KioskProcess.stop(server).isClean)
+
+        // The old database set aside still holds the name an erasure now removes: said so.
+        let erased = try await Self.kiosk(["erase", backedUp[0], "--config", config, "--database", database])
+        #expect(erased.status == 0, "\(erased.stderr)")
+        #expect(erased.stderr.contains("still hold the names this erased: "), "\(erased.stderr)")
+        #expect(erased.stderr.contains(data + "/" + aside))
     }
 
     /// A restore to a path never used: the first-use marker is written, so `kiosk serve` starts on
@@ -320,8 +348,10 @@ struct BackupTests {
     static func config(in folder: URL, backupFolder: String) throws -> String {
         let config = try TestEvent.write(in: folder)
         let text = try String(contentsOfFile: config, encoding: .utf8)
-        try (text + "\nbackup:\n  folder: \"\(backupFolder)\"\n  everyMinutes: 15\n  keep: 2\n").write(
-            toFile: config, atomically: true, encoding: .utf8)
+        // The test's folders are on the database's disk.
+        try (text + "\nbackup:\n  folder: \"\(backupFolder)\"\n  everyMinutes: 15\n  keep: 2\n  sameDisk: true\n")
+            .write(
+                toFile: config, atomically: true, encoding: .utf8)
         return config
     }
 

@@ -27,6 +27,9 @@ struct BackupConfigurationTests {
         #expect(defaults == .init(folder: "/media/usb/kiosk-backups", everyMinutes: 15, keep: 8))
         let set = try Self.load("backup:\n  folder: /mnt/b\n  everyMinutes: 5\n  keep: 3").backup
         #expect(set == .init(folder: "/mnt/b", everyMinutes: 5, keep: 3))
+        #expect(defaults?.sameDisk == false, "a folder on the database's disk is refused by default")
+        let sameDisk = try Self.load("backup: { folder: /srv/backups, sameDisk: true }").backup
+        #expect(sameDisk == .init(folder: "/srv/backups", sameDisk: true))
     }
 
     @Test(arguments: [
@@ -35,6 +38,7 @@ struct BackupConfigurationTests {
         ("backup: { folder: /mnt/b, everyMinutes: 1441 }", "backup.everyMinutes must be 1–1440, not 1441"),
         ("backup: { folder: /mnt/b, keep: 0 }", "backup.keep must be 1–1000, not 0"),
         ("backup: { folder: /mnt/b, keep: many }", "'backup.keep'"),
+        ("backup: { folder: /mnt/b, sameDisk: maybe }", "'backup.sameDisk'"),
     ])
     func badValuesAreRefusedWithTheKey(lines: String, problem: String) throws {
         do {

@@ -67,7 +67,8 @@ struct BackupErasureTests {
         let fixture = try await Self.fixture("backup-erasure")
         defer { try? fixture.store.close() }
         let backups = ScheduledBackups(
-            store: fixture.store, folder: fixture.usb.path, interval: .seconds(15 * 60), keep: 8)
+            store: fixture.store, kioskID: "kiosk-test", folder: fixture.usb.path, interval: .seconds(15 * 60),
+            keep: 8, sameDisk: true)
         var own: [String] = []
         for tick in 0..<2 {
             guard
@@ -83,6 +84,9 @@ struct BackupErasureTests {
         let foreign = fixture.usb.appendingPathComponent("kiosk-other-event-20261206T151320Z.sqlite").path
         _ = try fixture.store.backup(to: manual)
         _ = try fixture.store.backup(to: foreign)
+        // Named like its own but not a database: neither reconciled nor reported as unreachable.
+        let notes = fixture.usb.appendingPathComponent(backups.fileName(sequence: 7, at: Self.start)).path
+        try Data("notes".utf8).write(to: URL(fileURLWithPath: notes))
         let (manualBefore, foreignBefore) = (try Self.bytes(manual), try Self.bytes(foreign))
         for path in own { #expect(Self.holds(path, Self.names[0]), "the test needs the name in each backup first") }
 
@@ -98,6 +102,7 @@ struct BackupErasureTests {
         }
         #expect(try Self.bytes(manual) == manualBefore)
         #expect(try Self.bytes(foreign) == foreignBefore)
+        #expect(try Self.bytes(notes) == Data("notes".utf8))
 
         // Idempotent: the second run changes not one byte.
         let after = try own.map(Self.bytes)
@@ -112,8 +117,8 @@ struct BackupErasureTests {
         // The deadline passed after the pledges were made.
         let deadline = Date().addingTimeInterval(1)
         let backups = ScheduledBackups(
-            store: fixture.store, folder: fixture.usb.path, interval: .seconds(15 * 60), keep: 8,
-            retentionDeadline: deadline)
+            store: fixture.store, kioskID: "kiosk-test", folder: fixture.usb.path, interval: .seconds(15 * 60),
+            keep: 8, sameDisk: true, retentionDeadline: deadline)
         guard case .written(let copy, _) = await backups.tick(now: Self.start) else {
             Issue.record("the backup failed")
             return
@@ -137,7 +142,8 @@ struct BackupErasureTests {
         let fixture = try await Self.fixture("backup-unplugged")
         defer { try? fixture.store.close() }
         let backups = ScheduledBackups(
-            store: fixture.store, folder: fixture.usb.path, interval: .seconds(15 * 60), keep: 8)
+            store: fixture.store, kioskID: "kiosk-test", folder: fixture.usb.path, interval: .seconds(15 * 60),
+            keep: 8, sameDisk: true)
         guard case .written(let old, _) = await backups.tick(now: Self.start) else {
             Issue.record("the first backup failed")
             return
