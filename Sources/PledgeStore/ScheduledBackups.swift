@@ -181,7 +181,9 @@ public final class ScheduledBackups: Sendable {
     public func tick(now: Date, reconciled: @Sendable (Reconciliation) -> Void = { _ in }) async -> Outcome {
         await lock.lock()
         defer { lock.unlock() }
-        reconciled(await reconcileUnlocked(now: now))
+        // An unreadable folder is this tick's copy failure, counted once as `failed` (a trial saw a
+        // missing folder counted as `erasure_failed` when no erasure had happened).
+        reconciled(await reconcileUnlocked(now: now, countUnreadableFolder: false))
         return await withCheckedContinuation { continuation in
             Thread { continuation.resume(returning: self.copy(now: now)) }.start()
         }
@@ -239,16 +241,18 @@ public final class ScheduledBackups: Sendable {
     public func reconcile(now: Date = Date()) async -> Reconciliation {
         await lock.lock()
         defer { lock.unlock() }
-        return await reconcileUnlocked(now: now)
+        return await reconcileUnlocked(now: now, countUnreadableFolder: true)
     }
 
-    private func reconcileUnlocked(now: Date) async -> Reconciliation {
+    private func reconcileUnlocked(now: Date, countUnreadableFolder: Bool) async -> Reconciliation {
         var result = Reconciliation()
         let names: [String]
         do {
             names = try ownBackups(reading: ()).map(\.name)
         } catch {
-            result.failures.append("the backup folder \(folder) cannot be read: \(error)")
+            guard countUnreadableFolder else { return result }
+            result.failures.append(
+                "the backup folder \(folder) cannot be read (missing, or the stick unplugged?)")
             notReconciled.increment()
             return result
         }

@@ -98,10 +98,16 @@ struct ScheduledBackupTests {
         let backups = ScheduledBackups(
             store: store, kioskID: "kiosk-test", folder: usb.path, interval: .seconds(60), keep: 2, sameDisk: true)
         try await Self.record(store, 0..<2)
-        guard case .failed(let reason) = await backups.tick(now: Self.start) else {
+        let reconciled = Mutex<ScheduledBackups.Reconciliation?>(nil)
+        guard
+            case .failed(let reason) = await backups.tick(
+                now: Self.start, reconciled: { result in reconciled.withLock { $0 = result } })
+        else {
             Issue.record("a backup into a missing folder succeeded")
             return
         }
+        // The copy's failure, counted once; no erasure failed (a trial saw erasure_failed counted).
+        #expect(reconciled.withLock { $0 }?.failures == [])
         #expect(reason.contains(usb.path) && reason.contains("does not exist"))
         #expect(!reason.contains("Người"), "no personal data in the reason")
         #expect(!FileManager.default.fileExists(atPath: usb.path), "a missing stick is not replaced by a folder")
