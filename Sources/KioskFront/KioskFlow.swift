@@ -132,11 +132,16 @@ public struct KioskFlow: Sendable {
     ///   - attendantPIN: opens the attendant's menu after Ctrl-C; nil: Ctrl-C quits.
     ///   - developerMode: the kiosk was started with `--developer-mode` (shown on the welcome
     ///     footer and the status screen).
+    ///   - pinFailures: wrong PINs in a row carried over from the screen process before this one
+    ///     (the terminal guard restarted it): a lock they earned starts again in full, so a
+    ///     restart never resets the back-off.
     public init(
         language: Language, timeouts: Timeouts = Timeouts(), attendantPIN: String? = nil,
-        developerMode: Bool = false, display: Display = Display(),
+        developerMode: Bool = false, display: Display = Display(), pinFailures: Int = 0,
         makeKey: @escaping @Sendable () -> IdempotencyKey = { IdempotencyKey.random() }
     ) {
+        self.pinFailures = max(0, pinFailures)
+        self.pinLockedUntil = Self.pinLockout(afterFailures: self.pinFailures)
         self.attendantPIN = attendantPIN
         self.developerMode = developerMode
         self.display = display

@@ -19,16 +19,23 @@ public struct TerminalFront: Sendable {
     let language: Language
     let attendantPIN: String?
     let developerMode: Bool
+    let pinFailures: Int
+    let onPINFailures: @Sendable (Int) -> Void
 
     /// - Parameter developerMode: started with `--developer-mode`; the screens say so.
     /// - Parameter restart: set when the terminal guard started this screen again; shown to the
     ///   attendant.
+    /// - Parameter pinFailures: wrong PINs in a row before a restart (``KioskFlow``'s back-off
+    ///   goes on from there); `onPINFailures` is told each change, for the next screen process.
     /// - Throws: `ConfigurationError` when the front's texts (`configuration.frontTextFile`)
     ///   cannot be read.
     public init(
         service: any PledgeService, configuration: EventConfiguration, developerMode: Bool = false,
-        restart: RestartNotice? = nil
+        restart: RestartNotice? = nil, pinFailures: Int = 0,
+        onPINFailures: @escaping @Sendable (Int) -> Void = { _ in }
     ) throws {
+        self.pinFailures = pinFailures
+        self.onPINFailures = onPINFailures
         self.service = service
         self.renderer = ScreenRenderer(
             text: try FrontText.load(from: configuration.frontTextFile), event: EventDetails(configuration),
@@ -118,7 +125,9 @@ public struct TerminalFront: Sendable {
     ) async -> Ending {
         let clock = ContinuousClock()
         let start = clock.now
-        var flow = KioskFlow(language: language, attendantPIN: attendantPIN, developerMode: developerMode)
+        var flow = KioskFlow(
+            language: language, attendantPIN: attendantPIN, developerMode: developerMode, pinFailures: pinFailures)
+        var reportedFailures = flow.pinFailures
         draw(flow, on: terminal)
         onDrawn()
         for await input in inputs {
@@ -128,7 +137,12 @@ public struct TerminalFront: Sendable {
             case .tick: event = .tick(clock.now - start)
             case .flow(let flowEvent): event = flowEvent
             }
-            for effect in flow.handle(event) {
+            let effects = flow.handle(event)
+            if flow.pinFailures != reportedFailures {
+                reportedFailures = flow.pinFailures
+                onPINFailures(reportedFailures)
+            }
+            for effect in effects {
                 switch effect {
                 case .quit:
                     return .quit

@@ -87,7 +87,7 @@ struct Front: AsyncParsableCommand {
         do {
             front = try TerminalFront(
                 service: pledges, configuration: configuration, developerMode: developer.developerMode,
-                restart: restart)
+                restart: restart, pinFailures: TerminalGuard.pinFailures, onPINFailures: TerminalGuard.keepPINFailures)
         } catch {
             throw CLIError("front texts: \(error)")
         }

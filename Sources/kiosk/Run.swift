@@ -53,7 +53,8 @@ struct Run: AsyncParsableCommand {
             // The parts' service logs pledges and tells the live counter about them, as the API's does.
             front = try TerminalFront(
                 service: startup.parts.service, configuration: startup.configuration,
-                developerMode: developer.developerMode, restart: restart)
+                developerMode: developer.developerMode, restart: restart, pinFailures: TerminalGuard.pinFailures,
+                onPINFailures: TerminalGuard.keepPINFailures)
         } catch {
             try? startup.store.close()
             throw CLIError("front texts: \(error)")

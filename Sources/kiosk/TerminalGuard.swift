@@ -54,6 +54,7 @@ enum TerminalGuard {
     static let countVariable = "KIOSK_RESTART_COUNT"
     static let timeVariable = "KIOSK_RESTART_TIME"
     static let causeVariable = "KIOSK_RESTART_CAUSE"
+    static let pinFailuresVariable = "KIOSK_PIN_FAILURES"
 
     /// In the parent, never returns; in the child (or without a terminal), returns at once.
     /// - Throws: ``CLIError`` when the first child cannot be started at all.
@@ -124,6 +125,15 @@ enum TerminalGuard {
     }
 
     /// How the previous child ended (`signal 9`, `exit status 1`), for the log; nil on the first start.
+    /// Wrong attendant PINs in a row that an earlier screen process kept (``keepPINFailures(_:)``).
+    static var pinFailures: Int { environment(pinFailuresVariable).flatMap { Int($0) } ?? 0 }
+
+    /// Keeps the count of wrong PINs for the next screen process, so a restart never resets the
+    /// PIN back-off.
+    static func keepPINFailures(_ count: Int) {
+        report(.keep(name: pinFailuresVariable, value: String(count)))
+    }
+
     static var restartCause: String? { restart == nil ? nil : environment(causeVariable) }
 
     private static func environment(_ name: String) -> String? {

@@ -260,4 +260,35 @@ struct ScreenRelaunchTests {
             return state == nil || state == "Z"
         }
     }
+
+    /// Three wrong PINs, then the screen process killed: the restarted screen keeps the lock
+    /// (a breaker found a restart cleared it). The guard carries the count (`keep`).
+    @Test func thePINLockOutlivesARestart() throws {
+        let folder = temporaryDirectory("relaunch-pin-lock")
+        let config = try TestEvent.write(in: folder)
+        let command = TestEvent.quoted([
+            RepositoryPaths.kioskBinary, "run", "--config", config, "--database",
+            folder.appendingPathComponent("p.sqlite").path, "--host", "127.0.0.1", "--port", "0",
+        ])
+        let session = try TmuxSession(command: "exec \(command)", columns: 120, lines: 40, keepDeadPane: true)
+        try session.waitFor("Nhấn Enter để bắt đầu")
+        try session.press("C-c")
+        try session.waitFor("Nhập mã PIN")
+        for guess in ["1111", "2222", "3333"] {
+            try session.type(guess)
+            try session.press("Enter")
+        }
+        try session.waitFor("Sai mã PIN quá nhiều lần")
+        let (guardPID, screen) = try Self.screenProcess(of: session)
+        kill(screen, SIGKILL)
+        try session.waitFor("\(Self.notice) 1 lần", timeout: Self.deadline)
+        try session.press("C-c")
+        let locked = try session.waitFor("Sai mã PIN quá nhiều lần", timeout: Self.deadline)
+        #expect(locked.contains("Vui lòng đợi"))
+        try session.type("2468")
+        try session.press("Enter")
+        #expect(!(try session.capture()).contains("Bảng điều khiển kiosk"), "the menu opened within the lock")
+        kill(guardPID, SIGTERM)
+        try Self.waitForTheEnd(of: session)
+    }
 }

@@ -45,6 +45,33 @@ import Testing
         #expect(driver.flow.pinFailures == 0)
     }
 
+    /// A screen restarted by the terminal guard carries the wrong PINs in a row (a breaker found
+    /// that a restart cleared the lock): the lock they earned starts again in full.
+    @Test func wrongPINsCarriedOverARestartKeepTheLock() {
+        let counter = Counter()
+        var driver = Driver(
+            KioskFlow(
+                language: .vi, attendantPIN: "2468", pinFailures: 4,
+                makeKey: { try! IdempotencyKey("k-\(counter.next())") }))
+        driver.send(.tick(.zero))
+        driver.press(.interrupt)
+        #expect(driver.flow.pinWaitLeft == .seconds(60))
+        Self.tryPIN("2468", &driver)
+        #expect(driver.flow.screen == .attendantPIN, "opened within the carried lock")
+        driver.send(.tick(.seconds(60)))
+        Self.tryPIN("1111", &driver)
+        #expect(driver.flow.pinFailures == 5)
+        #expect(driver.flow.pinWaitLeft == .seconds(120), "the back-off goes on from the carried count")
+
+        var fresh = Driver(
+            KioskFlow(language: .vi, attendantPIN: "2468", pinFailures: 2, makeKey: { IdempotencyKey.random() }))
+        fresh.send(.tick(.zero))
+        fresh.press(.interrupt)
+        #expect(fresh.flow.pinWaitLeft == nil)
+        Self.tryPIN("1111", &fresh)
+        #expect(fresh.flow.pinWaitLeft == .seconds(30), "the third wrong PIN in a row, across the restart")
+    }
+
     @Test func eachFurtherWrongPINDoublesTheWaitUpToFifteenMinutes() {
         var driver = Driver(Self.flow())
         driver.send(.tick(.zero))
