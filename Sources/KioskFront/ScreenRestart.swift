@@ -1,4 +1,5 @@
 import Foundation
+import PledgeKit
 
 /// The screen process was started again by its terminal guard (`kiosk run`, `kiosk front`) after
 /// it ended without the attendant's quit: how often, and when last. The front shows it to the
@@ -17,7 +18,7 @@ public struct RestartNotice: Sendable, Equatable {
     /// The time as `HH:mm` in Vietnam time (UTC+7, no daylight saving), as the event's other
     /// times are shown (the admin page, certificates), whatever the machine's time zone.
     public var clockText: String {
-        let seconds = Int(time.timeIntervalSince1970.rounded(.down)) + 7 * 3600
+        let seconds = Int(time.timeIntervalSince1970.rounded(.down)) + VietnamTime.offsetSeconds
         let minuteOfDay = ((seconds / 60) % (24 * 60) + 24 * 60) % (24 * 60)
         let hour = minuteOfDay / 60
         let minute = minuteOfDay % 60

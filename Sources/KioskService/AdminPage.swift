@@ -152,7 +152,7 @@ struct HourChart {
         return labels
     }
 
-    static let vietnam = TimeZone(secondsFromGMT: 7 * 3600)!
+    static let vietnam = VietnamTime.zone
 
     static func date(_ label: String) -> Date? {
         let formatter = DateFormatter()

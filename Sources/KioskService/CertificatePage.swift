@@ -52,7 +52,7 @@ struct CertificatePage {
     /// "09:30 ngày 10/10/2025 (giờ Việt Nam)": Vietnam keeps UTC+7 all year.
     static func vietnameseDateTime(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        calendar.timeZone = VietnamTime.zone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         return String(
             format: "%02d:%02d ngày %02d/%02d/%04d (giờ Việt Nam)", c.hour!, c.minute!, c.day!, c.month!, c.year!)

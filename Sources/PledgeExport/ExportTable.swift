@@ -58,7 +58,7 @@ public enum ExportTable {
     /// Appends ``vietnamTime(secondsSince1970:)`` as UTF-8 without making a String (the
     /// export's hot loop).
     public static func appendVietnamTime(secondsSince1970 utc: Int, to bytes: inout [UInt8]) {
-        let local = utc + 7 * 3600
+        let local = utc + VietnamTime.offsetSeconds
         let (days, seconds) = local.quotientAndRemainder(dividingBy: 86400)
         // Before 1970 the remainder is negative: borrow a day.
         let civil = CivilDate(daysSince1970: seconds < 0 ? days - 1 : days)

@@ -83,7 +83,7 @@ public struct EventConfiguration: Sendable, Equatable {
         }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(secondsFromGMT: 7 * 3600)
+        formatter.timeZone = VietnamTime.zone
         formatter.dateFormat = "yyyy-MM-dd"
         let day = formatter.string(from: today)
         for resource in resources where resource.reviewBy < day {
@@ -119,7 +119,7 @@ public struct EventConfiguration: Sendable, Equatable {
         let parts = text.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3 else { return nil }
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        calendar.timeZone = VietnamTime.zone
         guard let day = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else {
             return nil
         }

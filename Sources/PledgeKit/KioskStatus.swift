@@ -69,7 +69,7 @@ public struct KioskConfigAnswer: Codable, Hashable, Sendable {
 extension Date {
     /// The start of this instant's day in Vietnam (UTC+7, no daylight saving).
     public var startOfVietnamDay: Date {
-        let offset: TimeInterval = 7 * 3600
+        let offset = TimeInterval(VietnamTime.offsetSeconds)
         let local = timeIntervalSince1970 + offset
         return Date(timeIntervalSince1970: (local - local.truncatingRemainder(dividingBy: 86_400)) - offset)
     }

@@ -10,8 +10,8 @@ extension PledgeStore: OrganizerService {
         switch dimension {
         case .event: "event_id"
         case .kiosk: "kiosk_id"
-        case .day: "date((hour + 7) * 3600, 'unixepoch')"
-        case .hour: "strftime('%Y-%m-%dT%H:00', (hour + 7) * 3600, 'unixepoch')"
+        case .day: "date(hour * 3600 + \(VietnamTime.offsetSeconds), 'unixepoch')"
+        case .hour: "strftime('%Y-%m-%dT%H:00', hour * 3600 + \(VietnamTime.offsetSeconds), 'unixepoch')"
         case .ageBand: "age_band"
         case .province: "CASE province WHEN '' THEN '\(Breakdown.unknown)' ELSE province END"
         }
