@@ -256,11 +256,7 @@ final class DatabaseFiles: Sendable {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(
             at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        let base = "\(path).rescued-\(formatter.string(from: Date()))"
+        let base = "\(path).rescued-\(FileStamp.string(Date()))"
         for attempt in 1...100 {
             let candidate = attempt == 1 ? base : "\(base)-\(attempt)"
             let descriptor = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)

@@ -43,14 +43,9 @@ extension PledgeStore {
     public static func backup(
         database source: String, to destination: String, beforePublishing: (() throws -> Void)? = nil
     ) throws -> DatabaseCopy {
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.label = "backup"
-        // A writer checkpointing or recovering the WAL holds its locks briefly: wait, as the store does.
-        configuration.busyMode = .timeout(busyTimeout)
         let queue: DatabaseQueue
         do {
-            queue = try DatabaseQueue(path: source, configuration: configuration)
+            queue = try readOnlyQueue(source, label: "backup")
         } catch let error as DatabaseError {
             throw StoreError(reason: "cannot open \(source): SQLite: \(error.message ?? "\(error.resultCode)")")
         }
@@ -157,12 +152,7 @@ extension PledgeStore {
     /// holds `eventID`: a cheap test that a file named like a backup is one, read-only; false when
     /// it cannot be read.
     public static func holdsEvent(database path: String, eventID: String) -> Bool {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return false }
-        var header = [UInt8](repeating: 0, count: 16)
-        let count = header.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, 16) }
-        Glibc.close(descriptor)
-        guard count == 16, header == Array("SQLite format 3\0".utf8) else { return false }
+        guard hasSQLiteHeader(path) else { return false }
         do {
             let queue = try readOnlyQueue(path, label: "backup-owner")
             defer { try? queue.close() }
@@ -182,11 +172,8 @@ extension PledgeStore {
     /// - Throws: ``DatabaseDamage``, saying what was wrong.
     public static func verifyCopy(at path: String) throws(DatabaseDamage) -> Int {
         try check(path: path, depth: .full)
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.label = "verify"
         do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let queue = try readOnlyQueue(path, label: "verify")
             defer { try? queue.close() }
             return try queue.read { db in
                 guard try db.tableExists("pledge"), try db.tableExists("event") else {

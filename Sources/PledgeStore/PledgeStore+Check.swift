@@ -2,6 +2,10 @@ import Foundation
 import GRDB
 import PledgeKit
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Why ``PledgeStore/check(path:depth:)`` refused a database file.
 public struct DatabaseDamage: Error, Sendable, CustomStringConvertible {
     /// What is wrong, as words that follow the file's name ("is empty (0 bytes)…").
@@ -67,22 +71,17 @@ extension PledgeStore {
                 vi: "rỗng (0 byte), như khi một lần sao chép bị ngắt giữa chừng",
                 en: "is empty (0 bytes), as an interrupted copy leaves a file")
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        guard access(path, R_OK) == 0 else {
             throw DatabaseDamage.unreadable(vi: "không mở được để đọc", en: "cannot be opened for reading")
         }
-        let header = (try? handle.read(upToCount: 16)) ?? Data()
-        try? handle.close()
-        guard header == Data("SQLite format 3\0".utf8) else {
+        guard hasSQLiteHeader(path) else {
             throw DatabaseDamage(
                 vi: "không phải cơ sở dữ liệu SQLite (16 byte đầu không phải \"SQLite format 3\\0\"; \(size) byte)",
                 en: "is not an SQLite database (its first 16 bytes are not \"SQLite format 3\\0\"; \(size) bytes)")
         }
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.label = "check"
         let findings: [String]
         do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let queue = try readOnlyQueue(path, label: "check")
             defer { try? queue.close() }
             findings = try queue.read { db in
                 // At most 10 findings: enough to say what is wrong.
@@ -104,5 +103,26 @@ extension PledgeStore {
             let words = "PRAGMA \(depth.pragma): \(findings.joined(separator: "; "))"
             throw DatabaseDamage(vi: "bị hỏng (\(words))", en: "is damaged (\(words))")
         }
+    }
+
+    /// Whether the file at `path` begins with the 16-byte header of every SQLite database,
+    /// "SQLite format 3\0" (sqlite.org/fileformat.html, 1.3); false when it cannot be read.
+    static func hasSQLiteHeader(_ path: String) -> Bool {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { Glibc.close(descriptor) }
+        var header = [UInt8](repeating: 0, count: 16)
+        let count = header.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, 16) }
+        return count == 16 && header == Array("SQLite format 3\0".utf8)
+    }
+
+    /// A read-only connection to the database at `path` that waits out a writer's brief locks as
+    /// the store does (``busyTimeout``): it never writes the main file.
+    static func readOnlyQueue(_ path: String, label: String) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.label = label
+        configuration.busyMode = .timeout(busyTimeout)
+        return try DatabaseQueue(path: path, configuration: configuration)
     }
 }

@@ -173,12 +173,4 @@ extension PledgeStore {
         _ = try verifyCopy(at: path)
         return true
     }
-
-    static func readOnlyQueue(_ path: String, label: String) throws -> DatabaseQueue {
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.label = label
-        configuration.busyMode = .timeout(busyTimeout)
-        return try DatabaseQueue(path: path, configuration: configuration)
-    }
 }

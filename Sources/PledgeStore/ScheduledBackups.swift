@@ -95,20 +95,11 @@ public final class ScheduledBackups: Sendable {
 
     /// The file name of the backup numbered `sequence`, taken at `now`.
     public func fileName(sequence: Int, at now: Date) -> String {
-        "\(namePrefix)\(String(format: "%06d", sequence))-\(Self.stamp(now)).sqlite"
+        "\(namePrefix)\(String(format: "%06d", sequence))-\(FileStamp.string(now)).sqlite"
     }
 
     /// `kiosk-<event id>-<kiosk id>-`: what every own name begins with.
     var namePrefix: String { "kiosk-\(store.eventID)-\(kioskID)-" }
-
-    /// `date` as `yyyyMMdd'T'HHmmss'Z'`, UTC: the stamp in backup file names.
-    public static func stamp(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return formatter.string(from: date)
-    }
 
     /// One of the schedule's own backups in ``folder``.
     struct OwnBackup {
@@ -124,7 +115,7 @@ public final class ScheduledBackups: Sendable {
         let parts = name.dropFirst(namePrefix.count).dropLast(".sqlite".count)
             .split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count >= 6, parts[0].allSatisfy({ ("0"..."9").contains($0) }),
-            let sequence = Int(parts[0]), let taken = Self.date(String(parts[1]))
+            let sequence = Int(parts[0]), let taken = FileStamp.date(String(parts[1]))
         else { return nil }
         return (sequence, taken)
     }
@@ -145,15 +136,6 @@ public final class ScheduledBackups: Sendable {
             else { return nil }
             return OwnBackup(name: name, sequence: sequence, taken: taken)
         }.sorted { ($0.sequence, $0.name) < ($1.sequence, $1.name) }
-    }
-
-    static func date(_ stamp: String) -> Date? {
-        guard stamp.count == 16 else { return nil }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return formatter.date(from: stamp)
     }
 
     /// Why ``folder`` is refused: it is on the database's own disk (same `st_dev`) and ``sameDisk``

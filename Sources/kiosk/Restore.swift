@@ -187,7 +187,7 @@ struct Restore: AsyncParsableCommand {
     static func moveAside(_ database: String) throws -> String? {
         unlink(database + "-shm")
         guard exists(database) || exists(database + "-wal") else { return nil }
-        let base = "\(database).before-restore-\(ScheduledBackups.stamp(Date()))"
+        let base = "\(database).before-restore-\(FileStamp.string(Date()))"
         var aside = base
         var attempt = 1
         while exists(aside) || exists(aside + "-wal") {
