@@ -1,7 +1,6 @@
 import CoreMetrics
 import Foundation
 import PledgeKit
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -56,11 +55,11 @@ public final class ScheduledBackups: Sendable {
     private let failed: CoreMetrics.Counter
     private let lastSuccess: Meter
     /// Backups an erasure or purge could not reach (``reconcile(now:)``).
-    private let notReconciled: CoreMetrics.Counter
+    let notReconciled: CoreMetrics.Counter
     /// The event's retention deadline, nil: none.
     let retentionDeadline: Date?
     /// One tick or reconciliation at a time: never two writers on one backup file.
-    private let lock = AsyncLock()
+    let lock = AsyncLock()
 
     /// - Parameters:
     ///   - store: the database to copy; its metrics factory counts the backups.
@@ -91,65 +90,6 @@ public final class ScheduledBackups: Sendable {
             label: MetricName.backups, dimensions: [("result", "erasure_failed")], factory: factory)
         lastSuccess = Meter(label: MetricName.backupLastSuccess, factory: factory)
         lastSuccess.set(0)
-    }
-
-    /// The file name of the backup numbered `sequence`, taken at `now`.
-    public func fileName(sequence: Int, at now: Date) -> String {
-        "\(namePrefix)\(String(format: "%06d", sequence))-\(FileStamp.string(now)).sqlite"
-    }
-
-    /// `kiosk-<event id>-<kiosk id>-`: what every own name begins with.
-    var namePrefix: String { "kiosk-\(store.eventID)-\(kioskID)-" }
-
-    /// One of the schedule's own backups in ``folder``.
-    struct OwnBackup {
-        let name: String
-        let sequence: Int
-        /// The stamp in its name: the clock's at the time, which may have been wrong.
-        let taken: Date
-    }
-
-    /// The sequence and stamp of a name ``fileName(sequence:at:)`` gives; nil for any other name.
-    func parse(_ name: String) -> (sequence: Int, taken: Date)? {
-        guard name.hasPrefix(namePrefix), name.hasSuffix(".sqlite") else { return nil }
-        let parts = name.dropFirst(namePrefix.count).dropLast(".sqlite".count)
-            .split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count >= 6, parts[0].allSatisfy({ ("0"..."9").contains($0) }),
-            let sequence = Int(parts[0]), let taken = FileStamp.date(String(parts[1]))
-        else { return nil }
-        return (sequence, taken)
-    }
-
-    /// The names of this kiosk's own backups in ``folder``, oldest (lowest sequence) first; empty
-    /// when the folder cannot be read. Own: the name ``fileName(sequence:at:)`` gives, the SQLite
-    /// header, and this event in the `event` table (read-only; a file that cannot be read is not own).
-    public func ownBackups() -> [String] {
-        ((try? ownBackups(reading: ())) ?? []).map(\.name)
-    }
-
-    /// ``ownBackups()``, throwing when the folder cannot be read.
-    func ownBackups(reading: Void) throws -> [OwnBackup] {
-        try FileManager.default.contentsOfDirectory(atPath: folder).compactMap { name -> OwnBackup? in
-            guard let (sequence, taken) = parse(name),
-                PledgeStore.holdsEvent(
-                    database: URL(fileURLWithPath: folder).appendingPathComponent(name).path, eventID: store.eventID)
-            else { return nil }
-            return OwnBackup(name: name, sequence: sequence, taken: taken)
-        }.sorted { ($0.sequence, $0.name) < ($1.sequence, $1.name) }
-    }
-
-    /// Why ``folder`` is refused: it is on the database's own disk (same `st_dev`) and ``sameDisk``
-    /// is not set; nil when allowed, or when either cannot be read (the copy then says why).
-    func sameDiskRefusal() -> String? {
-        guard !sameDisk else { return nil }
-        var backup = stat()
-        var database = stat()
-        let databaseFolder = URL(fileURLWithPath: store.databasePath).deletingLastPathComponent().path
-        guard stat(folder, &backup) == 0, stat(databaseFolder, &database) == 0, backup.st_dev == database.st_dev
-        else { return nil }
-        return "thư mục sao lưu \(folder) nằm trên cùng ổ đĩa với cơ sở dữ liệu — USB đã được gắn (mount) chưa? "
-            + "(backup.sameDisk: true để cho phép) · the backup folder \(folder) is on the same disk as the "
-            + "database — is the USB stick mounted? (backup.sameDisk: true allows it)"
     }
 
     /// Takes one backup stamped `now`, verifies it, and deletes the oldest own backups beyond
@@ -200,67 +140,6 @@ public final class ScheduledBackups: Sendable {
         }
     }
 
-    /// What one reconciliation (``reconcile(now:)``) did to the own backups in ``folder``.
-    public struct Reconciliation: Sendable, Equatable {
-        /// Backups changed to match the live database.
-        public var updated = 0
-        /// Backups already in line (not written).
-        public var unchanged = 0
-        /// Why a backup (or the folder) could not be reached: paths and the system's words, never
-        /// personal data. Each was counted (``MetricName/backups``, `result="erasure_failed"`) and
-        /// is tried again at the next tick.
-        public var failures: [String] = []
-        public init() {}
-    }
-
-    /// Brings every own backup in ``folder`` (the files ``ownBackups()`` names, never another) in
-    /// line with the live database's erasures and retention purge
-    /// (``PledgeStore/reconcile(copy:eventID:links:with:)``): run right after each erasure or
-    /// purge commits, and by each ``tick(now:reconciled:)`` before its copy. Never throws: a backup
-    /// that cannot be opened or written (the stick unplugged) is a failure, counted, and left to the
-    /// next tick; the erasure itself stands.
-    /// - Parameter now: the moment the retention deadline is compared with.
-    public func reconcile(now: Date = Date()) async -> Reconciliation {
-        await lock.lock()
-        defer { lock.unlock() }
-        return await reconcileUnlocked(now: now, countUnreadableFolder: true)
-    }
-
-    private func reconcileUnlocked(now: Date, countUnreadableFolder: Bool) async -> Reconciliation {
-        var result = Reconciliation()
-        let names: [String]
-        do {
-            names = try ownBackups(reading: ()).map(\.name)
-        } catch {
-            guard countUnreadableFolder else { return result }
-            result.failures.append(
-                "the backup folder \(folder) cannot be read (missing, or the stick unplugged?)")
-            notReconciled.increment()
-            return result
-        }
-        guard !names.isEmpty else { return result }
-        let state: ErasureState
-        do {
-            state = try await store.erasureState(retentionDeadline: retentionDeadline, now: now)
-        } catch {
-            result.failures.append("the live database's erasures cannot be read: \(error)")
-            notReconciled.increment()
-            return result
-        }
-        for name in names {
-            let path = URL(fileURLWithPath: folder).appendingPathComponent(name).path
-            do {
-                let changed = try await PledgeStore.reconcile(
-                    copy: path, eventID: store.eventID, links: store.links, with: state)
-                if changed { result.updated += 1 } else { result.unchanged += 1 }
-            } catch {
-                result.failures.append("\(path): \(error)")
-                notReconciled.increment()
-            }
-        }
-        return result
-    }
-
     /// How long after `now` the first backup is due: one ``interval`` after the newest own backup
     /// in the folder, the one of highest sequence (at once when there is none, it is older, or its
     /// stamp is in the future: a clock that was ahead is not trusted), so a service restarted often
@@ -289,35 +168,5 @@ public final class ScheduledBackups: Sendable {
             report(await tick(now: now(), reconciled: reconciled))
             delay = interval
         }
-    }
-}
-
-/// A lock held across suspension points (`await`), handed to waiters in the order they came.
-final class AsyncLock: Sendable {
-    private let state = Mutex<(locked: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func lock() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let acquired = state.withLock { state in
-                if !state.locked {
-                    state.locked = true
-                    return true
-                }
-                state.waiting.append(continuation)
-                return false
-            }
-            if acquired { continuation.resume() }
-        }
-    }
-
-    func unlock() {
-        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard !state.waiting.isEmpty else {
-                state.locked = false
-                return nil
-            }
-            return state.waiting.removeFirst()
-        }
-        next?.resume()
     }
 }
