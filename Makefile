@@ -80,8 +80,10 @@ package: $(if $(BINARY),,deps-package)
 deps-package:
 	@scripts/install-debs $(PACKAGE_DEBS)
 
-# `swift format` ships with the toolchain; the style is in .swift-format.
+# `swift format` ships with the toolchain; the style is in .swift-format. scripts/check-layers: no module
+# imports a layer above it, the domain reads no file or environment, the store names no HTTP header.
 lint:
+	scripts/check-layers
 	$(SWIFT) format lint --strict --recursive Sources Tests Benchmarks Package.swift
 
 deps-run:
