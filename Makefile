@@ -80,9 +80,11 @@ package: $(if $(BINARY),,deps-package)
 deps-package:
 	@scripts/install-debs $(PACKAGE_DEBS)
 
-# `swift format` ships with the toolchain; the style is in .swift-format. scripts/check-file-sizes: no
-# Swift file under Sources over 300 lines, the median under 120.
+# `swift format` ships with the toolchain; the style is in .swift-format. scripts/check-layers: no module
+# imports a layer above it, the domain reads no file or environment, the store names no HTTP header.
+# scripts/check-file-sizes: no Swift file under Sources over 300 lines, the median under 120.
 lint:
+	scripts/check-layers
 	$(SWIFT) format lint --strict --recursive Sources Tests Benchmarks Package.swift
 	scripts/check-file-sizes Sources
 

@@ -64,10 +64,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // Domain: value types, validation, Vietnamese text, config.
+        // Domain: value types, validation, Vietnamese text; reads no file and no environment.
         .target(
             name: "PledgeKit",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+
+        // Configuration loading: event.yaml and the files it names (YAML), environment overrides.
+        .target(
+            name: "KioskConfiguration",
+            dependencies: ["PledgeKit", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
 
@@ -128,7 +134,7 @@ let package = Package(
         // Front: the kiosk flow (pure state machine) and terminal I/O.
         .target(
             name: "KioskFront",
-            dependencies: ["PledgeKit", "QRCode"],
+            dependencies: ["PledgeKit", "KioskConfiguration", "QRCode"],
             swiftSettings: strictSettings
         ),
 
@@ -143,8 +149,8 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "PledgeKit", "PledgeStore", "KioskService", "KioskFront", "KioskClient", "QRCode", "Certificates",
-                "PledgeExport",
+                "PledgeKit", "KioskConfiguration", "PledgeStore", "KioskService", "KioskFront", "KioskClient", "QRCode",
+                "Certificates", "PledgeExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -160,7 +166,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk-bench",
             dependencies: [
-                "Certificates", "PledgeKit", "PledgeStore", "KioskService", "QRCode", "CQRencode",
+                "Certificates", "PledgeKit", "KioskConfiguration", "PledgeStore", "KioskService", "QRCode", "CQRencode",
                 // SplitMix64, the seeded generator the tests use too.
                 "KioskTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -195,6 +201,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "KioskConfigurationTests",
+            dependencies: ["KioskConfiguration", "PledgeKit", "KioskTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "PledgeStoreTests",
             dependencies: [
                 "PledgeStore", "PledgeKit", "KioskTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
@@ -204,7 +215,8 @@ let package = Package(
         .testTarget(
             name: "KioskServiceTests",
             dependencies: [
-                "KioskService", "KioskClient", "PledgeStore", "PledgeKit", "QRCode", "KioskTestSupport",
+                "KioskService", "KioskClient", "PledgeStore", "PledgeKit", "KioskConfiguration", "QRCode",
+                "KioskTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -216,7 +228,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CertificatesTests",
-            dependencies: ["Certificates", "PledgeKit", "QRCode", "KioskTestSupport"],
+            dependencies: ["Certificates", "PledgeKit", "KioskConfiguration", "QRCode", "KioskTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -229,7 +241,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KioskFrontTests",
-            dependencies: ["KioskFront", "PledgeKit", "QRCode"],
+            dependencies: ["KioskFront", "PledgeKit", "KioskConfiguration", "QRCode"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -245,7 +257,7 @@ let package = Package(
         .testTarget(
             name: "KioskEndToEndTests",
             dependencies: [
-                "PledgeStore", "PledgeKit", "KioskTestSupport",
+                "PledgeStore", "PledgeKit", "KioskConfiguration", "KioskTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings

@@ -5,6 +5,7 @@
 import Certificates
 import Foundation
 import Hummingbird
+import KioskConfiguration
 import KioskService
 import Logging
 import PledgeKit

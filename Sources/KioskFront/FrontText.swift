@@ -1,4 +1,5 @@
 import Foundation
+import KioskConfiguration
 import PledgeKit
 
 /// Every text of the terminal front in both languages: `Kiosk/front.yaml`, which organizers may

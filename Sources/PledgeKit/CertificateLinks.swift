@@ -55,7 +55,8 @@ public struct CertificateLinks: Hashable, Sendable {
 }
 
 extension String {
-    func trimmingWhitespace() -> String {
+    /// The text without the whitespace (`Character.isWhitespace`) at either end.
+    public func trimmingWhitespace() -> String {
         String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 }

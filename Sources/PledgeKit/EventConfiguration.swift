@@ -6,8 +6,8 @@ public struct EventConfiguration: Sendable, Equatable {
     public var eventID: String
     public var name: String
     public var place: String
-    /// The day of the event, `yyyy-MM-dd`.
-    public var date: String
+    /// The day of the event (`event.date`, written `yyyy-MM-dd`).
+    public var date: CivilDate
     /// This kiosk's id, stored with pledges made here.
     public var kioskID: String
     /// The language a new attendee first sees.
@@ -81,11 +81,7 @@ public struct EventConfiguration: Sendable, Equatable {
                 "publicBaseURL has \(publicBaseURL.count) characters; up to \(Self.recommendedBaseURLLength) keep "
                     + "certificate QR codes at version 3, large enough to scan from a phone screen")
         }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = VietnamTime.zone
-        formatter.dateFormat = "yyyy-MM-dd"
-        let day = formatter.string(from: today)
+        let day = CivilDate(inVietnamAt: today)
         for resource in resources where resource.reviewBy < day {
             warnings.append(
                 "safety resource '\(resource.id)' was due for review on \(resource.reviewBy): check it is still right")
@@ -93,21 +89,11 @@ public struct EventConfiguration: Sendable, Equatable {
         return warnings
     }
 
-    /// Whether a text is a calendar day written `yyyy-MM-dd`.
-    static func isDay(_ text: String) -> Bool {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
-        else { return false }
-        var components = DateComponents(year: year, month: month, day: day)
-        components.calendar = Calendar(identifier: .gregorian)
-        return (1...12).contains(month) && components.isValidDate
-    }
-
-    /// The last day (`yyyy-MM-dd`, Vietnam time) on which names and schools of this event's
-    /// pledges are kept; after it, `kiosk purge` and the service's daily run erase them
-    /// (Decree 13/2023/NĐ-CP: personal data is kept no longer than its purpose needs).
-    public var retainPersonalDataUntil: String? = nil
+    /// The last day (Vietnam time; `event.retainPersonalDataUntil`, written `yyyy-MM-dd`) on which
+    /// names and schools of this event's pledges are kept; after it, `kiosk purge` and the
+    /// service's daily run erase them (Decree 13/2023/NĐ-CP: personal data is kept no longer than
+    /// its purpose needs).
+    public var retainPersonalDataUntil: CivilDate? = nil
 
     /// Scheduled backups of the running service (`backup:`); nil: none (`backup.folder` empty).
     public var backup: BackupSchedule? = nil
@@ -115,29 +101,41 @@ public struct EventConfiguration: Sendable, Equatable {
     /// The moment personal data of this event's pledges stops being kept: the end of
     /// ``retainPersonalDataUntil`` in Vietnam time (UTC+7), or nil when no date is set.
     public var retentionDeadline: Date? {
-        guard let text = retainPersonalDataUntil else { return nil }
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = VietnamTime.zone
-        guard let day = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else {
-            return nil
-        }
-        return day.addingTimeInterval(24 * 3600)
+        retainPersonalDataUntil.map { CivilDate(daysSince1970: $0.daysSince1970 + 1).startInVietnam }
     }
 
     /// The event's date as Vietnamese and English show it: "10/10/2025", "10 October 2025".
-    public var displayDate: Localized<String> {
-        let parts = date.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, (1...12).contains(parts[1]) else { return Localized(vi: date, en: date) }
-        let months = [
-            "January", "February", "March", "April", "May", "June", "July", "August", "September",
-            "October", "November", "December",
-        ]
-        return Localized(
-            vi: String(format: "%02d/%02d/%04d", parts[2], parts[1], parts[0]),
-            en: "\(parts[2]) \(months[parts[1] - 1]) \(parts[0])"
-        )
+    public var displayDate: Localized<String> { date.displayText }
+
+    /// A configuration from its values, as the configuration file's loader
+    /// (`KioskConfiguration`) makes it after checking them; see each property for its rule.
+    public init(
+        eventID: String, name: String, place: String, date: CivilDate, kioskID: String, language: Language,
+        host: String, port: Int, publicBaseURL: String?, pledgeText: PledgeText, resources: [SafetyResource],
+        templatesFolder: URL, frontTextFile: URL, certificateTemplatesFolder: URL, attendantPIN: String? = nil,
+        rateLimit: RateLimit = RateLimit(), organizerToken: String? = nil, kioskToken: String? = nil,
+        retainPersonalDataUntil: CivilDate? = nil, backup: BackupSchedule? = nil
+    ) {
+        self.eventID = eventID
+        self.name = name
+        self.place = place
+        self.date = date
+        self.kioskID = kioskID
+        self.language = language
+        self.host = host
+        self.port = port
+        self.publicBaseURL = publicBaseURL
+        self.pledgeText = pledgeText
+        self.resources = resources
+        self.templatesFolder = templatesFolder
+        self.frontTextFile = frontTextFile
+        self.certificateTemplatesFolder = certificateTemplatesFolder
+        self.attendantPIN = attendantPIN
+        self.rateLimit = rateLimit
+        self.organizerToken = organizerToken
+        self.kioskToken = kioskToken
+        self.retainPersonalDataUntil = retainPersonalDataUntil
+        self.backup = backup
     }
 }
 
@@ -165,8 +163,36 @@ public struct SafetyResource: Codable, Sendable, Equatable, Identifiable {
     public var name: Localized<String>
     public var purpose: Localized<String>
     public var owner: String
-    /// `yyyy-MM-dd`.
-    public var reviewBy: String
+    /// The day by which an organizer checks it again (`reviewBy`, written `yyyy-MM-dd`).
+    public var reviewBy: CivilDate
+
+    public init(
+        id: String, kind: Kind, value: String, name: Localized<String>, purpose: Localized<String>, owner: String,
+        reviewBy: CivilDate
+    ) {
+        self.id = id
+        self.kind = kind
+        self.value = value
+        self.name = name
+        self.purpose = purpose
+        self.owner = owner
+        self.reviewBy = reviewBy
+    }
+
+    private enum CodingKeys: String, CodingKey { case id, kind, value, name, purpose, owner, reviewBy }
+
+    /// Decodes a resource; a `reviewBy` that is not a day is a ``CivilDate/FormatError`` naming
+    /// the resource (`reviewBy of '111'`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        kind = try container.decode(Kind.self, forKey: .kind)
+        value = try container.decode(String.self, forKey: .value)
+        name = try container.decode(Localized<String>.self, forKey: .name)
+        purpose = try container.decode(Localized<String>.self, forKey: .purpose)
+        owner = try container.decode(String.self, forKey: .owner)
+        reviewBy = try CivilDate(container.decode(String.self, forKey: .reviewBy), field: "reviewBy of '\(id)'")
+    }
 
     /// The text of this resource's QR: a `tel:` link for a phone number (RFC 3966), an https
     /// link for a web address.

@@ -60,11 +60,7 @@ extension PledgeStore {
             let pledge = try existing.pledge()
             guard pledge.draft == draft.content, pledge.kioskID == kioskID, proposed == nil || proposed == pledge.code
             else {
-                throw PledgeError(
-                    .idempotencyKeyReused, field: "Idempotency-Key",
-                    vi: "Khóa Idempotency-Key này đã được dùng cho một lời cam kết khác.",
-                    en: "This Idempotency-Key was already used for a different pledge."
-                )
+                throw IdempotencyKey.reusedError
             }
             return (pledge, false)
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KioskClient
+import KioskConfiguration
 import KioskFront
 import Logging
 import PledgeKit

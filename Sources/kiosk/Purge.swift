@@ -44,7 +44,7 @@ struct Purge: AsyncParsableCommand {
             throw CLIError(
                 "no retention date: set event.retainPersonalDataUntil (yyyy-mm-dd) in \(store.config).")
         }
-        let until = configuration.retainPersonalDataUntil ?? ""
+        let until = configuration.retainPersonalDataUntil.map(\.description) ?? ""
         let pledges = try store.openExistingStore(configuration)
         defer {
             try? pledges.close()

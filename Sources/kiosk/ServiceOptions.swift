@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KioskConfiguration
 import PledgeKit
 import PledgeStore
 

@@ -3,10 +3,6 @@ import Foundation
 import PledgeKit
 import PledgeStore
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 extension StoreOptions {
     /// Opens (and migrates) the existing database, for organizer commands; checked first
     /// (``checkExistingDatabase(depth:)``), so a damaged file is refused unchanged.
@@ -50,62 +46,36 @@ extension StoreOptions {
         }
     }
 
-    /// The database for `kiosk serve` and `kiosk run`. An existing one is checked and opened. A
-    /// missing one is created only on the first use of its path (no ``DatabaseMarker`` and no
-    /// rescue copy beside it) or when `newDatabase` says so; otherwise it was deleted or moved,
-    /// and starting would silently begin the event again at number 1: an error naming the path.
-    ///
-    /// A new database is made under a temporary name and linked into place when complete, so an
-    /// interrupted first start never leaves an empty or half-made file at the path; the marker is
-    /// written after it (and for a database made before markers existed, on its next start).
-    /// The store counts into `metrics` (``MetricName``).
+    /// The database for `kiosk serve` and `kiosk run`, by the store's first-use rule
+    /// (``PledgeStore/serviceOpening(path:newDatabase:)``): an existing one is checked and opened;
+    /// a missing one is made (``PledgeStore/createDatabase(path:eventID:kioskID:links:)``, linked
+    /// into place when complete) only on the first use of its path or when `newDatabase` says so;
+    /// otherwise it was deleted or moved, and starting would silently begin the event again at
+    /// number 1: an error naming the path. The ``DatabaseMarker`` is written after it (and for a
+    /// database made before markers existed, on its next start). The store counts into `metrics`
+    /// (``MetricName``).
     func openForService(
         configuration: EventConfiguration, links: CertificateLinks, newDatabase: Bool,
         whenGone: @escaping @Sendable (DatabaseGone) -> Void, metrics: (any MetricsFactory)? = nil
     ) throws -> PledgeStore {
-        let marker = DatabaseMarker(database: database)
-        if FileManager.default.fileExists(atPath: database) {
-            if newDatabase {
-                throw CLIError(
-                    """
-                    --new-database: đã có cơ sở dữ liệu ở \(database), và nó không bao giờ bị thay thế. Hãy \
-                    chạy không có --new-database để dùng tiếp, hoặc chuyển tệp đi nơi khác trước.
-                    --new-database: there is already a database at \(database), and it is never replaced. \
-                    Start without --new-database to go on with it, or move it away first.
-                    """)
-            }
-            let rescued = marker.rescuedCopies()
-            if !rescued.isEmpty {
-                // The file at the path may lack what the copy holds (its -wal was deleted, or it is
-                // an older file put back): going on would hand out numbers and codes again.
-                throw CLIError(
-                    """
-                    Bên cạnh \(database) có bản sao “rescued” do máy chủ ghi khi phát hiện cơ sở dữ liệu bị \
-                    mất; tệp hiện tại có thể thiếu những lời cam kết có trong bản sao. Hãy chuyển \(database) \
-                    cùng các tệp -wal, -shm đi nơi khác rồi đổi tên bản sao thành \(database); hoặc chuyển \
-                    bản sao đi nơi khác để tiếp tục với tệp hiện tại.
-                    a rescued copy is beside \(database): \(rescued.joined(separator: ", ")). The service wrote \
-                    it when it found the database gone, and the file now at the path may lack pledges the copy \
-                    holds. Move \(database) (and any -wal, -shm beside it) away and rename the copy to \
-                    \(database); or move the copy away to go on with the file at the path.
-                    """)
-            }
+        let opening: ServiceOpening
+        do { opening = try PledgeStore.serviceOpening(path: database, newDatabase: newDatabase) } catch {
+            throw refusal(error)
+        }
+        switch opening {
+        case .existing:
             try checkExistingDatabase()
-        } else {
-            let evidence = marker.evidence()
-            if !evidence.isEmpty && !newDatabase { throw missingDatabase(evidence, canStartNew: true) }
-            for leftover in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: database + leftover) {
-                // SQLite would replay a -wal left without its database into the new file.
-                throw CLIError(
-                    """
-                    Có \(database + leftover) mà không có cơ sở dữ liệu \(database) của nó; hãy chuyển tệp \
-                    đó đi nơi khác trước khi tạo cơ sở dữ liệu mới ở đường dẫn này.
-                    \(database + leftover) is there without its database \(database); move it away before \
-                    a new database is made at that path.
-                    """)
-            }
+        case .create:
             try prepareDatabaseFolder()
-            try createDatabase(configuration: configuration, links: links)
+            let made: Bool
+            do {
+                made = try PledgeStore.createDatabase(
+                    path: database, eventID: configuration.eventID, kioskID: configuration.kioskID, links: links)
+            } catch {
+                throw CLIError("cannot create the database \(database): \(error)")
+            }
+            // Another start made it meanwhile: that one is checked like any existing database.
+            if !made { try checkExistingDatabase() }
         }
         let store: PledgeStore
         do {
@@ -115,6 +85,7 @@ extension StoreOptions {
         } catch {
             throw CLIError("cannot open the database \(database): \(error)")
         }
+        let marker = DatabaseMarker(database: database)
         do {
             try marker.writeIfMissing(eventID: configuration.eventID, replacing: newDatabase)
         } catch {
@@ -122,6 +93,42 @@ extension StoreOptions {
             throw CLIError("cannot write \(marker.path): \(error)")
         }
         return store
+    }
+
+    /// The words of a ``ServiceOpeningRefusal``, with the path and what to do, in both languages.
+    private func refusal(_ refusal: ServiceOpeningRefusal) -> CLIError {
+        switch refusal {
+        case .newDatabaseOverExisting:
+            return CLIError(
+                """
+                --new-database: đã có cơ sở dữ liệu ở \(database), và nó không bao giờ bị thay thế. Hãy \
+                chạy không có --new-database để dùng tiếp, hoặc chuyển tệp đi nơi khác trước.
+                --new-database: there is already a database at \(database), and it is never replaced. \
+                Start without --new-database to go on with it, or move it away first.
+                """)
+        case .rescuedCopiesBeside(let rescued):
+            return CLIError(
+                """
+                Bên cạnh \(database) có bản sao “rescued” do máy chủ ghi khi phát hiện cơ sở dữ liệu bị \
+                mất; tệp hiện tại có thể thiếu những lời cam kết có trong bản sao. Hãy chuyển \(database) \
+                cùng các tệp -wal, -shm đi nơi khác rồi đổi tên bản sao thành \(database); hoặc chuyển \
+                bản sao đi nơi khác để tiếp tục với tệp hiện tại.
+                a rescued copy is beside \(database): \(rescued.joined(separator: ", ")). The service wrote \
+                it when it found the database gone, and the file now at the path may lack pledges the copy \
+                holds. Move \(database) (and any -wal, -shm beside it) away and rename the copy to \
+                \(database); or move the copy away to go on with the file at the path.
+                """)
+        case .missing(let evidence):
+            return missingDatabase(evidence, canStartNew: true)
+        case .leftoverWithoutDatabase(let leftover):
+            return CLIError(
+                """
+                Có \(leftover) mà không có cơ sở dữ liệu \(database) của nó; hãy chuyển tệp \
+                đó đi nơi khác trước khi tạo cơ sở dữ liệu mới ở đường dẫn này.
+                \(leftover) is there without its database \(database); move it away before \
+                a new database is made at that path.
+                """)
+        }
     }
 
     /// The database is missing, but `evidence` (``DatabaseMarker/evidence()``) shows it was here:
@@ -143,35 +150,6 @@ extension StoreOptions {
             """)
     }
 
-    /// Makes a new database under a hidden temporary name beside `database` and links it into
-    /// place (never over a file: link(2) fails when the path exists, and then that file is used).
-    private func createDatabase(configuration: EventConfiguration, links: CertificateLinks) throws {
-        let url = URL(fileURLWithPath: database)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).creating-\(getpid())").path
-        func removeTemporary() {
-            for suffix in ["", "-wal", "-shm"] { unlink(temporary + suffix) }
-        }
-        removeTemporary()
-        defer { removeTemporary() }
-        do {
-            let store = try PledgeStore(
-                path: temporary, eventID: configuration.eventID, defaultKioskID: configuration.kioskID, links: links)
-            try store.close()
-        } catch {
-            throw CLIError("cannot create the database \(database): \(error)")
-        }
-        if link(temporary, database) != 0 {
-            guard errno == EEXIST else {
-                throw CLIError("cannot create the database \(database): \(String(cString: strerror(errno)))")
-            }
-            // Another start made it meanwhile: that one is checked like any existing database.
-            try checkExistingDatabase()
-        }
-        // The new name is durable before the marker says the database exists.
-        try? PledgeStore.syncFolder(of: database)
-    }
-
     /// Opens the pledge database for this event (its checks done by the caller).
     func openStore(configuration: EventConfiguration, links: CertificateLinks) throws -> PledgeStore {
         do {
@@ -180,73 +158,6 @@ extension StoreOptions {
         } catch {
             throw CLIError("cannot open the database \(database): \(error)")
         }
-    }
-}
-
-/// A small hidden file beside a database, `.<name>.created`, written when `kiosk serve` or
-/// `kiosk run` made the database (or first opened one made before markers): while it is there, a
-/// missing database is known to have been deleted or moved, not to be the first use of its path.
-/// It holds the database's file name, the event id and when it was made, as `key: value` lines.
-struct DatabaseMarker {
-    let database: String
-    var path: String {
-        let url = URL(fileURLWithPath: database)
-        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).created").path
-    }
-
-    /// What says the database existed here: the marker's lines, and rescue copies beside its path.
-    func evidence() -> [String] {
-        var found: [String] = []
-        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-            let facts = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: ", ")
-            found.append("\(path) says it was made here (\(facts))")
-        }
-        let rescued = rescuedCopies()
-        if !rescued.isEmpty {
-            found.append("rescued copies: " + rescued.joined(separator: ", "))
-        }
-        let elsewhere = rescuedCopies(in: PledgeStore.rescueFallbackFolders)
-        if !elsewhere.isEmpty {
-            // Written there when none could be written beside the database (a full disk).
-            found.append("rescued copies of a file of that name elsewhere: " + elsewhere.joined(separator: ", "))
-        }
-        return found
-    }
-
-    /// The paths of the copies a service wrote when it found this database gone
-    /// (`<name>.rescued-<time>`, ``DatabaseGone``), sorted.
-    /// - Parameter folders: where to look; nil: the database's own folder.
-    func rescuedCopies(in folders: [String]? = nil) -> [String] {
-        copies(named: ".rescued-", in: folders)
-    }
-
-    /// The paths of the files beside the database named `<name><infix>…`, sorted: `.rescued-`
-    /// (``rescuedCopies(in:)``), `.before-restore-` (what `kiosk restore --replace` set aside).
-    func copies(named infix: String, in folders: [String]? = nil) -> [String] {
-        let url = URL(fileURLWithPath: database)
-        return (folders ?? [url.deletingLastPathComponent().path]).flatMap { folder in
-            ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
-                .filter { $0.hasPrefix(url.lastPathComponent + infix) }.sorted()
-                .map { URL(fileURLWithPath: folder).appendingPathComponent($0).path }
-        }
-    }
-
-    /// Writes the marker (atomically: a temporary file renamed, then the folder synced) when there
-    /// is none, or over an old one when `replacing` (a new database on purpose).
-    func writeIfMissing(eventID: String, replacing: Bool) throws {
-        if !replacing && FileManager.default.fileExists(atPath: path) { return }
-        let formatter = ISO8601DateFormatter()
-        let text = """
-            # Written by kiosk when it made \(URL(fileURLWithPath: database).lastPathComponent) in this folder.
-            # While this file is here, `kiosk serve` and `kiosk run` refuse to start without that
-            # database (it was deleted or moved) unless given --new-database.
-            database: \(URL(fileURLWithPath: database).lastPathComponent)
-            event: \(eventID)
-            created: \(formatter.string(from: Date()))
-
-            """
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        try? PledgeStore.syncFolder(of: path)
     }
 }
 

@@ -1,5 +1,6 @@
 import Certificates
 import Foundation
+import KioskConfiguration
 import KioskTestSupport
 import PledgeKit
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskConfiguration
 import KioskTestSupport
 import PledgeKit
 import Testing

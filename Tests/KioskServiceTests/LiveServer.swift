@@ -1,6 +1,7 @@
 import Certificates
 import Foundation
 import Hummingbird
+import KioskConfiguration
 import KioskService
 import KioskTestSupport
 import Logging

@@ -34,13 +34,14 @@ struct OrganizerDomainTests {
 
     @Test func retentionDeadlineIsTheEndOfTheDayInVietnam() {
         var configuration = EventConfiguration(
-            eventID: "e", name: "n", place: "p", date: "2025-10-10", kioskID: "k", language: .vi, host: "h", port: 1,
+            eventID: "e", name: "n", place: "p", date: CivilDate(year: 2025, month: 10, day: 10), kioskID: "k",
+            language: .vi, host: "h", port: 1,
             publicBaseURL: nil,
             pledgeText: PledgeText(vi: .init(title: "", commitments: []), en: .init(title: "", commitments: [])),
             resources: [], templatesFolder: URL(fileURLWithPath: "/"), frontTextFile: URL(fileURLWithPath: "/"),
             certificateTemplatesFolder: URL(fileURLWithPath: "/"))
         #expect(configuration.retentionDeadline == nil)
-        configuration.retainPersonalDataUntil = "2026-01-10"
+        configuration.retainPersonalDataUntil = CivilDate(year: 2026, month: 1, day: 10)
         // 2026-01-11 00:00 at UTC+7 = 2026-01-10 17:00 UTC.
         #expect(configuration.retentionDeadline == Date(timeIntervalSince1970: 1_768_064_400))
     }

@@ -160,7 +160,9 @@ struct DatabaseFilesTests {
     @Test func aCopyThatCannotGoBesideGoesToAFallbackFolder() async throws {
         let folder = temporaryDirectory("files-fallback").appendingPathComponent("data")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
-        let file = folder.appendingPathComponent("pledges.sqlite").path
+        // A name of its own: a rescued copy of `pledges.sqlite` in the shared fallback folder,
+        // even for a moment, is evidence against the first use of every other test's database.
+        let file = folder.appendingPathComponent("fallback-\(UUID().uuidString).sqlite").path
         let reports = Reports()
         let store = try openStore(file, reports: reports)
         let first = try await store.record(draft(1), idempotencyKey: try IdempotencyKey("one"), kioskID: nil)

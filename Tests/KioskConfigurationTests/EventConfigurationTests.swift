@@ -1,4 +1,5 @@
 import Foundation
+import KioskConfiguration
 import KioskTestSupport
 import PledgeKit
 import Testing
@@ -15,7 +16,7 @@ struct EventConfigurationTests {
         #expect(configuration.resources.map(\.link).contains("tel:111"))
         for resource in configuration.resources {
             #expect(!resource.owner.isEmpty)
-            #expect(resource.reviewBy.count == 10)
+            #expect(resource.reviewBy.description.count == 10)
         }
     }
 

@@ -1,16 +1,5 @@
 import Foundation
-import Yams
-
-/// Why a configuration file could not be used. Messages name the file and the problem.
-public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
-    public let file: String
-    public let problem: String
-    public init(file: String, problem: String) {
-        self.file = file
-        self.problem = problem
-    }
-    public var description: String { "\(file): \(problem)" }
-}
+import PledgeKit
 
 extension EventConfiguration {
     private struct File: Decodable {
@@ -18,8 +7,8 @@ extension EventConfiguration {
             var id: String
             var name: String
             var place: String
-            var date: String
-            var retainPersonalDataUntil: String?
+            var date: CivilDate
+            var retainPersonalDataUntil: CivilDate?
         }
         struct Kiosk: Decodable {
             var id: String
@@ -62,8 +51,14 @@ extension EventConfiguration {
     }
 
     /// Reads an event configuration (YAML 1.2) and the files it names, resolved against its folder.
+    /// Dates (`event.date`, `event.retainPersonalDataUntil`, each resource's `reviewBy`) are read
+    /// by ``PledgeKit/CivilDate``'s parser.
+    /// - Parameter environment: the process environment; `KIOSK_ORGANIZER_TOKEN` and
+    ///   `KIOSK_KIOSK_TOKEN` in it override the file's tokens.
     /// - Throws: ``ConfigurationError`` naming the file and what is wrong in it.
-    public static func load(from url: URL) throws -> EventConfiguration {
+    public static func load(
+        from url: URL, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> EventConfiguration {
         let file: File = try decodeYAML(File.self, at: url)
         let folder = url.deletingLastPathComponent()
         func resolve(_ path: String) -> URL {
@@ -88,15 +83,6 @@ extension EventConfiguration {
         guard (0...65535).contains(port) else {
             throw ConfigurationError(file: url.path, problem: "service.port must be 0–65535, not \(port)")
         }
-        guard EventConfiguration.isDay(file.event.date) else {
-            throw ConfigurationError(
-                file: url.path, problem: "event.date must be a day as yyyy-mm-dd, not '\(file.event.date)'")
-        }
-        for resource in resources where !EventConfiguration.isDay(resource.reviewBy) {
-            throw ConfigurationError(
-                file: resolve(file.files.resources).path,
-                problem: "reviewBy of '\(resource.id)' must be a day as yyyy-mm-dd, not '\(resource.reviewBy)'")
-        }
         let base = file.service?.publicBaseURL.map { $0.trimmingWhitespace() }
         if let base, !base.isEmpty {
             do { _ = try CertificateLinks(baseURL: base) } catch {
@@ -113,14 +99,7 @@ extension EventConfiguration {
             throw ConfigurationError(
                 file: url.path, problem: "service.rateLimit.perMinute and burst must be at least 1")
         }
-        if let until = file.event.retainPersonalDataUntil,
-            until.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil
-        {
-            throw ConfigurationError(
-                file: url.path, problem: "event.retainPersonalDataUntil must be a date yyyy-mm-dd, not '\(until)'")
-        }
         let backup = try backupSchedule(file.backup, in: url)
-        let environment = ProcessInfo.processInfo.environment
         let token = secret(environment["KIOSK_ORGANIZER_TOKEN"], file.organizer?.token)
         let kioskToken = secret(environment["KIOSK_KIOSK_TOKEN"], file.service?.kioskToken)
         // The kiosk token is copied to every front machine; it must not also open personal data.
@@ -177,46 +156,5 @@ extension EventConfiguration {
     /// The first of `environment` and `file` that is not empty once trimmed: the environment wins.
     private static func secret(_ environment: String?, _ file: String?) -> String? {
         [environment, file].compactMap { $0?.trimmingWhitespace() }.first { !$0.isEmpty }
-    }
-
-    /// Decodes a YAML file into `T`, NFC-normalizing its text first.
-    /// - Throws: ``ConfigurationError`` naming the file, and the key at fault when there is one.
-    public static func decodeYAML<T: Decodable>(_ type: T.Type, at url: URL) throws -> T {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
-            throw ConfigurationError(file: url.path, problem: "file not found")
-        }
-        guard !isFolder.boolValue else {
-            throw ConfigurationError(file: url.path, problem: "is a folder, not a file")
-        }
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw ConfigurationError(file: url.path, problem: "cannot be read as UTF-8 text")
-        }
-        guard !text.allSatisfy(\.isWhitespace) else {
-            throw ConfigurationError(file: url.path, problem: "the file is empty")
-        }
-        do {
-            return try YAMLDecoder().decode(T.self, from: VietnameseText.nfc(text))
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw ConfigurationError(
-                file: url.path,
-                problem: "missing key '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'")
-        } catch let DecodingError.dataCorrupted(context) where context.underlyingError != nil {
-            // Yams' own error says where: line and column.
-            throw ConfigurationError(file: url.path, problem: "not valid YAML: \(context.underlyingError!)")
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
-            let DecodingError.dataCorrupted(context)
-        {
-            throw ConfigurationError(
-                file: url.path,
-                problem:
-                    "'\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
-            )
-        } catch {
-            throw ConfigurationError(file: url.path, problem: "not valid YAML: \(error)")
-        }
     }
 }

@@ -1,0 +1,59 @@
+import Foundation
+import PledgeKit
+import Yams
+
+/// Why a configuration file could not be used. Messages name the file and the problem.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public let file: String
+    public let problem: String
+    public init(file: String, problem: String) {
+        self.file = file
+        self.problem = problem
+    }
+    public var description: String { "\(file): \(problem)" }
+}
+
+extension EventConfiguration {
+    /// Decodes a YAML file into `T`, NFC-normalizing its text first.
+    /// - Throws: ``ConfigurationError`` naming the file, and the key at fault when there is one.
+    public static func decodeYAML<T: Decodable>(_ type: T.Type, at url: URL) throws -> T {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+            throw ConfigurationError(file: url.path, problem: "file not found")
+        }
+        guard !isFolder.boolValue else {
+            throw ConfigurationError(file: url.path, problem: "is a folder, not a file")
+        }
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(file: url.path, problem: "cannot be read as UTF-8 text")
+        }
+        guard !text.allSatisfy(\.isWhitespace) else {
+            throw ConfigurationError(file: url.path, problem: "the file is empty")
+        }
+        do {
+            return try YAMLDecoder().decode(T.self, from: VietnameseText.nfc(text))
+        } catch let error as CivilDate.FormatError {
+            throw ConfigurationError(file: url.path, problem: error.description)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw ConfigurationError(
+                file: url.path,
+                problem: "missing key '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'")
+        } catch let DecodingError.dataCorrupted(context) where context.underlyingError != nil {
+            // Yams' own error says where: line and column.
+            throw ConfigurationError(file: url.path, problem: "not valid YAML: \(context.underlyingError!)")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
+            let DecodingError.dataCorrupted(context)
+        {
+            throw ConfigurationError(
+                file: url.path,
+                problem:
+                    "'\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)"
+            )
+        } catch {
+            throw ConfigurationError(file: url.path, problem: "not valid YAML: \(error)")
+        }
+    }
+}
