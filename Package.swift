@@ -71,11 +71,20 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Wire format of the kiosk API: request and response bodies, problem details, header
+        // names, the one strict JSON reader. Used by the service, a front's client and outbox.
+        .target(
+            name: "KioskAPI",
+            dependencies: ["PledgeKit"],
+            swiftSettings: strictSettings
+        ),
+
         // Store: the one place that speaks SQL.
         .target(
             name: "PledgeStore",
             dependencies: [
-                "PledgeKit",
+                // The outbox keeps a front's drafts in the wire format (PledgeRequestBody).
+                "PledgeKit", "KioskAPI",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The SQLite C API, for reading an export's columns without a String each.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -106,7 +115,7 @@ let package = Package(
         .target(
             name: "KioskService",
             dependencies: [
-                "PledgeKit", "QRCode", "Certificates", "PledgeExport", "CMalloc",
+                "PledgeKit", "KioskAPI", "QRCode", "Certificates", "PledgeExport", "CMalloc",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -135,7 +144,7 @@ let package = Package(
         // Front over the LAN: the HTTP client of the service and the outbox logic (no SQL).
         .target(
             name: "KioskClient",
-            dependencies: ["PledgeKit", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["PledgeKit", "KioskAPI", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
 
@@ -143,8 +152,8 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "PledgeKit", "PledgeStore", "KioskService", "KioskFront", "KioskClient", "QRCode", "Certificates",
-                "PledgeExport",
+                "PledgeKit", "KioskAPI", "PledgeStore", "KioskService", "KioskFront", "KioskClient", "QRCode",
+                "Certificates", "PledgeExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -195,6 +204,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "KioskAPITests",
+            dependencies: ["KioskAPI", "PledgeKit"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "PledgeStoreTests",
             dependencies: [
                 "PledgeStore", "PledgeKit", "KioskTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
@@ -204,7 +218,7 @@ let package = Package(
         .testTarget(
             name: "KioskServiceTests",
             dependencies: [
-                "KioskService", "KioskClient", "PledgeStore", "PledgeKit", "QRCode", "KioskTestSupport",
+                "KioskService", "KioskAPI", "KioskClient", "PledgeStore", "PledgeKit", "QRCode", "KioskTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -235,7 +249,7 @@ let package = Package(
         .testTarget(
             name: "KioskClientTests",
             dependencies: [
-                "KioskClient", "KioskService", "PledgeStore", "PledgeKit", "KioskTestSupport",
+                "KioskClient", "KioskAPI", "KioskService", "PledgeStore", "PledgeKit", "KioskTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
