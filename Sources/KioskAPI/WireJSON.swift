@@ -4,10 +4,13 @@ import Foundation
 /// order and slashes unescaped, so answers are stable byte for byte and links read as links.
 public enum WireJSON {
     /// `value` as JSON text; dates, when `iso8601Dates`, as ISO 8601 strings (otherwise as the
-    /// encoder's default number).
-    public static func encode(_ value: some Encodable, iso8601Dates: Bool = false) throws -> Data {
+    /// encoder's default number); indented on several lines when `pretty` (the CLI's `--format json`).
+    public static func encode(_ value: some Encodable, iso8601Dates: Bool = false, pretty: Bool = false) throws
+        -> Data
+    {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        if pretty { encoder.outputFormatting.insert(.prettyPrinted) }
         if iso8601Dates { encoder.dateEncodingStrategy = .iso8601 }
         return try encoder.encode(value)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import KioskAPI
 import NIOCore
 import PledgeKit
 
@@ -118,9 +119,7 @@ public actor LiveCounter {
 
     /// One SSE message: event `count`, data one line of JSON (keys sorted).
     static func message(_ snapshot: LiveSnapshot) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = String(decoding: (try? encoder.encode(snapshot)) ?? Data("{}".utf8), as: UTF8.self)
+        let json = String(decoding: (try? WireJSON.encode(snapshot)) ?? Data("{}".utf8), as: UTF8.self)
         return "event: count\ndata: \(json)\n\n"
     }
 }
