@@ -77,11 +77,20 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Wire format of the kiosk API: request and response bodies, problem details, header
+        // names, the one strict JSON reader. Used by the service, a front's client and outbox.
+        .target(
+            name: "KioskAPI",
+            dependencies: ["PledgeKit"],
+            swiftSettings: strictSettings
+        ),
+
         // Store: the one place that speaks SQL.
         .target(
             name: "PledgeStore",
             dependencies: [
-                "PledgeKit",
+                // The outbox keeps a front's drafts in the wire format (PledgeRequestBody).
+                "PledgeKit", "KioskAPI",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The SQLite C API, for reading an export's columns without a String each.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -112,7 +121,7 @@ let package = Package(
         .target(
             name: "KioskService",
             dependencies: [
-                "PledgeKit", "QRCode", "Certificates", "PledgeExport", "CMalloc",
+                "PledgeKit", "KioskAPI", "QRCode", "Certificates", "PledgeExport", "CMalloc",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -141,7 +150,7 @@ let package = Package(
         // Front over the LAN: the HTTP client of the service and the outbox logic (no SQL).
         .target(
             name: "KioskClient",
-            dependencies: ["PledgeKit", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["PledgeKit", "KioskAPI", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
 
@@ -149,7 +158,8 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "PledgeKit", "KioskConfiguration", "PledgeStore", "KioskService", "KioskFront", "KioskClient", "QRCode",
+                "PledgeKit", "KioskConfiguration", "KioskAPI", "PledgeStore", "KioskService", "KioskFront",
+                "KioskClient", "QRCode",
                 "Certificates", "PledgeExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -206,6 +216,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "KioskAPITests",
+            dependencies: ["KioskAPI", "PledgeKit"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "PledgeStoreTests",
             dependencies: [
                 "PledgeStore", "PledgeKit", "KioskTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
@@ -215,7 +230,7 @@ let package = Package(
         .testTarget(
             name: "KioskServiceTests",
             dependencies: [
-                "KioskService", "KioskClient", "PledgeStore", "PledgeKit", "KioskConfiguration", "QRCode",
+                "KioskService", "KioskAPI", "KioskClient", "PledgeStore", "PledgeKit", "KioskConfiguration", "QRCode",
                 "KioskTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -247,7 +262,7 @@ let package = Package(
         .testTarget(
             name: "KioskClientTests",
             dependencies: [
-                "KioskClient", "KioskService", "PledgeStore", "PledgeKit", "KioskTestSupport",
+                "KioskClient", "KioskAPI", "KioskService", "PledgeStore", "PledgeKit", "KioskTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -108,7 +108,7 @@ func certificateBench(_ options: CertificateBenchOptions) async throws {
             try await store.record(draft, idempotencyKey: try IdempotencyKey(UUID().uuidString), kioskID: nil).code)
     }
     let parts = KioskServiceParts(
-        service: store, configuration: configuration, links: links,
+        pledges: store, changes: store, configuration: configuration, links: links,
         pages: try PageTemplates(folder: configuration.templatesFolder), certificates: renderer)
     var logger = Logger(label: "bench")
     logger.logLevel = .critical

@@ -6,16 +6,18 @@ import PledgeKit
 /// (committed to its SQLite file), so a front that cannot reach the service keeps working. The
 /// code is made here and the QR shown at once; the outbox uploads pledges with their idempotency
 /// keys, oldest first, one at a time, until the service acknowledges each: exactly once, in order.
-public actor OutboxPledgeService: PledgeService {
+public actor OutboxPledgeService: PledgeRecorder, PledgeCounter {
     /// What the attendant's mark shows: whether the service answers, and how many pledges wait.
     public struct Link: Sendable, Hashable {
         public var online: Bool
         public var waiting: Int
     }
 
-    let client: ServiceClient
+    let client: any KioskServiceClient
     let outbox: any PledgeOutbox
     let logger: Logger
+    /// The monotonic time of back-off and `Retry-After` (a fake one in unit tests).
+    let now: @Sendable () -> ContinuousClock.Instant
     public private(set) var links: CertificateLinks
     private var link = Link(online: false, waiting: 0)
     private var onLink: @Sendable (Link) -> Void = { _ in }
@@ -24,7 +26,7 @@ public actor OutboxPledgeService: PledgeService {
     private var backoff: Duration = .seconds(1)
     private var running: Task<Void, Never>?
     /// What the last uploads did, by outbox sequence, for ``record`` to read its own.
-    private var outcomes: [Int64: ServiceClient.Outcome] = [:]
+    private var outcomes: [Int64: UploadOutcome] = [:]
     private var state: KioskState = .ready
 
     /// The setting under which the certificate link base is cached in the outbox.
@@ -33,8 +35,10 @@ public actor OutboxPledgeService: PledgeService {
     /// Opens the service: asks the service for the certificate link base (and caches it in the
     /// outbox), or uses the cached one, or `fallbackBase`.
     /// - Throws: ``ClientError`` when none of the three is there.
+    /// - Parameter now: the monotonic clock of back-off and `Retry-After`.
     public static func open(
-        client: ServiceClient, outbox: any PledgeOutbox, fallbackBase: String?, logger: Logger
+        client: any KioskServiceClient, outbox: any PledgeOutbox, fallbackBase: String?, logger: Logger,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) async throws -> OutboxPledgeService {
         let waiting = (try? await outbox.waitingCount()) ?? 0
         let answer = await client.heartbeat(KioskHeartbeat(state: .ready, waiting: waiting))
@@ -49,17 +53,24 @@ public actor OutboxPledgeService: PledgeService {
         }
         let links: CertificateLinks
         do { links = try CertificateLinks(baseURL: base) } catch { throw ClientError(error.message.en) }
-        let service = OutboxPledgeService(client: client, outbox: outbox, links: links, logger: logger)
+        let service = OutboxPledgeService(client: client, outbox: outbox, links: links, logger: logger, now: now)
         await service.setLink(Link(online: answer != nil, waiting: waiting))
         return service
     }
 
-    init(client: ServiceClient, outbox: any PledgeOutbox, links: CertificateLinks, logger: Logger) {
+    init(
+        client: any KioskServiceClient, outbox: any PledgeOutbox, links: CertificateLinks, logger: Logger,
+        now: @escaping @Sendable () -> ContinuousClock.Instant
+    ) {
         self.client = client
         self.outbox = outbox
         self.links = links
         self.logger = logger
+        self.now = now
     }
+
+    /// The current link (what ``observeLink(_:)`` last reported).
+    public var currentLink: Link { link }
 
     /// Calls `handler` with every change of the link (and once now).
     public func observeLink(_ handler: @escaping @Sendable (Link) -> Void) {
@@ -69,15 +80,21 @@ public actor OutboxPledgeService: PledgeService {
 
     public func setState(_ state: KioskState) { self.state = state }
 
-    public func record(
-        _ draft: PledgeDraft, idempotencyKey: IdempotencyKey, kioskID: String?, code: CertificateCode?
-    ) async throws(PledgeError) -> PledgeReceipt {
+    /// Commits the pledge to the outbox, then tries to upload it (unless a back-off or a
+    /// `Retry-After` is running): `.recorded` when the service took it now, else `.queued` with
+    /// its final code and link. The front's own kiosk id goes with it (``ServiceClient``), so
+    /// `kioskID` is not used.
+    /// - Throws: ``PledgeError``: the draft's own refusal; `unavailable` when the outbox cannot
+    ///   be written; the service's refusal of this very pledge.
+    public func record(_ draft: PledgeDraft, key: IdempotencyKey, kioskID: KioskID?, code: CertificateCode?)
+        async throws(PledgeError) -> RecordOutcome
+    {
         // Checked here, so the outbox holds only pledges the service will take.
         let clean = try draft.validated()
         let entry: OutboxEntry
         do {
             entry = try await outbox.add(
-                key: idempotencyKey, draft: clean, code: code ?? CertificateCode.random(), at: Date())
+                key: key, draft: clean, code: code ?? CertificateCode.random(), at: Date())
         } catch {
             logger.error("outbox write failed", metadata: ["error": "\(type(of: error))"])
             throw PledgeError(
@@ -89,16 +106,13 @@ public actor OutboxPledgeService: PledgeService {
         if !isWaiting { await flush() } else { await refreshWaiting() }
         switch outcomes.removeValue(forKey: entry.sequence) {
         case .recorded(let receipt):
-            return receipt
+            return .recorded(receipt)
         case .refused(let error):
             throw error
         case .later, .unauthorized, nil:
-            return PledgeReceipt(
-                id: UUID.random(), number: 0, code: entry.code, certificateUrl: links.certificateURL(for: entry.code))
+            return .queued(code: entry.code, certificateUrl: links.certificateURL(for: entry.code))
         }
     }
-
-    public func pledge(code: CertificateCode) async throws(PledgeError) -> Pledge? { nil }
 
     public func counts() async throws(PledgeError) -> PledgeCounts {
         guard let counts = await client.counts() else {
@@ -114,11 +128,10 @@ public actor OutboxPledgeService: PledgeService {
 
     /// Uploads and sends heartbeats until the task is cancelled.
     public func run(every interval: Duration = .milliseconds(500), heartbeat: Duration = .seconds(5)) async {
-        let clock = ContinuousClock()
         var lastBeat: ContinuousClock.Instant?
         while !Task.isCancelled {
-            if lastBeat.map({ clock.now - $0 >= heartbeat }) ?? true {
-                lastBeat = clock.now
+            if lastBeat.map({ now() - $0 >= heartbeat }) ?? true {
+                lastBeat = now()
                 await sendHeartbeat()
             }
             if !isWaiting { await flush() }
@@ -155,7 +168,8 @@ public actor OutboxPledgeService: PledgeService {
         await task.value
     }
 
-    private var isWaiting: Bool { retryAt.map { ContinuousClock.now < $0 } ?? false }
+    /// Whether a back-off or a `Retry-After` holds uploads back now.
+    var isWaiting: Bool { retryAt.map { now() < $0 } ?? false }
 
     private func uploadRound() async {
         defer { running = nil }
@@ -189,7 +203,7 @@ public actor OutboxPledgeService: PledgeService {
             case .later(let seconds, let reachable):
                 let wait = seconds.map { Duration.seconds($0) } ?? backoff
                 if seconds == nil { backoff = min(backoff * 2, .seconds(8)) }
-                retryAt = ContinuousClock.now + wait
+                retryAt = now() + wait
                 setLink(Link(online: reachable, waiting: left))
                 return
             case .unauthorized:
@@ -199,7 +213,7 @@ public actor OutboxPledgeService: PledgeService {
                     the service refused this front's kiosk token; give it the service's (--kiosk-token-file, \
                     KIOSK_KIOSK_TOKEN or service.kioskToken); pledges stay in the outbox
                     """)
-                retryAt = ContinuousClock.now + backoff
+                retryAt = now() + backoff
                 backoff = min(backoff * 2, .seconds(8))
                 // Shown to the attendant as offline: nothing reaches the service.
                 setLink(Link(online: false, waiting: left))

@@ -71,13 +71,14 @@ extension EventConfiguration {
         guard FileManager.default.fileExists(atPath: templates.path, isDirectory: &isFolder), isFolder.boolValue else {
             throw ConfigurationError(file: url.path, problem: "templates folder not found: \(templates.path)")
         }
-        let idOK =
-            !file.event.id.isEmpty && file.event.id.utf8.count <= 64
-            && file.event.id.unicodeScalars.allSatisfy {
-                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_")
-            }
-        guard idOK else {
+        guard EventID(file.event.id) != nil else {
             throw ConfigurationError(file: url.path, problem: "event.id must be 1–64 ASCII letters, digits, '-' or '_'")
+        }
+        guard KioskID(file.kiosk.id) != nil else {
+            throw ConfigurationError(
+                file: url.path,
+                problem: "kiosk.id phải gồm \(IdentifierRule.text.vi), không phải '\(file.kiosk.id)' · "
+                    + "kiosk.id must be \(IdentifierRule.text.en), not '\(file.kiosk.id)'")
         }
         let port = file.service?.port ?? 8080
         guard (0...65535).contains(port) else {

@@ -8,7 +8,7 @@ public enum FlowEvent: Sendable {
     case tick(Duration)
     /// The live pledge total.
     case counted(Int)
-    case recorded(PledgeReceipt)
+    case recorded(RecordOutcome)
     case failed(PledgeError)
     /// The terminal changed size.
     case resized
@@ -19,9 +19,9 @@ public enum FlowEvent: Sendable {
 
 /// What the driver must do after an event.
 public enum FlowEffect: Hashable, Sendable {
-    /// Record this draft with this key (`PledgeService.record`), then send `.recorded` or `.failed`.
+    /// Record this draft with this key (`PledgeRecorder.record`), then send `.recorded` or `.failed`.
     case submit(PledgeDraft, IdempotencyKey)
-    /// Ask for the pledge total (`PledgeService.counts`), then send `.counted`.
+    /// Ask for the pledge total (`PledgeCounter.counts`), then send `.counted`.
     case refreshCount
     /// Draw the screen again.
     case redraw
@@ -39,7 +39,7 @@ public enum FlowEffect: Hashable, Sendable {
 public struct KioskFlow: Sendable {
     public enum Screen: Hashable, Sendable {
         case welcome, pledgeText, name, ageBand, province, consent, confirm, submitting
-        case done(PledgeReceipt)
+        case done(RecordOutcome)
         case error(PledgeError)
         /// The attendant types the PIN (after Ctrl-C).
         case attendantPIN
@@ -183,13 +183,13 @@ public struct KioskFlow: Sendable {
         case .counted(let total):
             count = total
             return screen == .welcome ? [.redraw] : []
-        case .recorded(let receipt):
+        case .recorded(let outcome):
             guard screen == .submitting else { return [] }
             // The pledge is stored: the signer's answers are no longer needed in memory.
             signer = Signer()
-            count = max(count ?? 0, receipt.number)
+            count = max(count ?? 0, outcome.number ?? 0)
             signedHere += 1
-            go(to: .done(receipt))
+            go(to: .done(outcome))
             return [.redraw]
         case .failed(let error):
             guard screen == .submitting else { return [] }

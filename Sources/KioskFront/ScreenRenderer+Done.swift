@@ -8,13 +8,15 @@ extension ScreenRenderer {
 
     /// The done screen: the pledge number, the certificate QR and its short code. The QR is
     /// drawn only whole: on a terminal too small for it, the screen says so and gives the link.
-    func done(_ receipt: PledgeReceipt, _ flow: KioskFlow, width: Int, height: Int) -> [Row] {
+    func done(_ receipt: RecordOutcome, _ flow: KioskFlow, width: Int, height: Int) -> [Row] {
         let language = flow.language
         // A pledge still in the front's outbox has its code but not yet its number.
         let number =
-            receipt.isPending
-            ? text.done.pending[language]
-            : text.done.number[language].filled(["number": NumberText.grouped(receipt.number, language)])
+            switch receipt {
+            case .queued: text.done.pending[language]
+            case .recorded(let recorded):
+                text.done.number[language].filled(["number": NumberText.grouped(recorded.number, language)])
+            }
         let code = text.done.code[language].filled(["code": receipt.code.grouped])
         // For a phone that cannot scan: the same link, to type.
         let link = text.done.link[language].filled(["url": receipt.certificateUrl])

@@ -9,12 +9,14 @@ import PledgeKit
 #endif
 
 /// The kiosk's terminal front (`kiosk run`, `kiosk front`): drives ``KioskFlow`` with keys, a
-/// clock and a ``PledgeService``, and draws it with ``ScreenRenderer``.
+/// clock, a ``PledgeRecorder`` and a ``PledgeCounter``, and draws it with ``ScreenRenderer``.
 ///
 /// The terminal is restored (settings, cursor, normal screen, colours) on every way out: Ctrl-C,
 /// SIGINT, SIGTERM, SIGHUP, end of input, or an error.
 public struct TerminalFront: Sendable {
-    let service: any PledgeService
+    let recorder: any PledgeRecorder
+    /// Where the welcome screen's total comes from.
+    let counter: any PledgeCounter
     let renderer: ScreenRenderer
     let language: Language
     let attendantPIN: String?
@@ -30,13 +32,15 @@ public struct TerminalFront: Sendable {
     /// - Throws: `ConfigurationError` when the front's texts (`configuration.frontTextFile`)
     ///   cannot be read.
     public init(
-        service: any PledgeService, configuration: EventConfiguration, developerMode: Bool = false,
+        recorder: any PledgeRecorder, counter: any PledgeCounter, configuration: EventConfiguration,
+        developerMode: Bool = false,
         restart: RestartNotice? = nil, pinFailures: Int = 0,
         onPINFailures: @escaping @Sendable (Int) -> Void = { _ in }
     ) throws {
         self.pinFailures = pinFailures
         self.onPINFailures = onPINFailures
-        self.service = service
+        self.recorder = recorder
+        self.counter = counter
         self.renderer = ScreenRenderer(
             text: try FrontText.load(from: configuration.frontTextFile), event: EventDetails(configuration),
             restart: restart)
@@ -152,15 +156,15 @@ public struct TerminalFront: Sendable {
                     draw(flow, on: terminal)
                 case .refreshCount:
                     // Short calls, left to finish on their own; their answers are ignored after the loop ends.
-                    Task { [service] in
+                    Task { [counter] in
                         // A count that cannot be read leaves the last one on screen.
-                        if let counts = try? await service.counts() { sink.yield(.flow(.counted(counts.total))) }
+                        if let counts = try? await counter.counts() { sink.yield(.flow(.counted(counts.total))) }
                     }
                 case .submit(let draft, let key):
-                    Task { [service] in
+                    Task { [recorder] in
                         do throws(PledgeError) {
-                            let receipt = try await service.record(draft, idempotencyKey: key, kioskID: nil)
-                            sink.yield(.flow(.recorded(receipt)))
+                            let outcome = try await recorder.record(draft, key: key, kioskID: nil, code: nil)
+                            sink.yield(.flow(.recorded(outcome)))
                         } catch {
                             sink.yield(.flow(.failed(error)))
                         }

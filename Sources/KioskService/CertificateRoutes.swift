@@ -17,7 +17,9 @@ import QRCode
 /// `kiosk purge`) makes a new key at once, so a cached page never shows personal data the store
 /// no longer has.
 struct CertificateRoutes: Sendable {
-    let service: any PledgeService
+    let lookup: any PledgeLookup
+    /// Tells when a pledge kept in ``recent`` may have changed; nil: none is kept.
+    let stamps: (any ChangeStamping)?
     let configuration: EventConfiguration
     let links: CertificateLinks
     let pages: PageTemplates
@@ -66,7 +68,9 @@ struct CertificateRoutes: Sendable {
     func pledge(_ context: KioskRequestContext) async throws -> Pledge {
         guard let code = context.certificateCode else { throw ProblemDetails.notFound }
         let found: Pledge?
-        do { found = try await recent.pledge(code: code, from: service) } catch { throw ProblemDetails(error) }
+        do { found = try await recent.pledge(code: code, from: lookup, stamps: stamps) } catch {
+            throw ProblemDetails(error)
+        }
         guard let found else { throw ProblemDetails.notFound }
         return found
     }

@@ -2,6 +2,7 @@ import Certificates
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KioskAPI
 import Logging
 import PledgeKit
 
@@ -15,7 +16,7 @@ import PledgeKit
 /// brought in line (``KioskServiceParts/afterErasure``); the 303 says how many in
 /// `Kiosk-Backups-Updated` and `Kiosk-Backups-Unreachable` (0: every one was reached).
 struct ErasureRoutes: Sendable {
-    let service: any PledgeService
+    let lookup: any PledgeLookup
     let organizer: any OrganizerService
     var caches: [DocumentCache] = []
     var afterErasure: (@Sendable () async -> ErasureCopies)? = nil
@@ -53,7 +54,7 @@ struct ErasureRoutes: Sendable {
     func pledge(_ context: KioskRequestContext) async throws -> Pledge {
         guard let code = context.certificateCode else { throw ProblemDetails.notFound }
         let found: Pledge?
-        do { found = try await service.pledge(code: code) } catch { throw ProblemDetails(error) }
+        do { found = try await lookup.pledge(code: code) } catch { throw ProblemDetails(error) }
         guard let found else { throw ProblemDetails.notFound }
         return found
     }
@@ -104,7 +105,7 @@ public struct ErasureCopies: Sendable, Equatable {
         self.unreachable = unreachable
     }
     /// The response header with ``updated``.
-    public static let updatedField = HTTPField.Name("Kiosk-Backups-Updated")!
+    public static let updatedField = HTTPField.Name(HeaderName.backupsUpdated)!
     /// The response header with ``unreachable``.
-    public static let unreachableField = HTTPField.Name("Kiosk-Backups-Unreachable")!
+    public static let unreachableField = HTTPField.Name(HeaderName.backupsUnreachable)!
 }

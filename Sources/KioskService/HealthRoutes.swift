@@ -11,7 +11,7 @@ import PledgeKit
 struct HealthRoutes: Sendable {
     /// Asked by `/readyz`; nil (a service without a store of its own): a read of the counts.
     let readiness: (any StorageReadiness)?
-    let service: any PledgeService
+    let counter: any PledgeCounter
     let metrics: ServiceMetrics
     let organizer: OrganizerAccess
     let live: LiveCounter?
@@ -45,7 +45,7 @@ struct HealthRoutes: Sendable {
         if let readiness {
             if let problem = await readiness.readiness() { throw ProblemDetails.notReady(problem) }
         } else {
-            _ = try await PledgeRoutes(service: service).counts()
+            do throws(PledgeError) { _ = try await counter.counts() } catch { throw ProblemDetails(error) }
         }
         return try jsonResponse(["status": "ok"])
     }

@@ -9,7 +9,15 @@ import PledgeKit
 
 /// Everything the HTTP service needs, made once at start-up.
 public struct KioskServiceParts: Sendable {
-    public var service: any PledgeService
+    /// Records pledges (the HTTP API's, and the terminal front's in `kiosk run`): the store's
+    /// recorder with its observers, the live counter's among them.
+    public var recorder: any PledgeRecorder
+    public var lookup: any PledgeLookup
+    public var counter: any PledgeCounter
+    /// Tells a retry of a recorded pledge, which the rate limit lets through; nil: none is told.
+    public var recordedKeys: (any RecordedKeys)?
+    /// When a pledge read may have changed, for the certificate routes' copies; nil: none kept.
+    public var changes: (any ChangeStamping)?
     public var configuration: EventConfiguration
     public var links: CertificateLinks
     public var pages: PageTemplates
@@ -27,7 +35,7 @@ public struct KioskServiceParts: Sendable {
     public var organizerAccess: OrganizerAccess
     /// Who may post pledges and heartbeats: from ``EventConfiguration/kioskToken``.
     public var kioskAccess: KioskAccess
-    /// The live counter; when there is one, ``service`` tells it about every committed pledge.
+    /// The live counter; when there is one, it observes ``recorder``.
     public var live: LiveCounter?
     /// 404s on code lookups each client address may draw: `burst`, then `perMinute` (then 429).
     public var notFoundLimit = EventConfiguration.RateLimit(perMinute: 300, burst: 300)
@@ -40,19 +48,31 @@ public struct KioskServiceParts: Sendable {
     public var afterErasure: (@Sendable () async -> ErasureCopies)? = nil
 
     /// - Parameters:
+    ///   - pledges: records, finds and counts pledges (the store).
+    ///   - observers: told about every pledge ``recorder`` records or refuses (the log); the
+    ///     live counter, when there is one, is added.
+    ///   - recordedKeys: tells retries of recorded pledges (the store); nil: none is told.
+    ///   - changes: the store's change stamp, so certificate pages read a pledge once; nil: always read.
     ///   - organizer: enables `/admin`, `/api/organizer/…`, `/api/public/counts`, `/live` and erasure.
     ///   - organizerToken: the bearer token of the organizer routes (nil: the configuration's;
     ///     none there either: they answer 403).
     ///   - metrics: the numbers of `/metrics` (give its ``ServiceMetrics/factory`` to the store).
     ///   - readiness: what `/readyz` asks, the store.
     public init(
-        service: any PledgeService, configuration: EventConfiguration, links: CertificateLinks, pages: PageTemplates,
+        pledges: some PledgeRecorder & PledgeLookup & PledgeCounter, observers: [any PledgeObserver] = [],
+        recordedKeys: (any RecordedKeys)? = nil, changes: (any ChangeStamping)? = nil,
+        configuration: EventConfiguration, links: CertificateLinks, pages: PageTemplates,
         certificates: CertificateRenderer? = nil, documentCacheCapacity: Int = 64 << 20,
         kiosks: (any KioskRegistry)? = nil, organizer: (any OrganizerService)? = nil, organizerToken: String? = nil,
         metrics: ServiceMetrics = ServiceMetrics(), readiness: (any StorageReadiness)? = nil
     ) {
         let live = organizer.map { LiveCounter(source: $0) }
-        self.service = live.map { CommitNotifyingService(base: service, live: $0) } ?? service
+        let observers = observers + (live.map { [$0] } ?? [])
+        self.recorder = observers.isEmpty ? pledges : ObservedRecorder(pledges, observers: observers)
+        self.lookup = pledges
+        self.counter = pledges
+        self.recordedKeys = recordedKeys
+        self.changes = changes
         self.configuration = configuration
         self.links = links
         self.pages = pages
@@ -84,7 +104,7 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
     router.add(middleware: HostFieldMiddleware())
     router.add(middleware: NotFoundLimiter(perMinute: parts.notFoundLimit.perMinute, burst: parts.notFoundLimit.burst))
     HealthRoutes(
-        readiness: parts.readiness, service: parts.service, metrics: parts.metrics, organizer: parts.organizerAccess,
+        readiness: parts.readiness, counter: parts.counter, metrics: parts.metrics, organizer: parts.organizerAccess,
         live: parts.live, kiosks: parts.kiosks, kioskIDsAreAuthenticated: parts.kioskAccess.isConfigured
     ).add(to: router)
     OpenAPIRoute.add(to: router)
@@ -92,8 +112,8 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
         Response(status: .seeOther, headers: [.location: "/resources"])
     }
     PledgeRoutes(
-        service: parts.service, limiter: KioskRateLimiter(parts.configuration.rateLimit), access: parts.kioskAccess,
-        metrics: parts.metrics
+        recorder: parts.recorder, counter: parts.counter, limiter: KioskRateLimiter(parts.configuration.rateLimit),
+        recordedKeys: parts.recordedKeys, access: parts.kioskAccess, metrics: parts.metrics
     ).add(to: router)
     KioskRoutes(
         registry: parts.kiosks,
@@ -104,20 +124,20 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
     let pageCache = DocumentCache(capacity: parts.pageCacheCapacity)
     let documentCache = DocumentCache(capacity: parts.documentCacheCapacity)
     let certificateRoutes = CertificateRoutes(
-        service: parts.service, configuration: parts.configuration, links: parts.links, pages: parts.pages,
-        renderer: parts.certificates, cache: pageCache, recent: RecentPledges()
+        lookup: parts.lookup, stamps: parts.changes, configuration: parts.configuration, links: parts.links,
+        pages: parts.pages, renderer: parts.certificates, cache: pageCache, recent: RecentPledges()
     )
     certificateRoutes.add(to: router)
     if let renderer = parts.certificates {
         CertificateDocumentRoutes(routes: certificateRoutes, renderer: renderer, cache: documentCache).add(to: router)
     }
-    VerifyPage(service: parts.service, pages: parts.pages).add(to: router)
+    VerifyPage(lookup: parts.lookup, pages: parts.pages).add(to: router)
     ResourcesPage(configuration: parts.configuration, pages: parts.pages).add(to: router)
     if let organizer = parts.organizer {
         OrganizerRoutes(organizer: organizer, access: parts.organizerAccess, configuration: parts.configuration)
             .add(to: router)
         ErasureRoutes(
-            service: parts.service, organizer: organizer, caches: [pageCache, documentCache],
+            lookup: parts.lookup, organizer: organizer, caches: [pageCache, documentCache],
             afterErasure: parts.afterErasure
         ).add(to: router)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KioskAPI
 import PledgeKit
 
 /// The routes fronts and organizers use to see kiosks:
@@ -23,15 +24,7 @@ struct KioskRoutes: Sendable {
                     throw ProblemDetails(error)
                 }
             }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            encoder.dateEncodingStrategy = .iso8601
-            var headers = HTTPFields()
-            headers[.contentType] = "application/json; charset=utf-8"
-            headers[.cacheControl] = "no-store"
-            return Response(
-                status: .ok, headers: headers,
-                body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(["kiosks": kiosks]))))
+            return try jsonResponse(["kiosks": kiosks], iso8601Dates: true)
         }
     }
 
@@ -40,20 +33,15 @@ struct KioskRoutes: Sendable {
     @Sendable func heartbeat(_ request: Request, context: KioskRequestContext) async throws -> Response {
         try kiosks.check(request)
         do {
-            let id = try KioskID.validated(context.parameters.get("id") ?? "")
+            guard let id = KioskID(context.parameters.get("id") ?? "") else { throw PledgeError.invalidKioskID }
             let buffer = try await request.collectBody(upTo: context.maxUploadSize)
             let beat = try StrictJSON.decode(
                 KioskHeartbeat.self, from: Data(buffer.readableBytesView),
                 what: Localized(vi: "nhịp tim của kiosk", en: "a kiosk heartbeat"))
-            try await registry?.heartbeat(kioskID: id, beat, at: Date())
+            try await registry?.heartbeat(kioskID: id.rawValue, beat, at: Date())
             return try jsonResponse(answer)
         } catch let error as PledgeError {
             throw ProblemDetails(error)
         }
     }
-}
-
-extension KioskHeartbeat: StrictlyDecodable {
-    /// `{"state": "ready"|…, "waiting": integer}`, what ``KioskHeartbeat`` encodes.
-    static let members: Set<String> = ["state", "waiting"]
 }

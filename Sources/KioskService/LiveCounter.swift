@@ -1,4 +1,5 @@
 import Foundation
+import KioskAPI
 import NIOCore
 import PledgeKit
 
@@ -118,45 +119,16 @@ public actor LiveCounter {
 
     /// One SSE message: event `count`, data one line of JSON (keys sorted).
     static func message(_ snapshot: LiveSnapshot) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = String(decoding: (try? encoder.encode(snapshot)) ?? Data("{}".utf8), as: UTF8.self)
+        let json = String(decoding: (try? WireJSON.encode(snapshot)) ?? Data("{}".utf8), as: UTF8.self)
         return "event: count\ndata: \(json)\n\n"
     }
 }
 
-/// A pledge service that tells the live counter about every pledge it records, after the commit.
-/// The terminal front and the HTTP routes share one, so pledges from either reach the screen.
-public struct CommitNotifyingService: PledgeService {
-    public let base: any PledgeService
-    public let live: LiveCounter
-
-    public func record(
-        _ draft: PledgeDraft, idempotencyKey: IdempotencyKey, kioskID: String?, code: CertificateCode?
-    ) async throws(PledgeError) -> PledgeReceipt {
-        let receipt = try await base.record(draft, idempotencyKey: idempotencyKey, kioskID: kioskID, code: code)
-        live.pledgeCommitted()
-        return receipt
-    }
-
-    public func pledge(code: CertificateCode) async throws(PledgeError) -> Pledge? {
-        try await base.pledge(code: code)
-    }
-
-    public func isRecorded(idempotencyKey: IdempotencyKey) async throws(PledgeError) -> Bool {
-        try await base.isRecorded(idempotencyKey: idempotencyKey)
-    }
-
-    public func counts() async throws(PledgeError) -> PledgeCounts {
-        try await base.counts()
-    }
-
-    public func publicCounts() async throws(PledgeError) -> PledgeCounts {
-        try await base.publicCounts()
-    }
-
-    public func changeStamp() -> Int? {
-        base.changeStamp()
+/// The live counter hears of every pledge recorded, after the commit: an observer of the one
+/// recorder the terminal front and the HTTP routes share, so pledges from either reach the screen.
+extension LiveCounter: PledgeObserver {
+    public nonisolated func pledgeRecorded(_ outcome: RecordOutcome, kioskID: KioskID?) {
+        pledgeCommitted()
     }
 }
 

@@ -1,78 +1,54 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KioskAPI
 import PledgeKit
 
-/// An error answer in the format of RFC 9457 ("Problem Details for HTTP APIs"), served as
-/// `application/problem+json`.
-///
-/// Members: `type` (a URI naming the problem; `about:blank` plus a `code` extension here), `title`,
-/// `status`, `detail` (Vietnamese first), and the extensions `code` (stable, for programs),
-/// `field` (the request member at fault) and `messages` (`vi` and `en`).
-public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
-    public var type: String
-    public var title: String
-    /// The HTTP status code, repeated in the body (RFC 9457, 3.1.2).
-    public var statusCode: Int
-    public var detail: String
-    public var code: String
-    public var field: String?
-    public var messages: Localized<String>
+/// An error answer in the format of RFC 9457 ("Problem Details for HTTP APIs"): its body is
+/// KioskAPI's ``Problem`` (the one shape, which a front's client reads too), served as
+/// `application/problem+json` with the headers that go with it.
+public struct ProblemDetails: HTTPResponseError, Sendable {
+    public var body: Problem
     /// Response headers that go with the problem (`Allow` for 405, `Retry-After` for 503); not in the body.
     public var headers: HTTPFields = [:]
     /// The `WWW-Authenticate` challenge of a 401 (RFC 9110, 11.6.1); not part of the body.
     public var challenge: String? = nil
 
     public init(status: HTTPResponse.Status, code: String, field: String? = nil, vi: String, en: String) {
-        self.type = "about:blank"
-        self.title = status.reasonPhrase
-        self.statusCode = status.code
-        self.detail = vi
-        self.code = code
-        self.field = field
-        self.messages = Localized(vi: vi, en: en)
+        body = Problem(status: status.code, title: status.reasonPhrase, code: code, field: field, vi: vi, en: en)
     }
 
-    /// The answer to a refused pledge; the status follows from the reason.
+    /// The answer to a refused pledge; the status follows from the reason (``Problem/status(for:)``).
     public init(_ error: PledgeError) {
-        let status: HTTPResponse.Status =
-            switch error.code {
-            case .idempotencyKeyReused, .certificateCodeTaken: .conflict
-            case .rateLimited: .tooManyRequests
-            case .notFound: .notFound
-            case .unavailable, .databaseGone: .serviceUnavailable
-            case .guardianConsentRequired, .unknownAgeBand, .unknownProvince, .nameEmpty, .nameTooLong,
-                .forbiddenCharacter, .schoolEmpty, .schoolTooLong:
-                .unprocessableContent
-            default: .badRequest
-            }
+        let wire = error.statedOnTheWire
+        let code = Problem.status(for: wire.code)
+        // The named statuses, for their reason phrases (the body's `title`).
+        let named: [HTTPResponse.Status] = [
+            .badRequest, .notFound, .conflict, .unprocessableContent, .tooManyRequests, .serviceUnavailable,
+        ]
         self.init(
-            status: status, code: error.code.rawValue, field: error.field, vi: error.message.vi, en: error.message.en)
+            status: named.first { $0.code == code } ?? .badRequest, code: wire.code.rawValue, field: wire.field,
+            vi: wire.message.vi, en: wire.message.en)
     }
 
-    enum CodingKeys: String, CodingKey {
-        case type, title, detail, code, field, messages
-        case statusCode = "status"
-    }
-
-    public var status: HTTPResponse.Status { HTTPResponse.Status(code: statusCode) }
+    public var code: String { body.code }
+    public var field: String? { body.field }
+    public var messages: Localized<String> { body.messages }
+    public var statusCode: Int { body.status }
+    public var status: HTTPResponse.Status { HTTPResponse.Status(code: body.status) }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(status: status, headers: responseHeaders, body: .init(byteBuffer: ByteBuffer(bytes: try body())))
+        Response(status: status, headers: responseHeaders, body: .init(byteBuffer: ByteBuffer(bytes: try encoded())))
     }
 
-    /// The JSON body: members in sorted order, slashes unescaped.
-    func body() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
-    }
+    /// The JSON body (``WireJSON``: members sorted, slashes unescaped).
+    func encoded() throws -> Data { try WireJSON.encode(body) }
 
     /// ``headers`` with the content type, the languages, and `Retry-After` or `WWW-Authenticate`
     /// where they belong.
     var responseHeaders: HTTPFields {
         var headers = self.headers
-        headers[.contentType] = "application/problem+json; charset=utf-8"
+        headers[.contentType] = MediaType.problemJSON
         if status == .serviceUnavailable, headers[.retryAfter] == nil {
             headers[.retryAfter] = "5"
         }

@@ -5,7 +5,7 @@ import Synchronization
 /// certificate (the page, then its QR image and its PNG) and a certificate link shared to many
 /// viewers at once read the pledge once, not once per request.
 ///
-/// Freshness: a copy is used only while the service's ``PledgeService/changeStamp()`` is the one
+/// Freshness: a copy is used only while the store's ``ChangeStamping/changeStamp()`` is the one
 /// it was read under, so any commit (an erasure through this service, `kiosk erase` or `kiosk
 /// purge` in another process, the daily retention sweep, a new pledge) makes the next request
 /// read the store; a service without a stamp is always read. Codes that are not found are never
@@ -25,10 +25,12 @@ final class RecentPledges: Sendable {
     }
 
     /// The pledge with `code`, from memory when nothing was committed since it was read, else
-    /// from `service`; nil when no pledge has the code.
-    func pledge(code: CertificateCode, from service: any PledgeService) async throws(PledgeError) -> Pledge? {
+    /// from `lookup`; nil when no pledge has the code. Without `stamps` (or a stamp), nothing is kept.
+    func pledge(code: CertificateCode, from lookup: any PledgeLookup, stamps: (any ChangeStamping)?)
+        async throws(PledgeError) -> Pledge?
+    {
         // Taken before the read: a commit between the two makes the copy look older, never newer.
-        guard let stamp = service.changeStamp() else { return try await service.pledge(code: code) }
+        guard let stamp = stamps?.changeStamp() else { return try await lookup.pledge(code: code) }
         let hit = state.withLock { state -> Pledge? in
             if state.stamp != stamp {
                 state.entries.removeAll(keepingCapacity: true)
@@ -37,7 +39,7 @@ final class RecentPledges: Sendable {
             return state.entries[code]
         }
         if let hit { return hit }
-        guard let pledge = try await service.pledge(code: code) else { return nil }
+        guard let pledge = try await lookup.pledge(code: code) else { return nil }
         state.withLock { state in
             guard state.stamp == stamp else { return }
             if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }

@@ -144,7 +144,7 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     /// Writes `problem` with `Connection: close`, then closes the connection.
     private func answerAndClose(_ context: ChannelHandlerContext, _ problem: ProblemDetails) {
-        let body = (try? problem.body()) ?? Data()
+        let body = (try? problem.encoded()) ?? Data()
         var headers = HTTPHeaders(problem.responseHeaders.map { ($0.name.rawName, $0.value) })
         headers.replaceOrAdd(name: "content-length", value: String(body.count))
         headers.replaceOrAdd(name: "connection", value: "close")

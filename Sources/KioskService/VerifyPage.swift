@@ -10,7 +10,7 @@ import PledgeKit
 /// Codes are read in any case, with or without dashes and spaces, O as 0 and I or L as 1
 /// (Crockford's base32).
 struct VerifyPage: Sendable {
-    let service: any PledgeService
+    let lookup: any PledgeLookup
     let pages: PageTemplates
 
     func add(to router: Router<KioskRequestContext>) {
@@ -31,7 +31,7 @@ struct VerifyPage: Sendable {
                     en: "This is not a certificate code: 16 letters and digits, e.g. 7KQ2-MX4P-9TZA-B3CD."))
         }
         let pledge: Pledge?
-        do { pledge = try await service.pledge(code: code) } catch { throw ProblemDetails(error) }
+        do { pledge = try await lookup.pledge(code: code) } catch { throw ProblemDetails(error) }
         guard pledge != nil else {
             return form(
                 code: code.grouped, status: .notFound,

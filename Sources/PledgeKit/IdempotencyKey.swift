@@ -20,14 +20,6 @@ public struct IdempotencyKey: Hashable, Sendable, CustomStringConvertible {
         self.rawValue = rawValue
     }
 
-    /// The refusal of a key sent again with a different pledge (`idempotency-key-reused`): the
-    /// first pledge holds it. Thrown by the store, which names no HTTP header itself.
-    public static let reusedError = PledgeError(
-        .idempotencyKeyReused, field: "Idempotency-Key",
-        vi: "Khóa Idempotency-Key này đã được dùng cho một lời cam kết khác.",
-        en: "This Idempotency-Key was already used for a different pledge."
-    )
-
     /// A fresh random key (a UUID), for fronts.
     public static func random() -> IdempotencyKey {
         // A UUID string is always valid.

@@ -35,11 +35,11 @@ public struct Pledge: Hashable, Sendable {
     }
 }
 
-/// What a signer gets back once the pledge has committed: the body of a 201 answer.
-public struct PledgeReceipt: Codable, Hashable, Sendable {
+/// What a signer gets back once the pledge has committed (its wire form, the body of a 201
+/// answer, is KioskAPI's).
+public struct PledgeReceipt: Hashable, Sendable {
     public var id: UUID
-    /// The pledge's number in its event, from 1; 0 while a front's outbox still holds the pledge
-    /// (the service numbers pledges when it commits them): see ``isPending``.
+    /// The pledge's number in its event, from 1.
     public var number: Int
     public var code: CertificateCode
     /// The exact text of the certificate QR.
@@ -51,11 +51,6 @@ public struct PledgeReceipt: Codable, Hashable, Sendable {
         self.code = code
         self.certificateUrl = certificateUrl
     }
-}
-
-extension PledgeReceipt {
-    /// Whether the pledge waits in a front's outbox: its code and link are final, its number not yet.
-    public var isPending: Bool { number == 0 }
 }
 
 /// Pledge counts for one event: the body of `GET /api/counts`.

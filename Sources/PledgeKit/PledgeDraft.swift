@@ -1,10 +1,10 @@
 import Foundation
 
-/// What an attendee submits: the body of `POST /api/pledges`, before validation.
+/// What an attendee submits, before validation (its wire form is KioskAPI's `PledgeRequestBody`).
 ///
 /// A `nil` name means an anonymous pledge; an empty or blank name is refused rather than silently
 /// made anonymous, so a slip of the keyboard never hides a name the signer wanted.
-public struct PledgeDraft: Codable, Hashable, Sendable {
+public struct PledgeDraft: Hashable, Sendable {
     public var name: String?
     public var ageBand: AgeBand
     public var province: Province?

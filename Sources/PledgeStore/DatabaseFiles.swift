@@ -18,7 +18,7 @@ import Synchronization
 /// truncated or overwritten in place), `stat` of the path, `<path>-wal` and `<path>-shm` (missing,
 /// or another device and inode: moved or replaced).
 /// The first change found latches: the store refuses every later write and read with
-/// ``PledgeError/Code/databaseGone`` (HTTP 503), and copies the open database through SQLite
+/// ``PledgeError/Code/databaseGone``, and copies the open database through SQLite
 /// (`VACUUM INTO`, on the pool's writer, which still holds the old files) to a new file beside the
 /// path before anything is answered.
 final class DatabaseFiles: Sendable {
@@ -33,7 +33,7 @@ final class DatabaseFiles: Sendable {
 
     private enum Condition {
         case present
-        /// Latched: the rescue runs once; everyone refused waits for it, so a 503 means the copy is written.
+        /// Latched: the rescue runs once; everyone refused waits for it, so a refusal means the copy is written.
         case gone(Task<DatabaseGone, Never>)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskAPI
 import PledgeKit
 
 /// A front's outbox in its own small SQLite file (`kiosk front --outbox`): pledges shown to their
@@ -52,7 +53,9 @@ public struct OutboxStore: PledgeOutbox {
     public func add(key: IdempotencyKey, draft: PledgeDraft, code: CertificateCode, at time: Date) async throws
         -> OutboxEntry
     {
-        let json = String(decoding: try JSONEncoder().encode(draft), as: UTF8.self)
+        // The pledge's wire format (the body the client sends, without its code): one format, and
+        // the rows of an older outbox (the same members) still read.
+        let json = String(decoding: PledgeRequestBody(draft: draft, code: nil).data(), as: UTF8.self)
         let sequence = try await queue.write { db in
             try db.execute(
                 sql: "INSERT INTO outbox (idempotency_key, draft, code, created_at) VALUES (?, ?, ?, ?)",
@@ -73,7 +76,7 @@ public struct OutboxStore: PledgeOutbox {
             }
             return OutboxEntry(
                 sequence: row["sequence"], key: try IdempotencyKey(keyText),
-                draft: try JSONDecoder().decode(PledgeDraft.self, from: Data(draftText.utf8)), code: code,
+                draft: try PledgeRequestBody.draft(from: Data(draftText.utf8)), code: code,
                 createdAt: row["created_at"])
         }
     }

@@ -2,9 +2,26 @@ import Foundation
 import GRDB
 import PledgeKit
 
-extension PledgeStore {
+extension PledgeStore: PledgeRecorder {
+    /// Records a pledge (``record(_:idempotencyKey:kioskID:code:)``): a store always commits, so
+    /// the outcome is always `.recorded`.
+    public func record(_ draft: PledgeDraft, key: IdempotencyKey, kioskID: KioskID?, code: CertificateCode?)
+        async throws(PledgeError) -> RecordOutcome
+    {
+        .recorded(try await record(draft, idempotencyKey: key, kioskID: kioskID?.rawValue, code: code))
+    }
+
+    /// Validates, normalizes and durably records a pledge; returns only after its transaction has
+    /// committed. The same `idempotencyKey` with the same draft returns the first receipt and
+    /// records nothing.
+    /// - Parameters:
+    ///   - kioskID: the kiosk the pledge was made at; nil: ``defaultKioskID``.
+    ///   - code: the code a front already showed (kept or refused with `certificate-code-taken`,
+    ///     never changed); nil: the store makes one.
+    /// - Throws: ``PledgeError`` (bad draft, `idempotency-key-reused` with another draft,
+    ///   `unavailable` or `database-gone` when storage fails).
     public func record(
-        _ draft: PledgeDraft, idempotencyKey: IdempotencyKey, kioskID: String?, code: CertificateCode?
+        _ draft: PledgeDraft, idempotencyKey: IdempotencyKey, kioskID: String?, code: CertificateCode? = nil
     ) async throws(PledgeError) -> PledgeReceipt {
         let pledge: Pledge
         do {
@@ -60,7 +77,12 @@ extension PledgeStore {
             let pledge = try existing.pledge()
             guard pledge.draft == draft.content, pledge.kioskID == kioskID, proposed == nil || proposed == pledge.code
             else {
-                throw IdempotencyKey.reusedError
+                // The HTTP layer names the header (KioskAPI's `statedOnTheWire`).
+                throw PledgeError(
+                    .idempotencyKeyReused,
+                    vi: "Khóa idempotency này đã được dùng cho một lời cam kết khác.",
+                    en: "This idempotency key was already used for a different pledge."
+                )
             }
             return (pledge, false)
         }

@@ -14,7 +14,7 @@ import PledgeKit
 /// (sqlite.org/pragma.html#pragma_synchronous). Every write is one `BEGIN IMMEDIATE` transaction,
 /// which takes the write lock up front so two writers never deadlock on a lock upgrade; a busy
 /// timeout makes a second process wait for the lock instead of failing at once.
-public struct PledgeStore: PledgeService {
+public struct PledgeStore: PledgeLookup, PledgeCounter, RecordedKeys, ChangeStamping {
     let pool: DatabasePool
     /// The event new pledges belong to.
     public let eventID: String

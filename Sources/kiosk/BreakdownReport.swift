@@ -1,4 +1,5 @@
 import Foundation
+import KioskAPI
 import PledgeExport
 import PledgeKit
 
@@ -9,9 +10,7 @@ struct BreakdownReport {
     func render(_ format: Counts.Format) -> String {
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            return String(decoding: (try? encoder.encode(breakdown)) ?? Data(), as: UTF8.self) + "\n"
+            return String(decoding: (try? WireJSON.encode(breakdown, pretty: true)) ?? Data(), as: UTF8.self) + "\n"
         case .csv:
             // RFC 4180 without the BOM: this goes to a terminal or a pipe, not to Excel.
             let encoder = CSVEncoder()

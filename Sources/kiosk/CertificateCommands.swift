@@ -137,7 +137,11 @@ struct CertificateLinkOptions: ParsableArguments {
         if let baseURL { return baseURL }
         if service == nil, let published = configuration.publicBaseURL { return published }
         let address = service ?? "http://127.0.0.1:\(configuration.port)"
-        let client = ServiceClient(baseURL: URL(string: address)!, kioskID: configuration.kioskID, timeout: 5)
+        // Checked when the configuration was loaded.
+        guard let kioskID = KioskID(configuration.kioskID) else {
+            throw CLIError("kiosk.id: \(IdentifierRule.text.en)")
+        }
+        let client = ServiceClient(baseURL: URL(string: address)!, kioskID: kioskID, timeout: 5)
         guard let answer = await client.kioskConfig() else {
             throw CLIError(
                 "Không biết địa chỉ gốc của liên kết giấy chứng nhận: không có dịch vụ kiosk nào trả lời ở "

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KioskAPI
 import PledgeKit
 import PledgeStore
 
@@ -74,9 +75,7 @@ struct CountsReport {
     func render(_ format: Counts.Format) -> String {
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            return String(decoding: (try? encoder.encode(counts)) ?? Data(), as: UTF8.self) + "\n"
+            return String(decoding: (try? WireJSON.encode(counts, pretty: true)) ?? Data(), as: UTF8.self) + "\n"
         case .csv:
             // RFC 4180: CRLF line ends; fields quoted, with inner quotes doubled.
             func field(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }

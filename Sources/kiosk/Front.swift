@@ -47,11 +47,16 @@ struct Front: AsyncParsableCommand {
         guard let url = URL(string: service), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
             url.host != nil
         else { throw ValidationError("--service must be an http:// or https:// address, not '\(service)'.") }
-        guard (1...64).contains(kioskID.utf8.count),
-            kioskID.unicodeScalars.allSatisfy({
-                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_")
-            })
-        else { throw ValidationError("--kiosk-id must be 1–64 ASCII letters, digits, '-' or '_'.") }
+        _ = try id()
+    }
+
+    /// `--kiosk-id`, checked (``IdentifierRule``).
+    func id() throws -> KioskID {
+        guard let id = KioskID(kioskID) else {
+            throw ValidationError(
+                "--kiosk-id phải gồm \(IdentifierRule.text.vi) · --kiosk-id must be \(IdentifierRule.text.en).")
+        }
+        return id
     }
 
     func run() async throws {
@@ -80,14 +85,15 @@ struct Front: AsyncParsableCommand {
         logger.logLevel = .info
         logger[metadataKey: "kiosk.id"] = "\(kioskID)"
         // The kiosk token from --kiosk-token-file, KIOSK_KIOSK_TOKEN or the event file: the service requires it.
-        let client = ServiceClient(baseURL: URL(string: service)!, kioskID: kioskID, token: configuration.kioskToken)
+        let client = ServiceClient(baseURL: URL(string: service)!, kioskID: try id(), token: configuration.kioskToken)
         let pledges = try await OutboxPledgeService.open(
             client: client, outbox: store, fallbackBase: configuration.publicBaseURL, logger: logger)
         let front: TerminalFront
         let restart = TerminalGuard.restart
         do {
             front = try TerminalFront(
-                service: pledges, configuration: configuration, developerMode: developer.developerMode,
+                recorder: pledges, counter: pledges, configuration: configuration,
+                developerMode: developer.developerMode,
                 restart: restart, pinFailures: TerminalGuard.pinFailures, onPINFailures: TerminalGuard.keepPINFailures)
         } catch {
             throw CLIError("front texts: \(error)")

@@ -50,9 +50,9 @@ struct Run: AsyncParsableCommand {
         }
         let front: TerminalFront
         do {
-            // The parts' service logs pledges and tells the live counter about them, as the API's does.
+            // The parts' recorder: its observers log pledges and tell the live counter, as the API's do.
             front = try TerminalFront(
-                service: startup.parts.service, configuration: startup.configuration,
+                recorder: startup.parts.recorder, counter: startup.parts.counter, configuration: startup.configuration,
                 developerMode: developer.developerMode, restart: restart, pinFailures: TerminalGuard.pinFailures,
                 onPINFailures: TerminalGuard.keepPINFailures)
         } catch {

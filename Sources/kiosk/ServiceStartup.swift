@@ -16,8 +16,6 @@ import UnixSignals
 struct ServiceStartup {
     let configuration: EventConfiguration
     let store: PledgeStore
-    /// The store behind the log of recorded pledges: what the HTTP routes and the front use.
-    let service: any PledgeService
     let parts: KioskServiceParts
     let host: String
     let port: Int
@@ -58,15 +56,16 @@ struct ServiceStartup {
                 throw error
             }
         }
-        let service = LoggingPledgeService(store, logger: logger, defaultKioskID: configuration.kioskID)
         self.configuration = configuration
         self.store = store
-        self.service = service
         let backups = configuration.backup.map {
             Self.scheduledBackups($0, store: store, retentionDeadline: configuration.retentionDeadline, logger: logger)
         }
+        // The recorder the HTTP routes and `kiosk run`'s front share: the store, observed by the
+        // log of recorded pledges (and the live counter, which the parts add).
         var parts = KioskServiceParts(
-            service: service, configuration: configuration, links: links, pages: pages,
+            pledges: store, observers: [PledgeLog(logger: logger, defaultKioskID: configuration.kioskID)],
+            recordedKeys: store, changes: store, configuration: configuration, links: links, pages: pages,
             certificates: CertificateRenderer(templates: certificates), kiosks: store, organizer: store,
             organizerToken: configuration.organizerToken, metrics: metrics, readiness: store)
         if let backups {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KioskAPI
 import PledgeKit
 import PledgeStore
 
@@ -24,10 +25,8 @@ struct Status: AsyncParsableCommand {
         let kiosks = try await pledges.kiosks(now: now)
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            encoder.dateEncodingStrategy = .iso8601
-            print(String(decoding: try encoder.encode(["kiosks": kiosks]), as: UTF8.self))
+            let json = try WireJSON.encode(["kiosks": kiosks], iso8601Dates: true, pretty: true)
+            print(String(decoding: json, as: UTF8.self))
         case .table:
             print("Kiosk · trạng thái / status · lần cuối / last seen · hôm nay / today · chờ / waiting")
             for kiosk in kiosks {

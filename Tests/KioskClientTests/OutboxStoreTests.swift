@@ -28,12 +28,12 @@ import Testing
         #expect(try await again.setting(OutboxPledgeService.baseSetting) == "http://10.0.0.2:8080")
         #expect(try await again.waiting().map(\.sequence) == [added[1].sequence, added[2].sequence])
         // Offline (nothing listens on port 9), the front still makes links from the cached base.
-        let client = ServiceClient(baseURL: URL(string: "http://127.0.0.1:9")!, kioskID: "k-x", timeout: 1)
+        let client = ServiceClient(
+            baseURL: URL(string: "http://127.0.0.1:9")!, kioskID: try #require(KioskID("k-x")), timeout: 1)
         let service = try await OutboxPledgeService.open(
             client: client, outbox: again, fallbackBase: nil, logger: Logger(label: "test"))
-        let receipt = try await service.record(
-            draft, idempotencyKey: try IdempotencyKey("k-9"), kioskID: nil, code: nil)
-        #expect(receipt.isPending)
+        let receipt = try await service.record(draft, key: try IdempotencyKey("k-9"), kioskID: nil, code: nil)
+        #expect(receipt.number == nil)
         #expect(receipt.certificateUrl == "HTTP://10.0.0.2:8080/C/\(receipt.code.rawValue)")
         #expect(try await again.waitingCount() == 3)
         try again.close()

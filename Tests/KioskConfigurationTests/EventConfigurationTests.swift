@@ -21,11 +21,13 @@ struct EventConfigurationTests {
     }
 
     /// An event file with the repository's texts and the given `service` and `organizer` lines.
-    static func event(service: String, organizer: String = "", in folder: URL) throws -> URL {
+    static func event(service: String, organizer: String = "", kiosk id: String = "kiosk-01", in folder: URL) throws
+        -> URL
+    {
         let kiosk = RepositoryPaths.root.appendingPathComponent("Kiosk").path
         let yaml = """
             event: { id: token-event, name: "Lễ phát động", place: "Hà Nội", date: 2025-10-10 }
-            kiosk: { id: kiosk-01 }
+            kiosk: { id: "\(id)" }
             service: { \(service) }
             organizer: { \(organizer) }
             files:
@@ -74,5 +76,21 @@ struct EventConfigurationTests {
             #expect(error.file == file.path)
             #expect(error.problem.contains("missing key"))
         }
+    }
+
+    /// The configured kiosk id follows the rule a front's `Kiosk-Id` header does: a bad one stops
+    /// the load with a message in both languages, before it reaches a pledge or a file name.
+    @Test(arguments: ["", "../etc", "<b>", "kiosk 01", "kiốt-01", String(repeating: "k", count: 65)])
+    func aBadKioskIDIsRefusedAtLoad(_ id: String) throws {
+        let file = try Self.event(service: "", kiosk: id, in: temporaryDirectory("config"))
+        do {
+            _ = try EventConfiguration.load(from: file)
+            Issue.record("kiosk.id '\(id)' was accepted")
+        } catch let error as ConfigurationError {
+            #expect(error.problem.contains("kiosk.id phải gồm 1–64 chữ cái ASCII, chữ số, - hoặc _"))
+            #expect(error.problem.contains("kiosk.id must be 1–64 ASCII letters, digits, - or _"))
+        }
+        let good = try Self.event(service: "", kiosk: "kiosk_07-B", in: temporaryDirectory("config"))
+        #expect(try EventConfiguration.load(from: good).kioskID == "kiosk_07-B")
     }
 }

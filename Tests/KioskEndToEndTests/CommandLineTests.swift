@@ -78,6 +78,12 @@ struct CommandLineTests {
         ])
         #expect(noDatabase.status != 0)
         #expect(noDatabase.stderr.contains("no database"))
+        // The kiosk id rule of the Kiosk-Id header and of kiosk.id, before anything is opened.
+        for id in ["../etc", "kiốt", ""] {
+            let badID = try kiosk(["front", "--service", "http://127.0.0.1:9", "--kiosk-id", id])
+            #expect(badID.status != 0)
+            #expect(badID.stderr.contains("--kiosk-id must be 1–64 ASCII letters, digits, - or _"), "\(badID.stderr)")
+        }
     }
 
     @Test func aPortInUseStopsTheKioskWithAClearMessage() throws {

@@ -28,10 +28,13 @@ enum Fixtures {
 
     static func renderer() throws -> ScreenRenderer { ScreenRenderer(text: try text(), event: try event()) }
 
-    static let receipt = PledgeReceipt(
-        id: UUID(), number: 12_345, code: CertificateCode(parsing: "7KQ2MX4P9TZAB3CD")!,
-        certificateUrl: "HTTP://192.168.1.20:8080/C/7KQ2MX4P9TZAB3CD"
-    )
+    static let receipt = RecordOutcome.recorded(
+        PledgeReceipt(
+            id: UUID(), number: 12_345, code: CertificateCode(parsing: "7KQ2MX4P9TZAB3CD")!,
+            certificateUrl: "HTTP://192.168.1.20:8080/C/7KQ2MX4P9TZAB3CD"))
+
+    /// The same pledge waiting in a front's outbox: its code and link, no number yet.
+    static let queued = RecordOutcome.queued(code: receipt.code, certificateUrl: receipt.certificateUrl)
 
     /// Idempotency keys numbered in order, so tests can tell them apart.
     static func flow(language: Language = .vi) -> KioskFlow {

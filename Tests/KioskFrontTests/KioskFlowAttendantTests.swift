@@ -127,10 +127,7 @@ import Testing
         var driver = Driver()
         driver.reachProvince(name: "", age: "4")
         driver.press(.enter, .enter, .enter)
-        var pending = Fixtures.receipt
-        pending.number = 0
-        #expect(pending.isPending)
-        driver.send(.recorded(pending))
+        driver.send(.recorded(Fixtures.queued))
         #expect(driver.flow.signedHere == 1)
         #expect(driver.flow.count == 0)
     }

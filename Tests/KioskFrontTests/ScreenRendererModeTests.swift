@@ -24,9 +24,7 @@ import Testing
         var driver = Driver()
         driver.reachProvince(name: "", age: "4")
         driver.press(.enter, .enter, .enter)
-        var pending = Fixtures.receipt
-        pending.number = 0
-        driver.send(.recorded(pending))
+        driver.send(.recorded(Fixtures.queued))
         let text = renderer.plain(driver.flow, columns: 120, lines: 40).joined(separator: "\n")
         #expect(text.contains("đã được ghi nhận"))
         #expect(!text.contains("Người thứ"))

@@ -19,18 +19,18 @@ struct FrontTokenTests {
             let draft = PledgeDraft(name: "Phạm Thu Hà", ageBand: .from18To24, province: nil, guardianConsent: false)
 
             // A generous timeout: under the parallel test run the first answer can take seconds.
-            let without = ServiceClient(baseURL: base, kioskID: "kiosk-02", timeout: 60)
+            let without = ServiceClient(baseURL: base, kioskID: try #require(KioskID("kiosk-02")), timeout: 60)
             #expect(await without.heartbeat(KioskHeartbeat(state: .ready, waiting: 0)) == nil)
             #expect(await without.record(draft, key: try IdempotencyKey("k-1"), code: .random()) == .unauthorized)
             let stranded = try await OutboxPledgeService.open(
                 client: without, outbox: outbox, fallbackBase: LiveServer.baseURL, logger: Logger(label: "test"))
-            let pending = try await stranded.record(
-                draft, idempotencyKey: try IdempotencyKey("k-2"), kioskID: nil, code: nil)
-            #expect(pending.number == 0)
+            let pending = try await stranded.record(draft, key: try IdempotencyKey("k-2"), kioskID: nil, code: nil)
+            #expect(pending.number == nil)
             #expect(try await outbox.waitingCount() == 1)
             #expect(try await server.store.counts().total == 0)
 
-            let with = ServiceClient(baseURL: base, kioskID: "kiosk-02", token: KioskTokenTests.token, timeout: 60)
+            let with = ServiceClient(
+                baseURL: base, kioskID: try #require(KioskID("kiosk-02")), token: KioskTokenTests.token, timeout: 60)
             #expect(await with.heartbeat(KioskHeartbeat(state: .ready, waiting: 1)) != nil)
             let front = try await OutboxPledgeService.open(
                 client: with, outbox: outbox, fallbackBase: LiveServer.baseURL, logger: Logger(label: "test"))

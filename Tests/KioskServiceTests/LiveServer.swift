@@ -44,7 +44,7 @@ struct LiveServer: Sendable {
         let store = try PledgeStore(
             path: file, eventID: "test-event", defaultKioskID: "kiosk-test", links: links, metrics: metrics.factory)
         var parts = KioskServiceParts(
-            service: store, configuration: configuration, links: links,
+            pledges: store, recordedKeys: store, changes: store, configuration: configuration, links: links,
             pages: try PageTemplates(folder: configuration.templatesFolder),
             certificates: CertificateRenderer(
                 templates: try CertificateTemplates(folder: configuration.certificateTemplatesFolder)),

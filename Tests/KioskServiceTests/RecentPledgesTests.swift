@@ -28,16 +28,16 @@ struct RecentPledgesTests {
         let other = try await record(store, "Lê Thị Ngọc Ẩn", "k-2")
         let recent = RecentPledges()
 
-        #expect(try await recent.pledge(code: code, from: store)?.name == "Phạm Quốc Khánh")
-        #expect(try await recent.pledge(code: other, from: store)?.name == "Lê Thị Ngọc Ẩn")
+        #expect(try await recent.pledge(code: code, from: store, stamps: store)?.name == "Phạm Quốc Khánh")
+        #expect(try await recent.pledge(code: other, from: store, stamps: store)?.name == "Lê Thị Ngọc Ẩn")
         #expect(recent.count == 2)
         // Not found is never kept: probing fills nothing.
-        #expect(try await recent.pledge(code: CertificateCode.random(), from: store) == nil)
+        #expect(try await recent.pledge(code: CertificateCode.random(), from: store, stamps: store) == nil)
         #expect(recent.count == 2)
 
         // Any commit ends every copy; the next read sees the erased name.
         #expect(try await store.erasePersonalData(code: code))
-        let erased = try await recent.pledge(code: code, from: store)
+        let erased = try await recent.pledge(code: code, from: store, stamps: store)
         #expect(erased != nil && erased?.name == nil)
         #expect(recent.count == 1)
     }
@@ -45,22 +45,8 @@ struct RecentPledgesTests {
     @Test func aServiceWithoutAStampIsAlwaysRead() async throws {
         let store = try store()
         let code = try await record(store, "Đỗ Hữu Nghĩa", "k-1")
-        // A decorator that does not forward the stamp: the protocol's default, nil.
-        struct Unstamped: PledgeService {
-            let base: PledgeStore
-            func record(
-                _ draft: PledgeDraft, idempotencyKey: IdempotencyKey, kioskID: String?, code: CertificateCode?
-            ) async throws(PledgeError) -> PledgeReceipt {
-                try await base.record(draft, idempotencyKey: idempotencyKey, kioskID: kioskID, code: code)
-            }
-            func pledge(code: CertificateCode) async throws(PledgeError) -> Pledge? {
-                try await base.pledge(code: code)
-            }
-            func counts() async throws(PledgeError) -> PledgeCounts { try await base.counts() }
-            func publicCounts() async throws(PledgeError) -> PledgeCounts { try await base.publicCounts() }
-        }
         let recent = RecentPledges()
-        #expect(try await recent.pledge(code: code, from: Unstamped(base: store))?.name == "Đỗ Hữu Nghĩa")
+        #expect(try await recent.pledge(code: code, from: store, stamps: nil)?.name == "Đỗ Hữu Nghĩa")
         #expect(recent.count == 0)
     }
 }

@@ -66,7 +66,8 @@ struct SigningTimeTests {
             let entry = try await outbox.add(
                 key: try IdempotencyKey("offline-1"), draft: draft, code: CertificateCode.random(), at: signed)
             let client = ServiceClient(
-                baseURL: URL(string: "http://127.0.0.1:\(server.port)")!, kioskID: "kiosk-02", timeout: 60)
+                baseURL: URL(string: "http://127.0.0.1:\(server.port)")!, kioskID: try #require(KioskID("kiosk-02")),
+                timeout: 60)
             // A generous timeout: under the parallel test run the first answer can take seconds.
             let front = try await OutboxPledgeService.open(
                 client: client, outbox: outbox, fallbackBase: LiveServer.baseURL, logger: Logger(label: "test"))

@@ -2,10 +2,10 @@ import Foundation
 import PledgeKit
 import Testing
 
-@testable import KioskService
+@testable import KioskAPI
 
-/// Request bodies are RFC 8259 JSON or refused with `malformed-json`; the receipt writer gives
-/// what Foundation's encoder gives.
+/// Request bodies are RFC 8259 JSON or refused with `malformed-json`; the wire bodies read back
+/// as they were written.
 @Suite("Strict JSON request bodies (RFC 8259)")
 struct StrictJSONTests {
     func check(_ json: String) -> StrictJSON.Failure.Reason? {
@@ -140,30 +140,48 @@ struct StrictJSONTests {
             ])
     }
 
-    @Test func receiptsAreWrittenAsTheEncoderWritesThem() throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    /// The 201 body is the encoder's (members sorted, slashes unescaped), and reads back.
+    @Test func receiptsAreWrittenSortedWithSlashesUnescaped() throws {
+        let id = try #require(UUID(uuidString: "0F2B9C4E-7A51-4D3A-9E0C-6B1D2F3A4B5C"))
+        let code = try #require(CertificateCode(parsing: "7KQ2MX4P9TZAB3CD"))
         for (number, url) in [
-            (1, "https://khongmotminh.example.vn/C/7KQ2MX4P9TZAB3CD"),
-            (123_456_789, "HTTP://192.168.1.20:8080/C/7KQ2MX4P9TZAB3CD"), (0, ""),
+            (1, "https://khongmotminh.example.vn/C/7KQ2MX4P9TZAB3CD"), (123_456_789, "https://hà-nội.vn/C/\"\\"),
         ] {
-            let receipt = PledgeReceipt(
-                id: UUID(), number: number, code: try #require(CertificateCode(parsing: "7KQ2MX4P9TZAB3CD")),
-                certificateUrl: url)
-            #expect(receipt.json == Array(try encoder.encode(receipt)))
-        }
-        for url in ["https://x.vn/\"", "https://x.vn/\\", "https://x.vn/\u{7F}", "https://hà-nội.vn/C/A", "a\nb"] {
-            let receipt = PledgeReceipt(
-                id: UUID(), number: 1, code: try #require(CertificateCode(parsing: "7KQ2MX4P9TZAB3CD")),
-                certificateUrl: url)
-            #expect(receipt.json == nil)
+            let receipt = PledgeReceipt(id: id, number: number, code: code, certificateUrl: url)
+            let data = try WireJSON.encode(receipt)
+            let escaped = url.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            #expect(
+                String(decoding: data, as: UTF8.self)
+                    == #"{"certificateUrl":""# + escaped + #"","code":"7KQ2MX4P9TZAB3CD","id":""# + id.uuidString
+                    + #"","number":"# + "\(number)}")
+            #expect(try WireJSON.decode(PledgeReceipt.self, from: data) == receipt)
         }
     }
 
+    /// A front's body reads back as the same draft and code (one format, both ways).
+    @Test func aDraftGoesOutAndComesBackTheSame() throws {
+        let signed = Date(timeIntervalSince1970: 1_760_088_600.25)
+        let draft = PledgeDraft(
+            name: "Nguyễn Văn An", ageBand: .from18To24, province: Province(matching: "Hà Nội"),
+            school: "THPT Chu Văn An",
+            guardianConsent: true, signedAt: signed)
+        let code = try #require(CertificateCode(parsing: "7KQ2MX4P9TZAB3CD"))
+        let (read, readCode) = try PledgeRequestBody.parse(PledgeRequestBody(draft: draft, code: code).data())
+        #expect(read == draft)
+        #expect(readCode == code)
+        let bare = PledgeDraft(name: nil, ageBand: .from25, province: nil, guardianConsent: false)
+        let again = try PledgeRequestBody.parse(PledgeRequestBody(draft: bare, code: nil).data())
+        #expect(again.draft == bare)
+        #expect(again.code == nil)
+        // Every member the service reads is one a front writes.
+        let full = try JSONSerialization.jsonObject(with: PledgeRequestBody(draft: draft, code: code).data())
+        #expect(Set((full as? [String: Any])?.keys.map { $0 } ?? []) == PledgeRequestBody.members)
+    }
+
     @Test func contentTypeOfJSON() {
-        #expect(PledgeRoutes.isJSON("application/json"))
-        #expect(PledgeRoutes.isJSON("Application/JSON; charset=\"UTF-8\""))
-        #expect(!PledgeRoutes.isJSON("application/json; charset=latin1"))
-        #expect(!PledgeRoutes.isJSON("text/plain"))
+        #expect(MediaType.isJSON("application/json"))
+        #expect(MediaType.isJSON("Application/JSON; charset=\"UTF-8\""))
+        #expect(!MediaType.isJSON("application/json; charset=latin1"))
+        #expect(!MediaType.isJSON("text/plain"))
     }
 }

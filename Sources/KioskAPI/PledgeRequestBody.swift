@@ -1,33 +1,52 @@
 import Foundation
 import PledgeKit
 
-/// The JSON body of `POST /api/pledges`:
+/// The pledge on the wire: the JSON body of `POST /api/pledges`, which the service reads and a
+/// front's client writes, and the draft a front's outbox keeps (``init(draft:code:)``):
 /// `{"name": string|null, "ageBand": string, "province": string|null, "school": string|null,
-///   "guardianConsent": bool}`. A missing `name`, `province` or `school` is the same as null; a
-/// missing `guardianConsent` is false. Any other member is refused, so a misspelt one (say
-/// `"provnce"`) is an error and not a silent loss.
-struct PledgeRequestBody: StrictlyDecodable {
-    var name: String?
-    var ageBand: String?
-    var province: String?
-    var school: String?
-    var guardianConsent: Bool?
+///   "guardianConsent": bool, "code": string, "signedAt": string}`. A missing `name`, `province`
+/// or `school` is the same as null; a missing `guardianConsent` is false. Any other member is
+/// refused, so a misspelt one (say `"provnce"`) is an error and not a silent loss.
+public struct PledgeRequestBody: StrictlyDecodable, Encodable, Sendable, Equatable {
+    public var name: String?
+    public var ageBand: String?
+    public var province: String?
+    public var school: String?
+    public var guardianConsent: Bool?
     /// A certificate code the front already made and showed (Crockford base32, 16 characters).
-    var code: String?
+    public var code: String?
     /// When the signer pledged at a front that uploads later: an RFC 3339 date-time with a zone,
     /// e.g. `2025-10-10T09:30:00.250Z`.
-    var signedAt: String?
+    public var signedAt: String?
+
+    /// The body of `draft` with `code`: the province by its name, `signedAt` in UTC with
+    /// milliseconds (what ``parse(_:)`` reads back to the same draft).
+    public init(draft: PledgeDraft, code: CertificateCode?) {
+        name = draft.name
+        ageBand = draft.ageBand.rawValue
+        province = draft.province?.name
+        school = draft.school
+        guardianConsent = draft.guardianConsent
+        self.code = code?.rawValue
+        signedAt = draft.signedAt?.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    /// The JSON text of the body (``WireJSON``).
+    public func data() -> Data {
+        // Strings, a Bool and nils: encoding cannot fail.
+        (try? WireJSON.encode(self)) ?? Data("{}".utf8)
+    }
 
     /// Parses and checks a body: JSON text (RFC 8259) in UTF-8 with the members above, each at
     /// most once; anything else is refused.
     /// - Throws: ``PledgeError`` naming the member at fault.
-    static func draft(from data: Data) throws(PledgeError) -> PledgeDraft {
+    public static func draft(from data: Data) throws(PledgeError) -> PledgeDraft {
         try parse(data).draft
     }
 
     /// The draft and the code the client proposed, if any.
     /// - Throws: ``PledgeError`` naming the member at fault.
-    static func parse(_ data: Data) throws(PledgeError) -> (draft: PledgeDraft, code: CertificateCode?) {
+    public static func parse(_ data: Data) throws(PledgeError) -> (draft: PledgeDraft, code: CertificateCode?) {
         let body = try decode(data)
         guard let bandText = body.ageBand else {
             throw PledgeError(
@@ -87,15 +106,15 @@ struct PledgeRequestBody: StrictlyDecodable {
     /// The members of a body, read by ``StrictJSON``: RFC 8259 JSON in UTF-8, no member twice,
     /// none but ``CodingKeys``.
     /// - Throws: ``PledgeError``: `malformed-json`, or `invalid-request` naming the member at fault.
-    static func decode(_ data: Data) throws(PledgeError) -> PledgeRequestBody {
+    public static func decode(_ data: Data) throws(PledgeError) -> PledgeRequestBody {
         try StrictJSON.decode(PledgeRequestBody.self, from: data, what: Localized(vi: "lời cam kết", en: "a pledge"))
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
+    public enum CodingKeys: String, CodingKey, CaseIterable {
         case name, ageBand, province, school, guardianConsent, code, signedAt
     }
 
-    static let members = Set(CodingKeys.allCases.map(\.rawValue))
+    public static let members = Set(CodingKeys.allCases.map(\.rawValue))
 
     /// An RFC 3339 date-time with a time zone, with or without fractional seconds.
     static func dateTime(_ text: String) -> Date? {

@@ -2,37 +2,37 @@ import Foundation
 import PledgeKit
 
 /// A JSON request body the service reads: its members are known, so any other is refused.
-protocol StrictlyDecodable: Decodable {
+public protocol StrictlyDecodable: Decodable {
     /// Every member name the type reads.
     static var members: Set<String> { get }
 }
 
 extension PledgeError.Code {
     /// A request body that is not JSON text as RFC 8259 defines it (answered with 400).
-    static let malformedJSON = PledgeError.Code(rawValue: "malformed-json")
+    public static let malformedJSON = PledgeError.Code(rawValue: "malformed-json")
 }
 
-/// The one way the service reads a JSON request body: ``check(_:)`` holds the bytes to the
+/// The one way a JSON body is read (request bodies by the service, a front's outbox rows): ``check(_:)`` holds the bytes to the
 /// grammar of RFC 8259 and refuses what Foundation's `JSONDecoder` lets through (a trailing
 /// comma, a leading zero, a byte order mark, a repeated member, which the decoder would resolve
 /// to its first value while other parsers on the path take the last), then `JSONDecoder` maps
 /// the checked text to the type. Both run on every body: the check is one pass over a few
 /// hundred bytes, and no second reader of the body's shape exists to be kept equal to the first.
-enum StrictJSON {
+public enum StrictJSON {
     /// Nesting deeper than this is refused (RFC 8259, 9, allows a limit); bodies are flat.
-    static let maximumDepth = 32
+    public static let maximumDepth = 32
 
     /// Where the text stops being RFC 8259 JSON, and why.
-    struct Failure: Error, Equatable {
-        enum Reason: Equatable {
+    public struct Failure: Error, Equatable, Sendable {
+        public enum Reason: Equatable, Sendable {
             case empty, byteOrderMark, unexpectedByte, trailingComma, leadingZero, invalidNumber, controlCharacter
             case invalidEscape, loneSurrogate, invalidUTF8, unterminated, tooDeep, textAfterValue
             /// The member's name as ``StrictJSON/shown(_:)`` gives it.
             case duplicateMember(String)
         }
-        var reason: Reason
+        public var reason: Reason
         /// The offset of the byte at fault, from 0.
-        var offset: Int
+        public var offset: Int
     }
 
     /// Decodes `T` from `data` after ``check(_:)``, refusing members `T` does not read.
@@ -40,7 +40,7 @@ enum StrictJSON {
     /// - Throws: ``PledgeError``: `malformed-json` when the text is not RFC 8259 JSON;
     ///   `invalid-request` naming the member that is unknown or of the wrong type (no member for
     ///   a value that is not an object).
-    static func decode<T: StrictlyDecodable>(_ type: T.Type, from data: Data, what: Localized<String>)
+    public static func decode<T: StrictlyDecodable>(_ type: T.Type, from data: Data, what: Localized<String>)
         throws(PledgeError) -> T
     {
         let checked = data.withUnsafeBytes { bytes in Result { () throws(Failure) in try check(bytes) } }
@@ -101,7 +101,7 @@ enum StrictJSON {
     /// strings, so canonically equivalent names count as one) and at most ``maximumDepth`` levels.
     /// - Returns: the member names of the top-level object in order (none for another value).
     /// - Throws: ``Failure`` at the first byte that breaks a rule.
-    static func check(_ bytes: UnsafeRawBufferPointer) throws(Failure) -> [String] {
+    public static func check(_ bytes: UnsafeRawBufferPointer) throws(Failure) -> [String] {
         var reader = Reader(bytes: bytes)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { throw Failure(reason: .byteOrderMark, offset: 0) }
         reader.skipSpace()
@@ -117,7 +117,7 @@ enum StrictJSON {
 
 extension StrictJSON.Failure.Reason {
     /// What is wrong, in both languages, for the problem detail.
-    var text: Localized<String> {
+    public var text: Localized<String> {
         switch self {
         case .empty: Localized(vi: "nội dung trống", en: "the body is empty")
         case .byteOrderMark:
