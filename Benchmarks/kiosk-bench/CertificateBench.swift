@@ -5,6 +5,7 @@
 import Certificates
 import Foundation
 import Hummingbird
+import KioskPages
 import KioskService
 import Logging
 import PledgeKit
