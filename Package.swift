@@ -57,10 +57,17 @@ let package = Package(
         // glibc's <malloc.h>: the service gives freed memory back to the system (HeapTrimmer).
         .systemLibrary(name: "CMalloc"),
 
+        // PNG: the file around compressed image data (chunks, CRC-32), for QR codes and certificates.
+        .target(
+            name: "PNG",
+            dependencies: ["CZlib"],
+            swiftSettings: strictSettings
+        ),
+
         // QR: text -> module matrix, renderers.
         .target(
             name: "QRCode",
-            dependencies: ["CQRencode", "CZlib"],
+            dependencies: ["CQRencode", "CZlib", "PNG"],
             swiftSettings: strictSettings
         ),
 
@@ -104,8 +111,38 @@ let package = Package(
         .target(
             name: "Certificates",
             dependencies: [
-                "PledgeKit", "QRCode", "CRsvg", "CIsal", "CFontconfig",
+                "PledgeKit", "QRCode", "PNG", "CRsvg", "CIsal", "CFontconfig",
                 .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Pages: every HTML page as a function from values to HTML, through Mustache templates
+        // and one escaper (the event's templates folder, and the admin and live pages built in).
+        .target(
+            name: "KioskPages",
+            dependencies: [
+                "PledgeKit", "Certificates", .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [
+                .embedInCode("Templates/admin.mustache"), .embedInCode("Templates/live.mustache"),
+                .embedInCode("Templates/live.js"), .embedInCode("Templates/erase.mustache"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Server hardening: request deadlines, pipelining back-pressure, the open files limit, heap
+        // trimming, and the Host and method checks; no route, no wire format.
+        .target(
+            name: "ServerHardening",
+            dependencies: [
+                "CMalloc",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -121,7 +158,8 @@ let package = Package(
         .target(
             name: "KioskService",
             dependencies: [
-                "PledgeKit", "KioskAPI", "QRCode", "Certificates", "PledgeExport", "CMalloc",
+                "PledgeKit", "KioskAPI", "QRCode", "Certificates", "PledgeExport", "CMalloc", "KioskPages",
+                "ServerHardening",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -159,8 +197,7 @@ let package = Package(
             name: "kiosk",
             dependencies: [
                 "PledgeKit", "KioskConfiguration", "KioskAPI", "PledgeStore", "KioskService", "KioskFront",
-                "KioskClient", "QRCode",
-                "Certificates", "PledgeExport",
+                "KioskClient", "QRCode", "Certificates", "PledgeExport", "KioskPages", "ServerHardening",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -176,7 +213,8 @@ let package = Package(
         .executableTarget(
             name: "kiosk-bench",
             dependencies: [
-                "Certificates", "PledgeKit", "KioskConfiguration", "PledgeStore", "KioskService", "QRCode", "CQRencode",
+                "Certificates", "PledgeKit", "KioskConfiguration", "PledgeStore", "KioskService", "QRCode",
+                "CQRencode", "KioskPages", "ServerHardening",
                 // SplitMix64, the seeded generator the tests use too.
                 "KioskTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -230,7 +268,8 @@ let package = Package(
         .testTarget(
             name: "KioskServiceTests",
             dependencies: [
-                "KioskService", "KioskAPI", "KioskClient", "PledgeStore", "PledgeKit", "KioskConfiguration", "QRCode",
+                "KioskService", "KioskAPI", "KioskClient", "PledgeStore", "PledgeKit", "KioskConfiguration",
+                "QRCode", "KioskPages", "ServerHardening",
                 "KioskTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

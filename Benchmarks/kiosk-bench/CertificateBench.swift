@@ -6,6 +6,7 @@ import Certificates
 import Foundation
 import Hummingbird
 import KioskConfiguration
+import KioskPages
 import KioskService
 import Logging
 import PledgeKit

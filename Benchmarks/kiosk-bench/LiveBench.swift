@@ -10,6 +10,7 @@ import KioskService
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import ServerHardening
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking

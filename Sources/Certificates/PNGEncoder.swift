@@ -1,6 +1,6 @@
 import CIsal
 import CRsvg
-import QRCode
+import PNG
 
 /// Encodes a cairo RGB24 image as an 8-bit RGB PNG (ISO/IEC 15948) with fast settings: the Up
 /// filter on every row and DEFLATE by Intel ISA-L's igzip at level 1.

@@ -2,6 +2,7 @@ import Certificates
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KioskPages
 import Logging
 import PledgeKit
 import QRCode
@@ -85,7 +86,7 @@ struct CertificateRoutes: Sendable {
             pledge = try await self.pledge(context)
         } catch let problem as ProblemDetails where problem.status == .notFound && Self.acceptsHTML(request) {
             // A person who scanned or typed a wrong code gets a page, not JSON.
-            var response = htmlResponse(pages.render("not-found", [:]), cacheControl: "no-store")
+            var response = htmlResponse(pages.notFound(), cacheControl: "no-store")
             response.status = .notFound
             return response
         }
@@ -96,7 +97,7 @@ struct CertificateRoutes: Sendable {
         do {
             // Pledge is Hashable over every field: another name (or none) is another key.
             document = try await cache.document(for: "\(pledge.code.rawValue)/page/\(pledge.hashValue)") {
-                Array(pages.render("certificate", certificate.context).utf8)
+                Array(pages.certificate(certificate).utf8)
             }
         } catch {
             throw ProblemDetails.internalError

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KioskAPI
+import KioskPages
 import Logging
 import PledgeKit
 
@@ -25,7 +26,7 @@ struct ErasureRoutes: Sendable {
         for prefix in ["c", "C"] {
             router.get("/\(prefix)/:code/erase") { _, context in
                 let pledge = try await pledge(context)
-                return htmlResponse(Self.confirmation(pledge), cacheControl: "no-store")
+                return htmlResponse(ErasurePage.html(pledge), cacheControl: "no-store")
             }
             router.post("/\(prefix)/:code/erase") { _, context in
                 let pledge = try await pledge(context)
@@ -57,40 +58,6 @@ struct ErasureRoutes: Sendable {
         do { found = try await lookup.pledge(code: code) } catch { throw ProblemDetails(error) }
         guard let found else { throw ProblemDetails.notFound }
         return found
-    }
-
-    static func confirmation(_ pledge: Pledge) -> String {
-        let code = pledge.code.rawValue
-        let body =
-            pledge.name == nil && pledge.school == nil
-            ? """
-            <p>Giấy chứng nhận này không còn tên của bạn. <span class="en" lang="en">This certificate no longer carries your name.</span></p>
-            <p><a href="/c/\(code)">Quay lại giấy chứng nhận · Back to the certificate</a></p>
-            """
-            : """
-            <p>Tên (và trường, nếu có) sẽ bị xóa vĩnh viễn khỏi giấy chứng nhận và khỏi dữ liệu của chiến dịch. \
-            Giấy chứng nhận sẽ ghi “\(CertificatePage.anonymousName.vi)”; lời cam kết của bạn vẫn được tính.</p>
-            <p class="en" lang="en">Your name (and school, if any) will be erased for good from the certificate and the \
-            campaign's data. The certificate will read “\(CertificatePage.anonymousName.en)”; your pledge still counts.</p>
-            <form method="post" action="/c/\(code)/erase">
-              <button type="submit">Xóa tên của tôi · Erase my name</button>
-            </form>
-            <p><a href="/c/\(code)">Không, quay lại · No, go back</a></p>
-            """
-        return """
-            <!doctype html>
-            <html lang="vi">
-            <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="robots" content="noindex">
-            <title>Xóa tên khỏi giấy chứng nhận · Erase my name</title>
-            <style>body { font-family: "Noto Sans", system-ui, sans-serif; max-width: 36rem; margin: 1rem auto; padding: 0 1rem; line-height: 1.5; }
-            .en { color: #555; } button { font-size: 1.1rem; padding: .6rem 1rem; background: #a4262c; color: #fff; border: 0; border-radius: 6px; }</style>
-            </head>
-            <body><main>
-            <h1>Xóa tên khỏi giấy chứng nhận <span class="en" lang="en">· Erase my name</span></h1>
-            \(body)
-            </main></body></html>
-            """
     }
 }
 

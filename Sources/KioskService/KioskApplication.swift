@@ -3,9 +3,11 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
+import KioskPages
 import Logging
 import NIOCore
 import PledgeKit
+import ServerHardening
 
 /// Everything the HTTP service needs, made once at start-up.
 public struct KioskServiceParts: Sendable {
@@ -131,8 +133,8 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
     if let renderer = parts.certificates {
         CertificateDocumentRoutes(routes: certificateRoutes, renderer: renderer, cache: documentCache).add(to: router)
     }
-    VerifyPage(lookup: parts.lookup, pages: parts.pages).add(to: router)
-    ResourcesPage(configuration: parts.configuration, pages: parts.pages).add(to: router)
+    VerifyRoutes(lookup: parts.lookup, pages: parts.pages).add(to: router)
+    ResourcesRoutes(configuration: parts.configuration, pages: parts.pages).add(to: router)
     if let organizer = parts.organizer {
         OrganizerRoutes(organizer: organizer, access: parts.organizerAccess, configuration: parts.configuration)
             .add(to: router)
@@ -167,7 +169,7 @@ public func buildApplication(
         server: HTTPServerBuilder { responder in
             DeadlineHTTP1Channel(
                 base: HTTP1Channel(responder: responder, configuration: configuration), deadlines: requestDeadlines,
-                metrics: parts.metrics)
+                answers: .problemDetails, connections: parts.metrics)
         },
         configuration: .init(address: .hostname(host, port: port), serverName: "khong-mot-minh-kiosk"),
         services: [HeapTrimmer(logger: logger)],

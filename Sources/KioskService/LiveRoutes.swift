@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KioskPages
 import NIOCore
 import PledgeKit
 import ServiceLifecycle
@@ -16,8 +17,8 @@ struct LiveRoutes: Sendable {
         router.get("/live") { _, _ in
             let snapshot = try await snapshot()
             return htmlResponse(
-                LivePage.html(snapshot, eventName: configuration.name), cacheControl: "no-store",
-                scripts: true)
+                LivePage.html(total: snapshot.total, events: snapshot.events, eventName: configuration.name),
+                cacheControl: "no-store", scripts: true)
         }
         router.get("/live/live.js") { _, _ in
             var headers = HTTPFields()
@@ -55,93 +56,5 @@ struct LiveRoutes: Sendable {
 
     func snapshot() async throws -> LiveSnapshot {
         do { return try await live.current() } catch { throw ProblemDetails(error) }
-    }
-}
-
-/// The live page: large digits, one line per event, Vietnamese first.
-enum LivePage {
-    static func html(_ snapshot: LiveSnapshot, eventName: String) -> String {
-        // A line per event only when there are several: one would just repeat the total.
-        let lines =
-            snapshot.events.count < 2
-            ? ""
-            : snapshot.events.map {
-                "<li><span class=\"n\">\(VietnameseText.number($0.count))</span> \(HTML.escape($0.eventID))</li>"
-            }.joined()
-        return """
-            <!doctype html>
-            <html lang="vi">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Không một mình – số người cam kết</title>
-            <style>
-              html, body { margin: 0; height: 100%; background: #0b4f6c; color: #fff; font-family: "Noto Sans", "Be Vietnam Pro", system-ui, sans-serif; }
-              main { height: 100%; display: flex; flex-direction: column; align-items: center; justify-content: center; text-align: center; }
-              h1 { font-size: 5vw; margin: 0; }
-              .en { opacity: .75; font-size: 2.2vw; margin: 0 0 2vh; }
-              #total { font-size: 22vw; font-weight: 800; line-height: 1; font-variant-numeric: tabular-nums; }
-              .label { font-size: 3vw; }
-              ul { list-style: none; padding: 0; font-size: 2.4vw; margin-top: 3vh; }
-              .n { font-weight: 700; font-variant-numeric: tabular-nums; }
-            </style>
-            <script src="/live/live.js" defer></script>
-            </head>
-            <body>
-            <main>
-              <h1>Không một mình</h1>
-              <p class="en" lang="en">Not Alone</p>
-              <div id="total">\(VietnameseText.number(snapshot.total))</div>
-              <p class="label">người đã cam kết · <span lang="en">people have pledged</span></p>
-              <p class="label">\(HTML.escape(eventName))</p>
-              <ul id="events">\(lines)</ul>
-            </main>
-            </body>
-            </html>
-            """
-    }
-
-    /// EventSource reconnects by itself (the `retry` field); numbers use "." between thousands.
-    static let script = """
-        "use strict";
-        (function () {
-          function vn(n) { return String(n).replace(/\\B(?=(\\d{3})+(?!\\d))/g, "."); }
-          var source = new EventSource("/live/events");
-          source.addEventListener("count", function (message) {
-            var data = JSON.parse(message.data);
-            document.getElementById("total").textContent = vn(data.total);
-            var list = document.getElementById("events");
-            list.textContent = "";
-            if (data.events.length < 2) { return; }
-            data.events.forEach(function (event) {
-              var item = document.createElement("li");
-              var number = document.createElement("span");
-              number.className = "n";
-              number.textContent = vn(event.count);
-              item.appendChild(number);
-              item.appendChild(document.createTextNode(" " + event.eventID));
-              list.appendChild(item);
-            });
-          });
-        })();
-
-        """
-}
-
-/// HTML escaping for pages built in Swift (the five characters of the HTML spec's escaping).
-enum HTML {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KioskPages
 import NIOCore
 import PledgeExport
 import PledgeKit

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
+import ServerHardening
 
 /// Turns every error that reaches the top of the router into an RFC 9457 problem detail, so no
 /// client ever sees a framework's plain-text error or an SQL message.

@@ -52,8 +52,8 @@ public final class ServiceMetrics: Sendable {
     /// The most kiosks given a backlog series of their own (an event has a few dozen at most).
     static let maximumKioskSeries = 64
 
-    func connectionOpened() { openConnections.increment() }
-    func connectionClosed() { openConnections.decrement() }
+    public func connectionOpened() { openConnections.increment() }
+    public func connectionClosed() { openConnections.decrement() }
 
     /// The text `GET /metrics` answers, after reading the numbers that are only sampled: live
     /// viewers, and the outbox backlog from the kiosks' last heartbeats (skipped when the database

@@ -1,4 +1,5 @@
 import CZlib
+import PNG
 
 extension QRCode {
     /// The largest PNG the renderer writes, in pixels (width × height): 64 megapixels.

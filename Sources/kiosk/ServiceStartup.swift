@@ -1,10 +1,12 @@
 import Certificates
 import Foundation
+import KioskPages
 import KioskService
 import Logging
 import NIOCore
 import PledgeKit
 import PledgeStore
+import ServerHardening
 import ServiceLifecycle
 import UnixSignals
 

@@ -3,6 +3,7 @@ import Hummingbird
 import Testing
 
 @testable import KioskService
+@testable import ServerHardening
 
 /// `Host` is required and single (RFC 9112, 3.2); a method a path does not take gets 405 with
 /// `Allow` made from the router's routes (the socket-level cases are in the bad-input corpus).

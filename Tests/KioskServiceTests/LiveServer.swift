@@ -2,11 +2,13 @@ import Certificates
 import Foundation
 import Hummingbird
 import KioskConfiguration
+import KioskPages
 import KioskService
 import KioskTestSupport
 import Logging
 import PledgeKit
 import PledgeStore
+import ServerHardening
 import ServiceLifecycle
 
 #if canImport(FoundationNetworking)

@@ -1,4 +1,4 @@
-import KioskService
+import ServerHardening
 import Testing
 
 /// `kiosk serve` raises its open files limit at start-up (thousands of live viewers need sockets).

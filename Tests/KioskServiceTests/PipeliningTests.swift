@@ -8,6 +8,7 @@ import PledgeStore
 import Testing
 
 @testable import KioskService
+@testable import ServerHardening
 
 /// Requests pipelined on one connection (RFC 9112, 9.3.2) are each answered, in order, although
 /// ``PipeliningBackPressureHandler`` hands each on only once the answer before it has been

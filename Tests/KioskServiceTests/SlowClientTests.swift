@@ -3,6 +3,7 @@ import KioskService
 import KioskTestSupport
 import PledgeKit
 import PledgeStore
+import ServerHardening
 import Testing
 
 /// Slow clients are cut off with 408 and `Connection: close` (``RequestDeadlines``); clients that

@@ -1,21 +1,19 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KioskPages
 import PledgeKit
 import QRCode
 
 /// `GET /resources`: every safety resource with its QR (hotlines as `tel:` links), and
 /// `GET /resources/{id}/qr.svg`.
-struct ResourcesPage: Sendable {
+struct ResourcesRoutes: Sendable {
     let configuration: EventConfiguration
     let pages: PageTemplates
 
     func add(to router: Router<KioskRequestContext>) {
         router.get("/resources") { _, _ in
-            let html = pages.render(
-                "resources",
-                ["eventName": configuration.name, "resources": configuration.resources.map(Self.context)]
-            )
+            let html = pages.resources(eventName: configuration.name, resources: configuration.resources)
             return htmlResponse(html, cacheControl: "public, max-age=300")
         }
         router.get("/resources/:id/qr.svg") { _, context in
@@ -24,18 +22,5 @@ struct ResourcesPage: Sendable {
             else { throw ProblemDetails.notFound }
             return imageResponse(Array(try qrCode(resource.link).svg().utf8), contentType: "image/svg+xml")
         }
-    }
-
-    static func context(_ resource: SafetyResource) -> [String: Any] {
-        [
-            "id": resource.id,
-            "name": resource.name.vi,
-            "nameEn": resource.name.en,
-            "purpose": resource.purpose.vi,
-            "purposeEn": resource.purpose.en,
-            "value": resource.value,
-            "link": resource.link,
-            "isPhone": resource.kind == .phone,
-        ]
     }
 }

@@ -1,3 +1,4 @@
+import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
@@ -11,24 +12,37 @@ import NIOHTTP1
 /// client pipelines without reading the answers.
 /// Hummingbird's `additionalChannelHandlers` would come after its own codec instead, where the
 /// raw bytes of a request not yet parsed are out of sight.
-struct DeadlineHTTP1Channel: ServerChildChannel {
-    typealias Value = HTTP1Channel.Value
+public struct DeadlineHTTP1Channel: ServerChildChannel {
+    public typealias Value = HTTP1Channel.Value
 
     let base: HTTP1Channel
     let deadlines: RequestDeadlines
-    /// Counts open connections (``MetricName/openConnections``): one atomic add each way.
-    var metrics: ServiceMetrics? = nil
+    let answers: DeadlineAnswers
+    let connections: (any ConnectionCounter)?
 
-    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let deadlines = deadlines
-        if let metrics {
-            metrics.connectionOpened()
-            channel.closeFuture.whenComplete { _ in metrics.connectionClosed() }
+    /// - Parameters:
+    ///   - answers: what the deadline handler writes when it answers by itself.
+    ///   - connections: told of every connection opened and closed; nil: nobody.
+    public init(
+        base: HTTP1Channel, deadlines: RequestDeadlines, answers: DeadlineAnswers,
+        connections: (any ConnectionCounter)? = nil
+    ) {
+        self.base = base
+        self.deadlines = deadlines
+        self.answers = answers
+        self.connections = connections
+    }
+
+    public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let (deadlines, answers) = (deadlines, answers)
+        if let connections {
+            connections.connectionOpened()
+            channel.closeFuture.whenComplete { _ in connections.connectionClosed() }
         }
         return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let pipeline = channel.pipeline.syncOperations
             let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            let deadline = RequestDeadlineHandler(deadlines)
+            let deadline = RequestDeadlineHandler(deadlines, answers: answers)
             try pipeline.addHandler(deadline, position: .after(decoder))
             try pipeline.addHandler(PipeliningBackPressureHandler(), position: .after(deadline))
             try pipeline.addHandler(BackPressureHandler(), position: .first)
@@ -37,7 +51,14 @@ struct DeadlineHTTP1Channel: ServerChildChannel {
         }
     }
 
-    func handle(value: Value, logger: Logger) async {
+    public func handle(value: Value, logger: Logger) async {
         await base.handle(value: value, logger: logger)
     }
+}
+
+/// Counts open connections (the service's `/metrics`); called on the event loop, so each call
+/// should cost about one atomic add.
+public protocol ConnectionCounter: Sendable {
+    func connectionOpened()
+    func connectionClosed()
 }

@@ -6,19 +6,27 @@ extension HTTPField.Name {
     static let host = HTTPField.Name("Host")!
 }
 
-/// Refuses, with a 400 problem detail, a request without a `Host` field, with more than one, or
-/// with a value that is not `host[:port]` (RFC 9112, 3.2; RFC 3986, 3.2.2).
+/// Refuses, with `refusal` (the service's 400), a request without a `Host` field, with more than
+/// one, or with a value that is not `host[:port]` (RFC 9112, 3.2; RFC 3986, 3.2.2).
 ///
 /// The RFC obliges a server to refuse only HTTP/1.1 requests without `Host`; this refuses
 /// HTTP/1.0 ones too. Every client in use (browsers, curl, URLSession, wrk, probes) sends `Host`
 /// whatever its version, one rule is simpler to state and test, and the HTTP version is not
 /// visible past NIO's decoder (HTTPTypes' `HTTPRequest` has none).
-struct HostFieldMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+public struct HostFieldMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Thrown for a request refused.
+    let refusal: any Error & Sendable
+
+    public init(refusal: any Error & Sendable) {
+        self.refusal = refusal
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         guard let host = request.head.authority, request.headers[values: .host].isEmpty, Self.isValid(host) else {
-            throw ProblemDetails.invalidHost
+            throw refusal
         }
         return try await next(request, context)
     }
@@ -49,12 +57,4 @@ struct HostFieldMiddleware<Context: RequestContext>: RouterMiddleware {
 
 extension Character {
     fileprivate var isASCIIDigit: Bool { isASCII && isWholeNumber }
-}
-
-extension ProblemDetails {
-    static let invalidHost = ProblemDetails(
-        status: .badRequest, code: "invalid-host",
-        vi: "Yêu cầu cần đúng một trường Host hợp lệ (RFC 9112, 3.2).",
-        en: "A request needs exactly one valid Host header field (RFC 9112, 3.2)."
-    )
 }

@@ -11,11 +11,16 @@ import ServiceLifecycle
 /// `threshold` since the last look that found them lower (or since the last trim), calls
 /// `malloc_trim(0)`, which returns the free pages (`madvise(MADV_DONTNEED)`). A quiet or steady
 /// service is not trimmed; one look costs a walk of the allocator's free lists.
-struct HeapTrimmer: Service {
+public struct HeapTrimmer: Service {
     var interval: Duration = .seconds(5)
     /// Growth of free bytes worth a trim (bytes).
     var threshold = 16 << 20
     let logger: Logger
+
+    /// A look every 5 s; a trim once 16 MiB more are free.
+    public init(logger: Logger) {
+        self.logger = logger
+    }
 
     /// When to trim, from successive counts of free bytes; apart from the allocator, so it can
     /// be tested with made-up counts.
@@ -40,7 +45,7 @@ struct HeapTrimmer: Service {
         }
     }
 
-    func run() async throws {
+    public func run() async throws {
         try? await cancelWhenGracefulShutdown { [interval, threshold, logger] in
             var mark = Mark(threshold: threshold, free: Self.freeBytes())
             while !Task.isCancelled {

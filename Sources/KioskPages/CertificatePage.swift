@@ -2,13 +2,23 @@ import Certificates
 import Foundation
 import PledgeKit
 
-/// The values the certificate page template can show. Every string from a signer goes through
-/// Mustache's escaping (`{{…}}`).
-struct CertificatePage {
+/// The values the certificate page template can show (``PageTemplates/certificate(_:)``). Every
+/// string from a signer goes through Mustache's escaping (`{{…}}`).
+public struct CertificatePage: Sendable {
     let pledge: Pledge
     let configuration: EventConfiguration
     let links: CertificateLinks
     let renderer: CertificateRenderer?
+
+    /// - Parameter renderer: where the page links the certificate's documents; nil: no links.
+    public init(
+        pledge: Pledge, configuration: EventConfiguration, links: CertificateLinks, renderer: CertificateRenderer?
+    ) {
+        self.pledge = pledge
+        self.configuration = configuration
+        self.links = links
+        self.renderer = renderer
+    }
 
     static let anonymousName = CertificateFields.anonymousName
 
@@ -45,7 +55,7 @@ struct CertificatePage {
             "commitments": text.vi.commitments,
             "pledgeTitleEn": text.en.title,
             "commitmentsEn": text.en.commitments,
-            "resources": configuration.resources.map(ResourcesPage.context),
+            "resources": configuration.resources.map(PageTemplates.context),
         ]
     }
 

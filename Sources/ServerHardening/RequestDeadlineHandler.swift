@@ -1,4 +1,3 @@
-import Foundation
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
@@ -13,9 +12,9 @@ import NIOHTTP1
 ///   of a next request had arrived, the connection just closes (an idle keep-alive connection).
 /// - Body: a timer runs from a request's head to its end. If it fires, ``RequestBodyTimeout`` is
 ///   sent down the pipeline: the route reading the body fails with it and answers 408 through
-///   ``ProblemDetailsMiddleware``; the connection closes after that response (or at once, when
+///   the router's error middleware; the connection closes after that response (or at once, when
 ///   the response was already sent), and in any case after one more body deadline, with the 408
-///   written here if no response has begun by then.
+///   written here (``DeadlineAnswers/requestTimeout``) if no response has begun by then.
 ///
 /// A response in progress (a download, the live counter's event stream) is never cut: no timer
 /// runs while a request has been read and its response has not ended.
@@ -33,6 +32,7 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     typealias OutboundOut = HTTPServerResponsePart
 
     let deadlines: RequestDeadlines
+    let answers: DeadlineAnswers
     private var timer: Scheduled<Void>?
     /// Requests whose head has been read and whose response has not ended.
     private var requestsInProgress = 0
@@ -44,8 +44,9 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// Set once a deadline has passed: the connection closes after the response being written.
     private var closing = false
 
-    init(_ deadlines: RequestDeadlines) {
+    init(_ deadlines: RequestDeadlines, answers: DeadlineAnswers) {
         self.deadlines = deadlines
+        self.answers = answers
     }
 
     /// How long a route has, at shutdown, to answer a request whose body stopped being awaited.
@@ -137,22 +138,22 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         answerTimeoutAndClose(context)
     }
 
-    /// Writes the 408 problem detail with `Connection: close`, then closes the connection.
+    /// Writes the 408 with `Connection: close`, then closes the connection.
     private func answerTimeoutAndClose(_ context: ChannelHandlerContext) {
-        answerAndClose(context, ProblemDetails.requestTimeout)
+        answerAndClose(context, answers.requestTimeout)
     }
 
-    /// Writes `problem` with `Connection: close`, then closes the connection.
-    private func answerAndClose(_ context: ChannelHandlerContext, _ problem: ProblemDetails) {
-        let body = (try? problem.encoded()) ?? Data()
-        var headers = HTTPHeaders(problem.responseHeaders.map { ($0.name.rawName, $0.value) })
+    /// Writes `answer` with `Connection: close`, then closes the connection.
+    private func answerAndClose(_ context: ChannelHandlerContext, _ answer: CannedResponse) {
+        let body = answer.body
+        var headers = HTTPHeaders(answer.headers.map { ($0.name.rawName, $0.value) })
         headers.replaceOrAdd(name: "content-length", value: String(body.count))
         headers.replaceOrAdd(name: "connection", value: "close")
         context.write(
             wrapOutboundOut(
                 .head(
                     HTTPResponseHead(
-                        version: .http1_1, status: HTTPResponseStatus(statusCode: problem.statusCode),
+                        version: .http1_1, status: HTTPResponseStatus(statusCode: answer.status.code),
                         headers: headers))),
             promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
@@ -182,7 +183,7 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
             if handler.responding {
                 context.close(promise: nil)
             } else {
-                handler.answerAndClose(context, ProblemDetails.serviceStopping)
+                handler.answerAndClose(context, handler.answers.serviceStopping)
             }
         }
         context.fireErrorCaught(ServiceStopping())

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KioskPages
 import PledgeKit
 
 /// `GET /v`: a form where a code read off a printed certificate is typed by hand; `GET /v?code=…`
@@ -9,7 +10,7 @@ import PledgeKit
 ///
 /// Codes are read in any case, with or without dashes and spaces, O as 0 and I or L as 1
 /// (Crockford's base32).
-struct VerifyPage: Sendable {
+struct VerifyRoutes: Sendable {
     let lookup: any PledgeLookup
     let pages: PageTemplates
 
@@ -43,9 +44,7 @@ struct VerifyPage: Sendable {
     }
 
     func form(code: String, status: HTTPResponse.Status, message: Localized<String>?) -> Response {
-        var context: [String: Any] = ["code": code]
-        if let message { context["message"] = ["vi": message.vi, "en": message.en] }
-        var response = htmlResponse(pages.render("verify", context), cacheControl: "no-store")
+        var response = htmlResponse(pages.verify(code: code, message: message), cacheControl: "no-store")
         response.status = status
         return response
     }

@@ -2,8 +2,9 @@ import CZlib
 
 /// The PNG file around already compressed image data (ISO/IEC 15948): the signature
 /// `89 50 4E 47 0D 0A 1A 0A`, an `IHDR` chunk, one `IDAT` chunk and `IEND`. Each chunk is its
-/// length, type, data and the CRC-32 of type and data (5.3). The QR and certificate writers
-/// differ only in how they filter and compress their rows.
+/// length, type, data and the CRC-32 of type and data (5.3). The one PNG writer of the project:
+/// the QR writer (`QRCode.png`, zlib) and the certificate writer (`Certificates`' PNG encoder,
+/// ISA-L) differ only in how they filter and compress their rows.
 public enum PNGContainer {
     /// - Parameters:
     ///   - width, height: in pixels, each at most 2³¹ − 1.

@@ -3,16 +3,20 @@ import HTTPTypes
 
 /// 405 with `Allow` (RFC 9110, 15.5.6) for a method a route does not take, instead of 404.
 ///
-/// Made from the router's own routes once they are all added (``buildRouter(_:)`` adds it last),
+/// Made from the router's own routes once they are all added (the service's router adds it last),
 /// and resolved by Hummingbird's own trie, so a path matches here exactly when it matches there.
 /// Hummingbird puts a middleware added after the routes only in front of its not-found
 /// responder: this runs only for requests no route took, and answers 405 when the path has
 /// routes for other methods. GET routes take HEAD too (`autoGenerateHeadEndpoints`).
-struct AllowedMethodsMiddleware<Context: RequestContext>: RouterMiddleware {
+public struct AllowedMethodsMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The methods of each path, sorted.
     let methods: RouterTrie<[HTTPRequest.Method]>
+    /// The error thrown for a method the path does not take, from the `Allow` value ("GET, HEAD").
+    let refusal: @Sendable (String) -> any Error
 
-    init(routes: [Router<Context>.RouteDescription]) {
+    /// - Parameter refusal: the service's 405 for an `Allow` value; it must carry that `Allow` field.
+    public init(routes: [Router<Context>.RouteDescription], refusal: @escaping @Sendable (String) -> any Error) {
+        self.refusal = refusal
         var byPath: [String: (path: RouterPath, methods: Set<HTTPRequest.Method>)] = [:]
         for route in routes {
             byPath[route.path.description, default: (route.path, [])].methods.insert(route.method)
@@ -30,12 +34,13 @@ struct AllowedMethodsMiddleware<Context: RequestContext>: RouterMiddleware {
         methods.resolve(path)?.value
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         guard let allowed = allowed(request.uri.path), !allowed.contains(request.method) else {
             return try await next(request, context)
         }
-        throw ProblemDetails.methodNotAllowed(allow: allowed.map(\.rawValue).joined(separator: ", "))
+        throw refusal(allowed.map(\.rawValue).joined(separator: ", "))
     }
 }

@@ -2,10 +2,12 @@ import Certificates
 import Foundation
 import Mustache
 
-/// The Mustache page templates of one event (`Certificates/default/*.mustache`).
+/// The Mustache page templates of one event (`Certificates/default/*.mustache`); the pages are
+/// its functions in `PageTemplates+Pages.swift`.
 ///
-/// `{{name}}` escapes HTML (&, <, >, ", ', scalar by scalar: ``MarkupEscaping``), so names typed by signers always show as text; only
-/// values made by the service itself may use triple braces.
+/// `{{name}}` escapes HTML (&, <, >, ", ', scalar by scalar: ``MarkupEscaping``, the one escaper
+/// of every page, SVG and XML the service writes), so names typed by signers always show as
+/// text; only values made by the service itself may use triple braces.
 public struct PageTemplates: Sendable {
     /// Templates the service cannot run without.
     public static let required = ["certificate", "resources", "verify", "not-found"]
@@ -24,8 +26,7 @@ public struct PageTemplates: Sendable {
                 throw TemplateError(file: url.path, problem: "cannot be read as UTF-8 text")
             }
             do {
-                // Escaping scalar by scalar: a quote with a combining mark is still escaped.
-                try library.register(MarkupEscaping.register() + text, named: String(file.dropLast(".mustache".count)))
+                try library.registerMarkup(text, named: String(file.dropLast(".mustache".count)))
             } catch {
                 throw TemplateError(file: url.path, problem: "not a valid Mustache template: \(error)")
             }
@@ -39,5 +40,14 @@ public struct PageTemplates: Sendable {
 
     func render(_ name: String, _ context: [String: Any]) -> String {
         library.render(context, withTemplate: name) ?? ""
+    }
+}
+
+extension MustacheLibrary {
+    /// Registers `text` as the template `name`, its `{{…}}` escaped by ``MarkupEscaping``.
+    /// - Throws: swift-mustache's parse error.
+    mutating func registerMarkup(_ text: String, named name: String) throws {
+        // Escaping scalar by scalar: a quote with a combining mark is still escaped.
+        try register(MarkupEscaping.register() + text, named: name)
     }
 }

@@ -1,0 +1,25 @@
+import Mustache
+
+/// The pages that belong to the service rather than to an event's look: the organizers' page,
+/// the projector's live counter and the signer's erasure confirmation. Their templates
+/// (`Templates/*.mustache`) are compiled into the binary (SwiftPM's `embedInCode`), so a service
+/// has them whatever its templates folder holds; they escape `{{…}}` as every page does
+/// (``MarkupEscaping``, through ``MustacheLibrary/registerMarkup(_:named:)``).
+enum BuiltInPages {
+    static let library: MustacheLibrary = {
+        var library = MustacheLibrary()
+        let templates = [
+            ("admin", PackageResources.admin_mustache), ("live", PackageResources.live_mustache),
+            ("erase", PackageResources.erase_mustache),
+        ]
+        for (name, bytes) in templates {
+            // This module's own files, parsed by every test of these pages: an error is a bug here.
+            try! library.registerMarkup(String(decoding: bytes, as: UTF8.self), named: name)
+        }
+        return library
+    }()
+
+    static func render(_ name: String, _ context: [String: Any]) -> String {
+        library.render(context, withTemplate: name) ?? ""
+    }
+}

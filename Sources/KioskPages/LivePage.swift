@@ -1,0 +1,22 @@
+import PledgeKit
+
+/// The live page for the projector: large digits, one line per event when there are several,
+/// Vietnamese first (template `Templates/live.mustache`); its script connects it to the
+/// counter's event stream.
+public enum LivePage {
+    /// - Parameters:
+    ///   - total: pledges of every event.
+    ///   - events: each event's pledges; listed only when there are two or more (one would just
+    ///     repeat the total).
+    /// - Returns: the page, UTF-8 HTML.
+    public static func html(total: Int, events: [EventTotal], eventName: String) -> String {
+        let lines =
+            events.count < 2 ? [] : events.map { ["count": VietnameseText.number($0.count), "eventID": $0.eventID] }
+        return BuiltInPages.render(
+            "live", ["total": VietnameseText.number(total), "eventName": eventName, "events": lines])
+    }
+
+    /// `live.js`: EventSource reconnects by itself (the `retry` field); numbers use "." between
+    /// thousands, as ``VietnameseText/number(_:)`` writes them.
+    public static let script = String(decoding: PackageResources.live_js, as: UTF8.self)
+}
