@@ -206,6 +206,8 @@ let package = Package(
             dependencies: [
                 "KioskService", "KioskClient", "PledgeStore", "PledgeKit", "QRCode", "KioskTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // Status, header and body tests through the router, without a socket.
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -96,7 +96,7 @@ struct TerminalFrontTests {
         let child = try ProcessRunner.run("pgrep", ["-P", "\(shell)"]).stdout
         let kioskPID = try #require(Int32(child.split(separator: "\n").first ?? ""))
         kill(kioskPID, SIGTERM)
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, (try? String(contentsOfFile: sttyFile, encoding: .utf8))?.isEmpty ?? true {
             usleep(100_000)
         }
