@@ -36,7 +36,7 @@ struct BackupTests {
 
     static func get(port: Int, _ path: String, token: String? = nil) async throws -> (status: Int, text: String) {
         let answer = try await LoopbackHTTP.request(
-            port: port, "GET", path, headers: token.map { ["Authorization": "Bearer \($0)"] } ?? [:], timeout: 15)
+            port: port, "GET", path, headers: token.map { ["Authorization": "Bearer \($0)"] } ?? [:])
         return (answer.status, answer.text)
     }
 

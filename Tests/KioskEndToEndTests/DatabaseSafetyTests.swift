@@ -96,7 +96,7 @@ struct DatabaseGoneTests {
             gone.allSatisfy {
                 $0.problem == "database-gone" && $0.contentType?.hasPrefix("application/problem+json") == true
             })
-        let health = try await LoopbackHTTP.request(port: port, "GET", "/healthz", timeout: 10)
+        let health = try await LoopbackHTTP.request(port: port, "GET", "/healthz")
         #expect(health.status == 503)
         #expect(health.text.contains("database-gone"))
         // Nothing recreated a file at the path.
