@@ -272,6 +272,8 @@ let package = Package(
                 "QRCode", "KioskPages", "ServerHardening",
                 "KioskTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // Status, header and body tests through the router, without a socket.
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

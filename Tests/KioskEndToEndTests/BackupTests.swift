@@ -4,9 +4,6 @@ import KioskTestSupport
 import Synchronization
 import Testing
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -18,38 +15,29 @@ struct BackupTests {
     static let posters = 8
     static let organizerToken = "backup-organizer-token-0123456789"
 
-    static let session: URLSession = {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 15
-        configuration.timeoutIntervalForResource = 15
-        configuration.httpMaximumConnectionsPerHost = posters
-        return URLSession(configuration: configuration)
-    }()
-
     static func kiosk(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
         try await offPool { try ProcessRunner.run(RepositoryPaths.kioskBinary, arguments) }
     }
 
     /// Posts one pledge; the certificate code of a 201 (or 200), nil otherwise.
     static func post(port: Int, key: String, index: Int, kiosk: String = "kiosk-a") async -> String? {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/pledges")!)
-        request.httpMethod = "POST"
-        request.httpBody = Data(#"{"name":"Người ký \#(index)","ageBand":"18-24","province":"Hà Nội"}"#.utf8)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(key, forHTTPHeaderField: "Idempotency-Key")
-        request.setValue(kiosk, forHTTPHeaderField: "Kiosk-Id")
-        request.setValue(TestEvent.bearer, forHTTPHeaderField: "Authorization")
-        guard let (data, response) = try? await session.data(for: request),
-            let http = response as? HTTPURLResponse, http.statusCode == 201 || http.statusCode == 200
+        let headers = [
+            "Content-Type": "application/json", "Idempotency-Key": key, "Kiosk-Id": kiosk,
+            "Authorization": TestEvent.bearer,
+        ]
+        guard
+            let answer = try? await LoopbackHTTP.request(
+                port: port, "POST", "/api/pledges", headers: headers,
+                body: Data(#"{"name":"Người ký \#(index)","ageBand":"18-24","province":"Hà Nội"}"#.utf8), timeout: 15),
+            answer.status == 201 || answer.status == 200
         else { return nil }
-        return (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["code"] as? String
+        return (try? answer.json())?["code"] as? String
     }
 
     static func get(port: Int, _ path: String, token: String? = nil) async throws -> (status: Int, text: String) {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let (data, response) = try await session.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        let answer = try await LoopbackHTTP.request(
+            port: port, "GET", path, headers: token.map { ["Authorization": "Bearer \($0)"] } ?? [:])
+        return (answer.status, answer.text)
     }
 
     /// The certificate codes in the database at `path`, read on a read-only connection after

@@ -111,13 +111,13 @@ struct CommandLineTests {
         let database = temporaryDirectory("cli-counts").appendingPathComponent("pledges.sqlite").path
         let server = try KioskProcess(database: database)
         for (index, band) in ["18-24", "18-24", "12-15"].enumerated() {
-            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/api/pledges")!)
-            request.httpMethod = "POST"
-            request.httpBody = Data(#"{"name":null,"ageBand":"\#(band)","province":"Huế"}"#.utf8)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.setValue(TestEvent.bearer, forHTTPHeaderField: "Authorization")
-            request.setValue("count-\(index)", forHTTPHeaderField: "Idempotency-Key")
-            _ = try await URLSession.shared.data(for: request)
+            _ = try await LoopbackHTTP.request(
+                port: server.port, "POST", "/api/pledges",
+                headers: [
+                    "Content-Type": "application/json", "Authorization": TestEvent.bearer,
+                    "Idempotency-Key": "count-\(index)",
+                ],
+                body: Data(#"{"name":null,"ageBand":"\#(band)","province":"Huế"}"#.utf8))
         }
         server.stop()
         let common = ["counts", "--config", RepositoryPaths.defaultConfiguration.path, "--database", database]
@@ -134,7 +134,3 @@ struct CommandLineTests {
         #expect(table.stdout.contains("ageBand 18-24"))
     }
 }
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif

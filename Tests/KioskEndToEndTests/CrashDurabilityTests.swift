@@ -3,22 +3,16 @@ import GRDB
 import KioskTestSupport
 import Testing
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 @Suite("Acknowledged pledges survive SIGKILL", .serialized)
 struct CrashDurabilityTests {
     func post(port: Int, body: String, key: String) async throws -> (Int, [String: Any]) {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/pledges")!)
-        request.httpMethod = "POST"
-        request.httpBody = Data(body.utf8)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(TestEvent.bearer, forHTTPHeaderField: "Authorization")
-        request.setValue(key, forHTTPHeaderField: "Idempotency-Key")
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
-        return ((response as! HTTPURLResponse).statusCode, json)
+        let answer = try await LoopbackHTTP.request(
+            port: port, "POST", "/api/pledges",
+            headers: [
+                "Content-Type": "application/json", "Authorization": TestEvent.bearer, "Idempotency-Key": key,
+            ],
+            body: Data(body.utf8))
+        return (answer.status, try answer.json())
     }
 
     @Test func pledgeAnsweredWith201IsThereAfterKill9() async throws {

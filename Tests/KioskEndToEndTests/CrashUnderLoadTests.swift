@@ -4,10 +4,6 @@ import KioskTestSupport
 import Synchronization
 import Testing
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// Kills `kiosk serve` with SIGKILL at a random moment while clients post pledges, again and
 /// again on one file: every pledge answered 201 must be in the database, `PRAGMA integrity_check`
 /// must say ok, and the service must start again on the same file.
@@ -28,27 +24,18 @@ struct CrashUnderLoadTests {
         let number: Int
     }
 
-    static let session: URLSession = {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 5
-        configuration.timeoutIntervalForResource = 5
-        configuration.httpMaximumConnectionsPerHost = clients
-        return URLSession(configuration: configuration)
-    }()
-
     /// Posts one pledge; the receipt when the service answered 201, nil on any other outcome.
     static func post(port: Int, key: String, index: Int) async -> Acknowledged? {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/pledges")!)
-        request.httpMethod = "POST"
         let name = index % 3 == 0 ? "null" : "\"Người ký \(index)\""
-        request.httpBody = Data(#"{"name":\#(name),"ageBand":"18-24","province":"Hà Nội"}"#.utf8)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(TestEvent.bearer, forHTTPHeaderField: "Authorization")
-        request.setValue(key, forHTTPHeaderField: "Idempotency-Key")
-        request.setValue("crash-\(index % clients)", forHTTPHeaderField: "Kiosk-Id")
-        guard let (data, response) = try? await session.data(for: request),
-            (response as? HTTPURLResponse)?.statusCode == 201,
-            let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+        let headers = [
+            "Content-Type": "application/json", "Authorization": TestEvent.bearer, "Idempotency-Key": key,
+            "Kiosk-Id": "crash-\(index % clients)",
+        ]
+        guard
+            let answer = try? await LoopbackHTTP.request(
+                port: port, "POST", "/api/pledges", headers: headers,
+                body: Data(#"{"name":\#(name),"ageBand":"18-24","province":"Hà Nội"}"#.utf8), timeout: 5),
+            answer.status == 201, let json = try? answer.json(),
             let code = json["code"] as? String, let number = json["number"] as? Int
         else { return nil }
         return Acknowledged(code: code, number: number)

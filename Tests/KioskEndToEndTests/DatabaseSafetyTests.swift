@@ -4,9 +4,6 @@ import KioskTestSupport
 import Synchronization
 import Testing
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -16,14 +13,6 @@ import Testing
 @Suite("The database never disappears silently")
 struct DatabaseGoneTests {
     static let clients = 6
-
-    static let session: URLSession = {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 10
-        configuration.timeoutIntervalForResource = 10
-        configuration.httpMaximumConnectionsPerHost = clients
-        return URLSession(configuration: configuration)
-    }()
 
     /// One answer to a pledge: its status, and the code and number of a 201, or the problem's code.
     struct Answer: Sendable {
@@ -35,20 +24,20 @@ struct DatabaseGoneTests {
     }
 
     static func post(port: Int, key: String, index: Int) async -> Answer? {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/pledges")!)
-        request.httpMethod = "POST"
-        request.httpBody = Data(#"{"name":"Người ký \#(index)","ageBand":"18-24","province":"Hà Nội"}"#.utf8)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(TestEvent.bearer, forHTTPHeaderField: "Authorization")
-        request.setValue(key, forHTTPHeaderField: "Idempotency-Key")
-        request.setValue("gone-\(index % clients)", forHTTPHeaderField: "Kiosk-Id")
-        guard let (data, response) = try? await session.data(for: request), let http = response as? HTTPURLResponse
+        let headers = [
+            "Content-Type": "application/json", "Authorization": TestEvent.bearer, "Idempotency-Key": key,
+            "Kiosk-Id": "gone-\(index % clients)",
+        ]
+        guard
+            let answer = try? await LoopbackHTTP.request(
+                port: port, "POST", "/api/pledges", headers: headers,
+                body: Data(#"{"name":"Người ký \#(index)","ageBand":"18-24","province":"Hà Nội"}"#.utf8), timeout: 10)
         else { return nil }
-        let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let json = try? answer.json()
         return Answer(
-            status: http.statusCode, code: http.statusCode == 201 ? json?["code"] as? String : nil,
+            status: answer.status, code: answer.status == 201 ? json?["code"] as? String : nil,
             number: json?["number"] as? Int, problem: json?["code"] as? String,
-            contentType: http.value(forHTTPHeaderField: "Content-Type"))
+            contentType: answer.headers["content-type"])
     }
 
     /// Counts 201s seen so far, so the test deletes the files while pledges are being taken.
@@ -107,10 +96,9 @@ struct DatabaseGoneTests {
             gone.allSatisfy {
                 $0.problem == "database-gone" && $0.contentType?.hasPrefix("application/problem+json") == true
             })
-        let (healthData, healthResponse) = try await Self.session.data(
-            from: URL(string: "http://127.0.0.1:\(port)/healthz")!)
-        #expect((healthResponse as? HTTPURLResponse)?.statusCode == 503)
-        #expect(String(decoding: healthData, as: UTF8.self).contains("database-gone"))
+        let health = try await LoopbackHTTP.request(port: port, "GET", "/healthz")
+        #expect(health.status == 503)
+        #expect(health.text.contains("database-gone"))
         // Nothing recreated a file at the path.
         #expect(!FileManager.default.fileExists(atPath: database))
 

@@ -6,9 +6,6 @@ import Testing
 #if canImport(Glibc)
     import Glibc
 #endif
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// `kiosk serve` with a kiosk token (configured, or generated on its first start) and
 /// `kiosk front` sending it (from `KIOSK_KIOSK_TOKEN` or `--kiosk-token-file`).
@@ -18,15 +15,12 @@ struct KioskTokenFrontTests {
 
     /// Posts one anonymous pledge, with `token` as the bearer token when given.
     static func post(port: Int, token: String?, key: String) async throws -> (status: Int, body: Data, type: String) {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/pledges")!)
-        request.httpMethod = "POST"
-        request.httpBody = Data(#"{"name":null,"ageBand":"18-24","province":"Huế"}"#.utf8)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(key, forHTTPHeaderField: "Idempotency-Key")
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let http = try #require(response as? HTTPURLResponse)
-        return (http.statusCode, data, http.value(forHTTPHeaderField: "Content-Type") ?? "")
+        var headers = ["Content-Type": "application/json", "Idempotency-Key": key]
+        if let token { headers["Authorization"] = "Bearer \(token)" }
+        let answer = try await LoopbackHTTP.request(
+            port: port, "POST", "/api/pledges", headers: headers,
+            body: Data(#"{"name":null,"ageBand":"18-24","province":"Huế"}"#.utf8))
+        return (answer.status, answer.body, answer.contentType)
     }
 
     static func rows(_ database: String) throws -> [Row] {

@@ -2,23 +2,12 @@ import Foundation
 import KioskTestSupport
 import Testing
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// `kiosk serve` raises its open files limit at start-up and logs it; with more live viewers than
 /// it may hold sockets for, accept(2) fails with EMFILE, and the service keeps running and serves
 /// again as soon as viewers leave. SIGTERM still stops it promptly after such an episode (viewers
 /// that joined while descriptors had run out once kept it running).
 @Suite("Open files: raised at start-up, running out stops nothing")
 struct OpenFilesExhaustionTests {
-    static let session: URLSession = {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 5
-        configuration.timeoutIntervalForResource = 5
-        return URLSession(configuration: configuration)
-    }()
-
     @Test func theServiceOutlivesRunningOutOfDescriptors() async throws {
         let folder = temporaryDirectory("open-files")
         let config = try TestEvent.write(in: folder)
@@ -78,8 +67,8 @@ struct OpenFilesExhaustionTests {
                         + "Idempotency-Key: during-emfile-\(index)\r\nKiosk-Id: kiosk-0\(index + 1)\r\n"
                         + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
             }
-            #expect(answer.status == 201, "\(answer.body)")
-            let receipt = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any]
+            #expect(answer.status == 201, "\(answer.text)")
+            let receipt = try JSONSerialization.jsonObject(with: answer.body) as? [String: Any]
             ids.append(receipt?["id"] as? String ?? "")
         }
         #expect(Set(ids).count == 2 && !ids.contains(""), "\(ids)")
@@ -90,14 +79,14 @@ struct OpenFilesExhaustionTests {
         let viewer = try await offPool { try SSEClients(port: port, count: 1) }
         defer { viewer.close() }
         #expect(try await offPool { viewer.wait(untilAtLeast: 1, contain: #""total":2}"#, timeout: 30) } == 1)
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/pledges")!)
-        request.httpMethod = "POST"
-        request.httpBody = Data(#"{"name":null,"ageBand":"18-24","province":"Hà Nội"}"#.utf8)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(TestEvent.bearer, forHTTPHeaderField: "Authorization")
-        request.setValue("after-emfile", forHTTPHeaderField: "Idempotency-Key")
-        let (_, response) = try await Self.session.data(for: request)
-        #expect((response as? HTTPURLResponse)?.statusCode == 201)
+        let answer = try await LoopbackHTTP.request(
+            port: port, "POST", "/api/pledges",
+            headers: [
+                "Content-Type": "application/json", "Authorization": TestEvent.bearer,
+                "Idempotency-Key": "after-emfile",
+            ],
+            body: Data(#"{"name":null,"ageBand":"18-24","province":"Hà Nội"}"#.utf8), timeout: 5)
+        #expect(answer.status == 201)
         #expect(try await offPool { viewer.wait(untilAtLeast: 1, contain: #""total":3}"#, timeout: 30) } == 1)
         #expect(server.process.isRunning)
 
@@ -109,10 +98,8 @@ struct OpenFilesExhaustionTests {
     /// Asks `GET /healthz` until it answers 200, for up to `seconds`.
     static func healthy(port: Int, within seconds: Double) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
-        let url = URL(string: "http://127.0.0.1:\(port)/healthz")!
         while Date() < deadline {
-            if let (_, response) = try? await session.data(from: url), (response as? HTTPURLResponse)?.statusCode == 200
-            {
+            if (try? await LoopbackHTTP.request(port: port, "GET", "/healthz", timeout: 5))?.status == 200 {
                 return true
             }
             try? await Task.sleep(for: .milliseconds(200))

@@ -88,7 +88,7 @@ struct OrganizerCommandTests {
         process.standardError = FileHandle.nullDevice
         try process.run()
         // Kill it as soon as the partial file has data in it.
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(60)
         var killedWithData = false
         while Date() < deadline, process.isRunning {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []

@@ -34,7 +34,7 @@ struct PipelinedFloodTests {
             let answer = client.exchange(
                 "POST /api/pledges HTTP/1.1\r\nHost: 127.0.0.1\r\n\(TestEvent.authorization)Content-Type: application/json\r\n"
                     + "Idempotency-Key: flood-pledge\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
-            let receipt = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any]
+            let receipt = try JSONSerialization.jsonObject(with: answer.body) as? [String: Any]
             let code = try #require(receipt?["code"] as? String, "\(answer)")
             let image = client.exchange("GET /c/\(code).png?size=print HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             #expect(image.status == 200)

@@ -3,9 +3,6 @@ import GRDB
 import KioskTestSupport
 import Testing
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -15,13 +12,6 @@ import Testing
 /// the rows stored. Real `kiosk serve` processes, real files, a real Prometheus parser.
 @Suite("Readiness and metrics of a running service")
 struct ReadinessMetricsTests {
-    static let session: URLSession = {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 10
-        configuration.timeoutIntervalForResource = 10
-        return URLSession(configuration: configuration)
-    }()
-
     struct Answer {
         let status: Int
         let body: Data
@@ -35,14 +25,9 @@ struct ReadinessMetricsTests {
     static func send(
         _ method: String, port: Int, _ path: String, body: String? = nil, headers: [String: String] = [:]
     ) async throws -> Answer {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-        request.httpMethod = method
-        request.httpBody = body.map { Data($0.utf8) }
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await session.data(for: request)
-        let http = try #require(response as? HTTPURLResponse)
-        return Answer(
-            status: http.statusCode, body: data, contentType: http.value(forHTTPHeaderField: "Content-Type") ?? "")
+        let answer = try await LoopbackHTTP.request(
+            port: port, method, path, headers: headers, body: body.map { Data($0.utf8) })
+        return Answer(status: answer.status, body: answer.body, contentType: answer.contentType)
     }
 
     static func pledge(port: Int, key: String, name: String, kiosk: String = "kiosk-a") async throws -> Answer {

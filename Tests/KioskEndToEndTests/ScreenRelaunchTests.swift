@@ -6,9 +6,6 @@ import Testing
 #if canImport(Glibc)
     import Glibc
 #endif
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// The terminal guard starts the screen again when it dies (`TerminalGuard`): under a real tmux,
 /// with `kiosk` as the pane's only command (`exec`, so there is no shell that could show), and the
@@ -83,8 +80,8 @@ struct ScreenRelaunchTests {
         // The same database (the count goes on) behind the same port (the certificate link opens).
         try session.waitFor("1 người đã cam kết", timeout: Self.deadline)
         let url = try #require(URL(string: "http" + link.dropFirst(4)))
-        let (_, response) = try await URLSession.shared.data(from: url)
-        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        let port = try #require(url.port)
+        #expect(try await LoopbackHTTP.request(port: port, "GET", url.path).status == 200)
         let second = try SeveralKiosksTests.sign(on: session, decodeQR: false, folder: folder)
         #expect(!second.pending)
         let queue = try DatabaseQueue(path: database)

@@ -47,7 +47,7 @@ enum TestEvent {
     }
 
     /// The terminal modes a shell recorded with `stty -a`, as words.
-    static func sttyWords(_ file: String, timeout: TimeInterval = 20) -> Set<String> {
+    static func sttyWords(_ file: String, timeout: TimeInterval = 60) -> Set<String> {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline, (try? String(contentsOfFile: file, encoding: .utf8))?.isEmpty ?? true {
             usleep(100_000)

@@ -46,13 +46,13 @@ final class TmuxSession {
 
     /// Waits until the screen shows `text`; throws with the last screen when it does not.
     @discardableResult
-    func waitFor(_ text: String, timeout: TimeInterval = 20) throws -> String {
+    func waitFor(_ text: String, timeout: TimeInterval = 60) throws -> String {
         try waitFor(text, timeout: timeout) { $0.contains(text) }
     }
 
     /// Captures the screen until it matches the regular expression `pattern` (a line the front
     /// may still be drawing when its first words show), for up to `timeout` seconds.
-    func waitFor(matching pattern: String, timeout: TimeInterval = 20) throws -> String {
+    func waitFor(matching pattern: String, timeout: TimeInterval = 60) throws -> String {
         try waitFor(pattern, timeout: timeout) { $0.range(of: pattern, options: .regularExpression) != nil }
     }
 

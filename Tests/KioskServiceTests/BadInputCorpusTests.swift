@@ -201,12 +201,12 @@ struct BadInputCorpusTests {
 
     @Test func everyBadRequestGetsAClientErrorOrItsDocumentedOutcome() async throws {
         let corpus = BadInputCorpus.all
-        try await LiveServer.with { server in
+        try await TestService.with(transport: .live) { server in
             var created = 0
             var failures: [String] = []
             for (index, input) in corpus.enumerated() {
                 let port = server.port
-                let answer = (try? await RawHTTP.exchange(port: port, input.request, timeout: 10)) ?? ""
+                let answer = (try? await LoopbackHTTP.exchange(port: port, input.request, timeout: 60)) ?? ""
                 let (status, contentType) = Self.parse(answer)
                 switch status {
                 case 201: created += 1
@@ -235,9 +235,9 @@ struct BadInputCorpusTests {
     }
 
     @Test func theNamedCasesGetTheirOwnStatus() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with(transport: .live) { server in
             for (input, status, code, allow) in BadInputCorpus.named {
-                let answer = try await RawHTTP.exchange(port: server.port, input.request, timeout: 30)
+                let answer = try await LoopbackHTTP.exchange(port: server.port, input.request, timeout: 30)
                 let parsed = Self.parse(answer)
                 #expect(parsed.status == status, "\(input.label): \(answer.prefix(200))")
                 #expect(parsed.contentType.hasPrefix("application/problem+json"), "\(input.label)")
@@ -250,7 +250,7 @@ struct BadInputCorpusTests {
     }
 
     @Test func aFastProberIsSlowedDownWith429() async throws {
-        try await LiveServer.with(notFoundLimit: .init(perMinute: 60, burst: 20)) { server in
+        try await TestService.with(notFoundLimit: .init(perMinute: 60, burst: 20)) { server in
             var statuses: [Int] = []
             var retryAfter: String?
             for _ in 0..<40 {

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Certificate documents over HTTP and the /v check page")
 struct CertificateDocumentRouteTests {
-    func pledge(_ server: LiveServer, name: String?) async throws -> (code: String, url: String) {
+    func pledge(_ server: TestService, name: String?) async throws -> (code: String, url: String) {
         let object: [String: Any] = ["name": name.map { $0 as Any } ?? NSNull(), "ageBand": "18-24"]
         let body = try JSONSerialization.data(withJSONObject: object)
         let answer = try await server.postPledge(body)
@@ -15,7 +15,7 @@ struct CertificateDocumentRouteTests {
     }
 
     @Test func documentsAreServedWithNamesETagsAndCaching() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let (code, url) = try await pledge(server, name: "Nguyễn Thị Ánh")
             for (path, type) in [
                 ("/c/\(code).pdf", "application/pdf"), ("/c/\(code).png", "image/png"),
@@ -53,7 +53,7 @@ struct CertificateDocumentRouteTests {
     }
 
     @Test func markupInANameIsTextInTheSVG() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let name = #"Trần & "Lê" <b>Bé</b> 'x'"#
             let (code, _) = try await pledge(server, name: name)
             let svg = try await server.get("/c/\(code).svg").text
@@ -63,7 +63,7 @@ struct CertificateDocumentRouteTests {
     }
 
     @Test func unknownDocumentsAre404() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             for path in ["/c/7KQ2MX4P9TZA01B1.pdf", "/c/nope.png", "/c/7KQ2MX4P9TZA01B1.svg"] {
                 let status = try await server.get(path).status
                 #expect(status == 404)
@@ -72,7 +72,7 @@ struct CertificateDocumentRouteTests {
     }
 
     @Test func typedCodesLeadToTheCertificate() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let form = try await server.get("/v")
             #expect(form.status == 200)
             #expect(form.text.contains(#"<html lang="vi">"#))
@@ -82,8 +82,10 @@ struct CertificateDocumentRouteTests {
             var typed = code.lowercased().replacingOccurrences(of: "0", with: "o").replacingOccurrences(
                 of: "1", with: "i")
             typed.insert("-", at: typed.index(typed.startIndex, offsetBy: 4))
-            let answer = try await server.get("/v?code=\(typed)")
-            // URLSession follows the 303 to the certificate page.
+            let found = try await server.get("/v?code=\(typed)")
+            #expect(found.status == 303)
+            #expect(found.headers["location"] == "/c/\(code)", "to the certificate page")
+            let answer = try await server.get(found.headers["location"] ?? "")
             #expect(answer.status == 200)
             #expect(answer.text.contains("Người ký ẩn danh"))
             let unknown = try await server.get("/v?code=7KQ2-MX4P-9TZA-01B1")

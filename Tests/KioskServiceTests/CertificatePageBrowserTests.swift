@@ -20,7 +20,7 @@ struct CertificatePageBrowserTests {
         let output = RepositoryPaths.root.appendingPathComponent(".build/test-output")
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let screenshot = output.appendingPathComponent("certificate-page-390x844-\(label).png").path
-        try await LiveServer.with { server in
+        try await TestService.with(transport: .live) { server in
             let object: [String: Any] = ["name": name.map { $0 as Any } ?? NSNull(), "ageBand": "16-17"]
             let answer = try await server.postPledge(try JSONSerialization.data(withJSONObject: object))
             try #require(answer.status == 201)

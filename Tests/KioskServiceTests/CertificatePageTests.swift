@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Certificate pages, QR images and safety resources")
 struct CertificatePageTests {
-    func pledge(_ server: LiveServer, name: String?, band: String = "18-24") async throws -> [String: Any] {
+    func pledge(_ server: TestService, name: String?, band: String = "18-24") async throws -> [String: Any] {
         let nameJSON = name.map { "\"\($0.replacingOccurrences(of: "\"", with: "\\\""))\"" } ?? "null"
         let answer = try await server.postPledge(#"{"name":\#(nameJSON),"ageBand":"\#(band)","province":"Đà Nẵng"}"#)
         #expect(answer.status == 201)
@@ -14,7 +14,7 @@ struct CertificatePageTests {
     }
 
     @Test func pageShowsTheCertificateInVietnamese() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let receipt = try await pledge(server, name: "Đỗ Hữu Nghĩa")
             let code = try #require(receipt["code"] as? String)
             let answer = try await server.get("/c/\(code)")
@@ -44,7 +44,7 @@ struct CertificatePageTests {
     }
 
     @Test func anonymousSignerIsNamedSo() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let code = try #require(try await pledge(server, name: nil)["code"] as? String)
             #expect(try await server.get("/c/\(code)").text.contains("Người ký ẩn danh"))
         }
@@ -52,7 +52,7 @@ struct CertificatePageTests {
 
     @Test("Markup in a name is shown as text", arguments: ["</text><script>x</script>", #"Trần & "Lê" <b>Bé</b> 'x'"#])
     func namesAreEscaped(_ name: String) async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let code = try #require(try await pledge(server, name: name)["code"] as? String)
             let html = try await server.get("/c/\(code)").text
             #expect(!html.contains("<script>"))
@@ -70,7 +70,7 @@ struct CertificatePageTests {
             "/c/7KQ2MX4P9TZA01B1", "/c/nope", "/c/..%2F..%2Fetc%2Fpasswd", "/c/7KQ2MX4P9TZA01B1/qr.png", "/nothing",
         ])
     func unknownCodes(_ path: String) async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             _ = try await pledge(server, name: "Lan")
             let answer = try await server.get(path)
             #expect(answer.status == 404)
@@ -80,7 +80,7 @@ struct CertificatePageTests {
     }
 
     @Test func aBrowserGetsAPageForAnUnknownCode() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let answer = try await server.request(
                 "GET", "/c/7KQ2MX4P9TZA01B1", headers: ["Accept": "text/html,application/xhtml+xml,*/*;q=0.8"])
             #expect(answer.status == 404)
@@ -90,7 +90,7 @@ struct CertificatePageTests {
     }
 
     @Test func qrImagesDecodeToTheCertificateURL() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let receipt = try await pledge(server, name: "Phạm Quốc Khánh")
             let code = try #require(receipt["code"] as? String)
             let url = try #require(receipt["certificateUrl"] as? String)
@@ -114,7 +114,7 @@ struct CertificatePageTests {
     }
 
     @Test func resourcesPageListsEveryResourceWithItsQR() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let answer = try await server.get("/resources")
             #expect(answer.status == 200)
             #expect(answer.contentType == "text/html; charset=utf-8")

@@ -11,7 +11,7 @@ import Testing
 @Suite("A front's client and the kiosk token, over loopback")
 struct FrontTokenTests {
     @Test func aFrontWithoutTheTokenKeepsItsPledgesUntilOneWithItUploadsThem() async throws {
-        try await LiveServer.with(configure: KioskTokenTests.withToken) { server in
+        try await TestService.with(transport: .live, configure: KioskTokenTests.withToken) { server in
             let outbox = try OutboxStore(
                 path: temporaryDirectory("outbox").appendingPathComponent("outbox.sqlite").path)
             defer { try? outbox.close() }
@@ -23,7 +23,7 @@ struct FrontTokenTests {
             #expect(await without.heartbeat(KioskHeartbeat(state: .ready, waiting: 0)) == nil)
             #expect(await without.record(draft, key: try IdempotencyKey("k-1"), code: .random()) == .unauthorized)
             let stranded = try await OutboxPledgeService.open(
-                client: without, outbox: outbox, fallbackBase: LiveServer.baseURL, logger: Logger(label: "test"))
+                client: without, outbox: outbox, fallbackBase: TestService.baseURL, logger: Logger(label: "test"))
             let pending = try await stranded.record(draft, key: try IdempotencyKey("k-2"), kioskID: nil, code: nil)
             #expect(pending.number == nil)
             #expect(try await outbox.waitingCount() == 1)
@@ -33,7 +33,7 @@ struct FrontTokenTests {
                 baseURL: base, kioskID: try #require(KioskID("kiosk-02")), token: KioskTokenTests.token, timeout: 60)
             #expect(await with.heartbeat(KioskHeartbeat(state: .ready, waiting: 1)) != nil)
             let front = try await OutboxPledgeService.open(
-                client: with, outbox: outbox, fallbackBase: LiveServer.baseURL, logger: Logger(label: "test"))
+                client: with, outbox: outbox, fallbackBase: TestService.baseURL, logger: Logger(label: "test"))
             await front.flush()
             #expect(try await outbox.waitingCount() == 0)
             let stored = try #require(try await server.store.pledge(code: pending.code))

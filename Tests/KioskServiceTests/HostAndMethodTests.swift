@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import KioskTestSupport
 import Testing
 
 @testable import KioskService
@@ -22,7 +23,7 @@ struct HostAndMethodTests {
     }
 
     @Test func allowedMethodsComeFromTheRoutes() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let allowed = AllowedMethodsMiddleware<KioskRequestContext>(routes: buildRouter(server.parts).routes)
             #expect(allowed.allowed("/api/pledges") == [.post])
             #expect(allowed.allowed("/api/counts") == [.get, .head])
@@ -39,7 +40,7 @@ struct HostAndMethodTests {
     }
 
     @Test func aRequestWithoutOrWithTwoHostsGets400AndAWrongMethod405() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let answer = try await server.request("PATCH", "/api/counts")
             #expect(answer.status == 405)
             #expect(answer.headers["allow"] == "GET, HEAD")

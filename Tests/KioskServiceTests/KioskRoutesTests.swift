@@ -11,7 +11,7 @@ struct KioskRoutesTests {
     static let anonymous = #"{"name":null,"ageBand":"18-24","province":null"#
 
     @Test func aProposedCodeIsKeptAndATakenOneIsRefusedWith409() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let code = "7KQ2MX4P9TZAB3CD"
             let first = try await server.postPledge(Self.anonymous + #","code":"7kq2-mx4p-9tza-b3cd"}"#)
             #expect(first.status == 201)
@@ -37,8 +37,8 @@ struct KioskRoutesTests {
 
     @Test func eachKioskHasItsOwnRateLimit() async throws {
         let limited: (inout EventConfiguration) -> Void = { $0.rateLimit = .init(perMinute: 1, burst: 2) }
-        try await LiveServer.with(configure: limited) { server in
-            func post(_ kiosk: String) async throws -> LiveServer.Answer {
+        try await TestService.with(configure: limited) { server in
+            func post(_ kiosk: String) async throws -> HTTPAnswer {
                 try await server.request(
                     "POST", "/api/pledges", body: Data((Self.anonymous + "}").utf8),
                     headers: [
@@ -66,7 +66,7 @@ struct KioskRoutesTests {
     }
 
     @Test func heartbeatsAnswerTheLinkBaseAndShowInTheOrganizersList() async throws {
-        try await LiveServer.with(organizerToken: "s3cret-token") { server in
+        try await TestService.with(organizerToken: "s3cret-token") { server in
             let config = try await server.get("/api/kiosk-config")
             #expect(try config.json()["certificateBaseURL"] as? String == "http://kiosk.example.vn")
             let beat = try await server.request(

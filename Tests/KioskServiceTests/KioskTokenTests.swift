@@ -7,24 +7,24 @@ import Testing
 
 /// With a kiosk token configured, only requests that carry it record pledges or heartbeats;
 /// checked before the rate limiter, so refused requests spend no kiosk's budget.
-@Suite("Kiosk token on POST /api/pledges and heartbeats over loopback")
+@Suite("Kiosk token on POST /api/pledges and heartbeats")
 struct KioskTokenTests {
     static let token = "test-kiosk-token-9876543210"
     static let anonymous = #"{"name":null,"ageBand":"18-24","province":null}"#
     static let withToken: @Sendable (inout EventConfiguration) -> Void = { $0.kioskToken = token }
 
     static func post(
-        _ server: LiveServer, kiosk: String = "kiosk-a", authorization: String? = nil,
+        _ server: TestService, kiosk: String = "kiosk-a", authorization: String? = nil,
         key: String = UUID().uuidString
-    ) async throws -> LiveServer.Answer {
+    ) async throws -> HTTPAnswer {
         var headers = ["Content-Type": "application/json", "Idempotency-Key": key, "Kiosk-Id": kiosk]
         headers["Authorization"] = authorization
         return try await server.request("POST", "/api/pledges", body: Data(anonymous.utf8), headers: headers)
     }
 
     static func heartbeat(
-        _ server: LiveServer, kiosk: String = "kiosk-07", authorization: String? = nil
-    ) async throws -> LiveServer.Answer {
+        _ server: TestService, kiosk: String = "kiosk-07", authorization: String? = nil
+    ) async throws -> HTTPAnswer {
         var headers = ["Content-Type": "application/json"]
         headers["Authorization"] = authorization
         return try await server.request(
@@ -33,7 +33,7 @@ struct KioskTokenTests {
     }
 
     /// A 401 problem detail in both languages with a Bearer challenge.
-    static func expectRefused(_ answer: LiveServer.Answer, invalidToken: Bool) throws {
+    static func expectRefused(_ answer: HTTPAnswer, invalidToken: Bool) throws {
         #expect(answer.status == 401)
         #expect(answer.contentType.hasPrefix("application/problem+json"))
         let problem = try answer.json()
@@ -50,11 +50,11 @@ struct KioskTokenTests {
     }
 
     @Test func pledgesNeedTheKioskTokenAndNotTheOrganizers() async throws {
-        try await LiveServer.with(configure: Self.withToken) { server in
+        try await TestService.with(configure: Self.withToken) { server in
             try Self.expectRefused(try await Self.post(server), invalidToken: false)
             try Self.expectRefused(try await Self.post(server, authorization: "Bearer wrong-token"), invalidToken: true)
             try Self.expectRefused(
-                try await Self.post(server, authorization: "Bearer \(LiveServer.organizerToken)"), invalidToken: true)
+                try await Self.post(server, authorization: "Bearer \(TestService.organizerToken)"), invalidToken: true)
             // The right secret in another scheme is not a bearer token.
             let basic = Data("kiosk:\(Self.token)".utf8).base64EncodedString()
             try Self.expectRefused(try await Self.post(server, authorization: "Basic \(basic)"), invalidToken: true)
@@ -75,7 +75,7 @@ struct KioskTokenTests {
             configuration.kioskToken = Self.token
             configuration.rateLimit = .init(perMinute: 1, burst: 2)
         }
-        try await LiveServer.with(configure: configure) { (server: LiveServer) async throws in
+        try await TestService.with(configure: configure) { (server: TestService) async throws in
             for index in 0..<8 {
                 #expect(try await Self.post(server, kiosk: "fake-\(index)").status == 401)
                 #expect(try await Self.heartbeat(server, kiosk: "fake-\(index)").status == 401)
@@ -97,17 +97,17 @@ struct KioskTokenTests {
     }
 
     @Test func heartbeatsNeedTheKioskTokenWhichOpensNoOrganizerRoute() async throws {
-        try await LiveServer.with(configure: Self.withToken) { server in
+        try await TestService.with(configure: Self.withToken) { server in
             try Self.expectRefused(try await Self.heartbeat(server), invalidToken: false)
             try Self.expectRefused(try await Self.heartbeat(server, authorization: "Bearer nope"), invalidToken: true)
             try Self.expectRefused(
-                try await Self.heartbeat(server, authorization: "Bearer \(LiveServer.organizerToken)"),
+                try await Self.heartbeat(server, authorization: "Bearer \(TestService.organizerToken)"),
                 invalidToken: true)
             #expect(try await server.store.kiosks(now: Date()).isEmpty)
 
             let beat = try await Self.heartbeat(server, authorization: "Bearer \(Self.token)")
             #expect(beat.status == 200)
-            #expect(try beat.json()["certificateBaseURL"] as? String == LiveServer.baseURL)
+            #expect(try beat.json()["certificateBaseURL"] as? String == TestService.baseURL)
             let seven = try #require(try await server.store.kiosks(now: Date()).first)
             #expect(seven.id == "kiosk-07" && seven.state == "paused" && seven.waiting == 3)
 
@@ -119,7 +119,7 @@ struct KioskTokenTests {
     }
 
     @Test func withoutAConfiguredTokenAnyoneMayPostAsBefore() async throws {
-        try await LiveServer.with { (server: LiveServer) async throws in
+        try await TestService.with { (server: TestService) async throws in
             #expect(server.parts.kioskAccess.isConfigured == false)
             #expect(try await Self.post(server).status == 201)
             #expect(try await Self.post(server, kiosk: "kiosk-b", authorization: "Bearer anything").status == 201)

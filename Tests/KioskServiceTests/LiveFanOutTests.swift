@@ -15,7 +15,7 @@ struct LiveFanOutTests {
     }
 
     @Test func twoHundredViewersAllReceiveTheFinalTotal() async throws {
-        try await LiveServer.with(configure: Self.withoutPledgeLimit) { server in
+        try await TestService.with(transport: .live, configure: Self.withoutPledgeLimit) { server in
             let viewers = 200
             let clients = try await offPool { try SSEClients(port: server.port, count: viewers) }
             defer { clients.close() }
@@ -36,12 +36,17 @@ struct LiveFanOutTests {
     }
 
     @Test func anOpenStreamOutlivesTheIdleTimeout() async throws {
-        try await LiveServer.with(idleTimeout: .milliseconds(500)) { server in
+        try await TestService.with(transport: .live, idleTimeout: .milliseconds(500)) { server in
             let clients = try await offPool { try SSEClients(port: server.port, count: 1) }
             defer { clients.close() }
             #expect(try await offPool { clients.wait(untilAtLeast: 1, contain: #""total":0}"#, timeout: 30) } == 1)
-            // Several idle timeouts pass with nothing sent either way; the stream stays open.
-            try await offPool { Thread.sleep(forTimeInterval: 2) }
+            // Several idle timeouts pass with nothing sent either way; the stream stays open. The
+            // signal that one has passed, rather than a sleep: a quiet connection, opened after the
+            // stream, closed by the server (60 s only bounds a broken server's hang).
+            for _ in 0..<3 {
+                let quiet = try await LoopbackHTTP.paced(port: server.port, [], interval: 0, timeout: 60)
+                #expect(quiet.closedByServer && quiet.answer.isEmpty)
+            }
             #expect(clients.endedCount == 0)
             #expect(try await server.postPledge(#"{"name":null,"ageBand":"18-24"}"#).status == 201)
             #expect(try await offPool { clients.wait(untilAtLeast: 1, contain: #""total":1}"#, timeout: 30) } == 1)

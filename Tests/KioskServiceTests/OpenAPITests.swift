@@ -22,7 +22,7 @@ struct OpenAPITests {
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.document)) as? [String: Any] ?? [:]
         #expect(json["openapi"] as? String == "3.1.0")
         let paths = (json["paths"] as? [String: [String: Any]] ?? [:]).mapValues { Set($0.keys) }
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let routes = server.routes()
             #expect(routes.count > 20)
             var missing: [String] = []
@@ -50,7 +50,7 @@ struct OpenAPITests {
     }
 
     @Test func theServiceServesTheDocument() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let answer = try await server.get("/openapi.json")
             #expect(answer.status == 200)
             #expect(answer.contentType.hasPrefix("application/json"))

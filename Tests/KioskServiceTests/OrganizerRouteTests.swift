@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import KioskTestSupport
 import PledgeKit
@@ -7,66 +6,34 @@ import Testing
 
 @testable import KioskService
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
-@Suite("Organizer routes, live counter and erasure over loopback")
+@Suite("Organizer routes, live counter and erasure")
 struct OrganizerRouteTests {
-    static let bearer = ["Authorization": "Bearer \(LiveServer.organizerToken)"]
+    static let bearer = ["Authorization": "Bearer \(TestService.organizerToken)"]
 
     @Test func organizerRoutesNeedTheToken() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             #expect(try await server.postPledge(#"{"name":"Lan","ageBand":"18-24","province":"Huế"}"#).status == 201)
-            // curl, not URLSession: Foundation's URLSession on Linux stalls on a 401 with a
-            // Basic challenge, waiting for credentials that no delegate gives.
             for path in [
                 "/api/organizer/counts?by=province", "/api/organizer/kiosks", "/api/organizer/export/pledges", "/admin",
             ] {
-                let refused = try await Self.curl(server.port, path)
+                let refused = try await server.get(path)
                 #expect(refused.status == 401, "\(path)")
-                #expect(refused.headers.contains("content-type: application/problem+json"))
-                #expect(refused.headers.contains("www-authenticate:"))
-                #expect(refused.headers.contains("Bearer realm="))
-                #expect(!refused.body.contains("Huế"), "a refusal says nothing about the data")
-                #expect(try await Self.curl(server.port, path, authorization: "Bearer nope").status == 401)
-                #expect(
-                    try await Self.curl(server.port, path, authorization: "Bearer \(LiveServer.organizerToken)").status
-                        == 200)
+                #expect(refused.contentType.hasPrefix("application/problem+json"))
+                let challenge = try #require(refused.headers["www-authenticate"], "\(path)")
+                #expect(challenge.contains("Bearer realm="))
+                #expect(!refused.text.contains("Huế"), "a refusal says nothing about the data")
+                #expect(try await server.request("GET", path, headers: ["Authorization": "Bearer nope"]).status == 401)
+                #expect(try await server.request("GET", path, headers: Self.bearer).status == 200)
             }
-            let basic = Data("organizer:\(LiveServer.organizerToken)".utf8).base64EncodedString()
-            #expect(try await Self.curl(server.port, "/admin", authorization: "Basic \(basic)").status == 200)
-            #expect(try await Self.curl(server.port, "/admin").headers.contains("www-authenticate: Basic"))
+            let basic = Data("organizer:\(TestService.organizerToken)".utf8).base64EncodedString()
+            #expect(
+                try await server.request("GET", "/admin", headers: ["Authorization": "Basic \(basic)"]).status == 200)
+            #expect(try await server.get("/admin").headers["www-authenticate"]?.hasPrefix("Basic") == true)
         }
-    }
-
-    /// Status, lower-cased header lines and body of a GET made with curl.
-    /// Runs on a Dispatch thread: a blocking wait on the cooperative pool (two threads on two
-    /// cores) would starve the server under test, which runs in the same process.
-    static func curl(_ port: Int, _ path: String, authorization: String? = nil) async throws -> (
-        status: Int, headers: String, body: String
-    ) {
-        var command = ["-s", "-i", "--max-time", "10", "http://127.0.0.1:\(port)\(path)"]
-        if let authorization { command += ["-H", "Authorization: \(authorization)"] }
-        let arguments = command
-        let result = try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try ProcessRunner.run("curl", arguments) })
-            }
-        }
-        let parts = result.stdout.components(separatedBy: "\r\n\r\n")
-        let head = parts.first ?? ""
-        let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
-        return (
-            status,
-            head.lowercased().replacingOccurrences(of: "www-authenticate: basic", with: "www-authenticate: Basic")
-                .replacingOccurrences(of: "bearer realm=", with: "Bearer realm="),
-            parts.dropFirst().joined(separator: "\r\n\r\n")
-        )
     }
 
     @Test func withoutAConfiguredTokenOrganizerRoutesStayClosed() async throws {
-        try await LiveServer.with(organizerToken: nil) { server in
+        try await TestService.with(organizerToken: nil) { server in
             // A setting, not a passing fault: 403 and no Retry-After.
             for path in ["/api/organizer/counts", "/api/organizer/kiosks", "/api/organizer/export/pledges", "/admin"] {
                 let answer = try await server.request("GET", path, headers: ["Authorization": "Bearer "])
@@ -91,7 +58,7 @@ struct OrganizerRouteTests {
     }
 
     @Test func countsByAnyDimensionAddUpAndPublicOnesMergeSmallGroups() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             for index in 0..<7 {
                 let province = index < 6 ? #""Huế""# : #""Cà Mau""#
                 #expect(
@@ -117,7 +84,7 @@ struct OrganizerRouteTests {
     }
 
     @Test func countsWithoutDimensionsAreTheTotal() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let empty = try await server.request("GET", "/api/organizer/counts", headers: Self.bearer).json()
             #expect(empty["total"] as? Int == 0)
             #expect((empty["buckets"] as? [[String: Any]])?.first?["count"] as? Int == 0)
@@ -140,7 +107,7 @@ struct OrganizerRouteTests {
     }
 
     @Test func adminPageShowsBucketsInWords() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             for (band, province) in [("12-15", "null"), ("18-24", #""Huế""#), ("under-12", "null")] {
                 #expect(
                     try await server.postPledge(#"{"name":null,"ageBand":"\#(band)","province":\#(province)}"#).status
@@ -161,7 +128,7 @@ struct OrganizerRouteTests {
     }
 
     @Test func adminPageShowsTotalsAndAServerDrawnChart() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             for _ in 0..<3 {
                 #expect(
                     try await server.postPledge(#"{"name":"Lan","ageBand":"16-17","province":"Huế"}"#).status == 201)
@@ -187,7 +154,7 @@ struct OrganizerRouteTests {
     }
 
     @Test func aSignerErasesTheirNameAfterConfirming() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let receipt = try await server.postPledge(#"{"name":"Nguyễn Thị Ánh","ageBand":"18-24"}"#).json()
             let code = try #require(receipt["code"] as? String)
             let certificate = try await server.get("/c/\(code)")
@@ -196,44 +163,14 @@ struct OrganizerRouteTests {
             #expect(confirm.status == 200)
             #expect(confirm.text.contains("method=\"post\""))
             #expect(try await server.get("/c/\(code)").text.contains("Nguyễn Thị Ánh"), "GET alone erases nothing")
-            let erased = try await server.request("POST", "/c/\(code)/erase")
-            #expect(erased.status == 200)  // URLSession follows the 303 to the certificate
+            let posted = try await server.request("POST", "/c/\(code)/erase")
+            #expect(posted.status == 303)
+            #expect(posted.headers["location"] == "/c/\(code)", "back to the certificate")
+            let erased = try await server.get("/c/\(code)")
+            #expect(erased.status == 200)
             #expect(erased.text.contains("Người ký ẩn danh"))
             #expect(!erased.text.contains("Nguyễn Thị Ánh"))
             #expect(try await server.store.counts().total == 1)
-        }
-    }
-}
-
-/// A Server-Sent Events client: `curl -N`, whose output is read line by line from a file.
-final class SSEViewer: @unchecked Sendable {
-    let process = Process()
-    let output: URL
-
-    init(port: Int) throws {
-        output = temporaryDirectory("sse").appendingPathComponent("events.txt")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "-sN", "--max-time", "8", "http://127.0.0.1:\(port)/live/events"]
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-    }
-
-    func waitForLine(containing text: String, timeout: Double) async throws -> String? {
-        let deadline = Date().addingTimeInterval(timeout)
-        repeat {
-            let content = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-            if let line = content.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
-            try await Task.sleep(for: .milliseconds(10))
-        } while Date() < deadline
-        return nil
-    }
-
-    func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
         }
     }
 }

@@ -32,7 +32,7 @@ struct PipeliningTests {
     }
 
     @Test func pipelinedRequestsAreAllAnsweredInOrderUpToTheHalfClose() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with(transport: .live) { server in
             let pledge = #"{"name":null,"ageBand":"18-24","province":"Huế"}"#
             // A large answer, a small one, and a pledge with a body, ten times over.
             let requests = (0..<30).map { index in

@@ -4,13 +4,13 @@ import PledgeKit
 import PledgeStore
 import Testing
 
-@Suite("POST /api/pledges and GET /api/counts over loopback")
+@Suite("POST /api/pledges and GET /api/counts")
 struct PledgeAPITests {
     /// A scalar Swift will not write in a literal (noncharacters), as a String.
     static func scalar(_ value: UInt32) -> String { String(Unicode.Scalar(value)!) }
 
     @Test func createsAPledgeAndRepliesWithItsReceipt() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let answer = try await server.postPledge(
                 #"{"name":"Nguyễn Thị Ánh","ageBand":"18-24","province":"Hà Nội","school":null,"guardianConsent":false}"#
             )
@@ -29,7 +29,7 @@ struct PledgeAPITests {
     }
 
     @Test func sameIdempotencyKeyReturnsTheSamePledge() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let body = #"{"name":"Trần Minh","ageBand":"16-17","province":null}"#
             let first = try await server.postPledge(body, key: "same-key-1")
             let second = try await server.postPledge(body, key: "same-key-1")
@@ -71,7 +71,7 @@ struct PledgeAPITests {
             (#"{"ageBand":"18-24",}"#, 400, "malformed-json"),
         ])
     func refusesBadPledges(body: String, status: Int, code: String) async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let answer = try await server.postPledge(body)
             #expect(answer.status == status)
             #expect(answer.contentType.hasPrefix("application/problem+json"))
@@ -87,7 +87,7 @@ struct PledgeAPITests {
     }
 
     @Test func invalidUTF8IsRefused() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             var body = Data(#"{"name":"A"#.utf8)
             body.append(contentsOf: [0xC3, 0x28])
             body.append(contentsOf: Data(#"","ageBand":"18-24"}"#.utf8))
@@ -99,7 +99,7 @@ struct PledgeAPITests {
     }
 
     @Test func oversizedBodyGets413() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with(transport: .live) { server in
             let huge = #"{"name":""# + String(repeating: "A", count: 2_000_000) + #"","ageBand":"18-24"}"#
             let answer = try await server.postPledge(huge)
             #expect(answer.status == 413)
@@ -108,7 +108,7 @@ struct PledgeAPITests {
             // A body that only declares its size is refused without waiting for it: had the
             // service waited, the body deadline would have answered 408, so the status alone
             // tells, with no clock. The 60 s is only how long a broken service may hang the test.
-            let declared = try await RawHTTP.exchange(
+            let declared = try await LoopbackHTTP.exchange(
                 port: server.port,
                 Data(
                     ("POST /api/pledges HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -121,7 +121,7 @@ struct PledgeAPITests {
     }
 
     @Test func missingOrBadIdempotencyKeyIsRefused() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let body = Data(#"{"name":null,"ageBand":"18-24"}"#.utf8)
             let missing = try await server.request(
                 "POST", "/api/pledges", body: body, headers: ["Content-Type": "application/json"])
@@ -136,7 +136,7 @@ struct PledgeAPITests {
     /// Found by a trial: the 11th retry of a stored pledge got 429 instead of its 201.
     @Test func retriesOfAStoredPledgeAreAnsweredWhenTheRateLimitIsSpent() async throws {
         let tight: (inout EventConfiguration) -> Void = { $0.rateLimit = .init(perMinute: 1, burst: 2) }
-        try await LiveServer.with(configure: tight) { server in
+        try await TestService.with(configure: tight) { server in
             let body = #"{"name":"Lý Thường Kiệt","ageBand":"18-24"}"#
             var codes: Set<String> = []
             for _ in 0..<5 {
@@ -157,7 +157,7 @@ struct PledgeAPITests {
         // 11 pledges from one kiosk: above the default burst of 10, which is not what this tests
         // (it passed only when the machine was slow enough to refill the bucket).
         let roomy: (inout EventConfiguration) -> Void = { $0.rateLimit = .init(perMinute: 600, burst: 100) }
-        try await LiveServer.with(configure: roomy) { server in
+        try await TestService.with(configure: roomy) { server in
             for body in [
                 #"{"name":null,"ageBand":"18-24","province":"Huế"}"#,
                 #"{"name":null,"ageBand":"18-24","province":"hue"}"#,
@@ -192,7 +192,7 @@ struct PledgeAPITests {
     /// signer's age band and province.
     @Test func oneSignerCannotBeReadOffThePublicCounts() async throws {
         let roomy: (inout EventConfiguration) -> Void = { $0.rateLimit = .init(perMinute: 600, burst: 100) }
-        try await LiveServer.with(configure: roomy) { server in
+        try await TestService.with(configure: roomy) { server in
             for _ in 0..<10 {
                 #expect(try await server.postPledge(#"{"name":null,"ageBand":"18-24","province":"Huế"}"#).status == 201)
             }
@@ -217,7 +217,7 @@ struct PledgeAPITests {
     }
 
     @Test func otherMethodsGet405WithAllow() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             for method in ["GET", "PUT", "DELETE"] {
                 let answer = try await server.request(method, "/api/pledges")
                 #expect(answer.status == 405)
@@ -231,7 +231,7 @@ struct PledgeAPITests {
         "Only JSON in UTF-8 is read",
         arguments: ["text/plain", "application/jsonx", "application/json; charset=iso-8859-1"])
     func refusesOtherMediaTypes(_ contentType: String) async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let answer = try await server.request(
                 "POST", "/api/pledges", body: Data(#"{"name":null,"ageBand":"18-24"}"#.utf8),
                 headers: ["Content-Type": contentType, "Idempotency-Key": "media"])
@@ -241,7 +241,7 @@ struct PledgeAPITests {
     }
 
     @Test func utf16BodyIsRefused() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let body = try #require(#"{"name":"An","ageBand":"18-24"}"#.data(using: .utf16))
             let answer = try await server.postPledge(body)
             #expect(answer.status == 400)
@@ -250,29 +250,29 @@ struct PledgeAPITests {
     }
 
     @Test func malformedChunkedBodyIs400() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with(transport: .live) { server in
             let request =
                 "POST /api/pledges HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                 + "Idempotency-Key: chunk\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n"
-            let answer = try await RawHTTP.exchange(port: server.port, Data(request.utf8), timeout: 30)
+            let answer = try await LoopbackHTTP.exchange(port: server.port, Data(request.utf8), timeout: 30)
             #expect(answer.hasPrefix("HTTP/1.1 400"))
             #expect(try await server.store.counts().total == 0)
         }
     }
 
     @Test func idleConnectionsAreClosed() async throws {
-        try await LiveServer.with(idleTimeout: .seconds(1)) { server in
-            // Sends nothing: the server closes the connection after its idle timeout (1 s here),
-            // long before the client's own 30 s read timeout would end the wait.
-            let started = Date()
-            let answer = try await RawHTTP.exchange(port: server.port, Data(), timeout: 30)
-            #expect(answer.isEmpty)
-            #expect(Date().timeIntervalSince(started) < 20)
+        try await TestService.with(transport: .live, idleTimeout: .seconds(1)) { server in
+            // Sends nothing: the server closes the connection after its idle timeout (1 s here).
+            // Its close is the signal, no clock: had it not closed, the wait would have ended at
+            // the client's own 60 s limit instead, with `closedByServer` false.
+            let idle = try await LoopbackHTTP.paced(port: server.port, [], interval: 0, timeout: 60)
+            #expect(idle.answer.isEmpty)
+            #expect(idle.closedByServer)
         }
     }
 
     @Test func healthzAndLivezAnswer() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             for path in ["/healthz", "/livez"] {
                 let answer = try await server.get(path)
                 #expect(answer.status == 200, "\(path)")

@@ -10,7 +10,7 @@ import Testing
 @Suite("Signing time over the API and through a front's outbox")
 struct SigningTimeTests {
     @Test func signedAtInTheBodyIsStored() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let answer = try await server.postPledge(
                 #"{"name":"Lê Văn Đức","ageBand":"18-24","signedAt":"2026-01-02T03:04:05.250+07:00"}"#)
             #expect(answer.status == 201)
@@ -33,7 +33,7 @@ struct SigningTimeTests {
         "A malformed signing time is refused and stores nothing",
         arguments: [#""yesterday""#, "12345", #""2026-13-01T00:00:00Z""#, #""2026-01-01 10:00""#, "true"])
     func badSignedAtIsRefused(value: String) async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let answer = try await server.postPledge(#"{"ageBand":"18-24","signedAt":\#(value)}"#)
             #expect(answer.status == 400)
             #expect(answer.contentType.hasPrefix("application/problem+json"))
@@ -43,7 +43,7 @@ struct SigningTimeTests {
     }
 
     @Test func retryWithTheSameKeyAndSigningTimeIsTheSamePledge() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with { server in
             let text = Date(timeIntervalSinceNow: -600).formatted(Date.ISO8601FormatStyle())
             let body = #"{"name":"Phạm Thu","ageBand":"18-24","signedAt":"\#(text)"}"#
             let first = try await server.postPledge(body, key: "signed-retry")
@@ -58,7 +58,7 @@ struct SigningTimeTests {
     /// A front that was offline uploads its outbox later: the stored time is when the signer
     /// pledged at the front, not when the upload arrived.
     @Test func outboxUploadKeepsTheTimeOfSigning() async throws {
-        try await LiveServer.with { server in
+        try await TestService.with(transport: .live) { server in
             let outbox = try OutboxStore(
                 path: temporaryDirectory("outbox").appendingPathComponent("outbox.sqlite").path)
             let signed = Date(timeIntervalSinceNow: -3 * 3600).rounded(toMilliseconds: ())
@@ -70,7 +70,7 @@ struct SigningTimeTests {
                 timeout: 60)
             // A generous timeout: under the parallel test run the first answer can take seconds.
             let front = try await OutboxPledgeService.open(
-                client: client, outbox: outbox, fallbackBase: LiveServer.baseURL, logger: Logger(label: "test"))
+                client: client, outbox: outbox, fallbackBase: TestService.baseURL, logger: Logger(label: "test"))
             await front.flush()
             #expect(try await outbox.waitingCount() == 0)
             let stored = try #require(try await server.store.pledge(code: entry.code))

@@ -15,20 +15,12 @@ struct SlowClientTests {
     static let short = RequestDeadlines(headers: .seconds(1), body: .seconds(1))
     static let pledge = #"{"name":null,"ageBand":"18-24","province":"Huế","guardianConsent":false}"#
 
-    /// Status, lower-cased header block and body of one raw answer.
-    static func parse(_ answer: String) -> (status: Int, headers: String, body: String) {
-        let parts = answer.components(separatedBy: "\r\n\r\n")
-        let head = parts.first ?? ""
-        let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
-        return (status, head.lowercased(), parts.dropFirst().joined(separator: "\r\n\r\n"))
-    }
-
-    static func expectRequestTimeout(_ answer: String) throws {
-        let (status, headers, body) = parse(answer)
-        #expect(status == 408)
-        #expect(headers.contains("connection: close"))
-        #expect(headers.contains("content-type: application/problem+json"))
-        let problem = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+    static func expectRequestTimeout(_ raw: String) throws {
+        let answer = try #require(HTTPAnswer(parsing: Data(raw.utf8)), "\(raw)")
+        #expect(answer.status == 408)
+        #expect(answer.headers["connection"] == "close")
+        #expect(answer.contentType.hasPrefix("application/problem+json"))
+        let problem = try answer.json()
         #expect(problem["code"] as? String == "request-timeout")
         #expect(problem["status"] as? Int == 408)
         let messages = try #require(problem["messages"] as? [String: String])
@@ -38,9 +30,9 @@ struct SlowClientTests {
     }
 
     @Test func headersTrickledOneByteASecondGet408AndTheConnectionCloses() async throws {
-        try await LiveServer.with(requestDeadlines: Self.short) { server in
+        try await TestService.with(transport: .live, requestDeadlines: Self.short) { server in
             let request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: slow-client-test\r\n\r\n"
-            let result = try await RawHTTP.paced(port: server.port, RawHTTP.bytes(request), interval: 1)
+            let result = try await LoopbackHTTP.paced(port: server.port, LoopbackHTTP.bytes(request), interval: 1)
             try Self.expectRequestTimeout(result.answer)
             #expect(result.closedByServer)
             // Cut off long before the request was complete (a byte a second for the whole of it).
@@ -50,12 +42,12 @@ struct SlowClientTests {
     }
 
     @Test func aBodyTrickledOneByteASecondGets408AndLeavesNoRecord() async throws {
-        try await LiveServer.with(requestDeadlines: Self.short) { server in
+        try await TestService.with(transport: .live, requestDeadlines: Self.short) { server in
             let head =
                 "POST /api/pledges HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 + "Idempotency-Key: slow-body\r\nContent-Length: \(Self.pledge.utf8.count)\r\n\r\n"
-            let result = try await RawHTTP.paced(
-                port: server.port, [Data(head.utf8)] + RawHTTP.bytes(Self.pledge), interval: 1)
+            let result = try await LoopbackHTTP.paced(
+                port: server.port, [Data(head.utf8)] + LoopbackHTTP.bytes(Self.pledge), interval: 1)
             try Self.expectRequestTimeout(result.answer)
             #expect(result.closedByServer)
             #expect(result.piecesSent < Self.pledge.utf8.count / 2, "sent \(result.piecesSent) pieces")
@@ -67,7 +59,8 @@ struct SlowClientTests {
     }
 
     @Test func slowButCompleteRequestsStillWork() async throws {
-        try await LiveServer.with(requestDeadlines: .init(headers: .seconds(8), body: .seconds(8))) { server in
+        try await TestService.with(transport: .live, requestDeadlines: .init(headers: .seconds(8), body: .seconds(8))) {
+            server in
             func first(_ connection: String) -> String {
                 "POST /api/pledges HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "Idempotency-Key: slow-but-fine\r\nConnection: \(connection)\r\n"
@@ -81,11 +74,11 @@ struct SlowClientTests {
                 let size = bytes.count / 4 + 1
                 return stride(from: 0, to: bytes.count, by: size).map { Data(bytes[$0..<min($0 + size, bytes.count)]) }
             }
-            let one = try await RawHTTP.paced(port: server.port, pieces(first("close")), interval: 0.2)
-            #expect(Self.parse(one.answer).status == 201, "\(one.answer)")
+            let one = try await LoopbackHTTP.paced(port: server.port, pieces(first("close")), interval: 0.2)
+            #expect(HTTPAnswer(parsing: Data(one.answer.utf8))?.status == 201, "\(one.answer)")
             #expect(one.piecesSent == 4)
             #expect(try await server.store.counts().total == 1)
-            let both = try await RawHTTP.paced(
+            let both = try await LoopbackHTTP.paced(
                 port: server.port, pieces(first("keep-alive")) + pieces(second), interval: 0.2,
                 stopWhenAnswered: false)
             let answers = both.answer.components(separatedBy: "HTTP/1.1 ").dropFirst()
@@ -99,53 +92,26 @@ struct SlowClientTests {
 
     @Test func anIdleConnectionClosesWithoutAnAnswerAtTheHeaderDeadline() async throws {
         // Idle timeout far off: what closes the connection here is the header deadline.
-        try await LiveServer.with(idleTimeout: .seconds(120), requestDeadlines: Self.short) { server in
-            let result = try await RawHTTP.paced(port: server.port, [], interval: 0, timeout: 60)
+        try await TestService.with(transport: .live, idleTimeout: .seconds(120), requestDeadlines: Self.short) {
+            server in
+            let result = try await LoopbackHTTP.paced(port: server.port, [], interval: 0, timeout: 60)
             #expect(result.answer.isEmpty, "no 408 on a connection that sent nothing: \(result.answer)")
             #expect(result.closedByServer)
         }
     }
 
     @Test func theLiveEventStreamIsNotCutByTheDeadlines() async throws {
-        try await LiveServer.with(requestDeadlines: Self.short) { server in
-            let stream = try await EventStream(port: server.port)
+        try await TestService.with(transport: .live, requestDeadlines: Self.short) { server in
+            let stream = try await offPool { try SSEClients(port: server.port, count: 1) }
             defer { stream.close() }
-            #expect(try await stream.read(until: #""total":0"#))
+            #expect(try await offPool { stream.wait(untilAtLeast: 1, contain: #""total":0"#, timeout: 90) } == 1)
             // Well past both deadlines, the stream is open and still delivers.
             try await Task.sleep(for: .seconds(3))
             #expect(try await server.postPledge(Self.pledge).status == 201)
-            #expect(try await stream.read(until: #""total":1"#), "\(stream.received)")
-            #expect(!stream.received.contains("408"))
+            let delivered = try await offPool { stream.wait(untilAtLeast: 1, contain: #""total":1"#, timeout: 90) }
+            #expect(delivered == 1, "\(stream.received())")
+            #expect(stream.endedCount == 0)
+            #expect(!stream.received().contains("408"))
         }
     }
-}
-
-/// `GET /live/events` on a raw socket, read on a thread of its own.
-final class EventStream: @unchecked Sendable {
-    let fd: Int32
-    private(set) var received = ""
-
-    init(port: Int) async throws {
-        fd = try await offPool { try LoopbackConnection.connect(port: port) }
-        let request = "GET /live/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
-        _ = request.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
-    }
-
-    /// Reads until `text` has arrived (true) or 90 s pass (a busy machine) or the server closes (false).
-    func read(until text: String) async throws -> Bool {
-        try await offPool { [self] in
-            let limit = Date().addingTimeInterval(90)
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while !received.contains(text), Date() < limit {
-                var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                guard poll(&descriptor, 1, 100) > 0 else { continue }
-                let count = recv(fd, &buffer, buffer.count, 0)
-                guard count > 0 else { return false }
-                received += String(decoding: buffer[0..<count], as: UTF8.self)
-            }
-            return received.contains(text)
-        }
-    }
-
-    func close() { _ = Glibc.close(fd) }
 }

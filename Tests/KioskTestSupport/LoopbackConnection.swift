@@ -6,7 +6,8 @@ import Foundation
 
 /// One HTTP/1.1 connection on a raw loopback socket, for requests no HTTP client sends: sent in
 /// pieces, kept alive and used later (for example while the server can accept no new
-/// connection), or read until the server closes. Every call blocks: run it with ``offPool(_:)``.
+/// connection), or read until the server closes. Every call blocks: run it with ``offPool(_:)``,
+/// or use ``LoopbackHTTP``, which does. The one raw HTTP client of the tests.
 public final class LoopbackConnection: @unchecked Sendable {
     private var fd: Int32
 
@@ -41,48 +42,65 @@ public final class LoopbackConnection: @unchecked Sendable {
     /// Sends `text` as it is (a request, or a piece of one).
     /// - Throws: `POSIXError(.EPIPE)` when not all of it could be sent.
     public func send(_ text: String) throws {
-        let bytes = Array(text.utf8)
+        try send(Data(text.utf8))
+    }
+
+    /// Sends `bytes` as they are.
+    /// - Throws: `POSIXError(.EPIPE)` when not all of them could be sent.
+    public func send(_ bytes: Data) throws {
         let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         guard sent == bytes.count else { throw POSIXError(.EPIPE) }
     }
 
     /// Sends `request` (a whole HTTP/1.1 request) and reads one answer framed by its
-    /// Content-Length. - Returns: the status and the body; status 0 when the connection ended first.
-    public func exchange(_ request: String) -> (status: Int, body: String) {
+    /// Content-Length, leaving the connection open for the next one.
+    /// - Returns: the answer; status 0 and what was read as the body when the connection ended first.
+    public func exchange(_ request: String) -> HTTPAnswer {
         try? send(request)
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
-            let text = String(decoding: received, as: UTF8.self)
-            if let end = text.range(of: "\r\n\r\n") {
-                let head = text[..<end.lowerBound].lowercased()
-                let length =
-                    head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
-                    .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
-                let body = Array(text[end.upperBound...].utf8)
-                if body.count >= length {
-                    let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
-                    return (status, String(decoding: body.prefix(length), as: UTF8.self))
-                }
+            if let end = HTTPAnswer.endOfHead(in: received), let answer = HTTPAnswer(parsing: Data(received)) {
+                let length = answer.headers["content-length"].flatMap { Int($0) } ?? 0
+                if received.count - end - 4 >= length { return answer }
             }
             let read = recv(fd, &buffer, buffer.count, 0)
-            guard read > 0 else { return (0, text) }
+            guard read > 0 else { return HTTPAnswer(status: 0, headers: [:], body: Data(received)) }
             received += buffer[0..<read]
         }
     }
 
-    /// Everything the peer sends until it closes, or until `timeout` seconds pass.
-    public func readToEnd(timeout: Int) -> String {
+    /// Everything the peer sends until it closes, or until `timeout` seconds pass, or (when
+    /// `limit` is given) until that many bytes have come.
+    public func readToEnd(timeout: Int, limit: Int = .max) -> String {
+        String(decoding: read(timeout: timeout, limit: limit).bytes, as: UTF8.self)
+    }
+
+    /// What ``readToEnd(timeout:limit:)`` reads, and whether the peer closed the connection
+    /// (rather than the wait ending at the timeout or the limit).
+    public func read(timeout: Int, limit: Int = .max) -> (bytes: Data, closedByPeer: Bool) {
         var time = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-        var answer: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
+        var answer = Data()
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        while answer.count < limit {
             let count = recv(fd, &buffer, buffer.count, 0)
-            guard count > 0 else { break }
-            answer += buffer[0..<count]
+            guard count > 0 else { return (answer, count == 0) }
+            answer.append(contentsOf: buffer[0..<count])
         }
-        return String(decoding: answer, as: UTF8.self)
+        return (answer, false)
+    }
+
+    /// Waits up to `milliseconds` for bytes and appends them to `answer`.
+    /// - Returns: false once the peer has closed the connection.
+    func poll(into answer: inout Data, waiting milliseconds: Int32) -> Bool {
+        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard Glibc.poll(&descriptor, 1, milliseconds) > 0 else { return true }
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        let count = recv(fd, &buffer, buffer.count, 0)
+        guard count > 0 else { return false }
+        answer.append(contentsOf: buffer[0..<count])
+        return true
     }
 
     /// Half-closes the connection (`shutdown(SHUT_WR)`): the peer reads the end of the requests,

@@ -4,12 +4,13 @@ import Foundation
     import Glibc
 #endif
 
-/// Many Server-Sent Events viewers at once, each a raw loopback socket that sent
-/// `GET /live/events`, read together with poll(2). Every call blocks: run them with ``offPool(_:)``,
-/// never on Swift's cooperative pool, which the service under test needs.
+/// Server-Sent Events viewers (one or many), each a raw loopback socket that sent
+/// `GET /live/events`, read together with poll(2): the one SSE client of the tests. Every call
+/// blocks: run them with ``offPool(_:)``, never on Swift's cooperative pool, which the service
+/// under test needs.
 public final class SSEClients: @unchecked Sendable {
     private var sockets: [Int32] = []
-    /// The newest bytes of each stream (enough to hold one message), and what was found in it.
+    /// What each stream has received (its newest 64 KiB), and whether it holds the text waited for.
     private var tails: [String]
     private var matched: [Bool]
     private var ended: [Bool]
@@ -59,11 +60,14 @@ public final class SSEClients: @unchecked Sendable {
                 }
                 tails[index] += String(decoding: buffer[0..<read], as: UTF8.self)
                 if tails[index].contains(text) { matched[index] = true }
-                if tails[index].utf8.count > 4096 { tails[index] = String(tails[index].suffix(1024)) }
+                if tails[index].utf8.count > 128 * 1024 { tails[index] = String(tails[index].suffix(64 * 1024)) }
             }
         }
         return matched.count(where: { $0 })
     }
+
+    /// What stream `index` has received, its answer's head first (its newest 64 KiB once longer).
+    public func received(_ index: Int = 0) -> String { tails[index] }
 
     /// How many streams the server has closed.
     public var endedCount: Int { ended.count(where: { $0 }) }

@@ -1,26 +1,42 @@
 import Certificates
 import Foundation
+import HTTPTypes
 import Hummingbird
+import HummingbirdTesting
 import KioskConfiguration
 import KioskPages
 import KioskService
 import KioskTestSupport
 import Logging
+import NIOCore
 import PledgeKit
 import PledgeStore
 import ServerHardening
 import ServiceLifecycle
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+/// The kiosk service with a real SQLite file, for one test: requests go through its router in
+/// process (HummingbirdTesting, no socket), or, for what needs a connection (deadlines,
+/// pipelining, Server-Sent Events, the front's own client), to a real server on a loopback port.
+struct TestService: Sendable {
+    /// How requests reach the service.
+    enum Transport: Sendable {
+        /// Straight to the router, in process (`app.test(.router)`): status, headers and body.
+        case router
+        /// A server on 127.0.0.1 with a free port, driven with ``LoopbackHTTP``.
+        case live
+    }
 
-/// The kiosk service on a real loopback port, with a real SQLite file, for one test.
-struct LiveServer: Sendable {
-    let port: Int
+    private let livePort: Int?
+    private let client: (any TestClientProtocol)?
     let store: PledgeStore
     let links: CertificateLinks
     let parts: KioskServiceParts
+
+    /// The loopback port of a `.live` service.
+    var port: Int {
+        guard let livePort else { preconditionFailure("a socket needs TestService.with(transport: .live)") }
+        return livePort
+    }
 
     /// Every (method, path) the service's router has.
     func routes() -> [(String, String)] {
@@ -30,13 +46,14 @@ struct LiveServer: Sendable {
     static let baseURL = "http://kiosk.example.vn"
     static let organizerToken = "test-organizer-token-0123456789"
 
-    /// Starts the service on 127.0.0.1 with a free port, runs `body`, then stops the service.
+    /// Builds the service, runs `body` with it, then stops it.
     static func with<T: Sendable>(
+        transport: Transport = .router,
         idleTimeout: Duration = .seconds(30), requestDeadlines: RequestDeadlines = .standard,
-        organizerToken: String? = LiveServer.organizerToken,
+        organizerToken: String? = TestService.organizerToken,
         configure: (inout EventConfiguration) -> Void = { _ in },
         notFoundLimit: EventConfiguration.RateLimit = .init(perMinute: 300, burst: 300),
-        _ body: @Sendable (LiveServer) async throws -> T
+        _ body: @Sendable (TestService) async throws -> T
     ) async throws -> T {
         var configuration = try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration)
         configure(&configuration)
@@ -59,9 +76,14 @@ struct LiveServer: Sendable {
         let app = buildApplication(
             parts, host: "127.0.0.1", port: 0, logger: logger, idleTimeout: idleTimeout,
             requestDeadlines: requestDeadlines
-        ) {
-            port in
+        ) { port in
             continuation.yield(port)
+        }
+        if transport == .router {
+            return try await app.test(.router) { client in
+                try await body(
+                    TestService(livePort: nil, client: client, store: store, links: links, parts: builtParts))
+            }
         }
         let services = ServiceGroup(
             configuration: .init(services: [app] + shutdownCompanions(for: parts), logger: logger))
@@ -74,7 +96,8 @@ struct LiveServer: Sendable {
             guard let port = await iterator.next() else { throw CancellationError() }
             let result: T
             do {
-                result = try await body(LiveServer(port: port, store: store, links: links, parts: builtParts))
+                result = try await body(
+                    TestService(livePort: port, client: nil, store: store, links: links, parts: builtParts))
             } catch {
                 await services.triggerGracefulShutdown()
                 throw error
@@ -85,41 +108,34 @@ struct LiveServer: Sendable {
         }
     }
 
-    struct Answer: Sendable {
-        let status: Int
-        let headers: [String: String]
-        let body: Data
-        var text: String { String(decoding: body, as: UTF8.self) }
-        var contentType: String { headers["content-type"] ?? "" }
-        func json() throws -> [String: Any] {
-            try JSONSerialization.jsonObject(with: body) as? [String: Any] ?? [:]
-        }
-    }
-
+    /// One request; redirects are not followed. Header names in `headers` are as sent; in the
+    /// answer they are lower-cased.
     func request(
         _ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:]
-    ) async throws -> Answer {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-        request.httpMethod = method
-        request.httpBody = body
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let http = response as! HTTPURLResponse
-        var fields: [String: String] = [:]
-        for (name, value) in http.allHeaderFields {
-            fields[String(describing: name).lowercased()] = String(describing: value)
+    ) async throws -> HTTPAnswer {
+        guard let client else {
+            return try await LoopbackHTTP.request(port: port, method, path, headers: headers, body: body)
         }
-        return Answer(status: http.statusCode, headers: fields, body: data)
+        var fields = HTTPFields()
+        for (name, value) in headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+        let answer = try await client.executeRequest(
+            uri: path, method: HTTPRequest.Method(method)!, headers: fields, body: body.map { ByteBuffer(bytes: $0) })
+        var lowered: [String: String] = [:]
+        for field in answer.headers {
+            let name = field.name.canonicalName
+            lowered[name] = lowered[name].map { "\($0), \(field.value)" } ?? field.value
+        }
+        return HTTPAnswer(status: answer.status.code, headers: lowered, body: Data(answer.body.readableBytesView))
     }
 
-    func get(_ path: String) async throws -> Answer { try await request("GET", path) }
+    func get(_ path: String) async throws -> HTTPAnswer { try await request("GET", path) }
 
     /// Posts a pledge body (JSON text or raw bytes) with an idempotency key.
-    func postPledge(_ body: String, key: String = UUID().uuidString) async throws -> Answer {
+    func postPledge(_ body: String, key: String = UUID().uuidString) async throws -> HTTPAnswer {
         try await postPledge(Data(body.utf8), key: key)
     }
 
-    func postPledge(_ body: Data, key: String = UUID().uuidString) async throws -> Answer {
+    func postPledge(_ body: Data, key: String = UUID().uuidString) async throws -> HTTPAnswer {
         try await request(
             "POST", "/api/pledges", body: body,
             headers: ["Content-Type": "application/json", "Idempotency-Key": key])
