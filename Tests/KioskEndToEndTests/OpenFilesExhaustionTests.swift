@@ -43,15 +43,17 @@ struct OpenFilesExhaustionTests {
                 return try SSEClients(port: port, count: 25)
             }
         }
-        // Until no more are served: every descriptor is then in use.
+        // Every descriptor in use is the signal (the process's open descriptors, /proc/PID/fd); a
+        // count that merely stopped growing for 0.3 s said so too early on a loaded machine.
+        let pid = server.process.processIdentifier
+        #expect(await Self.openDescriptors(of: pid, reach: 150, within: 60), "descriptors never ran out")
         var served = 0
-        while true {
-            let now = try await offPool {
+        let deadline = Date().addingTimeInterval(60)
+        while served < 100 && Date() < deadline {
+            served = try await offPool {
                 defer { keepKiosksAlive() }
                 return viewers.reduce(0) { $0 + $1.wait(untilAtLeast: 25, contain: #""total":0}"#, timeout: 0.3) }
             }
-            if now == served { break }
-            served = now
         }
         #expect(served >= 100 && served < 250, "\(served) served")
         #expect(server.process.isRunning)
@@ -93,6 +95,17 @@ struct OpenFilesExhaustionTests {
         // SIGTERM alone ends it, promptly and cleanly, with the live viewer still connected.
         let stopped = try await KioskProcess.stop(server)
         #expect(stopped.isClean(within: KioskProcess.exitLimit), "\(stopped)")
+    }
+
+    /// Whether process `pid` holds at least `count` open descriptors within `seconds`.
+    static func openDescriptors(of pid: Int32, reach count: Int, within seconds: Double) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? 0
+            if open >= count { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return false
     }
 
     /// Asks `GET /healthz` until it answers 200, for up to `seconds`.
