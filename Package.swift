@@ -76,6 +76,8 @@ let package = Package(
             name: "PledgeStore",
             dependencies: [
                 "PledgeKit",
+                // The export's rows (ExportSource), read from the statement without a String each.
+                "PledgeExport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The SQLite C API, for reading an export's columns without a String each.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
