@@ -98,6 +98,8 @@ let package = Package(
             dependencies: [
                 // The outbox keeps a front's drafts in the wire format (PledgeRequestBody).
                 "PledgeKit", "KioskAPI",
+                // The export's rows (ExportSource), read from the statement without a String each.
+                "PledgeExport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The SQLite C API, for reading an export's columns without a String each.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),

@@ -49,18 +49,12 @@ struct CertificateDocumentRoutes: Sendable {
             throw ProblemDetails.internalError
         }
         var headers = HTTPFields()
-        headers[.eTag] = document.etag
         headers[.cacheControl] =
             request.uri.queryParameters.get("v") == version ? "private, max-age=31536000, immutable" : "no-cache"
         headers[.xContentTypeOptions] = "nosniff"
         headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
         headers[.contentDisposition] = DocumentFileName.contentDisposition(fields, format: format)
-        if let match = request.headers[.ifNoneMatch],
-            match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == document.etag })
-        {
-            return Response(status: .notModified, headers: headers)
-        }
         headers[.contentType] = format == .svg ? "image/svg+xml; charset=utf-8" : format.contentType
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: document.bytes)))
+        return conditionalResponse(request, document, headers: headers)
     }
 }

@@ -13,8 +13,8 @@ import QRCode
 ///
 /// Pages and QR images are made once and then served from `cache` (keys start with `CODE/`),
 /// with a strong ETag; `If-None-Match` gets 304. The pledge is read through ``RecentPledges``
-/// (from the store, or a copy read since its last commit), and a page's key holds a fingerprint
-/// of the whole pledge: a name erased by any process (`POST /c/{code}/erase`, `kiosk erase`,
+/// (from the store, or a copy read since its last commit), and a page's key holds the pledge's
+/// name and school (``pageKey(_:)``): a name erased by any process (`POST /c/{code}/erase`, `kiosk erase`,
 /// `kiosk purge`) makes a new key at once, so a cached page never shows personal data the store
 /// no longer has.
 struct CertificateRoutes: Sendable {
@@ -95,8 +95,7 @@ struct CertificateRoutes: Sendable {
         let pages = pages
         let document: DocumentCache.Document
         do {
-            // Pledge is Hashable over every field: another name (or none) is another key.
-            document = try await cache.document(for: "\(pledge.code.rawValue)/page/\(pledge.hashValue)") {
+            document = try await cache.document(for: Self.pageKey(pledge)) {
                 Array(pages.certificate(certificate).utf8)
             }
         } catch {
@@ -107,6 +106,14 @@ struct CertificateRoutes: Sendable {
 }
 
 extension CertificateRoutes {
+    /// The cache key of a pledge's page: its code, its id, and the only fields that change after
+    /// it is recorded (the name and school, which an erasure removes), written out in full, so
+    /// two pages that differ never share a key (a hash of them could collide).
+    static func pageKey(_ pledge: Pledge) -> String {
+        let personal = "\(pledge.name ?? "\u{0}")\u{1F}\(pledge.school ?? "\u{0}")"
+        return "\(pledge.code.rawValue)/page/\(pledge.id.uuidString)/\(personal)"
+    }
+
     /// Whether the client asks for HTML (a browser), as opposed to an API client.
     static func acceptsHTML(_ request: Request) -> Bool {
         request.headers[.accept]?.contains("text/html") ?? false

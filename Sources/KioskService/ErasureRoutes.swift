@@ -12,10 +12,10 @@ import PledgeKit
 /// "Người ký ẩn danh" (Decree 13/2023/NĐ-CP, Art. 16: deletion on the data subject's request).
 /// The certificate code in the path is the proof of being the signer; the count is unchanged.
 /// Then every cached page and document of that code is dropped (keys `CODE/…`), so no copy of
-/// the name stays in memory (they could not be served anyway: their keys hold the old name's
-/// fingerprint). Then the copies of the database the service keeps (scheduled backups) are
-/// brought in line (``KioskServiceParts/afterErasure``); the 303 says how many in
-/// `Kiosk-Backups-Updated` and `Kiosk-Backups-Unreachable` (0: every one was reached).
+/// the name stays in memory (they could not be served anyway: their keys hold the old name).
+/// Then the copies of the database the service keeps (scheduled backups) are brought in line
+/// (``KioskServiceParts/afterErasure``); the 303 says how many in `Kiosk-Backups-Updated` and
+/// `Kiosk-Backups-Unreachable` (0: every one was reached).
 struct ErasureRoutes: Sendable {
     let lookup: any PledgeLookup
     let organizer: any OrganizerService

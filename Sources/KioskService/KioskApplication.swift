@@ -6,6 +6,7 @@ import HummingbirdCore
 import KioskPages
 import Logging
 import NIOCore
+import PledgeExport
 import PledgeKit
 import ServerHardening
 
@@ -33,7 +34,7 @@ public struct KioskServiceParts: Sendable {
     /// Where heartbeats go; nil: kiosks are not tracked.
     public var kiosks: (any KioskRegistry)?
     /// Counts, exports and erasure for organizers; nil: no organizer routes, no live counter.
-    public var organizer: (any OrganizerService)?
+    public var organizer: (any ExportSource)?
     public var organizerAccess: OrganizerAccess
     /// Who may post pledges and heartbeats: from ``EventConfiguration/kioskToken``.
     public var kioskAccess: KioskAccess
@@ -65,7 +66,7 @@ public struct KioskServiceParts: Sendable {
         recordedKeys: (any RecordedKeys)? = nil, changes: (any ChangeStamping)? = nil,
         configuration: EventConfiguration, links: CertificateLinks, pages: PageTemplates,
         certificates: CertificateRenderer? = nil, documentCacheCapacity: Int = 64 << 20,
-        kiosks: (any KioskRegistry)? = nil, organizer: (any OrganizerService)? = nil, organizerToken: String? = nil,
+        kiosks: (any KioskRegistry)? = nil, organizer: (any ExportSource)? = nil, organizerToken: String? = nil,
         metrics: ServiceMetrics = ServiceMetrics(), readiness: (any StorageReadiness)? = nil
     ) {
         let live = organizer.map { LiveCounter(source: $0) }

@@ -12,7 +12,7 @@ import PledgeKit
 /// (a streamed download) and `GET /admin` (totals, breakdowns, a chart, no JavaScript).
 /// And one public route: `GET /api/public/counts?by=…`, always with small groups merged.
 struct OrganizerRoutes: Sendable {
-    let organizer: any OrganizerService
+    let organizer: any ExportSource
     let access: OrganizerAccess
     let configuration: EventConfiguration
 

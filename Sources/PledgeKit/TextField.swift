@@ -27,22 +27,8 @@ public struct TextField: Sendable {
     ///   (`school-empty`, `school-too-long` for the school).
     public func normalize(_ raw: String) throws(PledgeError) -> String {
         let text = VietnameseText.nfc(raw)
-        // Latin text whose spacing is already collapsed (most names): one pass over a table
-        // (VietnameseText.LatinTable) decides the same as the checks below. Every character there
-        // is one scalar, which decomposes to at most three, so none carries too many marks.
-        if let scan = VietnameseText.LatinTable.shared.scan(text), scan.collapsed {
-            if scan.forbidden { throw forbidden }
-            if text.isEmpty || !scan.letterOrDigit { throw empty }
-            if scan.scalars > maxLength { throw tooLong }
-            return text
-        }
-        return try normalizeInGeneral(text)
-    }
-
-    /// ``normalize(_:)`` of a text already in NFC, for any text.
-    func normalizeInGeneral(_ text: String) throws(PledgeError) -> String {
         if text.unicodeScalars.contains(where: VietnameseText.isForbidden) { throw forbidden }
-        let collapsed = VietnameseText.collapsingWhitespaceInGeneral(text)
+        let collapsed = VietnameseText.collapsingWhitespace(text)
         if collapsed.isEmpty || !VietnameseText.hasLetterOrDigit(collapsed) { throw empty }
         if collapsed.count > maxLength || collapsed.contains(where: VietnameseText.hasTooManyMarks) { throw tooLong }
         return collapsed

@@ -22,17 +22,8 @@ extension VietnameseText {
     /// tones count only when all letters are equal, in the order ngang, huyền, hỏi, ngã, sắc,
     /// nặng. So "An" < "Ân" < "Bình" < "Dũng" < "Đạt", and "Ma" < "Mà" < "Mả" < "Mã" < "Má" < "Mạ".
     /// Characters outside the alphabet sort after it, by code point.
-    ///
-    /// Latin text (``LatinTable``) is keyed a letter at a time from a table made by this rule;
-    /// other text goes through Foundation (``foundationSortKey(collapsed:)``).
     public static func sortKey(_ name: String) -> String {
         let words = collapsingWhitespace(nfc(name))
-        return LatinTable.shared.sortKey(collapsed: words) ?? foundationSortKey(collapsed: words)
-    }
-
-    /// ``sortKey(_:)`` of a text already in NFC with its white space collapsed, by Foundation,
-    /// for any text.
-    static func foundationSortKey(collapsed words: String) -> String {
         let given = words.split(separator: " ").last.map(String.init) ?? ""
         let (givenLetters, _) = letterAndToneKeys(given)
         let (letters, tones) = letterAndToneKeys(words)
@@ -40,7 +31,7 @@ extension VietnameseText {
     }
 
     /// The letter key (one ASCII character per letter: 'A' + its rank; a space stays a space,
-    /// digits stay digits) and the tone key (one digit per letter) of a text, by Foundation.
+    /// digits stay digits) and the tone key (one digit per letter) of a text.
     static func letterAndToneKeys(_ text: String) -> (String, String) {
         var letters = ""
         var tones = ""

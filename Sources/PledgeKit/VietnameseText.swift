@@ -2,20 +2,9 @@ import Foundation
 
 /// Text rules for Vietnamese input: every string that enters the kiosk passes through here.
 public enum VietnameseText {
-    /// Unicode Normalization Form C (UAX #15). Keyboards send NFC, NFD, or a precomposed vowel
-    /// followed by a combining tone mark; all three become the same bytes.
-    ///
-    /// Text made only of scalars of ``LatinTable`` that are their own NFC (ASCII, Latin-1, Latin
-    /// Extended-A/B, IPA, spacing modifiers and the precomposed Vietnamese letters of U+1E00–U+1EFF)
-    /// is already NFC (UAX #15, section 9: none of them has a decomposition that changes under
-    /// NFC, a non-zero combining class, or composes with a neighbour) and is returned as it is;
-    /// anything else goes through Foundation.
+    /// Unicode Normalization Form C (UAX #15), by Foundation. Keyboards send NFC, NFD, or a
+    /// precomposed vowel followed by a combining tone mark; all three become the same bytes.
     public static func nfc(_ text: String) -> String {
-        LatinTable.shared.isNFC(text) ? text : foundationNFC(text)
-    }
-
-    /// NFC by Foundation (UAX #15), for any text: the rule ``nfc(_:)`` follows.
-    static func foundationNFC(_ text: String) -> String {
         text.precomposedStringWithCanonicalMapping
     }
 
@@ -23,36 +12,22 @@ public enum VietnameseText {
     /// (and the look-alike Ð, U+00D0) folded to d: "Đỗ Văn Nam" and "do van nam" share a key.
     ///
     /// The rule: NFD (UAX #15), drop the combining diacritical marks U+0300–U+036F, fold đ/Đ/Ð/ð
-    /// to d, lowercase, then ``collapsingWhitespace(_:)``. Latin text (``LatinTable``) is folded a
-    /// scalar at a time from a table made by that rule; other text goes through Foundation.
+    /// to d, lowercase, then ``collapsingWhitespace(_:)``.
     public static func searchKey(_ text: String) -> String {
-        collapsingWhitespace(LatinTable.shared.searchFold(text) ?? foundationSearchFold(text))
-    }
-
-    /// ``searchKey(_:)`` before its white space is collapsed, by Foundation, for any text.
-    static func foundationSearchFold(_ text: String) -> String {
-        text.decomposedStringWithCanonicalMapping.unicodeScalars
-            .filter { !(0x0300...0x036F).contains($0.value) }
-            .map { scalar -> String in
-                switch scalar {
-                case "đ", "Đ", "Ð", "ð": "d"
-                default: String(scalar)
-                }
+        var folded = String.UnicodeScalarView()
+        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars
+        where !(0x0300...0x036F).contains(scalar.value) {
+            switch scalar {
+            case "đ", "Đ", "Ð", "ð": folded.append("d")
+            default: folded.append(scalar)
             }
-            .joined()
-            .lowercased()
+        }
+        return collapsingWhitespace(String(folded).lowercased())
     }
 
     /// Trims the ends and turns every run of inner white space (spaces, tabs, line breaks,
     /// no-break spaces) into one ASCII space.
     public static func collapsingWhitespace(_ text: String) -> String {
-        // Latin text with single inner spaces only (a name already stored) is its own result.
-        if LatinTable.shared.scan(text)?.collapsed == true { return text }
-        return collapsingWhitespaceInGeneral(text)
-    }
-
-    /// ``collapsingWhitespace(_:)`` for any text, without the table.
-    static func collapsingWhitespaceInGeneral(_ text: String) -> String {
         text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 

@@ -91,8 +91,8 @@ struct PledgeRow: Codable, FetchableRecord, PersistableRecord {
                 """
         ).execute(arguments: [
             id, eventId, kioskId, number, name, ageBand, province, school, guardianConsent,
-            StoredDate.text(createdAt), code,
-            idempotencyKey, searchKey, sortKey, erasedAt.map(StoredDate.text),
+            createdAt, code,
+            idempotencyKey, searchKey, sortKey, erasedAt,
         ])
     }
 }

@@ -51,7 +51,7 @@ extension PledgeStore {
                 """)
         // Names repeat across a large load: their search and sort keys are computed once each.
         var nameKeys: [String: (search: String, sort: String)] = [:]
-        var groups: [CountKey: (pledges: Int, last: String)] = [:]
+        var groups: [CountKey: (pledges: Int, last: Date)] = [:]
         var lastNumbers: [String: Int] = [:]
         var loaded = 0
         for (pledge, key) in pledges {
@@ -65,7 +65,7 @@ extension PledgeStore {
                 nameKeys[name] = made
                 return made
             }
-            let created = StoredDate.text(pledge.createdAt)
+            let created = pledge.createdAt
             insert.setUncheckedArguments([
                 pledge.id.uuidString, pledge.eventID, pledge.kioskID, pledge.number, pledge.name,
                 pledge.ageBand.rawValue, pledge.province?.name, pledge.school, pledge.guardianConsent, created,
@@ -74,7 +74,6 @@ extension PledgeStore {
             try insert.execute()
             let group = CountKey(pledge)
             let sofar = groups[group]
-            // Stored dates sort as text, so the text maximum is the latest pledge.
             groups[group] = ((sofar?.pledges ?? 0) + 1, max(sofar?.last ?? created, created))
             loaded += 1
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import PledgeExport
 import PledgeKit
 
 extension PledgeStore: OrganizerService {
@@ -92,77 +93,6 @@ extension PledgeStore: OrganizerService {
         }
     }
 
-    public func exportPage<Output: Sendable>(
-        after cursor: Int64?, limit: Int, includePersonalData: Bool, into output: Output,
-        _ append: @Sendable (inout Output, ExportRecord) -> Void
-    ) async throws(PledgeError) -> ExportPage<Output> {
-        do {
-            return try await pool.read { db in
-                try Self.exportPage(
-                    after: cursor, limit: limit, includePersonalData: includePersonalData, into: output, append,
-                    in: db)
-            }
-        } catch {
-            throw Self.unreadable(error)
-        }
-    }
-
-    /// Reads a page with one cached statement and hands each row's columns to `append` as the
-    /// bytes SQLite holds (`sqlite3_column_text`): a million-row export spends most of its time
-    /// here, and a String or a `Pledge` per row would triple it.
-    static func exportPage<Output>(
-        after cursor: Int64?, limit: Int, includePersonalData: Bool, into output: Output,
-        _ append: (inout Output, ExportRecord) -> Void, in db: Database
-    ) throws -> ExportPage<Output> {
-        let statement = try db.cachedStatement(
-            sql: """
-                SELECT rowid, number, event_id, kiosk_id, created_at, age_band, province, guardian_consent\(
-                    includePersonalData ? ", name, school, code" : "")
-                FROM pledge WHERE rowid > ? ORDER BY rowid LIMIT ?
-                """)
-        let rows = try Row.fetchCursor(statement, arguments: [cursor ?? 0, limit])
-        let raw = statement.sqliteStatement
-        // nil for NULL; sqlite3_column_bytes must come after sqlite3_column_text (SQLite docs).
-        func text(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
-            guard let start = sqlite3_column_text(raw, column) else { return nil }
-            return UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(raw, column)))
-        }
-        var output = output
-        var (count, last): (Int, Int64) = (0, 0)
-        while try rows.next() != nil {
-            last = sqlite3_column_int64(raw, 0)
-            guard let event = text(2), let kiosk = text(3), let band = text(5),
-                let created = try createdAt(raw, column: 4)
-            else {
-                throw StoreError(reason: "pledge row \(last) cannot be read")
-            }
-            let record = ExportRecord(
-                number: Int(sqlite3_column_int64(raw, 1)), eventID: event, kioskID: kiosk, createdAt: created,
-                ageBand: band, province: text(6), guardianConsent: sqlite3_column_int64(raw, 7) != 0,
-                name: includePersonalData ? text(8) : nil, school: includePersonalData ? text(9) : nil,
-                code: includePersonalData ? text(10) : nil)
-            if includePersonalData && record.code == nil {
-                throw StoreError(reason: "pledge row \(last) cannot be read")
-            }
-            append(&output, record)
-            count += 1
-        }
-        return ExportPage(output: output, rows: count, next: count < limit ? nil : last)
-    }
-
-    /// Whole seconds since 1970 of a stored date: the text ``StoredDate`` writes is read from
-    /// its bytes; any other form GRDB accepts goes through GRDB; nil when it is no date.
-    private static func createdAt(_ raw: SQLiteStatement, column: Int32) throws -> Int? {
-        if sqlite3_column_type(raw, column) == SQLITE_TEXT, let start = sqlite3_column_text(raw, column),
-            let parsed = StoredDate.parse(
-                UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(raw, column))))
-        {
-            return parsed.seconds
-        }
-        let value = DatabaseValue(sqliteStatement: raw, index: column)
-        return StoredDate.date(value).map { Int($0.timeIntervalSince1970.rounded(.down)) }
-    }
-
     /// Erases the name and school of the pledge with `code`, then empties the WAL into the
     /// database file (``emptyWAL(_:attempts:)``), so the name's bytes are in neither the
     /// `.sqlite` nor the `-wal` file when this returns: `secure_delete` zeroes the old row in its
@@ -239,5 +169,67 @@ struct BucketOrder {
             }
         }
         return false
+    }
+}
+
+extension PledgeStore: ExportSource {
+    public func exportPage<Output: Sendable>(
+        after cursor: Int64?, limit: Int, includePersonalData: Bool, into output: Output,
+        _ append: @Sendable (inout Output, ExportRecord) -> Void
+    ) async throws(PledgeError) -> ExportPage<Output> {
+        do {
+            return try await pool.read { db in
+                try Self.exportPage(
+                    after: cursor, limit: limit, includePersonalData: includePersonalData, into: output, append,
+                    in: db)
+            }
+        } catch {
+            throw Self.unreadable(error)
+        }
+    }
+
+    /// Reads a page with one cached statement and hands each row's columns to `append` as the
+    /// bytes SQLite holds (`sqlite3_column_text`): a million-row export spends most of its time
+    /// here, and a String or a `Pledge` per row would triple it.
+    static func exportPage<Output>(
+        after cursor: Int64?, limit: Int, includePersonalData: Bool, into output: Output,
+        _ append: (inout Output, ExportRecord) -> Void, in db: Database
+    ) throws -> ExportPage<Output> {
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT rowid, number, event_id, kiosk_id, unixepoch(created_at), age_band, province, guardian_consent\(
+                    includePersonalData ? ", name, school, code" : "")
+                FROM pledge WHERE rowid > ? ORDER BY rowid LIMIT ?
+                """)
+        let rows = try Row.fetchCursor(statement, arguments: [cursor ?? 0, limit])
+        let raw = statement.sqliteStatement
+        // nil for NULL; sqlite3_column_bytes must come after sqlite3_column_text (SQLite docs).
+        func text(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
+            guard let start = sqlite3_column_text(raw, column) else { return nil }
+            return UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(raw, column)))
+        }
+        var output = output
+        var (count, last): (Int, Int64) = (0, 0)
+        while try rows.next() != nil {
+            last = sqlite3_column_int64(raw, 0)
+            // unixepoch: SQLite reads the date text GRDB wrote; NULL when it is no date.
+            guard let event = text(2), let kiosk = text(3), let band = text(5),
+                sqlite3_column_type(raw, 4) == SQLITE_INTEGER
+            else {
+                throw StoreError(reason: "pledge row \(last) cannot be read")
+            }
+            let record = ExportRecord(
+                number: Int(sqlite3_column_int64(raw, 1)), eventID: event, kioskID: kiosk,
+                createdAt: Int(sqlite3_column_int64(raw, 4)),
+                ageBand: band, province: text(6), guardianConsent: sqlite3_column_int64(raw, 7) != 0,
+                name: includePersonalData ? text(8) : nil, school: includePersonalData ? text(9) : nil,
+                code: includePersonalData ? text(10) : nil)
+            if includePersonalData && record.code == nil {
+                throw StoreError(reason: "pledge row \(last) cannot be read")
+            }
+            append(&output, record)
+            count += 1
+        }
+        return ExportPage(output: output, rows: count, next: count < limit ? nil : last)
     }
 }

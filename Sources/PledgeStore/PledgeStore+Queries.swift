@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import PledgeKit
 
@@ -29,7 +30,7 @@ extension PledgeStore {
                             FROM pledge WHERE code = ?
                             """), arguments: [code.rawValue])
                 guard let row else { return nil }
-                guard let created = StoredDate.date(row[9]) else {
+                guard let created = Date.fromDatabaseValue(row[9]) else {
                     throw StoreError(reason: "a pledge row cannot be read")
                 }
                 return try PledgeRow.pledge(

@@ -43,7 +43,7 @@ extension PledgeStore {
     public func newestPledgeDate() async throws -> Date? {
         try await pool.read { db in
             let value = try DatabaseValue.fetchOne(db, sql: "SELECT max(last_pledge_at) FROM kiosk_activity")
-            return value.flatMap(StoredDate.date)
+            return value.flatMap(Date.fromDatabaseValue)
         }
     }
 

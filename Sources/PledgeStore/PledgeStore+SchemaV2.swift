@@ -58,12 +58,12 @@ extension PledgeStore {
     /// Adds one pledge to the aggregate tables; called in the pledge's own transaction.
     static func count(_ pledge: Pledge, in db: Database) throws {
         try count(
-            CountKey(pledge), pledges: 1, lastPledgeAt: StoredDate.text(pledge.createdAt), in: db)
+            CountKey(pledge), pledges: 1, lastPledgeAt: pledge.createdAt, in: db)
     }
 
     /// Adds `pledges` pledges of one aggregate group to the aggregate tables (and, since v4, to
     /// `pledge_tally`): the one path of both a recorded pledge (1) and a bulk load (a whole group at once), so they agree.
-    static func count(_ key: CountKey, pledges: Int, lastPledgeAt: String, in db: Database) throws {
+    static func count(_ key: CountKey, pledges: Int, lastPledgeAt: Date, in db: Database) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO pledge_count (event_id, kiosk_id, hour, age_band, province, count)
@@ -87,14 +87,14 @@ extension PledgeStore {
 /// appeared) before the transaction commits: the same rows as counting each pledge on its own.
 struct CountBatch {
     private var order: [CountKey] = []
-    private var groups: [CountKey: (pledges: Int, lastPledgeAt: String)] = [:]
+    private var groups: [CountKey: (pledges: Int, lastPledgeAt: Date)] = [:]
 
     mutating func add(_ pledge: Pledge) {
         let key = CountKey(pledge)
-        let at = StoredDate.text(pledge.createdAt)
+        let at = pledge.createdAt
         if let group = groups[key] {
-            // As `max(last_pledge_at, excluded.last_pledge_at)`: the texts are ASCII of one width,
-            // so String order is SQLite's byte order.
+            // As `max(last_pledge_at, excluded.last_pledge_at)`: GRDB's date text has one width,
+            // so its byte order is the order of the dates.
             groups[key] = (group.pledges + 1, max(group.lastPledgeAt, at))
         } else {
             order.append(key)

@@ -49,4 +49,21 @@ struct RecentPledgesTests {
         #expect(try await recent.pledge(code: code, from: store, stamps: nil)?.name == "Đỗ Hữu Nghĩa")
         #expect(recent.count == 0)
     }
+
+    /// A page's cache key is the pledge's name and school written out, not a hash of them: an
+    /// erased name is another key, and two names never share one.
+    @Test func aPageKeyHoldsTheNameAndSchool() async throws {
+        let store = try store()
+        let code = try await record(store, "Trần Minh Châu", "k-1")
+        let named = try #require(try await store.pledge(code: code))
+        #expect(CertificateRoutes.pageKey(named) == CertificateRoutes.pageKey(named))
+        #expect(CertificateRoutes.pageKey(named).hasPrefix("\(code.rawValue)/"))
+        var renamed = named
+        renamed.name = "Trần Minh Chau"
+        #expect(CertificateRoutes.pageKey(renamed) != CertificateRoutes.pageKey(named))
+        #expect(try await store.erasePersonalData(code: code))
+        let erased = try #require(try await store.pledge(code: code))
+        #expect(CertificateRoutes.pageKey(erased) != CertificateRoutes.pageKey(named))
+        #expect(!CertificateRoutes.pageKey(erased).contains("Trần"))
+    }
 }

@@ -81,22 +81,28 @@ struct BulkLoadTests {
         #expect(try await store.kioskActivity().isEmpty)
     }
 
-    @Test func storedDatesParseLikeGRDBAndWriteBackTheSameText() throws {
-        var random = SystemRandomNumberGenerator()
-        for _ in 0..<2000 {
-            // 1900 to 2100, with milliseconds.
-            let date = Date(
-                timeIntervalSince1970: Double(Int64.random(in: -2_208_988_800_000...4_102_444_800_000, using: &random))
-                    / 1000)
-            let text = StoredDate.text(date)
-            let parsed = try #require(StoredDate.parse(text), "\(text)")
-            let grdb = try #require(Date.fromDatabaseValue(text.databaseValue))
-            #expect(abs(parsed.timeIntervalSince(grdb)) < 1e-6, "\(text)")
-            #expect(StoredDate.text(parsed) == text)
-            #expect(abs(parsed.timeIntervalSince(date)) < 0.001)
+    /// Dates are stored as GRDB writes them (`yyyy-MM-dd HH:mm:ss.SSS`, UTC), the text the
+    /// queries compare (`created_at < ?`) and the databases already on disk hold.
+    @Test func datesAreStoredAsGRDBText() async throws {
+        let (store, _) = try makeStore()
+        let at = Date(timeIntervalSince1970: 1_760_088_605.123)
+        try await store.pool.write { db in
+            _ = try PledgeStore.insert(
+                PledgeDraft(name: "An", ageBand: .from18To24, province: nil, guardianConsent: false),
+                key: try IdempotencyKey("date"), eventID: store.eventID, kioskID: "kiosk-01", at: at, in: db)
         }
-        #expect(StoredDate.parse("2025-10-10T09:30:05.123") == nil)
-        #expect(StoredDate.parse("2025-13-10 09:30:05.123") == nil)
-        #expect(StoredDate.date("2025-10-10 09:30".databaseValue) == Date(timeIntervalSince1970: 1_760_088_600))
+        let texts = try await store.pool.read { db in
+            try [
+                String.fetchOne(db, sql: "SELECT created_at FROM pledge"),
+                String.fetchOne(db, sql: "SELECT last_pledge_at FROM kiosk_activity"),
+            ]
+        }
+        #expect(texts == ["2025-10-10 09:30:05.123", "2025-10-10 09:30:05.123"])
+        #expect(try await store.newestPledgeDate().map { abs($0.timeIntervalSince(at)) < 0.001 } == true)
+        // A date without milliseconds (an older writer) is still read.
+        try await store.pool.write { db in
+            try db.execute(sql: "UPDATE kiosk_activity SET last_pledge_at = '2025-10-10 09:30'")
+        }
+        #expect(try await store.newestPledgeDate() == Date(timeIntervalSince1970: 1_760_088_600))
     }
 }

@@ -1,5 +1,22 @@
+import PledgeKit
+
+/// The rows of a pledge export, read straight from the store's statement: the one seam between
+/// the store and the export (B4 in BENCHMARKS.md: a million-row export as fast as `sqlite3 -csv`).
+/// The store implements it; ``Exporter`` reads it.
+public protocol ExportSource: OrganizerService {
+    /// Reads up to `limit` pledges in the order they were stored, after the one at `cursor`
+    /// (nil: from the start), and folds each into `output` with `append`, one after another, as
+    /// it is read: a page of a million-row export makes no value and no String per pledge, and
+    /// memory stays flat however many pledges there are. The name, school and code are read only
+    /// when `includePersonalData` is true (nil in the record otherwise).
+    func exportPage<Output: Sendable>(
+        after cursor: Int64?, limit: Int, includePersonalData: Bool, into output: Output,
+        _ append: @Sendable (inout Output, ExportRecord) -> Void
+    ) async throws(PledgeError) -> ExportPage<Output>
+}
+
 /// One stored pledge as an export reads it: the columns of the export, text as the UTF-8 bytes
-/// stored in the database.
+/// stored in the database (the store hands them over without a String each: ``ExportSource``).
 ///
 /// The buffers are borrowed from the row being read and are valid only inside the call that
 /// hands the record over; copy what must outlive it. Text is what the store validated and
@@ -37,5 +54,20 @@ public struct ExportRecord {
         self.name = name
         self.school = school
         self.code = code
+    }
+}
+
+/// One page of an export: what ``ExportSource/exportPage(after:limit:includePersonalData:into:_:)``
+/// folded its pledges into, how many there were, and the cursor of the next page.
+public struct ExportPage<Output: Sendable>: Sendable {
+    public var output: Output
+    public var rows: Int
+    /// Give to ``ExportSource/exportPage(after:limit:includePersonalData:into:_:)`` for the
+    /// next page; nil: no more.
+    public var next: Int64?
+    public init(output: Output, rows: Int, next: Int64?) {
+        self.output = output
+        self.rows = rows
+        self.next = next
     }
 }
