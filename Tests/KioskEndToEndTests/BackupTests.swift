@@ -28,7 +28,7 @@ struct BackupTests {
         guard
             let answer = try? await LoopbackHTTP.request(
                 port: port, "POST", "/api/pledges", headers: headers,
-                body: Data(#"{"name":"Người ký \#(index)","ageBand":"18-24","province":"Hà Nội"}"#.utf8), timeout: 15),
+                body: Data(#"{"name":"Người ký \#(index)","ageBand":"18-24","province":"Hà Nội"}"#.utf8), timeout: 60),
             answer.status == 201 || answer.status == 200
         else { return nil }
         return (try? answer.json())?["code"] as? String

@@ -31,7 +31,7 @@ struct DatabaseGoneTests {
         guard
             let answer = try? await LoopbackHTTP.request(
                 port: port, "POST", "/api/pledges", headers: headers,
-                body: Data(#"{"name":"Người ký \#(index)","ageBand":"18-24","province":"Hà Nội"}"#.utf8), timeout: 10)
+                body: Data(#"{"name":"Người ký \#(index)","ageBand":"18-24","province":"Hà Nội"}"#.utf8), timeout: 60)
         else { return nil }
         let json = try? answer.json()
         return Answer(
