@@ -28,7 +28,7 @@ TEST_DEBS := $(RUN_DEBS) zbar-tools qrencode tmux sqlite3 procps poppler-utils c
 # prometheus-client's parser reads /metrics in the tests (the reference Prometheus text parser).
 TEST_PIP := zxing-cpp pillow websocket-client prometheus-client
 
-# `make install` and `make package`: the kiosk as a systemd service (README, "Install as a service"); the
+# `make install` and `make package`: the kiosk as a systemd service (docs/operator.md, "Install as a service"); the
 # layout is scripts/package's. BINARY: install or package that binary instead of a release build (the tests
 # package the debug one). PREFIX for make install is /usr/local, as /usr belongs to dpkg; the .deb uses /usr.
 PREFIX ?= /usr/local
