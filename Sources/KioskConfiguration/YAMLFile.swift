@@ -15,7 +15,8 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
 
 extension EventConfiguration {
     /// Decodes a YAML file into `T`, NFC-normalizing its text first.
-    /// - Throws: ``ConfigurationError`` naming the file, and the key at fault when there is one.
+    /// - Throws: ``ConfigurationError`` naming the file, and the key at fault when there is one; a key
+    ///   the type has no property for is refused (``UnknownKeys``), so a typo never goes unseen.
     public static func decodeYAML<T: Decodable>(_ type: T.Type, at url: URL) throws -> T {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
@@ -33,8 +34,9 @@ extension EventConfiguration {
         guard !text.allSatisfy(\.isWhitespace) else {
             throw ConfigurationError(file: url.path, problem: "the file is empty")
         }
+        let value: T
         do {
-            return try YAMLDecoder().decode(T.self, from: VietnameseText.nfc(text))
+            value = try YAMLDecoder().decode(T.self, from: VietnameseText.nfc(text))
         } catch let error as CivilDate.FormatError {
             throw ConfigurationError(file: url.path, problem: error.description)
         } catch let DecodingError.keyNotFound(key, context) {
@@ -55,5 +57,13 @@ extension EventConfiguration {
         } catch {
             throw ConfigurationError(file: url.path, problem: "not valid YAML: \(error)")
         }
+        if let node = try? Yams.compose(yaml: VietnameseText.nfc(text)),
+            let key = UnknownKeys.paths(in: node, decoded: value).first
+        {
+            throw ConfigurationError(
+                file: url.path,
+                problem: "khóa không dùng được '\(key)' (gõ sai?) / unknown key '\(key)' (a typo?); nothing was loaded")
+        }
+        return value
     }
 }
