@@ -10,9 +10,10 @@ import PledgeKit
 public enum UploadOutcome: Sendable, Equatable {
     /// The service committed it (now or before, under the same idempotency key).
     case recorded(PledgeReceipt)
-    /// The service refused it for good (a 4xx other than 401 and 429).
+    /// The service refused it for good: 400, 409, 413, 415 or 422 (``ServiceClient/refusesForGood(_:)``).
     case refused(PledgeError)
-    /// Not now: no connection, a timeout, 5xx, or 429; try again after the seconds given.
+    /// Not now: no connection, a timeout, 408, 429, 5xx or any other answer; try again after the
+    /// seconds given.
     case later(retryAfter: Int?, reachable: Bool)
     /// 401: the service wants a kiosk token this front does not have. The pledge stays in the
     /// outbox: a setting to fix, not a refusal of the pledge.
@@ -71,14 +72,23 @@ public struct ServiceClient: KioskServiceClient {
                 return .later(retryAfter: nil, reachable: true)
             }
             return .recorded(receipt)
-        case 429, 500...599:
-            let seconds = response.value(forHTTPHeaderField: HeaderName.retryAfter).flatMap { Int($0) }
-            return .later(retryAfter: seconds, reachable: true)
         case 401:
             return .unauthorized
-        default:
+        case _ where Self.refusesForGood(status):
             return .refused(Self.problem(data, status: status))
+        default:
+            let seconds = response.value(forHTTPHeaderField: HeaderName.retryAfter).flatMap { Int($0) }
+            return .later(retryAfter: seconds, reachable: true)
         }
+    }
+
+    /// Whether `status` says this pledge can never be recorded as sent (RFC 9110, 15.5): a body
+    /// the service cannot read (400, 413, 415), a key or code already used for another pledge (409),
+    /// a draft the rules refuse (422). Every other answer (408, 404 from a proxy, 429, 5xx, ...)
+    /// keeps the pledge in the outbox for another try: dropping it would lose a pledge whose code
+    /// the signer already holds.
+    static func refusesForGood(_ status: Int) -> Bool {
+        [400, 409, 413, 415, 422].contains(status)
     }
 
     /// `POST /api/kiosks/{id}/heartbeat`; nil when the service cannot be reached or refuses it
