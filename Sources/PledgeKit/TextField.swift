@@ -4,7 +4,8 @@
 /// the ends are trimmed and inner white space collapsed to one space; at least one letter or
 /// digit must remain; the result must be 1 to `maxLength` characters (grapheme clusters, as a
 /// reader counts them), none carrying more than
-/// ``VietnameseText/maximumMarksPerCharacter`` combining marks.
+/// ``VietnameseText/maximumMarksPerCharacter`` combining marks or holding more than
+/// ``VietnameseText/maximumScalarsPerCharacter`` Unicode scalars.
 public struct TextField: Sendable {
     public let field: String
     public let maxLength: Int

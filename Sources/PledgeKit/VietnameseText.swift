@@ -60,10 +60,20 @@ public enum VietnameseText {
     /// "character" hold kilobytes and draw over the lines around it.
     public static let maximumMarksPerCharacter = 4
 
+    /// The most Unicode scalars one character (grapheme cluster) may hold: a family emoji joined
+    /// with zero-width joiners holds 7. A cluster can otherwise grow without end (a run of
+    /// Hangul leading jamo, a letter followed by thousands of zero-width non-joiners) while
+    /// counting as one character, and a 5,000-scalar name took minutes to render.
+    public static let maximumScalarsPerCharacter = 8
+
     /// Whether a character carries more combining marks than ``maximumMarksPerCharacter``
-    /// (counted after full decomposition, so NFC and NFD input are judged alike).
+    /// (counted after full decomposition, so NFC and NFD input are judged alike), or holds more
+    /// Unicode scalars than ``maximumScalarsPerCharacter``.
     static func hasTooManyMarks(_ character: Character) -> Bool {
-        let marks = String(character).decomposedStringWithCanonicalMapping.unicodeScalars.lazy.filter {
+        let scalars = String(character).decomposedStringWithCanonicalMapping.unicodeScalars
+        if scalars.count > maximumScalarsPerCharacter + maximumMarksPerCharacter { return true }
+        if character.unicodeScalars.count > maximumScalarsPerCharacter { return true }
+        let marks = scalars.lazy.filter {
             [.nonspacingMark, .enclosingMark, .spacingMark].contains($0.properties.generalCategory)
         }
         return marks.count > maximumMarksPerCharacter

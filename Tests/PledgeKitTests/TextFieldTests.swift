@@ -73,6 +73,26 @@ struct TextFieldTests {
         #expect(try TextField.name.normalize("Lan \u{1F469}\u{200D}\u{1F4BB}") == "Lan \u{1F469}\u{200D}\u{1F4BB}")
     }
 
+    /// One character (grapheme cluster) may not hold an unbounded run of scalars: a breaker's
+    /// 5,301-scalar "character" passed the 60-character limit and took minutes to render.
+    @Test(arguments: [
+        String(repeating: "\u{1100}", count: 5300) + "\u{1161}",
+        "Nam" + String(repeating: "\u{200C}", count: 4000),
+        "Lan " + Array(repeating: "\u{1F469}", count: 1301).joined(separator: "\u{200D}"),
+        "Lan " + Array(repeating: "\u{1F469}", count: 5).joined(separator: "\u{200D}"),
+    ])
+    func aCharacterHoldingARunOfScalarsIsRefused(_ name: String) {
+        #expect(throws: PledgeError(.nameTooLong, vi: "", en: "")) { try TextField.name.normalize(name) }
+        #expect(throws: PledgeError(.schoolTooLong, vi: "", en: "")) { try TextField.school.normalize(name) }
+    }
+
+    @Test func aFamilyEmojiAndVietnameseInNFDPass() throws {
+        let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}\u{200D}\u{1F466}"
+        #expect(try TextField.name.normalize("Lan " + family) == "Lan " + family)
+        let nfd = "Nguyễn Thị Ánh Tuyết".decomposedStringWithCanonicalMapping
+        #expect(try TextField.name.normalize(nfd) == "Nguyễn Thị Ánh Tuyết")
+    }
+
     @Test func emptySchoolHasItsOwnCode() {
         #expect(throws: PledgeError(.schoolEmpty, vi: "", en: "")) { try TextField.school.normalize("  ") }
     }
