@@ -109,7 +109,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // Documents: certificate templates (SVG + Mustache), rendering to PNG/PDF, cache.
+        // Documents: certificate templates (SVG + Mustache), rendering to SVG, PNG and PDF.
         .target(
             name: "Certificates",
             dependencies: [
@@ -149,6 +149,47 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The service's HTTP answers: problem details (RFC 9457) and their middleware, the request
+        // context, page and image headers, the token-bucket rate limiter; no route.
+        .target(
+            name: "KioskHTTP",
+            dependencies: [
+                "PledgeKit", "KioskAPI", "ServerHardening",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Certificate routes over any PledgeLookup (the kiosk's store, the hub's): the page, its QR
+        // images, the documents, `/v`, the page and document caches, the code-guessing limit.
+        .target(
+            name: "CertificateWeb",
+            dependencies: [
+                "PledgeKit", "QRCode", "Certificates", "KioskPages", "KioskHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // The live counter: totals pushed to `/live` over Server-Sent Events, and its shutdown.
+        .target(
+            name: "LiveWeb",
+            dependencies: [
+                "PledgeKit", "KioskAPI", "KioskPages", "KioskHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // Exports: CSV (RFC 4180) and JSON Lines, streamed to a file with a SHA-256 manifest.
         .target(
             name: "PledgeExport",
@@ -156,12 +197,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // Service: Hummingbird routes.
+        // Service: the pledge, organizer, erasure, health and resources routes, and the application.
         .target(
             name: "KioskService",
             dependencies: [
                 "PledgeKit", "KioskAPI", "QRCode", "Certificates", "PledgeExport", "CMalloc", "KioskPages",
-                "ServerHardening",
+                "ServerHardening", "KioskHTTP", "CertificateWeb", "LiveWeb",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -271,7 +312,7 @@ let package = Package(
             name: "KioskServiceTests",
             dependencies: [
                 "KioskService", "KioskAPI", "KioskClient", "PledgeStore", "PledgeKit", "KioskConfiguration",
-                "QRCode", "KioskPages", "ServerHardening",
+                "QRCode", "KioskPages", "ServerHardening", "KioskHTTP", "CertificateWeb", "LiveWeb",
                 "KioskTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // Status, header and body tests through the router, without a socket.
@@ -287,6 +328,18 @@ let package = Package(
         .testTarget(
             name: "CertificatesTests",
             dependencies: ["Certificates", "PledgeKit", "KioskConfiguration", "QRCode", "KioskTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        // The certificate routes over a store that is not SQLite, and their caches.
+        .testTarget(
+            name: "CertificateWebTests",
+            dependencies: [
+                "CertificateWeb", "Certificates", "KioskHTTP", "KioskPages", "KioskConfiguration", "PledgeKit",
+                "QRCode", "KioskTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

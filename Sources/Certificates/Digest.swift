@@ -1,6 +1,6 @@
 /// FNV-1a, 64 bits: a fast, stable fingerprint for cache keys and ETags (not for security).
-enum Digest {
-    static func fnv1a(_ bytes: some Sequence<UInt8>, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+package enum Digest {
+    package static func fnv1a(_ bytes: some Sequence<UInt8>, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
         var hash = seed
         for byte in bytes {
             hash ^= UInt64(byte)
@@ -10,7 +10,7 @@ enum Digest {
     }
 
     /// 16 hex digits.
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+    package static func hex(_ bytes: some Sequence<UInt8>) -> String {
         let value = String(fnv1a(bytes), radix: 16)
         return String(repeating: "0", count: 16 - value.count) + value
     }

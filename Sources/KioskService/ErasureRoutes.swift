@@ -1,8 +1,9 @@
-import Certificates
+import CertificateWeb
 import Foundation
 import HTTPTypes
 import Hummingbird
 import KioskAPI
+import KioskHTTP
 import KioskPages
 import Logging
 import PledgeKit
@@ -19,7 +20,9 @@ import PledgeKit
 struct ErasureRoutes: Sendable {
     let lookup: any PledgeLookup
     let organizer: any OrganizerService
-    var caches: [DocumentCache] = []
+    /// The certificate routes, whose cached pages and documents of a code are dropped after its
+    /// erasure; nil: none are kept.
+    var site: CertificateSite? = nil
     var afterErasure: (@Sendable () async -> ErasureCopies)? = nil
 
     func add(to router: Router<KioskRequestContext>) {
@@ -31,7 +34,7 @@ struct ErasureRoutes: Sendable {
             router.post("/\(prefix)/:code/erase") { _, context in
                 let pledge = try await pledge(context)
                 // Also when the erasure committed but its bytes are not yet out of the file (503).
-                defer { for cache in caches { cache.removeDocuments(withPrefix: "\(pledge.code.rawValue)/") } }
+                defer { site?.forget(pledge.code) }
                 do {
                     _ = try await organizer.erasePersonalData(code: pledge.code)
                 } catch let error as PledgeError {

@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KioskHTTP
+import LiveWeb
 import NIOCore
 import PledgeKit
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KioskHTTP
 
 /// Who may record pledges and send heartbeats (`POST /api/pledges`,
 /// `POST /api/kiosks/{id}/heartbeat`): with a kiosk token configured (`service.kioskToken` or

@@ -1,14 +1,18 @@
+import CertificateWeb
 import Certificates
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
+import KioskHTTP
 import KioskPages
+import LiveWeb
 import Logging
 import NIOCore
 import PledgeExport
 import PledgeKit
 import ServerHardening
+import ServiceLifecycle
 
 /// Everything the HTTP service needs, made once at start-up.
 public struct KioskServiceParts: Sendable {
@@ -123,24 +127,17 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
         answer: KioskConfigAnswer(certificateBaseURL: parts.links.baseURL, eventID: parts.configuration.eventID),
         organizer: parts.organizerAccess, kiosks: parts.kioskAccess
     ).add(to: router)
-    // Keys in both caches start with the certificate code and a slash, so erasure can drop them.
-    let pageCache = DocumentCache(capacity: parts.pageCacheCapacity)
-    let documentCache = DocumentCache(capacity: parts.documentCacheCapacity)
-    let certificateRoutes = CertificateRoutes(
-        lookup: parts.lookup, stamps: parts.changes, configuration: parts.configuration, links: parts.links,
-        pages: parts.pages, renderer: parts.certificates, cache: pageCache, recent: RecentPledges()
-    )
-    certificateRoutes.add(to: router)
-    if let renderer = parts.certificates {
-        CertificateDocumentRoutes(routes: certificateRoutes, renderer: renderer, cache: documentCache).add(to: router)
-    }
-    VerifyRoutes(lookup: parts.lookup, pages: parts.pages).add(to: router)
+    let certificates = CertificateSite(
+        lookup: parts.lookup, changes: parts.changes, configuration: parts.configuration, links: parts.links,
+        pages: parts.pages, renderer: parts.certificates, pageCacheCapacity: parts.pageCacheCapacity,
+        documentCacheCapacity: parts.documentCacheCapacity)
+    certificates.add(to: router)
     ResourcesRoutes(configuration: parts.configuration, pages: parts.pages).add(to: router)
     if let organizer = parts.organizer {
         OrganizerRoutes(organizer: organizer, access: parts.organizerAccess, configuration: parts.configuration)
             .add(to: router)
         ErasureRoutes(
-            lookup: parts.lookup, organizer: organizer, caches: [pageCache, documentCache],
+            lookup: parts.lookup, organizer: organizer, site: certificates,
             afterErasure: parts.afterErasure
         ).add(to: router)
     }
@@ -177,4 +174,11 @@ public func buildApplication(
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger
     )
+}
+
+/// The services that must run beside the HTTP application so that a graceful shutdown is prompt:
+/// with a live counter, one that closes its streams so open `/live/events` viewers do not hold up
+/// the server's drain. Put them after the application in a `ServiceGroup` (it stops in reverse).
+public func shutdownCompanions(for parts: KioskServiceParts) -> [any Service] {
+    parts.live.map { [LiveShutdown(live: $0)] } ?? []
 }

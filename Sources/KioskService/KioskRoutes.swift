@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KioskAPI
+import KioskHTTP
 import PledgeKit
 
 /// The routes fronts and organizers use to see kiosks:

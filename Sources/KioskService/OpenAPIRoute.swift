@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KioskHTTP
 
 /// `GET /openapi.json`: the OpenAPI 3.1 document of this API, kept in the repository beside the
 /// routes (`Sources/KioskService/openapi.json`); a test checks every route is in it.

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KioskHTTP
 
 /// Who may use the organizer routes: whoever presents the organizer token as an RFC 6750 bearer
 /// token (`Authorization: Bearer <token>`). On `/admin`, a browser may also give it as the

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KioskHTTP
 import KioskPages
 import NIOCore
 import PledgeExport

@@ -1,7 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KioskHTTP
 import KioskPages
+import NIOCore
 import PledgeKit
 import QRCode
 
@@ -23,4 +25,18 @@ struct ResourcesRoutes: Sendable {
             return imageResponse(Array(try qrCode(resource.link).svg().utf8), contentType: "image/svg+xml")
         }
     }
+}
+
+/// The QR code of `text`; a text too long for one is the service's error (500).
+func qrCode(_ text: String) throws -> QRCode {
+    do {
+        return try QRCode(encoding: text)
+    } catch {
+        throw ProblemDetails.internalError
+    }
+}
+
+func imageResponse(_ bytes: [UInt8], contentType: String) -> Response {
+    Response(
+        status: .ok, headers: imageHeaders(contentType: contentType), body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
 }

@@ -1,7 +1,9 @@
 import CoreMetrics
 import Foundation
+import LiveWeb
 import PledgeKit
 import Prometheus
+import ServerHardening
 
 /// The service's numbers (``MetricName``), kept through swift-metrics in a Prometheus registry of
 /// their own (no process-wide bootstrap, so every service in a process, such as each test's, has
@@ -82,3 +84,6 @@ public final class ServiceMetrics: Sendable {
         return buffer
     }
 }
+
+/// The open connections `/metrics` reports are counted by the deadline channel (ServerHardening).
+extension ServiceMetrics: ConnectionCounter {}

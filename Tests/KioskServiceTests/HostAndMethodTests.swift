@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import KioskHTTP
 import KioskTestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import KioskHTTP
 import KioskService
 import KioskTestSupport
 import PledgeKit

@@ -1,6 +1,8 @@
+import KioskHTTP
 import PledgeKit
 import Testing
 
+@testable import CertificateWeb
 @testable import KioskService
 
 /// The tables of client addresses (404 limiter) and kiosk ids (pledge limiter) stay bounded.

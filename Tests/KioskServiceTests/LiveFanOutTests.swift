@@ -1,5 +1,6 @@
 import Foundation
 import KioskTestSupport
+import LiveWeb
 import PledgeKit
 import Testing
 

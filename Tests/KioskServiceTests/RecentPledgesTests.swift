@@ -4,6 +4,7 @@ import PledgeKit
 import PledgeStore
 import Testing
 
+@testable import CertificateWeb
 @testable import KioskService
 
 @Suite("Recent pledges: a copy is used only until the store's next commit")

@@ -7,7 +7,7 @@ import ServerHardening
 /// handler's 408 and 503, the Host check's 400 and the 405 with `Allow`.
 extension ProblemDetails {
     /// 408 (RFC 9110, 15.5.9) with `Connection: close`: the server will not wait any longer.
-    static let requestTimeout = ProblemDetails(
+    public static let requestTimeout = ProblemDetails(
         status: .requestTimeout, code: "request-timeout",
         vi: "Yêu cầu đến quá chậm nên máy chủ đã đóng kết nối. Vui lòng gửi lại.",
         en: "The request arrived too slowly, so the server closed the connection. Please send it again."
@@ -15,13 +15,13 @@ extension ProblemDetails {
 
     /// 503 (RFC 9110, 15.6.4) with `Connection: close` and `Retry-After`: the service is stopping and
     /// did not wait for the rest of the request, so nothing of it was recorded.
-    static let serviceStopping = ProblemDetails(
+    public static let serviceStopping = ProblemDetails(
         status: .serviceUnavailable, code: "service-stopping",
         vi: "Máy chủ đang dừng nên chưa ghi nhận yêu cầu này. Vui lòng gửi lại sau giây lát.",
         en: "The server is shutting down and did not record this request. Please send it again shortly."
     ).closingConnection()
 
-    static let invalidHost = ProblemDetails(
+    public static let invalidHost = ProblemDetails(
         status: .badRequest, code: "invalid-host",
         vi: "Yêu cầu cần đúng một trường Host hợp lệ (RFC 9112, 3.2).",
         en: "A request needs exactly one valid Host header field (RFC 9112, 3.2)."
@@ -29,34 +29,32 @@ extension ProblemDetails {
 
     /// The same problem with `Connection: close`: for an answer sent before the request was read
     /// to its end, after which the connection cannot carry another request.
-    func closingConnection() -> ProblemDetails {
+    public func closingConnection() -> ProblemDetails {
         var problem = self
         problem.headers[.connection] = "close"
         return problem
     }
 
     /// The problem as a whole response, for a connection handler that writes it itself.
-    var canned: CannedResponse {
+    public var canned: CannedResponse {
         CannedResponse(status: status, headers: responseHeaders, body: Array((try? encoded()) ?? Data()))
     }
 }
 
 extension DeadlineAnswers {
     /// ``ProblemDetails/requestTimeout`` and ``ProblemDetails/serviceStopping``.
-    static let problemDetails = DeadlineAnswers(
+    public static let problemDetails = DeadlineAnswers(
         requestTimeout: ProblemDetails.requestTimeout.canned, serviceStopping: ProblemDetails.serviceStopping.canned)
 }
 
 extension HostFieldMiddleware {
     /// Refuses with ``ProblemDetails/invalidHost``.
-    init() { self.init(refusal: ProblemDetails.invalidHost) }
+    public init() { self.init(refusal: ProblemDetails.invalidHost) }
 }
 
 extension AllowedMethodsMiddleware {
     /// Refuses with ``ProblemDetails/methodNotAllowed(allow:)``.
-    init(routes: [Router<Context>.RouteDescription]) {
+    public init(routes: [Router<Context>.RouteDescription]) {
         self.init(routes: routes) { ProblemDetails.methodNotAllowed(allow: $0) }
     }
 }
-
-extension ServiceMetrics: ConnectionCounter {}

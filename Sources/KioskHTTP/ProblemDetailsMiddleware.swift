@@ -7,8 +7,11 @@ import ServerHardening
 
 /// Turns every error that reaches the top of the router into an RFC 9457 problem detail, so no
 /// client ever sees a framework's plain-text error or an SQL message.
-struct ProblemDetailsMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+public struct ProblemDetailsMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         do {

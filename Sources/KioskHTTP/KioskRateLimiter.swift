@@ -116,7 +116,7 @@ public final class KioskRateLimiter: Sendable {
 
 extension ProblemDetails {
     /// 429 with `Retry-After` (RFC 6585, 4).
-    static func rateLimited(retryAfter seconds: Int) -> ProblemDetails {
+    public static func rateLimited(retryAfter seconds: Int) -> ProblemDetails {
         var problem = ProblemDetails(
             status: .tooManyRequests, code: PledgeError.Code.rateLimited.rawValue,
             vi: "Kiosk này gửi lời cam kết quá nhanh. Thử lại sau \(seconds) giây.",

@@ -1,7 +1,8 @@
 import Hummingbird
 import NIOCore
 
-/// The request context of the kiosk service.
+/// The request context of the kiosk service, and of any service that adds its routes (the
+/// certificate routes, the live counter): the client address and the upload limit, nothing else.
 public struct KioskRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
 
@@ -22,7 +23,7 @@ extension Request {
     /// The whole body, at most `limit` bytes. A body that declares a larger `Content-Length` is
     /// refused with 413 at once (RFC 9110, 15.5.14), without waiting for bytes that would be
     /// refused anyway; one that grows past the limit is refused when it does.
-    func collectBody(upTo limit: Int) async throws -> ByteBuffer {
+    public func collectBody(upTo limit: Int) async throws -> ByteBuffer {
         if let declared = headers[.contentLength].flatMap(Int.init), declared > limit {
             throw ProblemDetails.bodyTooLarge
         }

@@ -1,6 +1,7 @@
+import Certificates
 import Synchronization
 
-/// Rendered documents kept in memory, bounded by their total size, least recently used evicted
+/// Rendered pages, QR images and documents kept in memory, bounded by their total size, least recently used evicted
 /// first. Concurrent requests for the same key wait for one render instead of starting another.
 public final class DocumentCache: Sendable {
     /// A rendered document and its strong ETag (a fingerprint of the bytes, quoted).

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KioskHTTP
 import NIOCore
 import PledgeKit
 
@@ -11,12 +12,12 @@ import PledgeKit
 /// and counts are not limited here (every kiosk and phone of a venue may share one address).
 /// The table of addresses is bounded (see ``KioskRateLimiter``): refilled buckets are swept, and a
 /// flood of distinct addresses cannot hold more than `capacity` of them.
-struct NotFoundLimiter: RouterMiddleware {
-    typealias Context = KioskRequestContext
+public struct NotFoundLimiter: RouterMiddleware {
+    public typealias Context = KioskRequestContext
 
     let buckets: KioskRateLimiter
 
-    init(
+    public init(
         perMinute: Int, burst: Int, capacity: Int = 100_000,
         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) {
@@ -27,7 +28,8 @@ struct NotFoundLimiter: RouterMiddleware {
         path.hasPrefix("/c/") || path.hasPrefix("/C/") || path == "/v" || path.hasPrefix("/v?")
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         guard request.method == .get || request.method == .head, Self.isLookup(request.uri.path) else {

@@ -42,11 +42,11 @@ public struct ProblemDetails: HTTPResponseError, Sendable {
     }
 
     /// The JSON body (``WireJSON``: members sorted, slashes unescaped).
-    func encoded() throws -> Data { try WireJSON.encode(body) }
+    public func encoded() throws -> Data { try WireJSON.encode(body) }
 
     /// ``headers`` with the content type, the languages, and `Retry-After` or `WWW-Authenticate`
     /// where they belong.
-    var responseHeaders: HTTPFields {
+    public var responseHeaders: HTTPFields {
         var headers = self.headers
         headers[.contentType] = MediaType.problemJSON
         if status == .serviceUnavailable, headers[.retryAfter] == nil {
@@ -59,19 +59,19 @@ public struct ProblemDetails: HTTPResponseError, Sendable {
 }
 
 extension ProblemDetails {
-    static let notFound = ProblemDetails(
+    public static let notFound = ProblemDetails(
         status: .notFound, code: "not-found",
         vi: "Không tìm thấy trang này.", en: "This page was not found."
     )
 
     /// 413, and the connection is closed after it: the rest of the body is never read.
-    static let bodyTooLarge = ProblemDetails(
+    public static let bodyTooLarge = ProblemDetails(
         status: .contentTooLarge, code: "body-too-large",
         vi: "Nội dung gửi lên quá lớn.", en: "The request body is too large."
     ).closingConnection()
 
     /// 405 with the methods a route has (RFC 9110, 15.5.6).
-    static func methodNotAllowed(allow: String) -> ProblemDetails {
+    public static func methodNotAllowed(allow: String) -> ProblemDetails {
         var problem = ProblemDetails(
             status: .methodNotAllowed, code: "method-not-allowed",
             vi: "Địa chỉ này không nhận phương thức đó. Dùng: \(allow).",
@@ -81,12 +81,12 @@ extension ProblemDetails {
         return problem
     }
 
-    static let badRequest = ProblemDetails(
+    public static let badRequest = ProblemDetails(
         status: .badRequest, code: "malformed-request",
         vi: "Yêu cầu HTTP không đúng định dạng.", en: "The HTTP request is malformed."
     )
 
-    static let internalError = ProblemDetails(
+    public static let internalError = ProblemDetails(
         status: .internalServerError, code: "internal-error",
         vi: "Đã có lỗi ở máy chủ. Vui lòng thử lại.", en: "Something went wrong on the server. Please try again."
     )

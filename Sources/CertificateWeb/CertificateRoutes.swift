@@ -2,6 +2,7 @@ import Certificates
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KioskHTTP
 import KioskPages
 import Logging
 import PledgeKit
@@ -120,56 +121,10 @@ extension CertificateRoutes {
     }
 }
 
-func qrCode(_ text: String) throws -> QRCode {
-    do {
-        return try QRCode(encoding: text)
-    } catch {
-        throw ProblemDetails.internalError
-    }
-}
-
-func imageResponse(_ bytes: [UInt8], contentType: String) -> Response {
-    Response(
-        status: .ok, headers: imageHeaders(contentType: contentType), body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-}
-
-func imageHeaders(contentType: String) -> HTTPFields {
-    var headers = HTTPFields()
-    headers[.contentType] = contentType
-    headers[.cacheControl] = "public, max-age=86400"
-    headers[.xContentTypeOptions] = "nosniff"
-    headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'"
-    return headers
-}
-
-func htmlResponse(_ html: String, cacheControl: String, scripts: Bool = false) -> Response {
-    Response(
-        status: .ok, headers: htmlHeaders(cacheControl: cacheControl, scripts: scripts),
-        body: .init(byteBuffer: ByteBuffer(string: html)))
-}
-
-func htmlHeaders(cacheControl: String, scripts: Bool = false) -> HTTPFields {
-    var headers = HTTPFields()
-    headers[.contentType] = "text/html; charset=utf-8"
-    headers[.cacheControl] = cacheControl
-    headers[.xContentTypeOptions] = "nosniff"
-    headers[.contentSecurityPolicy] =
-        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-        + (scripts ? "; script-src 'self'; connect-src 'self'" : "")
-    headers[.referrerPolicy] = "no-referrer"
-    headers[.init("X-Robots-Tag")!] = "noindex"
-    return headers
-}
-
-extension HTTPField.Name {
-    static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
-    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
-}
-
 extension KioskRequestContext {
     /// The certificate code the path names (`:code`), in any spelling ``CertificateCode`` reads;
     /// a code typed with spaces arrives as %20, so the segment is percent-decoded first.
-    var certificateCode: CertificateCode? {
+    public var certificateCode: CertificateCode? {
         // Foundation's decoding costs more than the rest of a warm page: only when there is a %.
         guard let raw = parameters.get("code"),
             let text = raw.utf8.contains(UInt8(ascii: "%")) ? raw.removingPercentEncoding : raw

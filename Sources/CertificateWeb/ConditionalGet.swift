@@ -1,4 +1,3 @@
-import Certificates
 import Foundation
 import HTTPTypes
 import Hummingbird

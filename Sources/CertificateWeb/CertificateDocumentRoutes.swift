@@ -2,6 +2,7 @@ import Certificates
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KioskHTTP
 import Logging
 import PledgeKit
 

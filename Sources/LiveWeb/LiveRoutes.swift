@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KioskHTTP
 import KioskPages
 import NIOCore
 import PledgeKit
@@ -9,11 +10,17 @@ import ServiceLifecycle
 /// `GET /live`: the full-screen counter for the projector; `GET /live/events`: its W3C
 /// Server-Sent Events stream (`text/event-stream`), pushed when pledges commit, never polled;
 /// `GET /live/live.js`: the few lines that connect the page to the stream (EventSource).
-struct LiveRoutes: Sendable {
+public struct LiveRoutes: Sendable {
     let live: LiveCounter
     let configuration: EventConfiguration
 
-    func add(to router: Router<KioskRequestContext>) {
+    /// - Parameter configuration: its event name heads the page.
+    public init(live: LiveCounter, configuration: EventConfiguration) {
+        self.live = live
+        self.configuration = configuration
+    }
+
+    public func add(to router: Router<KioskRequestContext>) {
         router.get("/live") { _, _ in
             let snapshot = try await snapshot()
             return htmlResponse(
