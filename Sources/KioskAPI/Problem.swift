@@ -60,11 +60,28 @@ extension PledgeError {
             en: "This \(HeaderName.idempotencyKey) was already used for a different pledge.")
     }
 
-    /// A kiosk id that breaks ``IdentifierRule``, from the `Kiosk-Id` header or the path.
+    /// A kiosk id that breaks ``IdentifierRule``, from the `Kiosk-Id` header.
     public static var invalidKioskID: PledgeError {
         PledgeError(
             .invalidRequest, field: HeaderName.kioskID,
             vi: "Mã kiosk không hợp lệ (\(IdentifierRule.text.vi)).",
             en: "Invalid \(HeaderName.kioskID) (\(IdentifierRule.text.en)).")
+    }
+
+    /// A kiosk id that breaks ``IdentifierRule`` in a path (`/api/kiosks/{id}/heartbeat`): the
+    /// field is the path's `id`, not a header the request may not have sent.
+    public static var invalidKioskIDInPath: PledgeError {
+        PledgeError(
+            .invalidRequest, field: "id",
+            vi: "Mã kiosk trong đường dẫn không hợp lệ (\(IdentifierRule.text.vi)).",
+            en: "Invalid kiosk id in the path (\(IdentifierRule.text.en)).")
+    }
+
+    /// A heartbeat whose count of waiting pledges is below zero.
+    public static var negativeWaiting: PledgeError {
+        PledgeError(
+            .invalidRequest, field: "waiting",
+            vi: "Số lời cam kết đang chờ không thể âm.",
+            en: "The number of waiting pledges cannot be negative.")
     }
 }

@@ -34,11 +34,12 @@ struct KioskRoutes: Sendable {
     @Sendable func heartbeat(_ request: Request, context: KioskRequestContext) async throws -> Response {
         try kiosks.check(request)
         do {
-            guard let id = KioskID(context.parameters.get("id") ?? "") else { throw PledgeError.invalidKioskID }
+            guard let id = KioskID(context.parameters.get("id") ?? "") else { throw PledgeError.invalidKioskIDInPath }
             let buffer = try await request.collectBody(upTo: context.maxUploadSize)
             let beat = try StrictJSON.decode(
                 KioskHeartbeat.self, from: Data(buffer.readableBytesView),
                 what: Localized(vi: "nhịp tim của kiosk", en: "a kiosk heartbeat"))
+            guard beat.waiting >= 0 else { throw PledgeError.negativeWaiting }
             try await registry?.heartbeat(kioskID: id.rawValue, beat, at: Date())
             return try jsonResponse(answer)
         } catch let error as PledgeError {

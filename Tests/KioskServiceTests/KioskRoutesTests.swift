@@ -66,6 +66,25 @@ struct KioskRoutesTests {
         #expect(limiter.take(kioskID: "a") == nil)
     }
 
+    /// A breaker's heartbeat with `"waiting":-5` got 200, and a bad id in the path was blamed on a
+    /// `Kiosk-Id` header the request never sent.
+    @Test func aNegativeWaitingCountAndABadPathIDAreRefusedByName() async throws {
+        try await TestService.with { server in
+            func beat(_ id: String, _ body: String) async throws -> HTTPAnswer {
+                try await server.request(
+                    "POST", "/api/kiosks/\(id)/heartbeat", body: Data(body.utf8),
+                    headers: ["Content-Type": "application/json"])
+            }
+            let negative = try await beat("kiosk-07", #"{"state":"ready","waiting":-5}"#)
+            #expect(negative.status == 400)
+            #expect(try negative.json()["field"] as? String == "waiting")
+            let badID = try await beat("kiosk%2007", #"{"state":"ready","waiting":0}"#)
+            #expect(badID.status == 400)
+            #expect(try badID.json()["field"] as? String == "id")
+            #expect(try await beat("kiosk-07", #"{"state":"ready","waiting":0}"#).status == 200)
+        }
+    }
+
     @Test func heartbeatsAnswerTheLinkBaseAndShowInTheOrganizersList() async throws {
         try await TestService.with(organizerToken: "s3cret-token") { server in
             let config = try await server.get("/api/kiosk-config")
