@@ -77,8 +77,10 @@ extension EventConfiguration {
         guard KioskID(file.kiosk.id) != nil else {
             throw ConfigurationError(
                 file: url.path,
-                problem: "kiosk.id phải gồm \(IdentifierRule.text.vi), không phải '\(file.kiosk.id)' · "
-                    + "kiosk.id must be \(IdentifierRule.text.en), not '\(file.kiosk.id)'")
+                // Quoted with escapes: an ESC or a line break from the file must not reach the terminal.
+                problem:
+                    "kiosk.id phải gồm \(IdentifierRule.text.vi), không phải \(String(reflecting: file.kiosk.id)) · "
+                    + "kiosk.id must be \(IdentifierRule.text.en), not \(String(reflecting: file.kiosk.id))")
         }
         let port = file.service?.port ?? 8080
         guard (0...65535).contains(port) else {

@@ -43,6 +43,9 @@ extension EventConfiguration {
             throw ConfigurationError(
                 file: url.path,
                 problem: "missing key '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'")
+        } catch let DecodingError.dataCorrupted(context) where context.underlyingError is CivilDate.FormatError {
+            // Yams wraps the date's own error: the YAML is fine, the day is not.
+            throw ConfigurationError(file: url.path, problem: "\(context.underlyingError!)")
         } catch let DecodingError.dataCorrupted(context) where context.underlyingError != nil {
             // Yams' own error says where: line and column.
             throw ConfigurationError(file: url.path, problem: "not valid YAML: \(context.underlyingError!)")

@@ -67,6 +67,7 @@ struct DateConfigurationTests {
             #expect(error.file == files.event.path)
             #expect(error.problem.contains("\(field) must be a day as yyyy-mm-dd, not '\(text)'"), "\(error.problem)")
             #expect(error.problem.contains("\(field) phải là một ngày có thật"), "\(error.problem)")
+            #expect(!error.problem.contains("not valid YAML"), "the YAML is fine, the day is not: \(error.problem)")
         }
     }
 

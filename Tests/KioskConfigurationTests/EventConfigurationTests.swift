@@ -80,7 +80,9 @@ struct EventConfigurationTests {
 
     /// The configured kiosk id follows the rule a front's `Kiosk-Id` header does: a bad one stops
     /// the load with a message in both languages, before it reaches a pledge or a file name.
-    @Test(arguments: ["", "../etc", "<b>", "kiosk 01", "kiốt-01", String(repeating: "k", count: 65)])
+    @Test(arguments: [
+        "", "../etc", "<b>", "kiosk 01", "kiốt-01", String(repeating: "k", count: 65), #"kiosk\u001B[2J\r\nroot"#,
+    ])
     func aBadKioskIDIsRefusedAtLoad(_ id: String) throws {
         let file = try Self.event(service: "", kiosk: id, in: temporaryDirectory("config"))
         do {
@@ -89,6 +91,7 @@ struct EventConfigurationTests {
         } catch let error as ConfigurationError {
             #expect(error.problem.contains("kiosk.id phải gồm 1–64 chữ cái ASCII, chữ số, - hoặc _"))
             #expect(error.problem.contains("kiosk.id must be 1–64 ASCII letters, digits, - or _"))
+            #expect(!error.problem.unicodeScalars.contains { $0.properties.generalCategory == .control })
         }
         let good = try Self.event(service: "", kiosk: "kiosk_07-B", in: temporaryDirectory("config"))
         #expect(try EventConfiguration.load(from: good).kioskID == "kiosk_07-B")
