@@ -65,7 +65,16 @@ extension EventConfiguration {
             path.hasPrefix("/") ? URL(fileURLWithPath: path) : folder.appendingPathComponent(path).standardizedFileURL
         }
         let pledgeText = try decodeYAML(PledgeText.self, at: resolve(file.files.pledge))
-        let resources = try decodeYAML([SafetyResource].self, at: resolve(file.files.resources))
+        let resourcesFile = resolve(file.files.resources)
+        let resources = try decodeYAML([SafetyResource].self, at: resourcesFile)
+        // A resource's id is part of its QR link (`/resources/{id}/qr.svg`): the id rule keeps it
+        // a path segment the routes answer.
+        if let bad = resources.first(where: { !IdentifierRule.accepts($0.id) }) {
+            throw ConfigurationError(
+                file: resourcesFile.path,
+                problem: "id phải gồm \(IdentifierRule.text.vi), không phải \(String(reflecting: bad.id)) · "
+                    + "id must be \(IdentifierRule.text.en), not \(String(reflecting: bad.id))")
+        }
         let templates = resolve(file.files.templates)
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: templates.path, isDirectory: &isFolder), isFolder.boolValue else {

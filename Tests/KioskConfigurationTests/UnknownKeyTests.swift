@@ -55,6 +55,29 @@ struct UnknownKeyTests {
         }
     }
 
+    /// A resource id is part of its QR link: a breaker's `po<lice>` was accepted and its QR
+    /// link answered 404.
+    @Test func aResourceIDOutsideTheIdentifierRuleIsRefused() throws {
+        let folder = temporaryDirectory("resource-id")
+        let file = try EventConfigurationTests.event(service: "port: 8080", in: folder)
+        let resources = try String(
+            contentsOf: RepositoryPaths.root.appendingPathComponent("Kiosk/resources.yaml"), encoding: .utf8)
+        let copy = folder.appendingPathComponent("resources.yaml")
+        try resources.replacingOccurrences(of: "- id: police\n", with: "- id: \"po<lice>\"\n")
+            .write(to: copy, atomically: true, encoding: .utf8)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let pattern = try #require(text.range(of: "resources: [^\n]*", options: .regularExpression))
+        try text.replacingCharacters(in: pattern, with: "resources: \(copy.path)")
+            .write(to: file, atomically: true, encoding: .utf8)
+        do {
+            _ = try EventConfiguration.load(from: file)
+            Issue.record("the id 'po<lice>' must be refused")
+        } catch let error as ConfigurationError {
+            #expect(error.file == copy.path)
+            #expect(error.problem.contains(#"not "po<lice>""#), "\(error.problem)")
+        }
+    }
+
     @Test func everyShippedFileHasOnlyKnownKeys() throws {
         // The repository's event.yaml names pledge.yaml, resources.yaml and front.yaml: all load.
         _ = try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration)
