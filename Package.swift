@@ -359,6 +359,7 @@ let package = Package(
             name: "KioskClientTests",
             dependencies: [
                 "KioskClient", "KioskAPI", "KioskService", "PledgeStore", "PledgeKit", "KioskTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

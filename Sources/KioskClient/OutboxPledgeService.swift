@@ -178,6 +178,10 @@ public actor OutboxPledgeService: PledgeRecorder, PledgeCounter {
             logger.error("outbox read failed", metadata: ["error": "\(type(of: error))"])
             return
         }
+        if let skipped = try? await outbox.unreadable(), !skipped.isEmpty {
+            // Kept in the file for an organizer; the pledges behind them still go.
+            logger.error("outbox rows cannot be read; kept and skipped", metadata: ["outbox.sequences": "\(skipped)"])
+        }
         var left = entries.count
         for entry in entries {
             // Stamped with the time the signer pledged here, not the time it reached the service.

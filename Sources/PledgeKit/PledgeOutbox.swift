@@ -24,8 +24,11 @@ public struct OutboxEntry: Hashable, Sendable {
 public protocol PledgeOutbox: Sendable {
     /// Adds a pledge; returns its entry with its sequence number.
     func add(key: IdempotencyKey, draft: PledgeDraft, code: CertificateCode, at time: Date) async throws -> OutboxEntry
-    /// The waiting pledges, oldest first.
+    /// The waiting pledges that can be read, oldest first; a row that cannot is kept and skipped,
+    /// so it holds back none behind it.
     func waiting() async throws -> [OutboxEntry]
+    /// The sequence numbers of the rows ``waiting()`` skips.
+    func unreadable() async throws -> [Int64]
     /// Forgets a pledge the service acknowledged (or refused for good).
     func remove(sequence: Int64) async throws
     func waitingCount() async throws -> Int

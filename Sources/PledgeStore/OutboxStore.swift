@@ -65,20 +65,28 @@ public struct OutboxStore: PledgeOutbox {
         return OutboxEntry(sequence: sequence, key: key, draft: draft, code: code, createdAt: time)
     }
 
+    /// The waiting pledges that can be read, oldest first. A row that cannot (a damaged file, a
+    /// draft the rules no longer accept) is left in place and skipped, so it never holds back the
+    /// pledges behind it; ``waitingCount()`` still counts it, and ``unreadable()`` names it.
     public func waiting() async throws -> [OutboxEntry] {
-        let rows = try queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY sequence") }
-        return try rows.map { row in
-            let keyText: String = row["idempotency_key"]
-            let codeText: String = row["code"]
-            let draftText: String = row["draft"]
-            guard let code = CertificateCode(parsing: codeText) else {
-                throw StoreError(reason: "outbox row \(row["sequence"] as Int64) has a bad code")
-            }
-            return OutboxEntry(
-                sequence: row["sequence"], key: try IdempotencyKey(keyText),
-                draft: try PledgeRequestBody.draft(from: Data(draftText.utf8)), code: code,
-                createdAt: row["created_at"])
-        }
+        try queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY sequence") }
+            .compactMap(Self.entry)
+    }
+
+    /// The sequence numbers of the rows ``waiting()`` skips, oldest first.
+    public func unreadable() async throws -> [Int64] {
+        try queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY sequence") }
+            .filter { Self.entry($0) == nil }.map { $0["sequence"] }
+    }
+
+    private static func entry(_ row: Row) -> OutboxEntry? {
+        guard let sequence = row["sequence"] as Int64?, let keyText = row["idempotency_key"] as String?,
+            let key = try? IdempotencyKey(keyText), let codeText = row["code"] as String?,
+            let code = CertificateCode(parsing: codeText), let draftText = row["draft"] as String?,
+            let draft = try? PledgeRequestBody.draft(from: Data(draftText.utf8)),
+            let createdAt = row["created_at"] as Date?
+        else { return nil }
+        return OutboxEntry(sequence: sequence, key: key, draft: draft, code: code, createdAt: createdAt)
     }
 
     public func remove(sequence: Int64) async throws {

@@ -86,6 +86,7 @@ actor FakeOutbox: PledgeOutbox {
     }
 
     func waiting() async throws -> [OutboxEntry] { entries }
+    func unreadable() async throws -> [Int64] { [] }
     func remove(sequence: Int64) async throws { entries.removeAll { $0.sequence == sequence } }
     func waitingCount() async throws -> Int { entries.count }
     func setting(_ name: String) async throws -> String? { settings[name] }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import KioskClient
 import KioskTestSupport
 import Logging
@@ -36,6 +37,30 @@ import Testing
         #expect(receipt.number == nil)
         #expect(receipt.certificateUrl == "HTTP://10.0.0.2:8080/C/\(receipt.code.rawValue)")
         #expect(try await again.waitingCount() == 3)
+        try again.close()
+    }
+
+    /// A row the front cannot read holds back none behind it: a breaker's damaged row stopped
+    /// every upload, the log repeating "outbox read failed".
+    @Test func anUnreadableRowIsSkippedAndKept() async throws {
+        let path = temporaryDirectory("outbox").appendingPathComponent("outbox.sqlite").path
+        let outbox = try OutboxStore(path: path)
+        let draft = PledgeDraft(name: "Võ Thị Sáu", ageBand: .from18To24, province: nil, guardianConsent: false)
+        let good = try await outbox.add(key: try IdempotencyKey("k-good"), draft: draft, code: .random(), at: Date())
+        try outbox.close()
+        // A row written by something else: a province the rules refuse, and a sequence before the rest.
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            try db.execute(
+                sql:
+                    "INSERT INTO outbox (sequence, idempotency_key, draft, code, created_at) VALUES (-1, 'k-bad', ?, ?, ?)",
+                arguments: [#"{"name":null,"ageBand":"18-24","province":"Sài Gòn"}"#, "ABCDEFGHJKMNPQRS", Date()])
+        }
+        try queue.close()
+        let again = try OutboxStore(path: path)
+        #expect(try await again.waiting().map(\.key) == [good.key])
+        #expect(try await again.unreadable() == [-1])
+        #expect(try await again.waitingCount() == 2, "the unreadable row is kept, not dropped")
         try again.close()
     }
 }
