@@ -21,14 +21,8 @@ struct BackupTests {
 
     /// Posts one pledge; the certificate code of a 201 (or 200), nil otherwise.
     static func post(port: Int, key: String, index: Int, kiosk: String = "kiosk-a") async -> String? {
-        let headers = [
-            "Content-Type": "application/json", "Idempotency-Key": key, "Kiosk-Id": kiosk,
-            "Authorization": TestEvent.bearer,
-        ]
         guard
-            let answer = try? await LoopbackHTTP.request(
-                port: port, "POST", "/api/pledges", headers: headers,
-                body: Data(#"{"name":"Người ký \#(index)","ageBand":"18-24","province":"Hà Nội"}"#.utf8), timeout: 60),
+            let answer = try? await TestEvent.postPledge(port: port, key: key, kiosk: kiosk, name: "Người ký \(index)"),
             answer.status == 201 || answer.status == 200
         else { return nil }
         return (try? answer.json())?["code"] as? String

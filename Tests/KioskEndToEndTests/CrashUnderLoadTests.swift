@@ -26,15 +26,11 @@ struct CrashUnderLoadTests {
 
     /// Posts one pledge; the receipt when the service answered 201, nil on any other outcome.
     static func post(port: Int, key: String, index: Int) async -> Acknowledged? {
-        let name = index % 3 == 0 ? "null" : "\"Người ký \(index)\""
-        let headers = [
-            "Content-Type": "application/json", "Authorization": TestEvent.bearer, "Idempotency-Key": key,
-            "Kiosk-Id": "crash-\(index % clients)",
-        ]
         guard
-            let answer = try? await LoopbackHTTP.request(
-                port: port, "POST", "/api/pledges", headers: headers,
-                body: Data(#"{"name":\#(name),"ageBand":"18-24","province":"Hà Nội"}"#.utf8), timeout: 5),
+            let answer = try? await TestEvent.postPledge(
+                port: port, key: key, kiosk: "crash-\(index % clients)",
+                name: index % 3 == 0 ? nil : "Người ký \(index)",
+                timeout: 5),
             answer.status == 201, let json = try? answer.json(),
             let code = json["code"] as? String, let number = json["number"] as? Int
         else { return nil }

@@ -24,14 +24,9 @@ struct DatabaseGoneTests {
     }
 
     static func post(port: Int, key: String, index: Int) async -> Answer? {
-        let headers = [
-            "Content-Type": "application/json", "Authorization": TestEvent.bearer, "Idempotency-Key": key,
-            "Kiosk-Id": "gone-\(index % clients)",
-        ]
         guard
-            let answer = try? await LoopbackHTTP.request(
-                port: port, "POST", "/api/pledges", headers: headers,
-                body: Data(#"{"name":"Người ký \#(index)","ageBand":"18-24","province":"Hà Nội"}"#.utf8), timeout: 60)
+            let answer = try? await TestEvent.postPledge(
+                port: port, key: key, kiosk: "gone-\(index % clients)", name: "Người ký \(index)")
         else { return nil }
         let json = try? answer.json()
         return Answer(

@@ -12,6 +12,20 @@ enum TestEvent {
     /// The same as a raw HTTP/1.1 header line.
     static let authorization = "Authorization: \(bearer)\r\n"
 
+    /// `POST /api/pledges` to a running `kiosk serve` as a front sends it: the kiosk token, an
+    /// idempotency key and a kiosk id; `name` nil for an anonymous pledge.
+    static func postPledge(port: Int, key: String, kiosk: String, name: String?, timeout: Int = 60) async throws
+        -> HTTPAnswer
+    {
+        let headers = [
+            "Content-Type": "application/json", "Authorization": bearer, "Idempotency-Key": key, "Kiosk-Id": kiosk,
+        ]
+        let nameJSON = name.map { "\"\($0)\"" } ?? "null"
+        return try await LoopbackHTTP.request(
+            port: port, "POST", "/api/pledges", headers: headers,
+            body: Data(#"{"name":\#(nameJSON),"ageBand":"18-24","province":"Hà Nội"}"#.utf8), timeout: timeout)
+    }
+
     /// Writes `event.yaml` into `folder` and returns its path.
     /// - Parameter kioskToken: `service.kioskToken`; nil: none (a service then generates one).
     /// - Parameter publicBaseURL: `service.publicBaseURL`; empty: the service's own address.
