@@ -70,10 +70,8 @@ public enum VietnameseText {
     /// (counted after full decomposition, so NFC and NFD input are judged alike), or holds more
     /// Unicode scalars than ``maximumScalarsPerCharacter``.
     static func hasTooManyMarks(_ character: Character) -> Bool {
-        let scalars = String(character).decomposedStringWithCanonicalMapping.unicodeScalars
-        if scalars.count > maximumScalarsPerCharacter + maximumMarksPerCharacter { return true }
         if character.unicodeScalars.count > maximumScalarsPerCharacter { return true }
-        let marks = scalars.lazy.filter {
+        let marks = String(character).decomposedStringWithCanonicalMapping.unicodeScalars.lazy.filter {
             [.nonspacingMark, .enclosingMark, .spacingMark].contains($0.properties.generalCategory)
         }
         return marks.count > maximumMarksPerCharacter
