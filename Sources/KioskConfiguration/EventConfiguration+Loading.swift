@@ -42,8 +42,13 @@ extension EventConfiguration {
             var keep: Int?
             var sameDisk: Bool?
         }
+        struct Hub: Decodable {
+            var url: String?
+            var token: String?
+        }
         var event: Event
         var kiosk: Kiosk
+        var hub: Hub?
         var backup: Backup?
         var service: Service?
         var files: Files
@@ -54,7 +59,8 @@ extension EventConfiguration {
     /// Dates (`event.date`, `event.retainPersonalDataUntil`, each resource's `reviewBy`) are read
     /// by ``PledgeKit/CivilDate``'s parser.
     /// - Parameter environment: the process environment; `KIOSK_ORGANIZER_TOKEN` and
-    ///   `KIOSK_KIOSK_TOKEN` in it override the file's tokens.
+    ///   `KIOSK_KIOSK_TOKEN` in it override the file's tokens, `KIOSK_HUB_URL` and
+    ///   `KIOSK_HUB_TOKEN` the `hub:` section's.
     /// - Throws: ``ConfigurationError`` naming the file and what is wrong in it.
     public static func load(
         from url: URL, environment: [String: String] = ProcessInfo.processInfo.environment
@@ -121,7 +127,8 @@ extension EventConfiguration {
                 problem: "service.kioskToken (or KIOSK_KIOSK_TOKEN) must differ from organizer.token "
                     + "(or KIOSK_ORGANIZER_TOKEN): fronts hold the kiosk token")
         }
-        return EventConfiguration(
+        let hub = try hubLink(file.hub, environment: environment, in: url)
+        var configuration = EventConfiguration(
             eventID: file.event.id,
             name: VietnameseText.nfc(file.event.name),
             place: VietnameseText.nfc(file.event.place),
@@ -143,6 +150,32 @@ extension EventConfiguration {
             retainPersonalDataUntil: file.event.retainPersonalDataUntil,
             backup: backup
         )
+        configuration.hub = hub
+        return configuration
+    }
+
+    /// The `hub:` section with the environment's overrides: nil when neither names a URL or a token.
+    private static func hubLink(_ section: File.Hub?, environment: [String: String], in url: URL) throws
+        -> HubLink?
+    {
+        let hubURL = secret(environment["KIOSK_HUB_URL"], section?.url)
+        let token = secret(environment["KIOSK_HUB_TOKEN"], section?.token)
+        guard hubURL != nil || token != nil else { return nil }
+        guard let hubURL, let token else {
+            throw ConfigurationError(
+                file: url.path,
+                problem: "hub.url và hub.token (hoặc KIOSK_HUB_URL và KIOSK_HUB_TOKEN) phải có cả hai · "
+                    + "hub.url and hub.token (or KIOSK_HUB_URL and KIOSK_HUB_TOKEN) go together")
+        }
+        var base = hubURL
+        while base.hasSuffix("/") { base.removeLast() }
+        do { _ = try CertificateLinks(baseURL: base) } catch {
+            throw ConfigurationError(
+                file: url.path,
+                problem: "hub.url phải bắt đầu bằng http:// hoặc https:// · hub.url must start with http:// or https://"
+            )
+        }
+        return HubLink(url: base, token: token)
     }
 
     /// The `backup:` section: nil when it is absent or its folder is empty.

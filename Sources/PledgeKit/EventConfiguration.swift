@@ -98,6 +98,24 @@ public struct EventConfiguration: Sendable, Equatable {
     /// Scheduled backups of the running service (`backup:`); nil: none (`backup.folder` empty).
     public var backup: BackupSchedule? = nil
 
+    /// The national hub this event feeds (`hub:` with `url` and `token`, or `KIOSK_HUB_URL` and
+    /// `KIOSK_HUB_TOKEN`, printed by `kiosk hub add-event`); nil: the event stands alone.
+    public var hub: HubLink? = nil
+
+    /// Where an event's outbox goes: the hub's URL and the event's sync token.
+    public struct HubLink: Hashable, Sendable {
+        /// The hub's base URL, `http://` or `https://`, without a trailing slash.
+        public var url: String
+        /// The event's sync token (a bearer token; it also carries what the event needs to issue
+        /// codes the hub recognizes).
+        public var token: String
+
+        public init(url: String, token: String) {
+            self.url = url
+            self.token = token
+        }
+    }
+
     /// The moment personal data of this event's pledges stops being kept: the end of
     /// ``retainPersonalDataUntil`` in Vietnam time (UTC+7), or nil when no date is set.
     public var retentionDeadline: Date? {
