@@ -92,6 +92,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The hub's domain: its events, the store protocol (HubRecords), its one error type.
+        .target(
+            name: "HubCore",
+            dependencies: ["PledgeKit", "KioskAPI"],
+            swiftSettings: strictSettings
+        ),
+
         // Store: the one place that speaks SQL.
         .target(
             name: "PledgeStore",

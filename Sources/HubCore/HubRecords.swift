@@ -1,0 +1,58 @@
+import Foundation
+import KioskAPI
+import PledgeKit
+
+/// What the hub keeps, whatever keeps it (PostgreSQL, `HubStore`): events, the pledges their
+/// outboxes send, erasures and counts. Every call has a deadline and throws ``HubError`` on
+/// failure; none acknowledges a write before its transaction has committed.
+public protocol HubRecords: PledgeLookup {
+    /// Registers an event with the SHA-256 (hex) of its sync token.
+    /// - Throws: ``HubError`` `event-exists` (the id), `code-tag-taken` (pick another tag).
+    func addEvent(_ event: HubEvent, tokenHash: String) async throws(HubError)
+
+    /// The event whose sync token has this SHA-256 (hex), or nil.
+    func event(tokenHash: String) async throws(HubError) -> HubEvent?
+
+    /// The event with this id, or nil.
+    func event(id: EventID) async throws(HubError) -> HubEvent?
+
+    /// The event with this code tag, or nil.
+    func event(codeTag: String) async throws(HubError) -> HubEvent?
+
+    /// Applies a batch of `event`'s outbox rows in one transaction, idempotently: a row already
+    /// applied changes nothing, an erasure that came before its pledge wins. Returns after the
+    /// commit, with the highest sequence committed for the event and the hub's erasures of its
+    /// pledges after `batch.erasuresSeen`.
+    /// - Throws: ``HubError`` `sequence-gap` (the first row is past the next expected sequence),
+    ///   `rows-refused` (rows that break the rules; nothing applied), `unavailable`.
+    func apply(_ batch: SyncBatch, from event: HubEvent) async throws(HubError) -> SyncApplied
+
+    /// The pledge with `code` and its event, or nil.
+    func certificate(code: CertificateCode) async throws(HubError) -> HubCertificate?
+
+    /// Counts of every event (`event` nil) or of one, in the event service's shape.
+    func counts(event: EventID?) async throws(HubError) -> PledgeCounts
+
+    /// Erases the name of the pledge with `code` at the hub (its signer asked at the official
+    /// domain) and records the erasure for its event to apply; an erasure of a code whose pledge
+    /// has not arrived is kept and wins when it does. Returns false when the code is neither a
+    /// pledge at the hub nor one a registered event issued.
+    func erase(code: CertificateCode, at date: Date) async throws(HubError) -> Bool
+
+    /// Erases the names of pledges whose event's retention limit has passed at `date`; returns
+    /// how many.
+    func purgeExpired(at date: Date) async throws(HubError) -> Int
+}
+
+/// What applying a batch committed.
+public struct SyncApplied: Sendable, Equatable {
+    /// The highest sequence of the event the hub has committed.
+    public var acknowledged: Int
+    /// Erasures made at the hub for the event's pledges after the batch's `erasuresSeen`.
+    public var erasures: [HubErasure]
+
+    public init(acknowledged: Int, erasures: [HubErasure]) {
+        self.acknowledged = acknowledged
+        self.erasures = erasures
+    }
+}
