@@ -53,6 +53,8 @@ public struct KioskServiceParts: Sendable {
     /// Runs after each erasure through `POST /c/{code}/erase` commits: brings the service's copies
     /// of the database in line (scheduled backups); nil: it keeps none.
     public var afterErasure: (@Sendable () async -> ErasureCopies)? = nil
+    /// The link to the national hub, shown on `/admin` (the store); nil: no hub section.
+    public var hub: (any HubLinkReporting)? = nil
 
     /// - Parameters:
     ///   - pledges: records, finds and counts pledges (the store).
@@ -124,7 +126,7 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
     ).add(to: router)
     KioskRoutes(
         registry: parts.kiosks,
-        answer: KioskConfigAnswer(certificateBaseURL: parts.links.baseURL, eventID: parts.configuration.eventID),
+        answer: { KioskConfigAnswer(certificateBaseURL: parts.links.baseURL, eventID: parts.configuration.eventID) },
         organizer: parts.organizerAccess, kiosks: parts.kioskAccess
     ).add(to: router)
     let certificates = CertificateSite(
@@ -134,8 +136,9 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
     certificates.add(to: router)
     ResourcesRoutes(configuration: parts.configuration, pages: parts.pages).add(to: router)
     if let organizer = parts.organizer {
-        OrganizerRoutes(organizer: organizer, access: parts.organizerAccess, configuration: parts.configuration)
-            .add(to: router)
+        OrganizerRoutes(
+            organizer: organizer, access: parts.organizerAccess, configuration: parts.configuration, hub: parts.hub
+        ).add(to: router)
         ErasureRoutes(
             lookup: parts.lookup, organizer: organizer, site: certificates,
             afterErasure: parts.afterErasure

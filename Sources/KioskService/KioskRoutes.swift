@@ -10,12 +10,14 @@ import PledgeKit
 /// (behind ``OrganizerAccess``); heartbeats are behind ``KioskAccess``.
 struct KioskRoutes: Sendable {
     let registry: (any KioskRegistry)?
-    let answer: KioskConfigAnswer
+    /// What a front caches, made for each answer: the certificate base can change while the
+    /// service runs (to the hub's, once a linked event learns it).
+    let answer: @Sendable () -> KioskConfigAnswer
     let organizer: OrganizerAccess
     var kiosks = KioskAccess(token: nil)
 
     func add(to router: Router<KioskRequestContext>) {
-        router.get("/api/kiosk-config") { _, _ in try jsonResponse(answer) }
+        router.get("/api/kiosk-config") { _, _ in try jsonResponse(answer()) }
         router.post("/api/kiosks/{id}/heartbeat", use: heartbeat)
         router.get("/api/organizer/kiosks") { request, _ in
             try organizer.check(request)
@@ -41,7 +43,7 @@ struct KioskRoutes: Sendable {
                 what: Localized(vi: "nhịp tim của kiosk", en: "a kiosk heartbeat"))
             guard beat.waiting >= 0 else { throw PledgeError.negativeWaiting }
             try await registry?.heartbeat(kioskID: id.rawValue, beat, at: Date())
-            return try jsonResponse(answer)
+            return try jsonResponse(answer())
         } catch let error as PledgeError {
             throw ProblemDetails(error)
         }

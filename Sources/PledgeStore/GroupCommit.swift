@@ -42,6 +42,8 @@ final class GroupCommitter: Sendable {
     let files: DatabaseFiles
     let writes: WriteOutcomes
     let metrics: StoreMetrics
+    /// Whether each new pledge gets its hub outbox row in its transaction (``PledgeStore/feedsHub``).
+    let feedsHub: Bool
     /// The most pledges in one transaction (bounds its latency and its memory).
     let maximumBatch: Int
     private let state = Mutex(State())
@@ -51,8 +53,9 @@ final class GroupCommitter: Sendable {
 
     init(
         pool: DatabasePool, eventID: String, files: DatabaseFiles, writes: WriteOutcomes, metrics: StoreMetrics,
-        maximumBatch: Int = 256
+        feedsHub: Bool = false, maximumBatch: Int = 256
     ) {
+        self.feedsHub = feedsHub
         self.pool = pool
         self.eventID = eventID
         self.files = files
@@ -99,7 +102,7 @@ final class GroupCommitter: Sendable {
     }
 
     private func commit(_ batch: [Job]) async {
-        let eventID = eventID
+        let (eventID, feedsHub) = (eventID, feedsHub)
         do {
             // Gone before this batch: it writes nothing.
             try await files.refuseIfGone()
@@ -116,7 +119,7 @@ final class GroupCommitter: Sendable {
                     do {
                         let (pledge, isNew) = try PledgeStore.insertUncounted(
                             job.draft, key: job.key, code: job.code, eventID: eventID, kioskID: job.kioskID,
-                            at: job.date, keys: job.keys, in: db)
+                            at: job.date, keys: job.keys, feedsHub: feedsHub, in: db)
                         if isNew {
                             counts.add(pledge)
                             added += 1
@@ -151,7 +154,7 @@ final class GroupCommitter: Sendable {
                     let (pledge, isNew) = try await pool.write { db in
                         try PledgeStore.insert(
                             job.draft, key: job.key, code: job.code, eventID: eventID, kioskID: job.kioskID,
-                            at: job.date, keys: job.keys, in: db)
+                            at: job.date, keys: job.keys, feedsHub: feedsHub, in: db)
                     }
                     committed.withLock { $0 += 1 }
                     observe(batch: 1, added: isNew ? 1 : 0, since: started)

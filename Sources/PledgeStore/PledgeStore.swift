@@ -20,7 +20,14 @@ public struct PledgeStore: PledgeLookup, PledgeCounter, RecordedKeys, ChangeStam
     public let eventID: String
     /// The kiosk id used when a caller gives none.
     public let defaultKioskID: String
+    /// The certificate links of receipts and pages. In a store that feeds a hub they follow
+    /// ``hubBase``: the hub's certificate base once it is known (cached in `hub_state`).
     public let links: CertificateLinks
+    /// Whether every pledge, erasure and purge of the event gets a hub outbox row in its own
+    /// transaction (the event has a hub: `EventConfiguration.hub`).
+    public let feedsHub: Bool
+    /// The hub's certificate base, once the hub has given it (``PledgeStore/hubAcknowledged(_:sentThrough:at:)``).
+    let hubBase: CertificateBaseOverride
     /// Batches concurrent pledges into one transaction each (see ``GroupCommitter``).
     let committer: GroupCommitter
     /// A read-only connection of its own for ``changeStamp()``.
@@ -47,12 +54,16 @@ public struct PledgeStore: PledgeLookup, PledgeCounter, RecordedKeys, ChangeStam
     /// - Parameter diskReserve: free bytes below which ``readiness()`` says `disk-full`.
     /// - Parameter walRetryInterval: how long to wait between two background tries to empty the
     ///   WAL after an erasure whose checkpoint readers blocked (``WALRetry``).
+    /// - Parameter feedsHub: the event has a hub (``feedsHub``): changes get hub outbox rows, the
+    ///   event's pledges recorded before it was linked are queued once, and `links` follow the
+    ///   hub's cached certificate base.
     /// - Throws: `DatabaseError` when the file cannot be opened or migrated, and ``StoreError``
     ///   when SQLite did not accept the durability settings.
     public init(
         path: String, eventID: String, defaultKioskID: String, links: CertificateLinks,
         whenGone: (@Sendable (DatabaseGone) -> Void)? = nil, metrics: (any MetricsFactory)? = nil,
-        diskReserve: Int64 = PledgeStore.defaultDiskReserve, walRetryInterval: Duration = .seconds(10)
+        diskReserve: Int64 = PledgeStore.defaultDiskReserve, walRetryInterval: Duration = .seconds(10),
+        feedsHub: Bool = false
     ) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
@@ -65,14 +76,18 @@ public struct PledgeStore: PledgeLookup, PledgeCounter, RecordedKeys, ChangeStam
         var descriptorOwned = false
         defer { if !descriptorOwned { Glibc.close(descriptor) } }
         let pool: DatabasePool
+        let cachedBase: String?
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             // DatabasePool sets synchronous=NORMAL on its writer when it enables WAL, after
             // prepareDatabase ran: set FULL again on the one connection that writes.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Self.migrator.migrate(pool)
-            try pool.write { db in
+            cachedBase = try pool.write { db -> String? in
                 try db.execute(sql: "INSERT OR IGNORE INTO event (id) VALUES (?)", arguments: [eventID])
+                guard feedsHub else { return nil }
+                try Self.backfillHubOutbox(eventID: eventID, in: db)
+                return try String.fetchOne(db, sql: "SELECT certificate_base FROM hub_state WHERE id = 1")
             }
         } catch let error as DatabaseError {
             // SQLite's own words, never the SQL of a statement.
@@ -100,11 +115,15 @@ public struct PledgeStore: PledgeLookup, PledgeCounter, RecordedKeys, ChangeStam
         self.metrics = StoreMetrics(factory: metrics)
         self.diskReserve = diskReserve
         self.committer = GroupCommitter(
-            pool: pool, eventID: eventID, files: files, writes: writes, metrics: self.metrics)
+            pool: pool, eventID: eventID, files: files, writes: writes, metrics: self.metrics, feedsHub: feedsHub)
         self.walRetry = WALRetry(interval: walRetryInterval)
         self.eventID = eventID
         self.defaultKioskID = defaultKioskID
-        self.links = links
+        self.feedsHub = feedsHub
+        let hubBase = CertificateBaseOverride()
+        if let cachedBase, let cached = try? CertificateLinks(baseURL: cachedBase) { hubBase.set(cached) }
+        self.hubBase = hubBase
+        self.links = feedsHub ? links.following(hubBase) : links
     }
 
     /// Checkpoints the WAL into the main file and closes the database, so that the one `.sqlite`

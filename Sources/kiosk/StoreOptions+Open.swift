@@ -81,7 +81,7 @@ extension StoreOptions {
         do {
             store = try PledgeStore(
                 path: database, eventID: configuration.eventID, defaultKioskID: configuration.kioskID, links: links,
-                whenGone: whenGone, metrics: metrics)
+                whenGone: whenGone, metrics: metrics, feedsHub: configuration.hub != nil)
         } catch {
             throw CLIError("cannot open the database \(database): \(error)")
         }
@@ -154,7 +154,8 @@ extension StoreOptions {
     func openStore(configuration: EventConfiguration, links: CertificateLinks) throws -> PledgeStore {
         do {
             return try PledgeStore(
-                path: database, eventID: configuration.eventID, defaultKioskID: configuration.kioskID, links: links)
+                path: database, eventID: configuration.eventID, defaultKioskID: configuration.kioskID, links: links,
+                feedsHub: configuration.hub != nil)
         } catch {
             throw CLIError("cannot open the database \(database): \(error)")
         }
