@@ -22,7 +22,9 @@ extension PledgeStore {
     /// reason instead of blocking the rows behind it.
     /// - Throws: SQLite's error when the database cannot be read or written.
     public func hubBatch(limit: Int) async throws -> (rows: [SyncRow], erasuresSeen: Int) {
-        try await pool.write { db in
+        let reason = "the event cannot read this outbox row"
+        // A read: the relay asks every second while nothing waits, and must not hold the writer.
+        let (rows, seen, unreadable) = try await pool.read { db in
             let seen = try Int.fetchOne(db, sql: "SELECT erasures_seen FROM hub_state WHERE id = 1") ?? 0
             let stored = try Row.fetchAll(
                 db,
@@ -32,24 +34,31 @@ extension PledgeStore {
                     """,
                 arguments: [max(1, limit)])
             var rows: [SyncRow] = []
+            var unreadable: [Int] = []
             for row in stored {
                 let sequence: Int = row["sequence"]
                 if row["state"] as String == "held" {
                     rows.append(SyncRow(sequence: sequence, held: SyncHeld(reason: row["held_reason"])))
-                    continue
-                }
-                if let change = Self.syncRow(sequence: sequence, kind: row["kind"], body: row["body"]) {
+                } else if let change = Self.syncRow(sequence: sequence, kind: row["kind"], body: row["body"]) {
                     rows.append(change)
-                    continue
+                } else {
+                    unreadable.append(sequence)
+                    rows.append(SyncRow(sequence: sequence, held: SyncHeld(reason: reason)))
                 }
-                let reason = "the event cannot read this outbox row"
-                try db.execute(
-                    sql: "UPDATE hub_outbox SET state = 'held', held_reason = ? WHERE sequence = ?",
-                    arguments: [reason, sequence])
-                rows.append(SyncRow(sequence: sequence, held: SyncHeld(reason: reason)))
             }
-            return (rows, seen)
+            return (rows, seen, unreadable)
         }
+        if !unreadable.isEmpty {
+            try await pool.write { db in
+                for sequence in unreadable {
+                    try db.execute(
+                        sql:
+                            "UPDATE hub_outbox SET state = 'held', held_reason = ? WHERE sequence = ? AND state = 'pending'",
+                        arguments: [reason, sequence])
+                }
+            }
+        }
+        return (rows, seen)
     }
 
     static func syncRow(sequence: Int, kind: String, body: String) -> SyncRow? {

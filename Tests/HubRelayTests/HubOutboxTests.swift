@@ -167,4 +167,19 @@ struct HubOutboxTests {
         defer { try? again.close() }
         #expect(try await again.hubBatch(limit: 10).rows.count == 3)
     }
+
+    @Test func aRowThatCannotBeReadIsHeldInsteadOfBlockingTheOthers() async throws {
+        let (store, file) = try makeHubStore()
+        defer { try? store.close() }
+        let other = try DatabaseQueue(path: file)
+        try await other.write { db in
+            try db.execute(sql: "INSERT INTO hub_outbox (kind, body, code) VALUES ('pledge', '{}', 'X')")
+        }
+        try other.close()
+        _ = try await store.record(signer(1), idempotencyKey: try IdempotencyKey("p-1"), kioskID: nil)
+        let (batch, _) = try await store.hubBatch(limit: 10)
+        #expect(batch.map(\.sequence) == [1, 2])
+        #expect(batch[0].held != nil && batch[1].pledge != nil)
+        #expect(try await store.hubLinkStatus().held.map(\.sequence) == [1])
+    }
 }
