@@ -99,7 +99,13 @@ extension PledgeStore {
             var seen = try Int.fetchOne(db, sql: "SELECT erasures_seen FROM hub_state WHERE id = 1") ?? 0
             var erased = 0
             for erasure in answer.erasures.sorted(by: { $0.cursor < $1.cursor }) where erasure.cursor > seen {
-                if try Self.eraseName(code: erasure.code, at: date, in: db).changed { erased += 1 }
+                let result = try Self.eraseName(code: erasure.code, at: date, in: db)
+                if result.changed { erased += 1 }
+                if result.eventID == nil {
+                    // Its pledge has not reached this database yet: erased as it arrives.
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO hub_erased_code (code) VALUES (?)", arguments: [erasure.code])
+                }
                 seen = erasure.cursor
             }
             try db.execute(

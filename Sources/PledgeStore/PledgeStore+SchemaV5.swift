@@ -16,6 +16,8 @@ extension PledgeStore {
     /// for good is `held` with the hub's reason and kept for the organizer, and once the hub
     /// acknowledged its placeholder (`acknowledged` = 1) it is no longer sent. `code` is a pledge
     /// row's certificate code, so an erasure or a purge can blank the name in its body too.
+    /// `hub_erased_code` keeps the codes of erasures the hub sent before their pledge reached this
+    /// database (a front that was offline): the pledge is erased as it arrives (erasure wins).
     static func registerV5(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v5: hub outbox and hub state") { db in
             try db.execute(
@@ -41,6 +43,7 @@ extension PledgeStore {
                         backfilled INTEGER NOT NULL DEFAULT 0 CHECK (backfilled IN (0, 1))
                     );
                     INSERT INTO hub_state (id) VALUES (1);
+                    CREATE TABLE hub_erased_code (code TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
                     """
             )
         }
@@ -59,9 +62,15 @@ extension PledgeStore {
             guardianConsent: pledge.guardianConsent, createdAt: hubDate(pledge.createdAt))
     }
 
-    /// Adds an outbox row for `pledge` in the current transaction (the pledge's own).
+    /// Adds an outbox row for `pledge` in the current transaction (the pledge's own); when the hub
+    /// already erased its code (``hub_erased_code``), the name is erased here too before the commit.
     static func enqueueHub(_ pledge: Pledge, in db: Database) throws {
         try enqueueHub(kind: "pledge", body: syncPledge(pledge), code: pledge.code.rawValue, in: db)
+        let erasedAtHub = try db.cachedStatement(sql: "SELECT 1 FROM hub_erased_code WHERE code = ?")
+        if try Bool.fetchOne(erasedAtHub, arguments: [pledge.code.rawValue]) == true {
+            _ = try eraseName(code: pledge.code.rawValue, at: Date(), in: db)
+            try db.execute(sql: "DELETE FROM hub_erased_code WHERE code = ?", arguments: [pledge.code.rawValue])
+        }
     }
 
     /// Adds an outbox row in the current transaction.
@@ -92,9 +101,10 @@ extension PledgeStore {
     /// transaction, so codes issued before the hub existed reach it too. Once per database.
     static func backfillHubOutbox(eventID: String, in db: Database) throws {
         guard try Bool.fetchOne(db, sql: "SELECT backfilled FROM hub_state WHERE id = 1") == false else { return }
-        let rows = try PledgeRow.fetchCursor(
+        // All read first: queuing a pledge may write to `pledge` (``enqueueHub(_:in:)``).
+        let rows = try PledgeRow.fetchAll(
             db, sql: "SELECT * FROM pledge WHERE event_id = ? ORDER BY number", arguments: [eventID])
-        while let row = try rows.next() {
+        for row in rows {
             try enqueueHub(try row.pledge(), in: db)
         }
         try db.execute(sql: "UPDATE hub_state SET backfilled = 1 WHERE id = 1")

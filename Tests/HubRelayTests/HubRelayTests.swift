@@ -224,4 +224,24 @@ struct HubRelayTests {
         defer { try? alone.close() }
         #expect(alone.links.baseURL == "http://192.168.1.20:8080")
     }
+
+    /// A signer erased at the hub a code whose pledge was still in a front's outbox: the erasure
+    /// wins when the pledge reaches the event.
+    @Test func aHubErasureThatCameBeforeItsPledgeWins() async throws {
+        let (store, file) = try makeHubStore()
+        defer { try? store.close() }
+        let code = CertificateCode.random()
+        _ = try await store.hubAcknowledged(
+            SyncAcknowledgement(
+                acknowledged: 0, certificateBaseUrl: TestHub.base,
+                erasures: [HubErasure(cursor: 3, code: code.rawValue, erasedAt: "2026-12-06T10:00:00.000Z")]),
+            sentThrough: 0, at: Date())
+        let receipt = try await store.record(
+            signer(1, name: "Phạm Thu Trang"), idempotencyKey: try IdempotencyKey("late"), kioskID: nil, code: code)
+        #expect(receipt.code == code)
+        #expect(try await store.pledge(code: code)?.name == nil)
+        let (batch, seen) = try await store.hubBatch(limit: 10)
+        #expect(seen == 3 && batch.count == 1 && batch[0].pledge?.code == code.rawValue && batch[0].pledge?.name == nil)
+        #expect(!(try outboxRows(file).map { $0["body"] as String }.joined().contains("Trang")))
+    }
 }
