@@ -40,7 +40,7 @@ extension PledgeStore {
                         last_contact TEXT,
                         last_error TEXT,
                         last_error_at TEXT,
-                        backfilled INTEGER NOT NULL DEFAULT 0 CHECK (backfilled IN (0, 1))
+                        linked INTEGER NOT NULL DEFAULT 0 CHECK (linked IN (0, 1))
                     );
                     INSERT INTO hub_state (id) VALUES (1);
                     CREATE TABLE hub_erased_code (code TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
@@ -96,17 +96,18 @@ extension PledgeStore {
         }
     }
 
-    /// A store that feeds a hub, opened on a database whose existing pledges were never queued (the
-    /// event was linked after it began): queues every pledge of the event, in number order, in one
-    /// transaction, so codes issued before the hub existed reach it too. Once per database.
-    static func backfillHubOutbox(eventID: String, in db: Database) throws {
-        guard try Bool.fetchOne(db, sql: "SELECT backfilled FROM hub_state WHERE id = 1") == false else { return }
+    /// Links the database to the hub the first time an event with a hub opens it (`hub_state.linked`):
+    /// queues every pledge of the event already there, in number order, in one transaction, so
+    /// codes issued before the hub existed reach it too. Once per database; from then on the
+    /// database stays linked (``PledgeStore/feedsHub``).
+    static func linkToHub(eventID: String, in db: Database) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT linked FROM hub_state WHERE id = 1") == false else { return }
         // All read first: queuing a pledge may write to `pledge` (``enqueueHub(_:in:)``).
         let rows = try PledgeRow.fetchAll(
             db, sql: "SELECT * FROM pledge WHERE event_id = ? ORDER BY number", arguments: [eventID])
         for row in rows {
             try enqueueHub(try row.pledge(), in: db)
         }
-        try db.execute(sql: "UPDATE hub_state SET backfilled = 1 WHERE id = 1")
+        try db.execute(sql: "UPDATE hub_state SET linked = 1 WHERE id = 1")
     }
 }

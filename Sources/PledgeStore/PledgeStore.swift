@@ -24,7 +24,10 @@ public struct PledgeStore: PledgeLookup, PledgeCounter, RecordedKeys, ChangeStam
     /// ``hubBase``: the hub's certificate base once it is known (cached in `hub_state`).
     public let links: CertificateLinks
     /// Whether every pledge, erasure and purge of the event gets a hub outbox row in its own
-    /// transaction (the event has a hub: `EventConfiguration.hub`).
+    /// transaction: the event has a hub (`EventConfiguration.hub`), now or when the database was
+    /// first opened with one. A linked database stays linked, so an erasure or a purge made by a
+    /// command run without the hub's settings (`KIOSK_HUB_URL` only in the service's environment)
+    /// still reaches the hub.
     public let feedsHub: Bool
     /// The hub's certificate base, once the hub has given it (``PledgeStore/hubAcknowledged(_:sentThrough:at:)``).
     let hubBase: CertificateBaseOverride
@@ -54,9 +57,9 @@ public struct PledgeStore: PledgeLookup, PledgeCounter, RecordedKeys, ChangeStam
     /// - Parameter diskReserve: free bytes below which ``readiness()`` says `disk-full`.
     /// - Parameter walRetryInterval: how long to wait between two background tries to empty the
     ///   WAL after an erasure whose checkpoint readers blocked (``WALRetry``).
-    /// - Parameter feedsHub: the event has a hub (``feedsHub``): changes get hub outbox rows, the
-    ///   event's pledges recorded before it was linked are queued once, and `links` follow the
-    ///   hub's cached certificate base.
+    /// - Parameter feedsHub: the event has a hub: the database is linked (the event's pledges
+    ///   recorded before are queued once) and stays so (``feedsHub``); changes get hub outbox rows
+    ///   and `links` follow the hub's cached certificate base.
     /// - Throws: `DatabaseError` when the file cannot be opened or migrated, and ``StoreError``
     ///   when SQLite did not accept the durability settings.
     public init(
@@ -77,17 +80,22 @@ public struct PledgeStore: PledgeLookup, PledgeCounter, RecordedKeys, ChangeStam
         defer { if !descriptorOwned { Glibc.close(descriptor) } }
         let pool: DatabasePool
         let cachedBase: String?
+        let linked: Bool
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             // DatabasePool sets synchronous=NORMAL on its writer when it enables WAL, after
             // prepareDatabase ran: set FULL again on the one connection that writes.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Self.migrator.migrate(pool)
-            cachedBase = try pool.write { db -> String? in
+            (linked, cachedBase) = try pool.write { db -> (Bool, String?) in
                 try db.execute(sql: "INSERT OR IGNORE INTO event (id) VALUES (?)", arguments: [eventID])
-                guard feedsHub else { return nil }
-                try Self.backfillHubOutbox(eventID: eventID, in: db)
-                return try String.fetchOne(db, sql: "SELECT certificate_base FROM hub_state WHERE id = 1")
+                if feedsHub { try Self.linkToHub(eventID: eventID, in: db) }
+                guard
+                    let state = try Row.fetchOne(
+                        db, sql: "SELECT linked, certificate_base FROM hub_state WHERE id = 1"),
+                    state["linked"] as Bool
+                else { return (false, nil) }
+                return (true, state["certificate_base"])
             }
         } catch let error as DatabaseError {
             // SQLite's own words, never the SQL of a statement.
@@ -119,11 +127,11 @@ public struct PledgeStore: PledgeLookup, PledgeCounter, RecordedKeys, ChangeStam
         self.walRetry = WALRetry(interval: walRetryInterval)
         self.eventID = eventID
         self.defaultKioskID = defaultKioskID
-        self.feedsHub = feedsHub
+        self.feedsHub = linked
         let hubBase = CertificateBaseOverride()
         if let cachedBase, let cached = try? CertificateLinks(baseURL: cachedBase) { hubBase.set(cached) }
         self.hubBase = hubBase
-        self.links = feedsHub ? links.following(hubBase) : links
+        self.links = linked ? links.following(hubBase) : links
     }
 
     /// Checkpoints the WAL into the main file and closes the database, so that the one `.sqlite`

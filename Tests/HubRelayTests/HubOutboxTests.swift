@@ -182,4 +182,17 @@ struct HubOutboxTests {
         #expect(batch[0].held != nil && batch[1].pledge != nil)
         #expect(try await store.hubLinkStatus().held.map(\.sequence) == [1])
     }
+
+    /// `kiosk erase` run without the hub's settings (they were only in the service's environment):
+    /// the erasure of a linked event's pledge is queued all the same.
+    @Test func aLinkedDatabaseStaysLinked() async throws {
+        let (linked, file) = try makeHubStore()
+        let receipt = try await linked.record(signer(1), idempotencyKey: try IdempotencyKey("p-1"), kioskID: nil)
+        try linked.close()
+        let (plain, _) = try makeHubStore(file, feedsHub: false)
+        defer { try? plain.close() }
+        #expect(plain.feedsHub)
+        #expect(try await plain.erasePersonalData(code: receipt.code))
+        #expect(try await plain.hubBatch(limit: 10).rows.map { $0.erasure != nil } == [false, true])
+    }
 }

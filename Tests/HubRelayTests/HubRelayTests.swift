@@ -219,8 +219,8 @@ struct HubRelayTests {
         let (again, _) = try makeHubStore(file)
         #expect(again.links.qrBaseURL == "HTTPS://KHONGMOTMINH.VN")
         try again.close()
-        // An event no longer linked uses its own base.
-        let (alone, _) = try makeHubStore(file, feedsHub: false)
+        // A database never linked uses its own base.
+        let (alone, _) = try makeHubStore(feedsHub: false)
         defer { try? alone.close() }
         #expect(alone.links.baseURL == "http://192.168.1.20:8080")
     }
