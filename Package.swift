@@ -244,12 +244,22 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The event service's relay to the national hub: uploads the store's hub outbox in batches
+        // and applies the hub's acknowledgements (over URLSession).
+        .target(
+            name: "HubRelay",
+            dependencies: [
+                "PledgeKit", "KioskAPI", "PledgeStore", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // Command line: argument parsing and wiring only.
         .executableTarget(
             name: "kiosk",
             dependencies: [
                 "PledgeKit", "KioskConfiguration", "KioskAPI", "PledgeStore", "KioskService", "KioskFront",
-                "KioskClient", "QRCode", "Certificates", "PledgeExport", "KioskPages", "ServerHardening",
+                "KioskClient", "QRCode", "Certificates", "PledgeExport", "KioskPages", "ServerHardening", "HubRelay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -372,6 +382,17 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HubRelayTests",
+            dependencies: [
+                "HubRelay", "PledgeStore", "PledgeKit", "KioskAPI", "KioskTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

@@ -54,7 +54,8 @@ struct CertificateRoutes: Sendable {
         let text = links.certificateURL(for: pledge.code)
         let document: DocumentCache.Document
         do {
-            document = try await cache.document(for: "\(pledge.code.rawValue)/qr.\(format)") {
+            // The link's base is in the key: it changes when the event learns the hub's base.
+            document = try await cache.document(for: "\(pledge.code.rawValue)/qr.\(format)/\(text)") {
                 try render(try QRCode(encoding: text))
             }
         } catch {
@@ -96,7 +97,7 @@ struct CertificateRoutes: Sendable {
         let pages = pages
         let document: DocumentCache.Document
         do {
-            document = try await cache.document(for: Self.pageKey(pledge)) {
+            document = try await cache.document(for: Self.pageKey(pledge) + "/\(links.qrBaseURL)") {
                 Array(pages.certificate(certificate).utf8)
             }
         } catch {

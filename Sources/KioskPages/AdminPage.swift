@@ -9,15 +9,21 @@ public struct AdminPage: Sendable {
     let hours: Breakdown
     let kiosks: [KioskActivity]
     let eventName: String
+    let hub: HubLinkStatus?
 
     /// - Parameters:
     ///   - breakdowns: one table each, in this order (a breakdown by one dimension).
     ///   - hours: the breakdown by hour (`yyyy-MM-ddTHH:00`, Vietnam time) the chart and the total come from.
-    public init(breakdowns: [Breakdown], hours: Breakdown, kiosks: [KioskActivity], eventName: String) {
+    ///   - hub: the link to the national hub (linked or not, backlog, held rows, last contact); nil: not shown.
+    public init(
+        breakdowns: [Breakdown], hours: Breakdown, kiosks: [KioskActivity], eventName: String,
+        hub: HubLinkStatus? = nil
+    ) {
         self.breakdowns = breakdowns
         self.hours = hours
         self.kiosks = kiosks
         self.eventName = eventName
+        self.hub = hub
     }
 
     static let titles: [CountDimension: String] = [
@@ -40,6 +46,25 @@ public struct AdminPage: Sendable {
                 [
                     "eventID": $0.eventID, "kioskID": $0.kioskID, "pledges": VietnameseText.number($0.pledges),
                     "last": CertificatePage.vietnameseDateTime($0.lastPledgeAt),
+                ]
+            },
+            "hub": hub.map(Self.hubContext) ?? false,
+        ]
+    }
+
+    /// The hub section's values: held rows with their reasons, times in Vietnam time.
+    static func hubContext(_ hub: HubLinkStatus) -> [String: Any] {
+        [
+            "linked": hub.linked, "backlog": VietnameseText.number(hub.backlog),
+            "acknowledged": String(hub.acknowledged), "base": hub.certificateBaseURL ?? false,
+            "lastContact": hub.lastContact.map(CertificatePage.vietnameseDateTime) ?? false,
+            "lastError": hub.lastError ?? false,
+            "lastErrorAt": hub.lastErrorAt.map(CertificatePage.vietnameseDateTime) ?? "",
+            "hasHeld": !hub.held.isEmpty,
+            "held": hub.held.map {
+                [
+                    "sequence": String($0.sequence), "kind": $0.kind, "number": $0.number.map(String.init) ?? "",
+                    "reason": $0.reason,
                 ]
             },
         ]

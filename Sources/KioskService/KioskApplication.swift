@@ -56,6 +56,8 @@ public struct KioskServiceParts: Sendable {
     /// The event's code issuer when it has a hub (the one the store makes codes with), told to
     /// fronts with the kiosk token so they issue the same form offline; nil: the first form.
     public var codeIssuer: CodeIssuer? = nil
+    /// The link to the national hub, shown on `/admin` (the store); nil: no hub section.
+    public var hub: (any HubLinkReporting)? = nil
 
     /// - Parameters:
     ///   - pledges: records, finds and counts pledges (the store).
@@ -127,9 +129,11 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
     ).add(to: router)
     KioskRoutes(
         registry: parts.kiosks,
-        answer: KioskConfigAnswer(
-            certificateBaseURL: parts.links.baseURL, eventID: parts.configuration.eventID,
-            codeIssuer: parts.codeIssuer),
+        answer: {
+            KioskConfigAnswer(
+                certificateBaseURL: parts.links.baseURL, eventID: parts.configuration.eventID,
+                codeIssuer: parts.codeIssuer)
+        },
         organizer: parts.organizerAccess, kiosks: parts.kioskAccess
     ).add(to: router)
     let certificates = CertificateSite(
@@ -139,8 +143,9 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
     certificates.add(to: router)
     ResourcesRoutes(configuration: parts.configuration, pages: parts.pages).add(to: router)
     if let organizer = parts.organizer {
-        OrganizerRoutes(organizer: organizer, access: parts.organizerAccess, configuration: parts.configuration)
-            .add(to: router)
+        OrganizerRoutes(
+            organizer: organizer, access: parts.organizerAccess, configuration: parts.configuration, hub: parts.hub
+        ).add(to: router)
         ErasureRoutes(
             lookup: parts.lookup, organizer: organizer, site: certificates,
             afterErasure: parts.afterErasure

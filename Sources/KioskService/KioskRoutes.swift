@@ -12,13 +12,15 @@ import PledgeKit
 /// ``KioskAccess``: `GET /api/kiosk-config` without the kiosk token answers the rest.
 struct KioskRoutes: Sendable {
     let registry: (any KioskRegistry)?
-    let answer: KioskConfigAnswer
+    /// What a front caches, made for each answer: the certificate base can change while the
+    /// service runs (to the hub's, once a linked event learns it).
+    let answer: @Sendable () -> KioskConfigAnswer
     let organizer: OrganizerAccess
     var kiosks = KioskAccess(token: nil)
 
     func add(to router: Router<KioskRequestContext>) {
         router.get("/api/kiosk-config") { request, _ in
-            var open = answer
+            var open = answer()
             if (try? kiosks.check(request)) == nil { open.codeIssuer = nil }
             return try jsonResponse(open)
         }
@@ -47,7 +49,7 @@ struct KioskRoutes: Sendable {
                 what: Localized(vi: "nhịp tim của kiosk", en: "a kiosk heartbeat"))
             guard beat.waiting >= 0 else { throw PledgeError.negativeWaiting }
             try await registry?.heartbeat(kioskID: id.rawValue, beat, at: Date())
-            return try jsonResponse(answer)
+            return try jsonResponse(answer())
         } catch let error as PledgeError {
             throw ProblemDetails(error)
         }

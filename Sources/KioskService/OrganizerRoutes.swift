@@ -16,6 +16,8 @@ struct OrganizerRoutes: Sendable {
     let organizer: any ExportSource
     let access: OrganizerAccess
     let configuration: EventConfiguration
+    /// The link to the national hub, shown on `/admin`; nil: the page has no hub section.
+    var hub: (any HubLinkReporting)? = nil
 
     func add(to router: Router<KioskRequestContext>) {
         router.get("/api/organizer/counts") { request, _ in
@@ -107,8 +109,11 @@ struct OrganizerRoutes: Sendable {
             for dimension in dimensions { breakdowns.append(try await organizer.breakdown(by: [dimension])) }
             let hours = try await organizer.breakdown(by: [.hour])
             let kiosks = try await organizer.kioskActivity()
+            let hubStatus = try await hub?.hubLinkStatus()
             return htmlResponse(
-                AdminPage(breakdowns: breakdowns, hours: hours, kiosks: kiosks, eventName: configuration.name).html,
+                AdminPage(
+                    breakdowns: breakdowns, hours: hours, kiosks: kiosks, eventName: configuration.name, hub: hubStatus
+                ).html,
                 cacheControl: "no-store")
         } catch {
             throw ProblemDetails(error)

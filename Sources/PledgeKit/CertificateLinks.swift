@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Builds the certificate link that goes into a QR code.
 ///
@@ -6,11 +7,27 @@ import Foundation
 /// like `/c/` with codes in any case, so the link is written in capitals: then every character is
 /// in QR's alphanumeric mode and a link on a base URL of up to 30 characters fits a version 3
 /// symbol at level M (ISO/IEC 18004, Table 7: 61 alphanumeric characters).
+///
+/// Links made with ``following(_:)`` read their base from a ``CertificateBaseOverride`` while it
+/// holds one: an event linked to the national hub switches every link to the hub's base once the
+/// hub has told it (``CertificateBaseOverride/set(_:)``), without a restart.
 public struct CertificateLinks: Hashable, Sendable {
+    /// The base as given to ``init(baseURL:)``.
+    private let own: Base
+    /// When set and holding a base, that base wins over ``own``.
+    private let override: CertificateBaseOverride?
+
+    struct Base: Hashable, Sendable {
+        var baseURL: String
+        var qrBaseURL: String
+    }
+
+    private var current: Base { override?.base ?? own }
+
     /// The base URL as given, without a trailing slash, e.g. `http://192.168.1.20:8080`.
-    public let baseURL: String
+    public var baseURL: String { current.baseURL }
     /// The base URL with scheme and authority in capitals; any path is kept as given.
-    public let qrBaseURL: String
+    public var qrBaseURL: String { current.qrBaseURL }
 
     /// - Throws: ``PledgeError`` `invalid-request` when `baseURL` is not `http://` or `https://`
     ///   followed by a host.
@@ -41,9 +58,24 @@ public struct CertificateLinks: Hashable, Sendable {
         }
         let afterScheme = base[schemeEnd.upperBound...]
         let pathStart = afterScheme.firstIndex(of: "/") ?? afterScheme.endIndex
-        self.baseURL = base
-        self.qrBaseURL = base[..<pathStart].uppercased() + base[pathStart...]
+        own = Base(baseURL: base, qrBaseURL: base[..<pathStart].uppercased() + base[pathStart...])
+        override = nil
     }
+
+    fileprivate init(own: Base, override: CertificateBaseOverride?) {
+        self.own = own
+        self.override = override
+    }
+
+    /// These links, with their base replaced by `override`'s whenever it holds one.
+    public func following(_ override: CertificateBaseOverride) -> CertificateLinks {
+        CertificateLinks(own: own, override: override)
+    }
+
+    /// Equal when they make the same links now.
+    public static func == (a: CertificateLinks, b: CertificateLinks) -> Bool { a.current == b.current }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(current) }
 
     /// The exact text of the certificate QR: `HTTP://HOST:PORT/C/CODE`.
     public func certificateURL(for code: CertificateCode) -> String {
@@ -52,6 +84,28 @@ public struct CertificateLinks: Hashable, Sendable {
 
     /// The address of the page listing safety resources.
     public var resourcesURL: String { "\(baseURL)/resources" }
+}
+
+/// A certificate base that replaces the base of the links following it (``CertificateLinks/following(_:)``)
+/// from the moment it is set: the national hub's, which a linked event learns from the hub's
+/// acknowledgements and keeps in its database, so a restart uses it before the hub answers again.
+public final class CertificateBaseOverride: Sendable {
+    private let stored = Mutex<CertificateLinks.Base?>(nil)
+
+    public init() {}
+
+    /// The base now in force; nil: the links' own.
+    public var links: CertificateLinks? {
+        stored.withLock { $0 }.map { CertificateLinks(own: $0, override: nil) }
+    }
+
+    var base: CertificateLinks.Base? { stored.withLock { $0 } }
+
+    /// From now on, links following this override use `links`'s base.
+    public func set(_ links: CertificateLinks) {
+        let base = CertificateLinks.Base(baseURL: links.baseURL, qrBaseURL: links.qrBaseURL)
+        stored.withLock { $0 = base }
+    }
 }
 
 extension String {

@@ -44,6 +44,8 @@ final class GroupCommitter: Sendable {
     let metrics: StoreMetrics
     /// Makes the codes of new pledges (``PledgeStore/codeIssuer``).
     let codeIssuer: CodeIssuer?
+    /// Whether each new pledge gets its hub outbox row in its transaction (``PledgeStore/feedsHub``).
+    let feedsHub: Bool
     /// The most pledges in one transaction (bounds its latency and its memory).
     let maximumBatch: Int
     private let state = Mutex(State())
@@ -53,8 +55,9 @@ final class GroupCommitter: Sendable {
 
     init(
         pool: DatabasePool, eventID: String, files: DatabaseFiles, writes: WriteOutcomes, metrics: StoreMetrics,
-        codeIssuer: CodeIssuer? = nil, maximumBatch: Int = 256
+        codeIssuer: CodeIssuer? = nil, feedsHub: Bool = false, maximumBatch: Int = 256
     ) {
+        self.feedsHub = feedsHub
         self.pool = pool
         self.eventID = eventID
         self.files = files
@@ -102,7 +105,7 @@ final class GroupCommitter: Sendable {
     }
 
     private func commit(_ batch: [Job]) async {
-        let eventID = eventID
+        let (eventID, feedsHub) = (eventID, feedsHub)
         let issuer = codeIssuer
         do {
             // Gone before this batch: it writes nothing.
@@ -120,7 +123,7 @@ final class GroupCommitter: Sendable {
                     do {
                         let (pledge, isNew) = try PledgeStore.insertUncounted(
                             job.draft, key: job.key, code: job.code, issuer: issuer, eventID: eventID,
-                            kioskID: job.kioskID, at: job.date, keys: job.keys, in: db)
+                            kioskID: job.kioskID, at: job.date, keys: job.keys, feedsHub: feedsHub, in: db)
                         if isNew {
                             counts.add(pledge)
                             added += 1
@@ -155,7 +158,7 @@ final class GroupCommitter: Sendable {
                     let (pledge, isNew) = try await pool.write { db in
                         try PledgeStore.insert(
                             job.draft, key: job.key, code: job.code, issuer: issuer, eventID: eventID,
-                            kioskID: job.kioskID, at: job.date, keys: job.keys, in: db)
+                            kioskID: job.kioskID, at: job.date, keys: job.keys, feedsHub: feedsHub, in: db)
                     }
                     committed.withLock { $0 += 1 }
                     observe(batch: 1, added: isNew ? 1 : 0, since: started)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import KioskAPI
 import PledgeExport
 import PledgeKit
 
@@ -107,21 +108,19 @@ extension PledgeStore: OrganizerService {
     ///   in the background every ``WALRetry/interval`` until it succeeds or the store closes.
     public func erasePersonalData(code: CertificateCode) async throws(PledgeError) -> Bool {
         try await files.verify(pool)
+        let (eventID, feedsHub) = (eventID, feedsHub)
         let found: Bool
         let changed: Bool
         do {
             (found, changed) = try await pool.write { db in
-                guard
-                    try Bool.fetchOne(db, sql: "SELECT 1 FROM pledge WHERE code = ?", arguments: [code.rawValue])
-                        == true
-                else { return (false, false) }
-                try db.execute(
-                    sql: """
-                        UPDATE pledge SET name = NULL, school = NULL, search_key = NULL, sort_key = NULL, erased_at = ?
-                        WHERE code = ? AND (name IS NOT NULL OR school IS NOT NULL)
-                        """,
-                    arguments: [Date(), code.rawValue])
-                return (true, db.changesCount > 0)
+                let erased = try Self.eraseName(code: code.rawValue, at: Date(), in: db)
+                // The hub learns it in the same transaction; a pledge of another event in this
+                // file is not this event's to report.
+                if erased.changed, feedsHub, erased.eventID == eventID {
+                    try Self.enqueueHub(
+                        kind: "erasure", body: SyncErasure(code: code.rawValue, erasedAt: Self.hubDate(Date())), in: db)
+                }
+                return (erased.eventID != nil, erased.changed)
             }
         } catch {
             throw Self.unavailable(error)
@@ -130,6 +129,34 @@ extension PledgeStore: OrganizerService {
         // Erased before, and its WAL emptied then (no retry pending): nothing to do, so a repeated
         // request cannot keep the writer, and the pledges behind it, waiting on readers.
         guard changed || walRetry.isPending else { return true }
+        try await emptyWALAfterErasure()
+        return true
+    }
+
+    /// Erases the name and school of the pledge with `code` in the current transaction, and the
+    /// name in its hub outbox row if it still waits there: the one erasure of a signer's request,
+    /// an organizer's and the hub's (``hubAcknowledged(_:sentThrough:at:)``).
+    /// - Returns: the pledge's event (nil: no pledge has the code), and whether anything changed.
+    static func eraseName(code: String, at date: Date, in db: Database) throws -> (eventID: String?, changed: Bool) {
+        guard
+            let eventID = try String.fetchOne(db, sql: "SELECT event_id FROM pledge WHERE code = ?", arguments: [code])
+        else { return (nil, false) }
+        try db.execute(
+            sql: """
+                UPDATE pledge SET name = NULL, school = NULL, search_key = NULL, sort_key = NULL, erased_at = ?
+                WHERE code = ? AND (name IS NOT NULL OR school IS NOT NULL)
+                """,
+            arguments: [date, code])
+        let changed = db.changesCount > 0
+        if changed { try blankErasedNamesInOutbox(code: code, in: db) }
+        return (eventID, changed)
+    }
+
+    /// After an erasure committed: empties the WAL (``emptyWAL(_:attempts:waitingAtMost:)``), so
+    /// the erased bytes are in neither file.
+    /// - Throws: ``PledgeError`` `unavailable` when readers kept the WAL from being emptied; the
+    ///   store then tries again in the background (``WALRetry``).
+    func emptyWALAfterErasure() async throws(PledgeError) {
         do {
             // Pledges wait behind this on the writer: 3 × 1 s at most (a reader that holds on
             // longer is left to the background retry), not 3 × the 5 s busy timeout.
@@ -146,7 +173,6 @@ extension PledgeStore: OrganizerService {
                     "The name was erased from the certificate but not yet from the data file. Please try again in a moment."
             )
         }
-        return true
     }
 }
 

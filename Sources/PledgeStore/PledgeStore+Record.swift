@@ -51,13 +51,15 @@ extension PledgeStore: PledgeRecorder {
     /// Inserts one pledge in the current (immediate) transaction, with its counts, or returns the
     /// pledge already recorded under the same idempotency key when the draft (and a proposed code)
     /// is the same (then `isNew` is false). A proposed code is kept as it is: a signer may already hold it.
+    /// With `feedsHub`, a new pledge's hub outbox row is added in the same transaction.
     static func insert(
         _ draft: PledgeDraft, key: IdempotencyKey, code proposed: CertificateCode? = nil, issuer: CodeIssuer? = nil,
-        eventID: String, kioskID: String, at date: Date = Date(), keys: NameKeys? = nil, in db: Database
+        eventID: String, kioskID: String, at date: Date = Date(), keys: NameKeys? = nil, feedsHub: Bool = false,
+        in db: Database
     ) throws -> (pledge: Pledge, isNew: Bool) {
         let (pledge, isNew) = try insertUncounted(
             draft, key: key, code: proposed, issuer: issuer, eventID: eventID, kioskID: kioskID, at: date, keys: keys,
-            in: db)
+            feedsHub: feedsHub, in: db)
         if isNew { try count(pledge, in: db) }
         return (pledge, isNew)
     }
@@ -69,10 +71,12 @@ extension PledgeStore: PledgeRecorder {
     /// else the first form.
     ///
     /// Every refusal (a ``PledgeError``) is thrown before the first write, so a refused pledge
-    /// leaves nothing to roll back and the transaction can go on with the next one.
+    /// leaves nothing to roll back and the transaction can go on with the next one. With
+    /// `feedsHub`, a new pledge's hub outbox row (``enqueueHub(_:in:)``) is written right after it,
+    /// in the same transaction: they commit together or not at all.
     static func insertUncounted(
         _ draft: PledgeDraft, key: IdempotencyKey, code proposed: CertificateCode?, issuer: CodeIssuer? = nil,
-        eventID: String, kioskID: String, at date: Date, keys: NameKeys?, in db: Database
+        eventID: String, kioskID: String, at date: Date, keys: NameKeys?, feedsHub: Bool, in db: Database
     ) throws -> (pledge: Pledge, isNew: Bool) {
         if let existing = try PledgeRow.fetchOne(
             db.cachedStatement(sql: "SELECT * FROM pledge WHERE idempotency_key = ?"), arguments: [key.rawValue])
@@ -114,6 +118,7 @@ extension PledgeStore: PledgeRecorder {
             guardianConsent: draft.guardianConsent, createdAt: date, code: code
         )
         try PledgeRow(pledge, idempotencyKey: key, keys: keys).insertFast(db)
+        if feedsHub { try enqueueHub(pledge, in: db) }
         return (pledge, true)
     }
 

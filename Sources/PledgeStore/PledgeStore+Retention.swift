@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskAPI
 import PledgeKit
 
 extension PledgeStore {
@@ -16,15 +17,28 @@ extension PledgeStore {
     ///   ``WALRetry``); SQLite's error when nothing was erased.
     public func purgePersonalData(createdBefore date: Date) async throws -> Int {
         try await files.verify(pool)
-        let eventID = eventID
+        let (eventID, feedsHub) = (eventID, feedsHub)
         let erased = try await pool.write { db in
+            let now = Date()
             try db.execute(
                 sql: """
                     UPDATE pledge SET name = NULL, school = NULL, search_key = NULL, sort_key = NULL, erased_at = ?
                     WHERE event_id = ? AND created_at < ? AND (name IS NOT NULL OR school IS NOT NULL)
                     """,
-                arguments: [Date(), eventID, date])
-            return db.changesCount
+                arguments: [now, eventID, date])
+            let erased = db.changesCount
+            if erased > 0 {
+                try Self.blankErasedNamesInOutbox(in: db)
+                if feedsHub {
+                    try Self.enqueueHub(
+                        kind: "purge",
+                        body: SyncPurge(
+                            createdBefore: Self.hubDate(try Self.purgeLimit(date, now: now, eventID: eventID, in: db)),
+                            purgedAt: Self.hubDate(now)),
+                        in: db)
+                }
+            }
+            return erased
         }
         if erased > 0 {
             do {
@@ -35,6 +49,17 @@ extension PledgeStore {
             }
         }
         return erased
+    }
+
+    /// The `createdBefore` the hub is told for a purge before `date`: a purge "before the end of
+    /// time" (`kiosk purge --clock-is-right`, whose pledges carry dates after the clock) is sent as
+    /// just after the event's newest pledge, or now, so the hub reads an ordinary date.
+    static func purgeLimit(_ date: Date, now: Date, eventID: String, in db: Database) throws -> Date {
+        guard date > now else { return date }
+        let newest = try DatabaseValue.fetchOne(
+            db, sql: "SELECT max(created_at) FROM pledge WHERE event_id = ?", arguments: [eventID]
+        ).flatMap(Date.fromDatabaseValue)
+        return min(date, max(now, (newest ?? now).addingTimeInterval(0.001)))
     }
 
     /// When the newest pledge in the file (of any event) was made, or nil when there is none.

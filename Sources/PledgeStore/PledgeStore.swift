@@ -20,10 +20,20 @@ public struct PledgeStore: PledgeLookup, PledgeCounter, RecordedKeys, ChangeStam
     public let eventID: String
     /// The kiosk id used when a caller gives none.
     public let defaultKioskID: String
+    /// The certificate links of receipts and pages. In a store that feeds a hub they follow
+    /// ``hubBase``: the hub's certificate base once it is known (cached in `hub_state`).
     public let links: CertificateLinks
     /// Makes the codes of new pledges in the issued form (27 characters) when the event is linked
     /// to the national hub; nil: the first form (16 random characters).
     public let codeIssuer: CodeIssuer?
+    /// Whether every pledge, erasure and purge of the event gets a hub outbox row in its own
+    /// transaction: the event has a hub (`EventConfiguration.hub`), now or when the database was
+    /// first opened with one. A linked database stays linked, so an erasure or a purge made by a
+    /// command run without the hub's settings (`KIOSK_HUB_URL` only in the service's environment)
+    /// still reaches the hub.
+    public let feedsHub: Bool
+    /// The hub's certificate base, once the hub has given it (``PledgeStore/hubAcknowledged(_:sentThrough:at:)``).
+    let hubBase: CertificateBaseOverride
     /// Batches concurrent pledges into one transaction each (see ``GroupCommitter``).
     let committer: GroupCommitter
     /// A read-only connection of its own for ``changeStamp()``.
@@ -51,13 +61,16 @@ public struct PledgeStore: PledgeLookup, PledgeCounter, RecordedKeys, ChangeStam
     /// - Parameter walRetryInterval: how long to wait between two background tries to empty the
     ///   WAL after an erasure whose checkpoint readers blocked (``WALRetry``).
     /// - Parameter codeIssuer: makes the codes of new pledges when the event has a hub (``codeIssuer``).
+    /// - Parameter feedsHub: the event has a hub: the database is linked (the event's pledges
+    ///   recorded before are queued once) and stays so (``feedsHub``); changes get hub outbox rows
+    ///   and `links` follow the hub's cached certificate base.
     /// - Throws: `DatabaseError` when the file cannot be opened or migrated, and ``StoreError``
     ///   when SQLite did not accept the durability settings.
     public init(
         path: String, eventID: String, defaultKioskID: String, links: CertificateLinks,
         whenGone: (@Sendable (DatabaseGone) -> Void)? = nil, metrics: (any MetricsFactory)? = nil,
         diskReserve: Int64 = PledgeStore.defaultDiskReserve, walRetryInterval: Duration = .seconds(10),
-        codeIssuer: CodeIssuer? = nil
+        codeIssuer: CodeIssuer? = nil, feedsHub: Bool = false
     ) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
@@ -70,14 +83,23 @@ public struct PledgeStore: PledgeLookup, PledgeCounter, RecordedKeys, ChangeStam
         var descriptorOwned = false
         defer { if !descriptorOwned { Glibc.close(descriptor) } }
         let pool: DatabasePool
+        let cachedBase: String?
+        let linked: Bool
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             // DatabasePool sets synchronous=NORMAL on its writer when it enables WAL, after
             // prepareDatabase ran: set FULL again on the one connection that writes.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Self.migrator.migrate(pool)
-            try pool.write { db in
+            (linked, cachedBase) = try pool.write { db -> (Bool, String?) in
                 try db.execute(sql: "INSERT OR IGNORE INTO event (id) VALUES (?)", arguments: [eventID])
+                if feedsHub { try Self.linkToHub(eventID: eventID, in: db) }
+                guard
+                    let state = try Row.fetchOne(
+                        db, sql: "SELECT linked, certificate_base FROM hub_state WHERE id = 1"),
+                    state["linked"] as Bool
+                else { return (false, nil) }
+                return (true, state["certificate_base"])
             }
         } catch let error as DatabaseError {
             // SQLite's own words, never the SQL of a statement.
@@ -105,11 +127,16 @@ public struct PledgeStore: PledgeLookup, PledgeCounter, RecordedKeys, ChangeStam
         self.metrics = StoreMetrics(factory: metrics)
         self.diskReserve = diskReserve
         self.committer = GroupCommitter(
-            pool: pool, eventID: eventID, files: files, writes: writes, metrics: self.metrics, codeIssuer: codeIssuer)
+            pool: pool, eventID: eventID, files: files, writes: writes, metrics: self.metrics, codeIssuer: codeIssuer,
+            feedsHub: linked)
         self.walRetry = WALRetry(interval: walRetryInterval)
         self.eventID = eventID
         self.defaultKioskID = defaultKioskID
-        self.links = links
+        self.feedsHub = linked
+        let hubBase = CertificateBaseOverride()
+        if let cachedBase, let cached = try? CertificateLinks(baseURL: cachedBase) { hubBase.set(cached) }
+        self.hubBase = hubBase
+        self.links = linked ? links.following(hubBase) : links
         self.codeIssuer = codeIssuer
     }
 

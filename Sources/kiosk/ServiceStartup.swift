@@ -75,10 +75,12 @@ struct ServiceStartup {
         // log of recorded pledges (and the live counter, which the parts add).
         var parts = KioskServiceParts(
             pledges: store, observers: [PledgeLog(logger: logger, defaultKioskID: configuration.kioskID)],
-            recordedKeys: store, changes: store, configuration: configuration, links: links, pages: pages,
+            // The store's links: the hub's certificate base once an event linked to a hub knows it.
+            recordedKeys: store, changes: store, configuration: configuration, links: store.links, pages: pages,
             certificates: CertificateRenderer(templates: certificates), kiosks: store, organizer: store,
             organizerToken: configuration.organizerToken, metrics: metrics, readiness: store)
         parts.codeIssuer = codeIssuer
+        parts.hub = store
         if let backups {
             parts.afterErasure = { @Sendable () async -> ErasureCopies in
                 await Self.reconcile(backups, logger: logger)
@@ -177,6 +179,8 @@ struct ServiceStartup {
                 await backups?.run(reconciled: { Self.log($0, logger: logger) }) { Self.log($0, logger: logger) }
             }
             defer { backups.cancel() }
+            let relay = startHubRelay()
+            defer { relay?.cancel() }
             if let whileListening {
                 do {
                     try await whileListening()
@@ -192,6 +196,8 @@ struct ServiceStartup {
             await retention.value
             backups.cancel()
             await backups.value
+            relay?.cancel()
+            await relay?.value
         }
     }
 

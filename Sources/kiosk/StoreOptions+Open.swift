@@ -82,7 +82,7 @@ extension StoreOptions {
         do {
             store = try PledgeStore(
                 path: database, eventID: configuration.eventID, defaultKioskID: configuration.kioskID, links: links,
-                whenGone: whenGone, metrics: metrics, codeIssuer: codeIssuer)
+                whenGone: whenGone, metrics: metrics, codeIssuer: codeIssuer, feedsHub: configuration.hub != nil)
         } catch {
             throw CLIError("cannot open the database \(database): \(error)")
         }
@@ -155,7 +155,8 @@ extension StoreOptions {
     func openStore(configuration: EventConfiguration, links: CertificateLinks) throws -> PledgeStore {
         do {
             return try PledgeStore(
-                path: database, eventID: configuration.eventID, defaultKioskID: configuration.kioskID, links: links)
+                path: database, eventID: configuration.eventID, defaultKioskID: configuration.kioskID, links: links,
+                feedsHub: configuration.hub != nil)
         } catch {
             throw CLIError("cannot open the database \(database): \(error)")
         }

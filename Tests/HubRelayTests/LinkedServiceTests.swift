@@ -1,0 +1,112 @@
+import Foundation
+import KioskAPI
+import KioskTestSupport
+import PledgeKit
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The `kiosk` binary linked to a hub (``TestHub`` on loopback) by `KIOSK_HUB_URL` and
+/// `KIOSK_HUB_TOKEN`: the service starts its relay, pledges reach the hub, links switch to the
+/// hub's base and keep it across a SIGKILL and a restart, `kiosk status` shows the link.
+@Suite("kiosk serve linked to a hub")
+struct LinkedServiceTests {
+    static let kioskToken = "relay-e2e-kiosk-token-5c1d9e0a7b"
+
+    /// `kiosk serve` on a free loopback port; returns once it listens, with the line it printed.
+    final class Service {
+        let process = Process()
+        let log = temporaryDirectory("linked-serve").appendingPathComponent("stderr.txt")
+        private(set) var port = 0
+        private(set) var line = ""
+
+        init(database: String, environment: [String: String]) throws {
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            process.executableURL = URL(fileURLWithPath: RepositoryPaths.kioskBinary)
+            process.arguments = [
+                "serve", "--config", RepositoryPaths.defaultConfiguration.path, "--database", database, "--host",
+                "127.0.0.1", "--port", "0",
+            ]
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            process.standardError = try FileHandle(forWritingTo: log)
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline, process.isRunning {
+                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                if let range = text.range(
+                    of: #"listening on http://127\.0\.0\.1:(\d+)[^\n]*"#, options: .regularExpression)
+                {
+                    line = String(text[range])
+                    port = Int(line.split(separator: " ")[2].split(separator: ":").last!)!
+                    return
+                }
+                usleep(50_000)
+            }
+            process.terminate()
+            throw ProcessRunner.Failure.launchFailed(
+                "kiosk serve", underlying: (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+        }
+
+        func post(_ index: Int) async throws -> HTTPAnswer {
+            try await LoopbackHTTP.request(
+                port: port, "POST", "/api/pledges",
+                headers: [
+                    "Content-Type": "application/json", "Authorization": "Bearer \(LinkedServiceTests.kioskToken)",
+                    "Idempotency-Key": "linked-\(index)", "Kiosk-Id": "kiosk-02",
+                ],
+                body: Data(#"{"name":"Lê Minh \#(index)","ageBand":"18-24","province":"Huế"}"#.utf8))
+        }
+    }
+
+    /// Waits until the hub holds `count` pledges (each arrival is a signal; 120 s only bounds a hang).
+    func waitForPledges(_ hub: TestHub, _ count: Int, _ arrivals: inout AsyncStream<SyncBatch>.Iterator) async {
+        while hub.pledges.count < count {
+            guard await arrivals.next() != nil else { return }
+        }
+    }
+
+    @Test func pledgesReachTheHubExactlyOnceAndLinksUseItsBase() async throws {
+        let hub = TestHub(event: "le-phat-dong-2025")
+        let database = temporaryDirectory("linked").appendingPathComponent("kiosk.sqlite").path
+        try await hub.serve { link in
+            let environment = [
+                "KIOSK_HUB_URL": link.url, "KIOSK_HUB_TOKEN": link.token, "KIOSK_KIOSK_TOKEN": Self.kioskToken,
+            ]
+            var arrivals = hub.arrivals.makeAsyncIterator()
+            let first = try Service(database: database, environment: environment)
+            defer { if first.process.isRunning { first.process.terminate() } }
+            for index in 1...3 { #expect(try await first.post(index).status == 201) }
+            await waitForPledges(hub, 3, &arrivals)
+            let config = try await LoopbackHTTP.request(port: first.port, "GET", "/api/kiosk-config")
+            #expect(try config.json()["certificateBaseURL"] as? String == TestHub.base)
+            let receipt = try await first.post(4)
+            #expect((try receipt.json()["certificateUrl"] as? String)?.hasPrefix("HTTPS://KHONGMOTMINH.VN/C/") == true)
+            await waitForPledges(hub, 4, &arrivals)
+            // SIGKILL, then a restart: the cached base is in force before the hub is asked.
+            kill(first.process.processIdentifier, SIGKILL)
+            first.process.waitUntilExit()
+            let second = try Service(database: database, environment: environment)
+            defer { if second.process.isRunning { second.process.terminate() } }
+            #expect(second.line.contains("HTTPS://KHONGMOTMINH.VN/C/"))
+            for index in 5...6 { #expect(try await second.post(index).status == 201) }
+            await waitForPledges(hub, 6, &arrivals)
+            second.process.terminate()
+            second.process.waitUntilExit()
+            let status = try ProcessRunner.run(
+                RepositoryPaths.kioskBinary,
+                [
+                    "status", "--config", RepositoryPaths.defaultConfiguration.path, "--database", database, "--format",
+                    "json",
+                ],
+                environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
+            #expect(status.status == 0, "\(status.stderr)")
+            #expect(status.stdout.contains(#""linked" : true"#) && status.stdout.contains(#""backlog" : 0"#))
+        }
+        let names = hub.pledges.values.compactMap(\.name).sorted()
+        #expect(names == (1...6).map { "Lê Minh \($0)" })
+        #expect(Set(hub.pledges.values.map(\.number)) == Set(1...6))
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import KioskPages
+import PledgeKit
+import Testing
+
+/// The organizer page's hub section: linked or not, backlog, held rows with the hub's reasons,
+/// last contact and last error, every text through the page's escaper.
+@Suite("The organizer page shows the link to the national hub")
+struct HubAdminPageTests {
+    static let empty = Breakdown(dimensions: [.hour], total: 0, buckets: [])
+
+    func page(_ hub: HubLinkStatus?) -> String {
+        AdminPage(breakdowns: [], hours: Self.empty, kiosks: [], eventName: "Sự kiện", hub: hub).html
+    }
+
+    @Test func aLinkedEventShowsBacklogHeldRowsAndTheLastError() {
+        let status = HubLinkStatus(
+            linked: true, backlog: 1234,
+            held: [.init(sequence: 17, kind: "pledge", number: 9, reason: "name: <b>too long</b>")],
+            acknowledged: 16, certificateBaseURL: "https://khongmotminh.vn",
+            lastContact: Date(timeIntervalSince1970: 1_760_000_000), lastError: "HTTP 503 unavailable",
+            lastErrorAt: Date(timeIntervalSince1970: 1_760_000_100), attempts: 3)
+        let html = page(status)
+        #expect(html.contains("Trung tâm quốc gia"))
+        #expect(html.contains(#"<td class="n">1.234</td>"#))
+        #expect(html.contains("https://khongmotminh.vn"))
+        #expect(html.contains("HTTP 503 unavailable"))
+        #expect(html.contains(#"<td class="n">17</td><td>pledge</td><td class="n">9</td>"#))
+        #expect(html.contains("name: &lt;b&gt;too long&lt;/b&gt;") && !html.contains("<b>too long"))
+        #expect(!html.contains("Chưa liên kết"))
+    }
+
+    @Test func anEventWithoutHubSaysSoAndAPageWithoutStatusHasNoSection() {
+        #expect(page(HubLinkStatus(linked: false)).contains("Chưa liên kết"))
+        #expect(page(HubLinkStatus(linked: true)).contains("chưa bao giờ"))
+        #expect(!page(nil).contains("Trung tâm quốc gia"))
+    }
+}
