@@ -28,7 +28,7 @@ final class TestHub: Sendable {
         var largestBatch = Int.max
     }
 
-    static let token = "kmm1.TEST.secret"
+    static let token = SyncToken.random(tag: "TEST").text
     static let base = "https://khongmotminh.vn"
     let event: String
     let state = Mutex(State())
