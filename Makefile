@@ -40,7 +40,7 @@ COMPRESSION ?= xz
 # binutils: strip.
 PACKAGE_DEBS := $(RUN_DEBS) libcurl4-openssl-dev binutils
 
-.PHONY: run serve build test lint deps-run deps-test deps-bench deps-package clean bench bench-certificates fuzz \
+.PHONY: hub run serve build test lint deps-run deps-test deps-bench deps-package clean bench bench-certificates fuzz \
   install package
 
 run: deps-run build
@@ -48,6 +48,11 @@ run: deps-run build
 
 serve: deps-run build
 	.build/debug/kiosk serve $(KIOSK_ARGS)
+
+# The national hub (issue 14): PostgreSQL (installed when missing) in a cluster of the project's own
+# under data/hub-pg, migrations, then `kiosk hub serve` on HUB_PORT (8090); see scripts/hub.
+hub: deps-run build
+	scripts/hub
 
 build:
 	$(SWIFT) build

@@ -136,6 +136,7 @@ let package = Package(
             resources: [
                 .embedInCode("Templates/admin.mustache"), .embedInCode("Templates/live.mustache"),
                 .embedInCode("Templates/live.js"), .embedInCode("Templates/erase.mustache"),
+                .embedInCode("Templates/awaited.mustache"),
             ],
             swiftSettings: strictSettings
         ),
@@ -176,7 +177,7 @@ let package = Package(
         .target(
             name: "CertificateWeb",
             dependencies: [
-                "PledgeKit", "QRCode", "Certificates", "KioskPages", "KioskHTTP",
+                "PledgeKit", "KioskAPI", "QRCode", "Certificates", "KioskPages", "KioskHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -228,6 +229,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The national hub's HTTP service: sync batches from events, national counts, every
+        // event's certificates at the official domain (CertificateWeb's routes over HubRecords).
+        .target(
+            name: "HubService",
+            dependencies: [
+                "PledgeKit", "KioskAPI", "HubCore", "Certificates", "KioskPages", "ServerHardening", "KioskHTTP",
+                "CertificateWeb",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // Front: the kiosk flow (pure state machine) and terminal I/O.
         .target(
             name: "KioskFront",
@@ -248,6 +264,8 @@ let package = Package(
             dependencies: [
                 "PledgeKit", "KioskConfiguration", "KioskAPI", "PledgeStore", "KioskService", "KioskFront",
                 "KioskClient", "QRCode", "Certificates", "PledgeExport", "KioskPages", "ServerHardening",
+                // ErasureCopies (the signer's erasure routes and what they did to the backups).
+                "CertificateWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -10,7 +10,7 @@ enum BuiltInPages {
         var library = MustacheLibrary()
         let templates = [
             ("admin", PackageResources.admin_mustache), ("live", PackageResources.live_mustache),
-            ("erase", PackageResources.erase_mustache),
+            ("erase", PackageResources.erase_mustache), ("awaited", PackageResources.awaited_mustache),
         ]
         for (name, bytes) in templates {
             // This module's own files, parsed by every test of these pages: an error is a bug here.
