@@ -40,7 +40,8 @@ COMPRESSION ?= xz
 # binutils: strip.
 PACKAGE_DEBS := $(RUN_DEBS) libcurl4-openssl-dev binutils
 
-.PHONY: hub run serve build test lint deps-run deps-test deps-bench deps-package clean bench bench-certificates fuzz \
+.PHONY: hub run serve build test test-suites lint deps-run deps-test deps-bench deps-package clean bench \
+  bench-certificates fuzz \
   install package
 
 run: deps-run build
@@ -59,6 +60,14 @@ build:
 
 test: deps-test
 	$(SWIFT) build --build-tests
+	@# The suites run inside pg_virtualenv: it starts a throw-away PostgreSQL cluster (in a temporary folder
+	@# even as root: -t, so runs side by side never share one), exports PGHOST, PGPORT, PGUSER, PGPASSWORD
+	@# and PGDATABASE for the hub tests (TestPostgres), and drops the cluster when they end.
+	pg_virtualenv -t $(MAKE) --no-print-directory test-suites
+
+# The suites of `make test`, against the cluster of the PG* environment (without one the hub tests fail,
+# saying so).
+test-suites:
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build \
 	  --skip CrashUnderLoadTests --skip LiveLatencyTests --skip SlowClientTests --skip PipelinedFloodTests \
 	  --skip OpenFilesExhaustionTests --skip ShutdownTests --skip BackupUnderLoadTests

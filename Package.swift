@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // C libraries (system-library targets).
@@ -96,6 +97,19 @@ let package = Package(
         .target(
             name: "HubCore",
             dependencies: ["PledgeKit", "KioskAPI"],
+            swiftSettings: strictSettings
+        ),
+
+        // The hub's store: HubRecords on PostgreSQL (postgres-nio's PostgresClient), its migrations.
+        .target(
+            name: "HubStore",
+            dependencies: [
+                "HubCore", "PledgeKit", "KioskAPI",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                // The store runs its connection pool as a service of the hub's service group.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
 
@@ -388,6 +402,16 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HubStoreTests",
+            dependencies: [
+                "HubStore", "HubCore", "KioskAPI", "PledgeKit", "KioskTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                // A test reads a pooled connection's settings through the store's own call.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strictSettings
         ),
