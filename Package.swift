@@ -280,6 +280,8 @@ let package = Package(
                 "KioskClient", "QRCode", "Certificates", "PledgeExport", "KioskPages", "ServerHardening",
                 // ErasureCopies (the signer's erasure routes and what they did to the backups).
                 "CertificateWeb",
+                // `kiosk hub`: the national hub's service and its store.
+                "HubCore", "HubService", "HubStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -412,6 +414,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 // A test reads a pooled connection's settings through the store's own call.
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The hub's HTTP service through its router, over a real PostgreSQL (TestPostgres).
+        .testTarget(
+            name: "HubServiceTests",
+            dependencies: [
+                "HubService", "HubStore", "HubCore", "KioskAPI", "KioskHTTP", "KioskPages", "KioskConfiguration",
+                "Certificates", "PledgeKit", "KioskTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
