@@ -6,7 +6,9 @@ import PledgeKit
 
 /// `GET /api/counts`: the national totals, in the event service's shape (``PledgeCounts``), and
 /// `GET /api/counts?event=ID`: one event's. The hub keeps counter tables updated in each batch's
-/// transaction, so a request reads them, never counts pledges.
+/// transaction, so a request reads them, never counts pledges. As at an event, the public sees
+/// no group of fewer than k pledges (``PledgeCounts/published(withholding:minimumGroupSize:)``:
+/// smaller ones are merged into `other`), so one signer's age band or province is never shown.
 struct HubCountsRoutes: Sendable {
     let records: any HubRecords
 
@@ -26,7 +28,7 @@ struct HubCountsRoutes: Sendable {
             do throws(HubError) { counts = try await records.counts(event: event) } catch {
                 throw ProblemDetails(error)
             }
-            return try jsonResponse(counts)
+            return try jsonResponse(counts.published(withholding: []))
         }
     }
 }

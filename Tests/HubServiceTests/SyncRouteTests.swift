@@ -33,6 +33,9 @@ struct SyncRouteTests {
                 let counts = try await HubFixture.get(client, "/api/counts?event=hue-2026", html: false)
                 let decoded = try JSONDecoder().decode(PledgeCounts.self, from: Data(counts.body.readableBytesView))
                 #expect(decoded.total == 3)
+                // Three pledges of one province: below k = 5, merged, never shown as such.
+                #expect(decoded.byProvince["Đà Nẵng"] == nil)
+                #expect(decoded.byProvince.values.reduce(0, +) == 3)
             }
         }
     }
