@@ -75,6 +75,8 @@ let package = Package(
         // Domain: value types, validation, Vietnamese text; reads no file and no environment.
         .target(
             name: "PledgeKit",
+            // HMAC-SHA256 of certificate codes and sync tokens (CodeIssuer, SyncToken).
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
 

@@ -10,7 +10,9 @@ import PledgeKit
 /// code whose page says something else, or no page at all.
 ///
 /// Codes are read in any case, with or without dashes and spaces, O as 0 and I or L as 1
-/// (Crockford's base32).
+/// (Crockford's base32). A code of the issued form (27 characters) whose check character fails,
+/// or with one character too few, too many or outside the alphabet, is a probable typo
+/// (``CertificateCode/reading(_:)``): said so, and never looked up.
 struct VerifyRoutes: Sendable {
     let lookup: any PledgeLookup
     let pages: PageTemplates
@@ -25,12 +27,26 @@ struct VerifyRoutes: Sendable {
         guard let typed = request.uri.queryParameters.get("code"), !typed.isEmpty else {
             return form(code: "", status: .ok, message: nil)
         }
-        guard typed.count <= 64, let code = CertificateCode(parsing: typed) else {
+        let reading = typed.count <= 64 ? CertificateCode.reading(typed) : .notACode
+        let code: CertificateCode
+        switch reading {
+        case .code(let read):
+            code = read
+        case .probableTypo:
             return form(
                 code: typed, status: .badRequest,
                 message: Localized(
-                    vi: "Mã không đúng dạng: mã có 16 ký tự (chữ và số), ví dụ 7KQ2-MX4P-9TZA-B3CD.",
-                    en: "This is not a certificate code: 16 letters and digits, e.g. 7KQ2-MX4P-9TZA-B3CD."))
+                    vi: "Có lẽ mã bị gõ nhầm: mã 27 ký tự kết thúc bằng một ký tự kiểm tra, và mã vừa nhập "
+                        + "không khớp với nó (sai, thiếu hoặc thừa một ký tự). Hãy so lại từng ký tự với giấy chứng nhận.",
+                    en: "This code is probably mistyped: a 27-character code ends with a check character, and the "
+                        + "code typed does not match it (a character wrong, missing or extra). Compare each "
+                        + "character with the certificate."))
+        case .notACode:
+            return form(
+                code: typed, status: .badRequest,
+                message: Localized(
+                    vi: "Mã không đúng dạng: mã có 16 hoặc 27 ký tự (chữ và số), ví dụ 7KQ2-MX4P-9TZA-B3CD.",
+                    en: "This is not a certificate code: 16 or 27 letters and digits, e.g. 7KQ2-MX4P-9TZA-B3CD."))
         }
         let pledge: Pledge?
         do { pledge = try await lookup.pledge(code: code) } catch { throw ProblemDetails(error) }

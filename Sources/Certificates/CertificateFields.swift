@@ -47,6 +47,12 @@ public struct CertificateFields: Sendable, Hashable {
         return min(76, max(24, Int(900 / (0.6 * Double(count)))))
     }
 
+    /// A font size for the grouped code in the share layout: 40 for a code of the first form (19
+    /// characters grouped), smaller for the issued form (33) so it stays inside about 560 CSS pixels.
+    public var codeSize: Int {
+        min(40, Int(560 / (0.62 * Double(code.grouped.count))))
+    }
+
     /// The values of the template placeholders (the QR's are added by the renderer).
     public var context: [String: Any] {
         [
@@ -54,7 +60,7 @@ public struct CertificateFields: Sendable, Hashable {
             "pledgeTitle": pledgeTitle, "pledgeTitleEn": pledgeTitleEn,
             "eventName": eventName, "place": place, "date": date, "dateEn": dateEn,
             "number": number, "numberLine": numberLine,
-            "code": code.grouped, "rawCode": code.rawValue, "url": url, "domain": domain,
+            "code": code.grouped, "codeSize": codeSize, "rawCode": code.rawValue, "url": url, "domain": domain,
         ]
     }
 }

@@ -42,21 +42,22 @@ public struct CertificateTemplates: Sendable {
             "pledgeTitle": "Lời cam kết “Không một mình”", "pledgeTitleEn": "The “Not Alone” pledge",
             "eventName": "Lễ phát động <&>", "place": "Hà Nội", "date": "10/10/2025", "dateEn": "10 October 2025",
             "number": "12.345", "numberLine": "Người thứ 12.345 cam kết", "code": "7KQ2-MX4P-9TZA-B3CD",
-            "rawCode": "7KQ2MX4P9TZAB3CD", "url": "HTTP://KIOSK.EXAMPLE.VN/C/7KQ2MX4P9TZAB3CD",
+            "codeSize": 40, "rawCode": "7KQ2MX4P9TZAB3CD", "url": "HTTP://KIOSK.EXAMPLE.VN/C/7KQ2MX4P9TZAB3CD",
             "domain": "kiosk.example.vn", "qrPath": qr?.path ?? "", "qrViewBox": qr?.viewBox ?? "0 0 37 37",
         ]
     }
 
     /// Values unlike ``sample``'s in every field: what layered templates are checked with.
     static var otherSample: [String: Any] {
-        let qr = try? QRPath.make("HTTP://192.168.1.20:8080/C/ABCDEFGHJKMNPQRS")
+        let qr = try? QRPath.make("HTTP://192.168.1.20:8080/C/K7M20123456789ABCDEFAGMRX3W")
         return [
             "name": "Lan", "anonymous": false, "nameSize": 76,
             "pledgeTitle": "Pledge", "pledgeTitleEn": "Pledge",
             "eventName": "Ngày hội", "place": "Huế", "date": "1/1/2026", "dateEn": "1 January 2026",
-            "number": "1", "numberLine": "Người thứ 1 cam kết", "code": "ABCD-EFGH-JKMN-PQRS",
-            "rawCode": "ABCDEFGHJKMNPQRS", "url": "HTTP://192.168.1.20:8080/C/ABCDEFGHJKMNPQRS",
-            "domain": "192.168.1.20:8080", "qrPath": qr?.path ?? "", "qrViewBox": qr?.viewBox ?? "0 0 29 29",
+            "number": "1", "numberLine": "Người thứ 1 cam kết", "code": "K7M2-0123-4567-89AB-CDEF-AGMR-X3W",
+            "codeSize": 27, "rawCode": "K7M20123456789ABCDEFAGMRX3W",
+            "url": "HTTP://192.168.1.20:8080/C/K7M20123456789ABCDEFAGMRX3W",
+            "domain": "192.168.1.20:8080", "qrPath": qr?.path ?? "", "qrViewBox": qr?.viewBox ?? "0 0 37 37",
         ]
     }
 }

@@ -13,7 +13,7 @@ public struct PledgeRequestBody: StrictlyDecodable, Encodable, Sendable, Equatab
     public var province: String?
     public var school: String?
     public var guardianConsent: Bool?
-    /// A certificate code the front already made and showed (Crockford base32, 16 characters).
+    /// A certificate code the front already made and showed (Crockford base32, 16 or 27 characters).
     public var code: String?
     /// When the signer pledged at a front that uploads later: an RFC 3339 date-time with a zone,
     /// e.g. `2025-10-10T09:30:00.250Z`.
@@ -79,8 +79,10 @@ public struct PledgeRequestBody: StrictlyDecodable, Encodable, Sendable, Equatab
             guard let parsed = CertificateCode(parsing: text) else {
                 throw PledgeError(
                     .invalidRequest, field: "code",
-                    vi: "Mã giấy chứng nhận đề xuất không hợp lệ (16 ký tự Crockford base32).",
-                    en: "The proposed certificate code is invalid (16 Crockford base32 characters)."
+                    vi:
+                        "Mã giấy chứng nhận đề xuất không hợp lệ (16 ký tự Crockford base32, hoặc 27 ký tự với ký tự kiểm tra đúng).",
+                    en:
+                        "The proposed certificate code is invalid (16 Crockford base32 characters, or 27 with a right check character)."
                 )
             }
             code = parsed

@@ -1,4 +1,5 @@
 import Foundation
+import KioskAPI
 import Logging
 import PledgeKit
 
@@ -19,6 +20,9 @@ public actor OutboxPledgeService: PledgeRecorder, PledgeCounter {
     /// The monotonic time of back-off and `Retry-After` (a fake one in unit tests).
     let now: @Sendable () -> ContinuousClock.Instant
     public private(set) var links: CertificateLinks
+    /// Makes the codes of pledges when the service said its event has a hub (``KioskConfigAnswer/codeIssuer``,
+    /// cached in the outbox); nil: the first form, as the service makes them then.
+    public private(set) var codeIssuer: CodeIssuer?
     private var link = Link(online: false, waiting: 0)
     private var onLink: @Sendable (Link) -> Void = { _ in }
     /// No upload before this time (after a failure, or a 429's Retry-After).
@@ -31,9 +35,12 @@ public actor OutboxPledgeService: PledgeRecorder, PledgeCounter {
 
     /// The setting under which the certificate link base is cached in the outbox.
     public static let baseSetting = "certificate-base-url"
+    /// The setting under which the service's code issuer is cached in the outbox: its JSON, or
+    /// empty when the service has none.
+    public static let issuerSetting = "certificate-code-issuer"
 
-    /// Opens the service: asks the service for the certificate link base (and caches it in the
-    /// outbox), or uses the cached one, or `fallbackBase`.
+    /// Opens the service: asks the service for the certificate link base and code issuer (and
+    /// caches them in the outbox), or uses the cached ones, or `fallbackBase` (and the first form).
     /// - Throws: ``ClientError`` when none of the three is there.
     /// - Parameter now: the monotonic clock of back-off and `Retry-After`.
     public static func open(
@@ -42,8 +49,13 @@ public actor OutboxPledgeService: PledgeRecorder, PledgeCounter {
     ) async throws -> OutboxPledgeService {
         let waiting = (try? await outbox.waitingCount()) ?? 0
         let answer = await client.heartbeat(KioskHeartbeat(state: .ready, waiting: waiting))
-        if let answer { try? await outbox.setSetting(baseSetting, to: answer.certificateBaseURL) }
+        if let answer {
+            try? await outbox.setSetting(baseSetting, to: answer.certificateBaseURL)
+            await cache(answer.codeIssuer, in: outbox)
+        }
         let cached = try? await outbox.setting(baseSetting)
+        let issuer: CodeIssuer?
+        if let answer { issuer = answer.codeIssuer } else { issuer = await cachedIssuer(in: outbox) }
         guard let base = answer?.certificateBaseURL ?? cached ?? fallbackBase else {
             throw ClientError(
                 "cannot reach the service at \(client.baseURL.absoluteString) (or it refused this front's kiosk token: "
@@ -53,18 +65,20 @@ public actor OutboxPledgeService: PledgeRecorder, PledgeCounter {
         }
         let links: CertificateLinks
         do { links = try CertificateLinks(baseURL: base) } catch { throw ClientError(error.message.en) }
-        let service = OutboxPledgeService(client: client, outbox: outbox, links: links, logger: logger, now: now)
+        let service = OutboxPledgeService(
+            client: client, outbox: outbox, links: links, codeIssuer: issuer, logger: logger, now: now)
         await service.setLink(Link(online: answer != nil, waiting: waiting))
         return service
     }
 
     init(
-        client: any KioskServiceClient, outbox: any PledgeOutbox, links: CertificateLinks, logger: Logger,
-        now: @escaping @Sendable () -> ContinuousClock.Instant
+        client: any KioskServiceClient, outbox: any PledgeOutbox, links: CertificateLinks,
+        codeIssuer: CodeIssuer? = nil, logger: Logger, now: @escaping @Sendable () -> ContinuousClock.Instant
     ) {
         self.client = client
         self.outbox = outbox
         self.links = links
+        self.codeIssuer = codeIssuer
         self.logger = logger
         self.now = now
     }
@@ -94,7 +108,7 @@ public actor OutboxPledgeService: PledgeRecorder, PledgeCounter {
         let entry: OutboxEntry
         do {
             entry = try await outbox.add(
-                key: key, draft: clean, code: code ?? CertificateCode.random(), at: Date())
+                key: key, draft: clean, code: code ?? codeIssuer?.newCode() ?? CertificateCode.random(), at: Date())
         } catch {
             logger.error("outbox write failed", metadata: ["error": "\(type(of: error))"])
             throw PledgeError(
@@ -139,7 +153,7 @@ public actor OutboxPledgeService: PledgeRecorder, PledgeCounter {
         }
     }
 
-    /// One heartbeat now; its answer refreshes the cached link base.
+    /// One heartbeat now; its answer refreshes the cached link base and code issuer.
     public func sendHeartbeat() async {
         let waiting = (try? await outbox.waitingCount()) ?? link.waiting
         if let answer = await client.heartbeat(KioskHeartbeat(state: state, waiting: waiting)) {
@@ -149,6 +163,10 @@ public actor OutboxPledgeService: PledgeRecorder, PledgeCounter {
                 links = fresh
             }
             try? await outbox.setSetting(Self.baseSetting, to: answer.certificateBaseURL)
+            if answer.codeIssuer != codeIssuer {
+                codeIssuer = answer.codeIssuer
+                await Self.cache(answer.codeIssuer, in: outbox)
+            }
             if !link.online { retryAt = nil }
             setLink(Link(online: true, waiting: waiting))
         } else {
@@ -225,6 +243,18 @@ public actor OutboxPledgeService: PledgeRecorder, PledgeCounter {
             }
         }
         setLink(Link(online: true, waiting: 0))
+    }
+
+    /// Keeps `issuer` (nil: none) in the outbox's settings, for a start while the service cannot be reached.
+    static func cache(_ issuer: CodeIssuer?, in outbox: any PledgeOutbox) async {
+        let text = issuer.flatMap { try? WireJSON.encode($0) }.map { String(decoding: $0, as: UTF8.self) } ?? ""
+        try? await outbox.setSetting(issuerSetting, to: text)
+    }
+
+    /// The issuer ``cache(_:in:)`` kept; nil when none was, or it cannot be read.
+    static func cachedIssuer(in outbox: any PledgeOutbox) async -> CodeIssuer? {
+        guard let text = try? await outbox.setting(issuerSetting), !text.isEmpty else { return nil }
+        return try? WireJSON.decode(CodeIssuer.self, from: Data(text.utf8))
     }
 
     private func refreshWaiting() async {

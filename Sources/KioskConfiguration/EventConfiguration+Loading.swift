@@ -175,6 +175,10 @@ extension EventConfiguration {
                 problem: "hub.url phải bắt đầu bằng http:// hoặc https:// · hub.url must start with http:// or https://"
             )
         }
+        do throws(PledgeError) { _ = try SyncToken(parsing: token) } catch {
+            throw ConfigurationError(
+                file: url.path, problem: "hub.token: \(error.message.vi) · \(error.message.en)")
+        }
         return HubLink(url: base, token: token)
     }
 

@@ -53,6 +53,9 @@ public struct KioskServiceParts: Sendable {
     /// Runs after each erasure through `POST /c/{code}/erase` commits: brings the service's copies
     /// of the database in line (scheduled backups); nil: it keeps none.
     public var afterErasure: (@Sendable () async -> ErasureCopies)? = nil
+    /// The event's code issuer when it has a hub (the one the store makes codes with), told to
+    /// fronts with the kiosk token so they issue the same form offline; nil: the first form.
+    public var codeIssuer: CodeIssuer? = nil
 
     /// - Parameters:
     ///   - pledges: records, finds and counts pledges (the store).
@@ -124,7 +127,9 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
     ).add(to: router)
     KioskRoutes(
         registry: parts.kiosks,
-        answer: KioskConfigAnswer(certificateBaseURL: parts.links.baseURL, eventID: parts.configuration.eventID),
+        answer: KioskConfigAnswer(
+            certificateBaseURL: parts.links.baseURL, eventID: parts.configuration.eventID,
+            codeIssuer: parts.codeIssuer),
         organizer: parts.organizerAccess, kiosks: parts.kioskAccess
     ).add(to: router)
     let certificates = CertificateSite(

@@ -7,7 +7,9 @@ import PledgeKit
 
 /// The routes fronts and organizers use to see kiosks:
 /// `GET /api/kiosk-config`, `POST /api/kiosks/{id}/heartbeat`, `GET /api/organizer/kiosks`
-/// (behind ``OrganizerAccess``); heartbeats are behind ``KioskAccess``.
+/// (behind ``OrganizerAccess``); heartbeats are behind ``KioskAccess``. The event's code issuer
+/// (``KioskConfigAnswer/codeIssuer``, a secret of the event) goes only to a request that passes
+/// ``KioskAccess``: `GET /api/kiosk-config` without the kiosk token answers the rest.
 struct KioskRoutes: Sendable {
     let registry: (any KioskRegistry)?
     let answer: KioskConfigAnswer
@@ -15,7 +17,11 @@ struct KioskRoutes: Sendable {
     var kiosks = KioskAccess(token: nil)
 
     func add(to router: Router<KioskRequestContext>) {
-        router.get("/api/kiosk-config") { _, _ in try jsonResponse(answer) }
+        router.get("/api/kiosk-config") { request, _ in
+            var open = answer
+            if (try? kiosks.check(request)) == nil { open.codeIssuer = nil }
+            return try jsonResponse(open)
+        }
         router.post("/api/kiosks/{id}/heartbeat", use: heartbeat)
         router.get("/api/organizer/kiosks") { request, _ in
             try organizer.check(request)

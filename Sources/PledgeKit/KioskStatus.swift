@@ -59,10 +59,14 @@ public struct KioskConfigAnswer: Codable, Hashable, Sendable {
     /// The base of certificate links, e.g. `http://192.168.1.20:8080`.
     public var certificateBaseURL: String
     public var eventID: String
+    /// How a front makes the event's codes while the service cannot be reached: present when the
+    /// event has a hub (issued form) and the request carried the kiosk token; absent: the first form.
+    public var codeIssuer: CodeIssuer?
 
-    public init(certificateBaseURL: String, eventID: String) {
+    public init(certificateBaseURL: String, eventID: String, codeIssuer: CodeIssuer? = nil) {
         self.certificateBaseURL = certificateBaseURL
         self.eventID = eventID
+        self.codeIssuer = codeIssuer
     }
 }
 

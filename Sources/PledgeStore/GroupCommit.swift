@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// Each caller is resumed only after the COMMIT of the transaction that holds its pledge. A pledge
 /// refused by the domain (idempotency key reused, certificate code taken) is refused before it
-/// writes anything (``PledgeStore/insertUncounted(_:key:code:eventID:kioskID:at:keys:in:)``), so
+/// writes anything (``PledgeStore/insertUncounted(_:key:code:issuer:eventID:kioskID:at:keys:in:)``), so
 /// it fails alone without a savepoint. The aggregate counts of the batch's new pledges are added
 /// once per group at the end of the transaction (``CountBatch``). Any other error aborts the whole
 /// transaction; its pledges are then tried again one transaction each, so one bad pledge never
@@ -42,6 +42,8 @@ final class GroupCommitter: Sendable {
     let files: DatabaseFiles
     let writes: WriteOutcomes
     let metrics: StoreMetrics
+    /// Makes the codes of new pledges (``PledgeStore/codeIssuer``).
+    let codeIssuer: CodeIssuer?
     /// The most pledges in one transaction (bounds its latency and its memory).
     let maximumBatch: Int
     private let state = Mutex(State())
@@ -51,13 +53,14 @@ final class GroupCommitter: Sendable {
 
     init(
         pool: DatabasePool, eventID: String, files: DatabaseFiles, writes: WriteOutcomes, metrics: StoreMetrics,
-        maximumBatch: Int = 256
+        codeIssuer: CodeIssuer? = nil, maximumBatch: Int = 256
     ) {
         self.pool = pool
         self.eventID = eventID
         self.files = files
         self.writes = writes
         self.metrics = metrics
+        self.codeIssuer = codeIssuer
         self.maximumBatch = maximumBatch
     }
 
@@ -100,6 +103,7 @@ final class GroupCommitter: Sendable {
 
     private func commit(_ batch: [Job]) async {
         let eventID = eventID
+        let issuer = codeIssuer
         do {
             // Gone before this batch: it writes nothing.
             try await files.refuseIfGone()
@@ -115,8 +119,8 @@ final class GroupCommitter: Sendable {
                 let outcomes = try batch.map { job -> Result<Pledge, PledgeError> in
                     do {
                         let (pledge, isNew) = try PledgeStore.insertUncounted(
-                            job.draft, key: job.key, code: job.code, eventID: eventID, kioskID: job.kioskID,
-                            at: job.date, keys: job.keys, in: db)
+                            job.draft, key: job.key, code: job.code, issuer: issuer, eventID: eventID,
+                            kioskID: job.kioskID, at: job.date, keys: job.keys, in: db)
                         if isNew {
                             counts.add(pledge)
                             added += 1
@@ -150,8 +154,8 @@ final class GroupCommitter: Sendable {
                     let started = ContinuousClock.now
                     let (pledge, isNew) = try await pool.write { db in
                         try PledgeStore.insert(
-                            job.draft, key: job.key, code: job.code, eventID: eventID, kioskID: job.kioskID,
-                            at: job.date, keys: job.keys, in: db)
+                            job.draft, key: job.key, code: job.code, issuer: issuer, eventID: eventID,
+                            kioskID: job.kioskID, at: job.date, keys: job.keys, in: db)
                     }
                     committed.withLock { $0 += 1 }
                     observe(batch: 1, added: isNew ? 1 : 0, since: started)

@@ -47,6 +47,32 @@ public struct OutboxStore: PledgeOutbox {
                     """
             )
         }
+        // A code of the issued form (``CodeIssuer``) has 27 characters; v1's CHECK allowed 16 only.
+        // Rebuilt (SQLite cannot change a CHECK in place), keeping each row's sequence and the
+        // highest sequence ever given, so none is reused.
+        migrator.registerMigration("v2: certificate codes of 16 or 27 characters") { db in
+            let highest = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'") ?? 0
+            try db.execute(
+                sql: """
+                    CREATE TABLE outbox_v2 (
+                        sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                        idempotency_key TEXT NOT NULL UNIQUE,
+                        draft TEXT NOT NULL,
+                        code TEXT NOT NULL UNIQUE CHECK (length(code) IN (16, 27)),
+                        created_at TEXT NOT NULL
+                    );
+                    INSERT INTO outbox_v2 (sequence, idempotency_key, draft, code, created_at)
+                        SELECT sequence, idempotency_key, draft, code, created_at FROM outbox;
+                    DROP TABLE outbox;
+                    ALTER TABLE outbox_v2 RENAME TO outbox;
+                    """)
+            try db.execute(
+                sql: "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'outbox'", arguments: [highest])
+            if try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_sequence WHERE name = 'outbox'") == 0 {
+                try db.execute(
+                    sql: "INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', ?)", arguments: [highest])
+            }
+        }
         return migrator
     }
 

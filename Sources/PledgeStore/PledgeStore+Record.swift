@@ -52,24 +52,27 @@ extension PledgeStore: PledgeRecorder {
     /// pledge already recorded under the same idempotency key when the draft (and a proposed code)
     /// is the same (then `isNew` is false). A proposed code is kept as it is: a signer may already hold it.
     static func insert(
-        _ draft: PledgeDraft, key: IdempotencyKey, code proposed: CertificateCode? = nil, eventID: String,
-        kioskID: String, at date: Date = Date(), keys: NameKeys? = nil, in db: Database
+        _ draft: PledgeDraft, key: IdempotencyKey, code proposed: CertificateCode? = nil, issuer: CodeIssuer? = nil,
+        eventID: String, kioskID: String, at date: Date = Date(), keys: NameKeys? = nil, in db: Database
     ) throws -> (pledge: Pledge, isNew: Bool) {
         let (pledge, isNew) = try insertUncounted(
-            draft, key: key, code: proposed, eventID: eventID, kioskID: kioskID, at: date, keys: keys, in: db)
+            draft, key: key, code: proposed, issuer: issuer, eventID: eventID, kioskID: kioskID, at: date, keys: keys,
+            in: db)
         if isNew { try count(pledge, in: db) }
         return (pledge, isNew)
     }
 
-    /// ``insert(_:key:code:eventID:kioskID:at:keys:in:)`` without the aggregate counts, which the
+    /// ``insert(_:key:code:issuer:eventID:kioskID:at:keys:in:)`` without the aggregate counts, which the
     /// caller adds in the same transaction (a group commit adds a whole batch's at once,
-    /// ``CountBatch``); `isNew` is false when the pledge was already recorded.
+    /// ``CountBatch``); `isNew` is false when the pledge was already recorded. Without a proposed
+    /// code the store makes one: `issuer`'s issued form when there is one (the event has a hub),
+    /// else the first form.
     ///
     /// Every refusal (a ``PledgeError``) is thrown before the first write, so a refused pledge
     /// leaves nothing to roll back and the transaction can go on with the next one.
     static func insertUncounted(
-        _ draft: PledgeDraft, key: IdempotencyKey, code proposed: CertificateCode?, eventID: String,
-        kioskID: String, at date: Date, keys: NameKeys?, in db: Database
+        _ draft: PledgeDraft, key: IdempotencyKey, code proposed: CertificateCode?, issuer: CodeIssuer? = nil,
+        eventID: String, kioskID: String, at date: Date, keys: NameKeys?, in db: Database
     ) throws -> (pledge: Pledge, isNew: Bool) {
         if let existing = try PledgeRow.fetchOne(
             db.cachedStatement(sql: "SELECT * FROM pledge WHERE idempotency_key = ?"), arguments: [key.rawValue])
@@ -100,9 +103,10 @@ extension PledgeStore: PledgeRecorder {
             db.cachedStatement(
                 sql: "UPDATE event SET last_number = last_number + 1 WHERE id = ? RETURNING last_number"),
             arguments: [eventID])!
-        var code = proposed ?? CertificateCode.random()
+        let newCode = { issuer?.newCode() ?? CertificateCode.random() }
+        var code = proposed ?? newCode()
         while try Bool.fetchOne(codeTaken, arguments: [code.rawValue]) == true {
-            code = CertificateCode.random()
+            code = newCode()
         }
         let pledge = Pledge(
             id: UUID.random(), eventID: eventID, kioskID: kioskID, number: number, name: draft.name,

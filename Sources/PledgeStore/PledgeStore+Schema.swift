@@ -48,6 +48,7 @@ extension PledgeStore {
             )
         }
         registerV4(&migrator)
+        registerV6(&migrator)
         return migrator
     }
 }

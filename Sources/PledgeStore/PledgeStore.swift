@@ -21,6 +21,9 @@ public struct PledgeStore: PledgeLookup, PledgeCounter, RecordedKeys, ChangeStam
     /// The kiosk id used when a caller gives none.
     public let defaultKioskID: String
     public let links: CertificateLinks
+    /// Makes the codes of new pledges in the issued form (27 characters) when the event is linked
+    /// to the national hub; nil: the first form (16 random characters).
+    public let codeIssuer: CodeIssuer?
     /// Batches concurrent pledges into one transaction each (see ``GroupCommitter``).
     let committer: GroupCommitter
     /// A read-only connection of its own for ``changeStamp()``.
@@ -47,12 +50,14 @@ public struct PledgeStore: PledgeLookup, PledgeCounter, RecordedKeys, ChangeStam
     /// - Parameter diskReserve: free bytes below which ``readiness()`` says `disk-full`.
     /// - Parameter walRetryInterval: how long to wait between two background tries to empty the
     ///   WAL after an erasure whose checkpoint readers blocked (``WALRetry``).
+    /// - Parameter codeIssuer: makes the codes of new pledges when the event has a hub (``codeIssuer``).
     /// - Throws: `DatabaseError` when the file cannot be opened or migrated, and ``StoreError``
     ///   when SQLite did not accept the durability settings.
     public init(
         path: String, eventID: String, defaultKioskID: String, links: CertificateLinks,
         whenGone: (@Sendable (DatabaseGone) -> Void)? = nil, metrics: (any MetricsFactory)? = nil,
-        diskReserve: Int64 = PledgeStore.defaultDiskReserve, walRetryInterval: Duration = .seconds(10)
+        diskReserve: Int64 = PledgeStore.defaultDiskReserve, walRetryInterval: Duration = .seconds(10),
+        codeIssuer: CodeIssuer? = nil
     ) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
@@ -100,11 +105,12 @@ public struct PledgeStore: PledgeLookup, PledgeCounter, RecordedKeys, ChangeStam
         self.metrics = StoreMetrics(factory: metrics)
         self.diskReserve = diskReserve
         self.committer = GroupCommitter(
-            pool: pool, eventID: eventID, files: files, writes: writes, metrics: self.metrics)
+            pool: pool, eventID: eventID, files: files, writes: writes, metrics: self.metrics, codeIssuer: codeIssuer)
         self.walRetry = WALRetry(interval: walRetryInterval)
         self.eventID = eventID
         self.defaultKioskID = defaultKioskID
         self.links = links
+        self.codeIssuer = codeIssuer
     }
 
     /// Checkpoints the WAL into the main file and closes the database, so that the one `.sqlite`

@@ -27,7 +27,7 @@ struct CertificateCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try await CertificateContext(store, links)
         guard let parsed = CertificateCode(parsing: code) else {
-            throw CLIError("'\(code)' is not a certificate code (16 letters and digits)")
+            throw CLIError("'\(code)' is not a certificate code (16 or 27 letters and digits)")
         }
         guard let pledge = try await context.store.pledge(code: parsed) else {
             throw CLIError("no certificate with code \(parsed.grouped) in \(store.database)")

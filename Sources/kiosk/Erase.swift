@@ -16,7 +16,7 @@ struct Erase: AsyncParsableCommand {
 
     func run() async throws {
         guard let certificate = CertificateCode(parsing: code) else {
-            throw CLIError("'\(code)' is not a certificate code (16 characters, e.g. 7KQ2-MX4P-9TZA-B3CD).")
+            throw CLIError("'\(code)' is not a certificate code (16 or 27 characters, e.g. 7KQ2-MX4P-9TZA-B3CD).")
         }
         let configuration = try store.loadConfiguration()
         let pledges = try store.openExistingStore(configuration)

@@ -45,9 +45,17 @@ struct ServiceStartup {
         umask(0o027)
         let openFiles = Result { try OpenFilesLimit.raiseSoftToHard() }
         let metrics = ServiceMetrics()
+        // With a hub, codes of the issued form, which the hub recognizes before their pledge arrives.
+        var codeIssuer: CodeIssuer?
+        if let token = configuration.hub?.token {
+            do throws(PledgeError) { codeIssuer = try SyncToken(parsing: token).codeIssuer } catch {
+                throw CLIError(error.message.vi + " · " + error.message.en)
+            }
+        }
         let store = try options.store.openForService(
             configuration: configuration, links: links, newDatabase: options.newDatabase,
-            whenGone: { gone in Self.logDatabaseGone(gone, logger: logger) }, metrics: metrics.factory)
+            whenGone: { gone in Self.logDatabaseGone(gone, logger: logger) }, metrics: metrics.factory,
+            codeIssuer: codeIssuer)
         if configuration.kioskToken == nil {
             // Never an open LAN: a token from the data folder, made on the first start.
             do {
@@ -70,6 +78,7 @@ struct ServiceStartup {
             recordedKeys: store, changes: store, configuration: configuration, links: links, pages: pages,
             certificates: CertificateRenderer(templates: certificates), kiosks: store, organizer: store,
             organizerToken: configuration.organizerToken, metrics: metrics, readiness: store)
+        parts.codeIssuer = codeIssuer
         if let backups {
             parts.afterErasure = { @Sendable () async -> ErasureCopies in
                 await Self.reconcile(backups, logger: logger)

@@ -53,10 +53,11 @@ extension StoreOptions {
     /// otherwise it was deleted or moved, and starting would silently begin the event again at
     /// number 1: an error naming the path. The ``DatabaseMarker`` is written after it (and for a
     /// database made before markers existed, on its next start). The store counts into `metrics`
-    /// (``MetricName``).
+    /// (``MetricName``) and makes codes with `codeIssuer` (``PledgeStore/codeIssuer``).
     func openForService(
         configuration: EventConfiguration, links: CertificateLinks, newDatabase: Bool,
-        whenGone: @escaping @Sendable (DatabaseGone) -> Void, metrics: (any MetricsFactory)? = nil
+        whenGone: @escaping @Sendable (DatabaseGone) -> Void, metrics: (any MetricsFactory)? = nil,
+        codeIssuer: CodeIssuer? = nil
     ) throws -> PledgeStore {
         let opening: ServiceOpening
         do { opening = try PledgeStore.serviceOpening(path: database, newDatabase: newDatabase) } catch {
@@ -81,7 +82,7 @@ extension StoreOptions {
         do {
             store = try PledgeStore(
                 path: database, eventID: configuration.eventID, defaultKioskID: configuration.kioskID, links: links,
-                whenGone: whenGone, metrics: metrics)
+                whenGone: whenGone, metrics: metrics, codeIssuer: codeIssuer)
         } catch {
             throw CLIError("cannot open the database \(database): \(error)")
         }

@@ -145,6 +145,8 @@ enum BadInputCorpus {
             "<script>", "%3Cscript%3E", String(repeating: "A", count: 4000), "0000000000000000", "IIIIIIIIIIIIIIII",
             "7KQ2-MX4P-9TZA-B3C", "7KQ2MX4P9TZAB3CDX", "-", "%20", "%0D%0ASet-Cookie:%20x=1", "%E1%BB%87",
             "7kq2mx4p9tzab3cd", "'OR'1'='1", "%27%20OR%201%3D1",
+            // An issued code (27 characters) with its check character wrong, and one too short.
+            "K7M20123456789ABCDEFAGMRX3X", "K7M20123456789ABCDEFAGMRX3",
         ]
         for code in codes {
             for suffix in ["", "/qr.png", "/qr.svg", ".pdf", ".png?size=huge", "/erase"] {
@@ -153,6 +155,7 @@ enum BadInputCorpus {
         }
         let paths = [
             "/v?code=..%2F..%2Fetc", "/v?code=" + String(repeating: "9", count: 5000), "/v?code=%00",
+            "/v?code=K7M2-0123-4567-89AB-CDEF-AGMR-X3X",
             "/resources/..%2F..%2Fetc%2Fpasswd/qr.svg", "/resources/%00/qr.svg", "/api/counts?x=%FF",
             "/api/public/counts?by=bogus", "/api/public/counts?by=" + String(repeating: "age-band,", count: 500),
             "/api/public/counts?by=%00", "/api/organizer/counts?by=event", "/api/organizer/export/../../etc",

@@ -47,12 +47,14 @@ struct TestService: Sendable {
     static let organizerToken = "test-organizer-token-0123456789"
 
     /// Builds the service, runs `body` with it, then stops it.
+    /// - Parameter codeIssuer: the codes of an event linked to the hub (store and `/api/kiosk-config`).
     static func with<T: Sendable>(
         transport: Transport = .router,
         idleTimeout: Duration = .seconds(30), requestDeadlines: RequestDeadlines = .standard,
         organizerToken: String? = TestService.organizerToken,
         configure: (inout EventConfiguration) -> Void = { _ in },
         notFoundLimit: EventConfiguration.RateLimit = .init(perMinute: 300, burst: 300),
+        codeIssuer: CodeIssuer? = nil,
         _ body: @Sendable (TestService) async throws -> T
     ) async throws -> T {
         var configuration = try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration)
@@ -61,7 +63,8 @@ struct TestService: Sendable {
         let file = temporaryDirectory("service").appendingPathComponent("pledges.sqlite").path
         let metrics = ServiceMetrics()
         let store = try PledgeStore(
-            path: file, eventID: "test-event", defaultKioskID: "kiosk-test", links: links, metrics: metrics.factory)
+            path: file, eventID: "test-event", defaultKioskID: "kiosk-test", links: links, metrics: metrics.factory,
+            codeIssuer: codeIssuer)
         var parts = KioskServiceParts(
             pledges: store, recordedKeys: store, changes: store, configuration: configuration, links: links,
             pages: try PageTemplates(folder: configuration.templatesFolder),
@@ -69,6 +72,7 @@ struct TestService: Sendable {
                 templates: try CertificateTemplates(folder: configuration.certificateTemplatesFolder)),
             kiosks: store, organizer: store, organizerToken: organizerToken, metrics: metrics, readiness: store)
         parts.notFoundLimit = notFoundLimit
+        parts.codeIssuer = codeIssuer
         let builtParts = parts
         var logger = Logger(label: "kiosk-test")
         logger.logLevel = .error
