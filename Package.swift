@@ -416,6 +416,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 // A test reads a pooled connection's settings through the store's own call.
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),

@@ -98,15 +98,15 @@ extension HubStore {
     func failure(_ error: any Error, _ what: StaticString) -> HubError {
         if let error = error as? HubError { return error }
         if error is DeadlinePassed {
-            logger.warning("hub database call timed out", metadata: ["call": "\(what)"])
+            logger.warning("hub database call timed out", metadata: ["hub.call": "\(what)"])
             return Self.unavailable
         }
         let sqlState = (error as? PSQLError)?.serverInfo?[.sqlState]
         logger.error(
             "hub database call failed",
             metadata: [
-                "call": "\(what)", "sqlstate": "\(sqlState ?? "-")",
-                "code": "\((error as? PSQLError)?.code.description ?? String(describing: type(of: error)))",
+                "hub.call": "\(what)", "postgres.sqlstate": "\(sqlState ?? "-")",
+                "postgres.error": "\((error as? PSQLError)?.code.description ?? String(describing: type(of: error)))",
             ])
         return Self.unavailable
     }

@@ -95,7 +95,7 @@ extension HubStore {
                     "PostgreSQL tại \(place) từ chối người dùng '\(configuration.user)': sai tên người dùng hoặc mật khẩu.",
                 en: "PostgreSQL at \(place) refused the user '\(configuration.user)': wrong user name or password.")
         case .some(let state):
-            logger.error("hub database refused the connection", metadata: ["sqlstate": "\(state)"])
+            logger.error("hub database refused the connection", metadata: ["postgres.sqlstate": "\(state)"])
             return HubError(
                 .unavailable, vi: "PostgreSQL tại \(place) từ chối kết nối (SQLSTATE \(state)).",
                 en: "PostgreSQL at \(place) refused the connection (SQLSTATE \(state)).")

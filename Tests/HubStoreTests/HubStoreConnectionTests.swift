@@ -60,6 +60,15 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(30))
     }
 
+    @Test func aHostThatDoesNotExistIsNamed() async throws {
+        // `.invalid` never resolves (RFC 6761, 6.4).
+        var configuration = HubStoreConfiguration(host: "hub-db.invalid", user: "postgres", database: "hub")
+        configuration.deadline = .seconds(30)
+        let error = await #expect(throws: HubError.self) { try await withHubStore(configuration) { _ in } }
+        #expect(error?.kind == .misconfigured)
+        #expect(error?.message.en.contains("The host 'hub-db.invalid' was not found") == true)
+    }
+
     @Test func aServerThatNeverAnswersIsUnavailableAtTheDeadline() async throws {
         try await withSilentListener { port in
             var configuration = HubStoreConfiguration(host: "127.0.0.1", port: port, user: "postgres", database: "hub")
@@ -77,6 +86,28 @@ import Testing
                 let call = await #expect(throws: HubError.self) { try await store.counts(event: nil) }
                 #expect(call?.kind == .unavailable)
                 group.cancelAll()
+            }
+        }
+    }
+
+    @Test func aSocketFolderAsHostReachesTheServer() async throws {
+        try await TestPostgres.withDatabase { database in
+            let folders = try await database.psql("SHOW unix_socket_directories")
+            let folder = try #require(folders.split(separator: ",").first.map(String.init))
+            let configuration = try HubStoreConfiguration(
+                url: nil,
+                environment: [
+                    "PGHOST": folder, "PGPORT": String(database.port), "PGUSER": database.user,
+                    "PGDATABASE": database.database,
+                ])
+            #expect(configuration.socketPath == "\(folder)/.s.PGSQL.\(database.port)")
+            // Over the socket the server answers for itself: it lets in the system user of its name
+            // (peer authentication) and refuses, by name, any other (root in the tests).
+            do {
+                try await withHubStore(configuration) { _ in }
+            } catch let error as HubError {
+                #expect(error.kind == .misconfigured)
+                #expect(error.message.en.contains("refused the user '\(database.user)'"))
             }
         }
     }

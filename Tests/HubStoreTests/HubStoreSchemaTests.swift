@@ -4,6 +4,7 @@ import KioskTestSupport
 import Logging
 import PledgeKit
 import PostgresNIO
+import ServiceLifecycle
 import Testing
 
 @testable import HubStore
@@ -93,6 +94,28 @@ import Testing
             let retained = Fixtures.event("hue", tag: "HE27", retainUntil: CivilDate(year: 2027, month: 6, day: 30))
             try await Fixtures.register(retained, in: store)
             #expect(try await store.event(id: retained.id) == retained)
+        }
+    }
+}
+
+/// The store as the hub service runs it: a service of a ServiceGroup (Hummingbird's `services:`).
+@Suite struct HubStoreServiceTests {
+    @Test func theStoreServesWhileItsServiceGroupRunsAndStopsAtShutdown() async throws {
+        try await TestPostgres.withDatabase { database in
+            let configuration = try HubStoreConfiguration(url: database.url, environment: [:])
+            let logger = Logger(label: "hub-store-test")
+            let store = HubStore(configuration: configuration, logger: logger)
+            let group = ServiceGroup(configuration: .init(services: [store], logger: logger))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                try await store.prepare()
+                let event = Fixtures.event()
+                try await Fixtures.register(event, in: store)
+                #expect(try await store.apply(Fixtures.batch([Fixtures.pledge(1)]), from: event).acknowledged == 1)
+                await group.triggerGracefulShutdown()
+                // The group ends once the pool has closed: run() returned.
+                try await tasks.waitForAll()
+            }
         }
     }
 }
