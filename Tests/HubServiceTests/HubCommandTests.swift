@@ -10,14 +10,15 @@ import Testing
 /// credentials printed are ones the hub recognizes, and mistakes are clear errors.
 @Suite("kiosk hub commands")
 struct HubCommandTests {
-    static func kiosk(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        try ProcessRunner.run(RepositoryPaths.kioskBinary, ["hub"] + arguments)
+    /// Runs `kiosk hub ARGUMENTS` to its end, off the cooperative pool (it blocks while it waits).
+    static func kiosk(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await offPool { try ProcessRunner.run(RepositoryPaths.kioskBinary, ["hub"] + arguments) }
     }
 
-    static func addEvent(_ database: TestPostgres, id: String, format: [String] = []) throws
+    static func addEvent(_ database: TestPostgres, id: String, format: [String] = []) async throws
         -> (status: Int32, stdout: String, stderr: String)
     {
-        try kiosk(
+        try await kiosk(
             [
                 "add-event", "--database-url", database.url, "--certificate-base-url", "https://khongmotminh.vn",
                 "--hub-url", "https://hub.khongmotminh.vn", "--id", id, "--name", "Ngày hội Huế", "--province", "Huế",
@@ -37,10 +38,10 @@ struct HubCommandTests {
     func credentials() async throws {
         try await TestPostgres.withDatabase { database in
             for _ in 0..<2 {
-                let migrated = try Self.kiosk(["migrate", "--database-url", database.url])
+                let migrated = try await Self.kiosk(["migrate", "--database-url", database.url])
                 #expect(migrated.status == 0, "\(migrated.stderr)")
             }
-            let json = try Self.addEvent(database, id: "hue-2026", format: ["--format", "json"])
+            let json = try await Self.addEvent(database, id: "hue-2026", format: ["--format", "json"])
             #expect(json.status == 0, "\(json.stderr)")
             let credentials = try JSONDecoder().decode(Credentials.self, from: Data(json.stdout.utf8))
             #expect(credentials.event == "hue-2026")
@@ -49,7 +50,7 @@ struct HubCommandTests {
             let token = try SyncToken(parsing: credentials.token)
             #expect(token.codeTag == credentials.codeTag)
 
-            let text = try Self.addEvent(database, id: "vinh-2026")
+            let text = try await Self.addEvent(database, id: "vinh-2026")
             #expect(text.status == 0, "\(text.stderr)")
             #expect(text.stdout.contains("hub:\n  url: \"https://hub.khongmotminh.vn\"\n  token: \"kmm1."))
             #expect(text.stdout.contains("KIOSK_HUB_URL=https://hub.khongmotminh.vn\nKIOSK_HUB_TOKEN=kmm1."))
@@ -65,7 +66,7 @@ struct HubCommandTests {
             }
 
             // The same id again: refused, the first event's token still the one.
-            let again = try Self.addEvent(database, id: "hue-2026")
+            let again = try await Self.addEvent(database, id: "hue-2026")
             #expect(again.status != 0)
             #expect(again.stderr.contains("hue-2026"))
         }
@@ -79,16 +80,16 @@ struct HubCommandTests {
                 "--id", "hue-2026", "--name", "Ngày hội", "--province", "Atlantis", "--date", "2026-03-26", "--place",
                 "Huế",
             ]
-            let province = try Self.kiosk(arguments)
+            let province = try await Self.kiosk(arguments)
             #expect(province.status != 0)
             #expect(province.stderr.contains("--province"))
             arguments[arguments.firstIndex(of: "Atlantis")!] = "Huế"
             arguments[arguments.firstIndex(of: "2026-03-26")!] = "26/03/2026"
-            let day = try Self.kiosk(arguments)
+            let day = try await Self.kiosk(arguments)
             #expect(day.status != 0)
             #expect(day.stderr.contains("--date"))
             // A port where nothing listens: a clear error, not a hang.
-            let closed = try Self.kiosk(["migrate", "--database-url", "postgres://nobody@127.0.0.1:1/none"])
+            let closed = try await Self.kiosk(["migrate", "--database-url", "postgres://nobody@127.0.0.1:1/none"])
             #expect(closed.status != 0)
             #expect(!closed.stderr.isEmpty)
         }

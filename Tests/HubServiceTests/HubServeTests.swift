@@ -12,7 +12,7 @@ struct HubServeTests {
     @Test("Registered, synced, served, stopped")
     func servesWhatAnEventSends() async throws {
         try await TestPostgres.withDatabase { database in
-            let added = try HubCommandTests.addEvent(database, id: "hue-2026", format: ["--format", "json"])
+            let added = try await HubCommandTests.addEvent(database, id: "hue-2026", format: ["--format", "json"])
             #expect(added.status == 0, "\(added.stderr)")
             let credentials = try JSONDecoder().decode(HubCommandTests.Credentials.self, from: Data(added.stdout.utf8))
             let token = try SyncToken(parsing: credentials.token)
@@ -56,22 +56,23 @@ struct HubServeTests {
             #expect(page.text.contains("Ngày hội Huế"))
 
             hub.terminate()
-            hub.waitUntilExit()
-            #expect(hub.terminationStatus == 0)
+            let status = try await offPool {
+                hub.waitUntilExit()
+                return hub.terminationStatus
+            }
+            #expect(status == 0)
             // No name in the log (privacy first).
             #expect(!((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("Hồ Thị Mai"))
         }
     }
 
     @Test("A database where nothing answers is a clear error at start")
-    func wrongDatabaseAtStart() throws {
+    func wrongDatabaseAtStart() async throws {
         let started = Date()
-        let result = try ProcessRunner.run(
-            RepositoryPaths.kioskBinary,
-            [
-                "hub", "serve", "--database-url", "postgres://nobody@127.0.0.1:1/none", "--certificate-base-url",
-                "https://khongmotminh.vn", "--config", RepositoryPaths.defaultConfiguration.path, "--port", "0",
-            ])
+        let result = try await HubCommandTests.kiosk([
+            "serve", "--database-url", "postgres://nobody@127.0.0.1:1/none", "--certificate-base-url",
+            "https://khongmotminh.vn", "--config", RepositoryPaths.defaultConfiguration.path, "--port", "0",
+        ])
         #expect(result.status != 0)
         #expect(result.stderr.contains("127.0.0.1"))
         #expect(Date().timeIntervalSince(started) < 30)
