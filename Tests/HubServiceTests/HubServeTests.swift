@@ -68,19 +68,19 @@ struct HubServeTests {
 
     @Test("A database where nothing answers is a clear error at start")
     func wrongDatabaseAtStart() async throws {
-        let started = Date()
         let result = try await HubCommandTests.kiosk([
             "serve", "--database-url", "postgres://nobody@127.0.0.1:1/none", "--certificate-base-url",
             "https://khongmotminh.vn", "--config", RepositoryPaths.defaultConfiguration.path, "--port", "0",
         ])
         #expect(result.status != 0)
-        #expect(result.stderr.contains("127.0.0.1"))
-        #expect(Date().timeIntervalSince(started) < 30)
+        // Where it tried, in both languages (how fast is HubStoreConnectionTests' to say, run alone).
+        #expect(result.stderr.contains("Không kết nối được PostgreSQL tại postgres://nobody@127.0.0.1:1/none"))
+        #expect(result.stderr.contains("Could not connect to PostgreSQL at postgres://nobody@127.0.0.1:1/none"))
     }
 
     /// The port in the hub's "listening" line, once it is written.
     static func listeningPort(_ log: URL, _ process: Process) async throws -> Int {
-        for _ in 0..<600 {
+        for _ in 0..<2400 {  // at most 2 minutes: a bound on a hang, not a timing check
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             if let range = text.range(of: #"hub listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
                 return Int(text[range].split(separator: ":").last!)!
