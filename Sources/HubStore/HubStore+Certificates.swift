@@ -79,9 +79,8 @@ extension HubStore {
             try await Self.rows("SELECT event_id FROM hub_pledge WHERE code = \(text)", on: connection, logger: logger)
                 .first?.decode(String.self)
         }
-        if eventID == nil, code.rawValue.count > 16 {
-            // A code of the new form whose pledge has not arrived: its tag names the event.
-            let tag = String(code.rawValue.prefix(4))
+        if eventID == nil, let tag = code.codeTag {
+            // A code of the issued form whose pledge has not arrived: its tag names the event.
             if let event = try await event(codeTag: tag), Self.isIssued(code, by: event) {
                 eventID = event.id.rawValue
             }

@@ -29,6 +29,8 @@ public final class HubStore: HubRecords, Service {
     }
 
     /// Runs the connection pool until the task is cancelled or a graceful shutdown is triggered.
+    /// Call it once per store (postgres-nio's `PostgresClient.run()` traps on a second call); calls
+    /// that need the pool wait for it, up to their deadline.
     public func run() async throws {
         await client.run()
     }

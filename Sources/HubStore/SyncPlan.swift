@@ -142,7 +142,7 @@ struct SyncPlan: Sendable {
     }
 
     /// The canonical text of `text` when it is a code `event` may send: a code of the old form
-    /// (looked up as it is), or of the new form with the event's tag and a MAC made with its key.
+    /// (looked up as it is), or of the issued form with the event's tag and a MAC made with its key.
     static func code(_ text: String, of event: HubEvent) -> String? {
         guard let code = CertificateCode(parsing: text), HubStore.isIssued(code, by: event) else { return nil }
         return code.rawValue
@@ -150,15 +150,14 @@ struct SyncPlan: Sendable {
 }
 
 extension HubStore {
-    /// Whether `event` issued `code`: always for a code of the old form (16 characters, no tag),
-    /// and for the new form (27 characters, ``HubEvent/codeTag`` first) when its MAC is made with
-    /// the event's code key.
+    /// Whether `event` issued `code`: always for a code of the first form (16 characters, no tag,
+    /// looked up as it is), and for the issued form (27 characters) when it carries the event's tag
+    /// and a MAC made with the event's code key (``CodeIssuer/issued(_:)``).
     static func isIssued(_ code: CertificateCode, by event: HubEvent) -> Bool {
-        guard code.rawValue.count > 16 else { return true }
-        guard code.rawValue.hasPrefix(event.codeTag) else { return false }
-        // The one call site of part A's MAC check (issue 14): at the merge, this line becomes
-        // `return CodeIssuer(tag: event.codeTag, key: event.codeKey).issued(code)`.
-        return true
+        guard code.codeTag != nil else { return true }
+        // A tag the hub stored unchecked (a hand edit) recognizes no code; CodeIssuer would trap.
+        guard CertificateCode.isTag(event.codeTag) else { return false }
+        return CodeIssuer(tag: event.codeTag, key: event.codeKey).issued(code)
     }
 }
 
