@@ -20,9 +20,10 @@ RUN_DEBS := pkg-config libqrencode-dev zlib1g-dev libsqlite3-dev librsvg2-dev li
 # libfaketime: the retention tests start `kiosk` under a clock days ahead or behind.
 # systemd: systemd-analyze verify/security, systemd-sysusers and systemd-tmpfiles for the package's units and
 # scripts; init-system-helpers: deb-systemd-helper (the postinst); binutils: readelf (the libraries the binary links)
-# and strip (scripts/package).
+# and strip (scripts/package); postgresql: PostgreSQL 15 and pg_virtualenv (postgresql-common), the throw-away
+# cluster of the hub's tests.
 TEST_DEBS := $(RUN_DEBS) zbar-tools qrencode tmux sqlite3 procps poppler-utils chromium librsvg2-bin libfaketime \
-  systemd init-system-helpers binutils
+  systemd init-system-helpers binutils postgresql
 # PyPI packages for the tests: the zxing-cpp QR decoder and Pillow to read images for it.
 # websocket-client drives headless Chromium over the DevTools protocol (scripts/page-check.py).
 # prometheus-client's parser reads /metrics in the tests (the reference Prometheus text parser).
@@ -40,7 +41,8 @@ COMPRESSION ?= xz
 # binutils: strip.
 PACKAGE_DEBS := $(RUN_DEBS) libcurl4-openssl-dev binutils
 
-.PHONY: run serve build test lint deps-run deps-test deps-bench deps-package clean bench bench-certificates fuzz \
+.PHONY: hub run serve build test test-suites lint deps-run deps-test deps-bench deps-package clean bench \
+  bench-certificates fuzz \
   install package
 
 run: deps-run build
@@ -49,11 +51,26 @@ run: deps-run build
 serve: deps-run build
 	.build/debug/kiosk serve $(KIOSK_ARGS)
 
+# The national hub (issue 14): PostgreSQL (installed when missing) in a cluster of the project's own
+# under data/hub-pg, migrations, then `kiosk hub serve` on HUB_PORT (8090); see scripts/hub.
+hub: deps-run build
+	scripts/hub
+
 build:
 	$(SWIFT) build
 
 test: deps-test
 	$(SWIFT) build --build-tests
+	@# The suites run inside pg_virtualenv: it starts a throw-away PostgreSQL cluster (in a temporary folder
+	@# even as root: -t, so runs side by side never share one), exports PGHOST, PGPORT, PGUSER, PGPASSWORD
+	@# and PGDATABASE for the hub tests (TestPostgres), and drops the cluster when they end. Its port is
+	@# a free one the kernel picks, not the first free one from 5432 that runs started together would race for.
+	PGPORT=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') \
+	  pg_virtualenv -t $(MAKE) --no-print-directory test-suites
+
+# The suites of `make test`, against the cluster of the PG* environment (without one the hub tests fail,
+# saying so).
+test-suites:
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build \
 	  --skip CrashUnderLoadTests --skip LiveLatencyTests --skip SlowClientTests --skip PipelinedFloodTests \
 	  --skip OpenFilesExhaustionTests --skip ShutdownTests --skip BackupUnderLoadTests

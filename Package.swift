@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // C libraries (system-library targets).
@@ -101,6 +102,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The hub's store: HubRecords on PostgreSQL (postgres-nio's PostgresClient), its migrations.
+        .target(
+            name: "HubStore",
+            dependencies: [
+                "HubCore", "PledgeKit", "KioskAPI",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                // The store runs its connection pool as a service of the hub's service group.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // Store: the one place that speaks SQL.
         .target(
             name: "PledgeStore",
@@ -138,6 +152,7 @@ let package = Package(
             resources: [
                 .embedInCode("Templates/admin.mustache"), .embedInCode("Templates/live.mustache"),
                 .embedInCode("Templates/live.js"), .embedInCode("Templates/erase.mustache"),
+                .embedInCode("Templates/awaited.mustache"),
             ],
             swiftSettings: strictSettings
         ),
@@ -178,7 +193,7 @@ let package = Package(
         .target(
             name: "CertificateWeb",
             dependencies: [
-                "PledgeKit", "QRCode", "Certificates", "KioskPages", "KioskHTTP",
+                "PledgeKit", "KioskAPI", "QRCode", "Certificates", "KioskPages", "KioskHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -230,6 +245,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The national hub's HTTP service: sync batches from events, national counts, every
+        // event's certificates at the official domain (CertificateWeb's routes over HubRecords).
+        .target(
+            name: "HubService",
+            dependencies: [
+                "PledgeKit", "KioskAPI", "HubCore", "Certificates", "KioskPages", "ServerHardening", "KioskHTTP",
+                "CertificateWeb",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // Front: the kiosk flow (pure state machine) and terminal I/O.
         .target(
             name: "KioskFront",
@@ -259,7 +289,11 @@ let package = Package(
             name: "kiosk",
             dependencies: [
                 "PledgeKit", "KioskConfiguration", "KioskAPI", "PledgeStore", "KioskService", "KioskFront",
-                "KioskClient", "QRCode", "Certificates", "PledgeExport", "KioskPages", "ServerHardening", "HubRelay",
+                "KioskClient", "QRCode", "Certificates", "PledgeExport", "KioskPages", "ServerHardening",
+                // ErasureCopies (the signer's erasure routes and what they did to the backups).
+                "CertificateWeb",
+                // `kiosk hub`: the national hub's service and its store.
+                "HubCore", "HubService", "HubStore", "HubRelay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -393,6 +427,30 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HubStoreTests",
+            dependencies: [
+                "HubStore", "HubCore", "KioskAPI", "PledgeKit", "KioskTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                // A test reads a pooled connection's settings through the store's own call.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The hub's HTTP service through its router, over a real PostgreSQL (TestPostgres).
+        .testTarget(
+            name: "HubServiceTests",
+            dependencies: [
+                "HubService", "HubStore", "HubCore", "KioskAPI", "KioskHTTP", "KioskPages", "KioskConfiguration",
+                "Certificates", "PledgeKit", "KioskTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

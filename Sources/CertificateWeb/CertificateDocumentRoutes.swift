@@ -37,7 +37,8 @@ struct CertificateDocumentRoutes: Sendable {
         -> Response
     {
         let pledge = try await routes.pledge(context)
-        let fields = CertificateFields(pledge: pledge, configuration: routes.configuration, links: routes.links)
+        let fields = CertificateFields(
+            pledge: pledge, configuration: try await routes.configuration(for: pledge), links: routes.links)
         let version = renderer.version(fields)
         let renderer = renderer
         let document: DocumentCache.Document

@@ -22,7 +22,8 @@ struct CertificateRoutes: Sendable {
     let lookup: any PledgeLookup
     /// Tells when a pledge kept in ``recent`` may have changed; nil: none is kept.
     let stamps: (any ChangeStamping)?
-    let configuration: EventConfiguration
+    /// The event each pledge was made at, and codes issued whose pledge has not arrived.
+    let events: any CertificateEvents
     let links: CertificateLinks
     let pages: PageTemplates
     let renderer: CertificateRenderer?
@@ -66,6 +67,11 @@ struct CertificateRoutes: Sendable {
             request, document, headers: format == "png" ? Self.pngHeaders : imageHeaders(contentType: contentType))
     }
 
+    /// The configuration `pledge`'s certificate shows (its event's).
+    func configuration(for pledge: Pledge) async throws -> EventConfiguration {
+        do { return try await events.configuration(for: pledge) } catch { throw ProblemDetails(error) }
+    }
+
     /// The pledge the path names. Anything that is not a stored code is the same 404, so the
     /// answer says nothing about which codes exist.
     func pledge(_ context: KioskRequestContext) async throws -> Pledge {
@@ -86,14 +92,20 @@ struct CertificateRoutes: Sendable {
         let pledge: Pledge
         do {
             pledge = try await self.pledge(context)
-        } catch let problem as ProblemDetails where problem.status == .notFound && Self.acceptsHTML(request) {
+        } catch let problem as ProblemDetails where problem.status == .notFound {
+            if let code = context.certificateCode, let awaited = try await eventAwaited(code) {
+                // Genuine, made while its event was offline: never "not genuine" (issue 14).
+                let page = AwaitedCertificatePage(code: code, configuration: awaited, links: links)
+                return htmlResponse(AwaitedCertificatePage.html(page), cacheControl: "no-store")
+            }
             // A person who scanned or typed a wrong code gets a page, not JSON.
+            guard Self.acceptsHTML(request) else { throw problem }
             var response = htmlResponse(pages.notFound(), cacheControl: "no-store")
             response.status = .notFound
             return response
         }
         let certificate = CertificatePage(
-            pledge: pledge, configuration: configuration, links: links, renderer: renderer)
+            pledge: pledge, configuration: try await configuration(for: pledge), links: links, renderer: renderer)
         let pages = pages
         let document: DocumentCache.Document
         do {
@@ -108,6 +120,11 @@ struct CertificateRoutes: Sendable {
 }
 
 extension CertificateRoutes {
+    /// The event that issued `code` when its pledge has not arrived (``CertificateEvents``).
+    func eventAwaited(_ code: CertificateCode) async throws -> EventConfiguration? {
+        do { return try await events.eventAwaited(code: code) } catch { throw ProblemDetails(error) }
+    }
+
     /// The cache key of a pledge's page: its code, its id, and the only fields that change after
     /// it is recorded (the name and school, which an erasure removes), written out in full, so
     /// two pages that differ never share a key (a hash of them could collide).

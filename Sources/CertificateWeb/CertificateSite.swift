@@ -22,10 +22,12 @@ public struct CertificateSite: Sendable {
     /// Rendered documents (a PNG is about 100–250 KB).
     public let documentCache: DocumentCache
 
+    /// The certificates of one event (the event service).
     /// - Parameters:
     ///   - lookup: finds a pledge by its certificate code (the store).
     ///   - changes: tells when a pledge read may have changed, so a pledge is read once per
     ///     commit, not once per request; nil: it is read on every request.
+    ///   - configuration: the event every pledge was made at.
     ///   - pages: the event's page templates (certificate, verify, not found).
     ///   - renderer: renders the documents; nil: `/c/{code}.svg|.png|.pdf` answer 404.
     ///   - pageCacheCapacity, documentCacheCapacity: the most bytes each cache keeps.
@@ -34,16 +36,30 @@ public struct CertificateSite: Sendable {
         links: CertificateLinks, pages: PageTemplates, renderer: CertificateRenderer?,
         pageCacheCapacity: Int = 16 << 20, documentCacheCapacity: Int = 64 << 20
     ) {
+        self.init(
+            lookup: lookup, changes: changes, events: OneEvent(configuration), links: links, pages: pages,
+            renderer: renderer, pageCacheCapacity: pageCacheCapacity, documentCacheCapacity: documentCacheCapacity)
+    }
+
+    /// The certificates of pledges made at many events (the national hub): each page shows its
+    /// pledge's event (``CertificateEvents/configuration(for:)``), and a code an event issued
+    /// whose pledge has not arrived gets the page "issued at EVENT, on its way"
+    /// (``CertificateEvents/eventAwaited(code:)``), 200, never "not genuine".
+    public init(
+        lookup: any PledgeLookup, changes: (any ChangeStamping)?, events: any CertificateEvents,
+        links: CertificateLinks, pages: PageTemplates, renderer: CertificateRenderer?,
+        pageCacheCapacity: Int = 16 << 20, documentCacheCapacity: Int = 64 << 20
+    ) {
         let pageCache = DocumentCache(capacity: pageCacheCapacity)
         let documentCache = DocumentCache(capacity: documentCacheCapacity)
         let routes = CertificateRoutes(
-            lookup: lookup, stamps: changes, configuration: configuration, links: links, pages: pages,
+            lookup: lookup, stamps: changes, events: events, links: links, pages: pages,
             renderer: renderer, cache: pageCache, recent: RecentPledges())
         self.pageCache = pageCache
         self.documentCache = documentCache
         self.routes = routes
         documents = renderer.map { CertificateDocumentRoutes(routes: routes, renderer: $0, cache: documentCache) }
-        verify = VerifyRoutes(lookup: lookup, pages: pages)
+        verify = VerifyRoutes(lookup: lookup, events: events, pages: pages)
     }
 
     /// Adds the routes to `router`.

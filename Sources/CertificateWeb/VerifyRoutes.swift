@@ -15,6 +15,8 @@ import PledgeKit
 /// (``CertificateCode/reading(_:)``): said so, and never looked up.
 struct VerifyRoutes: Sendable {
     let lookup: any PledgeLookup
+    /// Codes issued whose pledge has not arrived (at the hub) lead to their page too.
+    let events: any CertificateEvents
     let pages: PageTemplates
 
     func add(to router: Router<KioskRequestContext>) {
@@ -49,8 +51,12 @@ struct VerifyRoutes: Sendable {
                     en: "This is not a certificate code: 16 or 27 letters and digits, e.g. 7KQ2-MX4P-9TZA-B3CD."))
         }
         let pledge: Pledge?
-        do { pledge = try await lookup.pledge(code: code) } catch { throw ProblemDetails(error) }
-        guard pledge != nil else {
+        let awaited: EventConfiguration?
+        do throws(PledgeError) {
+            pledge = try await lookup.pledge(code: code)
+            awaited = pledge == nil ? try await events.eventAwaited(code: code) : nil
+        } catch { throw ProblemDetails(error) }
+        guard pledge != nil || awaited != nil else {
             return form(
                 code: code.grouped, status: .notFound,
                 message: Localized(

@@ -17,6 +17,10 @@ public struct Problem: Codable, Sendable, Equatable {
     public var code: String
     public var field: String?
     public var messages: Localized<String>
+    /// The next sequence the hub expects of the event (`sequence-gap`); absent otherwise.
+    public var expected: Int? = nil
+    /// The rows of a refused batch that break the rules (`rows-refused`); absent otherwise.
+    public var refused: [SyncRefusedRow]? = nil
 
     public init(status: Int, title: String, code: String, field: String? = nil, vi: String, en: String) {
         self.type = "about:blank"

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import KioskAPI
 import NIOCore
 
 /// A 200 with an HTML page and its headers (``htmlHeaders(cacheControl:scripts:)``).
@@ -37,4 +38,15 @@ public func imageHeaders(contentType: String) -> HTTPFields {
 extension HTTPField.Name {
     /// `Referrer-Policy` (W3C Referrer Policy); `X-Content-Type-Options` is HTTPTypes'.
     public static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+}
+
+/// A JSON answer (``WireJSON``: members sorted, slashes unescaped), not to be cached.
+public func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok, iso8601Dates: Bool = false) throws
+    -> Response
+{
+    var headers = HTTPFields()
+    headers[.contentType] = MediaType.jsonUTF8
+    headers[.cacheControl] = "no-store"
+    let body = ByteBuffer(bytes: try WireJSON.encode(value, iso8601Dates: iso8601Dates))
+    return Response(status: status, headers: headers, body: .init(byteBuffer: body))
 }

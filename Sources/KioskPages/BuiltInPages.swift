@@ -1,7 +1,7 @@
 import Mustache
 
 /// The pages that belong to the service rather than to an event's look: the organizers' page,
-/// the projector's live counter and the signer's erasure confirmation. Their templates
+/// the projector's live counter, the signer's erasure confirmation and the hub's "on its way". Their templates
 /// (`Templates/*.mustache`) are compiled into the binary (SwiftPM's `embedInCode`), so a service
 /// has them whatever its templates folder holds; they escape `{{…}}` as every page does
 /// (``MarkupEscaping``, through ``MustacheLibrary/registerMarkup(_:named:)``).
@@ -10,7 +10,7 @@ enum BuiltInPages {
         var library = MustacheLibrary()
         let templates = [
             ("admin", PackageResources.admin_mustache), ("live", PackageResources.live_mustache),
-            ("erase", PackageResources.erase_mustache),
+            ("erase", PackageResources.erase_mustache), ("awaited", PackageResources.awaited_mustache),
         ]
         for (name, bytes) in templates {
             // This module's own files, parsed by every test of these pages: an error is a bug here.

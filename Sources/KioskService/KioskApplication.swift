@@ -147,7 +147,7 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
             organizer: organizer, access: parts.organizerAccess, configuration: parts.configuration, hub: parts.hub
         ).add(to: router)
         ErasureRoutes(
-            lookup: parts.lookup, organizer: organizer, site: certificates,
+            lookup: parts.lookup, erasure: OrganizerErasure(organizer: organizer), site: certificates,
             afterErasure: parts.afterErasure
         ).add(to: router)
     }
@@ -184,6 +184,15 @@ public func buildApplication(
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger
     )
+}
+
+/// The organizer service's erasure, as the signer's erasure routes ask for it.
+struct OrganizerErasure: SignerErasure {
+    let organizer: any OrganizerService
+
+    func erasePersonalData(code: CertificateCode) async throws(PledgeError) -> Bool {
+        try await organizer.erasePersonalData(code: code)
+    }
 }
 
 /// The services that must run beside the HTTP application so that a graceful shutdown is prompt:

@@ -104,14 +104,3 @@ struct PledgeRoutes: Sendable {
         }
     }
 }
-
-/// A JSON answer (``WireJSON``: members sorted, slashes unescaped), not to be cached.
-func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok, iso8601Dates: Bool = false) throws
-    -> Response
-{
-    var headers = HTTPFields()
-    headers[.contentType] = MediaType.jsonUTF8
-    headers[.cacheControl] = "no-store"
-    let body = ByteBuffer(bytes: try WireJSON.encode(value, iso8601Dates: iso8601Dates))
-    return Response(status: status, headers: headers, body: .init(byteBuffer: body))
-}

@@ -16,7 +16,7 @@ struct Kiosk: AsyncParsableCommand {
         subcommands: [
             Run.self, Serve.self, Front.self, Status.self, QR.self, Counts.self, Export.self, Purge.self, Erase.self,
             Find.self, CertificateCommand.self, CertificatesCommand.self, Poster.self, Check.self,
-            Backup.self, Restore.self,
+            Backup.self, Restore.self, HubCommand.self,
         ]
     )
 }

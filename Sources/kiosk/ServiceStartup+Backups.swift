@@ -1,3 +1,4 @@
+import CertificateWeb
 import Foundation
 import KioskService
 import Logging

@@ -1,3 +1,4 @@
+import CertificateWeb
 import Certificates
 import Foundation
 import KioskPages

@@ -8,12 +8,22 @@ import PledgeKit
 import QRCode
 
 /// `GET /resources`: every safety resource with its QR (hotlines as `tel:` links), and
-/// `GET /resources/{id}/qr.svg`.
-struct ResourcesRoutes: Sendable {
+/// `GET /resources/{id}/qr.svg`: the event service's, and the national hub's (the campaign's
+/// resources).
+public struct ResourcesRoutes: Sendable {
     let configuration: EventConfiguration
     let pages: PageTemplates
 
-    func add(to router: Router<KioskRequestContext>) {
+    /// - Parameters:
+    ///   - configuration: whose ``EventConfiguration/resources`` are listed.
+    ///   - pages: the page templates (`resources.mustache`).
+    public init(configuration: EventConfiguration, pages: PageTemplates) {
+        self.configuration = configuration
+        self.pages = pages
+    }
+
+    /// Adds the routes to `router`.
+    public func add(to router: Router<KioskRequestContext>) {
         router.get("/resources") { _, _ in
             let html = pages.resources(eventName: configuration.name, resources: configuration.resources)
             return htmlResponse(html, cacheControl: "public, max-age=300")

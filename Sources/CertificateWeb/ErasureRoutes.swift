@@ -1,4 +1,3 @@
-import CertificateWeb
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -8,6 +7,14 @@ import KioskPages
 import Logging
 import PledgeKit
 
+/// Erases the name (and school) of one pledge for its signer: the event's store, or the national
+/// hub's (which also sends the erasure to the pledge's event).
+public protocol SignerErasure: Sendable {
+    /// Erases the name and school of the pledge with `code`; false when no pledge has it.
+    /// - Throws: ``PledgeError`` `unavailable` when the store cannot commit now (503).
+    func erasePersonalData(code: CertificateCode) async throws(PledgeError) -> Bool
+}
+
 /// A signer erases their own name: `GET /c/{code}/erase` asks for confirmation, `POST
 /// /c/{code}/erase` erases the name and school and returns to the certificate, which then shows
 /// "Người ký ẩn danh" (Decree 13/2023/NĐ-CP, Art. 16: deletion on the data subject's request).
@@ -15,17 +22,35 @@ import PledgeKit
 /// Then every cached page and document of that code is dropped (keys `CODE/…`), so no copy of
 /// the name stays in memory (they could not be served anyway: their keys hold the old name).
 /// Then the copies of the database the service keeps (scheduled backups) are brought in line
-/// (``KioskServiceParts/afterErasure``); the 303 says how many in `Kiosk-Backups-Updated` and
-/// `Kiosk-Backups-Unreachable` (0: every one was reached).
-struct ErasureRoutes: Sendable {
+/// (`afterErasure`); the 303 says how many in `Kiosk-Backups-Updated` and
+/// `Kiosk-Backups-Unreachable` (0: every one was reached). The same page and flow serve the event
+/// service and the national hub, each over its own ``SignerErasure``.
+public struct ErasureRoutes: Sendable {
     let lookup: any PledgeLookup
-    let organizer: any OrganizerService
+    let erasure: any SignerErasure
     /// The certificate routes, whose cached pages and documents of a code are dropped after its
     /// erasure; nil: none are kept.
-    var site: CertificateSite? = nil
-    var afterErasure: (@Sendable () async -> ErasureCopies)? = nil
+    let site: CertificateSite?
+    let afterErasure: (@Sendable () async -> ErasureCopies)?
 
-    func add(to router: Router<KioskRequestContext>) {
+    /// - Parameters:
+    ///   - lookup: finds the pledge the path names (404 when none has the code).
+    ///   - erasure: erases its name.
+    ///   - site: the certificate routes whose copies of the code are dropped; nil: none kept.
+    ///   - afterErasure: brings the service's copies of its database in line (scheduled
+    ///     backups); nil: it keeps none.
+    public init(
+        lookup: any PledgeLookup, erasure: any SignerErasure, site: CertificateSite? = nil,
+        afterErasure: (@Sendable () async -> ErasureCopies)? = nil
+    ) {
+        self.lookup = lookup
+        self.erasure = erasure
+        self.site = site
+        self.afterErasure = afterErasure
+    }
+
+    /// Adds `GET` and `POST /c/{code}/erase` (and `/C/…`) to `router`.
+    public func add(to router: Router<KioskRequestContext>) {
         for prefix in ["c", "C"] {
             router.get("/\(prefix)/:code/erase") { _, context in
                 let pledge = try await pledge(context)
@@ -36,7 +61,7 @@ struct ErasureRoutes: Sendable {
                 // Also when the erasure committed but its bytes are not yet out of the file (503).
                 defer { site?.forget(pledge.code) }
                 do {
-                    _ = try await organizer.erasePersonalData(code: pledge.code)
+                    _ = try await erasure.erasePersonalData(code: pledge.code)
                 } catch let error as PledgeError {
                     throw ProblemDetails(error)
                 }

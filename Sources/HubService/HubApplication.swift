@@ -1,0 +1,100 @@
+import CertificateWeb
+import Certificates
+import Foundation
+import HTTPTypes
+import HubCore
+import Hummingbird
+import HummingbirdCore
+import KioskHTTP
+import KioskPages
+import Logging
+import NIOCore
+import PledgeKit
+import ServerHardening
+
+/// Everything the national hub's HTTP service needs, made once at start-up (`kiosk hub serve`).
+public struct HubServiceParts: Sendable {
+    /// The hub's store (PostgreSQL, `HubStore`).
+    public var records: any HubRecords
+    /// The hub's public base of certificate links, e.g. `https://khongmotminh.vn`: every QR of a
+    /// linked event points here, and every page names its domain as the one to check.
+    public var links: CertificateLinks
+    /// The campaign's pledge text, safety resources and templates (the `Kiosk/` folder's
+    /// configuration); each certificate shows its own event's name, place and date over it.
+    public var campaign: EventConfiguration
+    public var pages: PageTemplates
+    /// Renders certificate documents (`/c/{code}.svg|png|pdf`); nil: those routes answer 404.
+    public var certificates: CertificateRenderer?
+    /// The clock of erasures made at the hub.
+    public var now: @Sendable () -> Date
+    /// 404s on code lookups each client address may draw: `burst`, then `perMinute` (then 429).
+    public var notFoundLimit = EventConfiguration.RateLimit(perMinute: 300, burst: 300)
+    /// The most bytes of certificate pages and QR images, and of rendered documents, kept in memory.
+    public var pageCacheCapacity = 16 << 20
+    public var documentCacheCapacity = 64 << 20
+
+    public init(
+        records: any HubRecords, links: CertificateLinks, campaign: EventConfiguration, pages: PageTemplates,
+        certificates: CertificateRenderer? = nil, now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.records = records
+        self.links = links
+        self.campaign = campaign
+        self.pages = pages
+        self.certificates = certificates
+        self.now = now
+    }
+}
+
+/// The hub's router: `POST /api/sync/batches` (``SyncRoutes``), `GET /api/counts[?event=ID]`,
+/// the certificate routes of every event (`GET /c/{code}`, its QR images and documents, `GET /v`),
+/// `GET /resources`, `GET|POST /c/{code}/erase` (the same routes, pages and templates as the event
+/// service's, over the hub's store), `GET /livez`, `GET /readyz`. Every GET also answers HEAD;
+/// another method gets 405 with `Allow`; every error is a problem detail.
+public func buildHubRouter(_ parts: HubServiceParts) -> Router<KioskRequestContext> {
+    let router = Router(context: KioskRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: ProblemDetailsMiddleware())
+    router.add(middleware: HostFieldMiddleware())
+    router.add(middleware: NotFoundLimiter(perMinute: parts.notFoundLimit.perMinute, burst: parts.notFoundLimit.burst))
+    let records = parts.records
+    router.get("/livez") { _, _ in try jsonResponse(["status": "ok"]) }
+    router.get("/readyz") { _, _ in
+        do throws(HubError) { _ = try await records.counts(event: nil) } catch { throw ProblemDetails(error) }
+        return try jsonResponse(["status": "ok"])
+    }
+    router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/resources"]) }
+    SyncRoutes(records: records, certificateBaseURL: parts.links.baseURL).add(to: router)
+    HubCountsRoutes(records: records).add(to: router)
+    let hubCertificates = HubCertificates(records: records, campaign: parts.campaign, now: parts.now)
+    let site = CertificateSite(
+        lookup: hubCertificates, changes: nil, events: hubCertificates, links: parts.links, pages: parts.pages,
+        renderer: parts.certificates, pageCacheCapacity: parts.pageCacheCapacity,
+        documentCacheCapacity: parts.documentCacheCapacity)
+    site.add(to: router)
+    ResourcesRoutes(configuration: parts.campaign, pages: parts.pages).add(to: router)
+    ErasureRoutes(lookup: hubCertificates, erasure: hubCertificates, site: site).add(to: router)
+    router.add(middleware: AllowedMethodsMiddleware(routes: router.routes))
+    return router
+}
+
+/// The hub as a Hummingbird application on `host:port` (port 0: any free port), with the event
+/// service's connection hardening: an idle timeout, request deadlines (408), pipelining back-pressure.
+/// `onServerRunning` receives the port actually bound.
+public func buildHubApplication(
+    _ parts: HubServiceParts, host: String, port: Int, logger: Logger,
+    idleTimeout: Duration = .seconds(30), requestDeadlines: RequestDeadlines = .standard,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let configuration = HTTP1Channel.Configuration(idleTimeout: TimeAmount(idleTimeout))
+    return Application(
+        router: buildHubRouter(parts),
+        server: HTTPServerBuilder { responder in
+            DeadlineHTTP1Channel(
+                base: HTTP1Channel(responder: responder, configuration: configuration), deadlines: requestDeadlines,
+                answers: .problemDetails)
+        },
+        configuration: .init(address: .hostname(host, port: port), serverName: "khong-mot-minh-hub"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+        logger: logger
+    )
+}

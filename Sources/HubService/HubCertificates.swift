@@ -1,0 +1,107 @@
+import CertificateWeb
+import Foundation
+import HubCore
+import PledgeKit
+import Synchronization
+
+/// The hub's certificates as the certificate routes ask for them: pledges by code with the event
+/// each was made at (one read of ``HubRecords/certificate(code:)``), each event's configuration
+/// (the campaign's pledge text, resources and templates with the event's name, place and date),
+/// and codes an event issued whose pledge has not arrived (``eventAwaited(code:)``).
+///
+/// Events never change once registered (`kiosk hub add-event`), so each is read once and kept
+/// (at most ``capacity``; past that the table starts again). Codes with no registered event are
+/// never kept, so probing codes fills nothing.
+public final class HubCertificates: CertificateEvents, PledgeLookup, SignerErasure {
+    let records: any HubRecords
+    let campaign: EventConfiguration
+    let now: @Sendable () -> Date
+    let capacity: Int
+
+    struct Known {
+        var byID: [String: HubEvent] = [:]
+        var byTag: [String: HubEvent] = [:]
+    }
+    private let known = Mutex(Known())
+
+    /// - Parameters:
+    ///   - records: the hub's store.
+    ///   - campaign: what every certificate shows whatever its event (pledge text, resources,
+    ///     templates): the configuration of the campaign's `Kiosk/` folder.
+    ///   - now: the clock of erasures.
+    ///   - capacity: the most events kept in memory.
+    public init(
+        records: any HubRecords, campaign: EventConfiguration, now: @escaping @Sendable () -> Date = Date.init,
+        capacity: Int = 10_000
+    ) {
+        self.records = records
+        self.campaign = campaign
+        self.now = now
+        self.capacity = capacity
+    }
+
+    /// The pledge with `code`; its event is kept for ``configuration(for:)``.
+    public func pledge(code: CertificateCode) async throws(PledgeError) -> Pledge? {
+        let found: HubCertificate?
+        do { found = try await records.certificate(code: code) } catch { throw PledgeError(error) }
+        guard let found else { return nil }
+        remember(found.event)
+        return found.pledge
+    }
+
+    /// The campaign's configuration with the name, place, date and retention of `pledge`'s event.
+    /// - Throws: ``PledgeError`` `unavailable` when the store cannot be read, or holds no such
+    ///   event (which its foreign key rules out).
+    public func configuration(for pledge: Pledge) async throws(PledgeError) -> EventConfiguration {
+        if let event = known.withLock({ $0.byID[pledge.eventID] }) { return configuration(of: event) }
+        var event: HubEvent? = nil
+        if let id = EventID(pledge.eventID) {
+            do { event = try await records.event(id: id) } catch { throw PledgeError(error) }
+        }
+        guard let event else {
+            throw PledgeError(
+                .unavailable, vi: "Không đọc được sự kiện của giấy chứng nhận này.",
+                en: "The event of this certificate cannot be read.")
+        }
+        remember(event)
+        return configuration(of: event)
+    }
+
+    /// The event that issued `code` (its tag is the event's and the event's key verifies its MAC),
+    /// when its pledge is not at the hub; nil for the first form and for a made-up code.
+    public func eventAwaited(code: CertificateCode) async throws(PledgeError) -> EventConfiguration? {
+        guard let tag = code.codeTag else { return nil }
+        var event = known.withLock { $0.byTag[tag] }
+        if event == nil {
+            do { event = try await records.event(codeTag: tag) } catch { throw PledgeError(error) }
+            event.map(remember)
+        }
+        guard let event, CodeIssuer(tag: event.codeTag, key: event.codeKey).issued(code) else { return nil }
+        return configuration(of: event)
+    }
+
+    /// Erases the name of the pledge with `code` at the hub; its event learns it in its next
+    /// acknowledgement (``HubRecords/erase(code:at:)``).
+    public func erasePersonalData(code: CertificateCode) async throws(PledgeError) -> Bool {
+        do { return try await records.erase(code: code, at: now()) } catch { throw PledgeError(error) }
+    }
+
+    func configuration(of event: HubEvent) -> EventConfiguration {
+        var configuration = campaign
+        configuration.eventID = event.id.rawValue
+        configuration.name = event.name
+        configuration.place = event.place
+        configuration.date = event.date
+        configuration.retainPersonalDataUntil = event.retainPersonalDataUntil
+        configuration.hub = nil
+        return configuration
+    }
+
+    func remember(_ event: HubEvent) {
+        known.withLock { known in
+            if known.byID.count >= capacity { known = Known() }
+            known.byID[event.id.rawValue] = event
+            known.byTag[event.codeTag] = event
+        }
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import HubCore
+import KioskAPI
+import Logging
+import PledgeKit
+import PostgresNIO
+
+extension HubStore {
+    /// The most hub erasures one acknowledgement carries (the sync protocol's rule).
+    public static let erasuresPerAcknowledgement = 500
+
+    /// Applies `batch` in one transaction, under a lock of the event's row (batches of one event
+    /// apply one after the other), by the sync protocol's rules (docs: notes/parts14.md, "Rules
+    /// of the sync protocol"): the gap check against the event's `last_sequence`; pledges by id,
+    /// a replayed one changing nothing; erasures kept as tombstones that win over a pledge that
+    /// arrives later; purges blanking names now and later; held rows counted; the counts updated
+    /// in the same transaction. Returns after the commit.
+    public func apply(_ batch: SyncBatch, from event: HubEvent) async throws(HubError) -> SyncApplied {
+        let plan = try SyncPlan(batch, from: event)
+        let logger = logger
+        let eventID = event.id.rawValue
+        let seen = batch.erasuresSeen
+        let today = CivilDate(inVietnamAt: Date())
+        return try await call("apply batch") { connection in
+            try await Self.transaction(connection, logger: logger) {
+                let writer = BatchWriter(connection: connection, logger: logger, eventID: eventID)
+                try await writer.apply(plan, today: today)
+                return SyncApplied(
+                    acknowledged: try await writer.finish(lastSequence: plan.lastSequence),
+                    erasures: try await writer.erasures(after: seen))
+            }
+        }
+    }
+}
+
+/// The statements of one batch's transaction.
+struct BatchWriter {
+    let connection: PostgresConnection
+    let logger: Logger
+    let eventID: String
+
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await HubStore.rows(query, on: connection, logger: logger)
+    }
+
+    func execute(_ query: PostgresQuery) async throws {
+        try await HubStore.execute(query, on: connection, logger: logger)
+    }
+
+    func apply(_ plan: SyncPlan, today: CivilDate) async throws {
+        // The event's row, locked: its batches apply one at a time, in the order they lock it.
+        guard
+            let state = try await rows(
+                """
+                SELECT last_sequence, purged_before, retain_until < \(today.description)::date
+                FROM hub_event WHERE id = \(eventID) FOR UPDATE
+                """
+            ).first
+        else {
+            throw HubError(
+                .unknownEvent, vi: "Hub không có sự kiện '\(eventID)'.", en: "The hub has no event '\(eventID)'.")
+        }
+        let (last, storedPurge, expired) = try state.decode((Int, Date?, Bool?).self)
+        if let first = plan.firstSequence, first > last + 1 {
+            throw HubError(
+                .sequenceGap(expected: last + 1),
+                vi: "Lô bắt đầu ở số thứ tự \(first), hub đang chờ \(last + 1).",
+                en: "The batch starts at sequence \(first); the hub expects \(last + 1).")
+        }
+        var purgedBefore = storedPurge
+        if let before = plan.purgedBefore {
+            purgedBefore = max(storedPurge ?? before, before)
+            try await execute("UPDATE hub_event SET purged_before = \(purgedBefore) WHERE id = \(eventID)")
+            try await execute(
+                """
+                UPDATE hub_pledge SET name = NULL
+                WHERE event_id = \(eventID) AND created_at < \(before) AND name IS NOT NULL
+                """)
+        }
+        if !plan.erasures.isEmpty { try await erase(plan.erasures) }
+        if !plan.pledges.isEmpty {
+            try await insert(plan.pledges, purgedBefore: purgedBefore, expired: expired ?? false)
+        }
+        if !plan.held.isEmpty { try await hold(plan.held) }
+    }
+
+    /// Keeps the erasures as tombstones (a pledge that arrives later is stored without its name)
+    /// and blanks the names of the pledges already here.
+    func erase(_ erasures: [(code: String, erasedAt: Date)]) async throws {
+        let codes = erasures.map(\.code)
+        try await execute(
+            """
+            INSERT INTO hub_erasure (event_id, code, erased_at)
+            SELECT \(eventID), code, erased_at FROM unnest(\(codes)::text[], \(erasures.map(\.erasedAt))::timestamptz[])
+                AS erasure(code, erased_at)
+            ON CONFLICT (event_id, code) DO NOTHING
+            """)
+        try await execute(
+            """
+            UPDATE hub_pledge SET name = NULL
+            WHERE event_id = \(eventID) AND code = ANY(\(codes)::text[]) AND name IS NOT NULL
+            """)
+    }
+
+    /// Inserts the pledges not here yet (by id), each without its name when erased, purged or
+    /// past the event's retention, and adds the new ones to the counts; refuses the batch when a
+    /// pledge's id or code is another pledge's.
+    func insert(_ pledges: [SyncPlan.PlannedPledge], purgedBefore: Date?, expired: Bool) async throws {
+        let ids = pledges.map(\.id)
+        let codes = pledges.map(\.code)
+        // An empty text stands for no name and no province: arrays of the protocol carry no NULL.
+        try await execute(
+            """
+            WITH input AS (
+                SELECT * FROM unnest(
+                    \(ids)::uuid[], \(codes)::text[], \(pledges.map(\.kiosk))::text[], \(pledges.map(\.number))::int8[],
+                    \(pledges.map { $0.name ?? "" })::text[], \(pledges.map(\.ageBand))::text[],
+                    \(pledges.map { $0.province ?? "" })::text[], \(pledges.map(\.guardianConsent))::bool[],
+                    \(pledges.map(\.createdAt))::timestamptz[]
+                ) AS input(id, code, kiosk, number, name, age_band, province, consent, created_at)
+            ),
+            inserted AS (
+                INSERT INTO hub_pledge
+                    (id, code, event_id, kiosk_id, number, name, age_band, province, guardian_consent, created_at)
+                SELECT id, code, \(eventID), kiosk, number,
+                    CASE WHEN \(expired)
+                        OR created_at < \(purgedBefore)::timestamptz
+                        OR EXISTS (SELECT 1 FROM hub_erasure WHERE event_id = \(eventID) AND hub_erasure.code = input.code)
+                    THEN NULL ELSE NULLIF(name, '') END,
+                    age_band, NULLIF(province, ''), consent, created_at
+                FROM input
+                ON CONFLICT DO NOTHING
+                RETURNING age_band, province
+            )
+            INSERT INTO hub_count (event_id, age_band, province, count)
+            SELECT \(eventID), age_band, coalesce(province, ''), count(*) FROM inserted GROUP BY age_band, province
+            ON CONFLICT (event_id, age_band, province) DO UPDATE SET count = hub_count.count + excluded.count
+            """)
+        // A pledge not stored as sent (same id, code and event) clashes with another pledge.
+        let clashing = try await rows(
+            """
+            SELECT sent.id FROM unnest(\(ids)::uuid[], \(codes)::text[]) AS sent(id, code)
+            WHERE NOT EXISTS (
+                SELECT 1 FROM hub_pledge
+                WHERE hub_pledge.id = sent.id AND hub_pledge.code = sent.code AND hub_pledge.event_id = \(eventID))
+            """
+        ).map { try $0.decode(UUID.self) }
+        guard clashing.isEmpty else {
+            let sequences = Dictionary(pledges.map { ($0.id, $0.sequence) }, uniquingKeysWith: { first, _ in first })
+            throw HubError.rowsRefused(
+                clashing.compactMap { sequences[$0] }.sorted().map {
+                    SyncRefusedRow(sequence: $0, field: "code", detail: "another pledge at the hub has this id or code")
+                })
+        }
+    }
+
+    /// Counts the rows the event holds (each sequence once).
+    func hold(_ held: [(sequence: Int, reason: String)]) async throws {
+        try await execute(
+            """
+            WITH inserted AS (
+                INSERT INTO hub_held (event_id, sequence, reason)
+                SELECT \(eventID), sequence, reason
+                FROM unnest(\(held.map(\.sequence))::int8[], \(held.map(\.reason))::text[]) AS held(sequence, reason)
+                ON CONFLICT (event_id, sequence) DO NOTHING
+                RETURNING 1
+            )
+            UPDATE hub_event SET held_rows = held_rows + (SELECT count(*) FROM inserted) WHERE id = \(eventID)
+            """)
+    }
+
+    /// Raises the event's `last_sequence` to the batch's last and returns it.
+    func finish(lastSequence: Int?) async throws -> Int {
+        try await rows(
+            """
+            UPDATE hub_event SET last_sequence = GREATEST(last_sequence, \(lastSequence ?? 0))
+            WHERE id = \(eventID) RETURNING last_sequence
+            """
+        ).first?.decode(Int.self) ?? 0
+    }
+
+    /// The erasures made at the hub for the event's pledges after cursor `seen`, oldest first.
+    func erasures(after seen: Int) async throws -> [HubErasure] {
+        try await rows(
+            """
+            SELECT cursor, code, erased_at FROM hub_erasure
+            WHERE event_id = \(eventID) AND cursor > \(seen) ORDER BY cursor
+            LIMIT \(HubStore.erasuresPerAcknowledgement)
+            """
+        ).map {
+            let (cursor, code, erasedAt) = try $0.decode((Int, String, Date).self)
+            return HubErasure(cursor: cursor, code: code, erasedAt: SyncBatch.text(erasedAt))
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import HubCore
+import Logging
+import PostgresNIO
+
+extension HubStore {
+    /// Runs `body` on a pooled connection within the configuration's deadline.
+    ///
+    /// Past the deadline the connection is closed (which ends any statement on it at once) and the
+    /// call fails with `unavailable`; a serialization failure or a deadlock is tried again while
+    /// time remains. A ``HubError`` thrown by `body` passes through; any other error becomes
+    /// `unavailable`, logged with its SQLSTATE only.
+    func call<T: Sendable>(
+        _ what: StaticString, deadline: Duration? = nil,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws(HubError) -> T {
+        let client = client
+        do {
+            return try await Self.withDeadline(deadline ?? configuration.deadline) {
+                var attempt = 1
+                while true {
+                    do {
+                        return try await client.withConnection { connection in
+                            try await withTaskCancellationHandler {
+                                try await body(connection)
+                            } onCancel: {
+                                let _: EventLoopFuture<Void> = connection.close()
+                            }
+                        }
+                    } catch let error as PSQLError where Self.isRetryable(error) && attempt < 3 {
+                        attempt += 1
+                    }
+                }
+            }
+        } catch {
+            throw failure(error, what)
+        }
+    }
+
+    /// What `body` returns, or ``DeadlinePassed`` once `deadline` has passed (`body` is then
+    /// cancelled, and awaited).
+    static func withDeadline<T: Sendable>(
+        _ deadline: Duration, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: deadline)
+                return nil
+            }
+            guard let first = try await group.next(), let value = first else { throw DeadlinePassed() }
+            group.cancelAll()
+            return value
+        }
+    }
+
+    /// Runs `body` in one transaction on `connection`: committed when it returns, rolled back when
+    /// it throws (and the connection closed when even the rollback fails).
+    static func transaction<T: Sendable>(
+        _ connection: PostgresConnection, logger: Logger, _ body: () async throws -> T
+    ) async throws -> T {
+        try await execute("BEGIN", on: connection, logger: logger)
+        let value: T
+        do {
+            value = try await body()
+        } catch {
+            do {
+                try await execute("ROLLBACK", on: connection, logger: logger)
+            } catch {
+                let _: EventLoopFuture<Void> = connection.close()
+            }
+            throw error
+        }
+        try await execute("COMMIT", on: connection, logger: logger)
+        return value
+    }
+
+    /// Runs a statement and reads every row it returns.
+    static func rows(
+        _ query: PostgresQuery, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [PostgresRow] {
+        var rows: [PostgresRow] = []
+        for try await row in try await connection.query(query, logger: logger) { rows.append(row) }
+        return rows
+    }
+
+    /// Runs a statement that returns no row worth reading.
+    static func execute(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws {
+        for try await _ in try await connection.query(query, logger: logger) {}
+    }
+
+    static func isRetryable(_ error: PSQLError) -> Bool {
+        // serialization_failure, deadlock_detected (PostgreSQL, Appendix A).
+        ["40001", "40P01"].contains(error.serverInfo?[.sqlState] ?? "")
+    }
+
+    /// The ``HubError`` for what went wrong in a call.
+    func failure(_ error: any Error, _ what: StaticString) -> HubError {
+        if let error = error as? HubError { return error }
+        if error is DeadlinePassed {
+            logger.warning("hub database call timed out", metadata: ["hub.call": "\(what)"])
+            return Self.unavailable
+        }
+        let sqlState = (error as? PSQLError)?.serverInfo?[.sqlState]
+        logger.error(
+            "hub database call failed",
+            metadata: [
+                "hub.call": "\(what)", "postgres.sqlstate": "\(sqlState ?? "-")",
+                "postgres.error": "\((error as? PSQLError)?.code.description ?? String(describing: type(of: error)))",
+            ])
+        return Self.unavailable
+    }
+
+    static let unavailable = HubError(
+        .unavailable,
+        vi: "Cơ sở dữ liệu của hub không trả lời kịp lúc này. Vui lòng thử lại sau.",
+        en: "The hub's database did not answer in time. Please try again later.")
+}
+
+/// The call's deadline passed before the database answered.
+struct DeadlinePassed: Error {}

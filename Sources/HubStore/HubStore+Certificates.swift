@@ -1,0 +1,154 @@
+import Foundation
+import HubCore
+import KioskAPI
+import Logging
+import PledgeKit
+import PostgresNIO
+
+extension HubStore {
+    public func certificate(code: CertificateCode) async throws(HubError) -> HubCertificate? {
+        let logger = logger
+        let rows = try await call("read certificate") { connection in
+            try await Self.rows(
+                """
+                SELECT p.id, p.kiosk_id, p.number, p.name, p.age_band, p.province, p.guardian_consent, p.created_at,
+                    \(unescaped: Self.eventColumns(prefix: "e."))
+                FROM hub_pledge p JOIN hub_event e ON e.id = p.event_id WHERE p.code = \(code.rawValue)
+                """, on: connection, logger: logger)
+        }
+        guard let row = rows.first else { return nil }
+        let event = try Self.event(row, offset: 8)
+        do {
+            let (id, kiosk, number, name, band, provinceName, consent, createdAt) = try row.decode(
+                (UUID, String, Int, String?, String, String?, Bool, Date).self)
+            guard let ageBand = AgeBand(rawValue: band) else { throw HubError.unreadable }
+            let province = provinceName.flatMap { Province(matching: $0) }
+            let pledge = Pledge(
+                id: id, eventID: event.id.rawValue, kioskID: kiosk, number: number, name: name, ageBand: ageBand,
+                province: province, school: nil, guardianConsent: consent, createdAt: createdAt, code: code)
+            return HubCertificate(pledge: pledge, event: event)
+        } catch {
+            throw HubError.unreadable
+        }
+    }
+
+    /// The pledge with `code` (PledgeLookup: the certificate routes read the hub through it).
+    /// - Throws: ``PledgeError`` `unavailable` with the ``HubError``'s message.
+    public func pledge(code: CertificateCode) async throws(PledgeError) -> Pledge? {
+        do {
+            return try await certificate(code: code)?.pledge
+        } catch {
+            throw PledgeError(.unavailable, vi: error.message.vi, en: error.message.en)
+        }
+    }
+
+    /// Counts from the counter table (hub_count: event × age band × province), summed over every
+    /// event when `event` is nil; never a scan of the pledges.
+    public func counts(event: EventID?) async throws(HubError) -> PledgeCounts {
+        let logger = logger
+        let eventID = event?.rawValue
+        let rows = try await call("read counts") { connection in
+            try await Self.rows(
+                """
+                SELECT age_band, province, sum(count)::int8 FROM hub_count
+                WHERE \(eventID)::text IS NULL OR event_id = \(eventID)
+                GROUP BY age_band, province
+                """, on: connection, logger: logger)
+        }
+        var counts = PledgeCounts(total: 0, byAgeBand: [:], byProvince: [:])
+        do {
+            for row in rows {
+                let (band, province, count) = try row.decode((String, String, Int).self)
+                counts.total += count
+                counts.byAgeBand[band, default: 0] += count
+                counts.byProvince[province.isEmpty ? Breakdown.unknown : province, default: 0] += count
+            }
+        } catch {
+            throw HubError.unreadable
+        }
+        return counts
+    }
+
+    /// Erases at the hub (the signer asked at the official domain): a tombstone with the event's
+    /// next erasure cursor, sent to the event in its next acknowledgement, and the name blanked
+    /// if the pledge is here. Erasing a code twice changes nothing the second time.
+    public func erase(code: CertificateCode, at date: Date) async throws(HubError) -> Bool {
+        let logger = logger
+        let text = code.rawValue
+        var eventID = try await call("find erased code") { connection in
+            try await Self.rows("SELECT event_id FROM hub_pledge WHERE code = \(text)", on: connection, logger: logger)
+                .first?.decode(String.self)
+        }
+        if eventID == nil, let tag = code.codeTag {
+            // A code of the issued form whose pledge has not arrived: its tag names the event.
+            if let event = try await event(codeTag: tag), Self.isIssued(code, by: event) {
+                eventID = event.id.rawValue
+            }
+        }
+        guard let eventID else { return false }
+        try await call("erase") { connection in
+            try await Self.transaction(connection, logger: logger) {
+                // The event's row, locked: cursors are given, and committed, in order.
+                try await Self.execute(
+                    "SELECT 1 FROM hub_event WHERE id = \(eventID) FOR UPDATE", on: connection, logger: logger)
+                let known = try await Self.rows(
+                    "SELECT 1 FROM hub_erasure WHERE event_id = \(eventID) AND code = \(text)",
+                    on: connection, logger: logger)
+                if known.isEmpty {
+                    try await Self.execute(
+                        """
+                        WITH cursor AS (
+                            UPDATE hub_event SET erasures_made = erasures_made + 1 WHERE id = \(eventID)
+                            RETURNING erasures_made)
+                        INSERT INTO hub_erasure (event_id, code, erased_at, cursor)
+                        SELECT \(eventID), \(text), \(date), erasures_made FROM cursor
+                        """, on: connection, logger: logger)
+                }
+                try await Self.execute(
+                    "UPDATE hub_pledge SET name = NULL WHERE event_id = \(eventID) AND code = \(text) AND name IS NOT NULL",
+                    on: connection, logger: logger)
+            }
+        }
+        return true
+    }
+
+    /// The most names one statement of ``purgeExpired(at:)`` blanks (each within the deadline).
+    static let purgeChunk = 10_000
+
+    /// Blanks, in steps of ``purgeChunk`` pledges, the names of the pledges of every event whose
+    /// retention limit (``HubEvent/retainPersonalDataUntil``, a day in Vietnam) is before the day
+    /// `date` falls on in Vietnam; a pledge of such an event that arrives later is stored without
+    /// its name. Returns how many names were blanked.
+    public func purgeExpired(at date: Date) async throws(HubError) -> Int {
+        let logger = logger
+        let today = CivilDate(inVietnamAt: date).description
+        var total = 0
+        while true {
+            let blanked = try await call("purge expired") { connection in
+                try await Self.rows(
+                    """
+                    WITH blanked AS (
+                        UPDATE hub_pledge SET name = NULL WHERE id IN (
+                            SELECT p.id FROM hub_pledge p JOIN hub_event e ON e.id = p.event_id
+                            WHERE e.retain_until < \(today)::date AND p.name IS NOT NULL
+                            LIMIT \(Self.purgeChunk))
+                        RETURNING 1)
+                    SELECT count(*)::int8 FROM blanked
+                    """, on: connection, logger: logger
+                ).first?.decode(Int.self) ?? 0
+            }
+            total += blanked
+            if blanked < Self.purgeChunk { return total }
+        }
+    }
+
+    /// How many rows the event holds (sent as held: refused for good, kept at the event).
+    public func heldRows(event: EventID) async throws(HubError) -> Int {
+        let logger = logger
+        return try await call("read held rows") { connection in
+            try await Self.rows(
+                "SELECT held_rows FROM hub_event WHERE id = \(event.rawValue)", on: connection, logger: logger
+            ).first?.decode(Int.self) ?? 0
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import HubCore
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// The hub's records (``HubRecords``) in PostgreSQL 15, through postgres-nio's `PostgresClient`
+/// (a pool of at most ``HubStoreConfiguration/maximumConnections`` connections).
+///
+/// Every call has a deadline (``HubStoreConfiguration/deadline``) and throws ``HubError``; every
+/// write commits with `synchronous_commit=on` before it returns. The pool works while ``run()``
+/// runs: pass the store to a ServiceLifecycle `ServiceGroup` (Hummingbird's `services:`), or use
+/// ``withHubStore(_:logger:migrate:_:)``. Call ``prepare(migrate:)`` at start: it says clearly
+/// what is wrong with the host, port, database or user, and brings the schema up to date.
+///
+/// The store logs no personal data: no name, and no detail of a database error (it may quote a row).
+public final class HubStore: HubRecords, Service {
+    public let configuration: HubStoreConfiguration
+    let client: PostgresClient
+    let logger: Logger
+
+    /// A store on `configuration`'s database; nothing is connected until a call needs it (and
+    /// ``run()`` runs).
+    public init(configuration: HubStoreConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        self.client = PostgresClient(
+            configuration: Self.clientConfiguration(configuration), backgroundLogger: logger)
+    }
+
+    /// Runs the connection pool until the task is cancelled or a graceful shutdown is triggered.
+    /// Call it once per store (postgres-nio's `PostgresClient.run()` traps on a second call); calls
+    /// that need the pool wait for it, up to their deadline.
+    public func run() async throws {
+        await client.run()
+    }
+
+    /// Checks that the database answers as configured (``checkConnection()``), then, when
+    /// `migrate`, applies the migrations it lacks (``migrate()``).
+    /// - Throws: ``HubError`` `misconfigured` (wrong host, database, user or password; a schema
+    ///   newer than this hub), `unavailable` (nothing answers at the host and port in time).
+    public func prepare(migrate: Bool = true) async throws(HubError) {
+        try await checkConnection()
+        if migrate { _ = try await self.migrate() }
+    }
+
+    /// The settings every connection starts with (PostgreSQL runtime parameters in the startup
+    /// message, so no pooled connection ever runs without them).
+    static func startupParameters(_ configuration: HubStoreConfiguration) -> [(String, String)] {
+        let (seconds, attoseconds) = configuration.deadline.components
+        let deadline = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        return [
+            // A write is acknowledged only once it is on disk (the sync protocol's rule).
+            ("synchronous_commit", "on"),
+            // The server gives up on a statement or a lock wait the caller no longer waits for.
+            ("statement_timeout", "\(deadline)"),
+            ("lock_timeout", "\(deadline)"),
+            ("idle_in_transaction_session_timeout", "\(deadline * 2)"),
+            ("application_name", "kiosk-hub"),
+            ("TimeZone", "UTC"),
+        ]
+    }
+
+    static func clientConfiguration(_ configuration: HubStoreConfiguration) -> PostgresClient.Configuration {
+        var client: PostgresClient.Configuration
+        if let socketPath = configuration.socketPath {
+            client = .init(
+                unixSocketPath: socketPath, username: configuration.user, password: configuration.password,
+                database: configuration.database)
+        } else {
+            client = .init(
+                host: configuration.host, port: configuration.port, username: configuration.user,
+                password: configuration.password, database: configuration.database,
+                tls: clientTLS(configuration.tls))
+        }
+        client.options.connectTimeout = configuration.connectTimeout
+        client.options.maximumConnections = configuration.maximumConnections
+        client.options.additionalStartupParameters = startupParameters(configuration)
+        return client
+    }
+
+    static func clientTLS(_ mode: HubStoreConfiguration.TLSMode) -> PostgresClient.Configuration.TLS {
+        switch mode {
+        case .disable: return .disable
+        case .require:
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.certificateVerification = .none
+            return .require(tls)
+        case .verifyFull: return .require(.makeClientConfiguration())
+        }
+    }
+}
+
+/// Runs `body` with a store on `configuration`'s database: the pool runs for the body's duration,
+/// the connection is checked and, when `migrate`, the schema brought up to date first
+/// (``HubStore/prepare(migrate:)``). For the CLI and tests; a service runs the store in its
+/// service group instead.
+/// - Throws: ``HubError`` from ``HubStore/prepare(migrate:)``, or what `body` throws.
+public func withHubStore<Result: Sendable>(
+    _ configuration: HubStoreConfiguration, logger: Logger = Logger(label: "kiosk-hub-store"), migrate: Bool = true,
+    _ body: (HubStore) async throws -> Result
+) async throws -> Result {
+    let store = HubStore(configuration: configuration, logger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await store.run() }
+        defer { group.cancelAll() }
+        try await store.prepare(migrate: migrate)
+        return try await body(store)
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import HubCore
+import KioskAPI
+import PledgeKit
+
+/// A batch checked against the sync protocol's rules, in the form the store writes: every row
+/// valid, pledges once each. Its changes commute (an erasure or a purge applies to the pledges
+/// before it and after it alike), so the store writes them kind by kind, not row by row.
+struct SyncPlan: Sendable {
+    struct PlannedPledge: Sendable, Equatable {
+        var sequence: Int
+        var id: UUID
+        var code: String
+        var kiosk: String
+        var number: Int
+        /// Normalized (NFC) by PledgeDraft's rules; nil when anonymous or erased at the event.
+        var name: String?
+        var ageBand: String
+        /// The province's canonical name, nil when none was given.
+        var province: String?
+        var guardianConsent: Bool
+        var createdAt: Date
+
+        /// Whether two rows carry the same pledge (an event may send one twice).
+        func isSame(as other: PlannedPledge) -> Bool {
+            var other = other
+            other.sequence = sequence
+            return self == other
+        }
+    }
+
+    var firstSequence: Int?
+    var lastSequence: Int?
+    var pledges: [PlannedPledge] = []
+    var erasures: [(code: String, erasedAt: Date)] = []
+    /// The latest `createdBefore` of the batch's purges.
+    var purgedBefore: Date?
+    var held: [(sequence: Int, reason: String)] = []
+
+    /// The most characters of a held row's reason the hub keeps.
+    static let reasonLength = 500
+
+    /// The plan of `batch`, sent by `event`.
+    /// - Throws: ``HubError`` `rows-refused` listing every row that breaks a rule (the batch is
+    ///   then applied not at all).
+    init(_ batch: SyncBatch, from event: HubEvent) throws(HubError) {
+        var refused: [SyncRefusedRow] = []
+        var byID: [UUID: PlannedPledge] = [:]
+        var byCode: [String: UUID] = [:]
+        firstSequence = batch.rows.first?.sequence
+        lastSequence = batch.rows.last?.sequence
+        for (index, row) in batch.rows.enumerated() {
+            func refuse(_ field: String?, _ detail: String) {
+                refused.append(SyncRefusedRow(sequence: row.sequence, field: field, detail: detail))
+            }
+            guard row.sequence >= 1 else {
+                refuse("sequence", "a sequence starts at 1")
+                continue
+            }
+            if let first = firstSequence, row.sequence != first + index {
+                refuse("sequence", "sequences in a batch are consecutive: expected \(first + index)")
+                continue
+            }
+            guard row.isWellFormed else {
+                refuse(nil, "a row carries exactly one of pledge, erasure, purge, held")
+                continue
+            }
+            if let pledge = row.pledge {
+                do {
+                    let planned = try Self.plan(pledge, sequence: row.sequence, from: event)
+                    if let earlier = byID[planned.id] {
+                        if !earlier.isSame(as: planned) { refuse("id", "another pledge of this batch has this id") }
+                    } else if byCode[planned.code] != nil {
+                        refuse("code", "another pledge of this batch has this code")
+                    } else {
+                        byID[planned.id] = planned
+                        byCode[planned.code] = planned.id
+                        pledges.append(planned)
+                    }
+                } catch {
+                    refused.append(error.row)
+                }
+            } else if let erasure = row.erasure {
+                guard let code = Self.code(erasure.code, of: event) else {
+                    refuse("code", "not a certificate code of this event")
+                    continue
+                }
+                guard let erasedAt = SyncBatch.date(erasure.erasedAt) else {
+                    refuse("erasedAt", "not an RFC 3339 date-time")
+                    continue
+                }
+                erasures.append((code, erasedAt))
+            } else if let purge = row.purge {
+                guard let before = SyncBatch.date(purge.createdBefore) else {
+                    refuse("createdBefore", "not an RFC 3339 date-time")
+                    continue
+                }
+                guard SyncBatch.date(purge.purgedAt) != nil else {
+                    refuse("purgedAt", "not an RFC 3339 date-time")
+                    continue
+                }
+                purgedBefore = max(purgedBefore ?? before, before)
+            } else if let held = row.held {
+                self.held.append((row.sequence, String(held.reason.prefix(Self.reasonLength))))
+            }
+        }
+        guard refused.isEmpty else { throw HubError.rowsRefused(refused) }
+    }
+
+    /// A pledge row checked by the domain's rules: PledgeDraft's validation (name, consent),
+    /// AgeBand, Province(matching:), the event's codes.
+    static func plan(_ pledge: SyncPledge, sequence: Int, from event: HubEvent) throws(RowRefusal) -> PlannedPledge {
+        func refuse(_ field: String, _ detail: String) -> RowRefusal {
+            RowRefusal(row: SyncRefusedRow(sequence: sequence, field: field, detail: detail))
+        }
+        guard let code = code(pledge.code, of: event) else {
+            throw refuse("code", "not a certificate code of this event")
+        }
+        guard (1...Int(Int32.max)).contains(pledge.number) else { throw refuse("number", "a number starts at 1") }
+        guard KioskID(rawValue: pledge.kiosk) != nil else { throw refuse("kiosk", IdentifierRule.text.en) }
+        guard let ageBand = AgeBand(rawValue: pledge.ageBand) else { throw refuse("ageBand", "not an age band") }
+        var province: Province?
+        if let name = pledge.province {
+            guard let found = Province(matching: name) else { throw refuse("province", "not a province") }
+            province = found
+        }
+        guard let createdAt = SyncBatch.date(pledge.createdAt) else {
+            throw refuse("createdAt", "not an RFC 3339 date-time")
+        }
+        let draft: PledgeDraft
+        do {
+            draft = try PledgeDraft(
+                name: pledge.name, ageBand: ageBand, province: province, guardianConsent: pledge.guardianConsent
+            ).validated()
+        } catch {
+            throw refuse(error.field ?? "name", error.message.en)
+        }
+        return PlannedPledge(
+            sequence: sequence, id: pledge.id, code: code, kiosk: pledge.kiosk, number: pledge.number, name: draft.name,
+            ageBand: ageBand.rawValue, province: province?.name, guardianConsent: pledge.guardianConsent,
+            createdAt: createdAt)
+    }
+
+    /// The canonical text of `text` when it is a code `event` may send: a code of the old form
+    /// (looked up as it is), or of the issued form with the event's tag and a MAC made with its key.
+    static func code(_ text: String, of event: HubEvent) -> String? {
+        guard let code = CertificateCode(parsing: text), HubStore.isIssued(code, by: event) else { return nil }
+        return code.rawValue
+    }
+}
+
+extension HubStore {
+    /// Whether `event` issued `code`: always for a code of the first form (16 characters, no tag,
+    /// looked up as it is), and for the issued form (27 characters) when it carries the event's tag
+    /// and a MAC made with the event's code key (``CodeIssuer/issued(_:)``).
+    static func isIssued(_ code: CertificateCode, by event: HubEvent) -> Bool {
+        guard code.codeTag != nil else { return true }
+        // A tag the hub stored unchecked (a hand edit) recognizes no code; CodeIssuer would trap.
+        guard CertificateCode.isTag(event.codeTag) else { return false }
+        return CodeIssuer(tag: event.codeTag, key: event.codeKey).issued(code)
+    }
+}
+
+extension HubError {
+    static func rowsRefused(_ rows: [SyncRefusedRow]) -> HubError {
+        HubError(
+            .rowsRefused(rows),
+            vi: "Hub từ chối \(rows.count) dòng của lô đồng bộ; không dòng nào của lô được ghi.",
+            en: "The hub refused \(rows.count) rows of the sync batch; nothing of the batch was applied.")
+    }
+}
+
+/// A row refused by the rules (thrown by ``SyncPlan/plan(_:sequence:from:)``).
+struct RowRefusal: Error {
+    let row: SyncRefusedRow
+}

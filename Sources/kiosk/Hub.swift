@@ -1,0 +1,292 @@
+import ArgumentParser
+import Certificates
+import Foundation
+import HubCore
+import HubService
+import HubStore
+import KioskAPI
+import KioskConfiguration
+import KioskPages
+import Logging
+import PledgeKit
+import ServiceLifecycle
+import UnixSignals
+
+/// `kiosk hub`: the national hub on PostgreSQL (issue 14): `serve`, `add-event`, `migrate`.
+struct HubCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hub",
+        abstract: "The national hub: every event's pledges on PostgreSQL, certificates at the official domain.",
+        subcommands: [HubServe.self, HubAddEvent.self, HubMigrate.self]
+    )
+}
+
+/// Where the hub's database is: `--database-url postgres://…`, or the standard `PG*` variables.
+struct HubDatabaseOptions: ParsableArguments {
+    @Option(
+        help: """
+            The hub's database, postgres://user:password@host:port/name; what it leaves out comes from \
+            PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE (PGHOST may be a socket folder).
+            """)
+    var databaseURL: String?
+
+    /// The database's connection settings.
+    func configuration() throws -> HubStoreConfiguration {
+        do {
+            return try HubStoreConfiguration(url: databaseURL, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw CLIError(Self.text(error))
+        }
+    }
+
+    /// A hub error as the command line says it, Vietnamese first.
+    static func text(_ error: HubError) -> String {
+        "\(error.message.vi) · \(error.message.en)"
+    }
+}
+
+/// `kiosk hub migrate`: applies the hub's forward-only migrations (each once, under an advisory lock).
+struct HubMigrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate", abstract: "Apply the hub's database migrations (safe to run again).")
+
+    @OptionGroup var database: HubDatabaseOptions
+
+    func run() async throws {
+        let applied = try await HubDatabase.with(try database.configuration(), migrate: false) { store in
+            try await store.migrate()
+        }
+        let versions = applied.isEmpty ? "none" : applied.map(String.init).joined(separator: ", ")
+        print("Cơ sở dữ liệu của hub đã cập nhật · The hub's database is up to date (migrations applied: \(versions)).")
+    }
+}
+
+/// `kiosk hub add-event`: registers an event and prints the credentials it links with.
+struct HubAddEvent: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add-event",
+        abstract: "Register an event at the hub and print its sync token and the lines that link it.",
+        discussion: """
+            The token is printed once and never stored at the hub (only its SHA-256): put it in the \
+            event's event.yaml (hub: url, token) or its environment (KIOSK_HUB_URL, KIOSK_HUB_TOKEN).
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @OptionGroup var database: HubDatabaseOptions
+
+    @Option(help: "The event's id, as in its event.yaml (1–64 ASCII letters, digits, - or _).")
+    var id: String
+
+    @Option(help: "The event's name, as its certificates show it.")
+    var name: String
+
+    @Option(help: "The event's province (its name, e.g. \"Hà Nội\").")
+    var province: String
+
+    @Option(help: "The event's day, yyyy-mm-dd.")
+    var date: String
+
+    @Option(help: "Where the event takes place, as its certificates show it.")
+    var place: String
+
+    @Option(help: "The last day the hub keeps names of the event's pledges, yyyy-mm-dd (Decree 13/2023/NĐ-CP).")
+    var retainUntil: String?
+
+    @Option(help: "The hub's public base of certificate links, e.g. https://khongmotminh.vn.")
+    var certificateBaseURL: String
+
+    @Option(help: "The URL events send their batches to (default: the certificate base).")
+    var hubURL: String?
+
+    @Option(help: "Output: text, or json for a program.")
+    var format: Format = .text
+
+    func run() async throws {
+        let event = try hubEvent(tag: "0000", key: [])
+        let links: CertificateLinks
+        do { links = try CertificateLinks(baseURL: certificateBaseURL) } catch { throw CLIError(error.message.en) }
+        let hubURL: String
+        do { hubURL = try CertificateLinks(baseURL: self.hubURL ?? links.baseURL).baseURL } catch {
+            throw CLIError("--hub-url: \(error.message.en)")
+        }
+        let token = try await HubDatabase.with(try database.configuration(), migrate: true) { store in
+            try await Self.register(event, in: store)
+        }
+        let credentials = HubCredentials(
+            event: event.id.rawValue, hubUrl: hubURL, token: token.text, certificateBaseUrl: links.baseURL,
+            codeTag: token.codeTag)
+        switch format {
+        case .json: print(String(decoding: try WireJSON.encode(credentials), as: UTF8.self))
+        case .text: print(credentials.text, terminator: "")
+        }
+    }
+
+    /// Registers `event` under a new token, drawing another code tag while the one drawn is taken.
+    static func register(_ event: HubEvent, in store: any HubRecords) async throws -> SyncToken {
+        for _ in 0..<64 {
+            let token = SyncToken.random(tag: CertificateCode.randomTag())
+            var event = event
+            event.codeTag = token.codeTag
+            event.codeKey = token.codeKey
+            do {
+                try await store.addEvent(event, tokenHash: token.storageHash)
+                return token
+            } catch  where error.kind == .codeTagTaken {
+                continue
+            } catch {
+                throw CLIError(HubDatabaseOptions.text(error))
+            }
+        }
+        throw CLIError("no free code tag after 64 draws: the hub holds too many events for 4-character tags.")
+    }
+
+    /// The event the options describe (with `tag` and `key` until a token is drawn).
+    func hubEvent(tag: String, key: [UInt8]) throws -> HubEvent {
+        guard let eventID = EventID(id) else {
+            throw CLIError("--id: '\(id)' is not an event id (\(IdentifierRule.text.en)).")
+        }
+        guard let province = Province(matching: province) else {
+            throw CLIError("--province: '\(province)' is not one of Vietnam's 34 provinces.")
+        }
+        guard let day = CivilDate(date) else { throw CLIError("--date: '\(date)' is not a day (yyyy-mm-dd).") }
+        var retain: CivilDate? = nil
+        if let retainUntil {
+            guard let day = CivilDate(retainUntil) else {
+                throw CLIError("--retain-until: '\(retainUntil)' is not a day (yyyy-mm-dd).")
+            }
+            retain = day
+        }
+        let name = name.trimmingWhitespace()
+        let place = place.trimmingWhitespace()
+        guard !name.isEmpty, !place.isEmpty else { throw CLIError("--name and --place must not be empty.") }
+        return HubEvent(
+            id: eventID, name: name, province: province, date: day, place: place, codeTag: tag, codeKey: key,
+            retainPersonalDataUntil: retain)
+    }
+}
+
+/// What `kiosk hub add-event` prints: `--format json` gives these members.
+struct HubCredentials: Encodable {
+    var event: String
+    var hubUrl: String
+    var token: String
+    var certificateBaseUrl: String
+    var codeTag: String
+
+    /// The text form: the credentials, then the `hub:` lines of event.yaml and the environment lines.
+    var text: String {
+        """
+        Đã đăng ký sự kiện \(event) ở hub · Event \(event) registered at the hub.
+        hub url:          \(hubUrl)
+        token:            \(token)
+        certificate base: \(certificateBaseUrl)
+        code tag:         \(codeTag)
+
+        Mã đồng bộ chỉ in một lần; giữ kín như mật khẩu. · The token is printed once; keep it secret.
+
+        event.yaml:
+        hub:
+          url: "\(hubUrl)"
+          token: "\(token)"
+
+        hoặc biến môi trường · or the environment:
+        KIOSK_HUB_URL=\(hubUrl)
+        KIOSK_HUB_TOKEN=\(token)
+
+        """
+    }
+}
+
+/// `kiosk hub serve`: the hub's HTTP service.
+struct HubServe: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the national hub: sync batches from events, national counts, every event's certificates.")
+
+    @OptionGroup var database: HubDatabaseOptions
+
+    @Option(
+        help:
+            "The hub's public base of certificate links, e.g. https://khongmotminh.vn (at most 30 characters keeps QR codes at version 3)."
+    )
+    var certificateBaseURL: String
+
+    @Option(help: "The campaign's configuration (YAML): its pledge text, safety resources and templates folders.")
+    var config: String = "Kiosk/event.yaml"
+
+    @Option(help: "The address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "The TCP port to listen on; 0 picks a free port.")
+    var port: Int = 8090
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535, not \(port).") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "kiosk-hub")
+        logger.logLevel = .info
+        let campaign: EventConfiguration
+        do { campaign = try EventConfiguration.load(from: URL(fileURLWithPath: config)) } catch let error
+            as ConfigurationError
+        { throw CLIError("configuration: \(error)") }
+        let links: CertificateLinks
+        do { links = try CertificateLinks(baseURL: certificateBaseURL) } catch { throw CLIError(error.message.en) }
+        if links.baseURL.count > EventConfiguration.recommendedBaseURLLength {
+            FileHandle.standardError.write(
+                Data(
+                    ("kiosk: warning: --certificate-base-url has \(links.baseURL.count) characters; up to "
+                        + "\(EventConfiguration.recommendedBaseURLLength) keep certificate QR codes at version 3\n")
+                        .utf8))
+        }
+        let pages: PageTemplates
+        do { pages = try PageTemplates(folder: campaign.templatesFolder) } catch {
+            throw CLIError("template: \(error)")
+        }
+        let renderer = CertificateRenderer(templates: try CertificateTemplates.loadForCommand(campaign))
+        let (host, port) = (host, port)
+        try await HubDatabase.with(try database.configuration(), migrate: true) { store in
+            let parts = HubServiceParts(
+                records: store, links: links, campaign: campaign, pages: pages, certificates: renderer)
+            let app = buildHubApplication(parts, host: host, port: port, logger: logger) { bound in
+                FileHandle.standardError.write(
+                    Data(
+                        "kiosk: hub listening on http://\(host):\(bound) · certificate links: \(links.qrBaseURL)/C/…\n"
+                            .utf8))
+            }
+            // Names past each event's retention date are erased at the hub too, hourly.
+            let retention = Task { [logger] in
+                while !Task.isCancelled {
+                    do throws(HubError) {
+                        let erased = try await store.purgeExpired(at: Date())
+                        if erased > 0 { logger.info("names past retention erased", metadata: ["pledges": "\(erased)"]) }
+                    } catch {
+                        logger.warning("retention purge failed", metadata: ["error": "\(error.message.en)"])
+                    }
+                    try? await Task.sleep(for: .seconds(3600))
+                }
+            }
+            defer { retention.cancel() }
+            let services = ServiceGroup(
+                configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await services.run()
+        }
+    }
+}
+
+/// The hub's store for one command: connected and checked (a wrong host, port, database, user or
+/// password is a clear error at once), migrated when asked, closed when `body` returns.
+enum HubDatabase {
+    static func with<Result: Sendable>(
+        _ configuration: HubStoreConfiguration, migrate: Bool, _ body: (HubStore) async throws -> Result
+    ) async throws -> Result {
+        do {
+            return try await withHubStore(
+                configuration, logger: Logger(label: "kiosk-hub-store"), migrate: migrate, body)
+        } catch let error as HubError {
+            throw CLIError(HubDatabaseOptions.text(error))
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import HubCore
+import HubStore
+import KioskTestSupport
+import Logging
+import PledgeKit
+import Testing
+
+/// `kiosk hub migrate` and `kiosk hub add-event`, run as the binary on a real PostgreSQL: the
+/// credentials printed are ones the hub recognizes, and mistakes are clear errors.
+@Suite("kiosk hub commands")
+struct HubCommandTests {
+    /// Runs `kiosk hub ARGUMENTS` to its end, off the cooperative pool (it blocks while it waits).
+    static func kiosk(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await offPool { try ProcessRunner.run(RepositoryPaths.kioskBinary, ["hub"] + arguments) }
+    }
+
+    static func addEvent(_ database: TestPostgres, id: String, format: [String] = []) async throws
+        -> (status: Int32, stdout: String, stderr: String)
+    {
+        try await kiosk(
+            [
+                "add-event", "--database-url", database.url, "--certificate-base-url", "https://khongmotminh.vn",
+                "--hub-url", "https://hub.khongmotminh.vn", "--id", id, "--name", "Ngày hội Huế", "--province", "Huế",
+                "--date", "2026-03-26", "--place", "Nhà văn hóa Huế", "--retain-until", "2027-03-26",
+            ] + format)
+    }
+
+    struct Credentials: Decodable {
+        var event: String
+        var hubUrl: String
+        var token: String
+        var certificateBaseUrl: String
+        var codeTag: String
+    }
+
+    @Test("migrate twice, then add-event prints a token the hub knows, and the lines an event needs")
+    func credentials() async throws {
+        try await TestPostgres.withDatabase { database in
+            for _ in 0..<2 {
+                let migrated = try await Self.kiosk(["migrate", "--database-url", database.url])
+                #expect(migrated.status == 0, "\(migrated.stderr)")
+            }
+            let json = try await Self.addEvent(database, id: "hue-2026", format: ["--format", "json"])
+            #expect(json.status == 0, "\(json.stderr)")
+            let credentials = try JSONDecoder().decode(Credentials.self, from: Data(json.stdout.utf8))
+            #expect(credentials.event == "hue-2026")
+            #expect(credentials.hubUrl == "https://hub.khongmotminh.vn")
+            #expect(credentials.certificateBaseUrl == "https://khongmotminh.vn")
+            let token = try SyncToken(parsing: credentials.token)
+            #expect(token.codeTag == credentials.codeTag)
+
+            let text = try await Self.addEvent(database, id: "vinh-2026")
+            #expect(text.status == 0, "\(text.stderr)")
+            #expect(text.stdout.contains("hub:\n  url: \"https://hub.khongmotminh.vn\"\n  token: \"kmm1."))
+            #expect(text.stdout.contains("KIOSK_HUB_URL=https://hub.khongmotminh.vn\nKIOSK_HUB_TOKEN=kmm1."))
+
+            let configuration = try HubStoreConfiguration(url: database.url, environment: [:])
+            try await withHubStore(configuration, logger: Logger(label: "hub-command-test"), migrate: false) { store in
+                let event = try #require(try await store.event(tokenHash: token.storageHash))
+                #expect(event.id.rawValue == "hue-2026")
+                #expect(event.codeTag == token.codeTag)
+                #expect(event.codeKey == token.codeKey)
+                #expect(event.place == "Nhà văn hóa Huế")
+                #expect(event.retainPersonalDataUntil == CivilDate(year: 2027, month: 3, day: 26))
+            }
+
+            // The same id again: refused, the first event's token still the one.
+            let again = try await Self.addEvent(database, id: "hue-2026")
+            #expect(again.status != 0)
+            #expect(again.stderr.contains("hue-2026"))
+        }
+    }
+
+    @Test("Mistakes are clear errors: a province, a day, and a database where nothing answers")
+    func mistakes() async throws {
+        try await TestPostgres.withDatabase { database in
+            var arguments = [
+                "add-event", "--database-url", database.url, "--certificate-base-url", "https://khongmotminh.vn",
+                "--id", "hue-2026", "--name", "Ngày hội", "--province", "Atlantis", "--date", "2026-03-26", "--place",
+                "Huế",
+            ]
+            let province = try await Self.kiosk(arguments)
+            #expect(province.status != 0)
+            #expect(province.stderr.contains("--province"))
+            arguments[arguments.firstIndex(of: "Atlantis")!] = "Huế"
+            arguments[arguments.firstIndex(of: "2026-03-26")!] = "26/03/2026"
+            let day = try await Self.kiosk(arguments)
+            #expect(day.status != 0)
+            #expect(day.stderr.contains("--date"))
+            // A port where nothing listens: a clear error, not a hang.
+            let closed = try await Self.kiosk(["migrate", "--database-url", "postgres://nobody@127.0.0.1:1/none"])
+            #expect(closed.status != 0)
+            #expect(!closed.stderr.isEmpty)
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import HTTPTypes
+import HubCore
+import HubService
+import Hummingbird
+import HummingbirdTesting
+import KioskAPI
+import KioskTestSupport
+import NIOCore
+import PledgeKit
+import Testing
+
+/// `POST /api/sync/batches` at a hub on PostgreSQL: acknowledged after the commit, and every
+/// refusal a problem detail that applies nothing (issue 14, "Bad input at the hub").
+@Suite("Hub sync route")
+struct SyncRouteTests {
+    @Test("A batch is applied and acknowledged with the hub's base; a replay changes nothing")
+    func appliedAndAcknowledged() async throws {
+        try await HubFixture.with { hub in
+            let token = try await hub.addEvent("hue-2026", name: "Ngày hội Huế")
+            let rows = (1...3).map { HubFixture.pledgeRow($0, token: token, number: $0, name: "Người \($0)") }
+            let batch = SyncBatch(event: "hue-2026", rows: rows, erasuresSeen: 0)
+            try await Application(router: hub.router).test(.router) { client in
+                for _ in 0..<2 {
+                    let response = try await HubFixture.post(client, batch, token: token)
+                    #expect(response.status == .ok)
+                    let ack = try JSONDecoder().decode(
+                        SyncAcknowledgement.self, from: Data(response.body.readableBytesView))
+                    #expect(ack.acknowledged == 3)
+                    #expect(ack.certificateBaseUrl == "https://khongmotminh.vn")
+                    #expect(ack.erasures.isEmpty)
+                }
+                let counts = try await HubFixture.get(client, "/api/counts?event=hue-2026", html: false)
+                let decoded = try JSONDecoder().decode(PledgeCounts.self, from: Data(counts.body.readableBytesView))
+                #expect(decoded.total == 3)
+                // Three pledges of one province: below k = 5, merged, never shown as such.
+                #expect(decoded.byProvince["Đà Nẵng"] == nil)
+                #expect(decoded.byProvince.values.reduce(0, +) == 3)
+            }
+        }
+    }
+
+    @Test("Refusals: no token, a wrong token, another event's, an unknown event, a gap, bad rows, too many rows")
+    func refusalsApplyNothing() async throws {
+        try await HubFixture.with { hub in
+            let token = try await hub.addEvent("hue-2026", name: "Ngày hội Huế")
+            let other = try await hub.addEvent("vinh-2026", name: "Ngày hội Vinh")
+            let good = SyncBatch(
+                event: "hue-2026", rows: [HubFixture.pledgeRow(1, token: token, number: 1, name: "An")], erasuresSeen: 0
+            )
+            let body = Array(try WireJSON.encode(good))
+            try await Application(router: hub.router).test(.router) { client in
+                // No token, and a token of no event (made right, but never registered): 401.
+                let missing = try await HubFixture.post(client, body: body, authorization: nil)
+                #expect(missing.status == .unauthorized)
+                #expect(missing.headers[.wwwAuthenticate] == "Bearer realm=\"hub\"")
+                #expect(try HubFixture.problem(missing).code == "sync-token-required")
+                let stranger = SyncToken.random(tag: CertificateCode.randomTag())
+                let wrong = try await HubFixture.post(client, good, token: stranger)
+                #expect(wrong.status == .unauthorized)
+                #expect(wrong.headers[.wwwAuthenticate]?.contains("invalid_token") == true)
+                let garbage = try await HubFixture.post(client, body: body, authorization: "Bearer not-a-token")
+                #expect(garbage.status == .unauthorized)
+
+                // Another registered event's token: 403; a batch naming no event: 404.
+                let foreign = try await HubFixture.post(client, good, token: other)
+                #expect(foreign.status == .forbidden)
+                #expect(try HubFixture.problem(foreign).code == "wrong-event")
+                var unknown = good
+                unknown.event = "no-such-event"
+                let nowhere = try await HubFixture.post(client, unknown, token: token)
+                #expect(nowhere.status == .notFound)
+                #expect(try HubFixture.problem(nowhere).code == "unknown-event")
+
+                // A gap: the hub expects 1.
+                let late = SyncBatch(
+                    event: "hue-2026", rows: [HubFixture.pledgeRow(5, token: token, number: 5, name: "Ba")],
+                    erasuresSeen: 0)
+                let gap = try await HubFixture.post(client, late, token: token)
+                #expect(gap.status == .conflict)
+                let gapProblem = try HubFixture.problem(gap)
+                #expect(gapProblem.code == "sequence-gap")
+                #expect(gapProblem.expected == 1)
+
+                // A row with two changes, and a pledge whose code is not this event's: 422, nothing applied.
+                var twoChanges = HubFixture.pledgeRow(1, token: token, number: 1, name: "Chi")
+                twoChanges.held = SyncHeld(reason: "test")
+                let malformed = try await HubFixture.post(
+                    client, SyncBatch(event: "hue-2026", rows: [twoChanges], erasuresSeen: 0), token: token)
+                #expect(malformed.status == .unprocessableContent)
+                #expect(try HubFixture.problem(malformed).refused?.map(\.sequence) == [1])
+                let stolen = HubFixture.pledgeRow(2, token: other, number: 2, name: "Dung")
+                let refused = try await HubFixture.post(
+                    client,
+                    SyncBatch(
+                        event: "hue-2026",
+                        rows: [HubFixture.pledgeRow(1, token: token, number: 1, name: "An"), stolen],
+                        erasuresSeen: 0), token: token)
+                #expect(refused.status == .unprocessableContent)
+                let refusedProblem = try HubFixture.problem(refused)
+                #expect(refusedProblem.code == "rows-refused")
+                #expect(refusedProblem.refused?.map(\.sequence) == [2])
+
+                // Too many rows, and a body past 1 MiB: 413.
+                let many = (1...(SyncBatch.maximumRows + 1)).map {
+                    HubFixture.pledgeRow($0, token: token, number: $0, name: nil)
+                }
+                let tooMany = try await HubFixture.post(
+                    client, SyncBatch(event: "hue-2026", rows: many, erasuresSeen: 0), token: token)
+                #expect(tooMany.status == .contentTooLarge)
+                let huge = try await HubFixture.post(
+                    client, body: Array(repeating: UInt8(ascii: " "), count: SyncBatch.maximumBytes + 1),
+                    authorization: "Bearer \(token.text)")
+                #expect(huge.status == .contentTooLarge)
+
+                // Sequences not consecutive, and a body that is not a batch: 400.
+                let skipping = SyncBatch(
+                    event: "hue-2026",
+                    rows: [
+                        HubFixture.pledgeRow(1, token: token, number: 1, name: nil),
+                        HubFixture.pledgeRow(3, token: token, number: 2, name: nil),
+                    ], erasuresSeen: 0)
+                #expect(try await HubFixture.post(client, skipping, token: token).status == .badRequest)
+                let notJSON = try await HubFixture.post(
+                    client, body: Array("{\"event\":".utf8), authorization: "Bearer \(token.text)")
+                #expect(notJSON.status == .badRequest)
+
+                // Every refusal is bilingual, and none applied anything.
+                #expect(try HubFixture.problem(gap).messages.vi != HubFixture.problem(gap).messages.en)
+                let counts = try await HubFixture.get(client, "/api/counts", html: false)
+                #expect(
+                    try JSONDecoder().decode(PledgeCounts.self, from: Data(counts.body.readableBytesView)).total == 0)
+            }
+        }
+    }
+}

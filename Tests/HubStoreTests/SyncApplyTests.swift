@@ -1,0 +1,171 @@
+import Foundation
+import HubCore
+import HubStore
+import KioskAPI
+import KioskTestSupport
+import PledgeKit
+import Testing
+
+/// The sync protocol's rules as the store applies them: one transaction a batch, idempotent by
+/// content, the sequence gap, a refused batch applying nothing, held rows counted.
+@Suite struct SyncApplyTests {
+    @Test func aBatchIsStoredAsSentWithoutSchool() async throws {
+        try await withTestStore { store, database in
+            let event = Fixtures.event()
+            try await Fixtures.register(event, in: store)
+            let rows = [
+                Fixtures.pledge(1, name: "  Trần   Minh Khôi ", minutes: 1),
+                Fixtures.pledge(2, name: nil, ageBand: .under12, province: nil, minutes: 2),
+                Fixtures.pledge(3, name: "Lê Thu", ageBand: .from12To15, province: "TP. HUẾ", consent: true),
+            ]
+            let applied = try await store.apply(Fixtures.batch(rows), from: event)
+            #expect(applied == SyncApplied(acknowledged: 3, erasures: []))
+
+            let first = try #require(try await store.certificate(code: rows[0].code))
+            #expect(first.event == event)
+            #expect(first.pledge.id == rows[0].pledge!.id)
+            #expect(first.pledge.name == "Trần Minh Khôi")  // normalized by PledgeDraft's rules
+            #expect(first.pledge.number == 1)
+            #expect(first.pledge.kioskID == "kiosk-1")
+            #expect(first.pledge.province?.name == "Huế")
+            #expect(first.pledge.school == nil)
+            #expect(first.pledge.createdAt == Fixtures.start.addingTimeInterval(60))
+            let anonymous = try #require(try await store.pledge(code: rows[1].code))
+            #expect(anonymous.name == nil && anonymous.province == nil && anonymous.ageBand == .under12)
+            #expect(try await store.pledge(code: rows[2].code)?.province?.name == "Huế")
+            #expect(try await store.pledge(code: .random()) == nil)
+            #expect(try await database.number("SELECT count(*) FROM hub_pledge") == 3)
+        }
+    }
+
+    @Test func aReplayedOrDuplicatedBatchChangesNothing() async throws {
+        try await withTestStore { store, database in
+            let event = Fixtures.event()
+            try await Fixtures.register(event, in: store)
+            let rows = (1...5).map { Fixtures.pledge($0) }
+            let batch = Fixtures.batch(rows)
+            #expect(try await store.apply(batch, from: event).acknowledged == 5)
+            let counts = try await store.counts(event: event.id)
+            // The same batch again, a part of it, and a batch holding one pledge twice.
+            #expect(try await store.apply(batch, from: event).acknowledged == 5)
+            #expect(try await store.apply(Fixtures.batch(Array(rows[1...3])), from: event).acknowledged == 5)
+            var twice = rows[4]
+            twice.sequence = 6
+            #expect(try await store.apply(Fixtures.batch([rows[4], twice]), from: event).acknowledged == 6)
+            #expect(try await store.counts(event: event.id) == counts)
+            #expect(counts.total == 5)
+            #expect(try await database.number("SELECT count(*) FROM hub_pledge") == 5)
+        }
+    }
+
+    @Test func batchesAtOnceFromOneEventApplyEachPledgeOnce() async throws {
+        try await withTestStore { store, database in
+            let event = Fixtures.event()
+            try await Fixtures.register(event, in: store)
+            let batch = Fixtures.batch((1...50).map { Fixtures.pledge($0) })
+            // A relay retrying while its first upload is still in flight: the same batch, 8 times at once.
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<8 { group.addTask { try await store.apply(batch, from: event).acknowledged } }
+                for try await acknowledged in group { #expect(acknowledged == 50) }
+            }
+            #expect(try await store.counts(event: event.id).total == 50)
+            #expect(try await database.number("SELECT count(*) FROM hub_pledge") == 50)
+        }
+    }
+
+    @Test func anEventRestoredFromAnOlderCopyReusesSequencesForNewPledges() async throws {
+        try await withTestStore { store, database in
+            let event = Fixtures.event()
+            try await Fixtures.register(event, in: store)
+            _ = try await store.apply(Fixtures.batch((1...4).map { Fixtures.pledge($0) }), from: event)
+            // Restored from a copy taken after sequence 2: its new pledges come as 3, 4 and 5.
+            let newer = (3...5).map { Fixtures.pledge($0) }
+            #expect(try await store.apply(Fixtures.batch(newer), from: event).acknowledged == 5)
+            #expect(try await store.counts(event: event.id).total == 7)
+            for row in newer { #expect(try await store.pledge(code: row.code) != nil) }
+            #expect(try await database.number("SELECT count(*) FROM hub_pledge") == 7)
+        }
+    }
+
+    @Test func aBatchPastTheNextSequenceIsAGapAndAppliesNothing() async throws {
+        try await withTestStore { store, database in
+            let event = Fixtures.event()
+            try await Fixtures.register(event, in: store)
+            _ = try await store.apply(Fixtures.batch((1...3).map { Fixtures.pledge($0) }), from: event)
+            let error = await #expect(throws: HubError.self) {
+                try await store.apply(Fixtures.batch((5...6).map { Fixtures.pledge($0) }), from: event)
+            }
+            #expect(error?.kind == .sequenceGap(expected: 4))
+            #expect(try await store.apply(Fixtures.batch([]), from: event).acknowledged == 3)
+            #expect(try await database.number("SELECT count(*) FROM hub_pledge") == 3)
+        }
+    }
+
+    @Test func aBatchWithBadRowsIsRefusedWholeNamingEachRow() async throws {
+        try await withTestStore { store, database in
+            let event = Fixtures.event()
+            try await Fixtures.register(event, in: store)
+            var badBand = Fixtures.pledge(3)
+            badBand.pledge!.ageBand = "ancient"
+            var badDate = Fixtures.pledge(5)
+            badDate.pledge!.createdAt = "yesterday"
+            var twoChanges = Fixtures.pledge(7)
+            twoChanges.erasure = SyncErasure(code: twoChanges.pledge!.code, erasedAt: SyncBatch.text(Fixtures.start))
+            let rows = [
+                Fixtures.pledge(1), Fixtures.pledge(2, name: "Nguyễn\u{0007}An"), badBand,
+                Fixtures.pledge(4, ageBand: .from12To15, consent: false), badDate,
+                Fixtures.erasure(6, code: "not-a-code"), twoChanges, Fixtures.pledge(8, province: "Atlantis"),
+                Fixtures.pledge(9),
+            ]
+            let error = await #expect(throws: HubError.self) {
+                try await store.apply(Fixtures.batch(rows), from: event)
+            }
+            guard case .rowsRefused(let refused) = error?.kind else {
+                Issue.record("not rows-refused: \(String(describing: error))")
+                return
+            }
+            #expect(refused.map(\.sequence) == [2, 3, 4, 5, 6, 7, 8])
+            #expect(
+                refused.map(\.field) == ["name", "ageBand", "guardianConsent", "createdAt", "code", nil, "province"])
+            #expect(try await database.number("SELECT count(*) FROM hub_pledge") == 0)
+            #expect(try await store.counts(event: event.id).total == 0)
+            #expect(try await store.apply(Fixtures.batch([]), from: event).acknowledged == 0)
+        }
+    }
+
+    @Test func aPledgeWhoseCodeIsAnotherPledgesRefusesTheBatchAndRollsItBack() async throws {
+        try await withTestStore { store, database in
+            let event = Fixtures.event()
+            try await Fixtures.register(event, in: store)
+            let first = Fixtures.pledge(1)
+            _ = try await store.apply(Fixtures.batch([first]), from: event)
+            // Sequence 2 applies first in the transaction; 3 clashes: both are rolled back.
+            let batch = Fixtures.batch([Fixtures.pledge(2), Fixtures.pledge(3, code: first.code)])
+            let error = await #expect(throws: HubError.self) { try await store.apply(batch, from: event) }
+            #expect(
+                error?.kind
+                    == .rowsRefused([
+                        SyncRefusedRow(
+                            sequence: 3, field: "code", detail: "another pledge at the hub has this id or code")
+                    ]))
+            #expect(try await database.number("SELECT count(*) FROM hub_pledge") == 1)
+            #expect(try await store.counts(event: event.id).total == 1)
+            #expect(try await store.apply(Fixtures.batch([]), from: event).acknowledged == 1)
+        }
+    }
+
+    @Test func heldRowsAreCountedOnceAndApplyNothing() async throws {
+        try await withTestStore { store, database in
+            let event = Fixtures.event()
+            try await Fixtures.register(event, in: store)
+            let batch = Fixtures.batch([
+                Fixtures.pledge(1), SyncRow(sequence: 2, held: SyncHeld(reason: "name: forbidden character")),
+                Fixtures.pledge(3), SyncRow(sequence: 4, held: SyncHeld(reason: "ageBand: not an age band")),
+            ])
+            #expect(try await store.apply(batch, from: event).acknowledged == 4)
+            #expect(try await store.apply(batch, from: event).acknowledged == 4)
+            #expect(try await store.heldRows(event: event.id) == 2)
+            #expect(try await database.number("SELECT count(*) FROM hub_pledge") == 2)
+        }
+    }
+}
