@@ -122,7 +122,7 @@ final class HubTestbed: @unchecked Sendable {
         // psql's unaligned output: one line a row, `|` between columns; a name never holds `|`
         // in these tests. U+0001 stands for NULL.
         let text = try await database.psql(
-            "SELECT code, number, coalesce(name, chr(1)) FROM pledges WHERE event_id = '\(event.id)'")
+            "SELECT code, number, coalesce(name, chr(1)) FROM hub_pledge WHERE event_id = '\(event.id)'")
         var pledges: [String: EventPledge] = [:]
         for line in text.split(separator: "\n") {
             let row = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
@@ -134,7 +134,7 @@ final class HubTestbed: @unchecked Sendable {
 
     /// How many rows the hub holds for `event` (duplicates included).
     func hubRowCount(_ event: Event) async throws -> Int {
-        Int(try await database.psql("SELECT count(*) FROM pledges WHERE event_id = '\(event.id)'")) ?? -1
+        Int(try await database.psql("SELECT count(*) FROM hub_pledge WHERE event_id = '\(event.id)'")) ?? -1
     }
 
     /// Waits until the hub holds exactly the event's pledges (the relay has caught up), or
