@@ -20,21 +20,31 @@ final class KioskProcess {
     /// - Parameter extraArguments: more arguments of `kiosk serve` (`--new-database`).
     /// - Parameter kioskToken: set as `KIOSK_KIOSK_TOKEN` (which wins over the configuration's);
     ///   nil: the configuration's, or the one the service keeps in its data folder.
-    init(
+    convenience init(
         database: String, config: String = RepositoryPaths.defaultConfiguration.path, port: Int = 0,
         openFiles: (soft: Int, hard: Int)? = nil, environment: [String: String] = [:],
         extraArguments: [String] = [], kioskToken: String? = TestEvent.kioskToken, timeout: TimeInterval = 30
+    ) throws {
+        var added = environment
+        if let kioskToken { added["KIOSK_KIOSK_TOKEN"] = kioskToken }
+        try self.init(
+            launching: [
+                "serve", "--config", config, "--database", database, "--host", "127.0.0.1", "--port", "\(port)",
+            ] + extraArguments,
+            openFiles: openFiles, environment: added, timeout: timeout)
+    }
+
+    /// Starts `kiosk` with `arguments` (a command that serves HTTP on a loopback port it logs as
+    /// `listening on http://127.0.0.1:PORT`: `serve`, `hub serve`) and waits until it listens.
+    init(
+        launching arguments: [String], openFiles: (soft: Int, hard: Int)? = nil, environment: [String: String] = [:],
+        timeout: TimeInterval = 30
     ) throws {
         let logs = temporaryDirectory("serve-log")
         log = logs.appendingPathComponent("stderr.txt")
         output = logs.appendingPathComponent("stdout.txt")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let arguments =
-            [
-                "serve", "--config", config, "--database", database,
-                "--host", "127.0.0.1", "--port", "\(port)",
-            ] + extraArguments
         if let openFiles {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments =
@@ -46,10 +56,8 @@ final class KioskProcess {
             process.executableURL = URL(fileURLWithPath: RepositoryPaths.kioskBinary)
             process.arguments = arguments
         }
-        var added = environment
-        if let kioskToken { added["KIOSK_KIOSK_TOKEN"] = kioskToken }
-        if !added.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(added) { $1 }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }
         process.standardError = try FileHandle(forWritingTo: log)
         process.standardOutput = try FileHandle(forWritingTo: output)
@@ -146,5 +154,5 @@ extension KioskProcess {
 
 struct KioskProcessError: Error, CustomStringConvertible {
     let log: String
-    var description: String { "kiosk serve did not start:\n\(log)" }
+    var description: String { "kiosk did not start:\n\(log)" }
 }

@@ -30,14 +30,16 @@ enum TestEvent {
     /// - Parameter kioskToken: `service.kioskToken`; nil: none (a service then generates one).
     /// - Parameter publicBaseURL: `service.publicBaseURL`; empty: the service's own address.
     /// - Parameter retainPersonalDataUntil: `event.retainPersonalDataUntil` (yyyy-mm-dd); nil: none.
+    /// - Parameter eventID, name, place: `event.id`, `event.name`, `event.place`.
     static func write(
-        in folder: URL, pin: String = "2468", perMinute: Int = 6000, burst: Int = 100,
+        in folder: URL, eventID: String = "e2e-event", name: String = "Lễ phát động", place: String = "Hà Nội",
+        pin: String = "2468", perMinute: Int = 6000, burst: Int = 100,
         kioskToken: String? = TestEvent.kioskToken, publicBaseURL: String = "", retainPersonalDataUntil: String? = nil
     ) throws -> String {
         let kiosk = RepositoryPaths.root.appendingPathComponent("Kiosk").path
         let retention = retainPersonalDataUntil.map { ", retainPersonalDataUntil: \($0)" } ?? ""
         let yaml = """
-            event: { id: e2e-event, name: "Lễ phát động", place: "Hà Nội", date: 2025-10-10\(retention) }
+            event: { id: \(eventID), name: "\(name)", place: "\(place)", date: 2025-10-10\(retention) }
             kiosk: { id: kiosk-local, language: vi, attendantPIN: "\(pin)" }
             service:
               host: 127.0.0.1
