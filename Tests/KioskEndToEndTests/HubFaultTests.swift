@@ -13,11 +13,11 @@ struct HubFaultTests {
     static var kills: Int { Int(ProcessInfo.processInfo.environment["KIOSK_HUB_KILLS"] ?? "") ?? 20 }
 
     /// Posts pledges to `server` until `stop` is set (or 300 are posted); how many were answered 201.
-    static func load(_ server: KioskProcess, run: Int, stop: StopFlag) async -> Int {
+    static func load(port: Int, run: Int, stop: StopFlag) async -> Int {
         var acknowledged = 0
         for n in 0..<300 where !stop.isSet {
             let answer = try? await TestEvent.postPledge(
-                port: server.port, key: "run\(run)-\(n)-\(server.port)", kiosk: "fault-kiosk",
+                port: port, key: "run\(run)-\(n)-\(port)", kiosk: "fault-kiosk",
                 name: n % 3 == 0 ? nil : "Người ký \(run)-\(n)", timeout: 5)
             if answer?.status == 201 { acknowledged += 1 }
         }
@@ -34,8 +34,9 @@ struct HubFaultTests {
         var acknowledged = 0
         for run in 0..<Self.kills {
             let stop = StopFlag()
-            async let a = Self.load(servers[0], run: run, stop: stop)
-            async let b = Self.load(servers[1], run: run, stop: stop)
+            let ports = (servers[0].port, servers[1].port)
+            async let a = Self.load(port: ports.0, run: run, stop: stop)
+            async let b = Self.load(port: ports.1, run: run, stop: stop)
             try await Task.sleep(for: .milliseconds(Int.random(in: 50...600, using: &generator)))
             try await bed.killHub()
             stop.set()
@@ -61,7 +62,8 @@ struct HubFaultTests {
         for run in 0..<Self.kills {
             let server = try await bed.serve(event)
             let stop = StopFlag()
-            async let load = Self.load(server, run: run, stop: stop)
+            let port = server.port
+            async let load = Self.load(port: port, run: run, stop: stop)
             try await Task.sleep(for: .milliseconds(Int.random(in: 50...600, using: &generator)))
             let handle = Started(server)
             try await offPool { handle.process.kill9() }
