@@ -13,6 +13,15 @@ public protocol SignerErasure: Sendable {
     /// Erases the name and school of the pledge with `code`; false when no pledge has it.
     /// - Throws: ``PledgeError`` `unavailable` when the store cannot commit now (503).
     func erasePersonalData(code: CertificateCode) async throws(PledgeError) -> Bool
+
+    /// Whether a code with no pledge here may still be erased: the hub's answer for a code its
+    /// event issued whose pledge is on its way (the erasure waits for it and wins). The event's
+    /// store holds every pledge it issued, so its answer is false.
+    func erasesBeforeArrival(code: CertificateCode) async throws(PledgeError) -> Bool
+}
+
+extension SignerErasure {
+    public func erasesBeforeArrival(code: CertificateCode) async throws(PledgeError) -> Bool { false }
 }
 
 /// A signer erases their own name: `GET /c/{code}/erase` asks for confirmation, `POST
@@ -53,20 +62,22 @@ public struct ErasureRoutes: Sendable {
     public func add(to router: Router<KioskRequestContext>) {
         for prefix in ["c", "C"] {
             router.get("/\(prefix)/:code/erase") { _, context in
-                let pledge = try await pledge(context)
-                return htmlResponse(ErasurePage.html(pledge), cacheControl: "no-store")
+                let target = try await target(context)
+                return htmlResponse(
+                    ErasurePage.html(code: target.code, erased: target.erased), cacheControl: "no-store")
             }
             router.post("/\(prefix)/:code/erase") { _, context in
-                let pledge = try await pledge(context)
+                let target = try await target(context)
                 // Also when the erasure committed but its bytes are not yet out of the file (503).
-                defer { site?.forget(pledge.code) }
+                defer { site?.forget(target.code) }
                 do {
-                    _ = try await erasure.erasePersonalData(code: pledge.code)
+                    _ = try await erasure.erasePersonalData(code: target.code)
                 } catch let error as PledgeError {
                     throw ProblemDetails(error)
                 }
-                var headers: HTTPFields = [.location: "/c/\(pledge.code.rawValue)"]
-                var metadata: Logger.Metadata = ["pledge.id": "\(pledge.id)"]
+                var headers: HTTPFields = [.location: "/c/\(target.code.rawValue)"]
+                // The pledge's id, or none for a pledge still on its way (no personal data either way).
+                var metadata: Logger.Metadata = ["pledge.id": "\(target.id.map { "\($0)" } ?? "on its way")"]
                 if let afterErasure {
                     let copies = await afterErasure()
                     headers[ErasureCopies.updatedField] = "\(copies.updated)"
@@ -80,12 +91,20 @@ public struct ErasureRoutes: Sendable {
         }
     }
 
-    func pledge(_ context: KioskRequestContext) async throws -> Pledge {
+    /// The code the path names and whether its name is already gone: a pledge found by
+    /// `lookup`, or a code ``SignerErasure/erasesBeforeArrival(code:)`` accepts (not erased yet as
+    /// far as this page can tell); 404 otherwise.
+    func target(_ context: KioskRequestContext) async throws -> (code: CertificateCode, id: UUID?, erased: Bool) {
         guard let code = context.certificateCode else { throw ProblemDetails.notFound }
-        let found: Pledge?
-        do { found = try await lookup.pledge(code: code) } catch { throw ProblemDetails(error) }
-        guard let found else { throw ProblemDetails.notFound }
-        return found
+        do {
+            if let found = try await lookup.pledge(code: code) {
+                return (found.code, found.id, found.name == nil && found.school == nil)
+            }
+            guard try await erasure.erasesBeforeArrival(code: code) else { throw ProblemDetails.notFound }
+        } catch let error as PledgeError {
+            throw ProblemDetails(error)
+        }
+        return (code, nil, false)
     }
 }
 

@@ -86,6 +86,12 @@ public final class HubCertificates: CertificateEvents, PledgeLookup, SignerErasu
         do { return try await records.erase(code: code, at: now()) } catch { throw PledgeError(error) }
     }
 
+    /// A code its event issued whose pledge has not arrived may be erased now: the erasure waits
+    /// at the hub and wins when the pledge comes (``HubRecords/erase(code:at:)``).
+    public func erasesBeforeArrival(code: CertificateCode) async throws(PledgeError) -> Bool {
+        try await eventAwaited(code: code) != nil
+    }
+
     func configuration(of event: HubEvent) -> EventConfiguration {
         var configuration = campaign
         configuration.eventID = event.id.rawValue
