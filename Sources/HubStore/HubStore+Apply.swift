@@ -10,8 +10,8 @@ extension HubStore {
     public static let erasuresPerAcknowledgement = 500
 
     /// Applies `batch` in one transaction, under a lock of the event's row (batches of one event
-    /// apply one after the other), by the sync protocol's rules (docs: notes/parts14.md, "Rules
-    /// of the sync protocol"): the gap check against the event's `last_sequence`; pledges by id,
+    /// apply one after the other), by the sync protocol's rules (KioskAPI's ``SyncBatch``;
+    /// docs/design.md, "Storage"): the gap check against the event's `last_sequence`; pledges by id,
     /// a replayed one changing nothing; erasures kept as tombstones that win over a pledge that
     /// arrives later; purges blanking names now and later; held rows counted; the counts updated
     /// in the same transaction. Returns after the commit.

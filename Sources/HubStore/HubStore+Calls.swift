@@ -37,20 +37,33 @@ extension HubStore {
         }
     }
 
-    /// What `body` returns, or ``DeadlinePassed`` once `deadline` has passed (`body` is then
-    /// cancelled, and awaited).
+    /// What `body` returns, or ``DeadlinePassed`` once `deadline` has passed, or
+    /// `CancellationError` once the caller is cancelled: whichever comes first. `body` is then
+    /// cancelled and left to end on its own, so a call never waits on work that does not heed
+    /// cancellation (a task group would await it: a test run hung there).
     static func withDeadline<T: Sendable>(
         _ deadline: Duration, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: deadline)
-                return nil
+        let outcome = CallOutcome<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                outcome.start(continuation)
+                outcome.add(
+                    Task {
+                        do {
+                            outcome.resolve(.success(try await body()))
+                        } catch {
+                            outcome.resolve(.failure(error))
+                        }
+                    })
+                outcome.add(
+                    Task {
+                        try? await Task.sleep(for: deadline)
+                        outcome.resolve(.failure(DeadlinePassed()))
+                    })
             }
-            guard let first = try await group.next(), let value = first else { throw DeadlinePassed() }
-            group.cancelAll()
-            return value
+        } onCancel: {
+            outcome.resolve(.failure(CancellationError()))
         }
     }
 
@@ -119,3 +132,52 @@ extension HubStore {
 
 /// The call's deadline passed before the database answered.
 struct DeadlinePassed: Error {}
+
+/// The first of a call's outcomes (its result, its deadline, its caller's cancellation): it
+/// resumes the caller and cancels the call's tasks; later ones are dropped.
+final class CallOutcome<T: Sendable>: @unchecked Sendable {
+    // Guards every member below.
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<T, any Error>?
+    /// An outcome that came before the caller waited (a caller cancelled at once).
+    private var early: Result<T, any Error>?
+    private var resolved = false
+    private var tasks: [Task<Void, Never>] = []
+
+    func start(_ continuation: CheckedContinuation<T, any Error>) {
+        lock.lock()
+        if let early {
+            lock.unlock()
+            continuation.resume(with: early)
+            return
+        }
+        self.continuation = continuation
+        lock.unlock()
+    }
+
+    /// Adds a task the outcome cancels; cancels it at once when the outcome is known.
+    func add(_ task: Task<Void, Never>) {
+        lock.lock()
+        let cancel = resolved
+        if !cancel { tasks.append(task) }
+        lock.unlock()
+        if cancel { task.cancel() }
+    }
+
+    func resolve(_ result: Result<T, any Error>) {
+        lock.lock()
+        guard !resolved else {
+            lock.unlock()
+            return
+        }
+        resolved = true
+        let continuation = continuation
+        self.continuation = nil
+        if continuation == nil { early = result }
+        let tasks = tasks
+        self.tasks = []
+        lock.unlock()
+        for task in tasks { task.cancel() }
+        continuation?.resume(with: result)
+    }
+}

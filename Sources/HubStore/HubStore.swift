@@ -101,10 +101,19 @@ public func withHubStore<Result: Sendable>(
     _ body: (HubStore) async throws -> Result
 ) async throws -> Result {
     let store = HubStore(configuration: configuration, logger: logger)
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await store.run() }
-        defer { group.cancelAll() }
+    let pool = Task { try await store.run() }
+    // The pool is stopped, and awaited for at most a deadline: a store never hangs its caller.
+    func stop() async {
+        pool.cancel()
+        _ = try? await HubStore.withDeadline(configuration.deadline) { try await pool.value }
+    }
+    do {
         try await store.prepare(migrate: migrate)
-        return try await body(store)
+        let result = try await body(store)
+        await stop()
+        return result
+    } catch {
+        await stop()
+        throw error
     }
 }

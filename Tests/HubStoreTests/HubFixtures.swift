@@ -8,11 +8,10 @@ import PledgeKit
 
 /// A store on a fresh database of the test cluster (``TestPostgres``), migrated.
 func withTestStore<T: Sendable>(
-    deadline: Duration = .seconds(10), _ body: (HubStore, TestPostgres) async throws -> T
+    deadline: Duration = TestPostgres.deadline, _ body: (HubStore, TestPostgres) async throws -> T
 ) async throws -> T {
     try await TestPostgres.withDatabase { database in
-        var configuration = try HubStoreConfiguration(url: database.url, environment: [:])
-        configuration.deadline = deadline
+        let configuration = try database.hubConfiguration(deadline: deadline)
         return try await withHubStore(configuration, logger: Logger(label: "hub-store-test")) { store in
             try await body(store, database)
         }
@@ -71,6 +70,17 @@ extension SyncRow {
 }
 
 extension TestPostgres {
+    /// The deadline of the tests' calls: long enough for the parallel run on two busy cores (a
+    /// 5 s deadline was missed there); the tests of the deadline itself set short ones.
+    static let deadline = Duration.seconds(120)
+
+    /// The store's configuration for the test's database.
+    func hubConfiguration(deadline: Duration = TestPostgres.deadline) throws -> HubStoreConfiguration {
+        var configuration = try HubStoreConfiguration(url: url, environment: [:])
+        configuration.deadline = deadline
+        return configuration
+    }
+
     /// The one number a query of the test's database answers.
     func number(_ sql: String) async throws -> Int {
         Int(try await psql(sql)) ?? -1

@@ -49,21 +49,19 @@ import Testing
     @Test func aClosedPortIsUnavailableAtOnce() async throws {
         let port = try closedPort()
         var configuration = HubStoreConfiguration(host: "127.0.0.1", port: port, user: "postgres", database: "hub")
-        configuration.deadline = .seconds(60)
-        let started = ContinuousClock.now
+        // A deadline no test run reaches: the error must be the refusal's, told at once, not the deadline's.
+        configuration.deadline = .seconds(600)
         let error = await #expect(throws: HubError.self) {
             try await withHubStore(configuration) { _ in }
         }
         #expect(error?.kind == .unavailable)
-        #expect(error?.message.en.contains("127.0.0.1:\(port)") == true)
-        // Refused at once: far inside the deadline, however loaded the machine.
-        #expect(ContinuousClock.now - started < .seconds(30))
+        #expect(error?.message.en.contains("Could not connect to PostgreSQL at \(configuration)") == true)
     }
 
     @Test func aHostThatDoesNotExistIsNamed() async throws {
         // `.invalid` never resolves (RFC 6761, 6.4).
         var configuration = HubStoreConfiguration(host: "hub-db.invalid", user: "postgres", database: "hub")
-        configuration.deadline = .seconds(30)
+        configuration.deadline = .seconds(600)
         let error = await #expect(throws: HubError.self) { try await withHubStore(configuration) { _ in } }
         #expect(error?.kind == .misconfigured)
         #expect(error?.message.en.contains("The host 'hub-db.invalid' was not found") == true)
@@ -94,12 +92,13 @@ import Testing
         try await TestPostgres.withDatabase { database in
             let folders = try await database.psql("SHOW unix_socket_directories")
             let folder = try #require(folders.split(separator: ",").first.map(String.init))
-            let configuration = try HubStoreConfiguration(
+            var configuration = try HubStoreConfiguration(
                 url: nil,
                 environment: [
                     "PGHOST": folder, "PGPORT": String(database.port), "PGUSER": database.user,
                     "PGDATABASE": database.database,
                 ])
+            configuration.deadline = TestPostgres.deadline
             #expect(configuration.socketPath == "\(folder)/.s.PGSQL.\(database.port)")
             // Over the socket the server answers for itself: it lets in the system user of its name
             // (peer authentication) and refuses, by name, any other (root in the tests).
@@ -114,7 +113,7 @@ import Testing
 
     @Test func aDatabaseThatDoesNotExistIsNamed() async throws {
         try await TestPostgres.withDatabase { database in
-            var configuration = try HubStoreConfiguration(url: database.url, environment: [:])
+            var configuration = try database.hubConfiguration()
             configuration.database = database.database + "_missing"
             let error = await #expect(throws: HubError.self) { try await withHubStore(configuration) { _ in } }
             #expect(error?.kind == .misconfigured)
@@ -124,7 +123,7 @@ import Testing
 
     @Test func aWrongPasswordOrUserIsNamed() async throws {
         try await TestPostgres.withDatabase { database in
-            var configuration = try HubStoreConfiguration(url: database.url, environment: [:])
+            var configuration = try database.hubConfiguration()
             configuration.password = "wrong"
             let password = await #expect(throws: HubError.self) { try await withHubStore(configuration) { _ in } }
             #expect(password?.kind == .misconfigured)

@@ -23,7 +23,7 @@ import Testing
 
     @Test func hubsMigratingAtOnceApplyEachStepOnce() async throws {
         try await TestPostgres.withDatabase { database in
-            let configuration = try HubStoreConfiguration(url: database.url, environment: [:])
+            let configuration = try database.hubConfiguration()
             let logger = Logger(label: "hub-store-test")
             // Four hubs start on one new database at the same moment.
             let applied = try await withThrowingTaskGroup(of: [Int].self) { group in
@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test func everyConnectionCommitsSynchronously() async throws {
-        try await withTestStore { store, _ in
+        try await withTestStore(deadline: .seconds(90)) { store, _ in
             let logger = Logger(label: "hub-store-test")
             let settings = try await store.call("read settings") { connection in
                 try await HubStore.rows(
@@ -70,7 +70,7 @@ import Testing
                 ).first!.decode((String, String).self)
             }
             #expect(settings.0 == "on")
-            #expect(settings.1 == "10s")
+            #expect(settings.1 == "90s")
         }
     }
 
@@ -102,7 +102,7 @@ import Testing
 @Suite struct HubStoreServiceTests {
     @Test func theStoreServesWhileItsServiceGroupRunsAndStopsAtShutdown() async throws {
         try await TestPostgres.withDatabase { database in
-            let configuration = try HubStoreConfiguration(url: database.url, environment: [:])
+            let configuration = try database.hubConfiguration()
             let logger = Logger(label: "hub-store-test")
             let store = HubStore(configuration: configuration, logger: logger)
             let group = ServiceGroup(configuration: .init(services: [store], logger: logger))
