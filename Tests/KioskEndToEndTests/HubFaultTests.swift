@@ -45,6 +45,7 @@ struct HubFaultTests {
         }
         #expect(acknowledged > 0)
         #expect(try await bed.waitForSync([first, second], timeout: 300))
+        print("hub kills: \(Self.kills) SIGKILLs of the hub, \(acknowledged) pledges acknowledged by the events")
         for event in [first, second] {
             let local = try await HubTestbed.eventPledges(event)
             #expect(try await bed.hubRowCount(event) == local.count, "no duplicate at the hub")
@@ -73,6 +74,7 @@ struct HubFaultTests {
         #expect(acknowledged > 0)
         let server = try await bed.serve(event)
         #expect(try await bed.waitForSync([event], timeout: 300))
+        print("event kills: \(Self.kills) SIGKILLs of the event, \(acknowledged) pledges acknowledged")
         #expect(try await bed.hubRowCount(event) == (try await HubTestbed.eventPledges(event)).count)
         _ = try await KioskProcess.stop(server)
         try await bed.finish()
