@@ -136,6 +136,8 @@ struct ServiceStartup {
                 logger.error("database not closed cleanly", metadata: ["error": "\(error)"])
             }
         }
+        let relay = makeHubRelay()
+        if let relay { await firstHubContact(relay) }
         let (listening, announce) = AsyncStream.makeStream(of: Void.self)
         let app = buildApplication(parts, host: host, port: port, logger: logger) { _ in
             announce.yield()
@@ -180,8 +182,8 @@ struct ServiceStartup {
                 await backups?.run(reconciled: { Self.log($0, logger: logger) }) { Self.log($0, logger: logger) }
             }
             defer { backups.cancel() }
-            let relay = startHubRelay()
-            defer { relay?.cancel() }
+            let uploads = relay.map { relay in Task { await relay.run() } }
+            defer { uploads?.cancel() }
             if let whileListening {
                 do {
                     try await whileListening()
@@ -197,8 +199,8 @@ struct ServiceStartup {
             await retention.value
             backups.cancel()
             await backups.value
-            relay?.cancel()
-            await relay?.value
+            uploads?.cancel()
+            await uploads?.value
         }
     }
 

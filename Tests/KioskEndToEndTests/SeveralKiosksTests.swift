@@ -80,14 +80,15 @@ struct SeveralKiosksTests {
             try DatabaseQueue(path: folder.appendingPathComponent("outbox-\($0).sqlite").path)
         }
         defer { for outbox in outboxes { try? outbox.close() } }
-        var waiting = -1
-        while waiting != 0, Date() < deadline.addingTimeInterval(60) {
+        // Read at least once, also when the first wait used the whole cap on a loaded machine.
+        var waiting = 0
+        repeat {
             waiting = 0
             for outbox in outboxes {
                 waiting += try await outbox.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM outbox") ?? 0 }
             }
             if waiting != 0 { try await Task.sleep(for: .milliseconds(200)) }
-        }
+        } while waiting != 0 && Date() < deadline.addingTimeInterval(60)
         #expect(waiting == 0, "the outboxes never drained")
         let rows = try queue.read { db in
             try Row.fetchAll(db, sql: "SELECT code, kiosk_id, number, idempotency_key FROM pledge ORDER BY number")
