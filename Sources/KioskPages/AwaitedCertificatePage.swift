@@ -26,6 +26,7 @@ public struct AwaitedCertificatePage: Sendable {
             "awaited",
             [
                 "code": page.code.grouped,
+                "rawCode": page.code.rawValue,
                 "eventName": page.configuration.name,
                 "place": page.configuration.place,
                 "date": page.configuration.displayDate.vi,

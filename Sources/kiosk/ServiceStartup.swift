@@ -1,6 +1,7 @@
 import CertificateWeb
 import Certificates
 import Foundation
+import HubRelay
 import KioskPages
 import KioskService
 import Logging

@@ -99,6 +99,7 @@ struct HubEndToEndTests {
         let early = try await Self.post(server, key: "erase-early", name: "Đỗ Minh Châu")
         let pending = try await LoopbackHTTP.request(port: bed.hubPort, "GET", "/c/\(early.code)")
         #expect(pending.text.contains("Sự kiện e2e-erasure"), "the hub names the event that issued the code")
+        #expect(pending.text.contains("/c/\(early.code)/erase"), "the page on its way offers the erasure")
         let erasedEarly = try await LoopbackHTTP.request(
             port: bed.hubPort, "POST", "/c/\(early.code)/erase",
             headers: ["Content-Type": "application/x-www-form-urlencoded"],
