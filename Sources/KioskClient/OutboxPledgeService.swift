@@ -175,10 +175,13 @@ public actor OutboxPledgeService: PledgeRecorder, PledgeCounter {
     }
 
     /// Uploads waiting pledges in order, stopping at the first that cannot go now. One upload
-    /// round runs at a time; a caller that finds one running waits for it.
+    /// round runs at a time. A caller that finds one running waits for it and then runs its own:
+    /// the running round read the outbox before this call, so it may miss a pledge queued just
+    /// before it (a round started after the call reads every one, so its end is enough).
     public func flush() async {
-        if let running {
-            await running.value
+        if let earlier = running { await earlier.value }
+        if let later = running {
+            await later.value
             return
         }
         let task = Task { await self.uploadRound() }
