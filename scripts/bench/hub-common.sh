@@ -48,3 +48,21 @@ hub_database() {
   createdb "$1"
   PGDATABASE=$1 "$kiosk" hub migrate >/dev/null
 }
+
+# Stops the hub: SIGTERM, then SIGKILL after 10 s (a request the hub never answers holds its
+# graceful shutdown open; said on stderr and in $hub_killed).
+hub_killed=no
+stop_hub() {
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "kiosk hub serve did not stop within 10 s of SIGTERM: killed" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+    hub_killed=yes
+  fi
+  wait "$pid" 2>/dev/null || true
+  pid=""
+}
