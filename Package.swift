@@ -311,6 +311,8 @@ let package = Package(
             dependencies: [
                 "Certificates", "PledgeKit", "KioskConfiguration", "PledgeStore", "KioskService", "QRCode",
                 "CQRencode", "KioskPages", "ServerHardening",
+                // The hub's ingest (`kiosk-bench hub-ingest`): events registered in its store, sync batches.
+                "HubCore", "HubStore", "KioskAPI",
                 // SplitMix64, the seeded generator the tests use too.
                 "KioskTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),

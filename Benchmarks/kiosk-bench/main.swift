@@ -6,6 +6,7 @@
 //   kiosk-bench qr [--count N] [--process-count M]
 //   kiosk-bench seed --pledges N --seed S --database FILE [--event ID]
 //   kiosk-bench breakdown --database FILE [--repeat N] [--baseline-repeat M] [--notes FILE]
+//   kiosk-bench hub-ingest --hub http://HOST:PORT [--database-url URL] [--events N] [--batches B] [--rows R] …
 import Foundation
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -16,7 +17,8 @@ case "live": try await liveBench(LiveBenchOptions(arguments))
 case "qr": try qrBench(QRBenchOptions(arguments))
 case "seed": try seedBench(SeedOptions(arguments))
 case "breakdown": try await breakdownBench(BreakdownOptions(arguments))
+case "hub-ingest": try await hubIngestBench(HubIngestOptions(arguments))
 default:
-    log("unknown benchmark \(command); known: certificates, live, qr, seed, breakdown")
+    log("unknown benchmark \(command); known: certificates, live, qr, seed, breakdown, hub-ingest")
     exit(2)
 }

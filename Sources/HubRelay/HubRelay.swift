@@ -24,7 +24,7 @@ public struct SystemRelayClock: RelayClock {
 ///   deleted only then, the hub's certificate base cached, its erasures applied).
 /// - 422 `rows-refused`: those rows are held (kept, shown to the organizer) and the batch goes again
 ///   with `held` placeholders in their place.
-/// - 413: the batch is halved (down to one row) and sent again.
+/// - 413: the batch is halved (down to one row) and sent again; a row refused alone is held.
 /// - 408, 429, 5xx, no answer: tried again after `Retry-After` when the hub gave one, else after an
 ///   exponential back-off (``Settings/firstBackoff`` doubling up to ``Settings/longestBackoff``)
 ///   with jitter: a wait drawn between half the back-off and all of it, so events that lost the hub
@@ -61,6 +61,9 @@ public actor HubRelay {
     private var backoff: Duration
     /// When the hub last acknowledged a batch; nil: not since the start, so the first round asks.
     private var lastContact: ContinuousClock.Instant?
+    /// Why the hub refused the event's sync token at its last answer (401 or 403); nil once it
+    /// takes it again, or before it has answered.
+    public private(set) var tokenRefusal: String?
 
     public init(
         store: PledgeStore, eventID: String, transport: any HubTransport, clock: any RelayClock = SystemRelayClock(),
@@ -108,6 +111,7 @@ public actor HubRelay {
     private func apply(_ answer: HubAnswer, to batch: SyncBatch) async -> Duration {
         switch answer {
         case .acknowledged(let acknowledgement):
+            tokenRefusal = nil
             let applied: HubAcknowledgementApplied
             do {
                 applied = try await store.hubAcknowledged(
@@ -144,7 +148,14 @@ public actor HubRelay {
             logger.warning("hub refused rows for good; held", metadata: ["rows.held": "\(sequences)"])
             return .zero
         case .tooLarge:
-            guard batch.rows.count > 1 else { return await failed("HTTP 413 for a single row") }
+            guard batch.rows.count > 1 else {
+                // Too large even alone: refused for good, so held for the organizer like a 422's
+                // rows, and the rows behind it go on.
+                guard let row = batch.rows.first else { return await failed("HTTP 413 for an empty batch") }
+                let refusal = SyncRefusedRow(
+                    sequence: row.sequence, field: nil, detail: "too large for the hub (HTTP 413)")
+                return await apply(.refused([refusal]), to: batch)
+            }
             batchRows = max(1, batch.rows.count / 2)
             logger.notice("hub batch too large; halved", metadata: ["batch.rows": "\(batchRows)"])
             return .zero
@@ -153,6 +164,9 @@ public actor HubRelay {
             guard let retryAfter else { return wait }
             return min(retryAfter, settings.longestRetryAfter)
         case .failed(let reason):
+            return await failed(reason)
+        case .tokenRefused(let reason):
+            tokenRefusal = reason
             return await failed(reason)
         }
     }

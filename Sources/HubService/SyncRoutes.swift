@@ -123,17 +123,22 @@ struct SyncRoutes: Sendable {
                     en: "Each row must carry exactly one of pledge, erasure, purge or held; no row was applied."))
         }
         guard let first = batch.rows.first else { return }
-        let consecutive = batch.rows.enumerated().allSatisfy { index, row in row.sequence == first.sequence + index }
-        guard first.sequence >= 1, consecutive else {
+        // In range before any sum: a sequence near Int.max must not overflow `first + index`.
+        let inRange = batch.rows.allSatisfy { (1...SyncBatch.maximumSequence).contains($0.sequence) }
+        let consecutive =
+            inRange && batch.rows.enumerated().allSatisfy { index, row in row.sequence == first.sequence + index }
+        guard consecutive else {
             throw ProblemDetails(
                 status: .badRequest, code: "invalid-request", field: "rows",
-                vi: "Số thứ tự các dòng phải tăng liên tiếp từng một, bắt đầu từ 1 trở lên.",
-                en: "Row sequences must be consecutive and ascending, from 1 or more.")
+                vi: "Số thứ tự các dòng phải tăng liên tiếp từng một, từ 1 đến 2^53.",
+                en: "Row sequences must be consecutive and ascending, from 1 to 2^53.")
         }
     }
 
-    /// An id from a request, cut short for a message.
+    /// An id from a request for a message: itself when it follows the id rule, else a mention
+    /// that it does not (never its characters: a bidi override or a NUL must not reach a page or a
+    /// terminal).
     static func shown(_ text: String) -> String {
-        text.count > 64 ? String(text.prefix(64)) + "…" : text
+        EventID(text) != nil ? text : "(\(IdentifierRule.text.en))"
     }
 }

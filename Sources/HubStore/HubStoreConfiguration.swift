@@ -117,7 +117,10 @@ private struct Parts {
                 vi: "địa chỉ cơ sở dữ liệu phải có dạng postgres://người-dùng:mật-khẩu@máy:cổng/tên",
                 en: "the database URL must look like postgres://user:password@host:port/name")
         }
-        host = components.percentEncodedHost.flatMap { $0.removingPercentEncoding }
+        // An IPv6 literal is bracketed in a URL (RFC 3986, 3.2.2), not in a host to connect to.
+        host = components.percentEncodedHost.flatMap { $0.removingPercentEncoding }.map { host in
+            host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        }
         port = components.port.map(String.init)
         user = components.user
         password = components.password

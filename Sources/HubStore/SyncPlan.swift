@@ -53,11 +53,12 @@ struct SyncPlan: Sendable {
             func refuse(_ field: String?, _ detail: String) {
                 refused.append(SyncRefusedRow(sequence: row.sequence, field: field, detail: detail))
             }
-            guard row.sequence >= 1 else {
-                refuse("sequence", "a sequence starts at 1")
+            guard (1...SyncBatch.maximumSequence).contains(row.sequence) else {
+                refuse("sequence", "a sequence is from 1 to 2^53")
                 continue
             }
-            if let first = firstSequence, row.sequence != first + index {
+            // The first row's sequence is in range too (else it was refused above): no overflow.
+            if let first = firstSequence, first <= SyncBatch.maximumSequence, row.sequence != first + index {
                 refuse("sequence", "sequences in a batch are consecutive: expected \(first + index)")
                 continue
             }
@@ -109,6 +110,12 @@ struct SyncPlan: Sendable {
 
     /// A pledge row checked by the domain's rules: PledgeDraft's validation (name, consent),
     /// AgeBand, Province(matching:), the event's codes.
+    /// No pledge of the campaign (launched 10 October 2025) is older than 2025.
+    static let earliestPledge = Date(timeIntervalSince1970: 1_735_689_600)  // 2025-01-01T00:00:00Z
+    /// How far ahead of the hub's clock a pledge's date may be (an event's clock a little fast); a
+    /// date further ahead is held at the event for its organizer to see.
+    static let clockSlack: TimeInterval = 86_400
+
     static func plan(_ pledge: SyncPledge, sequence: Int, from event: HubEvent) throws(RowRefusal) -> PlannedPledge {
         func refuse(_ field: String, _ detail: String) -> RowRefusal {
             RowRefusal(row: SyncRefusedRow(sequence: sequence, field: field, detail: detail))
@@ -125,7 +132,10 @@ struct SyncPlan: Sendable {
             province = found
         }
         guard let createdAt = SyncBatch.date(pledge.createdAt) else {
-            throw refuse("createdAt", "not an RFC 3339 date-time")
+            throw refuse("createdAt", "not an RFC 3339 date-time in UTC with milliseconds")
+        }
+        guard createdAt >= Self.earliestPledge, createdAt <= Date().addingTimeInterval(Self.clockSlack) else {
+            throw refuse("createdAt", "before the campaign (2025) or more than a day ahead of the hub's clock")
         }
         let draft: PledgeDraft
         do {

@@ -21,6 +21,9 @@ public struct SyncBatch: StrictlyDecodable, Encodable, Sendable, Equatable {
     public static let maximumRows = 500
     /// The largest body the hub reads, in bytes (1 MiB); a larger one is refused with 413.
     public static let maximumBytes = 1 << 20
+    /// The largest sequence a row may have (2^53, the largest integer every JSON reader keeps
+    /// exact); sequences are from 1.
+    public static let maximumSequence = 1 << 53
 
     public init(event: String, rows: [SyncRow], erasuresSeen: Int) {
         self.event = event
@@ -181,4 +184,83 @@ public struct SyncRefusedRow: Codable, Sendable, Equatable {
 extension APIPath {
     /// The hub's ingest route (relative to the hub's URL).
     public static let syncBatches = "api/sync/batches"
+}
+
+/// The rows of a batch are read as strictly as its top level (``StrictlyDecodable``): a member a
+/// row does not have is refused, so a misspelt one (`"pledg"`, `"nmae"`) is an error and never a
+/// silent loss of what it carried.
+extension SyncRow {
+    public init(from decoder: any Decoder) throws {
+        try decoder.refuseMembers(besides: ["sequence", "pledge", "erasure", "purge", "held"])
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        sequence = try container.decode(Int.self, forKey: .sequence)
+        pledge = try container.decodeIfPresent(SyncPledge.self, forKey: .pledge)
+        erasure = try container.decodeIfPresent(SyncErasure.self, forKey: .erasure)
+        purge = try container.decodeIfPresent(SyncPurge.self, forKey: .purge)
+        held = try container.decodeIfPresent(SyncHeld.self, forKey: .held)
+    }
+}
+
+extension SyncPledge {
+    public init(from decoder: any Decoder) throws {
+        try decoder.refuseMembers(besides: [
+            "id", "code", "kiosk", "number", "name", "ageBand", "province", "guardianConsent", "createdAt",
+        ])
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(UUID.self, forKey: .id)
+        code = try container.decode(String.self, forKey: .code)
+        kiosk = try container.decode(String.self, forKey: .kiosk)
+        number = try container.decode(Int.self, forKey: .number)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        ageBand = try container.decode(String.self, forKey: .ageBand)
+        province = try container.decodeIfPresent(String.self, forKey: .province)
+        guardianConsent = try container.decode(Bool.self, forKey: .guardianConsent)
+        createdAt = try container.decode(String.self, forKey: .createdAt)
+    }
+}
+
+extension SyncErasure {
+    public init(from decoder: any Decoder) throws {
+        try decoder.refuseMembers(besides: ["code", "erasedAt"])
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        code = try container.decode(String.self, forKey: .code)
+        erasedAt = try container.decode(String.self, forKey: .erasedAt)
+    }
+}
+
+extension SyncPurge {
+    public init(from decoder: any Decoder) throws {
+        try decoder.refuseMembers(besides: ["createdBefore", "purgedAt"])
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        createdBefore = try container.decode(String.self, forKey: .createdBefore)
+        purgedAt = try container.decode(String.self, forKey: .purgedAt)
+    }
+}
+
+extension SyncHeld {
+    public init(from decoder: any Decoder) throws {
+        try decoder.refuseMembers(besides: ["reason"])
+        reason = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .reason)
+    }
+}
+
+/// Any member name, to list the members an object has.
+private struct MemberName: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension Decoder {
+    /// Throws `DecodingError.dataCorrupted` at the first member of this object not in `known`.
+    func refuseMembers(besides known: Set<String>) throws {
+        let members = try container(keyedBy: MemberName.self).allKeys
+        if let unknown = members.first(where: { !known.contains($0.stringValue) }) {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: codingPath + [unknown],
+                    debugDescription: "\(StrictJSON.shown(unknown.stringValue)) is not a member here"))
+        }
+    }
 }

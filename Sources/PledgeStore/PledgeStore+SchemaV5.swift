@@ -50,9 +50,7 @@ extension PledgeStore {
     }
 
     /// Dates on the wire to the hub: RFC 3339 in UTC with milliseconds.
-    static func hubDate(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
+    static func hubDate(_ date: Date) -> String { SyncBatch.text(date) }
 
     /// The hub's wire form of a pledge: no school, no search keys.
     static func syncPledge(_ pledge: Pledge) -> SyncPledge {

@@ -90,8 +90,12 @@ struct HubAddEvent: AsyncParsableCommand {
     @Option(help: "Where the event takes place, as its certificates show it.")
     var place: String
 
-    @Option(help: "The last day the hub keeps names of the event's pledges, yyyy-mm-dd (Decree 13/2023/NĐ-CP).")
-    var retainUntil: String?
+    @Option(
+        help: ArgumentHelp(
+            "The last day the hub keeps names of the event's pledges, yyyy-mm-dd (Decree 13/2023/NĐ-CP); "
+                + "required, so the hub purges them on its own even when the event stops syncing "
+                + "(usually the event's event.retainPersonalDataUntil)."))
+    var retainUntil: String
 
     @Option(help: "The hub's public base of certificate links, e.g. https://khongmotminh.vn.")
     var certificateBaseURL: String
@@ -150,12 +154,8 @@ struct HubAddEvent: AsyncParsableCommand {
             throw CLIError("--province: '\(province)' is not one of Vietnam's 34 provinces.")
         }
         guard let day = CivilDate(date) else { throw CLIError("--date: '\(date)' is not a day (yyyy-mm-dd).") }
-        var retain: CivilDate? = nil
-        if let retainUntil {
-            guard let day = CivilDate(retainUntil) else {
-                throw CLIError("--retain-until: '\(retainUntil)' is not a day (yyyy-mm-dd).")
-            }
-            retain = day
+        guard let retain = CivilDate(retainUntil) else {
+            throw CLIError("--retain-until: '\(retainUntil)' is not a day (yyyy-mm-dd).")
         }
         let name = name.trimmingWhitespace()
         let place = place.trimmingWhitespace()

@@ -20,12 +20,14 @@ extension ServiceStartup {
         return HubRelay(store: store, eventID: configuration.eventID, transport: transport, logger: logger)
     }
 
-    /// Before the service listens, when no certificate base of the hub is cached yet (the event's
-    /// first start linked to it): the relay's first round, for at most ``firstContactLimit``, so
-    /// the first signers' links are on the hub's base and not the LAN's. A hub out of reach only
-    /// delays the start by that much; links then use the event's own base until it answers.
-    func firstHubContact(_ relay: HubRelay) async {
-        guard (try? await store.hubLinkStatus())?.certificateBaseURL == nil else { return }
+    /// Before the service listens: the relay's first round, for at most ``firstContactLimit``. On
+    /// the event's first start linked to the hub this gets the hub's certificate base, so the
+    /// first signers' links are on it and not on the LAN's. A hub out of reach only delays the
+    /// start by that much (links then use the base cached, or the event's own, until it answers).
+    /// - Throws: ``CLIError`` when the hub answers that it does not take the event's sync token:
+    ///   codes made under a wrong token would never be recognized at the hub, so the service does
+    ///   not start.
+    func firstHubContact(_ relay: HubRelay) async throws {
         let first = Task { _ = await relay.round() }
         let limit = Task {
             try? await Task.sleep(for: Self.firstContactLimit)
@@ -33,6 +35,12 @@ extension ServiceStartup {
         }
         await first.value
         limit.cancel()
+        if let refusal = await relay.tokenRefusal {
+            throw CLIError(
+                "Máy chủ quốc gia không nhận mã đồng bộ (hub.token hoặc KIOSK_HUB_TOKEN): kiểm tra lại mã "
+                    + "mà kiosk hub add-event đã in. · The hub does not take this event's sync token "
+                    + "(hub.token or KIOSK_HUB_TOKEN): check it against what kiosk hub add-event printed. (\(refusal))")
+        }
     }
 
     /// The longest the first start of an event linked to a hub waits for the hub's certificate base.

@@ -138,7 +138,7 @@ struct ServiceStartup {
             }
         }
         let relay = makeHubRelay()
-        if let relay { await firstHubContact(relay) }
+        if let relay { try await firstHubContact(relay) }
         let (listening, announce) = AsyncStream.makeStream(of: Void.self)
         let app = buildApplication(parts, host: host, port: port, logger: logger) { _ in
             announce.yield()

@@ -121,6 +121,28 @@ struct HubRelayTests {
         #expect(hub.pledges.count == 5)
     }
 
+    /// A row the hub refuses with 413 even alone is held, like a row refused with 422: the rows
+    /// behind it still go (a breaker's 2 MB name stopped every upload behind it).
+    @Test func aRowTooLargeAloneIsHeldAndTheRowsBehindItGo() async throws {
+        let (store, file) = try makeHubStore()
+        defer { try? store.close() }
+        let hub = TestHub(event: "hub-event")
+        hub.state.withLock { $0.tooLargeRows = [2] }
+        _ = try await record(store, 3)
+        try await hub.serve { link in
+            let relay = try relay(store, link)
+            for _ in 0..<8 where hub.pledges.count < 2 { _ = await relay.round() }
+            let rows = hub.batches.flatMap(\.rows)
+            #expect(rows.contains { $0.sequence == 2 && $0.held != nil }, "row 2 goes as a held placeholder")
+            #expect(rows.contains { $0.sequence == 3 && $0.pledge != nil })
+        }
+        #expect(hub.pledges.count == 2)
+        let status = try await store.hubLinkStatus()
+        #expect(status.held.map(\.sequence) == [2])
+        #expect(status.held.first?.reason.contains("413") == true)
+        _ = file
+    }
+
     @Test func retryAfterIsObeyedOnTheInjectedClock() async throws {
         let (store, file) = try makeHubStore()
         defer { try? store.close() }

@@ -26,6 +26,8 @@ final class TestHub: Sendable {
         var erasures: [HubErasure] = []
         /// 413 for a batch of more rows than this.
         var largestBatch = Int.max
+        /// 413 for a batch with a pledge at one of these sequences (a row too large alone).
+        var tooLargeRows: Set<Int> = []
     }
 
     static let token = SyncToken.random(tag: "TEST").text
@@ -82,6 +84,9 @@ final class TestHub: Sendable {
                 }
             }
             if batch.rows.count > state.largestBatch { return Self.problem(413, code: "too-large") }
+            if batch.rows.contains(where: { $0.pledge != nil && state.tooLargeRows.contains($0.sequence) }) {
+                return Self.problem(413, code: "too-large")
+            }
             if let first = batch.rows.first?.sequence, first > state.lastSequence + 1 {
                 return Self.json(409, #"{"status":409,"code":"sequence-gap","expected":\#(state.lastSequence + 1)}"#)
             }

@@ -78,7 +78,7 @@ struct HubCommandTests {
             var arguments = [
                 "add-event", "--database-url", database.url, "--certificate-base-url", "https://khongmotminh.vn",
                 "--id", "hue-2026", "--name", "Ngày hội", "--province", "Atlantis", "--date", "2026-03-26", "--place",
-                "Huế",
+                "Huế", "--retain-until", "2027-03-26",
             ]
             let province = try await Self.kiosk(arguments)
             #expect(province.status != 0)

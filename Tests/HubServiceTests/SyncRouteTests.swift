@@ -121,9 +121,37 @@ struct SyncRouteTests {
                         HubFixture.pledgeRow(3, token: token, number: 2, name: nil),
                     ], erasuresSeen: 0)
                 #expect(try await HubFixture.post(client, skipping, token: token).status == .badRequest)
+                // A sequence at Int.max before 1: 400, and the hub still answers (it crashed on the
+                // overflow of `first + index`, a breaker found).
+                let overflowing = SyncBatch(
+                    event: "hue-2026",
+                    rows: [
+                        SyncRow(sequence: Int.max, held: SyncHeld(reason: "x")),
+                        SyncRow(sequence: 1, held: SyncHeld(reason: "y")),
+                    ], erasuresSeen: 0)
+                #expect(try await HubFixture.post(client, overflowing, token: token).status == .badRequest)
+                // A date the lenient reader would move (30 February, hour 25) or one past the hub's
+                // clock by more than a day: refused (422), not stored as another day.
+                for createdAt in ["2026-02-30T10:00:00.000Z", "2026-12-06T25:00:00.000Z", "9999-12-31T23:59:59.000Z"] {
+                    var row = HubFixture.pledgeRow(1, token: token, number: 1, name: nil)
+                    row.pledge?.createdAt = createdAt
+                    let answer = try await HubFixture.post(
+                        client, SyncBatch(event: "hue-2026", rows: [row], erasuresSeen: 0), token: token)
+                    #expect(answer.status == .unprocessableContent, "\(createdAt)")
+                    #expect(try HubFixture.problem(answer).refused?.first?.field == "createdAt")
+                }
                 let notJSON = try await HubFixture.post(
                     client, body: Array("{\"event\":".utf8), authorization: "Bearer \(token.text)")
                 #expect(notJSON.status == .badRequest)
+                // A member a row does not have, at any depth: 400 (it was ignored, a breaker found).
+                for body in [
+                    #"{"event":"hue-2026","rows":[{"sequence":1,"held":{"reason":"x"},"extra":1}],"erasuresSeen":0}"#,
+                    #"{"event":"hue-2026","rows":[{"sequence":1,"held":{"reason":"x","why":2}}],"erasuresSeen":0}"#,
+                ] {
+                    let extra = try await HubFixture.post(
+                        client, body: Array(body.utf8), authorization: "Bearer \(token.text)")
+                    #expect(extra.status == .badRequest, "\(body)")
+                }
 
                 // Every refusal is bilingual, and none applied anything.
                 #expect(try HubFixture.problem(gap).messages.vi != HubFixture.problem(gap).messages.en)

@@ -32,6 +32,10 @@ import Testing
         let socketURL = try HubStoreConfiguration(url: "postgresql:///hub?host=/var/run/postgresql", environment: [:])
         #expect(socketURL.socketPath == "/var/run/postgresql/.s.PGSQL.5432")
         #expect(socketURL.database == "hub")
+        // An IPv6 literal loses the brackets the URL needs (a breaker's [::1] was "not found").
+        let ipv6 = try HubStoreConfiguration(url: "postgres://hub@[::1]:5491/hub", environment: [:])
+        #expect(ipv6.host == "::1")
+        #expect(ipv6.port == 5491)
     }
 
     @Test(arguments: [

@@ -1,5 +1,6 @@
 import Foundation
 import KioskTestSupport
+import PledgeKit
 import Testing
 
 /// Issue 14 end to end: two event services (two SQLite files) feed one hub (`kiosk hub serve` on
@@ -112,6 +113,26 @@ struct HubEndToEndTests {
         #expect(try await bed.hubPledges(event)[early.code]?.name == nil)
         #expect(try await HubTestbed.eventPledges(event)[early.code]?.name == nil)
         _ = try await KioskProcess.stop(server)
+        try await bed.finish()
+    }
+
+    /// A token the hub does not know (one character mistyped, or another hub's): the service
+    /// does not start, instead of issuing codes under a key the hub will never recognize.
+    @Test func anEventWhoseTokenTheHubRefusesDoesNotStart() async throws {
+        let bed = try await HubTestbed("wrong-token")
+        try await bed.startHub()
+        let event = try bed.addEvent("e2e-wrong-token")
+        let right = try SyncToken(parsing: event.token)
+        let wrong = HubTestbed.Event(
+            id: event.id, config: event.config, database: event.database,
+            token: SyncToken.random(tag: right.codeTag).text)
+        do {
+            let server = try await bed.serve(wrong)
+            _ = try await KioskProcess.stop(server)
+            Issue.record("a service with a token the hub refuses started")
+        } catch let error as KioskProcessError {
+            #expect(error.log.contains("does not take this event's sync token"), "\(error.log)")
+        }
         try await bed.finish()
     }
 

@@ -74,7 +74,7 @@ final class HubTestbed: @unchecked Sendable {
             [
                 "hub", "add-event", "--database-url", database.url, "--id", id, "--name", "Sự kiện \(id)",
                 "--province", province, "--date", "2025-10-10", "--place", "Nhà văn hóa \(id)", "--format", "json",
-                "--certificate-base-url", Self.certificateBase,
+                "--certificate-base-url", Self.certificateBase, "--retain-until", "2099-12-31",
             ])
         guard added.status == 0,
             let json = try JSONSerialization.jsonObject(with: Data(added.stdout.utf8)) as? [String: Any],

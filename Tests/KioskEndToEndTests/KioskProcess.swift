@@ -36,9 +36,10 @@ final class KioskProcess {
 
     /// Starts `kiosk` with `arguments` (a command that serves HTTP on a loopback port it logs as
     /// `listening on http://127.0.0.1:PORT`: `serve`, `hub serve`) and waits until it listens.
+    /// - Parameter executable: the program; `kiosk` unless a script that ends in it (`scripts/hub`).
     init(
-        launching arguments: [String], openFiles: (soft: Int, hard: Int)? = nil, environment: [String: String] = [:],
-        timeout: TimeInterval = 30
+        launching arguments: [String], executable: String = RepositoryPaths.kioskBinary,
+        openFiles: (soft: Int, hard: Int)? = nil, environment: [String: String] = [:], timeout: TimeInterval = 30
     ) throws {
         let logs = temporaryDirectory("serve-log")
         log = logs.appendingPathComponent("stderr.txt")
@@ -50,10 +51,10 @@ final class KioskProcess {
             process.arguments =
                 [
                     "-c", "ulimit -S -n \(openFiles.soft) && ulimit -H -n \(openFiles.hard) && exec \"$0\" \"$@\"",
-                    RepositoryPaths.kioskBinary,
+                    executable,
                 ] + arguments
         } else {
-            process.executableURL = URL(fileURLWithPath: RepositoryPaths.kioskBinary)
+            process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments
         }
         if !environment.isEmpty {
