@@ -50,14 +50,18 @@ public struct HTTPHubTransport: HubTransport {
         }
         endpoint = base.appendingPathComponent(APIPath.syncBatches)
         token = hub.token
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        session = URLSession(configuration: configuration)
+        self.timeout = timeout
+        session = Self.sharedSession
     }
 
+    /// One session for every transport of the process: a session holds file descriptors until it
+    /// is invalidated, and a test run that made one per transport ran out of low descriptor numbers.
+    static let sharedSession = URLSession(configuration: .ephemeral)
+    /// The longest wait for one answer, in seconds (each request's timeout).
+    let timeout: TimeInterval
+
     public func send(_ batch: SyncBatch) async -> HubAnswer {
-        var request = URLRequest(url: endpoint)
+        var request = URLRequest(url: endpoint, timeoutInterval: timeout)
         request.httpMethod = "POST"
         request.setValue(MediaType.json, forHTTPHeaderField: HeaderName.contentType)
         request.setValue(HeaderName.bearer(token), forHTTPHeaderField: HeaderName.authorization)
