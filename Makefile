@@ -74,7 +74,7 @@ test-suites:
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build \
 	  --skip CrashUnderLoadTests --skip LiveLatencyTests --skip SlowClientTests --skip PipelinedFloodTests \
 	  --skip OpenFilesExhaustionTests --skip ShutdownTests --skip BackupUnderLoadTests \
-	  --skip HubStoreTests --skip HubServiceTests --skip HubEndToEndTests --skip HubFaultTests
+	  --skip HubStoreTests --skip HubServiceTests --skip HubRelayTests --skip HubEndToEndTests --skip HubFaultTests
 	@# Run alone after the others: the crash test's kiosk processes load the 2 cores, the live
 	@# counter's 1 s promise is timed, the slow-client tests wait for seconds-long deadlines, and the
 	@# pipelined flood measures the service's memory while it loads the 2 cores, and the open files
@@ -91,7 +91,7 @@ test-suites:
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter ShutdownTests
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter BackupUnderLoadTests
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build \
-	  --filter 'HubStoreTests|HubServiceTests|HubEndToEndTests'
+	  --filter 'HubStoreTests|HubServiceTests|HubRelayTests|HubEndToEndTests'
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter HubFaultTests
 
 install: $(if $(BINARY),,deps-package)

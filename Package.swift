@@ -335,6 +335,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The real hub for tests (its store on TestPostgres, its router): the hub's tests and the relay's.
+        .target(
+            name: "HubTestSupport",
+            dependencies: [
+                "HubService", "HubStore", "HubCore", "KioskHTTP", "KioskPages", "KioskConfiguration", "Certificates",
+                "PledgeKit", "KioskTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/HubTestSupport",
+            swiftSettings: strictSettings
+        ),
+
         .testTarget(
             name: "QRCodeTests",
             dependencies: ["QRCode", "KioskTestSupport"],
@@ -424,7 +437,8 @@ let package = Package(
         .testTarget(
             name: "HubRelayTests",
             dependencies: [
-                "HubRelay", "PledgeStore", "PledgeKit", "KioskAPI", "KioskTestSupport",
+                "HubRelay", "PledgeStore", "PledgeKit", "KioskAPI", "KioskTestSupport", "HubTestSupport", "HubStore",
+                "HubCore", "KioskHTTP",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -448,7 +462,7 @@ let package = Package(
             name: "HubServiceTests",
             dependencies: [
                 "HubService", "HubStore", "HubCore", "KioskAPI", "KioskHTTP", "KioskPages", "KioskConfiguration",
-                "Certificates", "PledgeKit", "KioskTestSupport",
+                "Certificates", "PledgeKit", "KioskTestSupport", "HubTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -28,6 +28,17 @@ func outboxRows(_ file: String) throws -> [Row] {
     return try queue.read { try Row.fetchAll($0, sql: "SELECT * FROM hub_outbox ORDER BY sequence") }
 }
 
+/// Sets the name in outbox row `sequence`'s body, on a connection of its own.
+func rewriteOutboxName(_ file: String, sequence: Int, name: String) throws {
+    let queue = try DatabaseQueue(path: file)
+    defer { try? queue.close() }
+    try queue.write { db in
+        try db.execute(
+            sql: "UPDATE hub_outbox SET body = json_set(body, '$.name', ?) WHERE sequence = ?",
+            arguments: [name, sequence])
+    }
+}
+
 @Suite("The event's hub outbox: one row per change, in the change's own transaction")
 struct HubOutboxTests {
     @Test func aPledgeAndItsRowCommitTogether() async throws {

@@ -1,4 +1,6 @@
 import Foundation
+import HubCore
+import HubStore
 import KioskAPI
 import KioskTestSupport
 import PledgeKit
@@ -62,8 +64,8 @@ struct LinkedServiceTests {
     }
 
     /// Waits until the hub holds `count` pledges (each arrival is a signal; 120 s only bounds a hang).
-    func waitForPledges(_ hub: TestHub, _ count: Int, _ arrivals: inout AsyncStream<SyncBatch>.Iterator) async {
-        while hub.pledges.count < count {
+    func waitForPledges(_ hub: TestHub, _ count: Int, _ arrivals: inout AsyncStream<SyncBatch>.Iterator) async throws {
+        while try await hub.pledgeCount() < count {
             guard await arrivals.next() != nil else { return }
         }
     }
@@ -91,21 +93,23 @@ struct LinkedServiceTests {
             var arrivals = hub.arrivals.makeAsyncIterator()
             let first = try Service(database: database, environment: environment)
             defer { if first.process.isRunning { first.process.terminate() } }
-            for index in 1...3 { #expect(try await first.post(index).status == 201) }
-            await waitForPledges(hub, 3, &arrivals)
+            var codes: [Int: CertificateCode] = [:]
+            for index in 1...3 { codes[index] = try await Self.code(first.post(index)) }
+            try await waitForPledges(hub, 3, &arrivals)
             let config = try await LoopbackHTTP.request(port: first.port, "GET", "/api/kiosk-config")
             #expect(try config.json()["certificateBaseURL"] as? String == TestHub.base)
             let receipt = try await first.post(4)
             #expect((try receipt.json()["certificateUrl"] as? String)?.hasPrefix("HTTPS://KHONGMOTMINH.VN/C/") == true)
-            await waitForPledges(hub, 4, &arrivals)
+            codes[4] = try Self.code(receipt)
+            try await waitForPledges(hub, 4, &arrivals)
             // SIGKILL, then a restart: the cached base is in force before the hub is asked.
             kill(first.process.processIdentifier, SIGKILL)
             first.process.waitUntilExit()
             let second = try Service(database: database, environment: environment)
             defer { if second.process.isRunning { second.process.terminate() } }
             #expect(second.line.contains("HTTPS://KHONGMOTMINH.VN/C/"))
-            for index in 5...6 { #expect(try await second.post(index).status == 201) }
-            await waitForPledges(hub, 6, &arrivals)
+            for index in 5...6 { codes[index] = try await Self.code(second.post(index)) }
+            try await waitForPledges(hub, 6, &arrivals)
             // The hub holds the pledges once its commit is done; the event deletes their rows when
             // the answer reaches it, a moment later: `kiosk status` reads the file while it runs.
             var status = try Self.status(database: database, environment: environment)
@@ -120,9 +124,21 @@ struct LinkedServiceTests {
             #expect(
                 status.stdout.contains(#""linked" : true"#) && status.stdout.contains(#""backlog" : 0"#),
                 "\(status.stdout)")
+            // Each pledge at the hub once, by its code, with its name and its number at the event.
+            #expect(try await hub.pledgeCount() == 6)
+            var numbers: Set<Int> = []
+            for (index, code) in codes {
+                let pledge = try #require(try await hub.store.certificate(code: code)?.pledge)
+                #expect(pledge.name == "Lê Minh \(index)")
+                numbers.insert(pledge.number)
+            }
+            #expect(numbers == Set(1...6))
         }
-        let names = hub.pledges.values.compactMap(\.name).sorted()
-        #expect(names == (1...6).map { "Lê Minh \($0)" })
-        #expect(Set(hub.pledges.values.map(\.number)) == Set(1...6))
+    }
+
+    /// The certificate code of a 201 receipt.
+    static func code(_ answer: HTTPAnswer) throws -> CertificateCode {
+        #expect(answer.status == 201)
+        return try #require((try answer.json()["code"] as? String).flatMap { CertificateCode(parsing: $0) })
     }
 }

@@ -1,119 +1,117 @@
 import Foundation
 import HTTPTypes
+import HubCore
 import HubRelay
+import HubStore
+import HubTestSupport
 import Hummingbird
 import HummingbirdTesting
 import KioskAPI
+import KioskHTTP
 import PledgeKit
 import Synchronization
 
-/// A hub for the relay's tests, on loopback HTTP: the sync protocol's rules in memory (token,
-/// event, gap check, last sequence, row-by-row idempotence by content, its erasures after the
-/// batch's cursor), and scripted answers a test queues to take their place (503 with
-/// `Retry-After`, 413, 422). The real hub on PostgreSQL is tested end to end after the merge.
+/// The real hub for the relay's tests (``TestHubService``: HubService over HubStore on a fresh
+/// PostgreSQL database), on loopback HTTP, with event `hub-event` registered under ``token``
+/// (`hub-event` unless the test names another).
+///
+/// In front of it stands what a proxy or an overloaded hub may answer instead, scripted by the
+/// test: a status with `Retry-After`, and 413 for a batch over ``State/largestBatch`` rows or
+/// holding one of ``State/tooLargeRows`` (a proxy's body limit). Every batch that reaches it is
+/// kept (``batches``) and, once answered, announced (``arrivals``).
 final class TestHub: Sendable {
-    enum Scripted: Sendable {
-        case status(Int, retryAfter: String? = nil)
-        /// 422 `rows-refused` for these sequences.
-        case refuse([Int])
-    }
-
     struct State {
-        var lastSequence = 0
-        var pledges: [UUID: SyncPledge] = [:]
         var batches: [SyncBatch] = []
-        var script: [Scripted] = []
-        var erasures: [HubErasure] = []
+        var script: [(status: Int, retryAfter: String?)] = []
         /// 413 for a batch of more rows than this.
         var largestBatch = Int.max
         /// 413 for a batch with a pledge at one of these sequences (a row too large alone).
         var tooLargeRows: Set<Int> = []
+        var store: HubStore?
     }
 
-    static let token = SyncToken.random(tag: "TEST").text
-    static let base = "https://khongmotminh.vn"
+    static let token = SyncToken.random(tag: "TEST")
+    static let base = TestHubService.links.baseURL
     let event: String
     let state = Mutex(State())
     /// Each batch as it arrives.
     let arrivals: AsyncStream<SyncBatch>
-    private let arrived: AsyncStream<SyncBatch>.Continuation
+    fileprivate let arrived: AsyncStream<SyncBatch>.Continuation
 
-    init(event: String) {
+    init(event: String = "hub-event") {
         self.event = event
         (arrivals, arrived) = AsyncStream.makeStream(of: SyncBatch.self)
     }
 
     var batches: [SyncBatch] { state.withLock { $0.batches } }
-    var pledges: [UUID: SyncPledge] { state.withLock { $0.pledges } }
 
-    func script(_ answers: Scripted...) { state.withLock { $0.script += answers } }
+    /// The hub's store, while ``serve(_:)`` runs.
+    var store: HubStore { state.withLock { $0.store! } }
+
+    /// How many pledges of the event the hub holds (its counter table, summed).
+    func pledgeCount() async throws -> Int {
+        try await store.counts(event: EventID(event)).total
+    }
+
+    /// Answers the next batches with `status` (and `Retry-After`) before they reach the hub.
+    func script(status: Int, retryAfter: String? = nil) {
+        state.withLock { $0.script.append((status, retryAfter)) }
+    }
 
     /// Runs `body` with the hub listening on a loopback port.
     func serve(_ body: @Sendable (EventConfiguration.HubLink) async throws -> Void) async throws {
-        let router = Router()
-        router.post("/api/sync/batches") { request, _ -> Response in
-            let buffer = try await request.body.collect(upTo: SyncBatch.maximumBytes * 2)
-            return self.answer(
-                authorization: request.headers[.authorization], body: Data(buffer.readableBytesView))
-        }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.test(.live) { client in
-            try await body(EventConfiguration.HubLink(url: "http://127.0.0.1:\(client.port!)", token: Self.token))
+        try await TestHubService.withStore { store in
+            try await TestHubService.addEvent(event, name: "Sự kiện thử", token: Self.token, to: store)
+            state.withLock { $0.store = store }
+            defer { state.withLock { $0.store = nil } }
+            let hub = Faults(hub: self, next: try TestHubService.router(store).buildResponder())
+            let app = Application(responder: hub, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            try await app.test(.live) { client in
+                try await body(
+                    EventConfiguration.HubLink(url: "http://127.0.0.1:\(client.port!)", token: Self.token.text))
+            }
         }
     }
 
-    func answer(authorization: String?, body: Data) -> Response {
-        guard authorization == "Bearer \(Self.token)" else { return Self.problem(401, code: "unauthorized") }
-        guard let batch = try? JSONDecoder().decode(SyncBatch.self, from: body) else {
-            return Self.problem(400, code: "invalid-request")
-        }
-        defer { arrived.yield(batch) }
-        return state.withLock { state -> Response in
+    /// The scripted answer for `batch`, if any; the batch is kept either way.
+    func fault(for batch: SyncBatch?) -> (status: Int, retryAfter: String?)? {
+        state.withLock { state in
+            guard let batch else { return nil }
             state.batches.append(batch)
-            guard batch.event == event else { return Self.problem(403, code: "wrong-event") }
-            if !state.script.isEmpty {
-                switch state.script.removeFirst() {
-                case .status(let status, let retryAfter):
-                    var response = Self.problem(status, code: "scripted")
-                    if let retryAfter { response.headers[.retryAfter] = retryAfter }
-                    return response
-                case .refuse(let sequences):
-                    let refused = sequences.map { SyncRefusedRow(sequence: $0, field: "name", detail: "too long") }
-                    let rows = String(decoding: try! JSONEncoder().encode(refused), as: UTF8.self)
-                    return Self.json(422, #"{"status":422,"code":"rows-refused","refused":\#(rows)}"#)
-                }
-            }
-            if batch.rows.count > state.largestBatch { return Self.problem(413, code: "too-large") }
+            if !state.script.isEmpty { return state.script.removeFirst() }
+            if batch.rows.count > state.largestBatch { return (413, nil) }
             if batch.rows.contains(where: { $0.pledge != nil && state.tooLargeRows.contains($0.sequence) }) {
-                return Self.problem(413, code: "too-large")
+                return (413, nil)
             }
-            if let first = batch.rows.first?.sequence, first > state.lastSequence + 1 {
-                return Self.json(409, #"{"status":409,"code":"sequence-gap","expected":\#(state.lastSequence + 1)}"#)
-            }
-            for row in batch.rows {
-                if let pledge = row.pledge { state.pledges[pledge.id] = state.pledges[pledge.id] ?? pledge }
-                if let erasure = row.erasure {
-                    for (id, pledge) in state.pledges where pledge.code == erasure.code {
-                        state.pledges[id]?.name = nil
-                    }
-                }
-            }
-            state.lastSequence = max(state.lastSequence, batch.rows.last?.sequence ?? 0)
-            let acknowledgement = SyncAcknowledgement(
-                acknowledged: state.lastSequence, certificateBaseUrl: Self.base,
-                erasures: state.erasures.filter { $0.cursor > batch.erasuresSeen })
-            return Self.json(200, String(decoding: try! WireJSON.encode(acknowledgement), as: UTF8.self))
+            return nil
         }
     }
 
-    static func problem(_ status: Int, code: String) -> Response {
-        json(status, #"{"status":\#(status),"code":"\#(code)","messages":{"vi":"lỗi","en":"scripted \#(code)"}}"#)
-    }
+    /// The hub's responder behind the scripted faults.
+    struct Faults: HTTPResponder {
+        let hub: TestHub
+        let next: RouterResponder<KioskRequestContext>
 
-    static func json(_ status: Int, _ text: String) -> Response {
-        Response(
-            status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(string: text)))
+        func respond(to request: Request, context: KioskRequestContext) async throws -> Response {
+            guard request.uri.path == "/\(APIPath.syncBatches)" else {
+                return try await next.respond(to: request, context: context)
+            }
+            var request = request
+            let body = try await request.body.collect(upTo: SyncBatch.maximumBytes * 2)
+            request.body = RequestBody(buffer: body)
+            let batch = try? JSONDecoder().decode(SyncBatch.self, from: Data(body.readableBytesView))
+            // Announced once answered: the hub's commit is done by then.
+            defer { batch.map { hub.arrived.yield($0) } }
+            guard let (status, retryAfter) = hub.fault(for: batch) else {
+                return try await next.respond(to: request, context: context)
+            }
+            let problem = #"{"status":\#(status),"code":"scripted","messages":{"vi":"lỗi","en":"scripted"}}"#
+            var headers: HTTPFields = [.contentType: "application/problem+json"]
+            if let retryAfter { headers[.retryAfter] = retryAfter }
+            return Response(
+                status: HTTPResponse.Status(code: status), headers: headers,
+                body: ResponseBody(byteBuffer: ByteBuffer(string: problem)))
+        }
     }
 }
 

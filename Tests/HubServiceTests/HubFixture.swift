@@ -4,6 +4,7 @@ import HTTPTypes
 import HubCore
 import HubService
 import HubStore
+import HubTestSupport
 import Hummingbird
 import HummingbirdTesting
 import KioskAPI
@@ -18,30 +19,21 @@ import PledgeKit
 /// A hub over a fresh PostgreSQL database (``TestPostgres``), its router, and the events and
 /// batches the tests send it.
 struct HubFixture {
-    static let links = try! CertificateLinks(baseURL: "https://khongmotminh.vn")
+    static let links = TestHubService.links
 
     let store: HubStore
     let router: Router<KioskRequestContext>
 
     /// Runs `body` with a hub on a database of its own, dropped afterwards.
     static func with(_ body: (HubFixture) async throws -> Void) async throws {
-        try await TestPostgres.withDatabase { database in
-            let configuration = try HubStoreConfiguration(url: database.url, environment: [:])
-            try await withHubStore(configuration, logger: Logger(label: "hub-service-test")) { store in
-                try await body(HubFixture(store: store, router: try router(store)))
-            }
+        try await TestHubService.withStore { store in
+            try await body(HubFixture(store: store, router: try router(store)))
         }
     }
 
-    /// The hub's router over `store`, with the repository's campaign configuration.
+    /// The hub's router over `store` (``TestHubService/router(_:)``).
     static func router(_ store: HubStore) throws -> Router<KioskRequestContext> {
-        let campaign = try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration)
-        let parts = HubServiceParts(
-            records: store, links: links, campaign: campaign,
-            pages: try PageTemplates(folder: campaign.templatesFolder),
-            certificates: CertificateRenderer(
-                templates: try CertificateTemplates(folder: campaign.certificateTemplatesFolder)))
-        return buildHubRouter(parts)
+        try TestHubService.router(store)
     }
 
     /// Registers an event as `kiosk hub add-event` does; returns its token.
@@ -49,12 +41,7 @@ struct HubFixture {
         _ id: String, name: String, place: String = "Đà Nẵng",
         date: CivilDate = CivilDate(year: 2026, month: 3, day: 26)
     ) async throws -> SyncToken {
-        let token = SyncToken.random(tag: CertificateCode.randomTag())
-        let event = HubEvent(
-            id: EventID(id)!, name: name, province: Province(matching: "Đà Nẵng")!, date: date, place: place,
-            codeTag: token.codeTag, codeKey: token.codeKey, retainPersonalDataUntil: nil)
-        try await store.addEvent(event, tokenHash: token.storageHash)
-        return token
+        try await TestHubService.addEvent(id, name: name, place: place, date: date, to: store)
     }
 
     /// A pledge row of the event whose token is `token`, with a new code it issued.

@@ -1,0 +1,59 @@
+import Certificates
+import Foundation
+import HubCore
+import HubService
+import HubStore
+import Hummingbird
+import KioskConfiguration
+import KioskHTTP
+import KioskPages
+import KioskTestSupport
+import Logging
+import PledgeKit
+
+/// The real hub for tests: its store on a fresh PostgreSQL database (``TestPostgres``), its
+/// router with the repository's campaign configuration, and events registered as
+/// `kiosk hub add-event` registers them. Shared by the hub's service tests and the relay's.
+public enum TestHubService {
+    /// The hub's public base of certificate links in tests.
+    public static let links = try! CertificateLinks(baseURL: "https://khongmotminh.vn")
+
+    /// Runs `body` with a hub store on a database of its own, dropped afterwards.
+    /// - Throws: ``TestPostgres/Unavailable`` when no PostgreSQL is reachable (run inside
+    ///   `pg_virtualenv`, as `make test` does), and what `body` throws.
+    public static func withStore(_ body: (HubStore) async throws -> Void) async throws {
+        try await TestPostgres.withDatabase { database in
+            let configuration = try HubStoreConfiguration(url: database.url, environment: [:])
+            try await withHubStore(configuration, logger: Logger(label: "hub-test")) { store in
+                try await body(store)
+            }
+        }
+    }
+
+    /// The hub's router over `store` (``buildHubRouter(_:)``), with the repository's campaign
+    /// configuration, page templates and certificate renderer.
+    public static func router(_ store: HubStore) throws -> Router<KioskRequestContext> {
+        let campaign = try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration)
+        let parts = HubServiceParts(
+            records: store, links: links, campaign: campaign,
+            pages: try PageTemplates(folder: campaign.templatesFolder),
+            certificates: CertificateRenderer(
+                templates: try CertificateTemplates(folder: campaign.certificateTemplatesFolder)))
+        return buildHubRouter(parts)
+    }
+
+    /// Registers event `id` at the hub as `kiosk hub add-event` does, with `token` (a new one
+    /// when nil); returns the token.
+    @discardableResult
+    public static func addEvent(
+        _ id: String, name: String, place: String = "Đà Nẵng",
+        date: CivilDate = CivilDate(year: 2026, month: 3, day: 26), token: SyncToken? = nil, to store: HubStore
+    ) async throws -> SyncToken {
+        let token = token ?? SyncToken.random(tag: CertificateCode.randomTag())
+        let event = HubEvent(
+            id: EventID(id)!, name: name, province: Province(matching: "Đà Nẵng")!, date: date, place: place,
+            codeTag: token.codeTag, codeKey: token.codeKey, retainPersonalDataUntil: nil)
+        try await store.addEvent(event, tokenHash: token.storageHash)
+        return token
+    }
+}
