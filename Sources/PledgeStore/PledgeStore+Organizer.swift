@@ -118,7 +118,8 @@ extension PledgeStore: OrganizerService {
                 // file is not this event's to report.
                 if erased.changed, feedsHub, erased.eventID == eventID {
                     try Self.enqueueHub(
-                        kind: "erasure", body: SyncErasure(code: code.rawValue, erasedAt: Self.hubDate(Date())), in: db)
+                        kind: "erasure", body: SyncErasure(code: code.rawValue, erasedAt: SyncBatch.text(Date())),
+                        in: db)
                 }
                 return (erased.eventID != nil, erased.changed)
             }

@@ -33,8 +33,9 @@ extension PledgeStore {
                     try Self.enqueueHub(
                         kind: "purge",
                         body: SyncPurge(
-                            createdBefore: Self.hubDate(try Self.purgeLimit(date, now: now, eventID: eventID, in: db)),
-                            purgedAt: Self.hubDate(now)),
+                            createdBefore: SyncBatch.text(
+                                try Self.purgeLimit(date, now: now, eventID: eventID, in: db)),
+                            purgedAt: SyncBatch.text(now)),
                         in: db)
                 }
             }

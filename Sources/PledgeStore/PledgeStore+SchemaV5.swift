@@ -49,15 +49,12 @@ extension PledgeStore {
         }
     }
 
-    /// Dates on the wire to the hub: RFC 3339 in UTC with milliseconds.
-    static func hubDate(_ date: Date) -> String { SyncBatch.text(date) }
-
     /// The hub's wire form of a pledge: no school, no search keys.
     static func syncPledge(_ pledge: Pledge) -> SyncPledge {
         SyncPledge(
             id: pledge.id, code: pledge.code.rawValue, kiosk: pledge.kioskID, number: pledge.number, name: pledge.name,
             ageBand: pledge.ageBand.rawValue, province: pledge.province?.name,
-            guardianConsent: pledge.guardianConsent, createdAt: hubDate(pledge.createdAt))
+            guardianConsent: pledge.guardianConsent, createdAt: SyncBatch.text(pledge.createdAt))
     }
 
     /// Adds an outbox row for `pledge` in the current transaction (the pledge's own); when the hub
