@@ -77,24 +77,17 @@ public func buildHubRouter(_ parts: HubServiceParts) -> Router<KioskRequestConte
     return router
 }
 
-/// The hub as a Hummingbird application on `host:port` (port 0: any free port), with the event
-/// service's connection hardening: an idle timeout, request deadlines (408), pipelining back-pressure.
+/// The hub as a Hummingbird application on `host:port` (port 0: any free port), hardened as the
+/// event service is (``hardenedApplication(router:host:port:serverName:logger:idleTimeout:requestDeadlines:answers:connections:services:onServerRunning:)``:
+/// idle timeout, request deadlines with 408, pipelining back-pressure, heap trimming).
 /// `onServerRunning` receives the port actually bound.
 public func buildHubApplication(
     _ parts: HubServiceParts, host: String, port: Int, logger: Logger,
     idleTimeout: Duration = .seconds(30), requestDeadlines: RequestDeadlines = .standard,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let configuration = HTTP1Channel.Configuration(idleTimeout: TimeAmount(idleTimeout))
-    return Application(
-        router: buildHubRouter(parts),
-        server: HTTPServerBuilder { responder in
-            DeadlineHTTP1Channel(
-                base: HTTP1Channel(responder: responder, configuration: configuration), deadlines: requestDeadlines,
-                answers: .problemDetails)
-        },
-        configuration: .init(address: .hostname(host, port: port), serverName: "khong-mot-minh-hub"),
-        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
-        logger: logger
-    )
+    hardenedApplication(
+        router: buildHubRouter(parts), host: host, port: port, serverName: "khong-mot-minh-hub", logger: logger,
+        idleTimeout: idleTimeout, requestDeadlines: requestDeadlines, answers: .problemDetails,
+        onServerRunning: onServerRunning)
 }

@@ -159,31 +159,19 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
     return router
 }
 
-/// The service as a Hummingbird application listening on `host:port` (port 0: any free port).
-/// `onServerRunning` receives the port actually bound. A connection that sends and receives
-/// nothing for `idleTimeout` is closed, so idle sockets on a venue's Wi-Fi cannot pile up; a client
-/// that sends a request slower than `requestDeadlines` allow gets 408 and is cut off. A connection
-/// holds about one response at a time however many requests it pipelines without reading
-/// (``PipeliningBackPressureHandler``), and memory freed after a burst goes back to the system
-/// (``HeapTrimmer``).
+/// The service as a Hummingbird application listening on `host:port` (port 0: any free port),
+/// hardened as every service of the project is (``hardenedApplication(router:host:port:serverName:logger:idleTimeout:requestDeadlines:answers:connections:services:onServerRunning:)``:
+/// idle timeout, request deadlines with 408, pipelining back-pressure, heap trimming), its
+/// connections counted in its metrics. `onServerRunning` receives the port actually bound.
 public func buildApplication(
     _ parts: KioskServiceParts, host: String, port: Int, logger: Logger,
     idleTimeout: Duration = .seconds(30), requestDeadlines: RequestDeadlines = .standard,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let configuration = HTTP1Channel.Configuration(idleTimeout: TimeAmount(idleTimeout))
-    return Application(
-        router: buildRouter(parts),
-        server: HTTPServerBuilder { responder in
-            DeadlineHTTP1Channel(
-                base: HTTP1Channel(responder: responder, configuration: configuration), deadlines: requestDeadlines,
-                answers: .problemDetails, connections: parts.metrics)
-        },
-        configuration: .init(address: .hostname(host, port: port), serverName: "khong-mot-minh-kiosk"),
-        services: [HeapTrimmer(logger: logger)],
-        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
-        logger: logger
-    )
+    hardenedApplication(
+        router: buildRouter(parts), host: host, port: port, serverName: "khong-mot-minh-kiosk", logger: logger,
+        idleTimeout: idleTimeout, requestDeadlines: requestDeadlines, answers: .problemDetails,
+        connections: parts.metrics, onServerRunning: onServerRunning)
 }
 
 /// The organizer service's erasure, as the signer's erasure routes ask for it.

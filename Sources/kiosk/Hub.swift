@@ -75,27 +75,34 @@ struct HubAddEvent: AsyncParsableCommand {
 
     @OptionGroup var database: HubDatabaseOptions
 
+    @Option(
+        help: ArgumentHelp(
+            "The event's event.yaml: its id, name, place, day and last day of names are taken from it, "
+                + "so the hub's certificates say what the event's own pages say (an option given as well wins).",
+            valueName: "path"))
+    var config: String?
+
     @Option(help: "The event's id, as in its event.yaml (1–64 ASCII letters, digits, - or _).")
-    var id: String
+    var id: String?
 
     @Option(help: "The event's name, as its certificates show it.")
-    var name: String
+    var name: String?
 
     @Option(help: "The event's province (its name, e.g. \"Hà Nội\").")
     var province: String
 
     @Option(help: "The event's day, yyyy-mm-dd.")
-    var date: String
+    var date: String?
 
     @Option(help: "Where the event takes place, as its certificates show it.")
-    var place: String
+    var place: String?
 
     @Option(
         help: ArgumentHelp(
             "The last day the hub keeps names of the event's pledges, yyyy-mm-dd (Decree 13/2023/NĐ-CP); "
-                + "required, so the hub purges them on its own even when the event stops syncing "
-                + "(usually the event's event.retainPersonalDataUntil)."))
-    var retainUntil: String
+                + "required (here or as the event.yaml's event.retainPersonalDataUntil), so the hub purges "
+                + "them on its own even when the event stops syncing."))
+    var retainUntil: String?
 
     @Option(help: "The hub's public base of certificate links, e.g. https://khongmotminh.vn.")
     var certificateBaseURL: String
@@ -145,21 +152,56 @@ struct HubAddEvent: AsyncParsableCommand {
         throw CLIError("no free code tag after 64 draws: the hub holds too many events for 4-character tags.")
     }
 
-    /// The event the options describe (with `tag` and `key` until a token is drawn).
+    /// The event the options describe, each missing one taken from `--config` (with `tag` and
+    /// `key` until a token is drawn).
+    /// - Throws: ``CLIError`` naming the option that is missing or wrong, or the configuration's error.
     func hubEvent(tag: String, key: [UInt8]) throws -> HubEvent {
+        var file: EventConfiguration? = nil
+        if let config {
+            do { file = try EventConfiguration.load(from: URL(fileURLWithPath: config)) } catch {
+                throw CLIError("--config: \(error)")
+            }
+        }
+        func required(_ value: String?, _ option: String, _ key: String) throws -> String {
+            guard let value else {
+                throw CLIError("\(option) is required (or --config with an event.yaml that has \(key)).")
+            }
+            return value
+        }
+        let id = try required(id ?? file?.eventID, "--id", "event.id")
         guard let eventID = EventID(id) else {
             throw CLIError("--id: '\(id)' is not an event id (\(IdentifierRule.text.en)).")
         }
+        let name = try required(name ?? file?.name, "--name", "event.name").trimmingWhitespace()
+        let place = try required(place ?? file?.place, "--place", "event.place").trimmingWhitespace()
+        guard !name.isEmpty, !place.isEmpty else { throw CLIError("--name and --place must not be empty.") }
         guard let province = Province(matching: province) else {
             throw CLIError("--province: '\(province)' is not one of Vietnam's 34 provinces.")
         }
-        guard let day = CivilDate(date) else { throw CLIError("--date: '\(date)' is not a day (yyyy-mm-dd).") }
-        guard let retain = CivilDate(retainUntil) else {
-            throw CLIError("--retain-until: '\(retainUntil)' is not a day (yyyy-mm-dd).")
+        let day: CivilDate
+        if let date {
+            guard let parsed = CivilDate(date) else { throw CLIError("--date: '\(date)' is not a day (yyyy-mm-dd).") }
+            day = parsed
+        } else {
+            guard let fromFile = file?.date else {
+                throw CLIError("--date is required (or --config with an event.yaml that has event.date).")
+            }
+            day = fromFile
         }
-        let name = name.trimmingWhitespace()
-        let place = place.trimmingWhitespace()
-        guard !name.isEmpty, !place.isEmpty else { throw CLIError("--name and --place must not be empty.") }
+        let retain: CivilDate
+        if let retainUntil {
+            guard let parsed = CivilDate(retainUntil) else {
+                throw CLIError("--retain-until: '\(retainUntil)' is not a day (yyyy-mm-dd).")
+            }
+            retain = parsed
+        } else {
+            guard let fromFile = file?.retainPersonalDataUntil else {
+                throw CLIError(
+                    "--retain-until is required (or --config with an event.yaml that has event.retainPersonalDataUntil)."
+                )
+            }
+            retain = fromFile
+        }
         return HubEvent(
             id: eventID, name: name, province: province, date: day, place: place, codeTag: tag, codeKey: key,
             retainPersonalDataUntil: retain)

@@ -1,6 +1,7 @@
 import Foundation
 import HubCore
 import HubStore
+import KioskConfiguration
 import KioskTestSupport
 import Logging
 import PledgeKit
@@ -69,6 +70,45 @@ struct HubCommandTests {
             let again = try await Self.addEvent(database, id: "hue-2026")
             #expect(again.status != 0)
             #expect(again.stderr.contains("hue-2026"))
+        }
+    }
+
+    /// `--config` takes the id, name, place, day and last day of names from the event's own
+    /// event.yaml, so the hub's certificates say what the event's pages say; an option wins.
+    @Test("add-event --config reads the event's event.yaml; a missing field names its option")
+    func fromTheEventsConfiguration() async throws {
+        try await TestPostgres.withDatabase { database in
+            let base = [
+                "add-event", "--database-url", database.url, "--certificate-base-url", "https://khongmotminh.vn",
+            ]
+            let yaml = RepositoryPaths.defaultConfiguration.path
+            let added = try await Self.kiosk(base + ["--config", yaml, "--province", "Hà Nội", "--format", "json"])
+            #expect(added.status == 0, "\(added.stderr)")
+            let credentials = try JSONDecoder().decode(Credentials.self, from: Data(added.stdout.utf8))
+            let own = try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration)
+            #expect(credentials.event == own.eventID)
+            let configuration = try HubStoreConfiguration(url: database.url, environment: [:])
+            try await withHubStore(configuration, logger: Logger(label: "hub-command-test"), migrate: false) { store in
+                let event = try #require(try await store.event(id: EventID(own.eventID)!))
+                #expect(event.name == own.name && event.place == own.place && event.date == own.date)
+                #expect(event.retainPersonalDataUntil == own.retainPersonalDataUntil)
+            }
+            // An option given as well wins over the file.
+            let renamed = try await Self.kiosk(
+                base + ["--config", yaml, "--province", "Hà Nội", "--id", "hn-2", "--place", "Cung Văn hóa"])
+            #expect(renamed.status == 0, "\(renamed.stderr)")
+            // Neither an option nor a file: the message names what is missing.
+            let missing = try await Self.kiosk(
+                base + ["--id", "hn-3", "--province", "Hà Nội", "--date", "2026-03-26", "--place", "Hà Nội"])
+            #expect(missing.status != 0)
+            #expect(missing.stderr.contains("--name is required"))
+            let noRetention = try await Self.kiosk(
+                base + [
+                    "--id", "hn-4", "--name", "Ngày hội", "--province", "Hà Nội", "--date", "2026-03-26", "--place",
+                    "Hà Nội",
+                ])
+            #expect(noRetention.status != 0)
+            #expect(noRetention.stderr.contains("--retain-until is required"))
         }
     }
 
