@@ -1,0 +1,186 @@
+import ArgumentParser
+import Foundation
+import HubCore
+import HubStore
+import KioskAPI
+import KioskConfiguration
+import PledgeKit
+
+/// `kiosk hub add-event`: registers an event and prints the credentials it links with.
+struct HubAddEvent: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add-event",
+        abstract: "Register an event at the hub and print its sync token and the lines that link it.",
+        discussion: """
+            The token is printed once and never stored at the hub (only its SHA-256): put it in the \
+            event's event.yaml (hub: url, token) or its environment (KIOSK_HUB_URL, KIOSK_HUB_TOKEN).
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @OptionGroup var database: HubDatabaseOptions
+
+    @Option(
+        help: ArgumentHelp(
+            "The event's event.yaml: its id, name, place, day and last day of names are taken from it, "
+                + "so the hub's certificates say what the event's own pages say (an option given as well wins).",
+            valueName: "path"))
+    var config: String?
+
+    @Option(help: "The event's id, as in its event.yaml (1–64 ASCII letters, digits, - or _).")
+    var id: String?
+
+    @Option(help: "The event's name, as its certificates show it.")
+    var name: String?
+
+    @Option(help: "The event's province (its name, e.g. \"Hà Nội\").")
+    var province: String
+
+    @Option(help: "The event's day, yyyy-mm-dd.")
+    var date: String?
+
+    @Option(help: "Where the event takes place, as its certificates show it.")
+    var place: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The last day the hub keeps names of the event's pledges, yyyy-mm-dd (Decree 13/2023/NĐ-CP); "
+                + "required (here or as the event.yaml's event.retainPersonalDataUntil), so the hub purges "
+                + "them on its own even when the event stops syncing."))
+    var retainUntil: String?
+
+    @Option(help: "The hub's public base of certificate links, e.g. https://khongmotminh.vn.")
+    var certificateBaseURL: String
+
+    @Option(help: "The URL events send their batches to (default: the certificate base).")
+    var hubURL: String?
+
+    @Option(help: "Output: text, or json for a program.")
+    var format: Format = .text
+
+    func run() async throws {
+        let event = try hubEvent(tag: "0000", key: [])
+        let links: CertificateLinks
+        do { links = try CertificateLinks(baseURL: certificateBaseURL) } catch { throw CLIError(error.message.en) }
+        let hubURL: String
+        do { hubURL = try CertificateLinks(baseURL: self.hubURL ?? links.baseURL).baseURL } catch {
+            throw CLIError("--hub-url: \(error.message.en)")
+        }
+        let token = try await HubDatabase.with(try database.configuration(), migrate: true) { store in
+            try await Self.register(event, in: store)
+        }
+        let credentials = HubCredentials(
+            event: event.id.rawValue, hubUrl: hubURL, token: token.text, certificateBaseUrl: links.baseURL,
+            codeTag: token.codeTag)
+        switch format {
+        case .json: print(String(decoding: try WireJSON.encode(credentials), as: UTF8.self))
+        case .text: print(credentials.text, terminator: "")
+        }
+    }
+
+    /// Registers `event` under a new token, drawing another code tag while the one drawn is taken.
+    static func register(_ event: HubEvent, in store: any HubRecords) async throws -> SyncToken {
+        for _ in 0..<64 {
+            let token = SyncToken.random(tag: CertificateCode.randomTag())
+            var event = event
+            event.codeTag = token.codeTag
+            event.codeKey = token.codeKey
+            do {
+                try await store.addEvent(event, tokenHash: token.storageHash)
+                return token
+            } catch  where error.kind == .codeTagTaken {
+                continue
+            } catch {
+                throw CLIError(HubDatabaseOptions.text(error))
+            }
+        }
+        throw CLIError("no free code tag after 64 draws: the hub holds too many events for 4-character tags.")
+    }
+
+    /// The event the options describe, each missing one taken from `--config` (with `tag` and
+    /// `key` until a token is drawn).
+    /// - Throws: ``CLIError`` naming the option that is missing or wrong, or the configuration's error.
+    func hubEvent(tag: String, key: [UInt8]) throws -> HubEvent {
+        var file: EventConfiguration? = nil
+        if let config {
+            do { file = try EventConfiguration.load(from: URL(fileURLWithPath: config)) } catch {
+                throw CLIError("--config: \(error)")
+            }
+        }
+        func required(_ value: String?, _ option: String, _ key: String) throws -> String {
+            guard let value else {
+                throw CLIError("\(option) is required (or --config with an event.yaml that has \(key)).")
+            }
+            return value
+        }
+        let id = try required(id ?? file?.eventID, "--id", "event.id")
+        guard let eventID = EventID(id) else {
+            throw CLIError("--id: '\(id)' is not an event id (\(IdentifierRule.text.en)).")
+        }
+        let name = try required(name ?? file?.name, "--name", "event.name").trimmingWhitespace()
+        let place = try required(place ?? file?.place, "--place", "event.place").trimmingWhitespace()
+        guard !name.isEmpty, !place.isEmpty else { throw CLIError("--name and --place must not be empty.") }
+        guard let province = Province(matching: province) else {
+            throw CLIError("--province: '\(province)' is not one of Vietnam's 34 provinces.")
+        }
+        let day: CivilDate
+        if let date {
+            guard let parsed = CivilDate(date) else { throw CLIError("--date: '\(date)' is not a day (yyyy-mm-dd).") }
+            day = parsed
+        } else {
+            guard let fromFile = file?.date else {
+                throw CLIError("--date is required (or --config with an event.yaml that has event.date).")
+            }
+            day = fromFile
+        }
+        let retain: CivilDate
+        if let retainUntil {
+            guard let parsed = CivilDate(retainUntil) else {
+                throw CLIError("--retain-until: '\(retainUntil)' is not a day (yyyy-mm-dd).")
+            }
+            retain = parsed
+        } else {
+            guard let fromFile = file?.retainPersonalDataUntil else {
+                throw CLIError(
+                    "--retain-until is required (or --config with an event.yaml that has event.retainPersonalDataUntil)."
+                )
+            }
+            retain = fromFile
+        }
+        return HubEvent(
+            id: eventID, name: name, province: province, date: day, place: place, codeTag: tag, codeKey: key,
+            retainPersonalDataUntil: retain)
+    }
+}
+
+/// What `kiosk hub add-event` prints: `--format json` gives these members.
+struct HubCredentials: Encodable {
+    var event: String
+    var hubUrl: String
+    var token: String
+    var certificateBaseUrl: String
+    var codeTag: String
+
+    /// The text form: the credentials, then the `hub:` lines of event.yaml and the environment lines.
+    var text: String {
+        """
+        Đã đăng ký sự kiện \(event) ở hub · Event \(event) registered at the hub.
+        hub url:          \(hubUrl)
+        token:            \(token)
+        certificate base: \(certificateBaseUrl)
+        code tag:         \(codeTag)
+
+        Mã đồng bộ chỉ in một lần; giữ kín như mật khẩu. · The token is printed once; keep it secret.
+
+        event.yaml:
+        hub:
+          url: "\(hubUrl)"
+          token: "\(token)"
+
+        hoặc biến môi trường · or the environment:
+        KIOSK_HUB_URL=\(hubUrl)
+        KIOSK_HUB_TOKEN=\(token)
+
+        """
+    }
+}
