@@ -152,7 +152,8 @@ let package = Package(
             resources: [
                 .embedInCode("Templates/admin.mustache"), .embedInCode("Templates/live.mustache"),
                 .embedInCode("Templates/live.js"), .embedInCode("Templates/erase.mustache"),
-                .embedInCode("Templates/awaited.mustache"),
+                .embedInCode("Templates/awaited.mustache"), .embedInCode("Templates/pledge.mustache"),
+                .embedInCode("Templates/presence.mustache"),
             ],
             swiftSettings: strictSettings
         ),
@@ -214,6 +215,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The web pledge flow for phones and tablets (issue 16), and the presence page that opens it.
+        .target(
+            name: "PledgeWeb",
+            dependencies: [
+                "PledgeKit", "KioskAPI", "KioskPages", "KioskHTTP", "QRCode",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // Exports: CSV (RFC 4180) and JSON Lines, streamed to a file with a SHA-256 manifest.
         .target(
             name: "PledgeExport",
@@ -226,7 +237,7 @@ let package = Package(
             name: "KioskService",
             dependencies: [
                 "PledgeKit", "KioskAPI", "QRCode", "Certificates", "PledgeExport", "CMalloc", "KioskPages",
-                "ServerHardening", "KioskHTTP", "CertificateWeb", "LiveWeb",
+                "ServerHardening", "KioskHTTP", "CertificateWeb", "LiveWeb", "PledgeWeb",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

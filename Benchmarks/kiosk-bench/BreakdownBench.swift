@@ -44,6 +44,7 @@ func scanExpression(_ dimension: CountDimension) -> String {
     case .hour: "strftime('%Y-%m-%dT%H:00', created_at, '+7 hours')"
     case .ageBand: "age_band"
     case .province: "coalesce(province, '\(Breakdown.unknown)')"
+    case .channel: "CASE kiosk_id WHEN 'phone' THEN 'phone' ELSE 'kiosk' END"
     }
 }
 

@@ -31,6 +31,14 @@ public struct PledgeRequestBody: StrictlyDecodable, Encodable, Sendable, Equatab
         signedAt = draft.signedAt?.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
+    /// A body of the fields a person fills in (the web flow's form): no code, no signing time.
+    public init(name: String?, ageBand: String?, province: String?, guardianConsent: Bool) {
+        self.name = name
+        self.ageBand = ageBand
+        self.province = province
+        self.guardianConsent = guardianConsent
+    }
+
     /// The JSON text of the body (``WireJSON``).
     public func data() -> Data {
         // Strings, a Bool and nils: encoding cannot fail.
@@ -47,7 +55,15 @@ public struct PledgeRequestBody: StrictlyDecodable, Encodable, Sendable, Equatab
     /// The draft and the code the client proposed, if any.
     /// - Throws: ``PledgeError`` naming the member at fault.
     public static func parse(_ data: Data) throws(PledgeError) -> (draft: PledgeDraft, code: CertificateCode?) {
-        let body = try decode(data)
+        try decode(data).checked()
+    }
+
+    /// The draft and the proposed code this body states, each member checked (the API's body and
+    /// the web flow's form, ``init(name:ageBand:province:guardianConsent:)``, alike). The draft's
+    /// own rules (``PledgeDraft/validated()``) are the recorder's.
+    /// - Throws: ``PledgeError`` naming the member at fault.
+    public func checked() throws(PledgeError) -> (draft: PledgeDraft, code: CertificateCode?) {
+        let body = self
         guard let bandText = body.ageBand else {
             throw PledgeError(
                 .unknownAgeBand, field: "ageBand",

@@ -44,6 +44,7 @@ public struct Problem: Codable, Sendable, Equatable {
         case .idempotencyKeyReused, .certificateCodeTaken: 409
         case .rateLimited: 429
         case .notFound: 404
+        case .presenceRequired: 403
         case .unavailable, .databaseGone: 503
         case .guardianConsentRequired, .unknownAgeBand, .unknownProvince, .nameEmpty, .nameTooLong,
             .forbiddenCharacter, .schoolEmpty, .schoolTooLong:
@@ -68,8 +69,8 @@ extension PledgeError {
     public static var invalidKioskID: PledgeError {
         PledgeError(
             .invalidRequest, field: HeaderName.kioskID,
-            vi: "Mã kiosk không hợp lệ (\(IdentifierRule.text.vi)).",
-            en: "Invalid \(HeaderName.kioskID) (\(IdentifierRule.text.en)).")
+            vi: "Mã kiosk không hợp lệ (\(IdentifierRule.text.vi); “phone” dành cho điện thoại).",
+            en: "Invalid \(HeaderName.kioskID) (\(IdentifierRule.text.en); “phone” is the phones').")
     }
 
     /// A kiosk id that breaks ``IdentifierRule`` in a path (`/api/kiosks/{id}/heartbeat`): the

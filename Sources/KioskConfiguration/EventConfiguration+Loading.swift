@@ -89,13 +89,14 @@ extension EventConfiguration {
         guard EventID(file.event.id) != nil else {
             throw ConfigurationError(file: url.path, problem: "event.id must be 1–64 ASCII letters, digits, '-' or '_'")
         }
-        guard KioskID(file.kiosk.id) != nil else {
+        guard let kioskID = KioskID(file.kiosk.id), kioskID.isKioskOwn else {
             throw ConfigurationError(
                 file: url.path,
                 // Quoted with escapes: an ESC or a line break from the file must not reach the terminal.
                 problem:
-                    "kiosk.id phải gồm \(IdentifierRule.text.vi), không phải \(String(reflecting: file.kiosk.id)) · "
-                    + "kiosk.id must be \(IdentifierRule.text.en), not \(String(reflecting: file.kiosk.id))")
+                    "kiosk.id phải gồm \(IdentifierRule.text.vi) (trừ “phone”, dành cho điện thoại), không phải "
+                    + "\(String(reflecting: file.kiosk.id)) · kiosk.id must be \(IdentifierRule.text.en) (but not "
+                    + "“phone”, the phones' id), not \(String(reflecting: file.kiosk.id))")
         }
         let port = file.service?.port ?? 8080
         guard (0...65535).contains(port) else {

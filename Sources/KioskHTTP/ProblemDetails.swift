@@ -24,7 +24,8 @@ public struct ProblemDetails: HTTPResponseError, Sendable {
         let code = Problem.status(for: wire.code)
         // The named statuses, for their reason phrases (the body's `title`).
         let named: [HTTPResponse.Status] = [
-            .badRequest, .notFound, .conflict, .unprocessableContent, .tooManyRequests, .serviceUnavailable,
+            .badRequest, .forbidden, .notFound, .conflict, .unprocessableContent, .tooManyRequests,
+            .serviceUnavailable,
         ]
         self.init(
             status: named.first { $0.code == code } ?? .badRequest, code: wire.code.rawValue, field: wire.field,

@@ -11,6 +11,7 @@ import Logging
 import NIOCore
 import PledgeExport
 import PledgeKit
+import PledgeWeb
 import ServerHardening
 import ServiceLifecycle
 
@@ -58,6 +59,9 @@ public struct KioskServiceParts: Sendable {
     public var codeIssuer: CodeIssuer? = nil
     /// The link to the national hub, shown on `/admin` (the store); nil: no hub section.
     public var hub: (any HubLinkReporting)? = nil
+    /// The event's presence codes: with them, the web pledge flow for phones (`/p/…`) and the
+    /// presence page that opens it (`/presence`); nil: neither.
+    public var presence: PresenceCodes? = nil
 
     /// - Parameters:
     ///   - pledges: records, finds and counts pledges (the store).
@@ -150,6 +154,11 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
             lookup: parts.lookup, erasure: OrganizerErasure(organizer: organizer), site: certificates,
             afterErasure: parts.afterErasure
         ).add(to: router)
+    }
+    if let presence = parts.presence {
+        PhonePledgeRoutes(recorder: parts.recorder, presence: presence, configuration: parts.configuration)
+            .add(to: router)
+        PresenceRoutes(presence: presence, links: parts.links, eventName: parts.configuration.name).add(to: router)
     }
     if let live = parts.live {
         LiveRoutes(live: live, configuration: parts.configuration).add(to: router)

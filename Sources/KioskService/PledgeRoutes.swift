@@ -69,7 +69,8 @@ struct PledgeRoutes: Sendable {
         do {
             let key = try IdempotencyKey(request.headers[.idempotencyKey] ?? "")
             let kioskID = try request.headers[.kioskID].map { (text) throws(PledgeError) in
-                guard let id = KioskID(text) else { throw PledgeError.invalidKioskID }
+                // `phone` is the web flow's: a kiosk must not count as phones.
+                guard let id = KioskID(text), id.isKioskOwn else { throw PledgeError.invalidKioskID }
                 return id
             }
             guard MediaType.isJSON(request.headers[.contentType]) else {

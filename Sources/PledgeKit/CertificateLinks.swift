@@ -29,6 +29,10 @@ public struct CertificateLinks: Hashable, Sendable {
     /// The base URL with scheme and authority in capitals; any path is kept as given.
     public var qrBaseURL: String { current.qrBaseURL }
 
+    /// These links on the base they were made with, whatever the hub says: the event's own
+    /// address, where phones at the venue reach its pledge flow.
+    public var ownBase: CertificateLinks { CertificateLinks(own: own, override: nil) }
+
     /// - Throws: ``PledgeError`` `invalid-request` when `baseURL` is not `http://` or `https://`
     ///   followed by a host.
     public init(baseURL: String) throws(PledgeError) {

@@ -52,8 +52,13 @@ public struct CodeIssuer: Sendable, Hashable {
 
     /// The 6 MAC characters of the 20 characters of tag and random part.
     func mac(_ characters: some Collection<UInt8>) -> [UInt8] {
-        let code = HMAC<SHA256>.authenticationCode(for: Array(characters), using: SymmetricKey(data: key))
-        let bytes = Array(code.prefix(4))
+        Self.macCharacters(of: Array(characters), key: SymmetricKey(data: key))
+    }
+
+    /// The first 30 bits of HMAC-SHA256(`key`, `message`), big-endian, as 6 characters of the
+    /// alphabet (5 bits each): the MAC of issued codes, and of presence codes (``PresenceCodes``).
+    static func macCharacters(of message: [UInt8], key: SymmetricKey) -> [UInt8] {
+        let bytes = Array(HMAC<SHA256>.authenticationCode(for: message, using: key).prefix(4))
         let first32 = UInt32(bytes[0]) << 24 | UInt32(bytes[1]) << 16 | UInt32(bytes[2]) << 8 | UInt32(bytes[3])
         let first30 = first32 >> 2
         return (0..<6).map { index in CertificateCode.alphabet[Int((first30 >> UInt32(25 - 5 * index)) & 31)] }

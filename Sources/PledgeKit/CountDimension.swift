@@ -11,6 +11,8 @@ public enum CountDimension: String, CaseIterable, Codable, Sendable {
     case hour
     case ageBand = "age-band"
     case province
+    /// `kiosk` or `phone` (``PledgeChannel``), from the kiosk id.
+    case channel
 
     /// Parses a comma-separated list such as `event,age-band`; duplicates are dropped, order kept.
     /// - Throws: ``PledgeError`` (`invalid-request`, field `by`) naming the unknown dimension.
@@ -30,6 +32,6 @@ public enum CountDimension: String, CaseIterable, Codable, Sendable {
         return result
     }
 
-    /// `event, kiosk, day, hour, age-band, province`.
+    /// `event, kiosk, day, hour, age-band, province, channel`.
     public static var allNames: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }

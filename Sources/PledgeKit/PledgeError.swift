@@ -29,6 +29,8 @@ public struct PledgeError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let certificateCodeTaken = Code(rawValue: "certificate-code-taken")
         /// One kiosk sent pledges faster than the service allows.
         public static let rateLimited = Code(rawValue: "rate-limited")
+        /// A pledge from a phone without a presence code the event showed lately (``PresenceCodes``).
+        public static let presenceRequired = Code(rawValue: "presence-required")
         /// A national hub's sync token that is not of the shape `kiosk hub add-event` prints (``SyncToken``).
         public static let invalidSyncToken = Code(rawValue: "invalid-sync-token")
     }

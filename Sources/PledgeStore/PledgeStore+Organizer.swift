@@ -16,6 +16,7 @@ extension PledgeStore: OrganizerService {
         case .hour: "strftime('%Y-%m-%dT%H:00', hour * 3600 + \(VietnamTime.offsetSeconds), 'unixepoch')"
         case .ageBand: "age_band"
         case .province: "CASE province WHEN '' THEN '\(Breakdown.unknown)' ELSE province END"
+        case .channel: channelExpression("kiosk_id")
         }
     }
 

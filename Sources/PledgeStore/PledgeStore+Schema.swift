@@ -50,6 +50,7 @@ extension PledgeStore {
         registerV4(&migrator)
         registerV5(&migrator)
         registerV6(&migrator)
+        registerV7(&migrator)
         return migrator
     }
 }

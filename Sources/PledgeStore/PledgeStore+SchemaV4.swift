@@ -56,6 +56,13 @@ extension PledgeStore {
         case .hour: ("hour", "strftime('%Y-%m-%dT%H:00', (CAST(value AS INTEGER) + 7) * 3600, 'unixepoch')")
         case .ageBand: ("age-band", "value")
         case .province: ("province", "CASE value WHEN '' THEN '\(Breakdown.unknown)' ELSE value END")
+        case .channel: ("kiosk", channelExpression("value"))
         }
+    }
+
+    /// The channel (``PledgeChannel``) of the kiosk id in `column`, in SQL.
+    static func channelExpression(_ column: String) -> String {
+        "CASE \(column) WHEN '\(KioskID.phone.rawValue)' THEN '\(PledgeChannel.phone.rawValue)' "
+            + "ELSE '\(PledgeChannel.kiosk.rawValue)' END"
     }
 }

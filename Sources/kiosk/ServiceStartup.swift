@@ -83,6 +83,10 @@ struct ServiceStartup {
             organizerToken: configuration.organizerToken, metrics: metrics, readiness: store)
         parts.codeIssuer = codeIssuer
         parts.hub = store
+        do throws(PledgeError) { parts.presence = try store.presenceCodes() } catch {
+            try? store.close()
+            throw CLIError("database: \(error.message.en)")
+        }
         if let backups {
             parts.afterErasure = { @Sendable () async -> ErasureCopies in
                 await Self.reconcile(backups, logger: logger)

@@ -73,6 +73,7 @@ struct TestService: Sendable {
             kiosks: store, organizer: store, organizerToken: organizerToken, metrics: metrics, readiness: store)
         parts.notFoundLimit = notFoundLimit
         parts.codeIssuer = codeIssuer
+        parts.presence = try store.presenceCodes()
         let builtParts = parts
         var logger = Logger(label: "kiosk-test")
         logger.logLevel = .error

@@ -76,6 +76,7 @@ struct BreakdownTests {
         case .hour: "strftime('%Y-%m-%dT%H:00', created_at, '+7 hours')"
         case .ageBand: "age_band"
         case .province: "coalesce(province, 'unknown')"
+        case .channel: "CASE kiosk_id WHEN 'phone' THEN 'phone' ELSE 'kiosk' END"
         }
     }
 

@@ -9,7 +9,8 @@ import PledgeKit
 enum GeneratedPledges {
     /// One pledge in four goes to a second event.
     static let otherEvent = "tour-hue"
-    static let kiosks = ["kiosk-01", "kiosk-02", "kiosk-03"]
+    // `phone`: the web flow's pledges (channel `phone`), so breakdowns by channel have both values.
+    static let kiosks = ["kiosk-01", "kiosk-02", "phone"]
     /// 10 October 2025, 08:00 in Vietnam.
     static let start = Date(timeIntervalSince1970: 1_760_058_000)
 

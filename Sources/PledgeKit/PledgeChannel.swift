@@ -1,0 +1,25 @@
+/// How a pledge was made (issue 16): at a kiosk (the terminal front, a tablet in kiosk mode), or
+/// on the signer's own phone through the web pledge flow, with a presence code shown at the event.
+///
+/// A phone's pledge is recorded under the reserved kiosk id ``Identifier/phone`` (`phone`), so
+/// every count by kiosk, the withholding of each kiosk's newest pledges in public counts and the
+/// rows sent to the hub carry the channel without a column of their own; no kiosk may take that
+/// id (the configuration and the `Kiosk-Id` header refuse it). Raw values are what `?by=channel`
+/// answers.
+public enum PledgeChannel: String, CaseIterable, Codable, Sendable {
+    case kiosk
+    case phone
+
+    /// The channel of a pledge recorded under `kioskID`.
+    public init(kioskID: String) {
+        self = kioskID == KioskID.phone.rawValue ? .phone : .kiosk
+    }
+}
+
+extension Identifier where Kind == KioskKind {
+    /// The kiosk id of every pledge made on a phone (``PledgeChannel/phone``); reserved.
+    public static let phone = KioskID(rawValue: "phone")!
+
+    /// Whether a kiosk may take this id: every id the rule accepts but ``phone``.
+    public var isKioskOwn: Bool { self != .phone }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import KioskTestSupport
+import PledgeKit
+import PledgeStore
+import Testing
+
+/// The web pledge flow for phones (issue 16) through the service's router: the same rules as the
+/// API and the terminal, pledges under the kiosk id `phone`, presence codes, limits.
+@Suite("The web pledge flow for phones: forms, presence codes, channel")
+struct PhonePledgeFlowTests {
+    static let html = ["Accept": "text/html", "Content-Type": "application/x-www-form-urlencoded"]
+
+    /// The form fields, percent-encoded.
+    static func form(_ fields: [(String, String)]) -> Data {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return Data(
+            fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
+                .joined(separator: "&").utf8)
+    }
+
+    static func post(
+        _ server: TestService, _ fields: [(String, String)], headers: [String: String] = html
+    ) async throws -> HTTPAnswer {
+        try await server.request("POST", "/p", body: form(fields), headers: headers)
+    }
+
+    /// The code the event shows now, and one it showed 20 minutes ago (4 periods: no longer accepted).
+    static func codes(_ server: TestService) throws -> (now: String, old: String) {
+        let presence = try server.store.presenceCodes()
+        return (presence.code(at: Date()), presence.code(at: Date().addingTimeInterval(-20 * 60)))
+    }
+
+    /// The value of hidden field `name` in `page`.
+    static func hidden(_ name: String, in page: String) -> String? {
+        guard let range = page.range(of: #"name="\#(name)" value=""#) else { return nil }
+        return String(page[range.upperBound...].prefix { $0 != "\"" })
+    }
+
+    @Test("An NFD name is reviewed and stored as NFC under the kiosk id phone; signing twice records once")
+    func reviewThenSign() async throws {
+        try await TestService.with { server in
+            let (code, _) = try Self.codes(server)
+            let start = try await server.request("GET", "/P/\(code.lowercased())", headers: ["Accept": "text/html"])
+            #expect(start.status == 200)
+            #expect(start.text.contains(#"<html lang="vi">"#) && start.text.contains("Ký cam kết “Không một mình”"))
+            #expect(!start.text.contains("đã hết hạn"))
+            let nfd = "Tra\u{0302}\u{0300}n Thi\u{0323} Ho\u{0302}\u{0300}ng"
+            let fields = [
+                ("lang", "vi"), ("presence", code), ("name", nfd), ("ageBand", "12-15"), ("province", "Huế"),
+                ("consent", "yes"),
+            ]
+            let review = try await Self.post(server, fields + [("step", "review")])
+            #expect(review.status == 200)
+            // Bytes, not Strings: Swift compares strings by canonical equivalence, NFD equal to NFC.
+            let nfc = "Trần Thị Hồng".precomposedStringWithCanonicalMapping
+            #expect(review.body.range(of: Data("<dd>\(nfc)</dd>".utf8)) != nil)
+            #expect(review.text.contains("30/06/2027"), "the retention date of event.yaml")
+            let key = try #require(Self.hidden("key", in: review.text))
+            #expect(Self.hidden("name", in: review.text) == "Trần Thị Hồng")
+            let signed = try await Self.post(server, fields + [("step", "sign"), ("key", key)])
+            #expect(signed.status == 303)
+            let location = try #require(signed.headers["location"])
+            let again = try await Self.post(server, fields + [("step", "sign"), ("key", key)])
+            #expect(again.status == 303 && again.headers["location"] == location)
+            let certificate = try #require(CertificateCode(parsing: String(location.dropFirst(3))))
+            let pledge = try #require(try await server.store.pledge(code: certificate))
+            #expect(pledge.name == "Trần Thị Hồng")
+            #expect(pledge.name.map { Array($0.utf8) } == Array(nfc.utf8))
+            #expect(pledge.kioskID == KioskID.phone.rawValue && pledge.guardianConsent)
+            let page = try await server.request("GET", location, headers: ["Accept": "text/html"])
+            #expect(page.status == 200 && page.text.contains("Trần Thị Hồng") && page.text.contains("/qr.svg"))
+        }
+    }
+
+    @Test("Under 16 with a name and no consent: refused with the rule's message, the fields kept; anonymous goes")
+    func guardianConsent() async throws {
+        try await TestService.with { server in
+            let (code, _) = try Self.codes(server)
+            let fields = [
+                ("lang", "en"), ("presence", code), ("name", "Lê Minh"), ("ageBand", "12-15"), ("step", "review"),
+            ]
+            let refused = try await Self.post(server, fields)
+            #expect(refused.status == 422)
+            #expect(refused.text.contains(#"<html lang="en">"#))
+            #expect(refused.text.contains("Under 16: putting a name on the certificate needs a parent"))
+            #expect(refused.text.contains(#"value="Lê Minh""#) && refused.text.contains(#"value="12-15" checked"#))
+            let anonymous = [("lang", "en"), ("presence", code), ("name", "  "), ("ageBand", "12-15")]
+            let review = try await Self.post(server, anonymous + [("step", "review")])
+            #expect(review.status == 200 && review.text.contains("<dd>Anonymous signer</dd>"))
+            let key = try #require(Self.hidden("key", in: review.text))
+            let signed = try await Self.post(server, anonymous + [("step", "sign"), ("key", key)])
+            #expect(signed.status == 303)
+            let location = try #require(signed.headers["location"])
+            let pledge = try await server.store.pledge(
+                code: try #require(CertificateCode(parsing: String(location.dropFirst(3)))))
+            #expect(pledge?.name == nil && pledge?.kioskID == "phone")
+        }
+    }
+
+    @Test("An expired or made-up presence code is refused: a problem detail, or a page that keeps the draft")
+    func presenceCodes() async throws {
+        try await TestService.with { server in
+            let (code, old) = try Self.codes(server)
+            let recent = try server.store.presenceCodes().code(at: Date().addingTimeInterval(-6 * 60))
+            let fields = [
+                ("presence", old), ("name", "Phạm Thu Trang"), ("ageBand", "18-24"), ("step", "sign"), ("key", "k-1"),
+            ]
+            let api = try await Self.post(
+                server, fields, headers: ["Content-Type": "application/x-www-form-urlencoded"])
+            #expect(api.status == 403)
+            #expect(try api.json()["code"] as? String == "presence-required")
+            let made = try await Self.post(
+                server, [("presence", "ZZZZZZ")] + fields.dropFirst(),
+                headers: ["Content-Type": "application/x-www-form-urlencoded"])
+            #expect(made.status == 403)
+            let page = try await Self.post(server, fields)
+            #expect(page.status == 403)
+            #expect(
+                page.text.contains("Mã bạn quét đã hết hạn") && page.text.contains(#"id="presence" name="presence""#))
+            #expect(
+                Self.hidden("name", in: page.text) == "Phạm Thu Trang" && Self.hidden("key", in: page.text) == "k-1")
+            let start = try await server.request("GET", "/p/\(old)", headers: ["Accept": "text/html"])
+            #expect(start.text.contains("Mã bạn quét đã hết hạn"))
+            // The code shown now, and one shown a few minutes ago, go.
+            for presence in [code, recent] {
+                let signed = try await Self.post(
+                    server, [("presence", presence)] + fields.dropFirst().dropLast() + [("key", "k-\(presence)")])
+                #expect(signed.status == 303)
+            }
+            #expect(try await server.store.counts().total == 2)
+        }
+    }
+
+    @Test("Counts by channel add up: a kiosk's pledge and a phone's")
+    func countsByChannel() async throws {
+        try await TestService.with { server in
+            let (code, _) = try Self.codes(server)
+            #expect(try await server.postPledge(#"{"name":"Lê Na","ageBand":"18-24"}"#).status == 201)
+            let fields = [("presence", code), ("name", ""), ("ageBand", "16-17"), ("step", "sign"), ("key", "c-1")]
+            #expect(try await Self.post(server, fields).status == 303)
+            let answer = try await server.request(
+                "GET", "/api/organizer/counts?by=channel",
+                headers: ["Authorization": "Bearer \(TestService.organizerToken)"])
+            #expect(answer.status == 200)
+            let buckets = try #require(try answer.json()["buckets"] as? [[String: Any]])
+            let counts = Dictionary(
+                uniqueKeysWithValues: buckets.map {
+                    (($0["values"] as? [String])?.first ?? "", $0["count"] as? Int ?? 0)
+                })
+            #expect(counts == ["kiosk": 1, "phone": 1])
+            #expect(try answer.json()["total"] as? Int == 2)
+        }
+    }
+
+    @Test("A kiosk may not send pledges as the phones' kiosk id")
+    func phoneIsReserved() async throws {
+        try await TestService.with { server in
+            let answer = try await server.request(
+                "POST", "/api/pledges", body: Data(#"{"ageBand":"18-24"}"#.utf8),
+                headers: ["Content-Type": "application/json", "Idempotency-Key": "k", "Kiosk-Id": "phone"])
+            #expect(answer.status == 400)
+            #expect(try answer.json()["field"] as? String == "Kiosk-Id")
+        }
+    }
+
+    @Test("The presence page shows the code of the moment and a QR of the flow's link that decodes")
+    func presencePage() async throws {
+        try await TestService.with { server in
+            let (code, _) = try Self.codes(server)
+            let page = try await server.get("/presence")
+            #expect(page.status == 200 && page.text.contains(code))
+            #expect(page.text.contains("HTTP://KIOSK.EXAMPLE.VN/P/\(code)"))
+            let svg = try await server.get("/presence/qr.svg")
+            #expect(svg.status == 200 && svg.headers["cache-control"] == "no-store")
+            let folder = temporaryDirectory("presence-qr")
+            let (svgFile, pngFile) = (folder.appendingPathComponent("qr.svg"), folder.appendingPathComponent("qr.png"))
+            try svg.body.write(to: svgFile)
+            let drawn = try ProcessRunner.run(
+                "rsvg-convert", ["-f", "png", "-w", "400", "-b", "white", "-o", pngFile.path, svgFile.path])
+            try #require(drawn.status == 0, "\(drawn.stderr)")
+            #expect(try QRDecoder.zbar(imageAt: pngFile.path) == ["HTTP://KIOSK.EXAMPLE.VN/P/\(code)"])
+        }
+    }
+}
