@@ -28,6 +28,7 @@ TEST_DEBS := $(RUN_DEBS) zbar-tools qrencode tmux sqlite3 procps poppler-utils c
 # websocket-client drives headless Chromium over the DevTools protocol (scripts/page-check.py).
 # prometheus-client's parser reads /metrics in the tests (the reference Prometheus text parser).
 TEST_PIP := zxing-cpp pillow websocket-client prometheus-client
+TEST_AXE := axe-playwright-python==0.1.8
 
 # `make install` and `make package`: the kiosk as a systemd service (docs/operator.md, "Install as a service"); the
 # layout is scripts/package's. BINARY: install or package that binary instead of a release build (the tests
@@ -120,6 +121,11 @@ deps-test:
 	@command -v python3 >/dev/null && python3 -m pip --version >/dev/null 2>&1 || scripts/install-debs python3 python3-pip
 	@python3 -c 'import zxingcpp, PIL, websocket, prometheus_client' 2>/dev/null || python3 -m pip install --quiet $(TEST_PIP) \
 	  || python3 -m pip install --quiet --break-system-packages $(TEST_PIP)
+	@# axe-core's script for the web flow's accessibility test; the package's own dependency
+	@# (Playwright) is not needed: the test drives Chromium over the DevTools protocol.
+	@python3 -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('axe_playwright_python') is None)" \
+	  || python3 -m pip install --quiet --no-deps $(TEST_AXE) \
+	  || python3 -m pip install --quiet --no-deps --break-system-packages $(TEST_AXE)
 
 # In-process rendering vs. one rsvg-convert process per document: COUNT documents of each kind in
 # process, the first BASELINE_COUNT of them through rsvg-convert (1,000 processes of each kind take
