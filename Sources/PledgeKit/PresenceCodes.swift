@@ -52,6 +52,11 @@ public struct PresenceCodes: Sendable {
         return found
     }
 
+    /// `text` as a presence code in its canonical form (capitals, `O` as 0, `I` and `L` as 1), or
+    /// nil when it cannot be one: what a page may echo back (a path segment never carries `/`, `.`
+    /// or markup this way).
+    public static func canonical(_ text: String) -> String? { normalized(text) }
+
     /// `text` read as ``CertificateCode/reading(_:)`` reads codes (dashes and spaces dropped,
     /// capitals, `O` as 0, `I` and `L` as 1), or nil when it is not ``length`` characters of the alphabet.
     static func normalized(_ text: String) -> String? {

@@ -54,7 +54,8 @@ public struct PhonePledgeRoutes: Sendable {
 
     /// The form, in `?lang=` or the event's language; a code that is not current asks for the one shown now.
     @Sendable func start(_ request: Request, context: KioskRequestContext) async throws -> Response {
-        let code = context.parameters.get("presence") ?? ""
+        // Echoed in the page's links only in its canonical form.
+        let code = PresenceCodes.canonical(context.parameters.get("presence") ?? "") ?? "0"
         let language = request.uri.queryParameters.get("lang").flatMap { Language(rawValue: String($0)) }
         var page = page(.form, language: language ?? configuration.language, presence: code)
         page.presenceExpired = !presence.accepts(code, at: now())
@@ -74,7 +75,8 @@ public struct PhonePledgeRoutes: Sendable {
                 vi: "Biểu mẫu không đọc được.", en: "The form cannot be read.")
         }
         let html = Self.acceptsHTML(request)
-        var page = page(.form, language: form.language ?? configuration.language, presence: form.presence ?? "")
+        let presenceCode = form.presence.flatMap(PresenceCodes.canonical) ?? "0"
+        var page = page(.form, language: form.language ?? configuration.language, presence: presenceCode)
         page.name = form.typedName
         page.ageBand = form.ageBand.flatMap(AgeBand.init(rawValue:))
         page.province = form.province.flatMap { Province(matching: $0) }

@@ -122,6 +122,9 @@ struct PhonePledgeFlowTests {
                 Self.hidden("name", in: page.text) == "Phạm Thu Trang" && Self.hidden("key", in: page.text) == "k-1")
             let start = try await server.request("GET", "/p/\(old)", headers: ["Accept": "text/html"])
             #expect(start.text.contains("Mã bạn quét đã hết hạn"))
+            // A path that is no code is not echoed into the page's links.
+            let odd = try await server.request("GET", "/p/..%2Fadmin", headers: ["Accept": "text/html"])
+            #expect(odd.status == 200 && !odd.text.contains("admin") && odd.text.contains(#"href="/p/0?lang=en""#))
             // The code shown now, and one shown a few minutes ago, go.
             for presence in [code, recent] {
                 let signed = try await Self.post(
