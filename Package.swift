@@ -391,7 +391,7 @@ let package = Package(
             name: "KioskServiceTests",
             dependencies: [
                 "KioskService", "KioskAPI", "KioskClient", "PledgeStore", "PledgeKit", "KioskConfiguration",
-                "QRCode", "KioskPages", "ServerHardening", "KioskHTTP", "CertificateWeb", "LiveWeb",
+                "QRCode", "KioskPages", "ServerHardening", "KioskHTTP", "CertificateWeb", "LiveWeb", "PledgeWeb",
                 "KioskTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // Status, header and body tests through the router, without a socket.

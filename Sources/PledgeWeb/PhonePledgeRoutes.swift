@@ -29,12 +29,13 @@ public struct PhonePledgeRoutes: Sendable {
     ///   - recorder: records the pledges (the store, or the store with its observers).
     ///   - presence: the event's presence codes.
     ///   - configuration: the event (its name, pledge text, language, retention date).
-    ///   - addressLimit: signatures per client address: 600 at once, then 120 a minute by default.
+    ///   - addressLimit: signatures per client address: 1,000 at once, then 1,200 a minute by default
+    ///     (2,000 phones behind one venue's or school's address in two minutes).
     ///   - presenceLimit: signatures per presence code: 3,000 at once, then 1,500 a minute.
     ///   - now: the clock presence codes are checked against.
     public init(
         recorder: any PledgeRecorder, presence: PresenceCodes, configuration: EventConfiguration,
-        addressLimit: EventConfiguration.RateLimit = .init(perMinute: 120, burst: 600),
+        addressLimit: EventConfiguration.RateLimit = .init(perMinute: 1_200, burst: 1_000),
         presenceLimit: EventConfiguration.RateLimit = .init(perMinute: 1_500, burst: 3_000),
         now: @escaping @Sendable () -> Date = Date.init
     ) {

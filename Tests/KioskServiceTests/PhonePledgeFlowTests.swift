@@ -1,7 +1,13 @@
 import Foundation
+import Hummingbird
+import HummingbirdTesting
+import KioskConfiguration
+import KioskHTTP
 import KioskTestSupport
+import NIOCore
 import PledgeKit
 import PledgeStore
+import PledgeWeb
 import Testing
 
 /// The web pledge flow for phones (issue 16) through the service's router: the same rules as the
@@ -184,5 +190,45 @@ struct PhonePledgeFlowTests {
             try #require(drawn.status == 0, "\(drawn.stderr)")
             #expect(try QRDecoder.zbar(imageAt: pngFile.path) == ["HTTP://KIOSK.EXAMPLE.VN/P/\(code)"])
         }
+    }
+}
+
+extension PhonePledgeFlowTests {
+    /// Past its limit an address gets 429 with `Retry-After`, and the page keeps what was typed.
+    @Test("Signatures past an address's limit: 429 with Retry-After, the draft kept")
+    func limitPerAddress() async throws {
+        let store = try PledgeStore(
+            path: temporaryDirectory("phone-limit").appendingPathComponent("p.sqlite").path, eventID: "limit",
+            defaultKioskID: "k", links: try CertificateLinks(baseURL: "http://kiosk.example.vn"))
+        defer { try? store.close() }
+        let presence = try store.presenceCodes()
+        let router = Router(context: KioskRequestContext.self)
+        router.add(middleware: ProblemDetailsMiddleware())
+        PhonePledgeRoutes(
+            recorder: store, presence: presence,
+            configuration: try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration),
+            addressLimit: .init(perMinute: 1, burst: 2)
+        ).add(to: router)
+        try await Application(router: router).test(.router) { client in
+            var statuses: [Int] = []
+            var last: TestResponse?
+            for index in 1...3 {
+                let body = Self.form([
+                    ("presence", presence.code(at: Date())), ("name", "Võ Thị Sáu \(index)"), ("ageBand", "18-24"),
+                    ("step", "sign"), ("key", "limit-\(index)"),
+                ])
+                let response = try await client.executeRequest(
+                    uri: "/p", method: .post,
+                    headers: [.accept: "text/html", .contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(bytes: body))
+                statuses.append(Int(response.status.code))
+                last = response
+            }
+            #expect(statuses == [303, 303, 429])
+            let page = String(buffer: try #require(last).body)
+            #expect(try #require(last).headers[.retryAfter].flatMap(Int.init).map { $0 > 0 } == true)
+            #expect(page.contains("Có quá nhiều lượt ký cùng lúc") && page.contains(#"value="Võ Thị Sáu 3""#))
+        }
+        #expect(try await store.counts().total == 2)
     }
 }
