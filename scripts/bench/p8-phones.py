@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """P8's load (issue 16): PHONES simulated phones on loopback, each on its own connection, as a
 person at a venue: it reads the presence code from /presence (what its camera would read from the
-QR), arrives at a random moment in the first three quarters of SECONDS, loads the flow's form,
-takes 2–10 s to fill it in, and signs (POST /p, step=sign, its own idempotency key). Prints one
+QR), arrives at a random moment in the first half of SECONDS, loads the flow's form, takes from
+5 % to 35 % of SECONDS to fill it in (6 to 42 s of 120), and signs (POST /p, step=sign, its own
+idempotency key). As a browser does, it sends the POST on a new connection when the service has
+closed the idle one (after 10 s without a request: RequestDeadlines). Prints one
 line: phones=N signed=N errors=N post_p50_ms post_p99_ms get_p99_ms seconds.
 
 usage: p8-phones.py PORT PHONES SECONDS"""
@@ -28,14 +30,17 @@ def get(path):
 
 
 async def phone(index, code, results):
-    await asyncio.sleep(random.uniform(0, seconds * 0.75))
+    await asyncio.sleep(random.uniform(0, seconds * 0.5))
     try:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         status, _, took = await exchange(reader, writer, get(f"/P/{code}"))
         results["get"].append(took)
         if status != 200:
             raise RuntimeError(f"GET {status}")
-        await asyncio.sleep(random.uniform(2, 10))
+        await asyncio.sleep(random.uniform(seconds * 0.05, seconds * 0.35))
+        if reader.at_eof():
+            writer.close()
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
         form = urllib.parse.urlencode({
             "lang": "vi", "presence": code, "name": f"Người ký {index}" if index % 3 else "",
             "ageBand": random.choice(["12-15", "16-17", "18-24", "25-plus"]), "province": "Hà Nội",
@@ -43,7 +48,15 @@ async def phone(index, code, results):
         request = (b"POST /p HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\n"
                    b"Content-Type: application/x-www-form-urlencoded\r\n"
                    + f"Content-Length: {len(form)}\r\n\r\n".encode() + form)
-        status, _, took = await exchange(reader, writer, request)
+        try:
+            status, _, took = await exchange(reader, writer, request)
+        except (asyncio.IncompleteReadError, ConnectionResetError) as error:
+            if getattr(error, "partial", b""):
+                raise
+            # Closed as the request went out, before any answer: a browser sends it again on a new one.
+            writer.close()
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            status, _, took = await exchange(reader, writer, request)
         results["post"].append(took)
         if status != 303:
             raise RuntimeError(f"POST {status}")
