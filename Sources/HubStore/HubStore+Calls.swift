@@ -9,8 +9,8 @@ extension HubStore {
     /// Past the deadline the connection is closed (which ends any statement on it at once) and the
     /// call fails with `unavailable`; so does a call still waiting once the database's address
     /// refuses connections (``DatabaseReachability``), at once. A serialization failure or a
-    /// deadlock is tried again while time remains. A ``HubError`` thrown by `body` passes through; any other error becomes
-    /// `unavailable`, logged with its SQLSTATE only.
+    /// deadlock is tried again while time remains. A ``HubError`` thrown by `body` passes
+    /// through; any other error becomes `unavailable`, logged with its SQLSTATE only.
     func call<T: Sendable>(
         _ what: StaticString, deadline: Duration? = nil,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
@@ -40,9 +40,9 @@ extension HubStore {
 
     /// What `body` returns, or ``DeadlinePassed`` once `deadline` has passed, or
     /// ``DatabaseRefused`` once `reachability` (asked after ``DatabaseReachability/askAfter``)
-    /// answers refused, or `CancellationError` once the caller is cancelled: whichever comes first. `body` is then
-    /// cancelled and left to end on its own, so a call never waits on work that does not heed
-    /// cancellation (a task group would await it: a test run hung there).
+    /// answers refused, or `CancellationError` once the caller is cancelled: whichever comes
+    /// first. `body` is then cancelled and left to end on its own, so a call never waits on work
+    /// that does not heed cancellation (a task group would await it: a test run hung there).
     static func withDeadline<T: Sendable>(
         _ deadline: Duration, reachability: DatabaseReachability? = nil,
         _ body: @escaping @Sendable () async throws -> T
