@@ -75,7 +75,8 @@ test-suites:
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build \
 	  --skip CrashUnderLoadTests --skip LiveLatencyTests --skip SlowClientTests --skip PipelinedFloodTests \
 	  --skip OpenFilesExhaustionTests --skip ShutdownTests --skip BackupUnderLoadTests \
-	  --skip HubStoreTests --skip HubServiceTests --skip HubRelayTests --skip HubEndToEndTests --skip HubFaultTests
+	  --skip HubStoreTests --skip HubServiceTests --skip HubRelayTests --skip HubEndToEndTests --skip HubFaultTests \
+	  --skip HubSetupTests
 	@# Run alone after the others: the crash test's kiosk processes load the 2 cores, the live
 	@# counter's 1 s promise is timed, the slow-client tests wait for seconds-long deadlines, and the
 	@# pipelined flood measures the service's memory while it loads the 2 cores, and the open files
@@ -83,7 +84,8 @@ test-suites:
 	@# shutdown tests hold SIGTERM to a 3 s exit; the backup under load fills both cores for 20 s; the
 	@# hub's store answers every call within a deadline (5 s), which its connections to PostgreSQL
 	@# missed under the parallel run's load (the hub suites take about 30 s together); the hub's fault
-	@# tests start and kill dozens of hub and event processes.
+	@# tests start and kill dozens of hub and event processes; `make hub`'s test creates, stops and drops a
+	@# PostgreSQL cluster of its own (scripts/hub) and times the hub's 503 while it is down.
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter CrashUnderLoadTests
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter LiveLatencyTests
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter SlowClientTests
@@ -94,6 +96,7 @@ test-suites:
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build \
 	  --filter 'HubStoreTests|HubServiceTests|HubRelayTests|HubEndToEndTests'
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter HubFaultTests
+	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter HubSetupTests
 
 install: $(if $(BINARY),,deps-package)
 	SWIFT=$(SWIFT) scripts/package install --destdir "$(DESTDIR)" --prefix "$(PREFIX)" $(if $(BINARY),--binary "$(BINARY)")

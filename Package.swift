@@ -109,6 +109,8 @@ let package = Package(
                 "HubCore", "PledgeKit", "KioskAPI",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                // A bare connect tells a call at once that the database's address refuses connections.
+                .product(name: "NIOPosix", package: "swift-nio"),
                 // The store runs its connection pool as a service of the hub's service group.
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -7,16 +7,17 @@ extension HubStore {
     /// Runs `body` on a pooled connection within the configuration's deadline.
     ///
     /// Past the deadline the connection is closed (which ends any statement on it at once) and the
-    /// call fails with `unavailable`; a serialization failure or a deadlock is tried again while
-    /// time remains. A ``HubError`` thrown by `body` passes through; any other error becomes
-    /// `unavailable`, logged with its SQLSTATE only.
+    /// call fails with `unavailable`; so does a call still waiting once the database's address
+    /// refuses connections (``DatabaseReachability``), at once. A serialization failure or a
+    /// deadlock is tried again while time remains. A ``HubError`` thrown by `body` passes
+    /// through; any other error becomes `unavailable`, logged with its SQLSTATE only.
     func call<T: Sendable>(
         _ what: StaticString, deadline: Duration? = nil,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws(HubError) -> T {
         let client = client
         do {
-            return try await Self.withDeadline(deadline ?? configuration.deadline) {
+            return try await Self.withDeadline(deadline ?? configuration.deadline, reachability: reachability) {
                 var attempt = 1
                 while true {
                     do {
@@ -38,11 +39,13 @@ extension HubStore {
     }
 
     /// What `body` returns, or ``DeadlinePassed`` once `deadline` has passed, or
-    /// `CancellationError` once the caller is cancelled: whichever comes first. `body` is then
-    /// cancelled and left to end on its own, so a call never waits on work that does not heed
-    /// cancellation (a task group would await it: a test run hung there).
+    /// ``DatabaseRefused`` once `reachability` (asked after ``DatabaseReachability/askAfter``)
+    /// answers refused, or `CancellationError` once the caller is cancelled: whichever comes
+    /// first. `body` is then cancelled and left to end on its own, so a call never waits on work
+    /// that does not heed cancellation (a task group would await it: a test run hung there).
     static func withDeadline<T: Sendable>(
-        _ deadline: Duration, _ body: @escaping @Sendable () async throws -> T
+        _ deadline: Duration, reachability: DatabaseReachability? = nil,
+        _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let outcome = CallOutcome<T>()
         return try await withTaskCancellationHandler {
@@ -60,6 +63,12 @@ extension HubStore {
                     Task {
                         try? await Task.sleep(for: deadline)
                         outcome.resolve(.failure(DeadlinePassed()))
+                    })
+                guard let reachability else { return }
+                outcome.add(
+                    Task {
+                        guard (try? await Task.sleep(for: DatabaseReachability.askAfter)) != nil else { return }
+                        if await reachability.answer() == .refused { outcome.resolve(.failure(DatabaseRefused())) }
                     })
             }
         } onCancel: {
@@ -113,6 +122,10 @@ extension HubStore {
         if error is DeadlinePassed {
             logger.warning("hub database call timed out", metadata: ["hub.call": "\(what)"])
             return Self.unavailable
+        }
+        if error is DatabaseRefused {
+            logger.warning("hub database refused the connection", metadata: ["hub.call": "\(what)"])
+            return Self.unreachable
         }
         let sqlState = (error as? PSQLError)?.serverInfo?[.sqlState]
         logger.error(

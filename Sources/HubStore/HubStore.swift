@@ -18,12 +18,15 @@ public final class HubStore: HubRecords, Service {
     public let configuration: HubStoreConfiguration
     let client: PostgresClient
     let logger: Logger
+    /// Asked by calls that wait: whether the database's address accepts connections at all.
+    let reachability: DatabaseReachability
 
     /// A store on `configuration`'s database; nothing is connected until a call needs it (and
     /// ``run()`` runs).
     public init(configuration: HubStoreConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
+        self.reachability = DatabaseReachability(configuration)
         self.client = PostgresClient(
             configuration: Self.clientConfiguration(configuration), backgroundLogger: logger)
     }

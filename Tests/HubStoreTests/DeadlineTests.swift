@@ -1,4 +1,9 @@
 import Foundation
+import HubCore
+import KioskTestSupport
+import Logging
+import PledgeKit
+import PostgresNIO
 import Testing
 
 @testable import HubStore
@@ -47,6 +52,22 @@ import Testing
         #expect(try await HubStore.withDeadline(.seconds(600)) { 42 } == 42)
         await #expect(throws: CancellationError.self) {
             try await HubStore.withDeadline(.seconds(600)) { throw CancellationError() }
+        }
+    }
+
+    @Test func aSlowStatementOnAServerThatAcceptsGetsItsWholeDeadline() async throws {
+        try await withTestStore { store, _ in
+            let logger = Logger(label: "hub-store-test")
+            let asked = ContinuousClock.now
+            // Past DatabaseReachability.askAfter the call asks, and the server accepts: only the
+            // deadline ends it (the server's statement_timeout is the store's longer one).
+            let error = await #expect(throws: HubError.self) {
+                try await store.call("sleep", deadline: .seconds(1)) { connection in
+                    try await HubStore.execute("SELECT pg_sleep(30)", on: connection, logger: logger)
+                }
+            }
+            #expect(ContinuousClock.now - asked >= .seconds(1))
+            #expect(error?.message.en == "The hub's database did not answer in time. Please try again later.")
         }
     }
 

@@ -92,6 +92,26 @@ import Testing
         }
     }
 
+    @Test func aCallWhileNothingListensIsRefusedBeforeItsDeadline() async throws {
+        // A TCP port and a socket folder where no server is: the connect fails at once.
+        let tcp = HubStoreConfiguration(host: "127.0.0.1", port: try closedPort(), user: "postgres", database: "hub")
+        let socket = HubStoreConfiguration(
+            host: temporaryDirectory("no-server").path, user: "postgres", database: "hub")
+        for configuration in [tcp, socket] {
+            var configuration = configuration
+            // A deadline no run of this test reaches: the refusal's text came before it.
+            configuration.deadline = .seconds(60)
+            let store = HubStore(configuration: configuration, logger: Logger(label: "hub-store-test"))
+            await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await store.run() }
+                let call = await #expect(throws: HubError.self) { try await store.counts(event: nil) }
+                #expect(call?.kind == .unavailable)
+                #expect(call?.message.en == "The hub cannot reach its database at the moment. Please try again later.")
+                group.cancelAll()
+            }
+        }
+    }
+
     @Test func aSocketFolderAsHostReachesTheServer() async throws {
         try await TestPostgres.withDatabase { database in
             let folders = try await database.psql("SHOW unix_socket_directories")

@@ -78,10 +78,18 @@ final class KioskProcess {
         throw KioskProcessError(log: (try? String(contentsOf: log, encoding: .utf8)) ?? "")
     }
 
-    /// SIGKILL: no handler runs, no buffer is flushed, as in a power cut of the process.
-    func kill9() {
+    /// SIGKILL: no handler runs, no buffer is flushed, as in a power cut of the process. Returns
+    /// once the exit is seen, or after `bound` seconds: Foundation sees a child's exit only once
+    /// every process holding the socket it gives the child has closed it, so a daemon the child
+    /// started with that descriptor open would hold the wait as long as it runs (`scripts/hub`'s
+    /// PostgreSQL did, and a test hung).
+    /// - Returns: whether the exit was seen.
+    @discardableResult
+    func kill9(bound: TimeInterval = 60) -> Bool {
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        let deadline = Date().addingTimeInterval(bound)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        return !process.isRunning
     }
 
     /// How a ``stop(grace:)`` went.
@@ -90,7 +98,7 @@ final class KioskProcess {
         var onSIGTERM: Bool
         /// From SIGTERM to the exit.
         var seconds: Double
-        /// The exit status, or the signal that ended it.
+        /// The exit status, or the signal that ended it; -1 when no exit was seen (``kill9(bound:)``).
         var status: Int32
         var reason: Process.TerminationReason
 
@@ -128,6 +136,9 @@ final class KioskProcess {
         let seconds = Date().timeIntervalSince(start)
         let onSIGTERM = !process.isRunning
         if onSIGTERM { process.waitUntilExit() } else { kill9() }
+        guard !process.isRunning else {
+            return Stopped(onSIGTERM: false, seconds: seconds, status: -1, reason: .uncaughtSignal)
+        }
         return Stopped(
             onSIGTERM: onSIGTERM, seconds: seconds, status: process.terminationStatus,
             reason: process.terminationReason)
