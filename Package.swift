@@ -353,7 +353,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KioskAPITests",
-            dependencies: ["KioskAPI", "PledgeKit"],
+            dependencies: ["KioskAPI", "PledgeKit", "KioskTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
