@@ -379,7 +379,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KioskAPITests",
-            dependencies: ["KioskAPI", "PledgeKit"],
+            dependencies: ["KioskAPI", "PledgeKit", "KioskTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

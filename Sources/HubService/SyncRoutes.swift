@@ -40,9 +40,7 @@ struct SyncRoutes: Sendable {
         let buffer = try await request.collectBody(upTo: SyncBatch.maximumBytes)
         let batch: SyncBatch
         do {
-            batch = try StrictJSON.decode(
-                SyncBatch.self, from: Data(buffer.readableBytesView),
-                what: Localized(vi: "lô đồng bộ", en: "a sync batch"))
+            batch = try SyncBatch.decode(Data(buffer.readableBytesView))
         } catch { throw ProblemDetails(error) }
         try await check(batch, of: event)
         let applied: SyncApplied

@@ -22,12 +22,21 @@ extension HubStore {
         let seen = batch.erasuresSeen
         let today = CivilDate(inVietnamAt: Date())
         return try await call("apply batch") { connection in
-            try await Self.transaction(connection, logger: logger) {
-                let writer = BatchWriter(connection: connection, logger: logger, eventID: eventID)
-                try await writer.apply(plan, today: today)
-                return SyncApplied(
-                    acknowledged: try await writer.finish(lastSequence: plan.lastSequence),
-                    erasures: try await writer.erasures(after: seen))
+            func write(_ inserts: BatchWriter.Inserts) async throws -> SyncApplied {
+                try await Self.transaction(connection, logger: logger) {
+                    let writer = BatchWriter(connection: connection, logger: logger, eventID: eventID)
+                    try await writer.apply(plan, today: today, inserts: inserts)
+                    return SyncApplied(
+                        acknowledged: try await writer.finish(lastSequence: plan.lastSequence),
+                        erasures: try await writer.erasures(after: seen))
+                }
+            }
+            do {
+                return try await write(.newOnly)
+            } catch let error as PSQLError where BatchWriter.isPledgeConflict(error) {
+                // A pledge of the batch is here already (a replay, or another pledge's id or code):
+                // nothing was applied; again, pledge by pledge.
+                return try await write(.byID)
             }
         }
     }
@@ -47,7 +56,25 @@ struct BatchWriter {
         try await HubStore.execute(query, on: connection, logger: logger)
     }
 
-    func apply(_ plan: SyncPlan, today: CivilDate) async throws {
+    /// How the batch's pledges are inserted. The outcome is the same; only the cost differs.
+    enum Inserts {
+        /// In one plain `INSERT`, when every row's sequence is past the event's `last_sequence`:
+        /// it fails with a unique violation (``isPledgeConflict(_:)``) when a pledge's id or code is
+        /// here already, and the batch is then written again `byID`. It spares the index probes of
+        /// `ON CONFLICT` and the clash check, which a batch of new pledges (nearly every one) never needs.
+        case newOnly
+        /// `ON CONFLICT DO NOTHING`, a replayed pledge changing nothing, then the check that each
+        /// pledge is stored as sent (else the batch is refused).
+        case byID
+    }
+
+    /// Whether `error` is the unique violation of a pledge's id or code (of ``Inserts/newOnly``).
+    static func isPledgeConflict(_ error: PSQLError) -> Bool {
+        // unique_violation (PostgreSQL, Appendix A).
+        error.serverInfo?[.sqlState] == "23505" && error.serverInfo?[.tableName] == "hub_pledge"
+    }
+
+    func apply(_ plan: SyncPlan, today: CivilDate, inserts: Inserts) async throws {
         // The event's row, locked: its batches apply one at a time, in the order they lock it.
         guard
             let state = try await rows(
@@ -79,7 +106,9 @@ struct BatchWriter {
         }
         if !plan.erasures.isEmpty { try await erase(plan.erasures) }
         if !plan.pledges.isEmpty {
-            try await insert(plan.pledges, purgedBefore: purgedBefore, expired: expired ?? false)
+            // A row at or below last_sequence was applied before: a replay, written by id.
+            let fresh = inserts == .newOnly && (plan.firstSequence ?? 0) > last
+            try await insert(plan.pledges, purgedBefore: purgedBefore, expired: expired ?? false, byID: !fresh)
         }
         if !plan.held.isEmpty { try await hold(plan.held) }
     }
@@ -104,10 +133,12 @@ struct BatchWriter {
 
     /// Inserts the pledges not here yet (by id), each without its name when erased, purged or
     /// past the event's retention, and adds the new ones to the counts; refuses the batch when a
-    /// pledge's id or code is another pledge's.
-    func insert(_ pledges: [SyncPlan.PlannedPledge], purgedBefore: Date?, expired: Bool) async throws {
+    /// pledge's id or code is another pledge's. Not `byID`: every pledge must be new (a unique
+    /// violation, ``isPledgeConflict(_:)``, otherwise).
+    func insert(_ pledges: [SyncPlan.PlannedPledge], purgedBefore: Date?, expired: Bool, byID: Bool) async throws {
         let ids = pledges.map(\.id)
         let codes = pledges.map(\.code)
+        let onConflict = byID ? "ON CONFLICT DO NOTHING" : ""
         // An empty text stands for no name and no province: arrays of the protocol carry no NULL.
         try await execute(
             """
@@ -129,13 +160,14 @@ struct BatchWriter {
                     THEN NULL ELSE NULLIF(name, '') END,
                     age_band, NULLIF(province, ''), consent, created_at
                 FROM input
-                ON CONFLICT DO NOTHING
+                \(unescaped: onConflict)
                 RETURNING age_band, province
             )
             INSERT INTO hub_count (event_id, age_band, province, count)
             SELECT \(eventID), age_band, coalesce(province, ''), count(*) FROM inserted GROUP BY age_band, province
             ON CONFLICT (event_id, age_band, province) DO UPDATE SET count = hub_count.count + excluded.count
             """)
+        guard byID else { return }
         // A pledge not stored as sent (same id, code and event) clashes with another pledge.
         let clashing = try await rows(
             """

@@ -5,7 +5,18 @@ public enum VietnameseText {
     /// Unicode Normalization Form C (UAX #15), by Foundation. Keyboards send NFC, NFD, or a
     /// precomposed vowel followed by a combining tone mark; all three become the same bytes.
     public static func nfc(_ text: String) -> String {
-        text.precomposedStringWithCanonicalMapping
+        // Most names are already NFC in the scalars of ``isNFCAlone(_:)``: no call to Foundation.
+        if text.unicodeScalars.allSatisfy(isNFCAlone) { return text }
+        return text.precomposedStringWithCanonicalMapping
+    }
+
+    /// Whether a text made of such scalars only is in NFC as it is: U+0000–U+02FF (every one a
+    /// starter, canonical combining class 0, with NFC_Quick_Check=Yes; the combining marks start
+    /// at U+0300) and the Vietnamese precomposed letters U+1EA0–U+1EF9 (the same). By UAX #15's
+    /// quick check (section 9), a text of such scalars is NFC; `VietnameseTextTests` compares
+    /// with Foundation's NFC over every pair of them.
+    static func isNFCAlone(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x300 || (0x1EA0...0x1EF9).contains(scalar.value)
     }
 
     /// A key for matching that ignores case, diacritics and surrounding white space, with đ/Đ
@@ -70,11 +81,20 @@ public enum VietnameseText {
     /// (counted after full decomposition, so NFC and NFD input are judged alike), or holds more
     /// Unicode scalars than ``maximumScalarsPerCharacter``.
     static func hasTooManyMarks(_ character: Character) -> Bool {
-        if character.unicodeScalars.count > maximumScalarsPerCharacter { return true }
-        let marks = String(character).decomposedStringWithCanonicalMapping.unicodeScalars.lazy.filter {
+        let scalars = character.unicodeScalars.count
+        if scalars > maximumScalarsPerCharacter { return true }
+        // One scalar's canonical decomposition holds at most 4 scalars (UAX #15, section 13), so
+        // never more marks than allowed: no call to Foundation for it. `VietnameseTextTests`
+        // checks ``decomposedMarks(_:)`` of every scalar that has a decomposition.
+        if scalars == 1 { return false }
+        return decomposedMarks(character) > maximumMarksPerCharacter
+    }
+
+    /// The combining marks of `character` after full canonical decomposition (NFD).
+    static func decomposedMarks(_ character: Character) -> Int {
+        String(character).decomposedStringWithCanonicalMapping.unicodeScalars.lazy.filter {
             [.nonspacingMark, .enclosingMark, .spacingMark].contains($0.properties.generalCategory)
-        }
-        return marks.count > maximumMarksPerCharacter
+        }.count
     }
 
     /// Whether a text has something a reader can see as a name: at least one letter or digit.

@@ -133,6 +133,46 @@ import Testing
         }
     }
 
+    /// Past `last_sequence` the pledges go in one plain INSERT; a pledge already here makes it
+    /// fail, and the batch is written again by id: the same outcome as a replay.
+    @Test func aStoredPledgeSentAgainUnderANewSequenceChangesNothingAndTheRestApplies() async throws {
+        try await withTestStore { store, database in
+            let event = Fixtures.event()
+            try await Fixtures.register(event, in: store)
+            let stored = Fixtures.pledge(1)
+            _ = try await store.apply(Fixtures.batch([stored, Fixtures.pledge(2)]), from: event)
+            var again = stored
+            again.sequence = 4
+            let fresh = [Fixtures.pledge(3), again, Fixtures.pledge(5, ageBand: .from25, province: nil)]
+            #expect(try await store.apply(Fixtures.batch(fresh), from: event).acknowledged == 5)
+            #expect(try await store.counts(event: event.id).total == 4)
+            #expect(try await database.number("SELECT count(*) FROM hub_pledge") == 4)
+            for row in fresh { #expect(try await store.pledge(code: row.code) != nil) }
+        }
+    }
+
+    @Test func aNewPledgeWithTheCodeOfAnotherEventsPledgeRefusesTheBatch() async throws {
+        try await withTestStore { store, database in
+            let event = Fixtures.event()
+            let other = Fixtures.event("hue-2026", tag: "HU26")
+            try await Fixtures.register(event, in: store)
+            try await Fixtures.register(other, in: store)
+            let theirs = Fixtures.pledge(1)
+            _ = try await store.apply(Fixtures.batch([theirs], event: other), from: other)
+            let batch = Fixtures.batch([Fixtures.pledge(1), Fixtures.pledge(2, code: theirs.code)])
+            let error = await #expect(throws: HubError.self) { try await store.apply(batch, from: event) }
+            #expect(
+                error?.kind
+                    == .rowsRefused([
+                        SyncRefusedRow(
+                            sequence: 2, field: "code", detail: "another pledge at the hub has this id or code")
+                    ]))
+            #expect(try await database.number("SELECT count(*) FROM hub_pledge") == 1)
+            #expect(try await store.counts(event: event.id).total == 0)
+            #expect(try await store.apply(Fixtures.batch([]), from: event).acknowledged == 0)
+        }
+    }
+
     @Test func aPledgeWhoseCodeIsAnotherPledgesRefusesTheBatchAndRollsItBack() async throws {
         try await withTestStore { store, database in
             let event = Fixtures.event()
