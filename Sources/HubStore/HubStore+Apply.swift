@@ -21,7 +21,7 @@ extension HubStore {
         let eventID = event.id.rawValue
         let seen = batch.erasuresSeen
         let today = CivilDate(inVietnamAt: Date())
-        return try await call("apply batch") { connection in
+        let applied = try await call("apply batch") { connection in
             try await Self.transaction(connection, logger: logger) {
                 let writer = BatchWriter(connection: connection, logger: logger, eventID: eventID)
                 try await writer.apply(plan, today: today)
@@ -30,6 +30,9 @@ extension HubStore {
                     erasures: try await writer.erasures(after: seen))
             }
         }
+        // Names may be blanked: this process's pages drop their copies now, others when notified.
+        if !plan.erasures.isEmpty || plan.purgedBefore != nil { changes.bump() }
+        return applied
     }
 }
 

@@ -27,20 +27,22 @@ struct HubFixture {
     static func with(_ body: (HubFixture) async throws -> Void) async throws {
         try await TestPostgres.withDatabase { database in
             let configuration = try HubStoreConfiguration(url: database.url, environment: [:])
-            try await withHubStore(configuration, logger: Logger(label: "hub-service-test")) { store in
+            // Listening, with the store's change stamp, as `kiosk hub serve` runs.
+            try await withHubStore(configuration, logger: Logger(label: "hub-service-test"), listen: true) { store in
                 try await body(HubFixture(store: store, router: try router(store)))
             }
         }
     }
 
     /// The hub's router over `store`, with the repository's campaign configuration.
-    static func router(_ store: HubStore) throws -> Router<KioskRequestContext> {
+    static func router(_ store: HubStore, records: (any HubRecords)? = nil) throws -> Router<KioskRequestContext> {
         let campaign = try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration)
         let parts = HubServiceParts(
-            records: store, links: links, campaign: campaign,
+            records: records ?? store, links: links, campaign: campaign,
             pages: try PageTemplates(folder: campaign.templatesFolder),
             certificates: CertificateRenderer(
-                templates: try CertificateTemplates(folder: campaign.certificateTemplatesFolder)))
+                templates: try CertificateTemplates(folder: campaign.certificateTemplatesFolder)),
+            changes: store)
         return buildHubRouter(parts)
     }
 
