@@ -27,6 +27,10 @@ public struct HubServiceParts: Sendable {
     public var certificates: CertificateRenderer?
     /// The clock of erasures made at the hub.
     public var now: @Sendable () -> Date
+    /// Tells when a pledge or an event already at the hub may have changed (the store's
+    /// `HubStore.changeStamp()` while it listens), so a certificate opened again, or shared to
+    /// many viewers, reads its pledge once, not once per request; nil: every request reads the store.
+    public var changes: (any ChangeStamping)?
     /// 404s on code lookups each client address may draw: `burst`, then `perMinute` (then 429).
     public var notFoundLimit = EventConfiguration.RateLimit(perMinute: 300, burst: 300)
     /// The most bytes of certificate pages and QR images, and of rendered documents, kept in memory.
@@ -35,7 +39,8 @@ public struct HubServiceParts: Sendable {
 
     public init(
         records: any HubRecords, links: CertificateLinks, campaign: EventConfiguration, pages: PageTemplates,
-        certificates: CertificateRenderer? = nil, now: @escaping @Sendable () -> Date = Date.init
+        certificates: CertificateRenderer? = nil, now: @escaping @Sendable () -> Date = Date.init,
+        changes: (any ChangeStamping)? = nil
     ) {
         self.records = records
         self.links = links
@@ -43,6 +48,7 @@ public struct HubServiceParts: Sendable {
         self.pages = pages
         self.certificates = certificates
         self.now = now
+        self.changes = changes
     }
 }
 
@@ -65,9 +71,11 @@ public func buildHubRouter(_ parts: HubServiceParts) -> Router<KioskRequestConte
     router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/resources"]) }
     SyncRoutes(records: records, certificateBaseURL: parts.links.baseURL).add(to: router)
     HubCountsRoutes(records: records).add(to: router)
-    let hubCertificates = HubCertificates(records: records, campaign: parts.campaign, now: parts.now)
+    let hubCertificates = HubCertificates(
+        records: records, campaign: parts.campaign, changes: parts.changes, now: parts.now)
     let site = CertificateSite(
-        lookup: hubCertificates, changes: nil, events: hubCertificates, links: parts.links, pages: parts.pages,
+        lookup: hubCertificates, changes: parts.changes, events: hubCertificates, links: parts.links,
+        pages: parts.pages,
         renderer: parts.certificates, pageCacheCapacity: parts.pageCacheCapacity,
         documentCacheCapacity: parts.documentCacheCapacity)
     site.add(to: router)

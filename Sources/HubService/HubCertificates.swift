@@ -9,16 +9,20 @@ import Synchronization
 /// (the campaign's pledge text, resources and templates with the event's name, place and date),
 /// and codes an event issued whose pledge has not arrived (``eventAwaited(code:)``).
 ///
-/// Events never change once registered (`kiosk hub add-event`), so each is read once and kept
-/// (at most ``capacity``; past that the table starts again). Codes with no registered event are
-/// never kept, so probing codes fills nothing.
+/// The hub never changes an event once registered (`kiosk hub add-event`), so each is read once
+/// and kept (at most ``capacity``; past that the table starts again), and dropped when `changes`
+/// moves (a hand edit of the database notifies too). Codes with no registered event are never
+/// kept, so probing codes fills nothing.
 public final class HubCertificates: CertificateEvents, PledgeLookup, SignerErasure {
     let records: any HubRecords
     let campaign: EventConfiguration
     let now: @Sendable () -> Date
+    let changes: (any ChangeStamping)?
     let capacity: Int
 
     struct Known {
+        /// The change stamp the events were read under; nil when there is none.
+        var stamp: Int?
         var byID: [String: HubEvent] = [:]
         var byTag: [String: HubEvent] = [:]
     }
@@ -28,24 +32,27 @@ public final class HubCertificates: CertificateEvents, PledgeLookup, SignerErasu
     ///   - records: the hub's store.
     ///   - campaign: what every certificate shows whatever its event (pledge text, resources,
     ///     templates): the configuration of the campaign's `Kiosk/` folder.
+    ///   - changes: tells when a stored event may have changed; nil: events are kept for good.
     ///   - now: the clock of erasures.
     ///   - capacity: the most events kept in memory.
     public init(
-        records: any HubRecords, campaign: EventConfiguration, now: @escaping @Sendable () -> Date = Date.init,
-        capacity: Int = 10_000
+        records: any HubRecords, campaign: EventConfiguration, changes: (any ChangeStamping)? = nil,
+        now: @escaping @Sendable () -> Date = Date.init, capacity: Int = 10_000
     ) {
         self.records = records
         self.campaign = campaign
+        self.changes = changes
         self.now = now
         self.capacity = capacity
     }
 
     /// The pledge with `code`; its event is kept for ``configuration(for:)``.
     public func pledge(code: CertificateCode) async throws(PledgeError) -> Pledge? {
+        let stamp = changes?.changeStamp()
         let found: HubCertificate?
         do { found = try await records.certificate(code: code) } catch { throw PledgeError(error) }
         guard let found else { return nil }
-        remember(found.event)
+        remember(found.event, readUnder: stamp)
         return found.pledge
     }
 
@@ -53,7 +60,8 @@ public final class HubCertificates: CertificateEvents, PledgeLookup, SignerErasu
     /// - Throws: ``PledgeError`` `unavailable` when the store cannot be read, or holds no such
     ///   event (which its foreign key rules out).
     public func configuration(for pledge: Pledge) async throws(PledgeError) -> EventConfiguration {
-        if let event = known.withLock({ $0.byID[pledge.eventID] }) { return configuration(of: event) }
+        if let event = known(\.byID, pledge.eventID) { return configuration(of: event) }
+        let stamp = changes?.changeStamp()
         var event: HubEvent? = nil
         if let id = EventID(pledge.eventID) {
             do { event = try await records.event(id: id) } catch { throw PledgeError(error) }
@@ -63,7 +71,7 @@ public final class HubCertificates: CertificateEvents, PledgeLookup, SignerErasu
                 .unavailable, vi: "Không đọc được sự kiện của giấy chứng nhận này.",
                 en: "The event of this certificate cannot be read.")
         }
-        remember(event)
+        remember(event, readUnder: stamp)
         return configuration(of: event)
     }
 
@@ -71,10 +79,11 @@ public final class HubCertificates: CertificateEvents, PledgeLookup, SignerErasu
     /// when its pledge is not at the hub; nil for the first form and for a made-up code.
     public func eventAwaited(code: CertificateCode) async throws(PledgeError) -> EventConfiguration? {
         guard let tag = code.codeTag else { return nil }
-        var event = known.withLock { $0.byTag[tag] }
+        var event = known(\.byTag, tag)
         if event == nil {
+            let stamp = changes?.changeStamp()
             do { event = try await records.event(codeTag: tag) } catch { throw PledgeError(error) }
-            event.map(remember)
+            if let event { remember(event, readUnder: stamp) }
         }
         guard let event, CodeIssuer(tag: event.codeTag, key: event.codeKey).issued(code) else { return nil }
         return configuration(of: event)
@@ -103,9 +112,22 @@ public final class HubCertificates: CertificateEvents, PledgeLookup, SignerErasu
         return configuration
     }
 
-    func remember(_ event: HubEvent) {
+    /// The event kept under `key` in `table`, while nothing changed since it was read.
+    func known(_ table: KeyPath<Known, [String: HubEvent]>, _ key: String) -> HubEvent? {
+        let stamp = changes?.changeStamp()
+        return known.withLock { known in
+            if known.stamp != stamp { known = Known(stamp: stamp) }
+            return known[keyPath: table][key]
+        }
+    }
+
+    /// Keeps `event`, read under the change stamp `stamp` (taken before the read): not when the
+    /// stamp moved on since, as the event may have changed after it was read.
+    func remember(_ event: HubEvent, readUnder stamp: Int?) {
         known.withLock { known in
-            if known.byID.count >= capacity { known = Known() }
+            let now = changes?.changeStamp()
+            guard now == stamp else { return }
+            if known.byID.count >= capacity || known.stamp != now { known = Known(stamp: now) }
             known.byID[event.id.rawValue] = event
             known.byTag[event.codeTag] = event
         }

@@ -21,7 +21,7 @@ extension HubStore {
         let eventID = event.id.rawValue
         let seen = batch.erasuresSeen
         let today = CivilDate(inVietnamAt: Date())
-        return try await call("apply batch") { connection in
+        let applied = try await call("apply batch") { connection in
             func write(_ inserts: BatchWriter.Inserts) async throws -> SyncApplied {
                 try await Self.transaction(connection, logger: logger) {
                     let writer = BatchWriter(connection: connection, logger: logger, eventID: eventID)
@@ -39,6 +39,9 @@ extension HubStore {
                 return try await write(.byID)
             }
         }
+        // Names may be blanked: this process's pages drop their copies now, others when notified.
+        if !plan.erasures.isEmpty || plan.purgedBefore != nil { changes.bump() }
+        return applied
     }
 }
 

@@ -109,6 +109,8 @@ extension HubStore {
                     on: connection, logger: logger)
             }
         }
+        // Committed: this process's pages drop their copies now, not when the notification comes.
+        changes.bump()
         return true
     }
 
@@ -138,6 +140,7 @@ extension HubStore {
                 ).first?.decode(Int.self) ?? 0
             }
             total += blanked
+            if blanked > 0 { changes.bump() }
             if blanked < Self.purgeChunk { return total }
         }
     }

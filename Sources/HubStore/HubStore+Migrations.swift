@@ -13,7 +13,7 @@ extension HubStore {
     }
 
     /// Every step of the schema, oldest first.
-    static let migrations: [Migration] = [schemaV1]
+    static let migrations: [Migration] = [schemaV1, schemaV2]
 
     /// The key of the advisory lock every migration runs under (`pg_advisory_xact_lock`): hubs
     /// started at once on one database apply each step once, one after the other.
@@ -141,6 +141,47 @@ extension HubStore {
                 count bigint NOT NULL,
                 PRIMARY KEY (event_id, age_band, province)
             )
+            """,
+        ])
+
+    /// Version 2: every change to a pledge or to an event's shown columns already at the hub
+    /// notifies ``changeChannel`` (delivered on commit), so every hub process on the database
+    /// drops the copies its pages keep (``changeStamp()``). New rows notify nothing: a code not
+    /// found is never kept.
+    static let schemaV2 = Migration(
+        version: 2, name: "notify changes to stored pledges and events",
+        statements: [
+            """
+            CREATE FUNCTION hub_notify_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                -- One notification per transaction: PostgreSQL folds equal ones.
+                PERFORM pg_notify('\(changeChannel)', '');
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER hub_pledge_changed AFTER UPDATE ON hub_pledge
+            FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION hub_notify_changed()
+            """,
+            """
+            CREATE TRIGGER hub_pledge_removed AFTER DELETE OR TRUNCATE ON hub_pledge
+            FOR EACH STATEMENT EXECUTE FUNCTION hub_notify_changed()
+            """,
+            // Only the columns a certificate shows or checks a code with: a batch updates the
+            // event's cursors on every commit.
+            """
+            CREATE TRIGGER hub_event_changed
+            AFTER UPDATE OF name, province, date, place, code_tag, code_key, retain_until ON hub_event
+            FOR EACH ROW WHEN (
+                (OLD.name, OLD.province, OLD.date, OLD.place, OLD.code_tag, OLD.code_key, OLD.retain_until)
+                IS DISTINCT FROM
+                (NEW.name, NEW.province, NEW.date, NEW.place, NEW.code_tag, NEW.code_key, NEW.retain_until))
+            EXECUTE FUNCTION hub_notify_changed()
+            """,
+            """
+            CREATE TRIGGER hub_event_removed AFTER DELETE OR TRUNCATE ON hub_event
+            FOR EACH STATEMENT EXECUTE FUNCTION hub_notify_changed()
             """,
         ])
 }

@@ -20,6 +20,8 @@ public final class HubStore: HubRecords, Service {
     let logger: Logger
     /// Asked by calls that wait: whether the database's address accepts connections at all.
     let reachability: DatabaseReachability
+    /// This process's ``changeStamp()``.
+    let changes = HubChanges()
 
     /// A store on `configuration`'s database; nothing is connected until a call needs it (and
     /// ``run()`` runs).
@@ -96,22 +98,30 @@ public final class HubStore: HubRecords, Service {
 
 /// Runs `body` with a store on `configuration`'s database: the pool runs for the body's duration,
 /// the connection is checked and, when `migrate`, the schema brought up to date first
-/// (``HubStore/prepare(migrate:)``). For the CLI and tests; a service runs the store in its
-/// service group instead.
+/// (``HubStore/prepare(migrate:)``); with `listen`, ``HubStore/listenForChanges()`` runs too, from
+/// after the migrations (the hub's service: its pages keep pledges while nothing changed). For the
+/// CLI, the service and tests.
 /// - Throws: ``HubError`` from ``HubStore/prepare(migrate:)``, or what `body` throws.
 public func withHubStore<Result: Sendable>(
     _ configuration: HubStoreConfiguration, logger: Logger = Logger(label: "kiosk-hub-store"), migrate: Bool = true,
-    _ body: (HubStore) async throws -> Result
+    listen: Bool = false, _ body: (HubStore) async throws -> Result
 ) async throws -> Result {
     let store = HubStore(configuration: configuration, logger: logger)
     let pool = Task { try await store.run() }
+    var listener: Task<Void, Never>?
     // The pool is stopped, and awaited for at most a deadline: a store never hangs its caller.
     func stop() async {
+        let listening = listener
+        listening?.cancel()
         pool.cancel()
-        _ = try? await HubStore.withDeadline(configuration.deadline) { try await pool.value }
+        _ = try? await HubStore.withDeadline(configuration.deadline) {
+            try await pool.value
+            await listening?.value
+        }
     }
     do {
         try await store.prepare(migrate: migrate)
+        if listen { listener = Task { await store.listenForChanges() } }
         let result = try await body(store)
         await stop()
         return result

@@ -23,6 +23,11 @@ public struct HubStoreConfiguration: Sendable, Equatable, CustomStringConvertibl
     public var connectTimeout: Duration = .seconds(3)
     /// The most connections the hub opens to the database.
     public var maximumConnections: Int = 16
+    /// How often the LISTEN connection of ``HubStore/listenForChanges()`` is checked with a
+    /// query (a connection cut without a word would lose notifications unseen).
+    public var changeHeartbeat: Duration = .seconds(5)
+    /// How long ``HubStore/listenForChanges()`` waits before connecting again after a failure.
+    public var changeRetryDelay: Duration = .seconds(1)
 
     /// TLS to the server (libpq's `sslmode`): `disable` (the default here, for a server on the
     /// same machine or network), `require` (encrypted, the certificate not checked) or

@@ -110,9 +110,11 @@ struct HubServe: AsyncParsableCommand {
         }
         let renderer = CertificateRenderer(templates: try CertificateTemplates.loadForCommand(campaign))
         let (host, port) = (host, port)
-        try await HubDatabase.with(try database.configuration(), migrate: true) { store in
+        // Listening: pages keep what they read until a pledge or an event at the hub changes.
+        try await HubDatabase.with(try database.configuration(), migrate: true, listen: true) { store in
             let parts = HubServiceParts(
-                records: store, links: links, campaign: campaign, pages: pages, certificates: renderer)
+                records: store, links: links, campaign: campaign, pages: pages, certificates: renderer,
+                changes: store)
             let app = buildHubApplication(parts, host: host, port: port, logger: logger) { bound in
                 FileHandle.standardError.write(
                     Data(
@@ -143,11 +145,12 @@ struct HubServe: AsyncParsableCommand {
 /// password is a clear error at once), migrated when asked, closed when `body` returns.
 enum HubDatabase {
     static func with<Result: Sendable>(
-        _ configuration: HubStoreConfiguration, migrate: Bool, _ body: (HubStore) async throws -> Result
+        _ configuration: HubStoreConfiguration, migrate: Bool, listen: Bool = false,
+        _ body: (HubStore) async throws -> Result
     ) async throws -> Result {
         do {
             return try await withHubStore(
-                configuration, logger: Logger(label: "kiosk-hub-store"), migrate: migrate, body)
+                configuration, logger: Logger(label: "kiosk-hub-store"), migrate: migrate, listen: listen, body)
         } catch let error as HubError {
             throw CLIError(HubDatabaseOptions.text(error))
         }

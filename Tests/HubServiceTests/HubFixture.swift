@@ -31,9 +31,9 @@ struct HubFixture {
         }
     }
 
-    /// The hub's router over `store` (``TestHubService/router(_:)``).
-    static func router(_ store: HubStore) throws -> Router<KioskRequestContext> {
-        try TestHubService.router(store)
+    /// The hub's router over `store` (``TestHubService/router(_:records:)``).
+    static func router(_ store: HubStore, records: (any HubRecords)? = nil) throws -> Router<KioskRequestContext> {
+        try TestHubService.router(store, records: records)
     }
 
     /// Registers an event as `kiosk hub add-event` does; returns its token.

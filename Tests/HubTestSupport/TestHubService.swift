@@ -18,27 +18,30 @@ public enum TestHubService {
     /// The hub's public base of certificate links in tests.
     public static let links = try! CertificateLinks(baseURL: "https://khongmotminh.vn")
 
-    /// Runs `body` with a hub store on a database of its own, dropped afterwards.
+    /// Runs `body` with a hub store on a database of its own, dropped afterwards; listening for
+    /// changes, with its change stamp, as `kiosk hub serve` runs it.
     /// - Throws: ``TestPostgres/Unavailable`` when no PostgreSQL is reachable (run inside
     ///   `pg_virtualenv`, as `make test` does), and what `body` throws.
     public static func withStore(_ body: (HubStore) async throws -> Void) async throws {
         try await TestPostgres.withDatabase { database in
             let configuration = try HubStoreConfiguration(url: database.url, environment: [:])
-            try await withHubStore(configuration, logger: Logger(label: "hub-test")) { store in
+            try await withHubStore(configuration, logger: Logger(label: "hub-test"), listen: true) { store in
                 try await body(store)
             }
         }
     }
 
-    /// The hub's router over `store` (``buildHubRouter(_:)``), with the repository's campaign
-    /// configuration, page templates and certificate renderer.
-    public static func router(_ store: HubStore) throws -> Router<KioskRequestContext> {
+    /// The hub's router over `store` (``buildHubRouter(_:)``) with its change stamp, the
+    /// repository's campaign configuration, page templates and certificate renderer; `records`
+    /// stands in for the store's reads and writes when given (a test counting them).
+    public static func router(_ store: HubStore, records: (any HubRecords)? = nil) throws -> Router<KioskRequestContext> {
         let campaign = try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration)
         let parts = HubServiceParts(
-            records: store, links: links, campaign: campaign,
+            records: records ?? store, links: links, campaign: campaign,
             pages: try PageTemplates(folder: campaign.templatesFolder),
             certificates: CertificateRenderer(
-                templates: try CertificateTemplates(folder: campaign.certificateTemplatesFolder)))
+                templates: try CertificateTemplates(folder: campaign.certificateTemplatesFolder)),
+            changes: store)
         return buildHubRouter(parts)
     }
 
