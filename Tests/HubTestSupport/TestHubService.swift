@@ -34,7 +34,8 @@ public enum TestHubService {
     /// The hub's router over `store` (``buildHubRouter(_:)``) with its change stamp, the
     /// repository's campaign configuration, page templates and certificate renderer; `records`
     /// stands in for the store's reads and writes when given (a test counting them).
-    public static func router(_ store: HubStore, records: (any HubRecords)? = nil) throws -> Router<KioskRequestContext> {
+    public static func router(_ store: HubStore, records: (any HubRecords)? = nil) throws -> Router<KioskRequestContext>
+    {
         let campaign = try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration)
         let parts = HubServiceParts(
             records: records ?? store, links: links, campaign: campaign,
