@@ -95,7 +95,7 @@ try:
     browser.call("Page.navigate", url=options.url)
     loaded()
     if options.lang != pages[-1]["lang"]:
-        tap(".lang a")
+        tap(".lang button")
         loaded()
     if options.name:
         browser.call("DOM.focus", nodeId=node("#name"))

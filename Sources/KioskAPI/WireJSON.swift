@@ -39,4 +39,11 @@ public enum MediaType {
         guard parts.first == "application/json" else { return false }
         return parts.dropFirst().allSatisfy { $0.replacingOccurrences(of: "\"", with: "") == "charset=utf-8" }
     }
+
+    /// Whether a request's `Content-Type` is an HTML form's, `application/x-www-form-urlencoded`
+    /// (any parameter, which the media type does not define, ignored).
+    public static func isForm(_ contentType: String?) -> Bool {
+        contentType?.lowercased().split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
+            == "application/x-www-form-urlencoded"
+    }
 }

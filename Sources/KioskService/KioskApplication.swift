@@ -156,8 +156,11 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
         ).add(to: router)
     }
     if let presence = parts.presence {
-        PhonePledgeRoutes(recorder: parts.recorder, presence: presence, configuration: parts.configuration)
-            .add(to: router)
+        PhonePledgeRoutes(
+            recorder: parts.recorder, recordedKeys: parts.recordedKeys, presence: presence,
+            configuration: parts.configuration
+        )
+        .add(to: router)
         PresenceRoutes(presence: presence, links: parts.links, eventName: parts.configuration.name).add(to: router)
     }
     if let live = parts.live {

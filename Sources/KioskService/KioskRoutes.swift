@@ -42,7 +42,9 @@ struct KioskRoutes: Sendable {
     @Sendable func heartbeat(_ request: Request, context: KioskRequestContext) async throws -> Response {
         try kiosks.check(request)
         do {
-            guard let id = KioskID(context.parameters.get("id") ?? "") else { throw PledgeError.invalidKioskIDInPath }
+            guard let id = KioskID(context.parameters.get("id") ?? ""), id.isKioskOwn else {
+                throw PledgeError.invalidKioskIDInPath
+            }
             let buffer = try await request.collectBody(upTo: context.maxUploadSize)
             let beat = try StrictJSON.decode(
                 KioskHeartbeat.self, from: Data(buffer.readableBytesView),

@@ -20,6 +20,7 @@ extension Identifier where Kind == KioskKind {
     /// The kiosk id of every pledge made on a phone (``PledgeChannel/phone``); reserved.
     public static let phone = KioskID(rawValue: "phone")!
 
-    /// Whether a kiosk may take this id: every id the rule accepts but ``phone``.
-    public var isKioskOwn: Bool { self != .phone }
+    /// Whether a kiosk may take this id: every id the rule accepts but ``phone``, in any case
+    /// (`PHONE` would read as the same in a report).
+    public var isKioskOwn: Bool { rawValue.lowercased() != KioskID.phone.rawValue }
 }

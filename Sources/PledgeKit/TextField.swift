@@ -23,6 +23,17 @@ public struct TextField: Sendable {
         emptyCode: .schoolEmpty, tooLongCode: .schoolTooLong,
         emptyHint: Localized(vi: "Hãy gõ tên trường, hoặc bỏ trống mục này.", en: "Type it, or leave the school out."))
 
+    /// An event's name, as its certificates show it (`kiosk hub add-event --name`).
+    public static let eventName = TextField(
+        field: "name", maxLength: 120, label: Localized(vi: "Tên sự kiện", en: "The event's name"),
+        emptyCode: .invalidRequest, tooLongCode: .invalidRequest,
+        emptyHint: Localized(vi: "Hãy gõ tên sự kiện.", en: "Type the event's name."))
+    /// Where an event takes place, as its certificates show it (`kiosk hub add-event --place`).
+    public static let place = TextField(
+        field: "place", maxLength: 120, label: Localized(vi: "Địa điểm", en: "The place"),
+        emptyCode: .invalidRequest, tooLongCode: .invalidRequest,
+        emptyHint: Localized(vi: "Hãy gõ nơi diễn ra sự kiện.", en: "Type where the event takes place."))
+
     /// Returns the stored form of `raw`.
     /// - Throws: ``PledgeError`` with code `forbidden-character`, `name-empty` or `name-too-long`
     ///   (`school-empty`, `school-too-long` for the school).

@@ -53,8 +53,9 @@ public enum VietnameseText {
         case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: return true
         case 0x0000...0x001F, 0x007F...0x009F: return !scalar.properties.isWhitespace
         case 0xE0000...0xE007F: return true
-        // Interlinear annotation controls (format characters a name never needs).
-        case 0xFFF9...0xFFFB: return true
+        // Interlinear annotation controls (format characters a name never needs), and the
+        // replacement character: bytes that were not UTF-8, lost on the way (a form's %C3%28).
+        case 0xFFF9...0xFFFB, 0xFFFD: return true
         case 0x200C, 0x200D, 0xFE00...0xFE0F, 0xE0100...0xE01EF: return false
         default:
             // Noncharacters (U+FDD0–FDEF, U+xFFFE/xFFFF) are not allowed in XML and make the

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KioskAPI
 import KioskHTTP
 import KioskPages
 import PledgeKit
@@ -24,9 +25,13 @@ public struct PhonePledgeRoutes: Sendable {
     let now: @Sendable () -> Date
     let perAddress: KioskRateLimiter
     let perPresence: KioskRateLimiter
+    /// Wrong presence codes per client address: 120 at once, then 60 a minute.
+    let guesses = KioskRateLimiter(.init(perMinute: 60, burst: 120))
+    let recordedKeys: (any RecordedKeys)?
 
     /// - Parameters:
     ///   - recorder: records the pledges (the store, or the store with its observers).
+    ///   - recordedKeys: tells a signature sent again, which the limits let through.
     ///   - presence: the event's presence codes.
     ///   - configuration: the event (its name, pledge text, language, retention date).
     ///   - addressLimit: signatures per client address: 1,000 at once, then 1,200 a minute by default
@@ -34,12 +39,14 @@ public struct PhonePledgeRoutes: Sendable {
     ///   - presenceLimit: signatures per presence code: 3,000 at once, then 1,500 a minute.
     ///   - now: the clock presence codes are checked against.
     public init(
-        recorder: any PledgeRecorder, presence: PresenceCodes, configuration: EventConfiguration,
+        recorder: any PledgeRecorder, recordedKeys: (any RecordedKeys)? = nil, presence: PresenceCodes,
+        configuration: EventConfiguration,
         addressLimit: EventConfiguration.RateLimit = .init(perMinute: 1_200, burst: 1_000),
         presenceLimit: EventConfiguration.RateLimit = .init(perMinute: 1_500, burst: 3_000),
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.recorder = recorder
+        self.recordedKeys = recordedKeys
         self.presence = presence
         self.configuration = configuration
         self.perAddress = KioskRateLimiter(addressLimit)
@@ -50,82 +57,133 @@ public struct PhonePledgeRoutes: Sendable {
     public func add(to router: Router<KioskRequestContext>) {
         router.get("/p/:presence", use: start)
         router.get("/P/:presence", use: start)
+        // The address bar after a review: the form again, asking for the code on screen.
+        router.get("/p", use: start)
         router.post("/p", use: submit)
     }
 
-    /// The form, in `?lang=` or the event's language; a code that is not current asks for the one shown now.
+    /// The form, in `?lang=` or the event's language, with the idempotency key of its signature
+    /// (kept through review and edit, so a review sent again by the back button signs the same
+    /// pledge); a code that is not current asks for the one shown now. Wrong codes spend the
+    /// address's guesses (``guesses``), so the page cannot be used to try codes.
     @Sendable func start(_ request: Request, context: KioskRequestContext) async throws -> Response {
         // Echoed in the page's links only in its canonical form.
         let code = PresenceCodes.canonical(context.parameters.get("presence") ?? "") ?? "0"
         let language = request.uri.queryParameters.get("lang").flatMap { Language(rawValue: String($0)) }
         var page = page(.form, language: language ?? configuration.language, presence: code)
-        page.presenceExpired = !presence.accepts(code, at: now())
+        page.idempotencyKey = IdempotencyKey.random().rawValue
+        if !presence.accepts(code, at: now()) {
+            page.presenceExpired = true
+            if let wait = guesses.take(kioskID: context.clientAddress) {
+                return try slowDown(page, wait: wait, html: true)
+            }
+        }
         return respond(page)
     }
 
     @Sendable func submit(_ request: Request, context: KioskRequestContext) async throws -> Response {
+        let html = Self.acceptsHTML(request)
+        var page = page(.form, language: configuration.language, presence: "0")
+        page.idempotencyKey = IdempotencyKey.random().rawValue
+        guard MediaType.isForm(request.headers[.contentType]) else {
+            let problem = PledgeError(
+                .invalidRequest, field: "Content-Type",
+                vi: "Biểu mẫu phải gửi dạng application/x-www-form-urlencoded.",
+                en: "The form must be sent as application/x-www-form-urlencoded.")
+            return try refuse(page, problem, status: .unsupportedMediaType, html: html)
+        }
         let form: PledgeForm
         do {
             form = try await URLEncodedFormDecoder().decode(
                 PledgeForm.self, from: String(buffer: request.collectBody(upTo: 16 * 1024)))
         } catch let problem as ProblemDetails {
-            throw problem
+            guard html else { throw problem }
+            page.problem = PledgeError(.invalidRequest, vi: problem.messages.vi, en: problem.messages.en)
+            var response = respond(page, status: problem.status)
+            response.headers[.connection] = "close"
+            return response
         } catch {
-            throw ProblemDetails(
-                status: .badRequest, code: PledgeError.Code.invalidRequest.rawValue,
-                vi: "Biểu mẫu không đọc được.", en: "The form cannot be read.")
+            let problem = PledgeError(
+                .invalidRequest, vi: "Biểu mẫu không đọc được.", en: "The form cannot be read.")
+            return try refuse(page, problem, status: .badRequest, html: html)
         }
-        let html = Self.acceptsHTML(request)
-        let presenceCode = form.presence.flatMap(PresenceCodes.canonical) ?? "0"
-        var page = page(.form, language: form.language ?? configuration.language, presence: presenceCode)
+        // The language switch is a button of the form: what was typed comes along.
+        page.language = form.switchLanguage ?? form.language ?? configuration.language
+        page.presence = form.presence.flatMap(PresenceCodes.canonical) ?? "0"
         page.name = form.typedName
         page.ageBand = form.ageBand.flatMap(AgeBand.init(rawValue:))
         page.province = form.province.flatMap { Province(matching: $0) }
         page.guardianConsent = form.consent == "yes"
-        if form.step == "edit" { return respond(page) }
+        let key = form.key.flatMap { try? IdempotencyKey($0) }
+        page.idempotencyKey = key?.rawValue ?? page.idempotencyKey
+        if form.step == "edit" || form.switchLanguage != nil {
+            page.step = form.step == "sign" ? .review : .form
+            return respond(page)
+        }
 
         let draft: PledgeDraft
-        do { draft = try form.draft() } catch {
-            guard html else { throw ProblemDetails(error) }
-            page.problem = error
-            return respond(page, status: .unprocessableContent)
+        do { draft = try form.draft(retention: configuration.retentionDeadline, now: now()) } catch {
+            return try refuse(page, error, status: .unprocessableContent, html: html)
         }
         // What will be printed: the name as the rules stored it (NFC, spaces collapsed).
         page.name = draft.name ?? ""
         guard presence.accepts(page.presence, at: now()) else {
-            guard html else { throw ProblemDetails(Self.presenceRequired) }
             page.step = form.step == "sign" ? .review : .form
-            page.idempotencyKey = form.key ?? IdempotencyKey.random().rawValue
             page.presenceExpired = true
-            return respond(page, status: .forbidden)
-        }
-        guard form.step == "sign", let key = form.key.flatMap({ try? IdempotencyKey($0) }) else {
-            page.step = .review
-            page.idempotencyKey = IdempotencyKey.random().rawValue
-            return respond(page)
+            if let wait = guesses.take(kioskID: context.clientAddress) {
+                return try slowDown(page, wait: wait, html: html)
+            }
+            return try refuse(page, Self.presenceRequired, status: .forbidden, html: html)
         }
         page.step = .review
-        page.idempotencyKey = key.rawValue
-        if let wait = perAddress.take(kioskID: context.clientAddress) ?? perPresence.take(kioskID: page.presence) {
-            page.problem = Self.slowDown(wait)
-            guard html else {
-                var problem = ProblemDetails(Self.slowDown(wait))
-                problem.headers[.retryAfter] = "\(wait)"
-                throw problem
-            }
-            var response = respond(page, status: .tooManyRequests)
-            response.headers[.retryAfter] = "\(wait)"
-            return response
+        guard form.step == "sign", let key else { return respond(page) }
+        // A signature sent again (the same key) is answered with its certificate, whatever the limits.
+        let again = (try? await recordedKeys?.isRecorded(idempotencyKey: key)) ?? false
+        if !again,
+            let wait = perAddress.take(kioskID: context.clientAddress) ?? perPresence.take(kioskID: page.presence)
+        {
+            return try slowDown(page, wait: wait, html: html)
         }
         do {
             let outcome = try await recorder.record(draft, key: key, kioskID: .phone, code: nil)
             return Response(status: .seeOther, headers: [.location: "/c/\(outcome.code.rawValue)"])
+        } catch  where error.code == .idempotencyKeyReused {
+            // Signed already with this form, and changed since (the back button): a new signature
+            // needs a new tap on the button, with a new key.
+            page.idempotencyKey = IdempotencyKey.random().rawValue
+            return try refuse(page, Self.signedAlready, status: .conflict, html: html)
         } catch {
-            guard html else { throw ProblemDetails(error) }
-            page.problem = error
-            let status = HTTPResponse.Status(code: ProblemDetails(error).statusCode)
-            return respond(page, status: status)
+            return try refuse(
+                page, error, status: HTTPResponse.Status(code: ProblemDetails(error).statusCode), html: html)
         }
+    }
+
+    /// `page` with `problem` for a browser, or the problem detail for any other client.
+    func refuse(_ page: PledgeFlowPage, _ problem: PledgeError, status: HTTPResponse.Status, html: Bool) throws
+        -> Response
+    {
+        guard html else {
+            throw ProblemDetails(
+                status: status, code: problem.code.rawValue, field: problem.field, vi: problem.message.vi,
+                en: problem.message.en)
+        }
+        var page = page
+        page.problem = problem
+        return respond(page, status: status)
+    }
+
+    /// 429 with `Retry-After`: the page with what was typed, or the problem detail.
+    func slowDown(_ page: PledgeFlowPage, wait: Int, html: Bool) throws -> Response {
+        guard html else {
+            var problem = ProblemDetails(Self.slowDown(wait))
+            problem.headers[.retryAfter] = "\(wait)"
+            throw problem
+        }
+        var page = page
+        page.problem = Self.slowDown(wait)
+        var response = respond(page, status: .tooManyRequests)
+        response.headers[.retryAfter] = "\(wait)"
+        return response
     }
 
     func page(_ step: PledgeFlowPage.Step, language: Language, presence: String) -> PledgeFlowPage {
@@ -157,6 +215,15 @@ public struct PhonePledgeRoutes: Sendable {
         PledgeError(
             .rateLimited,
             vi: "Có quá nhiều lượt ký cùng lúc. Thử lại sau \(seconds) giây; những gì bạn điền vẫn được giữ.",
-            en: "Too many pledges at once. Try again in \(seconds) seconds; what you filled in is kept.")
+            en:
+                "Too many pledges at once. Try again in \(seconds) second\(seconds == 1 ? "" : "s"); what you filled in is kept."
+        )
     }
+
+    /// The same form signed before with other fields.
+    static let signedAlready = PledgeError(
+        .idempotencyKeyReused, field: "key",
+        vi:
+            "Bạn đã ký một lời cam kết bằng biểu mẫu này. Bấm “Ký cam kết” lần nữa nếu muốn ký thêm một lời cam kết mới.",
+        en: "You already signed a pledge with this form. Tap “Sign the pledge” again to sign another one.")
 }

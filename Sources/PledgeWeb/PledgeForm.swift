@@ -1,3 +1,4 @@
+import Foundation
 import KioskAPI
 import PledgeKit
 
@@ -14,10 +15,13 @@ struct PledgeForm: Decodable, Sendable {
     var consent: String?
     /// `review`, `edit` or `sign`.
     var step: String?
-    /// The signature's idempotency key, made when the review step is shown.
+    /// The signature's idempotency key, made when the form is first shown.
     var key: String?
+    /// The language switch: a button of the form, so what was typed comes along.
+    var switchTo: String?
 
     var language: Language? { lang.flatMap(Language.init(rawValue:)) }
+    var switchLanguage: Language? { switchTo.flatMap(Language.init(rawValue:)) }
 
     /// The name as typed, or empty: a blank name means anonymous, as at the terminal.
     var typedName: String { name.map(VietnameseText.collapsingWhitespace) ?? "" }
@@ -25,8 +29,15 @@ struct PledgeForm: Decodable, Sendable {
     /// The draft the fields state, checked as the API checks a body (``PledgeRequestBody/checked()``)
     /// and by the draft's own rules (``PledgeDraft/validated()``): name normalized to NFC, an
     /// under-16 signer's name only with a guardian's consent.
+    /// Past the event's retention deadline (`retainPersonalDataUntil`), names are no longer taken.
     /// - Throws: ``PledgeError`` naming the field at fault.
-    func draft() throws(PledgeError) -> PledgeDraft {
+    func draft(retention deadline: Date?, now: Date) throws(PledgeError) -> PledgeDraft {
+        if let deadline, now >= deadline, !typedName.isEmpty {
+            throw PledgeError(
+                .invalidRequest, field: "name",
+                vi: "Sự kiện này đã hết hạn giữ tên người ký: hãy để trống tên để ký ẩn danh.",
+                en: "This event no longer keeps signers' names: leave the name empty to pledge anonymously.")
+        }
         let province = province.flatMap { $0.isEmpty ? nil : $0 }
         let body = PledgeRequestBody(
             name: typedName.isEmpty ? nil : name, ageBand: ageBand.flatMap { $0.isEmpty ? nil : $0 },

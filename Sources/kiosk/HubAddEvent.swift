@@ -117,9 +117,19 @@ struct HubAddEvent: AsyncParsableCommand {
         guard let eventID = EventID(id) else {
             throw CLIError("--id: '\(id)' is not an event id (\(IdentifierRule.text.en)).")
         }
-        let name = try required(name ?? file?.name, "--name", "event.name").trimmingWhitespace()
-        let place = try required(place ?? file?.place, "--place", "event.place").trimmingWhitespace()
-        guard !name.isEmpty, !place.isEmpty else { throw CLIError("--name and --place must not be empty.") }
+        // The rules of what signers type: NFC, no control or direction character, a bounded length.
+        let (typedName, typedPlace) = (
+            try required(self.name ?? file?.name, "--name", "event.name"),
+            try required(self.place ?? file?.place, "--place", "event.place")
+        )
+        let name: String
+        let place: String
+        do throws(PledgeError) {
+            name = try TextField.eventName.normalize(typedName)
+            place = try TextField.place.normalize(typedPlace)
+        } catch {
+            throw CLIError("--\(error.field ?? "name"): \(error.message.vi) · \(error.message.en)")
+        }
         guard let province = Province(matching: province) else {
             throw CLIError("--province: '\(province)' is not one of Vietnam's 34 provinces.")
         }
@@ -146,6 +156,11 @@ struct HubAddEvent: AsyncParsableCommand {
                 )
             }
             retain = fromFile
+        }
+        guard retain >= day else {
+            throw CLIError(
+                "--retain-until: ngày giữ tên cuối cùng \(retain) trước ngày sự kiện \(day) · "
+                    + "the last day names are kept, \(retain), is before the event's day, \(day).")
         }
         return HubEvent(
             id: eventID, name: name, province: province, date: day, place: place, codeTag: tag, codeKey: key,

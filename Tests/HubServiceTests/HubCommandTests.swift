@@ -128,6 +128,20 @@ struct HubCommandTests {
             let day = try await Self.kiosk(arguments)
             #expect(day.status != 0)
             #expect(day.stderr.contains("--date"))
+            // The event's name and place follow the rules of what signers type; names are not kept
+            // past a day before the event's own.
+            arguments[arguments.firstIndex(of: "26/03/2026")!] = "2026-03-26"
+            var control = arguments
+            control[control.firstIndex(of: "Ngày hội")!] = "Bad\u{1}\u{202E}Name"
+            let refusedName = try await Self.kiosk(control)
+            #expect(refusedName.status != 0 && refusedName.stderr.contains("--name"))
+            var long = arguments
+            long[long.firstIndex(of: "Ngày hội")!] = String(repeating: "Hội ", count: 100)
+            #expect(try await Self.kiosk(long).status != 0)
+            var early = arguments
+            early[early.firstIndex(of: "2027-03-26")!] = "2020-01-01"
+            let refusedRetention = try await Self.kiosk(early)
+            #expect(refusedRetention.status != 0 && refusedRetention.stderr.contains("--retain-until"))
             // A port where nothing listens: a clear error, not a hang.
             let closed = try await Self.kiosk(["migrate", "--database-url", "postgres://nobody@127.0.0.1:1/none"])
             #expect(closed.status != 0)
