@@ -25,8 +25,8 @@ public struct PhonePledgeRoutes: Sendable {
     let now: @Sendable () -> Date
     let perAddress: KioskRateLimiter
     let perPresence: KioskRateLimiter
-    /// Wrong presence codes per client address: 120 at once, then 60 a minute.
-    let guesses = KioskRateLimiter(.init(perMinute: 60, burst: 120))
+    /// Wrong presence codes per client address.
+    let guesses: KioskRateLimiter
     let recordedKeys: (any RecordedKeys)?
 
     /// - Parameters:
@@ -37,20 +37,25 @@ public struct PhonePledgeRoutes: Sendable {
     ///   - addressLimit: signatures per client address: 1,000 at once, then 1,200 a minute by default
     ///     (2,000 phones behind one venue's or school's address in two minutes).
     ///   - presenceLimit: signatures per presence code: 3,000 at once, then 1,500 a minute.
+    ///   - guessLimit: wrong presence codes per client address: 120 at once, then 60 a minute.
     ///   - now: the clock presence codes are checked against.
+    ///   - limiterClock: the clock the limits refill by.
     public init(
         recorder: any PledgeRecorder, recordedKeys: (any RecordedKeys)? = nil, presence: PresenceCodes,
         configuration: EventConfiguration,
         addressLimit: EventConfiguration.RateLimit = .init(perMinute: 1_200, burst: 1_000),
         presenceLimit: EventConfiguration.RateLimit = .init(perMinute: 1_500, burst: 3_000),
-        now: @escaping @Sendable () -> Date = Date.init
+        guessLimit: EventConfiguration.RateLimit = .init(perMinute: 60, burst: 120),
+        now: @escaping @Sendable () -> Date = Date.init,
+        limiterClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) {
         self.recorder = recorder
         self.recordedKeys = recordedKeys
         self.presence = presence
         self.configuration = configuration
-        self.perAddress = KioskRateLimiter(addressLimit)
-        self.perPresence = KioskRateLimiter(presenceLimit)
+        self.perAddress = KioskRateLimiter(addressLimit, now: limiterClock)
+        self.perPresence = KioskRateLimiter(presenceLimit, now: limiterClock)
+        self.guesses = KioskRateLimiter(guessLimit, now: limiterClock)
         self.now = now
     }
 
