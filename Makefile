@@ -74,7 +74,7 @@ test: deps-test
 test-suites:
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build \
 	  --skip CrashUnderLoadTests --skip LiveLatencyTests --skip SlowClientTests --skip PipelinedFloodTests \
-	  --skip OpenFilesExhaustionTests --skip ShutdownTests --skip BackupUnderLoadTests \
+	  --skip OpenFilesExhaustionTests --skip ShutdownTests --skip BackupUnderLoadTests --skip LiveFanOutTests \
 	  --skip HubStoreTests --skip HubServiceTests --skip HubRelayTests --skip HubEndToEndTests --skip HubFaultTests \
 	  --skip HubSetupTests
 	@# Run alone after the others: the crash test's kiosk processes load the 2 cores, the live
@@ -85,7 +85,10 @@ test-suites:
 	@# hub's store answers every call within a deadline (5 s), which its connections to PostgreSQL
 	@# missed under the parallel run's load (the hub suites take about 30 s together); the hub's fault
 	@# tests start and kill dozens of hub and event processes; `make hub`'s test creates, stops and drops a
-	@# PostgreSQL cluster of its own (scripts/hub) and times the hub's 503 while it is down.
+	@# PostgreSQL cluster of its own (scripts/hub) and times the hub's 503 while it is down; the
+	@# live fan-out's 200 viewers hold 400 sockets of the test process, and Foundation's Process.run
+	@# crashed (memcpy, descriptor 1362) when another test launched a process past 1,024 open
+	@# descriptors (two CI runs).
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter CrashUnderLoadTests
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter LiveLatencyTests
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter SlowClientTests
@@ -93,6 +96,7 @@ test-suites:
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter OpenFilesExhaustionTests
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter ShutdownTests
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter BackupUnderLoadTests
+	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter LiveFanOutTests
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build \
 	  --filter 'HubStoreTests|HubServiceTests|HubRelayTests|HubEndToEndTests'
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter HubFaultTests
