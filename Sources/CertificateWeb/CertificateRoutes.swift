@@ -99,7 +99,7 @@ struct CertificateRoutes: Sendable {
                 return htmlResponse(AwaitedCertificatePage.html(page), cacheControl: "no-store")
             }
             // A person who scanned or typed a wrong code gets a page, not JSON.
-            guard Self.acceptsHTML(request) else { throw problem }
+            guard request.acceptsHTML else { throw problem }
             var response = htmlResponse(pages.notFound(), cacheControl: "no-store")
             response.status = .notFound
             return response
@@ -133,10 +133,6 @@ extension CertificateRoutes {
         return "\(pledge.code.rawValue)/page/\(pledge.id.uuidString)/\(personal)"
     }
 
-    /// Whether the client asks for HTML (a browser), as opposed to an API client.
-    static func acceptsHTML(_ request: Request) -> Bool {
-        request.headers[.accept]?.contains("text/html") ?? false
-    }
 }
 
 extension KioskRequestContext {

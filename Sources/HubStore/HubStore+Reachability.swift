@@ -2,6 +2,7 @@ import Foundation
 import HubCore
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// Whether the database's address accepts a connection at all: a bare TCP (or Unix socket)
 /// connect, closed at once, with no PostgreSQL message.
@@ -15,7 +16,7 @@ import NIOPosix
 /// One probe runs at a time and its answer serves every call for ``freshFor``: the calls a busy
 /// pool keeps waiting would otherwise each open a connection, and PostgreSQL starts a process for
 /// each one it accepts.
-final class DatabaseReachability: @unchecked Sendable {
+final class DatabaseReachability: Sendable {
     enum Answer: Sendable, Equatable {
         /// The address accepted a connection.
         case accepts
@@ -30,11 +31,13 @@ final class DatabaseReachability: @unchecked Sendable {
     /// How long an answer serves later calls.
     static let freshFor = Duration.milliseconds(500)
 
+    private struct State {
+        var last: (at: ContinuousClock.Instant, answer: Answer)?
+        var asking: Task<Answer, Never>?
+    }
+
     private let configuration: HubStoreConfiguration
-    // Guards `last` and `asking`.
-    private let lock = NSLock()
-    private var last: (at: ContinuousClock.Instant, answer: Answer)?
-    private var asking: Task<Answer, Never>?
+    private let state = Mutex(State())
 
     init(_ configuration: HubStoreConfiguration) {
         self.configuration = configuration
@@ -55,24 +58,24 @@ final class DatabaseReachability: @unchecked Sendable {
 
     private func current() -> Current {
         let clock = ContinuousClock()
-        return lock.withLock {
-            if let last, last.at.duration(to: clock.now) < Self.freshFor { return .fresh(last.answer) }
-            if let asking { return .asking(asking) }
+        return state.withLock { state in
+            if let last = state.last, last.at.duration(to: clock.now) < Self.freshFor { return .fresh(last.answer) }
+            if let asking = state.asking { return .asking(asking) }
             let configuration = configuration
             let task = Task { [weak self] in
                 let answer = await Self.connect(configuration)
                 self?.record(answer, at: clock.now)
                 return answer
             }
-            asking = task
+            state.asking = task
             return .asking(task)
         }
     }
 
     private func record(_ answer: Answer, at instant: ContinuousClock.Instant) {
-        lock.withLock {
-            last = (instant, answer)
-            asking = nil
+        state.withLock { state in
+            state.last = (instant, answer)
+            state.asking = nil
         }
     }
 

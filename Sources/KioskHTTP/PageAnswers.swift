@@ -50,3 +50,9 @@ public func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = 
     let body = ByteBuffer(bytes: try WireJSON.encode(value, iso8601Dates: iso8601Dates))
     return Response(status: status, headers: headers, body: .init(byteBuffer: body))
 }
+
+extension Request {
+    /// Whether the client asks for HTML (a browser), as opposed to an API client: such a client
+    /// gets a page where another gets a problem detail.
+    public var acceptsHTML: Bool { headers[.accept]?.contains("text/html") ?? false }
+}

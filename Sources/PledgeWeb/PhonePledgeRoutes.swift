@@ -87,7 +87,7 @@ public struct PhonePledgeRoutes: Sendable {
     }
 
     @Sendable func submit(_ request: Request, context: KioskRequestContext) async throws -> Response {
-        let html = Self.acceptsHTML(request)
+        let html = request.acceptsHTML
         var page = page(.form, language: configuration.language, presence: "0")
         page.idempotencyKey = IdempotencyKey.random().rawValue
         guard MediaType.isForm(request.headers[.contentType]) else {
@@ -204,10 +204,6 @@ public struct PhonePledgeRoutes: Sendable {
         var response = htmlResponse(PledgeFlowPage.html(page), cacheControl: "no-store")
         response.status = status
         return response
-    }
-
-    static func acceptsHTML(_ request: Request) -> Bool {
-        request.headers[.accept]?.contains("text/html") ?? false
     }
 
     /// A presence code that is not one the event showed in the last few periods.
