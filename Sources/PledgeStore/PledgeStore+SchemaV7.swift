@@ -29,7 +29,9 @@ extension PledgeStore {
             let key = try pool.read { db in
                 try Data.fetchOne(db, sql: "SELECT value FROM event_secret WHERE name = 'presence'")
             }
-            guard let key else { throw PledgeError(.unavailable, vi: "Thiếu khóa mã có mặt.", en: "No presence key.") }
+            guard let key else {
+                throw PledgeError(.unavailable, vi: "Thiếu khóa của mã điểm danh.", en: "No presence key.")
+            }
             return PresenceCodes(key: Array(key))
         } catch let error as PledgeError {
             throw error

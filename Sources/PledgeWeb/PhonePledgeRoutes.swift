@@ -209,7 +209,7 @@ public struct PhonePledgeRoutes: Sendable {
     /// A presence code that is not one the event showed in the last few periods.
     static let presenceRequired = PledgeError(
         .presenceRequired, field: "presence",
-        vi: "Mã có mặt đã hết hạn hoặc không đúng: nhập mã đang hiện trên màn hình của sự kiện.",
+        vi: "Mã điểm danh đã hết hạn hoặc không đúng: nhập mã đang hiện trên màn hình của sự kiện.",
         en: "The presence code has expired or is wrong: type the code the event's screen shows now.")
 
     static func slowDown(_ seconds: Int) -> PledgeError {
