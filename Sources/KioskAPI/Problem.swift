@@ -47,7 +47,7 @@ public struct Problem: Codable, Sendable, Equatable {
         case .presenceRequired: 403
         case .unavailable, .databaseGone: 503
         case .guardianConsentRequired, .unknownAgeBand, .unknownProvince, .nameEmpty, .nameTooLong,
-            .forbiddenCharacter, .schoolEmpty, .schoolTooLong:
+            .forbiddenCharacter, .schoolEmpty, .schoolTooLong, .personalDataNoLongerKept:
             422
         default: 400
         }

@@ -74,7 +74,7 @@ extension KioskFlow {
     /// The options of the error screen for `error`.
     public static func errorOptions(for error: PledgeError) -> [ErrorOption] {
         switch error.code {
-        case .guardianConsentRequired: [.pledgeAnonymously, .back]
+        case .guardianConsentRequired, .personalDataNoLongerKept: [.pledgeAnonymously, .back]
         case .nameEmpty, .nameTooLong, .forbiddenCharacter: [.editName, .pledgeAnonymously]
         default: [.retry, .back]
         }

@@ -69,4 +69,20 @@ public struct PledgeDraft: Hashable, Sendable {
         }
         return copy
     }
+
+    /// Checks that the draft may carry personal data at `date`: once the event's retention deadline
+    /// (``EventConfiguration/retentionDeadline``, the day after `retainPersonalDataUntil` begins in
+    /// Vietnam time) has come, names and schools are no longer taken (Decree 13/2023/NĐ-CP: kept no
+    /// longer than the stated purpose needs); anonymous pledges still are.
+    /// - Parameters:
+    ///   - deadline: the retention deadline; nil: none, every draft passes.
+    ///   - date: when the pledge was signed (``signingTime(now:)``).
+    /// - Throws: ``PledgeError`` `personal-data-no-longer-kept`, naming the field (`name` or `school`).
+    public func checkRetention(deadline: Date?, at date: Date) throws(PledgeError) {
+        guard let deadline, date >= deadline, hasPersonalData else { return }
+        throw PledgeError(
+            .personalDataNoLongerKept, field: name != nil ? "name" : "school",
+            vi: "Sự kiện này đã hết hạn giữ tên người ký: hãy để trống tên để ký ẩn danh.",
+            en: "This event no longer keeps signers' names: leave the name empty to pledge anonymously.")
+    }
 }

@@ -31,6 +31,9 @@ public struct PledgeError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let rateLimited = Code(rawValue: "rate-limited")
         /// A pledge from a phone without a presence code the event showed lately (``PresenceCodes``).
         public static let presenceRequired = Code(rawValue: "presence-required")
+        /// A name or school given after the event's retention deadline (`retainPersonalDataUntil`):
+        /// the event no longer keeps personal data; the signer can pledge anonymously.
+        public static let personalDataNoLongerKept = Code(rawValue: "personal-data-no-longer-kept")
         /// A national hub's sync token that is not of the shape `kiosk hub add-event` prints (``SyncToken``).
         public static let invalidSyncToken = Code(rawValue: "invalid-sync-token")
     }

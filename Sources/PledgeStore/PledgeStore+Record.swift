@@ -18,7 +18,8 @@ extension PledgeStore: PledgeRecorder {
     ///   - kioskID: the kiosk the pledge was made at; nil: ``defaultKioskID``.
     ///   - code: the code a front already showed (kept or refused with `certificate-code-taken`,
     ///     never changed); nil: the store makes one.
-    /// - Throws: ``PledgeError`` (bad draft, `idempotency-key-reused` with another draft,
+    /// - Throws: ``PledgeError`` (bad draft, `personal-data-no-longer-kept` for a name or school
+    ///   signed after ``retentionDeadline``, `idempotency-key-reused` with another draft,
     ///   `unavailable` or `database-gone` when storage fails).
     public func record(
         _ draft: PledgeDraft, idempotencyKey: IdempotencyKey, kioskID: String?, code: CertificateCode? = nil
@@ -26,10 +27,14 @@ extension PledgeStore: PledgeRecorder {
         let pledge: Pledge
         do {
             let clean = try draft.validated()
+            let signed = clean.signingTime()
+            // A draft signed before the deadline but delivered after (a front's outbox) keeps its
+            // name until the retention purge, like every pledge made before the deadline.
+            try clean.checkRetention(deadline: retentionDeadline, at: signed)
             let kiosk = kioskID ?? defaultKioskID
             // Validated before it joins a batch: a refused draft never reaches a transaction.
             pledge = try await committer.insert(
-                clean, key: idempotencyKey, code: code, kioskID: kiosk, at: clean.signingTime(),
+                clean, key: idempotencyKey, code: code, kioskID: kiosk, at: signed,
                 keys: NameKeys(clean.name))
         } catch {
             let refusal = (error as? PledgeError) ?? Self.unavailable(error)

@@ -26,6 +26,10 @@ public struct PledgeStore: PledgeLookup, PledgeCounter, RecordedKeys, ChangeStam
     /// Makes the codes of new pledges in the issued form (27 characters) when the event is linked
     /// to the national hub; nil: the first form (16 random characters).
     public let codeIssuer: CodeIssuer?
+    /// The event's retention deadline (``EventConfiguration/retentionDeadline``): a pledge signed
+    /// from then on is recorded only without a name or school (``PledgeDraft/checkRetention(deadline:at:)``),
+    /// whichever front it comes from. nil: none.
+    public let retentionDeadline: Date?
     /// Whether every pledge, erasure and purge of the event gets a hub outbox row in its own
     /// transaction: the event has a hub (`EventConfiguration.hub`), now or when the database was
     /// first opened with one. A linked database stays linked, so an erasure or a purge made by a
@@ -61,6 +65,7 @@ public struct PledgeStore: PledgeLookup, PledgeCounter, RecordedKeys, ChangeStam
     /// - Parameter walRetryInterval: how long to wait between two background tries to empty the
     ///   WAL after an erasure whose checkpoint readers blocked (``WALRetry``).
     /// - Parameter codeIssuer: makes the codes of new pledges when the event has a hub (``codeIssuer``).
+    /// - Parameter retentionDeadline: see ``retentionDeadline``.
     /// - Parameter feedsHub: the event has a hub: the database is linked (the event's pledges
     ///   recorded before are queued once) and stays so (``feedsHub``); changes get hub outbox rows
     ///   and `links` follow the hub's cached certificate base.
@@ -70,7 +75,7 @@ public struct PledgeStore: PledgeLookup, PledgeCounter, RecordedKeys, ChangeStam
         path: String, eventID: String, defaultKioskID: String, links: CertificateLinks,
         whenGone: (@Sendable (DatabaseGone) -> Void)? = nil, metrics: (any MetricsFactory)? = nil,
         diskReserve: Int64 = PledgeStore.defaultDiskReserve, walRetryInterval: Duration = .seconds(10),
-        codeIssuer: CodeIssuer? = nil, feedsHub: Bool = false
+        codeIssuer: CodeIssuer? = nil, retentionDeadline: Date? = nil, feedsHub: Bool = false
     ) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
@@ -138,6 +143,7 @@ public struct PledgeStore: PledgeLookup, PledgeCounter, RecordedKeys, ChangeStam
         self.hubBase = hubBase
         self.links = linked ? links.following(hubBase) : links
         self.codeIssuer = codeIssuer
+        self.retentionDeadline = retentionDeadline
     }
 
     /// Checkpoints the WAL into the main file and closes the database, so that the one `.sqlite`

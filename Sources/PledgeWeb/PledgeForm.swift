@@ -32,16 +32,13 @@ struct PledgeForm: Decodable, Sendable {
     /// Past the event's retention deadline (`retainPersonalDataUntil`), names are no longer taken.
     /// - Throws: ``PledgeError`` naming the field at fault.
     func draft(retention deadline: Date?, now: Date) throws(PledgeError) -> PledgeDraft {
-        if let deadline, now >= deadline, !typedName.isEmpty {
-            throw PledgeError(
-                .invalidRequest, field: "name",
-                vi: "Sự kiện này đã hết hạn giữ tên người ký: hãy để trống tên để ký ẩn danh.",
-                en: "This event no longer keeps signers' names: leave the name empty to pledge anonymously.")
-        }
         let province = province.flatMap { $0.isEmpty ? nil : $0 }
         let body = PledgeRequestBody(
             name: typedName.isEmpty ? nil : name, ageBand: ageBand.flatMap { $0.isEmpty ? nil : $0 },
             province: province, guardianConsent: consent == "yes")
-        return try body.checked().draft.validated()
+        let draft = try body.checked().draft.validated()
+        // Checked here too, so the review step says so before the signature; the store has the last word.
+        try draft.checkRetention(deadline: deadline, at: now)
+        return draft
     }
 }

@@ -82,7 +82,8 @@ extension StoreOptions {
         do {
             store = try PledgeStore(
                 path: database, eventID: configuration.eventID, defaultKioskID: configuration.kioskID, links: links,
-                whenGone: whenGone, metrics: metrics, codeIssuer: codeIssuer, feedsHub: configuration.hub != nil)
+                whenGone: whenGone, metrics: metrics, codeIssuer: codeIssuer,
+                retentionDeadline: configuration.retentionDeadline, feedsHub: configuration.hub != nil)
         } catch {
             throw CLIError("cannot open the database \(database): \(error)")
         }
@@ -156,7 +157,7 @@ extension StoreOptions {
         do {
             return try PledgeStore(
                 path: database, eventID: configuration.eventID, defaultKioskID: configuration.kioskID, links: links,
-                feedsHub: configuration.hub != nil)
+                retentionDeadline: configuration.retentionDeadline, feedsHub: configuration.hub != nil)
         } catch {
             throw CLIError("cannot open the database \(database): \(error)")
         }

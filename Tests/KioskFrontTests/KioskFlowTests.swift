@@ -123,11 +123,14 @@ import Testing
         #expect(submits[0].1 != submits[1].1)
     }
 
-    @Test func guardianConsentErrorOffersAnonymous() throws {
+    @Test(
+        "Refused for a name (no guardian's consent; past the retention date): the first option is anonymous",
+        arguments: [PledgeError.Code.guardianConsentRequired, .personalDataNoLongerKept])
+    func nameRefusalOffersAnonymous(code: PledgeError.Code) throws {
         var driver = Driver()
         driver.reachProvince(name: "An", age: "4")
         driver.press(.enter, .enter, .enter)
-        let error = PledgeError(.guardianConsentRequired, vi: "Cần người giám hộ.", en: "Guardian needed.")
+        let error = PledgeError(code, vi: "Không ghi được tên.", en: "No name can be kept.")
         driver.send(.failed(error))
         #expect(KioskFlow.errorOptions(for: error).first == .pledgeAnonymously)
         driver.press(.text("1"))

@@ -280,7 +280,7 @@ extension PhonePledgeFlowTests {
         }
     }
 
-    @Test("Bytes that are not UTF-8, a name after the retention date, a wrong content type: refused")
+    @Test("Bytes that are not UTF-8, a name after the retention date (form and API), a wrong content type: refused")
     func badInput() async throws {
         try await TestService.with { server in
             let (code, _) = try Self.codes(server)
@@ -304,6 +304,13 @@ extension PhonePledgeFlowTests {
                 "POST", "/p", body: Data("presence=\(code)&ageBand=18-24&step=sign&key=x".utf8),
                 headers: ["Content-Type": "text/plain"])
             #expect(plain.status == 415)
+            // The rule is the store's: the API (and through it the terminal over the LAN) gets it too.
+            let api = try await server.request(
+                "POST", "/api/pledges", body: Data(#"{"name":"Lý Thu","ageBand":"18-24"}"#.utf8),
+                headers: ["Content-Type": "application/json", "Idempotency-Key": "late-api"])
+            #expect(api.status == 422)
+            #expect(
+                api.text.contains(#""code":"personal-data-no-longer-kept""#) && api.text.contains(#""field":"name""#))
             #expect(try await server.store.counts().total == 1)
         }
     }

@@ -64,7 +64,7 @@ struct TestService: Sendable {
         let metrics = ServiceMetrics()
         let store = try PledgeStore(
             path: file, eventID: "test-event", defaultKioskID: "kiosk-test", links: links, metrics: metrics.factory,
-            codeIssuer: codeIssuer)
+            codeIssuer: codeIssuer, retentionDeadline: configuration.retentionDeadline)
         var parts = KioskServiceParts(
             pledges: store, recordedKeys: store, changes: store, configuration: configuration, links: links,
             pages: try PageTemplates(folder: configuration.templatesFolder),

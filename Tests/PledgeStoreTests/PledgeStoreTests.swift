@@ -136,4 +136,25 @@ struct PledgeStoreTests {
         #expect(counts.byProvince["unknown"] == 20)
         #expect(counts.byAgeBand["18-24"] == 12)
     }
+
+    @Test("After the retention deadline a name is refused, whichever front sends it; a pledge signed before keeps it")
+    func namesAfterRetention() async throws {
+        let file = temporaryDirectory("store").appendingPathComponent("pledges.sqlite").path
+        let deadline = Date().addingTimeInterval(-3600)
+        let store = try PledgeStore(
+            path: file, eventID: "test-event", defaultKioskID: "kiosk-test",
+            links: try CertificateLinks(baseURL: "http://kiosk.example.vn"), retentionDeadline: deadline)
+        let named = PledgeDraft(name: "Lan", ageBand: .from18To24, province: nil, guardianConsent: false)
+        await #expect(throws: PledgeError(.personalDataNoLongerKept, vi: "", en: "")) {
+            try await store.record(named, idempotencyKey: try IdempotencyKey("late"), kioskID: nil)
+        }
+        var early = named
+        early.signedAt = deadline.addingTimeInterval(-60)  // in a front's outbox when the deadline came
+        let kept = try await store.record(early, idempotencyKey: try IdempotencyKey("early"), kioskID: "kiosk-02")
+        #expect(try await store.pledge(code: kept.code)?.name == "Lan")
+        var anonymous = named
+        anonymous.name = nil
+        _ = try await store.record(anonymous, idempotencyKey: try IdempotencyKey("anonymous"), kioskID: nil)
+        #expect(try await store.counts().total == 2)
+    }
 }
