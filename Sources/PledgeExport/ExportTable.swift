@@ -3,10 +3,11 @@ import PledgeKit
 
 /// The columns and rows of the two exports: pledges and counts.
 public enum ExportTable {
-    /// Columns of a pledge export. Personal data (name, school) and the certificate code, which
+    /// Columns of a pledge export: `channel` is ``PledgeChannel`` (`kiosk` or `phone`), from the
+    /// kiosk id (a phone's pledges are the reserved kiosk `phone`). Personal data (name, school) and the certificate code, which
     /// opens the certificate page, come only when asked for.
     public static func pledgeColumns(includePersonalData: Bool) -> [String] {
-        ["number", "event", "kiosk", "createdAt", "ageBand", "province", "guardianConsent"]
+        ["number", "event", "kiosk", "channel", "createdAt", "ageBand", "province", "guardianConsent"]
             + (includePersonalData ? ["name", "school", "code"] : [])
     }
 
@@ -18,6 +19,7 @@ public enum ExportTable {
         }
         var cells: [ExportCell] = [
             .number(record.number), text(record.eventID), text(record.kioskID),
+            .text(PledgeChannel(kioskIDUTF8: record.kioskID).rawValue),
             .text(vietnamTime(secondsSince1970: record.createdAt)), text(record.ageBand), text(record.province),
             .bool(record.guardianConsent),
         ]

@@ -12,7 +12,13 @@ public enum PledgeChannel: String, CaseIterable, Codable, Sendable {
 
     /// The channel of a pledge recorded under `kioskID`.
     public init(kioskID: String) {
-        self = kioskID == KioskID.phone.rawValue ? .phone : .kiosk
+        self.init(kioskIDUTF8: kioskID.utf8)
+    }
+
+    /// The channel of a pledge recorded under the kiosk id whose UTF-8 bytes are `kioskIDUTF8`
+    /// (an export reads them from the store without making a String).
+    public init(kioskIDUTF8: some Sequence<UInt8>) {
+        self = kioskIDUTF8.elementsEqual(KioskID.phone.rawValue.utf8) ? .phone : .kiosk
     }
 }
 

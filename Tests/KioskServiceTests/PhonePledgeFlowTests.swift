@@ -141,7 +141,7 @@ struct PhonePledgeFlowTests {
         }
     }
 
-    @Test("Counts by channel add up: a kiosk's pledge and a phone's")
+    @Test("Counts by channel add up: a kiosk's pledge and a phone's; exports name the channel")
     func countsByChannel() async throws {
         try await TestService.with { server in
             let (code, _) = try Self.codes(server)
@@ -159,6 +159,23 @@ struct PhonePledgeFlowTests {
                 })
             #expect(counts == ["kiosk": 1, "phone": 1])
             #expect(try answer.json()["total"] as? Int == 2)
+            // The pledges' export names each one's channel, in CSV and in JSON Lines.
+            let csv = try await server.request(
+                "GET", "/api/organizer/export/pledges?format=csv",
+                headers: ["Authorization": "Bearer \(TestService.organizerToken)"])
+            let lines = csv.text.split(separator: "\r\n").map(String.init)
+            let header = ["number", "event", "kiosk", "channel", "createdAt", "ageBand", "province", "guardianConsent"]
+            #expect(lines.first?.hasSuffix(header.map { "\"\($0)\"" }.joined(separator: ",")) == true)
+            #expect(
+                lines.dropFirst().map { $0.split(separator: ",")[2...3].joined(separator: ",") }.sorted()
+                    == [#""kiosk-test","kiosk""#, #""phone","phone""#])
+            let jsonLines = try await server.request(
+                "GET", "/api/organizer/export/pledges?format=json",
+                headers: ["Authorization": "Bearer \(TestService.organizerToken)"])
+            let channels = try jsonLines.text.split(separator: "\n").map {
+                try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }.compactMap { $0?["channel"] as? String }
+            #expect(channels.sorted() == ["kiosk", "phone"])
         }
     }
 

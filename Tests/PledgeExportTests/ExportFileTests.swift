@@ -109,7 +109,7 @@ struct ExportFileTests {
         let exporter = Exporter(service: store, options: .init(kind: .pledges))
         try await exporter.run { chunk, _ in bytes += chunk }
         let times = String(decoding: bytes.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n")
-            .dropFirst().prefix(4).map { $0.split(separator: ",")[3] }
+            .dropFirst().prefix(4).map { $0.split(separator: ",")[4] }
         #expect(times == ["05", "05", "05", "00"].map { "\"2025-10-10T09:30:\($0)+07:00\"" })
 
         try await store.pool.write { db in

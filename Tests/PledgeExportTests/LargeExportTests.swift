@@ -23,7 +23,8 @@ struct LargeExportTests {
             return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         var fields = [
-            String(pledge.number), text(pledge.eventID), text(pledge.kioskID), text(time),
+            String(pledge.number), text(pledge.eventID), text(pledge.kioskID),
+            text(pledge.kioskID == "phone" ? "phone" : "kiosk"), text(time),
             text(pledge.ageBand.rawValue),
             text(pledge.province?.name), pledge.guardianConsent ? "1" : "0",
         ]
@@ -46,7 +47,8 @@ struct LargeExportTests {
                         ageBand: AgeBand.allCases[index % 5],
                         province: index % 7 == 0 ? nil : Province.all[index % Province.all.count],
                         school: index % 4 == 0 ? "Trường \"Lê Lợi\",\nHuế" : nil, guardianConsent: index % 2 == 0),
-                    key: try IdempotencyKey("large-\(index)"), eventID: "test-event", kioskID: "kiosk-0\(index % 3)",
+                    key: try IdempotencyKey("large-\(index)"), eventID: "test-event",
+                    kioskID: index % 4 == 3 ? "phone" : "kiosk-0\(index % 3)",
                     // Before 1970 too: the time formatting borrows a day there.
                     at: Date(timeIntervalSince1970: -86_400 * 400 + Double(index) * 7_919.123), in: db)
             }
