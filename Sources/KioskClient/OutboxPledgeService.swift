@@ -23,6 +23,10 @@ public actor OutboxPledgeService: PledgeRecorder, PledgeCounter {
     /// Makes the codes of pledges when the service said its event has a hub (``KioskConfigAnswer/codeIssuer``,
     /// cached in the outbox); nil: the first form, as the service makes them then.
     public private(set) var codeIssuer: CodeIssuer?
+    /// The web flow's link with the presence code the service gave in its latest heartbeat answer
+    /// (``KioskConfigAnswer/presenceLink``), for the welcome screen; nil while the service cannot be
+    /// reached (a phone could not reach it either, and a code goes stale).
+    public private(set) var presenceLink: String?
     private var link = Link(online: false, waiting: 0)
     private var onLink: @Sendable (Link) -> Void = { _ in }
     /// No upload before this time (after a failure, or a 429's Retry-After).
@@ -153,7 +157,7 @@ public actor OutboxPledgeService: PledgeRecorder, PledgeCounter {
         }
     }
 
-    /// One heartbeat now; its answer refreshes the cached link base and code issuer.
+    /// One heartbeat now; its answer refreshes the cached link base, code issuer and presence link.
     public func sendHeartbeat() async {
         let waiting = (try? await outbox.waitingCount()) ?? link.waiting
         if let answer = await client.heartbeat(KioskHeartbeat(state: state, waiting: waiting)) {
@@ -167,9 +171,11 @@ public actor OutboxPledgeService: PledgeRecorder, PledgeCounter {
                 codeIssuer = answer.codeIssuer
                 await Self.cache(answer.codeIssuer, in: outbox)
             }
+            presenceLink = answer.presenceLink
             if !link.online { retryAt = nil }
             setLink(Link(online: true, waiting: waiting))
         } else {
+            presenceLink = nil
             setLink(Link(online: false, waiting: waiting))
         }
     }

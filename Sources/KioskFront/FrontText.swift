@@ -19,6 +19,17 @@ public struct FrontText: Decodable, Sendable, Equatable {
     }
     public struct WelcomeScreen: Decodable, Sendable, Equatable {
         public var invitation, count, countUnknown, start, helpTitle: Text
+        /// Beside the QR of the web flow (issue 16). Placeholder {code}: the presence code. Optional,
+        /// so a front.yaml reworded before it existed still loads (``phoneOrDefault``).
+        public var phone: Text?
+
+        /// ``phone``, or the built-in words when the file has none.
+        public var phoneOrDefault: Text {
+            phone
+                ?? Text(
+                    vi: "Hoặc ký trên điện thoại của bạn: quét mã QR này (mã điểm danh {code}).",
+                    en: "Or pledge on your own phone: scan this QR code (attendance code {code}).")
+        }
     }
     public struct PledgeScreen: Decodable, Sendable, Equatable {
         public var hint: Text

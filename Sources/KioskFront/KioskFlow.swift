@@ -15,13 +15,18 @@ public enum FlowEvent: Sendable {
     /// The link to the service (a front on the LAN): whether it answers and how many pledges
     /// wait in the outbox. Shown to the attendant as a quiet mark.
     case link(online: Bool, waiting: Int)
+    /// The web pledge flow's link with the presence code of the moment
+    /// (``PledgeKit/PresenceCodes/link(on:at:)``), shown as a QR on the welcome screen so
+    /// attendees can pledge on their own phones; nil: none to show.
+    case presence(String?)
 }
 
 /// What the driver must do after an event.
 public enum FlowEffect: Hashable, Sendable {
     /// Record this draft with this key (`PledgeRecorder.record`), then send `.recorded` or `.failed`.
     case submit(PledgeDraft, IdempotencyKey)
-    /// Ask for the pledge total (`PledgeCounter.counts`), then send `.counted`.
+    /// Ask for the pledge total (`PledgeCounter.counts`), then send `.counted`; and for the
+    /// presence link, then send `.presence`.
     case refreshCount
     /// Draw the screen again.
     case redraw
@@ -98,6 +103,8 @@ public struct KioskFlow: Sendable {
     public internal(set) var signer = Signer()
     /// The live pledge total, once known.
     public internal(set) var count: Int?
+    /// The web flow's link with the presence code of the moment, once known (``FlowEvent/presence(_:)``).
+    public internal(set) var presenceLink: String?
     /// The latest time from a tick.
     public internal(set) var now: Duration = .zero
     public internal(set) var display = Display()
@@ -182,6 +189,10 @@ public struct KioskFlow: Sendable {
             return handleTick()
         case .counted(let total):
             count = total
+            return screen == .welcome ? [.redraw] : []
+        case .presence(let link):
+            guard link != presenceLink else { return [] }
+            presenceLink = link
             return screen == .welcome ? [.redraw] : []
         case .recorded(let outcome):
             guard screen == .submitting else { return [] }

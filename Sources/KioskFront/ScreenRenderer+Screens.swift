@@ -1,4 +1,5 @@
 import PledgeKit
+import QRCode
 
 extension ScreenRenderer {
     struct Layout {
@@ -87,8 +88,50 @@ extension ScreenRenderer {
         for resource in event.resources {
             help += wrapped("\(resource.value) · \(resource.name[language])", width)
         }
+        if flow.presenceLink != nil { return withPresence(rows, help: help, flow, width: width, height: height) }
         if rows.count + help.count <= height { rows += help }
         return rows
+    }
+
+    /// The welcome screen with the web flow's QR at its left, when the flow has a presence link
+    /// and the terminal has room for the whole code beside the text (a clipped code would not
+    /// scan); without room, the link in words below. The help lines follow where they fit.
+    private func withPresence(_ rows: [Row], help: [Row], _ flow: KioskFlow, width: Int, height: Int) -> [Row] {
+        guard let link = flow.presenceLink else { return rows }
+        let language = flow.language
+        let code = link.split(separator: "/").last.map(String.init) ?? ""
+        let phone = text.welcome.phoneOrDefault[language].filled(["code": code])
+        if let qr = try? QRCode(encoding: link) {
+            let size = qr.terminalSize(quietZone: Self.quietZone)
+            let sideRoom = width + 4 - size.columns - 2
+            if sideRoom >= 30, size.lines <= height {
+                var side: [(String, Style)] = []
+                for row in rows + [.blank] + wrapped(phone, sideRoom, .bold) + help {
+                    switch row {
+                    case .blank: side.append(("", .plain))
+                    case .text(let string, let style, _):
+                        side += TerminalText.wrap(string, to: sideRoom).map { ($0, style) }
+                    case .bar(let string, let style): side.append((" \(string) ", style))
+                    case .raw, .pair: break
+                    }
+                }
+                // Longer than the screen: the help lines at the end are the first to go.
+                side = Array(side.prefix(height))
+                let lines = qr.terminalLines(quietZone: Self.quietZone)
+                let count = max(lines.count, side.count)
+                let qrTop = (count - lines.count) / 2
+                let sideTop = (count - side.count) / 2
+                let empty = String(repeating: " ", count: size.columns)
+                return (0..<count).map { index in
+                    let line = index >= qrTop && index - qrTop < lines.count ? lines[index - qrTop] : empty
+                    let entry = index >= sideTop && index - sideTop < side.count ? side[index - sideTop] : ("", .plain)
+                    return .pair(line, width: size.columns, entry.0, entry.1)
+                }
+            }
+        }
+        let words = [Row.blank] + wrapped(phone, width, centered: true) + wrapped(link, width, .bold, centered: true)
+        let shown = rows.count + words.count <= height ? rows + words : rows
+        return shown.count + help.count <= height ? shown + help : shown
     }
 
     private func province(_ flow: KioskFlow, width: Int, height: Int) -> [Row] {

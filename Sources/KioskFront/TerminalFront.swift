@@ -17,6 +17,9 @@ public struct TerminalFront: Sendable {
     let recorder: any PledgeRecorder
     /// Where the welcome screen's total comes from.
     let counter: any PledgeCounter
+    /// Where the welcome screen's presence link comes from (``FlowEvent/presence(_:)``), asked with
+    /// the total; nil: no phone QR.
+    let presence: (@Sendable () async -> String?)?
     let renderer: ScreenRenderer
     let language: Language
     let attendantPIN: String?
@@ -24,6 +27,8 @@ public struct TerminalFront: Sendable {
     let pinFailures: Int
     let onPINFailures: @Sendable (Int) -> Void
 
+    /// - Parameter presence: gives the web flow's link with the presence code of the moment, for the
+    ///   welcome screen's QR; nil: none shown.
     /// - Parameter developerMode: started with `--developer-mode`; the screens say so.
     /// - Parameter restart: set when the terminal guard started this screen again; shown to the
     ///   attendant.
@@ -33,7 +38,7 @@ public struct TerminalFront: Sendable {
     ///   cannot be read.
     public init(
         recorder: any PledgeRecorder, counter: any PledgeCounter, configuration: EventConfiguration,
-        developerMode: Bool = false,
+        presence: (@Sendable () async -> String?)? = nil, developerMode: Bool = false,
         restart: RestartNotice? = nil, pinFailures: Int = 0,
         onPINFailures: @escaping @Sendable (Int) -> Void = { _ in }
     ) throws {
@@ -41,6 +46,7 @@ public struct TerminalFront: Sendable {
         self.onPINFailures = onPINFailures
         self.recorder = recorder
         self.counter = counter
+        self.presence = presence
         self.renderer = ScreenRenderer(
             text: try FrontText.load(from: configuration.frontTextFile), event: EventDetails(configuration),
             restart: restart)
@@ -156,9 +162,10 @@ public struct TerminalFront: Sendable {
                     draw(flow, on: terminal)
                 case .refreshCount:
                     // Short calls, left to finish on their own; their answers are ignored after the loop ends.
-                    Task { [counter] in
+                    Task { [counter, presence] in
                         // A count that cannot be read leaves the last one on screen.
                         if let counts = try? await counter.counts() { sink.yield(.flow(.counted(counts.total))) }
+                        if let presence { sink.yield(.flow(.presence(await presence()))) }
                     }
                 case .submit(let draft, let key):
                     Task { [recorder] in

@@ -136,7 +136,7 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
         answer: {
             KioskConfigAnswer(
                 certificateBaseURL: parts.links.baseURL, eventID: parts.configuration.eventID,
-                codeIssuer: parts.codeIssuer)
+                codeIssuer: parts.codeIssuer, presenceLink: parts.presence?.link(on: parts.links, at: Date()))
         },
         organizer: parts.organizerAccess, kiosks: parts.kioskAccess
     ).add(to: router)

@@ -62,11 +62,18 @@ public struct KioskConfigAnswer: Codable, Hashable, Sendable {
     /// How a front makes the event's codes while the service cannot be reached: present when the
     /// event has a hub (issued form) and the request carried the kiosk token; absent: the first form.
     public var codeIssuer: CodeIssuer?
+    /// The web pledge flow's link with the presence code of the moment
+    /// (``PresenceCodes/link(on:at:)``), for a front's welcome screen; absent when the service
+    /// has no presence codes.
+    public var presenceLink: String?
 
-    public init(certificateBaseURL: String, eventID: String, codeIssuer: CodeIssuer? = nil) {
+    public init(
+        certificateBaseURL: String, eventID: String, codeIssuer: CodeIssuer? = nil, presenceLink: String? = nil
+    ) {
         self.certificateBaseURL = certificateBaseURL
         self.eventID = eventID
         self.codeIssuer = codeIssuer
+        self.presenceLink = presenceLink
     }
 }
 

@@ -32,6 +32,13 @@ public struct PresenceCodes: Sendable {
         code(period: Self.periodNumber(date))
     }
 
+    /// The web flow's link with the code shown at `date`, as QR codes hold it: `BASE/P/CODE` on
+    /// the event's own base (``CertificateLinks/ownBase``, its LAN address, where phones at the venue
+    /// reach it, never the hub's), in capitals so the whole link is in QR's alphanumeric mode.
+    public func link(on links: CertificateLinks, at date: Date) -> String {
+        "\(links.ownBase.qrBaseURL)/P/\(code(at: date))"
+    }
+
     /// When the code shown at `date` stops being shown (the next one is shown from then).
     public func nextChange(after date: Date) -> Date {
         Date(timeIntervalSince1970: Double((Self.periodNumber(date) + 1) * Self.period))

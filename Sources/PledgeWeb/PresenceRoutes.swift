@@ -28,7 +28,7 @@ public struct PresenceRoutes: Sendable {
 
     /// The flow's link with the code shown at `date`, as the QR holds it.
     public func link(at date: Date) -> String {
-        "\(links.qrBaseURL)/P/\(presence.code(at: date))"
+        presence.link(on: links, at: date)
     }
 
     public func add(to router: Router<KioskRequestContext>) {

@@ -93,7 +93,7 @@ struct Front: AsyncParsableCommand {
         do {
             front = try TerminalFront(
                 recorder: pledges, counter: pledges, configuration: configuration,
-                developerMode: developer.developerMode,
+                presence: { await pledges.presenceLink }, developerMode: developer.developerMode,
                 restart: restart, pinFailures: TerminalGuard.pinFailures, onPINFailures: TerminalGuard.keepPINFailures)
         } catch {
             throw CLIError("front texts: \(error)")

@@ -53,6 +53,7 @@ struct Run: AsyncParsableCommand {
             // The parts' recorder: its observers log pledges and tell the live counter, as the API's do.
             front = try TerminalFront(
                 recorder: startup.parts.recorder, counter: startup.parts.counter, configuration: startup.configuration,
+                presence: Self.presenceLink(startup.parts.presence, links: startup.parts.links),
                 developerMode: developer.developerMode, restart: restart, pinFailures: TerminalGuard.pinFailures,
                 onPINFailures: TerminalGuard.keepPINFailures)
         } catch {
@@ -129,5 +130,14 @@ final class KioskStateBox: @unchecked Sendable {
     var value: KioskState {
         get { lock.withLock { state } }
         set { lock.withLock { state = newValue } }
+    }
+}
+
+extension Run {
+    /// The welcome screen's presence link, made from the service's own presence codes (this
+    /// process holds them); nil when the service has none.
+    static func presenceLink(_ codes: PresenceCodes?, links: CertificateLinks) -> (@Sendable () async -> String?)? {
+        guard let codes else { return nil }
+        return { codes.link(on: links, at: Date()) }
     }
 }

@@ -25,6 +25,20 @@ struct TerminalFrontTests {
 
         // The repository's event has no attendant PIN: developer mode, and the screen says so.
         try session.waitFor("Chế độ nhà phát triển")
+        // The welcome screen shows the web flow's QR for phones: it decodes to the flow's link with
+        // the presence code of the moment, which the service takes.
+        let welcomeScreen = try session.waitFor("mã điểm danh")
+        let presenceImage = folder.appendingPathComponent("welcome.pgm").path
+        try TerminalScreenImage.render(try session.capture(colours: true), theme: .dark).writePGM(to: presenceImage)
+        let presence = try QRDecoder.zbar(imageAt: presenceImage)
+        let presenceZXing = try QRDecoder.zxing(imageAt: presenceImage)
+        #expect(presence.count == 1 && presence == presenceZXing)
+        let presenceURL = try #require(URL(string: "http" + (presence.first ?? "").dropFirst(4)))
+        #expect(presence.first?.hasPrefix("HTTP://127.0.0.1:") == true && presenceURL.path.hasPrefix("/P/"))
+        #expect(welcomeScreen.contains("mã điểm danh \(presenceURL.lastPathComponent)"))
+        let flowPage = try await LoopbackHTTP.request(
+            port: try #require(presenceURL.port), "GET", presenceURL.path, headers: ["Accept": "text/html"])
+        #expect(flowPage.status == 200 && flowPage.text.contains(#"name="presence""#))
         try session.press("Enter")
         try session.waitFor("Lời cam kết")
         try session.press("Tab")

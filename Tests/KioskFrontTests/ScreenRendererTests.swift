@@ -23,6 +23,29 @@ import Testing
         #expect(frame.contains("12.345 người đã cam kết"))
     }
 
+    @Test("The welcome screen shows the web flow's QR beside its text where it fits whole, else the link in words")
+    func welcomeShowsThePresenceQR() throws {
+        var flow = Fixtures.flow()
+        let link = "HTTP://192.168.1.20:8080/P/7KQ2MX"
+        _ = flow.handle(.counted(12))
+        #expect(flow.handle(.presence(link)) == [.redraw])
+        #expect(flow.handle(.presence(link)).isEmpty)
+        let renderer = try Fixtures.renderer()
+        let qrLines = try QRCode(encoding: link).terminalLines(quietZone: 4)
+        for (columns, lines) in [(80, 24), (100, 40)] {
+            let frame = renderer.render(flow, columns: columns, lines: lines)
+            #expect(frame.filter { line in qrLines.contains { line.contains($0) } }.count == qrLines.count)
+            let plain = frame.map(TerminalText.plain).joined(separator: "\n")
+            #expect(plain.contains("mã điểm danh 7KQ2MX") && plain.contains("12 người đã cam kết"))
+            for line in frame { #expect(TerminalText.width(TerminalText.plain(line)) <= columns) }
+        }
+        let small = renderer.plain(flow, columns: 40, lines: 24).joined(separator: "\n")
+        #expect(!small.contains { "▀▄█".contains($0) })
+        #expect(small.contains("192.168.1.20:8080/P/7KQ2MX"))
+        _ = flow.handle(.key(.tab))
+        #expect(renderer.plain(flow).joined(separator: "\n").contains("attendance code 7KQ2MX"))
+    }
+
     @Test func tabSwitchesTheFrameToEnglish() throws {
         var flow = Fixtures.flow()
         _ = flow.handle(.key(.enter))

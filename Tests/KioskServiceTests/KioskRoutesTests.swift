@@ -94,6 +94,11 @@ struct KioskRoutesTests {
                 headers: ["Content-Type": "application/json"])
             #expect(beat.status == 200)
             #expect(try beat.json()["certificateBaseURL"] as? String == "http://kiosk.example.vn")
+            // And the web flow's link with the presence code of the moment, for a front's welcome QR.
+            let link = try #require(try beat.json()["presenceLink"] as? String)
+            let code = String(link.dropFirst("HTTP://KIOSK.EXAMPLE.VN/P/".count))
+            #expect(link.hasPrefix("HTTP://KIOSK.EXAMPLE.VN/P/"))
+            #expect(try server.store.presenceCodes().accepts(code, at: Date()))
             _ = try await server.request(
                 "POST", "/api/pledges", body: Data((Self.anonymous + "}").utf8),
                 headers: [
