@@ -221,7 +221,7 @@ let package = Package(
         .target(
             name: "PledgeWeb",
             dependencies: [
-                "PledgeKit", "KioskAPI", "KioskPages", "KioskHTTP", "QRCode",
+                "PledgeKit", "KioskAPI", "KioskPages", "KioskHTTP", "QRCode", "Certificates",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strictSettings

@@ -161,7 +161,13 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
             configuration: parts.configuration
         )
         .add(to: router)
-        PresenceRoutes(presence: presence, links: parts.links, eventName: parts.configuration.name).add(to: router)
+        let configuration = parts.configuration
+        PresenceRoutes(
+            presence: presence, links: parts.links, eventName: configuration.name,
+            posterTemplates: (
+                configuration.certificateTemplatesFolder, "\(configuration.place) · \(configuration.displayDate.vi)"
+            )
+        ).add(to: router)
     }
     if let live = parts.live {
         LiveRoutes(live: live, configuration: parts.configuration).add(to: router)

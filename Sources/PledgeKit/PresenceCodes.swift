@@ -39,6 +39,13 @@ public struct PresenceCodes: Sendable {
         "\(links.ownBase.qrBaseURL)/P/\(code(at: date))"
     }
 
+    /// The web flow's entry without a code, for what cannot change (a printed poster): the flow
+    /// asks for the code the event's screens show. As QR codes hold it (`BASE/P`, capitals but
+    /// for the base's path) and as people type it (`base/p`).
+    public static func entryLink(on links: CertificateLinks) -> (qr: String, shown: String) {
+        ("\(links.ownBase.qrBaseURL)/P", "\(links.ownBase.baseURL)/p")
+    }
+
     /// When the code shown at `date` stops being shown (the next one is shown from then).
     public func nextChange(after date: Date) -> Date {
         Date(timeIntervalSince1970: Double((Self.periodNumber(date) + 1) * Self.period))

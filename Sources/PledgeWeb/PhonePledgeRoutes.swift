@@ -64,6 +64,8 @@ public struct PhonePledgeRoutes: Sendable {
         router.get("/P/:presence", use: start)
         // The address bar after a review: the form again, asking for the code on screen.
         router.get("/p", use: start)
+        // The printed poster's QR (capitals: QR's alphanumeric mode).
+        router.get("/P", use: start)
         router.post("/p", use: submit)
     }
 

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import KioskConfiguration
 import KioskHTTP
+import KioskService
 import KioskTestSupport
 import NIOCore
 import PledgeKit
@@ -176,6 +177,26 @@ struct PhonePledgeFlowTests {
                 try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
             }.compactMap { $0?["channel"] as? String }
             #expect(channels.sorted() == ["kiosk", "phone"])
+        }
+    }
+
+    @Test("The printable poster: an A4 PDF in Vietnamese whose QR opens the flow's entry, which asks for the code")
+    func poster() async throws {
+        try await TestService.with { server in
+            let answer = try await server.request("GET", "/presence/poster.pdf")
+            #expect(answer.status == 200 && answer.headers["content-type"] == "application/pdf")
+            let folder = temporaryDirectory("pledge-poster")
+            let pdf = folder.appendingPathComponent("poster.pdf").path
+            try answer.body.write(to: URL(fileURLWithPath: pdf))
+            let text = try ProcessRunner.run("pdftotext", ["-enc", "UTF-8", pdf, "-"]).stdout
+            #expect(text.contains("trên điện thoại của bạn") && text.contains("Nhập mã điểm danh"))
+            #expect(text.contains(server.parts.configuration.name) && text.contains("http://kiosk.example.vn/p"))
+            let raster = folder.appendingPathComponent("page").path
+            #expect(try ProcessRunner.run("pdftoppm", ["-r", "100", "-png", "-singlefile", pdf, raster]).status == 0)
+            let decoded = try QRDecoder.zxing(imageAt: raster + ".png")
+            #expect(decoded == ["HTTP://KIOSK.EXAMPLE.VN/P"])
+            let entry = try await server.request("GET", "/P", headers: Self.html)
+            #expect(entry.status == 200 && entry.text.contains(#"id="presence" name="presence""#))
         }
     }
 
