@@ -155,7 +155,7 @@ let package = Package(
                 .embedInCode("Templates/admin.mustache"), .embedInCode("Templates/live.mustache"),
                 .embedInCode("Templates/live.js"), .embedInCode("Templates/erase.mustache"),
                 .embedInCode("Templates/awaited.mustache"), .embedInCode("Templates/pledge.mustache"),
-                .embedInCode("Templates/presence.mustache"),
+                .embedInCode("Templates/presence.mustache"), .embedInCode("Templates/problem.mustache"),
             ],
             swiftSettings: strictSettings
         ),
@@ -181,7 +181,7 @@ let package = Package(
         .target(
             name: "KioskHTTP",
             dependencies: [
-                "PledgeKit", "KioskAPI", "ServerHardening",
+                "PledgeKit", "KioskAPI", "KioskPages", "ServerHardening",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

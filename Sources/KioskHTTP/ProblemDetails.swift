@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KioskAPI
+import KioskPages
 import PledgeKit
 
 /// An error answer in the format of RFC 9457 ("Problem Details for HTTP APIs"): its body is
@@ -38,8 +39,18 @@ public struct ProblemDetails: HTTPResponseError, Sendable {
     public var statusCode: Int { body.status }
     public var status: HTTPResponse.Status { HTTPResponse.Status(code: body.status) }
 
+    /// The problem as JSON; to a browser asking for a page that is not there (404 to a GET or HEAD
+    /// that accepts `text/html`: a link mistyped or cut short), a page in both languages instead
+    /// (``ProblemPage``), with the same status.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(status: status, headers: responseHeaders, body: .init(byteBuffer: ByteBuffer(bytes: try encoded())))
+        if status == .notFound, request.method == .get || request.method == .head, request.acceptsHTML {
+            var headers = htmlHeaders(cacheControl: "no-store")
+            headers[.contentLanguage] = "vi, en"
+            let html = ProblemPage.html(vi: body.messages.vi, en: body.messages.en)
+            return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        }
+        return Response(
+            status: status, headers: responseHeaders, body: .init(byteBuffer: ByteBuffer(bytes: try encoded())))
     }
 
     /// The JSON body (``WireJSON``: members sorted, slashes unescaped).

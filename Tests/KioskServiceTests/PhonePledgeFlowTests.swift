@@ -200,6 +200,26 @@ struct PhonePledgeFlowTests {
         }
     }
 
+    @Test("A link mistyped or cut short: a page in both languages to a browser, a problem detail to a program")
+    func notFoundToBrowsers() async throws {
+        try await TestService.with { server in
+            for path in ["/p/ABC/def", "/presence/x", "/nothing"] {
+                let page = try await server.request("GET", path, headers: ["Accept": "text/html,*/*;q=0.8"])
+                #expect(page.status == 404 && page.headers["content-type"] == "text/html; charset=utf-8")
+                #expect(
+                    page.text.contains("Không tìm thấy trang này.") && page.text.contains("This page was not found."))
+                #expect(page.text.contains(#"href="/v""#))
+                let json = try await server.request("GET", path, headers: ["Accept": "application/json"])
+                #expect(
+                    json.status == 404 && json.headers["content-type"]?.hasPrefix("application/problem+json") == true)
+                #expect(try json.json()["code"] as? String == "not-found")
+            }
+            // Another method than GET keeps the problem detail.
+            let post = try await server.request("POST", "/nothing", headers: ["Accept": "text/html"])
+            #expect(post.headers["content-type"]?.hasPrefix("application/problem+json") == true)
+        }
+    }
+
     @Test("A kiosk may not send pledges as the phones' kiosk id")
     func phoneIsReserved() async throws {
         try await TestService.with { server in
