@@ -55,6 +55,29 @@ extension EventConfiguration {
         var organizer: Organizer?
     }
 
+    /// The `event:` section of an event configuration, read alone: what the national hub registers
+    /// (`kiosk hub add-event --config`), which needs none of the files the configuration names
+    /// (pledge text, resources, templates), so the event's event.yaml can be copied to the hub's
+    /// machine by itself. The whole file is still checked as ``load(from:environment:)`` reads it
+    /// (YAML 1.2, unknown keys refused, ``PledgeKit/CivilDate`` dates).
+    public struct EventSection: Sendable, Equatable {
+        public var id: String
+        /// NFC, as the configuration holds it.
+        public var name: String
+        public var place: String
+        public var date: CivilDate
+        public var retainPersonalDataUntil: CivilDate?
+    }
+
+    /// Reads the ``EventSection`` of the configuration at `url`.
+    /// - Throws: ``ConfigurationError`` naming the file and what is wrong in it.
+    public static func loadEventSection(from url: URL) throws -> EventSection {
+        let event = try decodeYAML(File.self, at: url).event
+        return EventSection(
+            id: event.id, name: VietnameseText.nfc(event.name), place: VietnameseText.nfc(event.place),
+            date: event.date, retainPersonalDataUntil: event.retainPersonalDataUntil)
+    }
+
     /// Reads an event configuration (YAML 1.2) and the files it names, resolved against its folder.
     /// Dates (`event.date`, `event.retainPersonalDataUntil`, each resource's `reviewBy`) are read
     /// by ``PledgeKit/CivilDate``'s parser.

@@ -101,9 +101,9 @@ struct HubAddEvent: AsyncParsableCommand {
     /// `key` until a token is drawn).
     /// - Throws: ``CLIError`` naming the option that is missing or wrong, or the configuration's error.
     func hubEvent(tag: String, key: [UInt8]) throws -> HubEvent {
-        var file: EventConfiguration? = nil
+        var file: EventConfiguration.EventSection? = nil
         if let config {
-            do { file = try EventConfiguration.load(from: URL(fileURLWithPath: config)) } catch {
+            do { file = try EventConfiguration.loadEventSection(from: URL(fileURLWithPath: config)) } catch {
                 throw CLIError("--config: \(error)")
             }
         }
@@ -113,7 +113,7 @@ struct HubAddEvent: AsyncParsableCommand {
             }
             return value
         }
-        let id = try required(id ?? file?.eventID, "--id", "event.id")
+        let id = try required(id ?? file?.id, "--id", "event.id")
         guard let eventID = EventID(id) else {
             throw CLIError("--id: '\(id)' is not an event id (\(IdentifierRule.text.en)).")
         }

@@ -93,6 +93,12 @@ struct HubCommandTests {
                 #expect(event.name == own.name && event.place == own.place && event.date == own.date)
                 #expect(event.retainPersonalDataUntil == own.retainPersonalDataUntil)
             }
+            // The event.yaml alone, copied to the hub's machine without the files it names, is enough.
+            let alone = temporaryDirectory("event-yaml-alone").appendingPathComponent("event.yaml")
+            try FileManager.default.copyItem(at: RepositoryPaths.defaultConfiguration, to: alone)
+            let copied = try await Self.kiosk(
+                base + ["--config", alone.path, "--province", "Hà Nội", "--id", "hn-alone", "--format", "json"])
+            #expect(copied.status == 0, "\(copied.stderr)")
             // An option given as well wins over the file.
             let renamed = try await Self.kiosk(
                 base + ["--config", yaml, "--province", "Hà Nội", "--id", "hn-2", "--place", "Cung Văn hóa"])
