@@ -12,6 +12,8 @@ enum BuiltInPages {
             ("admin", PackageResources.admin_mustache), ("live", PackageResources.live_mustache),
             ("erase", PackageResources.erase_mustache), ("awaited", PackageResources.awaited_mustache),
             ("pledge", PackageResources.pledge_mustache), ("presence", PackageResources.presence_mustache),
+            ("tablet-done", PackageResources.tablet_done_mustache),
+            ("tablet-setup", PackageResources.tablet_setup_mustache),
         ]
         for (name, bytes) in templates {
             // This module's own files, parsed by every test of these pages: an error is a bug here.
