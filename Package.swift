@@ -156,6 +156,9 @@ let package = Package(
                 .embedInCode("Templates/live.js"), .embedInCode("Templates/erase.mustache"),
                 .embedInCode("Templates/awaited.mustache"), .embedInCode("Templates/pledge.mustache"),
                 .embedInCode("Templates/presence.mustache"), .embedInCode("Templates/problem.mustache"),
+                // The tablet kiosk mode's last screen, its setup page and its script (issue 16).
+                .embedInCode("Templates/tablet-done.mustache"), .embedInCode("Templates/tablet-setup.mustache"),
+                .embedInCode("Templates/tablet.js"),
             ],
             swiftSettings: strictSettings
         ),

@@ -84,18 +84,8 @@ public struct KioskFlow: Sendable {
         public var waiting: Int
     }
 
-    /// How long the flow waits; organizers rarely change these.
-    public struct Timeouts: Sendable {
-        /// No key for this long on a screen that asks something: back to welcome.
-        public var idle: Duration = .seconds(90)
-        /// The done screen goes back to welcome after this long.
-        public var done: Duration = .seconds(60)
-        /// The idle countdown shows during this last stretch.
-        public var countdown: Duration = .seconds(15)
-        /// How often the welcome screen asks for the live count.
-        public var countRefresh: Duration = .seconds(5)
-        public init() {}
-    }
+    /// How long the flow waits: the values the tablet kiosk mode shares (``KioskTimeouts``).
+    public typealias Timeouts = KioskTimeouts
 
     public internal(set) var screen: Screen = .welcome
     public internal(set) var language: Language

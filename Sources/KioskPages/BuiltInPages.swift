@@ -13,6 +13,8 @@ enum BuiltInPages {
             ("erase", PackageResources.erase_mustache), ("awaited", PackageResources.awaited_mustache),
             ("pledge", PackageResources.pledge_mustache), ("presence", PackageResources.presence_mustache),
             ("problem", PackageResources.problem_mustache),
+            ("tablet-done", PackageResources.tablet_done_mustache),
+            ("tablet-setup", PackageResources.tablet_setup_mustache),
         ]
         for (name, bytes) in templates {
             // This module's own files, parsed by every test of these pages: an error is a bug here.

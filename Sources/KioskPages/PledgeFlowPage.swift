@@ -34,6 +34,9 @@ public struct PledgeFlowPage: Sendable {
     public var action = "/p"
     /// The last day names are kept (`retainPersonalDataUntil`), said on the review step.
     public var retainUntil: CivilDate?
+    /// The tablet kiosk mode (`/tablet`): larger targets, the idle warning and reset, the script
+    /// that keeps an unsent signature; nil on a phone.
+    public var kiosk: KioskMode?
 
     public init(step: Step, language: Language, presence: String, eventName: String, pledgeText: PledgeText) {
         self.step = step
@@ -69,6 +72,7 @@ public struct PledgeFlowPage: Sendable {
             "ageBandValue": ageBand?.rawValue ?? "", "ageBandLabel": ageBand?.label[language] ?? "",
             "needsConsent": !name.isEmpty && (ageBand?.needsGuardianConsent ?? false), "kept": kept,
         ]
+        if let kiosk { context["kiosk"] = kiosk.context(language) }
         if let problem {
             context["problem"] = problem.message[language]
             context["problemField"] = problem.field ?? ""

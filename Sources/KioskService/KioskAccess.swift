@@ -23,6 +23,10 @@ public struct KioskAccess: Sendable {
     /// Whether a kiosk token is configured, so that these routes are closed without it.
     public var isConfigured: Bool { token != nil }
 
+    /// Whether `presented` is the configured kiosk token (false when none is): the tablet kiosk
+    /// mode's setup page asks for it.
+    @Sendable public func accepts(_ presented: String) -> Bool { token?.accepts(presented) ?? false }
+
     /// Throws a 401 problem detail (`kiosk-token-required`, with `WWW-Authenticate: Bearer`)
     /// unless no token is configured or the request carries it.
     func check(_ request: Request) throws {

@@ -62,6 +62,9 @@ public struct KioskServiceParts: Sendable {
     /// The event's presence codes: with them, the web pledge flow for phones (`/p/…`) and the
     /// presence page that opens it (`/presence`); nil: neither.
     public var presence: PresenceCodes? = nil
+    /// The idle, countdown and done times of the tablet kiosk mode (`/tablet`): the terminal
+    /// front's (``KioskTimeouts``); tests make them short.
+    public var tabletTimeouts = KioskTimeouts()
 
     /// - Parameters:
     ///   - pledges: records, finds and counts pledges (the store).
@@ -108,7 +111,9 @@ public struct KioskServiceParts: Sendable {
 /// `POST /api/pledges`, `GET /api/counts`, `GET /c/{code}`, `/c/{code}/qr.svg`, `/c/{code}/qr.png`,
 /// `GET /c/{code}.svg|.png|.pdf`, `GET /v`, `GET /resources`, `GET /resources/{id}/qr.svg`, `GET /livez`, `GET /readyz`,
 /// `GET /healthz`, `GET /metrics` (``HealthRoutes``),
-/// `GET /api/kiosk-config`, `POST /api/kiosks/{id}/heartbeat`; with an organizer service also
+/// `GET /api/kiosk-config`, `POST /api/kiosks/{id}/heartbeat`; with presence codes the web pledge
+/// flow (`/p`, `/presence`) and, with a kiosk token too, its tablet kiosk mode (`/tablet`,
+/// ``TabletKioskRoutes``); with an organizer service also
 /// `GET /admin`, `/api/organizer/…` (counts, kiosks, exports), `GET /api/public/counts`, `GET /live`,
 /// `/live/events` and `GET|POST /c/{code}/erase`. Every GET route also answers HEAD; another
 /// method on a route's path gets 405 with `Allow`; a request without exactly one `Host`, 400.
@@ -127,8 +132,10 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
     router.get("/") { _, _ in
         Response(status: .seeOther, headers: [.location: "/resources"])
     }
+    // Per kiosk id, for the API's fronts and the tablets in kiosk mode alike.
+    let kioskLimiter = KioskRateLimiter(parts.configuration.rateLimit)
     PledgeRoutes(
-        recorder: parts.recorder, counter: parts.counter, limiter: KioskRateLimiter(parts.configuration.rateLimit),
+        recorder: parts.recorder, counter: parts.counter, limiter: kioskLimiter,
         recordedKeys: parts.recordedKeys, access: parts.kioskAccess, metrics: parts.metrics
     ).add(to: router)
     KioskRoutes(
@@ -156,11 +163,17 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
         ).add(to: router)
     }
     if let presence = parts.presence {
-        PhonePledgeRoutes(
+        let phones = PhonePledgeRoutes(
             recorder: parts.recorder, recordedKeys: parts.recordedKeys, presence: presence,
-            configuration: parts.configuration
-        )
-        .add(to: router)
+            configuration: parts.configuration)
+        phones.add(to: router)
+        // The tablet kiosk mode needs the kiosk token: without one, no tablet can be authorised.
+        if let pass = TabletPass(kioskToken: parts.configuration.kioskToken, eventID: parts.configuration.eventID) {
+            TabletKioskRoutes(
+                flow: phones, pass: pass, isKioskToken: parts.kioskAccess.accepts, links: parts.links,
+                timeouts: parts.tabletTimeouts, perKiosk: kioskLimiter
+            ).add(to: router)
+        }
         let configuration = parts.configuration
         PresenceRoutes(
             presence: presence, links: parts.links, eventName: configuration.name,

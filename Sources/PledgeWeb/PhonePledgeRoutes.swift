@@ -90,44 +90,13 @@ public struct PhonePledgeRoutes: Sendable {
 
     @Sendable func submit(_ request: Request, context: KioskRequestContext) async throws -> Response {
         let html = request.acceptsHTML
-        var page = page(.form, language: configuration.language, presence: "0")
-        page.idempotencyKey = IdempotencyKey.random().rawValue
-        guard MediaType.isForm(request.headers[.contentType]) else {
-            let problem = PledgeError(
-                .invalidRequest, field: "Content-Type",
-                vi: "Biểu mẫu phải gửi dạng application/x-www-form-urlencoded.",
-                en: "The form must be sent as application/x-www-form-urlencoded.")
-            return try refuse(page, problem, status: .unsupportedMediaType, html: html)
-        }
         let form: PledgeForm
-        do {
-            form = try await URLEncodedFormDecoder().decode(
-                PledgeForm.self, from: String(buffer: request.collectBody(upTo: 16 * 1024)))
-        } catch let problem as ProblemDetails {
-            guard html else { throw problem }
-            page.problem = PledgeError(.invalidRequest, vi: problem.messages.vi, en: problem.messages.en)
-            var response = respond(page, status: problem.status)
-            response.headers[.connection] = "close"
-            return response
-        } catch {
-            let problem = PledgeError(
-                .invalidRequest, vi: "Biểu mẫu không đọc được.", en: "The form cannot be read.")
-            return try refuse(page, problem, status: .badRequest, html: html)
+        var page: PledgeFlowPage
+        switch try await read(request, into: self.page(.form, language: configuration.language, presence: "0")) {
+        case .answered(let response): return response
+        case .form(let read): (form, page) = (read.form, read.page)
         }
-        // The language switch is a button of the form: what was typed comes along.
-        page.language = form.switchLanguage ?? form.language ?? configuration.language
-        page.presence = form.presence.flatMap(PresenceCodes.canonical) ?? "0"
-        page.name = form.typedName
-        page.ageBand = form.ageBand.flatMap(AgeBand.init(rawValue:))
-        page.province = form.province.flatMap { Province(matching: $0) }
-        page.guardianConsent = form.consent == "yes"
         let key = form.key.flatMap { try? IdempotencyKey($0) }
-        page.idempotencyKey = key?.rawValue ?? page.idempotencyKey
-        if form.step == "edit" || form.switchLanguage != nil {
-            page.step = form.step == "sign" ? .review : .form
-            return respond(page)
-        }
-
         let draft: PledgeDraft
         do { draft = try form.draft(retention: configuration.retentionDeadline, now: now()) } catch {
             return try refuse(page, error, status: .unprocessableContent, html: html)
@@ -144,24 +113,10 @@ public struct PhonePledgeRoutes: Sendable {
         }
         page.step = .review
         guard form.step == "sign", let key else { return respond(page) }
-        // A signature sent again (the same key) is answered with its certificate, whatever the limits.
-        let again = (try? await recordedKeys?.isRecorded(idempotencyKey: key)) ?? false
-        if !again,
-            let wait = perAddress.take(kioskID: context.clientAddress) ?? perPresence.take(kioskID: page.presence)
-        {
-            return try slowDown(page, wait: wait, html: html)
-        }
-        do {
-            let outcome = try await recorder.record(draft, key: key, kioskID: .phone, code: nil)
-            return Response(status: .seeOther, headers: [.location: "/c/\(outcome.code.rawValue)"])
-        } catch  where error.code == .idempotencyKeyReused {
-            // Signed already with this form, and changed since (the back button): a new signature
-            // needs a new tap on the button, with a new key.
-            page.idempotencyKey = IdempotencyKey.random().rawValue
-            return try refuse(page, Self.signedAlready, status: .conflict, html: html)
-        } catch {
-            return try refuse(
-                page, error, status: HTTPResponse.Status(code: ProblemDetails(error).statusCode), html: html)
+        return try await sign(draft, key: key, kioskID: .phone, page: page, html: html) {
+            perAddress.take(kioskID: context.clientAddress) ?? perPresence.take(kioskID: page.presence)
+        } location: {
+            "/c/\($0.rawValue)"
         }
     }
 
@@ -203,7 +158,8 @@ public struct PhonePledgeRoutes: Sendable {
 
     /// The page, never cached nor kept in history with what the signer typed.
     func respond(_ page: PledgeFlowPage, status: HTTPResponse.Status = .ok) -> Response {
-        var response = htmlResponse(PledgeFlowPage.html(page), cacheControl: "no-store")
+        // The tablet kiosk mode's pages run its script (`/tablet/tablet.js`); a phone's run none.
+        var response = htmlResponse(PledgeFlowPage.html(page), cacheControl: "no-store", scripts: page.kiosk != nil)
         response.status = status
         return response
     }

@@ -22,7 +22,8 @@ struct OpenAPITests {
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.document)) as? [String: Any] ?? [:]
         #expect(json["openapi"] as? String == "3.1.0")
         let paths = (json["paths"] as? [String: [String: Any]] ?? [:]).mapValues { Set($0.keys) }
-        try await TestService.with { server in
+        // With a kiosk token, so the tablet kiosk mode's routes are there too.
+        try await TestService.with(configure: KioskTokenTests.withToken) { server in
             let routes = server.routes()
             #expect(routes.count > 20)
             var missing: [String] = []

@@ -47,14 +47,16 @@ struct TestService: Sendable {
     static let organizerToken = "test-organizer-token-0123456789"
 
     /// Builds the service, runs `body` with it, then stops it.
-    /// - Parameter codeIssuer: the codes of an event linked to the hub (store and `/api/kiosk-config`).
+    /// - Parameters:
+    ///   - codeIssuer: the codes of an event linked to the hub (store and `/api/kiosk-config`).
+    ///   - tabletTimeouts: the tablet kiosk mode's idle, countdown and done times.
     static func with<T: Sendable>(
         transport: Transport = .router,
         idleTimeout: Duration = .seconds(30), requestDeadlines: RequestDeadlines = .standard,
         organizerToken: String? = TestService.organizerToken,
         configure: (inout EventConfiguration) -> Void = { _ in },
         notFoundLimit: EventConfiguration.RateLimit = .init(perMinute: 300, burst: 300),
-        codeIssuer: CodeIssuer? = nil,
+        codeIssuer: CodeIssuer? = nil, tabletTimeouts: KioskTimeouts = KioskTimeouts(),
         _ body: @Sendable (TestService) async throws -> T
     ) async throws -> T {
         var configuration = try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration)
@@ -74,6 +76,7 @@ struct TestService: Sendable {
         parts.notFoundLimit = notFoundLimit
         parts.codeIssuer = codeIssuer
         parts.presence = try store.presenceCodes()
+        parts.tabletTimeouts = tabletTimeouts
         let builtParts = parts
         var logger = Logger(label: "kiosk-test")
         logger.logLevel = .error
