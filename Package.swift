@@ -264,7 +264,7 @@ let package = Package(
             name: "HubService",
             dependencies: [
                 "PledgeKit", "KioskAPI", "HubCore", "Certificates", "KioskPages", "ServerHardening", "KioskHTTP",
-                "CertificateWeb",
+                "CertificateWeb", "PledgeWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -475,7 +475,7 @@ let package = Package(
             name: "HubServiceTests",
             dependencies: [
                 "HubService", "HubStore", "HubCore", "KioskAPI", "KioskHTTP", "KioskPages", "KioskConfiguration",
-                "Certificates", "PledgeKit", "KioskTestSupport", "HubTestSupport",
+                "Certificates", "PledgeKit", "KioskTestSupport", "HubTestSupport", "PledgeStore", "PledgeWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

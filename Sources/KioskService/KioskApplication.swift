@@ -161,7 +161,11 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
             configuration: parts.configuration
         )
         .add(to: router)
-        PresenceRoutes(presence: presence, links: parts.links, eventName: parts.configuration.name).add(to: router)
+        // Linked to a hub: the QR may point at the hub's flow (the codes are then the hub's too).
+        var linked: PresenceRoutes.Linked? = nil
+        if let issuer = parts.codeIssuer, let hub = parts.hub { linked = .init(codeTag: issuer.tag, status: hub) }
+        PresenceRoutes(presence: presence, links: parts.links, eventName: parts.configuration.name, linked: linked)
+            .add(to: router)
     }
     if let live = parts.live {
         LiveRoutes(live: live, configuration: parts.configuration).add(to: router)

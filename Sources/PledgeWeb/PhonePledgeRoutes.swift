@@ -18,16 +18,17 @@ import PledgeKit
 /// the code shown now, the draft kept; or a `presence-required` problem detail for a client that
 /// does not ask for HTML). Submissions are limited per client address (a school's Wi-Fi puts
 /// hundreds of phones behind one, so the burst is large) and per presence code; past either, 429.
+///
+/// The same routes serve the national hub's linked events (``PledgeFlowSite``: where the event
+/// and the recorder come from; the site also says whether a pledge without a presence code is
+/// refused, as here, or counted online, as at the hub).
 public struct PhonePledgeRoutes: Sendable {
-    let recorder: any PledgeRecorder
-    let presence: PresenceCodes
-    let configuration: EventConfiguration
+    let site: any PledgeFlowSite
     let now: @Sendable () -> Date
     let perAddress: KioskRateLimiter
     let perPresence: KioskRateLimiter
     /// Wrong presence codes per client address.
     let guesses: KioskRateLimiter
-    let recordedKeys: (any RecordedKeys)?
 
     /// - Parameters:
     ///   - recorder: records the pledges (the store, or the store with its observers).
@@ -49,10 +50,24 @@ public struct PhonePledgeRoutes: Sendable {
         now: @escaping @Sendable () -> Date = Date.init,
         limiterClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) {
-        self.recorder = recorder
-        self.recordedKeys = recordedKeys
-        self.presence = presence
-        self.configuration = configuration
+        self.init(
+            site: EventPledgeFlow(
+                recorder: recorder, recordedKeys: recordedKeys, presence: presence, configuration: configuration),
+            addressLimit: addressLimit, presenceLimit: presenceLimit, guessLimit: guessLimit, now: now,
+            limiterClock: limiterClock)
+    }
+
+    /// The flow over `site` (the event service's own event, or the hub's linked events), with the
+    /// limits of ``init(recorder:recordedKeys:presence:configuration:addressLimit:presenceLimit:guessLimit:now:limiterClock:)``.
+    public init(
+        site: any PledgeFlowSite,
+        addressLimit: EventConfiguration.RateLimit = .init(perMinute: 1_200, burst: 1_000),
+        presenceLimit: EventConfiguration.RateLimit = .init(perMinute: 1_500, burst: 3_000),
+        guessLimit: EventConfiguration.RateLimit = .init(perMinute: 60, burst: 120),
+        now: @escaping @Sendable () -> Date = Date.init,
+        limiterClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+    ) {
+        self.site = site
         self.perAddress = KioskRateLimiter(addressLimit, now: limiterClock)
         self.perPresence = KioskRateLimiter(presenceLimit, now: limiterClock)
         self.guesses = KioskRateLimiter(guessLimit, now: limiterClock)
@@ -72,14 +87,21 @@ public struct PhonePledgeRoutes: Sendable {
     /// pledge); a code that is not current asks for the one shown now. Wrong codes spend the
     /// address's guesses (``guesses``), so the page cannot be used to try codes.
     @Sendable func start(_ request: Request, context: KioskRequestContext) async throws -> Response {
-        // Echoed in the page's links only in its canonical form.
-        let code = PresenceCodes.canonical(context.parameters.get("presence") ?? "") ?? "0"
+        let place = try await site.place(presence: context.parameters.get("presence") ?? "", at: now())
         let language = request.uri.queryParameters.get("lang").flatMap { Language(rawValue: String($0)) }
-        var page = page(.form, language: language ?? configuration.language, presence: code)
+        var page = page(.form, language: language ?? place.configuration.language, place: place)
         page.idempotencyKey = IdempotencyKey.random().rawValue
-        if !presence.accepts(code, at: now()) {
-            page.presenceExpired = true
-            if let wait = guesses.take(kioskID: context.clientAddress) {
+        if !place.accepted {
+            // At the hub a page with no code is the online form: no guess.
+            let given = place.presence != "0"
+            if place.withoutPresence == .refused {
+                page.presenceExpired = true
+            } else {
+                // At the hub: the online form, saying why when a code was given.
+                page.presence = "0"
+                if given { page.problem = place.refusal }
+            }
+            if place.withoutPresence == .refused || given, let wait = guesses.take(kioskID: context.clientAddress) {
                 return try slowDown(page, wait: wait, html: true)
             }
         }
@@ -88,7 +110,8 @@ public struct PhonePledgeRoutes: Sendable {
 
     @Sendable func submit(_ request: Request, context: KioskRequestContext) async throws -> Response {
         let html = request.acceptsHTML
-        var page = page(.form, language: configuration.language, presence: "0")
+        let unplaced = try await site.place(presence: "", at: now())
+        var page = page(.form, language: unplaced.configuration.language, place: unplaced)
         page.idempotencyKey = IdempotencyKey.random().rawValue
         guard MediaType.isForm(request.headers[.contentType]) else {
             let problem = PledgeError(
@@ -112,45 +135,53 @@ public struct PhonePledgeRoutes: Sendable {
                 .invalidRequest, vi: "Biểu mẫu không đọc được.", en: "The form cannot be read.")
             return try refuse(page, problem, status: .badRequest, html: html)
         }
+        let place = try await site.place(presence: form.presence ?? "", at: now())
         // The language switch is a button of the form: what was typed comes along.
-        page.language = form.switchLanguage ?? form.language ?? configuration.language
-        page.presence = form.presence.flatMap(PresenceCodes.canonical) ?? "0"
+        page = self.page(
+            .form, language: form.switchLanguage ?? form.language ?? place.configuration.language, place: place)
+        // At the hub, a code not taken makes the pledge an online one: the pages go on without it.
+        let online = !place.accepted && place.withoutPresence == .online
+        if online { page.presence = "0" }
         page.name = form.typedName
         page.ageBand = form.ageBand.flatMap(AgeBand.init(rawValue:))
         page.province = form.province.flatMap { Province(matching: $0) }
         page.guardianConsent = form.consent == "yes"
         let key = form.key.flatMap { try? IdempotencyKey($0) }
-        page.idempotencyKey = key?.rawValue ?? page.idempotencyKey
+        page.idempotencyKey = key?.rawValue ?? IdempotencyKey.random().rawValue
         if form.step == "edit" || form.switchLanguage != nil {
             page.step = form.step == "sign" ? .review : .form
             return respond(page)
         }
 
         let draft: PledgeDraft
-        do { draft = try form.draft(retention: configuration.retentionDeadline, now: now()) } catch {
+        do { draft = try form.draft(retention: place.configuration.retentionDeadline, now: now()) } catch {
             return try refuse(page, error, status: .unprocessableContent, html: html)
         }
         // What will be printed: the name as the rules stored it (NFC, spaces collapsed).
         page.name = draft.name ?? ""
-        guard presence.accepts(page.presence, at: now()) else {
-            page.step = form.step == "sign" ? .review : .form
-            page.presenceExpired = true
+        guard place.accepted || (online && place.presence == "0") else {
+            // Never signed as another kind of pledge than the one reviewed: at the hub the review
+            // comes again, now as an online pledge, saying so.
+            page.step = form.step == "sign" || online ? .review : .form
+            page.presenceExpired = !online
             if let wait = guesses.take(kioskID: context.clientAddress) {
                 return try slowDown(page, wait: wait, html: html)
             }
-            return try refuse(page, Self.presenceRequired, status: .forbidden, html: html)
+            return try refuse(page, place.refusal, status: .forbidden, html: html)
         }
         page.step = .review
         guard form.step == "sign", let key else { return respond(page) }
         // A signature sent again (the same key) is answered with its certificate, whatever the limits.
-        let again = (try? await recordedKeys?.isRecorded(idempotencyKey: key)) ?? false
+        let again = await site.isRecorded(idempotencyKey: key)
+        // Online pledges at the hub have no presence code to limit by: the address's limit only.
         if !again,
-            let wait = perAddress.take(kioskID: context.clientAddress) ?? perPresence.take(kioskID: page.presence)
+            let wait = perAddress.take(kioskID: context.clientAddress)
+                ?? (place.accepted ? perPresence.take(kioskID: page.presence) : nil)
         {
             return try slowDown(page, wait: wait, html: html)
         }
         do {
-            let outcome = try await recorder.record(draft, key: key, kioskID: .phone, code: nil)
+            let outcome = try await site.record(draft, key: key, at: place)
             return Response(status: .seeOther, headers: [.location: "/c/\(outcome.code.rawValue)"])
         } catch  where error.code == .idempotencyKeyReused {
             // Signed already with this form, and changed since (the back button): a new signature
@@ -191,11 +222,11 @@ public struct PhonePledgeRoutes: Sendable {
         return response
     }
 
-    func page(_ step: PledgeFlowPage.Step, language: Language, presence: String) -> PledgeFlowPage {
+    func page(_ step: PledgeFlowPage.Step, language: Language, place: PledgeFlowPlace) -> PledgeFlowPage {
         var page = PledgeFlowPage(
-            step: step, language: language, presence: presence, eventName: configuration.name,
-            pledgeText: configuration.pledgeText)
-        page.retainUntil = configuration.retainPersonalDataUntil
+            step: step, language: language, presence: place.presence, eventName: place.configuration.name,
+            pledgeText: place.configuration.pledgeText)
+        page.retainUntil = place.configuration.retainPersonalDataUntil
         return page
     }
 
