@@ -60,7 +60,8 @@ public struct KioskServiceParts: Sendable {
     /// The link to the national hub, shown on `/admin` (the store); nil: no hub section.
     public var hub: (any HubLinkReporting)? = nil
     /// The event's presence codes: with them, the web pledge flow for phones (`/p/…`) and the
-    /// presence page that opens it (`/presence`); nil: neither.
+    /// presence page that opens it (`/presence`); nil: neither. With a ``codeIssuer`` (linked to a
+    /// hub) they must be ``PresenceCodes/init(linkedTo:)``'s, which the hub's flow takes too.
     public var presence: PresenceCodes? = nil
 
     /// - Parameters:
