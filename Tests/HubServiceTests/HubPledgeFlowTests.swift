@@ -157,6 +157,9 @@ struct HubPledgeFlowTests {
         try await HubFixture.with { hub in
             let token = try await hub.addEvent("hue-2026", name: "Ngày hội Huế", place: "Nhà văn hóa Huế")
             let expired = Self.presence(token, at: Date().addingTimeInterval(-20 * 60))
+            // The online pledges' pseudo-event is the hub's own: no event may take its id.
+            let reserved = await #expect(throws: HubError.self) { try await hub.addEvent("online", name: "Trực tuyến") }
+            #expect(reserved?.kind == .eventExists)
             let madeUp = token.codeTag + "000000"
             let store = hub.store
             try await Application(router: hub.router).test(.router) { client in
