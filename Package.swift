@@ -267,7 +267,7 @@ let package = Package(
             name: "HubService",
             dependencies: [
                 "PledgeKit", "KioskAPI", "HubCore", "Certificates", "KioskPages", "ServerHardening", "KioskHTTP",
-                "CertificateWeb",
+                "CertificateWeb", "PledgeWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -308,6 +308,8 @@ let package = Package(
                 "KioskClient", "QRCode", "Certificates", "PledgeExport", "KioskPages", "ServerHardening",
                 // ErasureCopies (the signer's erasure routes and what they did to the backups).
                 "CertificateWeb",
+                // `kiosk run`: the welcome screen shows the presence page's link (PresenceRoutes).
+                "PledgeWeb",
                 // `kiosk hub`: the national hub's service and its store.
                 "HubCore", "HubService", "HubStore", "HubRelay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -478,7 +480,7 @@ let package = Package(
             name: "HubServiceTests",
             dependencies: [
                 "HubService", "HubStore", "HubCore", "KioskAPI", "KioskHTTP", "KioskPages", "KioskConfiguration",
-                "Certificates", "PledgeKit", "KioskTestSupport", "HubTestSupport",
+                "Certificates", "PledgeKit", "KioskTestSupport", "HubTestSupport", "PledgeStore", "PledgeWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

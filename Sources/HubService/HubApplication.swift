@@ -10,6 +10,7 @@ import KioskPages
 import Logging
 import NIOCore
 import PledgeKit
+import PledgeWeb
 import ServerHardening
 
 /// Everything the national hub's HTTP service needs, made once at start-up (`kiosk hub serve`).
@@ -36,6 +37,9 @@ public struct HubServiceParts: Sendable {
     /// The most bytes of certificate pages and QR images, and of rendered documents, kept in memory.
     public var pageCacheCapacity = 16 << 20
     public var documentCacheCapacity = 64 << 20
+    /// Pledges made at the hub through the web pledge flow (`GET /p/{presence}`, `POST /p`:
+    /// ``HubPledgeFlow``); nil: the hub serves no flow.
+    public var webPledges: (any HubWebPledges)? = nil
 
     public init(
         records: any HubRecords, links: CertificateLinks, campaign: EventConfiguration, pages: PageTemplates,
@@ -55,7 +59,8 @@ public struct HubServiceParts: Sendable {
 /// The hub's router: `POST /api/sync/batches` (``SyncRoutes``), `GET /api/counts[?event=ID]`,
 /// the certificate routes of every event (`GET /c/{code}`, its QR images and documents, `GET /v`),
 /// `GET /resources`, `GET|POST /c/{code}/erase` (the same routes, pages and templates as the event
-/// service's, over the hub's store), `GET /livez`, `GET /readyz`. Every GET also answers HEAD;
+/// service's, over the hub's store), the web pledge flow `GET /p/{presence}`, `POST /p` with
+/// ``HubServiceParts/webPledges`` (``HubPledgeFlow``), `GET /livez`, `GET /readyz`. Every GET also answers HEAD;
 /// another method gets 405 with `Allow`; every error is a problem detail.
 public func buildHubRouter(_ parts: HubServiceParts) -> Router<KioskRequestContext> {
     let router = Router(context: KioskRequestContext.self, options: .autoGenerateHeadEndpoints)
@@ -70,7 +75,7 @@ public func buildHubRouter(_ parts: HubServiceParts) -> Router<KioskRequestConte
     }
     router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/resources"]) }
     SyncRoutes(records: records, certificateBaseURL: parts.links.baseURL).add(to: router)
-    HubCountsRoutes(records: records).add(to: router)
+    HubCountsRoutes(records: records, channels: parts.webPledges).add(to: router)
     let hubCertificates = HubCertificates(
         records: records, campaign: parts.campaign, changes: parts.changes, now: parts.now)
     let site = CertificateSite(
@@ -81,6 +86,11 @@ public func buildHubRouter(_ parts: HubServiceParts) -> Router<KioskRequestConte
     site.add(to: router)
     ResourcesRoutes(configuration: parts.campaign, pages: parts.pages).add(to: router)
     ErasureRoutes(lookup: hubCertificates, erasure: hubCertificates, site: site).add(to: router)
+    if let web = parts.webPledges {
+        let flow = HubPledgeFlow(
+            web: web, certificates: hubCertificates, campaign: parts.campaign, links: parts.links, now: parts.now)
+        PhonePledgeRoutes(site: flow, now: parts.now).add(to: router)
+    }
     router.add(middleware: AllowedMethodsMiddleware(routes: router.routes))
     return router
 }

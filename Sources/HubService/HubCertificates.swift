@@ -60,7 +60,7 @@ public final class HubCertificates: CertificateEvents, PledgeLookup, SignerErasu
     /// - Throws: ``PledgeError`` `unavailable` when the store cannot be read, or holds no such
     ///   event (which its foreign key rules out).
     public func configuration(for pledge: Pledge) async throws(PledgeError) -> EventConfiguration {
-        if let event = known(\.byID, pledge.eventID) { return configuration(of: event) }
+        if let event = known(\.byID, pledge.eventID) { return configuration(of: event, pledge: pledge) }
         let stamp = changes?.changeStamp()
         var event: HubEvent? = nil
         if let id = EventID(pledge.eventID) {
@@ -72,7 +72,15 @@ public final class HubCertificates: CertificateEvents, PledgeLookup, SignerErasu
                 en: "The event of this certificate cannot be read.")
         }
         remember(event, readUnder: stamp)
-        return configuration(of: event)
+        return configuration(of: event, pledge: pledge)
+    }
+
+    /// `event`'s configuration for `pledge`'s certificate: an online pledge (``HubEvent/onlineID``)
+    /// shows the day it was made, not the day the hub first took one.
+    func configuration(of event: HubEvent, pledge: Pledge) -> EventConfiguration {
+        var configuration = configuration(of: event)
+        if event.isOnline { configuration.date = CivilDate(inVietnamAt: pledge.createdAt) }
+        return configuration
     }
 
     /// The event that issued `code` (its tag is the event's and the event's key verifies its MAC),

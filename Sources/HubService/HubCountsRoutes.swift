@@ -9,8 +9,11 @@ import PledgeKit
 /// transaction, so a request reads them, never counts pledges. As at an event, the public sees
 /// no group of fewer than k pledges (``PledgeCounts/published(withholding:minimumGroupSize:)``:
 /// smaller ones are merged into `other`), so one signer's age band or province is never shown.
+/// With `channels`, the body also has `byChannel` (`kiosk`, `phone`; issue 16), published by the
+/// same rule.
 struct HubCountsRoutes: Sendable {
     let records: any HubRecords
+    var channels: (any HubWebPledges)? = nil
 
     func add(to router: Router<KioskRequestContext>) {
         router.get("/api/counts") { request, _ in
@@ -28,7 +31,30 @@ struct HubCountsRoutes: Sendable {
             do throws(HubError) { counts = try await records.counts(event: event) } catch {
                 throw ProblemDetails(error)
             }
-            return try jsonResponse(counts.published(withholding: []))
+            let published = counts.published(withholding: [])
+            guard let channels else { return try jsonResponse(published) }
+            let byChannel: [String: Int]
+            do throws(HubError) { byChannel = try await channels.channelCounts(event: event) } catch {
+                throw ProblemDetails(error)
+            }
+            let breakdown = Breakdown(
+                dimensions: [.channel], total: counts.total,
+                buckets: byChannel.sorted { $0.key < $1.key }.map {
+                    Breakdown.Bucket(values: [$0.key], count: $0.value)
+                }
+            ).published(withholding: [])
+            return try jsonResponse(
+                ChannelCounts(
+                    total: published.total, byAgeBand: published.byAgeBand, byProvince: published.byProvince,
+                    byChannel: Dictionary(breakdown.buckets.map { ($0.values[0], $0.count) }, uniquingKeysWith: +)))
         }
     }
+}
+
+/// The hub's counts with channels: ``PledgeCounts``'s members and `byChannel`.
+struct ChannelCounts: Encodable {
+    var total: Int
+    var byAgeBand: [String: Int]
+    var byProvince: [String: Int]
+    var byChannel: [String: Int]
 }

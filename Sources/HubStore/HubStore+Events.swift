@@ -6,6 +6,11 @@ import PostgresNIO
 
 extension HubStore {
     public func addEvent(_ event: HubEvent, tokenHash: String) async throws(HubError) {
+        guard !event.isOnline else {
+            throw HubError(
+                .eventExists, vi: "Mã sự kiện '\(event.id)' dành cho cam kết trực tuyến ở hub; hãy chọn mã khác.",
+                en: "The event id '\(event.id)' is reserved for the hub's online pledges; pick another.")
+        }
         let logger = logger
         try await call("add event") { connection in
             do {

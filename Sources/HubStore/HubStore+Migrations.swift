@@ -13,7 +13,7 @@ extension HubStore {
     }
 
     /// Every step of the schema, oldest first.
-    static let migrations: [Migration] = [schemaV1, schemaV2]
+    static let migrations: [Migration] = [schemaV1, schemaV2, schemaV3]
 
     /// The key of the advisory lock every migration runs under (`pg_advisory_xact_lock`): hubs
     /// started at once on one database apply each step once, one after the other.
@@ -182,6 +182,53 @@ extension HubStore {
             """
             CREATE TRIGGER hub_event_removed AFTER DELETE OR TRUNCATE ON hub_event
             FOR EACH STATEMENT EXECUTE FUNCTION hub_notify_changed()
+            """,
+        ])
+
+    /// Version 3: pledges made at the hub through the web pledge flow (``HubWebPledges``): each
+    /// event's count of them (its next hub number), and each one's idempotency key, unique.
+    /// Adding nullable or defaulted columns rewrites no table. And counts by channel (`kiosk`,
+    /// `phone`: the kiosk id `phone` is the phones'), kept by a trigger on every insert of pledges,
+    /// whichever way they come (a batch's statement, a pledge made at the hub), once per statement
+    /// over the rows it inserted; filled from the pledges already here.
+    static let schemaV3 = Migration(
+        version: 3, name: "pledges made at the hub",
+        statements: [
+            "ALTER TABLE hub_event ADD COLUMN web_pledges bigint NOT NULL DEFAULT 0",
+            // The idempotency key of the submission that made a pledge at the hub (no column is
+            // named "key": none holds a search key of a name, HubStoreSchemaTests).
+            "ALTER TABLE hub_pledge ADD COLUMN idempotency text",
+            """
+            CREATE UNIQUE INDEX hub_pledge_idempotency ON hub_pledge (idempotency)
+            WHERE idempotency IS NOT NULL
+            """,
+            """
+            CREATE TABLE hub_channel_count (
+                event_id text NOT NULL REFERENCES hub_event (id),
+                channel text NOT NULL,
+                count bigint NOT NULL,
+                PRIMARY KEY (event_id, channel)
+            )
+            """,
+            """
+            INSERT INTO hub_channel_count (event_id, channel, count)
+            SELECT event_id, CASE WHEN kiosk_id = 'phone' THEN 'phone' ELSE 'kiosk' END, count(*)
+            FROM hub_pledge GROUP BY 1, 2
+            """,
+            """
+            CREATE FUNCTION hub_count_channels() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO hub_channel_count (event_id, channel, count)
+                SELECT event_id, CASE WHEN kiosk_id = 'phone' THEN 'phone' ELSE 'kiosk' END, count(*)
+                FROM inserted GROUP BY 1, 2
+                ON CONFLICT (event_id, channel) DO UPDATE SET count = hub_channel_count.count + excluded.count;
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER hub_pledge_channels AFTER INSERT ON hub_pledge
+            REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION hub_count_channels()
             """,
         ])
 }

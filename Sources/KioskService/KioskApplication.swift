@@ -60,7 +60,8 @@ public struct KioskServiceParts: Sendable {
     /// The link to the national hub, shown on `/admin` (the store); nil: no hub section.
     public var hub: (any HubLinkReporting)? = nil
     /// The event's presence codes: with them, the web pledge flow for phones (`/p/…`) and the
-    /// presence page that opens it (`/presence`); nil: neither.
+    /// presence page that opens it (`/presence`); nil: neither. With a ``codeIssuer`` (linked to a
+    /// hub) they must be ``PresenceCodes/init(linkedTo:)``'s, which the hub's flow takes too.
     public var presence: PresenceCodes? = nil
     /// The idle, countdown and done times of the tablet kiosk mode (`/tablet`): the terminal
     /// front's (``KioskTimeouts``); tests make them short.
@@ -107,6 +108,22 @@ public struct KioskServiceParts: Sendable {
     }
 }
 
+extension KioskServiceParts {
+    /// The presence page, QR and poster of `presence` (``PresenceRoutes``): linked to the hub when
+    /// the event is (its code tag and link state), the poster from the event's certificate template
+    /// folder. One value, so the page, the fronts' welcome screens and the heartbeat answer show the
+    /// same link (``PresenceRoutes/currentLink(at:)``).
+    public func presenceRoutes(_ presence: PresenceCodes) -> PresenceRoutes {
+        var linked: PresenceRoutes.Linked? = nil
+        if let issuer = codeIssuer, let hub { linked = .init(codeTag: issuer.tag, status: hub) }
+        return PresenceRoutes(
+            presence: presence, links: links, eventName: configuration.name, linked: linked,
+            posterTemplates: (
+                configuration.certificateTemplatesFolder, "\(configuration.place) · \(configuration.displayDate.vi)"
+            ))
+    }
+}
+
 /// The router with every route of the service:
 /// `POST /api/pledges`, `GET /api/counts`, `GET /c/{code}`, `/c/{code}/qr.svg`, `/c/{code}/qr.png`,
 /// `GET /c/{code}.svg|.png|.pdf`, `GET /v`, `GET /resources`, `GET /resources/{id}/qr.svg`, `GET /livez`, `GET /readyz`,
@@ -138,12 +155,13 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
         recorder: parts.recorder, counter: parts.counter, limiter: kioskLimiter,
         recordedKeys: parts.recordedKeys, access: parts.kioskAccess, metrics: parts.metrics
     ).add(to: router)
+    let presence = parts.presence.map(parts.presenceRoutes)
     KioskRoutes(
         registry: parts.kiosks,
         answer: {
             KioskConfigAnswer(
                 certificateBaseURL: parts.links.baseURL, eventID: parts.configuration.eventID,
-                codeIssuer: parts.codeIssuer, presenceLink: parts.presence?.link(on: parts.links, at: Date()))
+                codeIssuer: parts.codeIssuer, presenceLink: await presence?.currentLink(at: Date()))
         },
         organizer: parts.organizerAccess, kiosks: parts.kioskAccess
     ).add(to: router)
@@ -162,25 +180,20 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
             afterErasure: parts.afterErasure
         ).add(to: router)
     }
-    if let presence = parts.presence {
-        let phones = PhonePledgeRoutes(
-            recorder: parts.recorder, recordedKeys: parts.recordedKeys, presence: presence,
+    if let codes = parts.presence, let presence {
+        let event = EventPledgeFlow(
+            recorder: parts.recorder, recordedKeys: parts.recordedKeys, presence: codes,
             configuration: parts.configuration)
+        let phones = PhonePledgeRoutes(site: event)
         phones.add(to: router)
         // The tablet kiosk mode needs the kiosk token: without one, no tablet can be authorised.
         if let pass = TabletPass(kioskToken: parts.configuration.kioskToken, eventID: parts.configuration.eventID) {
             TabletKioskRoutes(
-                flow: phones, pass: pass, isKioskToken: parts.kioskAccess.accepts, links: parts.links,
+                flow: phones, event: event, pass: pass, isKioskToken: parts.kioskAccess.accepts, links: parts.links,
                 timeouts: parts.tabletTimeouts, perKiosk: kioskLimiter
             ).add(to: router)
         }
-        let configuration = parts.configuration
-        PresenceRoutes(
-            presence: presence, links: parts.links, eventName: configuration.name,
-            posterTemplates: (
-                configuration.certificateTemplatesFolder, "\(configuration.place) · \(configuration.displayDate.vi)"
-            )
-        ).add(to: router)
+        presence.add(to: router)
     }
     if let live = parts.live {
         LiveRoutes(live: live, configuration: parts.configuration).add(to: router)

@@ -14,13 +14,13 @@ struct KioskRoutes: Sendable {
     let registry: (any KioskRegistry)?
     /// What a front caches, made for each answer: the certificate base can change while the
     /// service runs (to the hub's, once a linked event learns it).
-    let answer: @Sendable () -> KioskConfigAnswer
+    let answer: @Sendable () async -> KioskConfigAnswer
     let organizer: OrganizerAccess
     var kiosks = KioskAccess(token: nil)
 
     func add(to router: Router<KioskRequestContext>) {
         router.get("/api/kiosk-config") { request, _ in
-            var open = answer()
+            var open = await answer()
             if (try? kiosks.check(request)) == nil { open.codeIssuer = nil }
             return try jsonResponse(open)
         }
@@ -51,7 +51,7 @@ struct KioskRoutes: Sendable {
                 what: Localized(vi: "nhịp tim của kiosk", en: "a kiosk heartbeat"))
             guard beat.waiting >= 0 else { throw PledgeError.negativeWaiting }
             try await registry?.heartbeat(kioskID: id.rawValue, beat, at: Date())
-            return try jsonResponse(answer())
+            return try jsonResponse(await answer())
         } catch let error as PledgeError {
             throw ProblemDetails(error)
         }

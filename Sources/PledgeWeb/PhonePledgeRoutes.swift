@@ -18,16 +18,17 @@ import PledgeKit
 /// the code shown now, the draft kept; or a `presence-required` problem detail for a client that
 /// does not ask for HTML). Submissions are limited per client address (a school's Wi-Fi puts
 /// hundreds of phones behind one, so the burst is large) and per presence code; past either, 429.
+///
+/// The same routes serve the national hub's linked events (``PledgeFlowSite``: where the event
+/// and the recorder come from; the site also says whether a pledge without a presence code is
+/// refused, as here, or counted online, as at the hub).
 public struct PhonePledgeRoutes: Sendable {
-    let recorder: any PledgeRecorder
-    let presence: PresenceCodes
-    let configuration: EventConfiguration
+    let site: any PledgeFlowSite
     let now: @Sendable () -> Date
     let perAddress: KioskRateLimiter
     let perPresence: KioskRateLimiter
     /// Wrong presence codes per client address.
     let guesses: KioskRateLimiter
-    let recordedKeys: (any RecordedKeys)?
 
     /// - Parameters:
     ///   - recorder: records the pledges (the store, or the store with its observers).
@@ -49,10 +50,24 @@ public struct PhonePledgeRoutes: Sendable {
         now: @escaping @Sendable () -> Date = Date.init,
         limiterClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) {
-        self.recorder = recorder
-        self.recordedKeys = recordedKeys
-        self.presence = presence
-        self.configuration = configuration
+        self.init(
+            site: EventPledgeFlow(
+                recorder: recorder, recordedKeys: recordedKeys, presence: presence, configuration: configuration),
+            addressLimit: addressLimit, presenceLimit: presenceLimit, guessLimit: guessLimit, now: now,
+            limiterClock: limiterClock)
+    }
+
+    /// The flow over `site` (the event service's own event, or the hub's linked events), with the
+    /// limits of ``init(recorder:recordedKeys:presence:configuration:addressLimit:presenceLimit:guessLimit:now:limiterClock:)``.
+    public init(
+        site: any PledgeFlowSite,
+        addressLimit: EventConfiguration.RateLimit = .init(perMinute: 1_200, burst: 1_000),
+        presenceLimit: EventConfiguration.RateLimit = .init(perMinute: 1_500, burst: 3_000),
+        guessLimit: EventConfiguration.RateLimit = .init(perMinute: 60, burst: 120),
+        now: @escaping @Sendable () -> Date = Date.init,
+        limiterClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+    ) {
+        self.site = site
         self.perAddress = KioskRateLimiter(addressLimit, now: limiterClock)
         self.perPresence = KioskRateLimiter(presenceLimit, now: limiterClock)
         self.guesses = KioskRateLimiter(guessLimit, now: limiterClock)
@@ -74,14 +89,21 @@ public struct PhonePledgeRoutes: Sendable {
     /// pledge); a code that is not current asks for the one shown now. Wrong codes spend the
     /// address's guesses (``guesses``), so the page cannot be used to try codes.
     @Sendable func start(_ request: Request, context: KioskRequestContext) async throws -> Response {
-        // Echoed in the page's links only in its canonical form.
-        let code = PresenceCodes.canonical(context.parameters.get("presence") ?? "") ?? "0"
+        let place = try await site.place(presence: context.parameters.get("presence") ?? "", at: now())
         let language = request.uri.queryParameters.get("lang").flatMap { Language(rawValue: String($0)) }
-        var page = page(.form, language: language ?? configuration.language, presence: code)
+        var page = page(.form, language: language ?? place.configuration.language, place: place)
         page.idempotencyKey = IdempotencyKey.random().rawValue
-        if !presence.accepts(code, at: now()) {
-            page.presenceExpired = true
-            if let wait = guesses.take(kioskID: context.clientAddress) {
+        if !place.accepted {
+            // At the hub a page with no code is the online form: no guess.
+            let given = place.presence != "0"
+            if place.withoutPresence == .refused {
+                page.presenceExpired = true
+            } else {
+                // At the hub: the online form, saying why when a code was given.
+                page.presence = "0"
+                if given { page.problem = place.refusal }
+            }
+            if place.withoutPresence == .refused || given, let wait = guesses.take(kioskID: context.clientAddress) {
                 return try slowDown(page, wait: wait, html: true)
             }
         }
@@ -90,31 +112,50 @@ public struct PhonePledgeRoutes: Sendable {
 
     @Sendable func submit(_ request: Request, context: KioskRequestContext) async throws -> Response {
         let html = request.acceptsHTML
+        let unplaced = try await site.place(presence: "", at: now())
+        var place = unplaced
         let form: PledgeForm
         var page: PledgeFlowPage
-        switch try await read(request, into: self.page(.form, language: configuration.language, presence: "0")) {
+        let reading = try await read(
+            request, into: self.page(.form, language: unplaced.configuration.language, place: unplaced)
+        ) { form in
+            // The event the code is for: its name, pledge text and language on every page that follows.
+            place = try await site.place(presence: form.presence ?? "", at: now())
+            var placed = self.page(.form, language: place.configuration.language, place: place)
+            // At the hub, a code not taken makes the pledge an online one: the pages go on without it.
+            if !place.accepted && place.withoutPresence == .online { placed.presence = "0" }
+            return placed
+        }
+        switch reading {
         case .answered(let response): return response
         case .form(let read): (form, page) = (read.form, read.page)
         }
+        let online = !place.accepted && place.withoutPresence == .online
         let key = form.key.flatMap { try? IdempotencyKey($0) }
         let draft: PledgeDraft
-        do { draft = try form.draft(retention: configuration.retentionDeadline, now: now()) } catch {
+        do { draft = try form.draft(retention: place.configuration.retentionDeadline, now: now()) } catch {
             return try refuse(page, error, status: .unprocessableContent, html: html)
         }
         // What will be printed: the name as the rules stored it (NFC, spaces collapsed).
         page.name = draft.name ?? ""
-        guard presence.accepts(page.presence, at: now()) else {
-            page.step = form.step == "sign" ? .review : .form
-            page.presenceExpired = true
+        guard place.accepted || (online && place.presence == "0") else {
+            // Never signed as another kind of pledge than the one reviewed: at the hub the review
+            // comes again, now as an online pledge, saying so.
+            page.step = form.step == "sign" || online ? .review : .form
+            page.presenceExpired = !online
             if let wait = guesses.take(kioskID: context.clientAddress) {
                 return try slowDown(page, wait: wait, html: html)
             }
-            return try refuse(page, Self.presenceRequired, status: .forbidden, html: html)
+            return try refuse(page, place.refusal, status: .forbidden, html: html)
         }
         page.step = .review
         guard form.step == "sign", let key else { return respond(page) }
-        return try await sign(draft, key: key, kioskID: .phone, page: page, html: html) {
-            perAddress.take(kioskID: context.clientAddress) ?? perPresence.take(kioskID: page.presence)
+        // Online pledges at the hub have no presence code to limit by: the address's limit only.
+        return try await sign(key: key, page: page, html: html) {
+            perAddress.take(kioskID: context.clientAddress)
+                ?? (place.accepted ? perPresence.take(kioskID: page.presence) : nil)
+        } record: { () async throws(PledgeError) -> RecordOutcome in
+            try await site.record(draft, key: key, at: place)
         } location: {
             "/c/\($0.rawValue)"
         }
@@ -148,7 +189,14 @@ public struct PhonePledgeRoutes: Sendable {
         return response
     }
 
-    func page(_ step: PledgeFlowPage.Step, language: Language, presence: String) -> PledgeFlowPage {
+    func page(_ step: PledgeFlowPage.Step, language: Language, place: PledgeFlowPlace) -> PledgeFlowPage {
+        page(step, language: language, presence: place.presence, configuration: place.configuration)
+    }
+
+    /// A page of the flow for the event of `configuration`.
+    func page(_ step: PledgeFlowPage.Step, language: Language, presence: String, configuration: EventConfiguration)
+        -> PledgeFlowPage
+    {
         var page = PledgeFlowPage(
             step: step, language: language, presence: presence, eventName: configuration.name,
             pledgeText: configuration.pledgeText)

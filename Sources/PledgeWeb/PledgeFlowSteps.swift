@@ -27,7 +27,12 @@ extension PhonePledgeRoutes {
     /// wrong content type (415) or an unreadable form (400) is answered here, a page for a browser
     /// and a problem detail for any other client; so are `step=edit` and the language switch,
     /// which show the page again with what was typed.
-    func read(_ request: Request, into blank: PledgeFlowPage) async throws -> Reading {
+    /// - Parameter placing: the blank page for the form's presence (a phone's: the event its code
+    ///   is for, at the hub one of many); nil: `blank` with the form's presence code.
+    func read(
+        _ request: Request, into blank: PledgeFlowPage,
+        placing: ((PledgeForm) async throws -> PledgeFlowPage)? = nil
+    ) async throws -> Reading {
         let html = request.acceptsHTML
         var page = blank
         page.idempotencyKey = IdempotencyKey.random().rawValue
@@ -53,15 +58,21 @@ extension PhonePledgeRoutes {
                 .invalidRequest, vi: "Biểu mẫu không đọc được.", en: "The form cannot be read.")
             return .answered(try refuse(page, problem, status: .badRequest, html: html))
         }
+        let key = page.idempotencyKey
+        if let placing {
+            page = try await placing(form)
+            page.idempotencyKey = key
+        } else {
+            page.presence = form.presence.flatMap(PresenceCodes.canonical) ?? "0"
+        }
         // The language switch is a button of the form: what was typed comes along.
-        page.language = form.switchLanguage ?? form.language ?? configuration.language
-        page.presence = form.presence.flatMap(PresenceCodes.canonical) ?? "0"
+        page.language = form.switchLanguage ?? form.language ?? page.language
         page.name = form.typedName
         page.ageBand = form.ageBand.flatMap(AgeBand.init(rawValue:))
         page.province = form.province.flatMap { Province(matching: $0) }
         page.guardianConsent = form.consent == "yes"
-        let key = form.key.flatMap { try? IdempotencyKey($0) }
-        page.idempotencyKey = key?.rawValue ?? page.idempotencyKey
+        let formKey = form.key.flatMap { try? IdempotencyKey($0) }
+        page.idempotencyKey = formKey?.rawValue ?? page.idempotencyKey
         if form.step == "edit" || form.switchLanguage != nil {
             page.step = form.step == "sign" ? .review : .form
             return .answered(respond(page))
@@ -69,21 +80,21 @@ extension PhonePledgeRoutes {
         return .form(ReadForm(form: form, page: page))
     }
 
-    /// Records `draft` under `kioskID` with `key` through the one recorder, then answers 303 to
-    /// `location(code)`: only after the durable commit, so a page that follows it may say "done".
-    /// A signature sent again (the same key) is answered with its certificate whatever the limits;
-    /// otherwise `limits` returns the seconds to wait (429) or nil. The same form changed after
-    /// signing (the back button) gets 409 and a new key; any other refusal its problem detail.
+    /// Records the signature through `record`, then answers 303 to `location(code)`: only after
+    /// the durable commit, so a page that follows it may say "done". A signature sent again (the
+    /// same key) is answered with its certificate whatever the limits; otherwise `limits` returns
+    /// the seconds to wait (429) or nil. The same form changed after signing (the back button)
+    /// gets 409 and a new key; any other refusal its problem detail.
     func sign(
-        _ draft: PledgeDraft, key: IdempotencyKey, kioskID: KioskID, page: PledgeFlowPage, html: Bool,
-        limits: () -> Int?, location: (CertificateCode) -> String
+        key: IdempotencyKey, page: PledgeFlowPage, html: Bool, limits: () -> Int?,
+        record: () async throws(PledgeError) -> RecordOutcome, location: (CertificateCode) -> String
     ) async throws -> Response {
-        let again = (try? await recordedKeys?.isRecorded(idempotencyKey: key)) ?? false
+        let again = await site.isRecorded(idempotencyKey: key)
         if !again, let wait = limits() {
             return try slowDown(page, wait: wait, html: html)
         }
         do {
-            let outcome = try await recorder.record(draft, key: key, kioskID: kioskID, code: nil)
+            let outcome = try await record()
             return Response(status: .seeOther, headers: [.location: location(outcome.code)])
         } catch  where error.code == .idempotencyKeyReused {
             // Signed already with this form, and changed since (the back button): a new signature

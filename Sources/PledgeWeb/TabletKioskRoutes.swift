@@ -26,6 +26,8 @@ import PledgeKit
 /// opens this mode. The idle warning and reset use the terminal's ``KioskTimeouts``.
 public struct TabletKioskRoutes: Sendable {
     let flow: PhonePledgeRoutes
+    /// The event service's own event, recorder and keys, which the phone's flow signs through too.
+    let event: EventPledgeFlow
     let pass: TabletPass
     /// Whether a presented text is the event's kiosk token (``KioskAccess``'s bearer token).
     let isKioskToken: @Sendable (String) -> Bool
@@ -43,6 +45,7 @@ public struct TabletKioskRoutes: Sendable {
 
     /// - Parameters:
     ///   - flow: the phone's flow, whose steps (reading the form, signing, refusing) these share.
+    ///   - event: the site `flow` runs over: the event service's event and recorder.
     ///   - pass: makes and checks tablets' credentials (from the kiosk token).
     ///   - isKioskToken: whether a text typed on the setup page is the kiosk token.
     ///   - links: the certificate links the last screen's QR and text show.
@@ -51,13 +54,15 @@ public struct TabletKioskRoutes: Sendable {
     ///   - guessLimit: wrong kiosk tokens per client address.
     ///   - limiterClock: the clock the setup's limit refills by.
     public init(
-        flow: PhonePledgeRoutes, pass: TabletPass, isKioskToken: @escaping @Sendable (String) -> Bool,
+        flow: PhonePledgeRoutes, event: EventPledgeFlow, pass: TabletPass,
+        isKioskToken: @escaping @Sendable (String) -> Bool,
         links: CertificateLinks, timeouts: KioskTimeouts = KioskTimeouts(),
         perKiosk: KioskRateLimiter,
         guessLimit: EventConfiguration.RateLimit = .init(perMinute: 10, burst: 10),
         limiterClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) {
         self.flow = flow
+        self.event = event
         self.pass = pass
         self.isKioskToken = isKioskToken
         self.links = links
@@ -67,7 +72,7 @@ public struct TabletKioskRoutes: Sendable {
     }
 
     public func add(to router: Router<KioskRequestContext>) {
-        router.get("/tablet/setup") { _, _ in setupPage(TabletSetupPage(eventName: flow.configuration.name)) }
+        router.get("/tablet/setup") { _, _ in setupPage(TabletSetupPage(eventName: event.configuration.name)) }
         router.post("/tablet/setup", use: setup)
         router.get("/tablet", use: start)
         router.post("/tablet", use: submit)
@@ -89,7 +94,7 @@ public struct TabletKioskRoutes: Sendable {
     }
 
     @Sendable func setup(_ request: Request, context: KioskRequestContext) async throws -> Response {
-        var page = TabletSetupPage(eventName: flow.configuration.name)
+        var page = TabletSetupPage(eventName: event.configuration.name)
         guard MediaType.isForm(request.headers[.contentType]),
             let form = try? await URLEncodedFormDecoder().decode(
                 SetupForm.self, from: String(buffer: request.collectBody(upTo: 16 * 1024)))
@@ -146,7 +151,7 @@ public struct TabletKioskRoutes: Sendable {
 
     /// A kiosk-mode page of the flow for `kioskID`.
     func page(_ step: PledgeFlowPage.Step, language: Language, kioskID: KioskID) -> PledgeFlowPage {
-        var page = flow.page(step, language: language, presence: "0")
+        var page = flow.page(step, language: language, presence: "0", configuration: event.configuration)
         page.action = "/tablet"
         page.kiosk = PledgeFlowPage.KioskMode(kioskID: kioskID, timeouts: timeouts)
         return page
@@ -155,7 +160,7 @@ public struct TabletKioskRoutes: Sendable {
     @Sendable func start(_ request: Request, context: KioskRequestContext) async throws -> Response {
         guard let kioskID = kioskID(request) else { return try unauthorised(request) }
         let language = request.uri.queryParameters.get("lang").flatMap { Language(rawValue: String($0)) }
-        var page = page(.form, language: language ?? flow.configuration.language, kioskID: kioskID)
+        var page = page(.form, language: language ?? event.configuration.language, kioskID: kioskID)
         page.idempotencyKey = IdempotencyKey.random().rawValue
         return flow.respond(page)
     }
@@ -166,13 +171,13 @@ public struct TabletKioskRoutes: Sendable {
         let form: PledgeForm
         var page: PledgeFlowPage
         switch try await flow.read(
-            request, into: self.page(.form, language: flow.configuration.language, kioskID: kioskID))
+            request, into: self.page(.form, language: event.configuration.language, kioskID: kioskID))
         {
         case .answered(let response): return response
         case .form(let read): (form, page) = (read.form, read.page)
         }
         let draft: PledgeDraft
-        do { draft = try form.draft(retention: flow.configuration.retentionDeadline, now: flow.now()) } catch {
+        do { draft = try form.draft(retention: event.configuration.retentionDeadline, now: flow.now()) } catch {
             return try flow.refuse(page, error, status: .unprocessableContent, html: html)
         }
         // What will be printed: the name as the rules stored it (NFC, spaces collapsed).
@@ -182,8 +187,10 @@ public struct TabletKioskRoutes: Sendable {
             return flow.respond(page)
         }
         let language = page.language
-        return try await flow.sign(draft, key: key, kioskID: kioskID, page: page, html: html) {
+        return try await flow.sign(key: key, page: page, html: html) {
             perKiosk.take(kioskID: kioskID.rawValue)
+        } record: { () async throws(PledgeError) -> RecordOutcome in
+            try await event.recorder.record(draft, key: key, kioskID: kioskID, code: nil)
         } location: {
             "/tablet/done/\($0.rawValue)?lang=\(language.rawValue)"
         }
@@ -198,7 +205,7 @@ public struct TabletKioskRoutes: Sendable {
         }
         let language = request.uri.queryParameters.get("lang").flatMap { Language(rawValue: String($0)) }
         let page = TabletDonePage(
-            language: language ?? flow.configuration.language, code: code,
+            language: language ?? event.configuration.language, code: code,
             link: "\(links.baseURL)/c/\(code.rawValue)", timeouts: timeouts)
         return htmlResponse(TabletDonePage.html(page), cacheControl: "no-store", scripts: true)
     }

@@ -112,9 +112,11 @@ struct HubServe: AsyncParsableCommand {
         let (host, port) = (host, port)
         // Listening: pages keep what they read until a pledge or an event at the hub changes.
         try await HubDatabase.with(try database.configuration(), migrate: true, listen: true) { store in
-            let parts = HubServiceParts(
+            var parts = HubServiceParts(
                 records: store, links: links, campaign: campaign, pages: pages, certificates: renderer,
                 changes: store)
+            // Phones pledge at the official domain too (issue 16).
+            parts.webPledges = store
             let app = buildHubApplication(parts, host: host, port: port, logger: logger) { bound in
                 FileHandle.standardError.write(
                     Data(

@@ -5,6 +5,7 @@ import KioskService
 import Logging
 import PledgeKit
 import PledgeStore
+import PledgeWeb
 
 #if canImport(Glibc)
     import Glibc
@@ -53,7 +54,7 @@ struct Run: AsyncParsableCommand {
             // The parts' recorder: its observers log pledges and tell the live counter, as the API's do.
             front = try TerminalFront(
                 recorder: startup.parts.recorder, counter: startup.parts.counter, configuration: startup.configuration,
-                presence: Self.presenceLink(startup.parts.presence, links: startup.parts.links),
+                presence: startup.parts.presence.map { Self.presenceLink(startup.parts.presenceRoutes($0)) },
                 developerMode: developer.developerMode, restart: restart, pinFailures: TerminalGuard.pinFailures,
                 onPINFailures: TerminalGuard.keepPINFailures)
         } catch {
@@ -134,10 +135,9 @@ final class KioskStateBox: @unchecked Sendable {
 }
 
 extension Run {
-    /// The welcome screen's presence link, made from the service's own presence codes (this
-    /// process holds them); nil when the service has none.
-    static func presenceLink(_ codes: PresenceCodes?, links: CertificateLinks) -> (@Sendable () async -> String?)? {
-        guard let codes else { return nil }
-        return { codes.link(on: links, at: Date()) }
+    /// The welcome screen's presence link: the presence page's own (this process serves it), so
+    /// both show the same link, at the hub while the event is linked and the hub answers.
+    static func presenceLink(_ routes: PresenceRoutes) -> @Sendable () async -> String? {
+        { await routes.currentLink(at: Date()) }
     }
 }

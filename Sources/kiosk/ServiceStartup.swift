@@ -83,7 +83,14 @@ struct ServiceStartup {
             organizerToken: configuration.organizerToken, metrics: metrics, readiness: store)
         parts.codeIssuer = codeIssuer
         parts.hub = store
-        do throws(PledgeError) { parts.presence = try store.presenceCodes() } catch {
+        // Linked: the presence key derived from the code key, so the hub's flow takes the codes too.
+        do throws(PledgeError) {
+            if let codeIssuer {
+                parts.presence = PresenceCodes(linkedTo: codeIssuer)
+            } else {
+                parts.presence = try store.presenceCodes()
+            }
+        } catch {
             try? store.close()
             throw CLIError("database: \(error.message.en)")
         }

@@ -136,6 +136,49 @@ struct LinkedServiceTests {
         }
     }
 
+    /// Issue 16: the linked service's presence codes are the hub's too (a key derived from the
+    /// token's code key), and once the hub has answered, its `/presence` points at the hub's flow,
+    /// where a phone's pledge counts for the event with channel `phone`.
+    @Test func thePresenceQRLeadsToTheHubsFlowWhichTakesTheEventsCode() async throws {
+        let hub = TestHub(event: "le-phat-dong-2025")
+        let database = temporaryDirectory("linked-presence").appendingPathComponent("kiosk.sqlite").path
+        try await hub.serve { link in
+            let environment = [
+                "KIOSK_HUB_URL": link.url, "KIOSK_HUB_TOKEN": link.token, "KIOSK_KIOSK_TOKEN": Self.kioskToken,
+            ]
+            var arrivals = hub.arrivals.makeAsyncIterator()
+            let service = try Service(database: database, environment: environment)
+            defer { if service.process.isRunning { service.process.terminate() } }
+            _ = try Self.code(await service.post(1))
+            try await waitForPledges(hub, 1, &arrivals)
+            // The event stores the hub's answer a moment after the hub's commit: 60 s bound a hang.
+            let prefix = "HTTPS://KHONGMOTMINH.VN/P/\(TestHub.token.codeTag)"
+            var page = try await LoopbackHTTP.request(port: service.port, "GET", "/presence")
+            let deadline = Date().addingTimeInterval(60)
+            while !page.text.contains(prefix), Date() < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+                page = try await LoopbackHTTP.request(port: service.port, "GET", "/presence")
+            }
+            let range = try #require(page.text.range(of: prefix + "[0-9A-Z]{6}", options: .regularExpression))
+            let presence = String(page.text[range].dropFirst("HTTPS://KHONGMOTMINH.VN/P/".count))
+            let hubPort = try #require(Int(link.url.split(separator: ":").last ?? ""))
+            let form = try await LoopbackHTTP.request(
+                port: hubPort, "GET", "/P/\(presence)", headers: ["Accept": "text/html"])
+            #expect(form.status == 200)
+            #expect(form.text.contains("Sự kiện thử") && !form.text.contains("cam kết trực tuyến"))
+            let signed = try await LoopbackHTTP.request(
+                port: hubPort, "POST", "/p",
+                headers: ["Accept": "text/html", "Content-Type": "application/x-www-form-urlencoded"],
+                body: Data("presence=\(presence)&ageBand=18-24&step=sign&key=linked-phone-1".utf8))
+            #expect(signed.status == 303)
+            let code = try #require(
+                signed.headers["location"].flatMap { CertificateCode(parsing: String($0.dropFirst(3))) })
+            let stored = try #require(try await hub.store.certificate(code: code))
+            #expect(stored.event.id.rawValue == "le-phat-dong-2025")
+            #expect(PledgeChannel(kioskID: stored.pledge.kioskID) == .phone)
+        }
+    }
+
     /// The certificate code of a 201 receipt.
     static func code(_ answer: HTTPAnswer) throws -> CertificateCode {
         #expect(answer.status == 201)

@@ -37,12 +37,13 @@ public enum TestHubService {
     public static func router(_ store: HubStore, records: (any HubRecords)? = nil) throws -> Router<KioskRequestContext>
     {
         let campaign = try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration)
-        let parts = HubServiceParts(
+        var parts = HubServiceParts(
             records: records ?? store, links: links, campaign: campaign,
             pages: try PageTemplates(folder: campaign.templatesFolder),
             certificates: CertificateRenderer(
                 templates: try CertificateTemplates(folder: campaign.certificateTemplatesFolder)),
             changes: store)
+        parts.webPledges = store
         return buildHubRouter(parts)
     }
 

@@ -174,10 +174,11 @@ struct TabletKioskFlowTests {
         let configuration = try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration)
         let router = Router(context: KioskRequestContext.self)
         router.add(middleware: ProblemDetailsMiddleware())
-        let flow = PhonePledgeRoutes(
+        let event = EventPledgeFlow(
             recorder: store, recordedKeys: store, presence: try store.presenceCodes(), configuration: configuration)
         TabletKioskRoutes(
-            flow: flow, pass: try #require(TabletPass(kioskToken: Self.token, eventID: "limit")),
+            flow: PhonePledgeRoutes(site: event), event: event,
+            pass: try #require(TabletPass(kioskToken: Self.token, eventID: "limit")),
             isKioskToken: { $0 == Self.token }, links: try CertificateLinks(baseURL: "http://kiosk.example.vn"),
             perKiosk: KioskRateLimiter(.init(perMinute: 1, burst: 2), now: { frozen }),
             guessLimit: .init(perMinute: 1, burst: 3), limiterClock: { frozen }
