@@ -91,9 +91,14 @@ public final class DocumentCache: Sendable {
             state.bytes -= old.document.bytes.count
         }
         state.bytes += document.bytes.count
-        while state.bytes > capacity, let oldest = state.entries.min(by: { $0.value.lastUse < $1.value.lastUse }) {
-            state.entries[oldest.key] = nil
-            state.bytes -= oldest.value.document.bytes.count
+        guard state.bytes > capacity else { return }
+        // Down to 7/8 of the capacity in one pass, least recently used first: finding the oldest
+        // entry for every new page scanned the whole table each time (first views at the hub).
+        let target = capacity - capacity / 8
+        for (old, entry) in state.entries.sorted(by: { $0.value.lastUse < $1.value.lastUse }) where old != key {
+            guard state.bytes > target else { break }
+            state.entries[old] = nil
+            state.bytes -= entry.document.bytes.count
             state.statistics.evictions += 1
         }
     }

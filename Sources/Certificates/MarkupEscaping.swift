@@ -16,6 +16,10 @@ public struct MarkupEscaping: MustacheContentType {
     public func escapeText(_ text: String) -> String { Self.escape(text) }
 
     public static func escape(_ text: String) -> String {
+        // Most values hold none of the five (each one byte in UTF-8, never inside another scalar's bytes).
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
+            return text
+        }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -59,16 +59,24 @@ extension HubStore {
                             outcome.resolve(.failure(error))
                         }
                     })
+                // One timer task for the deadline and, past askAfter, the reachability question
+                // (a second task and timer on every call was a measurable part of a first view).
+                let clock = ContinuousClock()
+                let end = clock.now.advanced(by: deadline)
                 outcome.add(
                     Task {
-                        try? await Task.sleep(for: deadline)
+                        if let reachability, DatabaseReachability.askAfter < deadline {
+                            guard (try? await Task.sleep(for: DatabaseReachability.askAfter)) != nil else { return }
+                            // Its own task: a probe may take its connect timeout, past the deadline.
+                            outcome.add(
+                                Task {
+                                    if await reachability.answer() == .refused {
+                                        outcome.resolve(.failure(DatabaseRefused()))
+                                    }
+                                })
+                        }
+                        guard (try? await clock.sleep(until: end)) != nil else { return }
                         outcome.resolve(.failure(DeadlinePassed()))
-                    })
-                guard let reachability else { return }
-                outcome.add(
-                    Task {
-                        guard (try? await Task.sleep(for: DatabaseReachability.askAfter)) != nil else { return }
-                        if await reachability.answer() == .refused { outcome.resolve(.failure(DatabaseRefused())) }
                     })
             }
         } onCancel: {

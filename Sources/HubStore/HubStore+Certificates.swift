@@ -8,13 +8,11 @@ import PostgresNIO
 extension HubStore {
     public func certificate(code: CertificateCode) async throws(HubError) -> HubCertificate? {
         let logger = logger
+        let statement = CertificateByCode(code: code.rawValue)
         let rows = try await call("read certificate") { connection in
-            try await Self.rows(
-                """
-                SELECT p.id, p.kiosk_id, p.number, p.name, p.age_band, p.province, p.guardian_consent, p.created_at,
-                    \(unescaped: Self.eventColumns(prefix: "e."))
-                FROM hub_pledge p JOIN hub_event e ON e.id = p.event_id WHERE p.code = \(code.rawValue)
-                """, on: connection, logger: logger)
+            var rows: [PostgresRow] = []
+            for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+            return rows
         }
         guard let row = rows.first else { return nil }
         let event = try Self.event(row, offset: 8)
@@ -154,4 +152,28 @@ extension HubStore {
             ).first?.decode(Int.self) ?? 0
         }
     }
+}
+
+/// The pledge with a certificate code and its event's shown fields, in one statement prepared
+/// once per connection (postgres-nio keeps it by ``name``): a first view at the hub is one
+/// round trip, and the server plans it once, not on every page (issue 14, H2).
+struct CertificateByCode: PostgresPreparedStatement {
+    typealias Row = PostgresRow
+    static let name = "hub_certificate_by_code_v1"
+    static let sql = """
+        SELECT p.id, p.kiosk_id, p.number, p.name, p.age_band, p.province, p.guardian_consent, p.created_at,
+            \(HubStore.eventColumns(prefix: "e."))
+        FROM hub_pledge p JOIN hub_event e ON e.id = p.event_id WHERE p.code = $1
+        """
+    static let bindingDataTypes: [PostgresDataType] = [.text]
+
+    let code: String
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(code)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
 }

@@ -4,8 +4,11 @@ import PledgeKit
 /// The event's pages as functions from values to HTML (UTF-8), one per template of the folder.
 extension PageTemplates {
     /// The certificate page (`certificate.mustache`).
+    /// Made from the page pre-rendered for its event and shape when the templates allow it
+    /// (``PrerenderedCertificates``: the same bytes as Mustache's), else by Mustache.
     public func certificate(_ page: CertificatePage) -> String {
-        render("certificate", page.context)
+        guard let certificates else { return render("certificate", page.context) }
+        return certificates.page(page) { render("certificate", $0) }
     }
 
     /// The page for a code that names no certificate (`not-found.mustache`).

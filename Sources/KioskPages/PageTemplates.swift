@@ -13,11 +13,15 @@ public struct PageTemplates: Sendable {
     public static let required = ["certificate", "resources", "verify", "not-found"]
 
     let library: MustacheLibrary
+    /// The certificate page rendered once per event and shape; nil when the templates do
+    /// something it cannot follow (then every page is rendered by Mustache).
+    let certificates: PrerenderedCertificates?
 
     /// Loads every `*.mustache` file of `folder`, named by the file name without the extension.
     /// - Throws: ``TemplateError`` naming the file that is missing or cannot be parsed.
     public init(folder: URL) throws {
         var library = MustacheLibrary()
+        var texts: [String] = []
         let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         for file in files.sorted() where file.hasSuffix(".mustache") {
             let url = folder.appendingPathComponent(file)
@@ -25,6 +29,7 @@ public struct PageTemplates: Sendable {
             do { text = try String(contentsOf: url, encoding: .utf8) } catch {
                 throw TemplateError(file: url.path, problem: "cannot be read as UTF-8 text")
             }
+            texts.append(text)
             do {
                 try library.registerMarkup(text, named: String(file.dropLast(".mustache".count)))
             } catch {
@@ -36,6 +41,7 @@ public struct PageTemplates: Sendable {
                 file: folder.appendingPathComponent("\(name).mustache").path, problem: "template missing")
         }
         self.library = library
+        certificates = PrerenderedCertificates(templates: texts)
     }
 
     func render(_ name: String, _ context: [String: Any]) -> String {

@@ -39,6 +39,25 @@ struct DocumentCacheTests {
         #expect(statistics.renders == 3)
     }
 
+    @Test("Eviction frees room in one pass, least recently used first, and keeps the document just made")
+    func evictionKeepsTheNewDocument() async throws {
+        let cache = DocumentCache(capacity: 1000)
+        for key in ["a", "b", "c"] { _ = try await cache.document(for: key) { [UInt8](repeating: 1, count: 300) } }
+        _ = try await cache.document(for: "a") { [] }
+        // 1850 bytes: "b" and "c" (least recently used) go, then "a"; "d" stays although alone
+        // it is over the 7/8 the pass aims at.
+        _ = try await cache.document(for: "d") { [UInt8](repeating: 2, count: 950) }
+        let size = cache.size
+        #expect(size.count == 1 && size.bytes == 950)
+        #expect(cache.statistics.evictions == 3)
+        let renders = Counter()
+        _ = try await cache.document(for: "d") {
+            renders.increment()
+            return []
+        }
+        #expect(renders.value == 0)
+    }
+
     @Test("removeDocuments(withPrefix:) drops exactly the keys of one code and frees their bytes")
     func removeByPrefix() async throws {
         let cache = DocumentCache(capacity: 10_000)
