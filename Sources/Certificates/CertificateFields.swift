@@ -16,7 +16,9 @@ public struct CertificateFields: Sendable, Hashable {
     /// The event's date, "10/10/2025", and in English, "10 October 2025".
     public var date: String
     public var dateEn: String
-    /// The pledge number, "12.345", and the line "Người thứ 12.345 cam kết".
+    /// The pledge number, "12.345", and the line "Người thứ 12.345 cam kết"; for a pledge made at
+    /// the hub (``PledgeKit/Pledge/isMadeAtHub``), its place among the event's pledges made there,
+    /// "Người thứ 3 cam kết qua trang chính thức".
     public var number: String
     public var numberLine: String
     public var code: CertificateCode
@@ -34,8 +36,14 @@ public struct CertificateFields: Sendable, Hashable {
         self.place = configuration.place
         self.date = configuration.displayDate.vi
         self.dateEn = configuration.displayDate.en
-        self.number = VietnameseText.number(pledge.number)
-        self.numberLine = "Người thứ \(number) cam kết"
+        if pledge.isMadeAtHub {
+            // Counted among the event's pledges made at the official site, not as its billionth.
+            self.number = VietnameseText.number(pledge.number - Pledge.hubNumberBase)
+            self.numberLine = "Người thứ \(number) cam kết qua trang chính thức"
+        } else {
+            self.number = VietnameseText.number(pledge.number)
+            self.numberLine = "Người thứ \(number) cam kết"
+        }
         self.code = pledge.code
         self.url = links.certificateURL(for: pledge.code)
         self.domain = links.domain

@@ -45,8 +45,9 @@ extension HubEvent {
     /// presence code a linked event showed lately. Reserved: `kiosk hub add-event` refuses it.
     public static let onlineID = EventID("online")!
 
-    /// Numbers of an event's pledges made at the hub start after this (``HubWebPledges``).
-    public static let hubNumberBase = 1_000_000_000
+    /// Numbers of an event's pledges made at the hub start after this (``HubWebPledges``,
+    /// ``PledgeKit/Pledge/hubNumberBase``).
+    public static let hubNumberBase = Pledge.hubNumberBase
 
     /// Whether this is the online pseudo-event.
     public var isOnline: Bool { id == Self.onlineID }

@@ -67,3 +67,14 @@ public struct PledgeCounts: Codable, Hashable, Sendable {
         self.byProvince = byProvince
     }
 }
+
+extension Pledge {
+    /// Numbers of an event's pledges made at the national hub (its web flow, on a phone that
+    /// reached the hub over mobile data) start after this: a range the event's own numbering never
+    /// reaches, so the two never collide although neither side tells the other its count.
+    public static let hubNumberBase = 1_000_000_000
+
+    /// The pledge was made at the national hub (``hubNumberBase``): its certificate counts it among
+    /// the event's pledges made there, from 1.
+    public var isMadeAtHub: Bool { number > Self.hubNumberBase }
+}

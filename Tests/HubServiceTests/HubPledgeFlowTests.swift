@@ -101,6 +101,9 @@ struct HubPledgeFlowTests {
                 #expect(certificate.status == .ok)
                 #expect(
                     String(buffer: certificate.body).contains("Nguyễn Thị Hoà".precomposedStringWithCanonicalMapping))
+                // Counted among the event's pledges made at the hub, not as its billionth.
+                #expect(String(buffer: certificate.body).contains("Người thứ 1 cam kết qua trang chính thức"))
+                #expect(!String(buffer: certificate.body).contains("1.000.000"))
                 // A second pledge takes the next hub number.
                 let second = try await Self.post(
                     client, [("presence", presence), ("ageBand", "18-24"), ("step", "sign"), ("key", "hub-sign-2")])
@@ -130,7 +133,7 @@ struct HubPledgeFlowTests {
     @Test("The same signature recorded many times at once: one pledge, every call answered with it")
     func concurrentReplays() async throws {
         try await HubFixture.with { hub in
-            try await hub.addEvent("hue-2026", name: "Ngày hội Huế", place: "Nhà văn hóa Huế")
+            _ = try await hub.addEvent("hue-2026", name: "Ngày hội Huế", place: "Nhà văn hóa Huế")
             let store = hub.store
             let draft = try PledgeDraft(
                 name: "Phạm Văn Đồng", ageBand: .from18To24, province: nil, school: nil, guardianConsent: false
