@@ -159,7 +159,12 @@ struct RetentionTests {
             in: temporaryDirectory("retention-event"), retainPersonalDataUntil: vietnamDay(-10))
         let future = "Ph\u{00F3} Th\u{1ECB} T\u{01B0}\u{01A1}ng Lai"  // "Phó Thị Tương Lai"
         let days = [vietnamDay(1000)]
-        let server = try KioskProcess(database: file, config: config, environment: try FakeClock.environment("+1000d"))
+        // A kiosk whose clock ran 1000 days ahead, while the event still kept names then (past the
+        // retention date the service would refuse the name: personal-data-no-longer-kept).
+        let keeping = try TestEvent.write(
+            in: temporaryDirectory("retention-event"), retainPersonalDataUntil: vietnamDay(2000))
+        let server = try KioskProcess(
+            database: file, config: keeping, environment: try FakeClock.environment("+1000d"))
         defer { server.stop() }
         _ = try await post(
             port: server.port, #"{"name":"\#(future)","ageBand":"18-24","province":"Huế"}"#, key: "future")
