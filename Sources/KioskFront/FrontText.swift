@@ -36,6 +36,44 @@ public struct FrontText: Decodable, Sendable, Equatable {
     }
     public struct NameScreen: Decodable, Sendable, Equatable {
         public var title, prompt, anonymousHint, hint: Text
+        /// The input method's line under the name (``VietnameseInputMethod``). Optional, so a
+        /// front.yaml reworded before it existed still loads (``inputMethodOrDefault``).
+        public var inputMethod: InputMethodTexts?
+
+        /// ``inputMethod``, or the built-in words when the file has none.
+        public var inputMethodOrDefault: InputMethodTexts {
+            inputMethod
+                ?? InputMethodTexts(
+                    status: Text(
+                        vi: "Kiểu gõ: {method} · F4: đổi kiểu gõ", en: "Vietnamese typing: {method} · F4: switch"),
+                    telex: Text(
+                        vi: "Telex (aa → â, aw → ă, ow → ơ, dd → đ; dấu: s f r x j)",
+                        en: "Telex (aa → â, aw → ă, ow → ơ, dd → đ; tones: s f r x j)"),
+                    vni: Text(
+                        vi: "VNI (a6 → â, a8 → ă, o7 → ơ, d9 → đ; dấu: 1–5)",
+                        en: "VNI (a6 → â, a8 → ă, o7 → ơ, d9 → đ; tones: 1–5)"),
+                    off: Text(vi: "tắt (gõ sao ra vậy)", en: "off (keys as typed)"))
+        }
+    }
+    /// The input method's words: `status` with {method}, filled with `telex`, `vni` or `off`.
+    public struct InputMethodTexts: Decodable, Sendable, Equatable {
+        public var status, telex, vni, off: Text
+
+        public init(status: Text, telex: Text, vni: Text, off: Text) {
+            self.status = status
+            self.telex = telex
+            self.vni = vni
+            self.off = off
+        }
+
+        /// The words naming `method`.
+        public func name(_ method: VietnameseInputMethod) -> Text {
+            switch method {
+            case .telex: telex
+            case .vni: vni
+            case .off: off
+            }
+        }
     }
     public struct AgeBandScreen: Decodable, Sendable, Equatable {
         public var title, note, hint: Text
