@@ -1,3 +1,5 @@
+import PledgeKit
+
 extension ScreenRenderer {
     /// The name screen's line under the field: which input method turns keys into Vietnamese
     /// letters, and the key that switches it. Always shown, so the mode is never a surprise.

@@ -14,7 +14,8 @@ extension VietnameseInput {
     /// ASCII letters (and in VNI, digits) go through the engine one by one, as the word they end
     /// is derived again; any other character is added as it is. Text holding a non-ASCII
     /// character (already composed by an input method outside, or pasted, NFC or NFD) is added
-    /// unchanged as a whole. A key that would make the field longer than `maxLength` is dropped.
+    /// unchanged as a whole. A key that would make the field longer than `maxLength`, or the
+    /// word's keys longer than twice that, is dropped with the rest of `text`.
     static func type(
         _ text: String, into field: inout String, word: inout Word?, method: VietnameseInputMethod, maxLength: Int
     ) {
@@ -38,6 +39,9 @@ extension VietnameseInput {
                     last.isEmpty ? "" : Self.keys(for: last, method: method)
                 }
             let typedKeys = keys.map { $0 + String(character) }
+            // Keys that toggle (`szsz…`) lengthen the keys, not the word: a pasted flood must not
+            // make each key slower.
+            guard (typedKeys?.count ?? 0) <= 2 * maxLength else { return }
             let newWord = typedKeys.map { Self.word(keys: $0, method: method) } ?? last + String(character)
             let candidate = String(field.dropLast(last.count)) + newWord
             guard candidate.count <= maxLength else { return }

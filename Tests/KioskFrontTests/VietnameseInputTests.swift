@@ -124,6 +124,13 @@ struct TypingCase: CustomTestStringConvertible, Sendable {
         var word: VietnameseInput.Word?
         VietnameseInput.type("Nguyeenx", into: &field, word: &word, method: .telex, maxLength: 60)
         #expect(field.count == 60)
+        // Toggling keys grow the keys, not the word: a pasted flood is cut, not slow.
+        field = ""
+        word = nil
+        VietnameseInput.type(
+            "a" + String(repeating: "sz", count: 50_000), into: &field, word: &word, method: .telex, maxLength: 60)
+        #expect(field == "á")
+        #expect((word?.keys?.count ?? 0) <= 120)
     }
 }
 
