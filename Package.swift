@@ -439,6 +439,7 @@ let package = Package(
         .testTarget(
             name: "KioskFrontTests",
             dependencies: ["KioskFront", "PledgeKit", "KioskConfiguration", "QRCode"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -36,6 +36,54 @@ public struct FrontText: Decodable, Sendable, Equatable {
     }
     public struct NameScreen: Decodable, Sendable, Equatable {
         public var title, prompt, anonymousHint, hint: Text
+        /// The input method's line under the name (``VietnameseInputMethod``). Optional, so a
+        /// front.yaml reworded before it existed still loads (``inputMethodOrDefault``).
+        public var inputMethod: InputMethodTexts?
+
+        /// ``inputMethod``, or the built-in words when the file has none.
+        public var inputMethodOrDefault: InputMethodTexts {
+            inputMethod
+                ?? InputMethodTexts(
+                    status: Text(
+                        vi: "Kiểu gõ: {method} · F4: đổi kiểu gõ", en: "Vietnamese typing: {method} · F4: switch"),
+                    off: Text(vi: "tắt (gõ sao ra vậy)", en: "off (keys as typed)"),
+                    telexKeys: Text(
+                        vi: "aa → â, aw → ă, ee → ê, oo → ô, ow → ơ, uw → ư, dd → đ; dấu: s f r x j",
+                        en: "aa → â, aw → ă, ee → ê, oo → ô, ow → ơ, uw → ư, dd → đ; tones: s f r x j"),
+                    vniKeys: Text(
+                        vi: "a6 → â, a8 → ă, e6 → ê, o6 → ô, o7 → ơ, u7 → ư, d9 → đ; dấu: 1 2 3 4 5",
+                        en: "a6 → â, a8 → ă, e6 → ê, o6 → ô, o7 → ơ, u7 → ư, d9 → đ; tones: 1 2 3 4 5"))
+        }
+    }
+    /// The input method's words: `status` with {method}, filled with the method's name (Telex,
+    /// VNI: the same in both languages) or `off`; under it, the keys of Telex or VNI.
+    public struct InputMethodTexts: Decodable, Sendable, Equatable {
+        public var status, off, telexKeys, vniKeys: Text
+
+        public init(status: Text, off: Text, telexKeys: Text, vniKeys: Text) {
+            self.status = status
+            self.off = off
+            self.telexKeys = telexKeys
+            self.vniKeys = vniKeys
+        }
+
+        /// The words naming `method` in `language`.
+        public func name(_ method: VietnameseInputMethod, _ language: Language) -> String {
+            switch method {
+            case .telex: "Telex"
+            case .vni: "VNI"
+            case .off: off[language]
+            }
+        }
+
+        /// The keys of `method`; nil when off.
+        public func keys(_ method: VietnameseInputMethod) -> Text? {
+            switch method {
+            case .telex: telexKeys
+            case .vni: vniKeys
+            case .off: nil
+            }
+        }
     }
     public struct AgeBandScreen: Decodable, Sendable, Equatable {
         public var title, note, hint: Text

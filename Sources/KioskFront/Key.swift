@@ -15,6 +15,8 @@ public enum Key: Hashable, Sendable {
     case largeText
     /// F3: high contrast on or off.
     case highContrast
+    /// F4: the next Vietnamese input method on the name screen (Telex → VNI → off).
+    case inputMethod
     /// Ctrl-C (0x03): with ISIG off it arrives as a byte; the operator's way out.
     case interrupt
 }

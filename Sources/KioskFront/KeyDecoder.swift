@@ -89,15 +89,28 @@ public struct KeyDecoder: Sendable {
         case UInt8(ascii: "["):
             // CSI: parameter and intermediate bytes 0x20–0x3F, then a final byte 0x40–0x7E.
             var end = start + 2
+            // The Linux console's F1–F5: ESC [ [ A … ESC [ [ E.
+            if end < bytes.endIndex, bytes[end] == UInt8(ascii: "[") {
+                guard end + 1 < bytes.endIndex else { return final ? (.escape, bytes.count) : nil }
+                let key: Key? =
+                    switch bytes[end + 1] {
+                    case UInt8(ascii: "B"): .largeText
+                    case UInt8(ascii: "C"): .highContrast
+                    case UInt8(ascii: "D"): .inputMethod
+                    default: nil
+                    }
+                return (key, 4)
+            }
             while end < bytes.endIndex, (0x20...0x3F).contains(bytes[end]) { end += 1 }
             guard end < bytes.endIndex else { return final ? (.escape, bytes.count) : nil }
             if bytes[end] == UInt8(ascii: "~") {
-                // VT220 function keys: ESC [ 12 ~ is F2, ESC [ 13 ~ is F3.
+                // VT220 function keys: ESC [ 12 ~ is F2, ESC [ 13 ~ is F3, ESC [ 14 ~ is F4.
                 let parameter = String(decoding: bytes[(start + 2)..<end], as: UTF8.self)
                 let key: Key? =
                     switch parameter {
                     case "12": .largeText
                     case "13": .highContrast
+                    case "14": .inputMethod
                     default: nil
                     }
                 return (key, end - start + 1)
@@ -118,9 +131,10 @@ public struct KeyDecoder: Sendable {
         case UInt8(ascii: "B"): .down
         case UInt8(ascii: "C"): .right
         case UInt8(ascii: "D"): .left
-        // SS3 function keys (xterm, tmux): ESC O Q is F2, ESC O R is F3.
+        // SS3 function keys (xterm, tmux): ESC O Q is F2, ESC O R is F3, ESC O S is F4.
         case UInt8(ascii: "Q"): .largeText
         case UInt8(ascii: "R"): .highContrast
+        case UInt8(ascii: "S"): .inputMethod
         default: nil
         }
     }

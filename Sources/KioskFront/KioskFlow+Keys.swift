@@ -39,10 +39,12 @@ extension KioskFlow {
         switch key {
         case .text(let text):
             // Line breaks and tabs never reach here; pasted text is capped at the name's length.
-            let room = TextField.name.maxLength - signer.name.count
-            guard room > 0 else { return }
-            signer.name += String(text.prefix(room))
+            VietnameseInput.type(
+                text, into: &signer.name, word: &signer.nameWord, method: inputMethod,
+                maxLength: TextField.name.maxLength)
             signer.nameProblem = nil
+        case .inputMethod:
+            inputMethod = inputMethod.next
         case .backspace:
             // One Character: a letter with its combining marks goes as one.
             if !signer.name.isEmpty { signer.name.removeLast() }

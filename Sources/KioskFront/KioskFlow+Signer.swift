@@ -5,6 +5,8 @@ extension KioskFlow {
     public struct Signer: Sendable, Equatable {
         /// The name as typed so far; empty means anonymous.
         public internal(set) var name = ""
+        /// The word being composed at the end of ``name`` by the input method.
+        var nameWord: VietnameseInput.Word?
         /// Why the typed name was refused, shown under the field.
         public internal(set) var nameProblem: PledgeError?
         public internal(set) var ageBand: AgeBand?
@@ -43,7 +45,8 @@ extension KioskFlow {
         }
 
         public static func == (lhs: Signer, rhs: Signer) -> Bool {
-            lhs.name == rhs.name && lhs.nameProblem == rhs.nameProblem && lhs.ageBand == rhs.ageBand
+            lhs.name == rhs.name && lhs.nameWord == rhs.nameWord && lhs.nameProblem == rhs.nameProblem
+                && lhs.ageBand == rhs.ageBand
                 && lhs.ageChoice == rhs.ageChoice && lhs.provinceFilter == rhs.provinceFilter
                 && lhs.provinceChoice == rhs.provinceChoice && lhs.province == rhs.province
                 && lhs.guardianConsent == rhs.guardianConsent && lhs.choice == rhs.choice

@@ -98,6 +98,12 @@ public struct KioskFlow: Sendable {
     /// The latest time from a tick.
     public internal(set) var now: Duration = .zero
     public internal(set) var display = Display()
+    /// How keys become Vietnamese letters on the name screen (F4 switches); each signer starts
+    /// with ``defaultInputMethod``.
+    public internal(set) var inputMethod = KioskFlow.defaultInputMethod
+    /// Telex, in both languages: names are Vietnamese whatever the screen's language, and a word
+    /// that is no Vietnamese syllable stays as typed (``VietnameseInput``).
+    public static let defaultInputMethod = VietnameseInputMethod.telex
     public internal(set) var link: LinkMark?
     /// Whether the attendant paused the kiosk.
     public internal(set) var paused = false
@@ -245,6 +251,7 @@ public struct KioskFlow: Sendable {
         pinEntry = ""
         pinWrong = false
         language = defaultLanguage
+        inputMethod = Self.defaultInputMethod
         if paused {
             go(to: .paused)
             return [.redraw]

@@ -31,7 +31,8 @@ extension ScreenRenderer {
             let room = max(1, width - 5)
             var visible = typed
             while TerminalText.width(visible) >= room, !visible.isEmpty { visible.removeFirst() }
-            rows += Self.box([visible + "_"], width: width) + [.blank]
+            rows += Self.box([visible + "_"], width: width)
+            rows += inputMethodRows(flow, width: width) + [.blank]
             if let problem = signer.nameProblem {
                 rows += wrapped(problem.message[language], width, .error) + [.blank]
             }
