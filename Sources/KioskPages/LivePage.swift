@@ -8,12 +8,19 @@ public enum LivePage {
     ///   - total: pledges of every event.
     ///   - events: each event's pledges; listed only when there are two or more (one would just
     ///     repeat the total).
+    ///   - presenceLink: the web flow's link with the presence code of the moment (`…/P/CODE`):
+    ///     its QR (`/presence/qr.svg`) and code in a corner; nil: none.
     /// - Returns: the page, UTF-8 HTML.
-    public static func html(total: Int, events: [EventTotal], eventName: String) -> String {
+    public static func html(total: Int, events: [EventTotal], eventName: String, presenceLink: String? = nil)
+        -> String
+    {
         let lines =
             events.count < 2 ? [] : events.map { ["count": VietnameseText.number($0.count), "eventID": $0.eventID] }
-        return BuiltInPages.render(
-            "live", ["total": VietnameseText.number(total), "eventName": eventName, "events": lines])
+        var context: [String: Any] = ["total": VietnameseText.number(total), "eventName": eventName, "events": lines]
+        if let presenceLink, let code = presenceLink.split(separator: "/").last {
+            context["presence"] = ["code": String(code)]
+        }
+        return BuiltInPages.render("live", context)
     }
 
     /// `live.js`: EventSource reconnects by itself (the `retry` field); numbers use "." between

@@ -10,21 +10,33 @@ import ServiceLifecycle
 /// `GET /live`: the full-screen counter for the projector; `GET /live/events`: its W3C
 /// Server-Sent Events stream (`text/event-stream`), pushed when pledges commit, never polled;
 /// `GET /live/live.js`: the few lines that connect the page to the stream (EventSource).
+///
+/// With the web pledge flow, the page also shows the flow's QR with the presence code of the
+/// moment in a corner (issue 16), which its script renews when the code changes.
 public struct LiveRoutes: Sendable {
     let live: LiveCounter
     let configuration: EventConfiguration
+    let presence: (@Sendable () async -> String?)?
 
     /// - Parameter configuration: its event name heads the page.
-    public init(live: LiveCounter, configuration: EventConfiguration) {
+    /// - Parameter presence: gives the web flow's link with the presence code of the moment (the
+    ///   presence page's own); nil: no QR on the page.
+    public init(
+        live: LiveCounter, configuration: EventConfiguration, presence: (@Sendable () async -> String?)? = nil
+    ) {
         self.live = live
         self.configuration = configuration
+        self.presence = presence
     }
 
     public func add(to router: Router<KioskRequestContext>) {
         router.get("/live") { _, _ in
             let snapshot = try await snapshot()
+            let link = await presence?()
             return htmlResponse(
-                LivePage.html(total: snapshot.total, events: snapshot.events, eventName: configuration.name),
+                LivePage.html(
+                    total: snapshot.total, events: snapshot.events, eventName: configuration.name,
+                    presenceLink: link),
                 cacheControl: "no-store", scripts: true)
         }
         router.get("/live/live.js") { _, _ in

@@ -220,6 +220,22 @@ struct PhonePledgeFlowTests {
         }
     }
 
+    @Test("The projector's live page shows the phones' QR with the code of the moment; its script renews it")
+    func livePageShowsThePresenceQR() async throws {
+        try await TestService.with { server in
+            let (code, _) = try Self.codes(server)
+            let page = try await server.request("GET", "/live", headers: ["Accept": "text/html"])
+            #expect(page.status == 200)
+            #expect(page.text.contains(#"<img id="presence-qr" src="/presence/qr.svg?c=\#(code)""#))
+            #expect(page.text.contains(#"<b id="presence-code">\#(code)</b>"#))
+            let script = try await server.request("GET", "/live/live.js")
+            #expect(script.text.contains(#"fetch("/api/kiosk-config")"#))
+            // What the script reads: the same link as the presence page's.
+            let config = try await server.request("GET", "/api/kiosk-config")
+            #expect((try config.json()["presenceLink"] as? String)?.hasSuffix("/P/\(code)") == true)
+        }
+    }
+
     @Test("A kiosk may not send pledges as the phones' kiosk id")
     func phoneIsReserved() async throws {
         try await TestService.with { server in

@@ -1,6 +1,19 @@
 "use strict";
 (function () {
   function vn(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "."); }
+  // The phones' QR and code in the corner: renewed when the presence code changes (every 5 minutes).
+  var qr = document.getElementById("presence-qr");
+  if (qr) {
+    setInterval(function () {
+      fetch("/api/kiosk-config").then(function (answer) { return answer.json(); }).then(function (config) {
+        var code = (config.presenceLink || "").split("/").pop();
+        var shown = document.getElementById("presence-code");
+        if (!code || shown.textContent === code) { return; }
+        qr.src = "/presence/qr.svg?c=" + encodeURIComponent(code);
+        shown.textContent = code;
+      }).catch(function () {});
+    }, 20000);
+  }
   var source = new EventSource("/live/events");
   source.addEventListener("count", function (message) {
     var data = JSON.parse(message.data);
