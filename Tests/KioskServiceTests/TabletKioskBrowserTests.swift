@@ -16,20 +16,11 @@ import Testing
 struct TabletKioskBrowserTests {
     static let kioskToken = KioskTokenTests.token
 
+    /// A walk as `scripts/flow-check.py` reports it: the phone's (pages, their axe violations, the
+    /// weight), with what the kiosk mode adds.
     struct Walk: Decodable {
-        struct Page: Decodable {
-            struct Violation: Decodable {
-                let id: String
-                let nodes: [String]?
-            }
-            let url: String
-            let lang: String?
-            let violations: [Violation]
-        }
-        struct Weight: Decodable {
-            let gzip: Int
-            let resources: [String]
-        }
+        typealias Page = PhonePledgeBrowserTests.Walk.Page
+        typealias Weight = PhonePledgeBrowserTests.Walk.Weight
         struct Kiosk: Decodable {
             struct State: Decodable {
                 let said: Bool
