@@ -66,8 +66,10 @@ test: deps-test
 	@# even as root: -t, so runs side by side never share one), exports PGHOST, PGPORT, PGUSER, PGPASSWORD
 	@# and PGDATABASE for the hub tests (TestPostgres), and drops the cluster when they end. Its port is
 	@# a free one the kernel picks, not the first free one from 5432 that runs started together would race for.
+	@# max_connections=400: the hub suites run side by side, each test's hub with a pool of its own (100, the
+	@# default, ran out: "sorry, too many clients already").
 	PGPORT=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') \
-	  pg_virtualenv -t $(MAKE) --no-print-directory test-suites
+	  pg_virtualenv -t -o max_connections=400 $(MAKE) --no-print-directory test-suites
 
 # The suites of `make test`, against the cluster of the PG* environment (without one the hub tests fail,
 # saying so).

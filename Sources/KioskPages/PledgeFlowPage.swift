@@ -20,6 +20,9 @@ public struct PledgeFlowPage: Sendable {
     public var presence: String
     /// Whether ``presence`` was refused: the page asks for the code the event shows now.
     public var presenceExpired = false
+    /// With ``presenceExpired``: no code was given at all (the printed poster's QR), so the page asks
+    /// for the code on the screens instead of saying the one scanned has expired.
+    public var presenceMissing = false
     public var eventName: String
     public var pledgeText: PledgeText
     public var name = ""
@@ -57,7 +60,7 @@ public struct PledgeFlowPage: Sendable {
         var context: [String: Any] = [
             "t": text, "lang": language.rawValue, "otherLang": other.rawValue,
             "otherLangName": other == .vi ? "Tiếng Việt" : "English", "action": action, "presence": presence,
-            "presenceExpired": presenceExpired, "eventName": eventName,
+            "presenceExpired": presenceExpired, "presenceMissing": presenceMissing, "eventName": eventName,
             "title": pledgeText[language].title, "commitments": pledgeText[language].commitments,
             "name": name, "consent": guardianConsent, "key": idempotencyKey,
             "isForm": step == .form, "isReview": step == .review,
@@ -106,6 +109,10 @@ public struct PledgeFlowPage: Sendable {
         "edit": Localized(vi: "Sửa lại", en: "Edit"),
         "presenceLabel": Localized(
             vi: "Mã trên màn hình của sự kiện (6 ký tự)", en: "The code on the event's screen (6 characters)"),
+        "presenceAsk": Localized(
+            vi: "Nhập mã điểm danh đang hiện trên màn hình của sự kiện (đổi sau mỗi 5 phút).",
+            en: "Type the attendance code the event's screens show now (it changes every 5 minutes)."
+        ),
         "presenceExpired": Localized(
             vi:
                 "Mã bạn quét đã hết hạn. Hãy nhập mã đang hiện trên màn hình của sự kiện; những gì bạn đã điền vẫn được giữ.",

@@ -86,26 +86,31 @@ public struct PhonePledgeRoutes: Sendable {
 
     /// The form, in `?lang=` or the event's language, with the idempotency key of its signature
     /// (kept through review and edit, so a review sent again by the back button signs the same
-    /// pledge); a code that is not current asks for the one shown now. Wrong codes spend the
-    /// address's guesses (``guesses``), so the page cannot be used to try codes.
+    /// pledge); a code that is not current asks for the one shown now, and so does a page without
+    /// a code (the poster's QR). Wrong codes spend the address's guesses (``guesses``); past them,
+    /// every code waits (429), so the page cannot be used to try codes.
     @Sendable func start(_ request: Request, context: KioskRequestContext) async throws -> Response {
         let place = try await site.place(presence: context.parameters.get("presence") ?? "", at: now())
         let language = request.uri.queryParameters.get("lang").flatMap { Language(rawValue: String($0)) }
         var page = page(.form, language: language ?? place.configuration.language, place: place)
         page.idempotencyKey = IdempotencyKey.random().rawValue
+        // A page without a code (the printed poster's QR, the address bar) is no guess.
+        let given = place.presence != "0"
+        // Past the address's budget of wrong codes every code waits, the right one too: an answer
+        // that told them apart would let guessing go on at full speed.
+        if given, let wait = guesses.waitTime(key: context.clientAddress) {
+            return try slowDown(page, wait: wait, html: true)
+        }
         if !place.accepted {
-            // At the hub a page with no code is the online form: no guess.
-            let given = place.presence != "0"
             if place.withoutPresence == .refused {
                 page.presenceExpired = true
+                page.presenceMissing = !given
             } else {
                 // At the hub: the online form, saying why when a code was given.
                 page.presence = "0"
                 if given { page.problem = place.refusal }
             }
-            if place.withoutPresence == .refused || given, let wait = guesses.take(kioskID: context.clientAddress) {
-                return try slowDown(page, wait: wait, html: true)
-            }
+            if given { _ = guesses.take(kioskID: context.clientAddress) }
         }
         return respond(page)
     }
@@ -138,14 +143,17 @@ public struct PhonePledgeRoutes: Sendable {
         }
         // What will be printed: the name as the rules stored it (NFC, spaces collapsed).
         page.name = draft.name ?? ""
+        // Past the address's budget of wrong codes every code waits, the right one too (see start).
+        if place.presence != "0", let wait = guesses.waitTime(key: context.clientAddress) {
+            return try slowDown(page, wait: wait, html: html)
+        }
         guard place.accepted || (online && place.presence == "0") else {
             // Never signed as another kind of pledge than the one reviewed: at the hub the review
             // comes again, now as an online pledge, saying so.
             page.step = form.step == "sign" || online ? .review : .form
             page.presenceExpired = !online
-            if let wait = guesses.take(kioskID: context.clientAddress) {
-                return try slowDown(page, wait: wait, html: html)
-            }
+            page.presenceMissing = !online && place.presence == "0"
+            if place.presence != "0" { _ = guesses.take(kioskID: context.clientAddress) }
             return try refuse(page, place.refusal, status: .forbidden, html: html)
         }
         page.step = .review

@@ -103,6 +103,8 @@ extension PhonePledgeRoutes {
             page.idempotencyKey = IdempotencyKey.random().rawValue
             return try refuse(page, Self.signedAlready, status: .conflict, html: html)
         } catch {
+            // A program gets the refusal's own problem detail (its status with its reason phrase).
+            guard html else { throw ProblemDetails(error) }
             return try refuse(
                 page, error, status: HTTPResponse.Status(code: ProblemDetails(error).statusCode), html: html)
         }

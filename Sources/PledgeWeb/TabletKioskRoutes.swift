@@ -109,13 +109,16 @@ public struct TabletKioskRoutes: Sendable {
                 en: "The kiosk id must be \(IdentifierRule.text.en), and not “phone”.")
             return setupPage(page, status: .unprocessableContent)
         }
+        // Past the address's budget of wrong tokens every try waits, the right one too: an answer
+        // that told them apart would let guessing go on at full speed.
+        if let wait = guesses.waitTime(key: context.clientAddress) {
+            page.problem = PhonePledgeRoutes.slowDown(wait).message
+            var response = setupPage(page, status: .tooManyRequests)
+            response.headers[.retryAfter] = "\(wait)"
+            return response
+        }
         guard isKioskToken(form.token ?? "") else {
-            if let wait = guesses.take(kioskID: context.clientAddress) {
-                page.problem = PhonePledgeRoutes.slowDown(wait).message
-                var response = setupPage(page, status: .tooManyRequests)
-                response.headers[.retryAfter] = "\(wait)"
-                return response
-            }
+            _ = guesses.take(kioskID: context.clientAddress)
             page.problem = Localized(vi: "Mã truy cập của kiosk không đúng.", en: "The kiosk token is wrong.")
             return setupPage(page, status: .forbidden)
         }

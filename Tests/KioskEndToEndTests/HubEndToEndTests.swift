@@ -139,11 +139,19 @@ struct HubEndToEndTests {
     @Test func aPurgeAtTheEventEmptiesTheNamesAtTheHub() async throws {
         let bed = try await HubTestbed("purge")
         try await bed.startHub()
-        let event = try bed.addEvent("e2e-purge", retainPersonalDataUntil: "2025-10-11")
+        // Names are taken while the event keeps them (past its date the service refuses a name)…
+        let event = try bed.addEvent("e2e-purge", retainPersonalDataUntil: "2099-12-31")
         let server = try await bed.serve(event)
         for n in 0..<4 { _ = try await Self.post(server, key: "purge-\(n)", name: "Vũ Thị Dung \(n)") }
         #expect(try await bed.waitForSync([event]))
         _ = try await KioskProcess.stop(server)
+        // …then its retention date is one that has passed, and the organizer purges.
+        let config = try String(contentsOfFile: event.config, encoding: .utf8)
+        #expect(config.contains("retainPersonalDataUntil: 2099-12-31"))
+        try config.replacingOccurrences(
+            of: "retainPersonalDataUntil: 2099-12-31", with: "retainPersonalDataUntil: 2025-10-11"
+        )
+        .write(toFile: event.config, atomically: true, encoding: .utf8)
         let purge = try ProcessRunner.run(
             RepositoryPaths.kioskBinary,
             ["purge", "--config", event.config, "--database", event.database, "--yes"])

@@ -317,6 +317,20 @@ extension PhonePledgeFlowTests {
                 guesses.append(Int(response.status.code))
             }
             #expect(guesses == [403, 403, 403, 429, 429])
+            // Past the budget the right code waits too: an answer that told it apart from a wrong one
+            // would let guessing go on at full speed.
+            let right = try await client.executeRequest(
+                uri: "/p/\(presence.code(at: Date()))", method: .get, headers: [.accept: "text/html"],
+                body: ByteBuffer())
+            #expect(right.status == .tooManyRequests)
+            // A page without a code (the printed poster's QR) is no guess: it asks for the code on screen.
+            for _ in 0..<5 {
+                let poster = try await client.executeRequest(
+                    uri: "/P", method: .get, headers: [.accept: "text/html"], body: ByteBuffer())
+                #expect(poster.status == .ok)
+                #expect(String(buffer: poster.body).contains("Nhập mã điểm danh đang hiện trên màn hình"))
+                #expect(!String(buffer: poster.body).contains("đã hết hạn"))
+            }
             let page = String(buffer: try #require(last).body)
             #expect(try #require(last).headers[.retryAfter].flatMap(Int.init).map { $0 > 0 } == true)
             #expect(page.contains("Có quá nhiều lượt ký cùng lúc") && page.contains(#"value="Võ Thị Sáu 3""#))
