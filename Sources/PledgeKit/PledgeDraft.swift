@@ -80,9 +80,15 @@ public struct PledgeDraft: Hashable, Sendable {
     /// - Throws: ``PledgeError`` `personal-data-no-longer-kept`, naming the field (`name` or `school`).
     public func checkRetention(deadline: Date?, at date: Date) throws(PledgeError) {
         guard let deadline, date >= deadline, hasPersonalData else { return }
+        guard name == nil else {
+            throw PledgeError(
+                .personalDataNoLongerKept, field: "name",
+                vi: "Sự kiện này đã hết hạn giữ tên người ký: hãy để trống tên để ký ẩn danh.",
+                en: "This event no longer keeps signers' names: leave the name empty to pledge anonymously.")
+        }
         throw PledgeError(
-            .personalDataNoLongerKept, field: name != nil ? "name" : "school",
-            vi: "Sự kiện này đã hết hạn giữ tên người ký: hãy để trống tên để ký ẩn danh.",
-            en: "This event no longer keeps signers' names: leave the name empty to pledge anonymously.")
+            .personalDataNoLongerKept, field: "school",
+            vi: "Sự kiện này đã hết hạn giữ thông tin cá nhân: hãy để trống tên trường để ký ẩn danh.",
+            en: "This event no longer keeps personal data: leave the school empty to pledge anonymously.")
     }
 }

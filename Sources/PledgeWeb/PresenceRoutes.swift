@@ -132,9 +132,13 @@ final class PosterFile: Sendable {
         do {
             bytes = try PledgePoster(folder: folder).pdf(link: link, eventName: eventName, eventDetails: eventDetails)
         } catch {
+            // The template's own problem names a path on the server: the organizer's words instead.
             throw ProblemDetails(
                 status: .internalServerError, code: "poster-unavailable",
-                vi: "Không vẽ được áp phích: \(error)", en: "The poster cannot be drawn: \(error)")
+                vi: "Không vẽ được áp phích: thư mục mẫu giấy chứng nhận của sự kiện thiếu tệp "
+                    + "pledge-poster.svg hoặc tệp bị lỗi.",
+                en: "The poster cannot be drawn: the event's certificate template folder has no usable "
+                    + "pledge-poster.svg.")
         }
         drawn.withLock { $0 = bytes }
         return bytes
