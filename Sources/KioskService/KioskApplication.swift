@@ -196,7 +196,7 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
         presence.add(to: router)
     }
     if let live = parts.live {
-        LiveRoutes(live: live, configuration: parts.configuration, presence: presence.map(presenceLink)).add(to: router)
+        LiveRoutes(live: live, configuration: parts.configuration, presence: presence?.linkSource).add(to: router)
     }
     // Last, after every route: in front of the not-found responder only (see the type).
     router.add(middleware: AllowedMethodsMiddleware(routes: router.routes))
@@ -232,9 +232,4 @@ struct OrganizerErasure: SignerErasure {
 /// the server's drain. Put them after the application in a `ServiceGroup` (it stops in reverse).
 public func shutdownCompanions(for parts: KioskServiceParts) -> [any Service] {
     parts.live.map { [LiveShutdown(live: $0)] } ?? []
-}
-
-/// The presence page's link of the moment, for the pages and screens that show it too.
-private func presenceLink(_ routes: PresenceRoutes) -> @Sendable () async -> String? {
-    { await routes.currentLink(at: Date()) }
 }

@@ -74,6 +74,12 @@ public struct PresenceRoutes: Sendable {
         return "\(hub.qrBaseURL)/P/\(linked.codeTag)\(presence.code(at: date))"
     }
 
+    /// ``currentLink(at:)`` at the routes' clock, for the screens and pages that show the same QR
+    /// (a front's welcome screen, `/live`).
+    public var linkSource: @Sendable () async -> String? {
+        { [self] in await currentLink(at: now()) }
+    }
+
     /// The flow's link with the code shown at `date`, as the QR holds it.
     public func link(at date: Date) -> String {
         presence.link(on: links, at: date)

@@ -54,7 +54,7 @@ struct Run: AsyncParsableCommand {
             // The parts' recorder: its observers log pledges and tell the live counter, as the API's do.
             front = try TerminalFront(
                 recorder: startup.parts.recorder, counter: startup.parts.counter, configuration: startup.configuration,
-                presence: startup.parts.presence.map { Self.presenceLink(startup.parts.presenceRoutes($0)) },
+                presence: startup.parts.presence.map { startup.parts.presenceRoutes($0).linkSource },
                 developerMode: developer.developerMode, restart: restart, pinFailures: TerminalGuard.pinFailures,
                 onPINFailures: TerminalGuard.keepPINFailures)
         } catch {
@@ -131,13 +131,5 @@ final class KioskStateBox: @unchecked Sendable {
     var value: KioskState {
         get { lock.withLock { state } }
         set { lock.withLock { state = newValue } }
-    }
-}
-
-extension Run {
-    /// The welcome screen's presence link: the presence page's own (this process serves it), so
-    /// both show the same link, at the hub while the event is linked and the hub answers.
-    static func presenceLink(_ routes: PresenceRoutes) -> @Sendable () async -> String? {
-        { await routes.currentLink(at: Date()) }
     }
 }

@@ -154,10 +154,9 @@ struct LinkedServiceTests {
             // The event stores the hub's answer a moment after the hub's commit: 60 s bound a hang.
             let prefix = "HTTPS://KHONGMOTMINH.VN/P/\(TestHub.token.codeTag)"
             var page = try await LoopbackHTTP.request(port: service.port, "GET", "/presence")
-            let deadline = Date().addingTimeInterval(60)
-            while !page.text.contains(prefix), Date() < deadline {
-                try await Task.sleep(for: .milliseconds(100))
+            try await waitUntil("the presence page pointing at the hub") {
                 page = try await LoopbackHTTP.request(port: service.port, "GET", "/presence")
+                return page.text.contains(prefix)
             }
             let range = try #require(page.text.range(of: prefix + "[0-9A-Z]{6}", options: .regularExpression))
             let presence = String(page.text[range].dropFirst("HTTPS://KHONGMOTMINH.VN/P/".count))
