@@ -109,7 +109,7 @@ struct CertificateRoutes: Sendable {
         let pages = pages
         let document: DocumentCache.Document
         do {
-            document = try await cache.document(for: Self.pageKey(pledge) + "/\(links.qrBaseURL)") {
+            document = try await cache.document(for: Self.pageKey(pledge) + "/\(links.qrBaseURL)", inline: true) {
                 Array(pages.certificate(certificate).utf8)
             }
         } catch {

@@ -35,15 +35,18 @@ public final class DocumentCache: Sendable {
         self.capacity = capacity
     }
 
-    /// The cached document for `key`, rendered with `render` (off the caller's executor) when
-    /// absent.
+    /// The cached document for `key`, rendered with `render` when absent: off the caller's
+    /// executor, once for every caller that asks meanwhile; or, `inline`, in the caller's task (a
+    /// page of a few microseconds: the hop to another thread and back cost more than the page, and
+    /// two callers asking at once for the same absent page both render it).
     public func document(
-        for key: String, render: @escaping @Sendable () throws -> [UInt8]
+        for key: String, inline: Bool = false, render: @escaping @Sendable () throws -> [UInt8]
     ) async throws -> Document {
         enum Lookup {
             case hit(Document)
             case wait(Task<Document, any Error>)
             case render(Task<Document, any Error>)
+            case renderHere
         }
         let lookup = state.withLock { state -> Lookup in
             state.tick += 1
@@ -57,15 +60,19 @@ public final class DocumentCache: Sendable {
                 return .wait(task)
             }
             state.statistics.renders += 1
+            if inline { return .renderHere }
             let task = Task.detached(priority: .userInitiated) { () throws -> Document in
-                let bytes = try render()
-                return Document(bytes: bytes, etag: "\"\(Digest.hex(bytes))-\(String(bytes.count, radix: 16))\"")
+                Self.document(try render())
             }
             state.inFlight[key] = task
             return .render(task)
         }
         switch lookup {
         case .hit(let document):
+            return document
+        case .renderHere:
+            let document = Self.document(try render())
+            state.withLock { store(document, for: key, in: &$0) }
             return document
         case .wait(let task):
             return try await task.value
@@ -82,6 +89,11 @@ public final class DocumentCache: Sendable {
                 throw error
             }
         }
+    }
+
+    /// `bytes` with their strong ETag: their fingerprint and length.
+    static func document(_ bytes: [UInt8]) -> Document {
+        Document(bytes: bytes, etag: "\"\(Digest.hex(bytes))-\(String(bytes.count, radix: 16))\"")
     }
 
     private func store(_ document: Document, for key: String, in state: inout State) {

@@ -34,8 +34,9 @@ public struct CertificateFields: Sendable, Hashable {
         self.pledgeTitleEn = configuration.pledgeText.en.title
         self.eventName = configuration.name
         self.place = configuration.place
-        self.date = configuration.displayDate.vi
-        self.dateEn = configuration.displayDate.en
+        let date = configuration.displayDate
+        self.date = date.vi
+        self.dateEn = date.en
         if pledge.isMadeAtHub {
             // Counted among the event's pledges made at the official site, not as its billionth.
             self.number = VietnameseText.number(pledge.number - Pledge.hubNumberBase)

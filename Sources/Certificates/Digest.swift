@@ -1,25 +1,23 @@
-/// FNV-1a, 64 bits: a fast, stable fingerprint for cache keys and ETags (not for security).
+import CIsal
+
+/// A fast, stable 64-bit fingerprint for cache keys and ETags (not for security): CRC-64 as
+/// ECMA-182 defines it (reflected), by Intel ISA-L, which folds 16 bytes or more a step where the
+/// processor has carry-less multiplication (a byte-at-a-time hash was 5 % of a first view at the
+/// hub: BENCHMARKS.md, H2).
 package enum Digest {
-    package static func fnv1a(_ bytes: some Sequence<UInt8>, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
-        // Through a buffer pointer: this generic function is not specialized across modules, and
-        // iterating `bytes` through its witnesses cost 12 % of the hub's CPU on first views (the
-        // ETag of each new page, `perf`).
-        if let hash = bytes.withContiguousStorageIfAvailable({ fnv1a(buffer: $0, seed: seed) }) { return hash }
-        return Array(bytes).withUnsafeBufferPointer { fnv1a(buffer: $0, seed: seed) }
+    package static func crc64(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        if let value = bytes.withContiguousStorageIfAvailable({ crc64(buffer: $0) }) { return value }
+        return Array(bytes).withUnsafeBufferPointer { crc64(buffer: $0) }
     }
 
-    private static func fnv1a(buffer: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 {
-        var hash = seed
-        for byte in buffer {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        return hash
+    private static func crc64(buffer: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard let base = buffer.baseAddress else { return 0 }
+        return crc64_ecma_refl(0, base, UInt64(buffer.count))
     }
 
     /// 16 hex digits.
     package static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let value = String(fnv1a(bytes), radix: 16)
+        let value = String(crc64(bytes), radix: 16)
         return String(repeating: "0", count: 16 - value.count) + value
     }
 }

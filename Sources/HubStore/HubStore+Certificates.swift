@@ -6,28 +6,44 @@ import PledgeKit
 import PostgresNIO
 
 extension HubStore {
+    /// The pledge with `code` and its event, or nil. Reads asked for while others run are grouped
+    /// into one statement (``ReadBatcher``).
     public func certificate(code: CertificateCode) async throws(HubError) -> HubCertificate? {
+        try await certificateReads.value(code) { codes, deadline throws(HubError) in
+            try await self.certificates(codes, deadline: deadline)
+        }
+    }
+
+    /// The pledges with `codes` and their events, in one statement.
+    func certificates(
+        _ codes: [CertificateCode], deadline: Duration
+    ) async throws(HubError) -> [CertificateCode: HubCertificate] {
         let logger = logger
-        let statement = CertificateByCode(code: code.rawValue)
-        let rows = try await call("read certificate") { connection in
+        let statement = CertificatesByCode(codes: codes.map(\.rawValue))
+        let rows = try await call("read certificate", deadline: deadline) { connection in
             var rows: [PostgresRow] = []
             for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
             return rows
         }
-        guard let row = rows.first else { return nil }
-        let event = try Self.event(row, offset: 8)
-        do {
-            let (id, kiosk, number, name, band, provinceName, consent, createdAt) = try row.decode(
-                (UUID, String, Int, String?, String, String?, Bool, Date).self)
-            guard let ageBand = AgeBand(rawValue: band) else { throw HubError.unreadable }
-            let province = provinceName.flatMap { Province(matching: $0) }
-            let pledge = Pledge(
-                id: id, eventID: event.id.rawValue, kioskID: kiosk, number: number, name: name, ageBand: ageBand,
-                province: province, school: nil, guardianConsent: consent, createdAt: createdAt, code: code)
-            return HubCertificate(pledge: pledge, event: event)
-        } catch {
-            throw HubError.unreadable
+        var asked: [String: CertificateCode] = [:]
+        for code in codes { asked[code.rawValue] = code }
+        var found: [CertificateCode: HubCertificate] = [:]
+        for row in rows {
+            let event = try Self.event(row, offset: 9)
+            do {
+                let (text, id, kiosk, number, name, band, provinceName, consent, createdAt) = try row.decode(
+                    (String, UUID, String, Int, String?, String, String?, Bool, Date).self)
+                guard let code = asked[text], let ageBand = AgeBand(rawValue: band) else { throw HubError.unreadable }
+                let province = provinceName.flatMap { Province(matching: $0) }
+                let pledge = Pledge(
+                    id: id, eventID: event.id.rawValue, kioskID: kiosk, number: number, name: name, ageBand: ageBand,
+                    province: province, school: nil, guardianConsent: consent, createdAt: createdAt, code: code)
+                found[code] = HubCertificate(pledge: pledge, event: event)
+            } catch {
+                throw HubError.unreadable
+            }
         }
+        return found
     }
 
     /// The pledge with `code` (PledgeLookup: the certificate routes read the hub through it).
@@ -154,24 +170,25 @@ extension HubStore {
     }
 }
 
-/// The pledge with a certificate code and its event's shown fields, in one statement prepared
-/// once per connection (postgres-nio keeps it by ``name``): a first view at the hub is one
-/// round trip, and the server plans it once, not on every page (issue 14, H2).
-struct CertificateByCode: PostgresPreparedStatement {
+/// The pledges with any of the certificate codes and their events' shown fields, in one statement
+/// prepared once per connection (postgres-nio keeps it by ``name``): a first view at the hub is at
+/// most one round trip, shared with the views asked for meanwhile, and the server plans it once,
+/// not on every page (issue 14, H2).
+struct CertificatesByCode: PostgresPreparedStatement {
     typealias Row = PostgresRow
-    static let name = "hub_certificate_by_code_v1"
+    static let name = "hub_certificates_by_code_v1"
     static let sql = """
-        SELECT p.id, p.kiosk_id, p.number, p.name, p.age_band, p.province, p.guardian_consent, p.created_at,
+        SELECT p.code, p.id, p.kiosk_id, p.number, p.name, p.age_band, p.province, p.guardian_consent, p.created_at,
             \(HubStore.eventColumns(prefix: "e."))
-        FROM hub_pledge p JOIN hub_event e ON e.id = p.event_id WHERE p.code = $1
+        FROM hub_pledge p JOIN hub_event e ON e.id = p.event_id WHERE p.code = ANY($1)
         """
-    static let bindingDataTypes: [PostgresDataType] = [.text]
+    static let bindingDataTypes: [PostgresDataType] = [.textArray]
 
-    let code: String
+    let codes: [String]
 
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 1)
-        bindings.append(code)
+        bindings.append(codes)
         return bindings
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HubCore
 import Logging
+import PledgeKit
 import PostgresNIO
 import ServiceLifecycle
 
@@ -22,6 +23,8 @@ public final class HubStore: HubRecords, Service {
     let reachability: DatabaseReachability
     /// This process's ``changeStamp()``.
     let changes = HubChanges()
+    /// Certificate reads, grouped under load (``certificate(code:)``).
+    let certificateReads: ReadBatcher<CertificateCode, HubCertificate>
 
     /// A store on `configuration`'s database; nothing is connected until a call needs it (and
     /// ``run()`` runs).
@@ -29,6 +32,13 @@ public final class HubStore: HubRecords, Service {
         self.configuration = configuration
         self.logger = logger
         self.reachability = DatabaseReachability(configuration)
+        self.certificateReads = ReadBatcher(
+            maximumInFlight: max(1, configuration.certificateReadsInFlight), maximumBatch: 256,
+            deadline: configuration.deadline,
+            expired: { [logger] in
+                logger.warning("hub database call timed out", metadata: ["hub.call": "read certificate"])
+                return Self.unavailable
+            })
         self.client = PostgresClient(
             configuration: Self.clientConfiguration(configuration), backgroundLogger: logger)
     }

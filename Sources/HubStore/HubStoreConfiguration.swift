@@ -23,6 +23,9 @@ public struct HubStoreConfiguration: Sendable, Equatable, CustomStringConvertibl
     public var connectTimeout: Duration = .seconds(3)
     /// The most connections the hub opens to the database.
     public var maximumConnections: Int = 16
+    /// The most certificate reads under way at once; pages asked for meanwhile are read together,
+    /// in one statement, when one ends (``HubStore/certificate(code:)``; BENCHMARKS.md, H2).
+    public var certificateReadsInFlight: Int = 2
     /// How often the LISTEN connection of ``HubStore/listenForChanges()`` is checked with a
     /// query (a connection cut without a word would lose notifications unseen).
     public var changeHeartbeat: Duration = .seconds(5)

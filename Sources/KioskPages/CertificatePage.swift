@@ -1,6 +1,7 @@
 import Certificates
 import Foundation
 import PledgeKit
+import Synchronization
 
 /// The values the certificate page template can show (``PageTemplates/certificate(_:)``). Every
 /// string from a signer goes through Mustache's escaping (`{{…}}`).
@@ -103,7 +104,6 @@ public struct CertificatePage: Sendable {
     /// Every value ``eventContext`` is made of, written out in full (what a pre-rendered page
     /// is kept under): two pages whose event values or shape differ never share it.
     var shapeKey: ShapeKey {
-        let text = configuration.pledgeText
         let date = configuration.date
         var key = ShapeKey()
         key.append(renderer == nil ? "-" : "documents")
@@ -112,13 +112,28 @@ public struct CertificatePage: Sendable {
         // made from them): both cheaper than what they stand for.
         key.append(links.baseURL)
         key.append("\(date.year)-\(date.month)-\(date.day)")
-        for part in [configuration.name, configuration.place, text.vi.title, text.en.title] { key.append(part) }
+        key.append(configuration.name)
+        key.append(configuration.place)
+        key.bytes += Self.campaignPart(configuration.pledgeText, configuration.resources)
+        return key
+    }
+
+    /// The pledge text and resources as ``ShapeKey`` parts. Every page of an event (at the hub,
+    /// of every event) shows the same campaign, so the last one's bytes are kept and given again
+    /// while the values are equal (a comparison that stops at once when they share storage, as
+    /// copies of one configuration do): writing them out was a tenth of a first view at the hub.
+    static func campaignPart(_ text: PledgeText, _ resources: [SafetyResource]) -> [UInt8] {
+        if let last = lastCampaign.withLock({ $0 }), last.text == text, last.resources == resources {
+            return last.bytes
+        }
+        var key = ShapeKey()
+        for part in [text.vi.title, text.en.title] { key.append(part) }
         for list in [text.vi.commitments, text.en.commitments] {
             key.append("\(list.count)")
             for part in list { key.append(part) }
         }
-        key.append("\(configuration.resources.count)")
-        for resource in configuration.resources {
+        key.append("\(resources.count)")
+        for resource in resources {
             for part in [
                 resource.id, resource.name.vi, resource.name.en, resource.purpose.vi, resource.purpose.en,
                 resource.value, resource.link, resource.kind == .phone ? "phone" : "-",
@@ -126,14 +141,17 @@ public struct CertificatePage: Sendable {
                 key.append(part)
             }
         }
-        return key
+        lastCampaign.withLock { $0 = (text, resources, key.bytes) }
+        return key.bytes
     }
+
+    private static let lastCampaign = Mutex<(text: PledgeText, resources: [SafetyResource], bytes: [UInt8])?>(nil)
 
     /// The bytes of a list of strings, each after its length (so no two lists make the same
     /// bytes), hashed as bytes: a String key would be hashed in its normalized form, which cost
     /// more than filling in the page.
     struct ShapeKey: Hashable, Sendable {
-        private(set) var bytes: [UInt8] = []
+        var bytes: [UInt8] = []
 
         mutating func append(_ part: String) {
             bytes.append(contentsOf: "\(part.utf8.count):".utf8)
@@ -149,27 +167,22 @@ public struct CertificatePage: Sendable {
             }
         }
 
+        /// The count and the first 256 bytes, where the event's own values are (equal keys hash
+        /// alike; the campaign's text after them is the same for nearly every key, and hashing
+        /// it cost more than comparing it on a hit).
         func hash(into hasher: inout Hasher) {
-            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+            hasher.combine(bytes.count)
+            bytes.withUnsafeBytes { hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: $0.prefix(256))) }
         }
     }
 
-    /// The calendar of Vietnam's time (made once: making a Calendar costs more than using it).
-    static let vietnamCalendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = VietnamTime.zone
-        return calendar
-    }()
-
-    /// "09:30 ngày 10/10/2025 (giờ Việt Nam)": Vietnam keeps UTC+7 all year.
+    /// "09:30 ngày 10/10/2025 (giờ Việt Nam)": Vietnam keeps UTC+7 all year, so the time of day
+    /// is arithmetic (a Foundation calendar's components were a measurable part of a first view).
     static func vietnameseDateTime(_ date: Date) -> String {
-        let c = vietnamCalendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        // Not String(format:): it cost as much as the rest of a page's values.
-        func padded(_ value: Int?, _ width: Int) -> String {
-            let digits = String(value ?? 0)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return "\(padded(c.hour, 2)):\(padded(c.minute, 2)) ngày \(padded(c.day, 2))/\(padded(c.month, 2))/"
-            + "\(padded(c.year, 4)) (giờ Việt Nam)"
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down)) + VietnamTime.offsetSeconds
+        let minute = (seconds % 86400 + 86400) % 86400 / 60
+        func padded(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let day = CivilDate(inVietnamAt: date)
+        return "\(padded(minute / 60)):\(padded(minute % 60)) ngày \(day.displayText.vi) (giờ Việt Nam)"
     }
 }

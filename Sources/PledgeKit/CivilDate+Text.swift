@@ -69,11 +69,14 @@ extension CivilDate: Comparable, CustomStringConvertible {
 
     /// `yyyy-MM-dd`, as ``init(_:)`` reads it.
     public var description: String {
-        func padded(_ value: Int, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))"
+        "\(Self.padded(year, 4))-\(Self.padded(month, 2))-\(Self.padded(day, 2))"
+    }
+
+    /// `value` in decimal with zeros in front up to `width` digits (not `String(format:)`, which
+    /// cost more than the rest of a certificate page's values).
+    static func padded(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
     /// The day as Vietnamese and English write it: "10/10/2025", "10 October 2025".
@@ -83,7 +86,8 @@ extension CivilDate: Comparable, CustomStringConvertible {
             "October", "November", "December",
         ]
         return Localized(
-            vi: String(format: "%02d/%02d/%04d", day, month, year), en: "\(day) \(months[month - 1]) \(year)")
+            vi: "\(Self.padded(day, 2))/\(Self.padded(month, 2))/\(Self.padded(year, 4))",
+            en: "\(day) \(months[month - 1]) \(year)")
     }
 
     public static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {

@@ -105,3 +105,24 @@ struct PrerenderedCertificatesTests {
         #expect(PrerenderedCertificates.skeleton("a\u{F8FF}1", count: 2) == nil)
     }
 }
+
+/// The time a certificate says it was issued, in Vietnam's time (UTC+7 all year).
+@Suite struct IssuedTimeTextTests {
+    @Test func theTimeOfDayAndTheDayAreVietnams() {
+        // 2025-10-10 02:30 UTC, the campaign's launch morning.
+        #expect(
+            CertificatePage.vietnameseDateTime(Date(timeIntervalSince1970: 1_760_063_400))
+                == "09:30 ngày 10/10/2025 (giờ Việt Nam)")
+        // 17:00 UTC is midnight of the next day in Vietnam; a second before, the day before.
+        #expect(
+            CertificatePage.vietnameseDateTime(Date(timeIntervalSince1970: 1_760_115_600))
+                == "00:00 ngày 11/10/2025 (giờ Việt Nam)")
+        #expect(
+            CertificatePage.vietnameseDateTime(Date(timeIntervalSince1970: 1_760_115_599.5))
+                == "23:59 ngày 10/10/2025 (giờ Việt Nam)")
+        // Before 1970 (a wrong clock) the arithmetic still gives a real time.
+        #expect(
+            CertificatePage.vietnameseDateTime(Date(timeIntervalSince1970: -3600))
+                == "06:00 ngày 01/01/1970 (giờ Việt Nam)")
+    }
+}

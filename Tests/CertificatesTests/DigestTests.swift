@@ -2,20 +2,24 @@ import Testing
 
 @testable import Certificates
 
-/// FNV-1a 64 as published (the ETags and cache keys stay what they were), whatever the shape of
-/// the bytes: a contiguous array, a string's UTF-8, a lazy sequence.
+/// CRC-64/XZ (ECMA-182 polynomial, reflected, as ISA-L's `crc64_ecma_refl` computes it) as
+/// published, whatever the shape of the bytes: a contiguous array, a string's UTF-8, a lazy
+/// sequence, a slice.
 @Suite struct DigestTests {
     @Test func knownValues() {
-        #expect(Digest.fnv1a([UInt8]()) == 0xcbf2_9ce4_8422_2325)
-        #expect(Digest.fnv1a(Array("a".utf8)) == 0xaf63_dc4c_8601_ec8c)
-        #expect(Digest.hex("foobar".utf8) == "85944171f73967e8")
+        // The catalogue's check value of CRC-64/XZ ("123456789").
+        #expect(Digest.crc64(Array("123456789".utf8)) == 0x995d_c9bb_df19_39fa)
+        #expect(Digest.crc64([UInt8]()) == 0)
+        #expect(Digest.hex("123456789".utf8) == "995dc9bbdf1939fa")
+        #expect(Digest.hex([UInt8]()) == "0000000000000000")
     }
 
     @Test func everyShapeOfTheSameBytesHashesAlike() {
         let text = "Giấy chứng nhận · Không một mình " + String(repeating: "x", count: 1000)
         let bytes = Array(text.utf8)
-        #expect(Digest.fnv1a(text.utf8) == Digest.fnv1a(bytes))
-        #expect(Digest.fnv1a(bytes.lazy.map { $0 }) == Digest.fnv1a(bytes))
-        #expect(Digest.fnv1a(bytes[3...], seed: 7) == Digest.fnv1a(Array(bytes[3...]), seed: 7))
+        #expect(Digest.crc64(text.utf8) == Digest.crc64(bytes))
+        #expect(Digest.crc64(bytes.lazy.map { $0 }) == Digest.crc64(bytes))
+        #expect(Digest.crc64(bytes[3...]) == Digest.crc64(Array(bytes[3...])))
+        #expect(Digest.crc64(bytes) != Digest.crc64(bytes.dropLast()))
     }
 }

@@ -8,10 +8,12 @@ import PledgeKit
 
 /// A store on a fresh database of the test cluster (``TestPostgres``), migrated.
 func withTestStore<T: Sendable>(
-    deadline: Duration = TestPostgres.deadline, _ body: (HubStore, TestPostgres) async throws -> T
+    deadline: Duration = TestPostgres.deadline, certificateReadsInFlight: Int? = nil,
+    _ body: (HubStore, TestPostgres) async throws -> T
 ) async throws -> T {
     try await TestPostgres.withDatabase { database in
-        let configuration = try database.hubConfiguration(deadline: deadline)
+        var configuration = try database.hubConfiguration(deadline: deadline)
+        if let certificateReadsInFlight { configuration.certificateReadsInFlight = certificateReadsInFlight }
         return try await withHubStore(configuration, logger: Logger(label: "hub-store-test")) { store in
             try await body(store, database)
         }

@@ -209,3 +209,36 @@ import Testing
         }
     }
 }
+
+/// First views at once: reads grouped into shared statements still give each page its own pledge.
+@Suite struct GroupedCertificateReadTests {
+    @Test func manyReadsAtOnceEachGetTheirOwnCertificate() async throws {
+        try await withTestStore(certificateReadsInFlight: 1) { store, _ in
+            let event = Fixtures.event()
+            try await Fixtures.register(event, in: store)
+            let rows = (1...60).map { Fixtures.pledge($0, name: "Người \($0)", minutes: $0) }
+            #expect(try await store.apply(Fixtures.batch(rows), from: event).acknowledged == 60)
+            // Every stored code (one of them asked for twice) and 20 codes nobody issued.
+            var asked = rows.map { $0.code } + [rows[7].code]
+            asked += (0..<20).map { _ in CertificateCode.random() }
+            let found = try await withThrowingTaskGroup(of: (CertificateCode, HubCertificate?).self) { group in
+                for code in asked { group.addTask { (code, try await store.certificate(code: code)) } }
+                var found: [(CertificateCode, HubCertificate?)] = []
+                for try await result in group { found.append(result) }
+                return found
+            }
+            #expect(found.count == 81)
+            let numbers = Dictionary(uniqueKeysWithValues: rows.map { ($0.code, $0.pledge!.number) })
+            for (code, certificate) in found {
+                if let number = numbers[code] {
+                    #expect(certificate?.pledge.code == code)
+                    #expect(certificate?.pledge.number == number)
+                    #expect(certificate?.pledge.name == "Người \(number)")
+                    #expect(certificate?.event == event)
+                } else {
+                    #expect(certificate == nil)
+                }
+            }
+        }
+    }
+}
