@@ -26,5 +26,7 @@ public enum APIPath {
     public static let pledges = "api/pledges"
     public static let counts = "api/counts"
     public static let kioskConfig = "api/kiosk-config"
+    /// The attendant's search of this event's signers by name (a POST body: no name in a URL).
+    public static let signerSearch = "api/pledges/search"
     public static func heartbeat(_ kioskID: KioskID) -> String { "api/kiosks/\(kioskID.rawValue)/heartbeat" }
 }

@@ -29,6 +29,7 @@ public actor OutboxPledgeService: PledgeRecorder, PledgeCounter {
     public private(set) var presenceLink: String?
     private var link = Link(online: false, waiting: 0)
     private var onLink: @Sendable (Link) -> Void = { _ in }
+    private var onDelivery: @Sendable (PledgeReceipt) -> Void = { _ in }
     /// No upload before this time (after a failure, or a 429's Retry-After).
     private var retryAt: ContinuousClock.Instant?
     private var backoff: Duration = .seconds(1)
@@ -94,6 +95,12 @@ public actor OutboxPledgeService: PledgeRecorder, PledgeCounter {
     public func observeLink(_ handler: @escaping @Sendable (Link) -> Void) {
         onLink = handler
         handler(link)
+    }
+
+    /// Calls `handler` with the receipt of every pledge the service commits from the outbox (its
+    /// number, and its final link), so a done screen still showing a queued pledge can show them.
+    public func observeDeliveries(_ handler: @escaping @Sendable (PledgeReceipt) -> Void) {
+        onDelivery = handler
     }
 
     public func setState(_ state: KioskState) { self.state = state }
@@ -209,6 +216,11 @@ public actor OutboxPledgeService: PledgeRecorder, PledgeCounter {
             // Kept in the file for an organizer; the pledges behind them still go.
             logger.error("outbox rows cannot be read; kept and skipped", metadata: ["outbox.sequences": "\(skipped)"])
         }
+        // Nothing sent, nothing learnt: whether the service answers is the heartbeat's to say.
+        guard !entries.isEmpty else {
+            setLink(Link(online: link.online, waiting: 0))
+            return
+        }
         var left = entries.count
         for entry in entries {
             // Stamped with the time the signer pledged here, not the time it reached the service.
@@ -225,6 +237,7 @@ public actor OutboxPledgeService: PledgeRecorder, PledgeCounter {
                     "outbox pledge delivered",
                     metadata: ["pledge.id": "\(receipt.id)", "pledge.number": "\(receipt.number)"])
                 setLink(Link(online: true, waiting: left))
+                onDelivery(receipt)
             case .refused(let error):
                 // Refused for good: kept no longer (no name stays on the kiosk), said in the log.
                 try? await outbox.remove(sequence: entry.sequence)

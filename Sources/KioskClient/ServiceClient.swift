@@ -118,7 +118,7 @@ public struct ServiceClient: KioskServiceClient {
         return try? WireJSON.decode(PledgeCounts.self, from: data)
     }
 
-    private func send(_ original: URLRequest) async -> (Int, Data, HTTPURLResponse)? {
+    func send(_ original: URLRequest) async -> (Int, Data, HTTPURLResponse)? {
         var request = original
         request.setValue(kioskID.rawValue, forHTTPHeaderField: HeaderName.kioskID)
         if let token { request.setValue(HeaderName.bearer(token), forHTTPHeaderField: HeaderName.authorization) }

@@ -124,6 +124,10 @@ public struct FrontText: Decodable, Sendable, Equatable {
         public var developerMode: Text
     }
 
+    /// The attendant's search for a signer who lost the code (FrontText+Find.swift). Optional, so
+    /// a front.yaml reworded before it existed still loads (``findOrDefault``).
+    public var find: FindTexts?
+
     public var common: Common
     public var welcome: WelcomeScreen
     public var pledge: PledgeScreen

@@ -1,9 +1,10 @@
 import PledgeKit
 
 extension KioskFlow {
-    /// What the attendant's menu offers, in order.
+    /// What the attendant's menu offers, in order (``attendantOptions``: the ones shown).
     public enum AttendantOption: CaseIterable, Hashable, Sendable {
-        case pause, resume, status, quit
+        /// `find` last, so the numbers of the others stay what attendants learnt.
+        case pause, resume, status, quit, find
     }
 
     /// The longest PIN the entry screen takes.
@@ -38,7 +39,7 @@ extension KioskFlow {
     mutating func interrupt() -> [FlowEffect] {
         guard attendantPIN != nil else { return [.quit] }
         switch screen {
-        case .submitting, .attendantPIN, .attendantMenu, .status, .confirmQuit: return []
+        case .submitting, .attendantPIN, .attendantMenu, .status, .confirmQuit, .findSigner: return []
         default: break
         }
         signer = Signer()
@@ -100,7 +101,7 @@ extension KioskFlow {
     }
 
     private mutating func menuKey(_ key: Key) -> [FlowEffect] {
-        let options = AttendantOption.allCases
+        let options = attendantOptions
         switch key {
         case .text(let text):
             guard let number = Int(text), (1...options.count).contains(number) else { return [] }
@@ -123,6 +124,8 @@ extension KioskFlow {
                 // know they have not reached the service: asked again.
                 guard let link, link.waiting > 0 else { return [.quit] }
                 go(to: .confirmQuit)
+            case .find:
+                openFind()
             }
         default: return []
         }

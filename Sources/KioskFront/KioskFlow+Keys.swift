@@ -25,12 +25,14 @@ extension KioskFlow {
         case .submitting:
             // Waiting for the store: a second Enter must not send the pledge twice.
             return []
-        case .done:
+        case .done, .foundCertificate:
             return backToWelcome()
         case .error(let error):
             return errorKey(key, error)
         case .attendantPIN, .attendantMenu, .status, .paused, .confirmQuit:
             return attendantKey(key)
+        case .findSigner:
+            return findKey(key)
         }
         return [.redraw]
     }

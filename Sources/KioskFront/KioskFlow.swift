@@ -19,6 +19,11 @@ public enum FlowEvent: Sendable {
     /// (``PledgeKit/PresenceCodes/link(on:at:)``), shown as a QR on the welcome screen so
     /// attendees can pledge on their own phones; nil: none to show.
     case presence(String?)
+    /// A pledge from the front's outbox reached the service: its receipt (``FlowEffect/submit(_:_:)``
+    /// had given `.queued`).
+    case delivered(PledgeReceipt)
+    /// The answer to ``FlowEffect/find(_:)`` for this text.
+    case found(String, Result<[FoundSigner], PledgeError>)
 }
 
 /// What the driver must do after an event.
@@ -34,6 +39,9 @@ public enum FlowEffect: Hashable, Sendable {
     case quit
     /// The kiosk was paused or resumed: tell the service (heartbeat).
     case report(KioskState)
+    /// Find this event's signers by this name (``PledgeKit/SignerFinder``, at most
+    /// ``KioskFlow/findLimit``), then send `.found`.
+    case find(String)
 }
 
 /// The kiosk's screens and timeouts as a plain state machine: no I/O, no clock of its own.
@@ -56,11 +64,15 @@ public struct KioskFlow: Sendable {
         case confirmQuit
         /// Paused by the attendant: only Ctrl-C and the PIN do anything.
         case paused
+        /// The attendant finds a signer by name (``KioskFlow/Lookup``).
+        case findSigner
+        /// A found signer's certificate QR again; like the done screen, any key or its timeout ends it.
+        case foundCertificate(FoundSigner)
 
         /// Screens of the attendant, which the idle timeout closes.
         public var isAttendant: Bool {
             switch self {
-            case .attendantPIN, .attendantMenu, .status, .confirmQuit: true
+            case .attendantPIN, .attendantMenu, .status, .confirmQuit, .findSigner: true
             default: false
             }
         }
@@ -117,6 +129,12 @@ public struct KioskFlow: Sendable {
     /// Wrong PINs in a row (the right one resets it), and until when further tries are refused.
     public internal(set) var pinFailures = 0
     public internal(set) var pinLockedUntil: Duration?
+    /// The attendant's search by name, while it is open.
+    public internal(set) var lookup = Lookup()
+    /// Whether the attendant's menu offers to find a signer (the front has a ``PledgeKit/SignerFinder``).
+    public let findsSigners: Bool
+    /// Receipts of the latest uploads from the outbox (``delivered(_:)``).
+    var recentDeliveries: [PledgeReceipt] = []
 
     /// The PIN that opens the attendant's menu; nil: Ctrl-C quits at once.
     let attendantPIN: String?
@@ -138,11 +156,13 @@ public struct KioskFlow: Sendable {
     ///   - pinFailures: wrong PINs in a row carried over from the screen process before this one
     ///     (the terminal guard restarted it): a lock they earned starts again in full, so a
     ///     restart never resets the back-off.
+    ///   - findsSigners: the attendant's menu offers to find a signer by name (``FlowEffect/find(_:)``).
     public init(
         language: Language, timeouts: Timeouts = Timeouts(), attendantPIN: String? = nil,
-        developerMode: Bool = false, display: Display = Display(), pinFailures: Int = 0,
+        developerMode: Bool = false, display: Display = Display(), pinFailures: Int = 0, findsSigners: Bool = false,
         makeKey: @escaping @Sendable () -> IdempotencyKey = { IdempotencyKey.random() }
     ) {
+        self.findsSigners = findsSigners
         self.pinFailures = max(0, pinFailures)
         self.pinLockedUntil = Self.pinLockout(afterFailures: self.pinFailures)
         self.attendantPIN = attendantPIN
@@ -194,9 +214,10 @@ public struct KioskFlow: Sendable {
             guard screen == .submitting else { return [] }
             // The pledge is stored: the signer's answers are no longer needed in memory.
             signer = Signer()
-            count = max(count ?? 0, outcome.number ?? 0)
+            let shown = settled(outcome)
+            count = max(count ?? 0, shown.number ?? 0)
             signedHere += 1
-            go(to: .done(outcome))
+            go(to: .done(shown))
             return [.redraw]
         case .failed(let error):
             guard screen == .submitting else { return [] }
@@ -205,6 +226,10 @@ public struct KioskFlow: Sendable {
             return [.redraw]
         case .resized:
             return [.redraw]
+        case .delivered(let receipt):
+            return delivered(receipt)
+        case .found(let text, let result):
+            return found(text, result)
         }
     }
 
@@ -213,7 +238,7 @@ public struct KioskFlow: Sendable {
     public var secondsLeft: Int? {
         switch screen {
         case .welcome, .submitting, .paused: return nil
-        case .done:
+        case .done, .foundCertificate:
             return Self.wholeSeconds(timeouts.done - (now - lastActivity))
         default:
             let left = timeouts.idle - (now - lastActivity)
@@ -229,7 +254,7 @@ public struct KioskFlow: Sendable {
             return [.refreshCount]
         case .submitting, .paused:
             return []
-        case .done:
+        case .done, .foundCertificate:
             return now - lastActivity >= timeouts.done ? backToWelcome() : [.redraw]
         default:
             if now - lastActivity >= timeouts.idle { return backToWelcome() }
@@ -248,6 +273,7 @@ public struct KioskFlow: Sendable {
     /// paused screen, when the attendant paused the kiosk).
     mutating func backToWelcome() -> [FlowEffect] {
         signer = Signer()
+        lookup = Lookup()
         pinEntry = ""
         pinWrong = false
         language = defaultLanguage

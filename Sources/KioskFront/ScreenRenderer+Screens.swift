@@ -55,6 +55,12 @@ extension ScreenRenderer {
                 rows: wrapped(text.submitting.text[language], width, .bold, centered: true), centredVertically: true)
         case .done(let receipt):
             return Layout(rows: done(receipt, flow, width: width, height: height), centredVertically: true)
+        case .findSigner:
+            return Layout(rows: findSigner(flow, width: width, height: height))
+        case .foundCertificate(let found):
+            // The done screen again, as the signer first saw it.
+            return Layout(
+                rows: done(.recorded(found.receipt), flow, width: width, height: height), centredVertically: true)
         case .attendantPIN, .attendantMenu, .status, .paused, .confirmQuit:
             return Layout(rows: attendant(flow, width: width), centredVertically: flow.screen == .paused)
         case .error(let error):
@@ -232,13 +238,14 @@ extension ScreenRenderer {
                 + wrapped(words.quitWaitingText[language].filled(waiting), width, .bold)
         case .attendantMenu:
             var rows = wrapped(words.menuTitle[language], width, .title) + [.blank]
-            for (index, entry) in KioskFlow.AttendantOption.allCases.enumerated() {
+            for (index, entry) in flow.attendantOptions.enumerated() {
                 let label =
                     switch entry {
                     case .pause: words.pause[language]
                     case .resume: words.resume[language]
                     case .status: words.status[language]
                     case .quit: words.quit[language]
+                    case .find: text.findOrDefault.option[language]
                     }
                 rows.append(option("\(index + 1). \(label)", selected: flow.menuChoice == index))
             }

@@ -113,7 +113,10 @@ public struct ScreenRenderer: Sendable {
 
     private func countdownText(_ flow: KioskFlow) -> String? {
         guard let seconds = flow.secondsLeft else { return nil }
-        if case .done = flow.screen { return nil }  // the done screen says it in its footer
+        switch flow.screen {
+        case .done, .foundCertificate: return nil  // the done screen says it in its footer
+        default: break
+        }
         return text.common.idleCountdown[flow.language].filled(["seconds": String(seconds)])
     }
 
@@ -133,8 +136,9 @@ public struct ScreenRenderer: Sendable {
                 ? text.consent.guardianHint[language] : text.consent.agree[language]
         case .confirm: return text.confirm.hint[language]
         case .submitting: return text.submitting.text[language]
-        case .done:
+        case .done, .foundCertificate:
             return text.done.countdown[language].filled(["seconds": String(flow.secondsLeft ?? 0)])
+        case .findSigner: return text.findOrDefault.hint[language]
         case .error: return text.error.hint[language]
         case .attendantPIN: return text.attendant.pinHint[language]
         case .attendantMenu: return text.attendant.menuHint[language]

@@ -20,6 +20,9 @@ public struct TerminalFront: Sendable {
     /// Where the welcome screen's presence link comes from (``FlowEvent/presence(_:)``), asked with
     /// the total; nil: no phone QR.
     let presence: (@Sendable () async -> String?)?
+    /// Where the attendant finds a signer by name (the store, or the service over the LAN); nil:
+    /// the menu does not offer it.
+    let finder: (any SignerFinder)?
     let renderer: ScreenRenderer
     let language: Language
     let attendantPIN: String?
@@ -29,6 +32,7 @@ public struct TerminalFront: Sendable {
 
     /// - Parameter presence: gives the web flow's link with the presence code of the moment, for the
     ///   welcome screen's QR; nil: none shown.
+    /// - Parameter finder: finds this event's signers by name for the attendant; nil: not offered.
     /// - Parameter developerMode: started with `--developer-mode`; the screens say so.
     /// - Parameter restart: set when the terminal guard started this screen again; shown to the
     ///   attendant.
@@ -38,7 +42,8 @@ public struct TerminalFront: Sendable {
     ///   cannot be read.
     public init(
         recorder: any PledgeRecorder, counter: any PledgeCounter, configuration: EventConfiguration,
-        presence: (@Sendable () async -> String?)? = nil, developerMode: Bool = false,
+        presence: (@Sendable () async -> String?)? = nil, finder: (any SignerFinder)? = nil,
+        developerMode: Bool = false,
         restart: RestartNotice? = nil, pinFailures: Int = 0,
         onPINFailures: @escaping @Sendable (Int) -> Void = { _ in }
     ) throws {
@@ -47,6 +52,7 @@ public struct TerminalFront: Sendable {
         self.recorder = recorder
         self.counter = counter
         self.presence = presence
+        self.finder = finder
         self.renderer = ScreenRenderer(
             text: try FrontText.load(from: configuration.frontTextFile), event: EventDetails(configuration),
             restart: restart)
@@ -136,7 +142,8 @@ public struct TerminalFront: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var flow = KioskFlow(
-            language: language, attendantPIN: attendantPIN, developerMode: developerMode, pinFailures: pinFailures)
+            language: language, attendantPIN: attendantPIN, developerMode: developerMode, pinFailures: pinFailures,
+            findsSigners: finder != nil)
         var reportedFailures = flow.pinFailures
         draw(flow, on: terminal)
         onDrawn()
@@ -166,6 +173,17 @@ public struct TerminalFront: Sendable {
                         // A count that cannot be read leaves the last one on screen.
                         if let counts = try? await counter.counts() { sink.yield(.flow(.counted(counts.total))) }
                         if let presence { sink.yield(.flow(.presence(await presence()))) }
+                    }
+                case .find(let text):
+                    guard let finder else { break }
+                    Task {
+                        let result: Result<[FoundSigner], PledgeError>
+                        do throws(PledgeError) {
+                            result = .success(try await finder.findSigners(named: text, limit: KioskFlow.findLimit))
+                        } catch {
+                            result = .failure(error)
+                        }
+                        sink.yield(.flow(.found(text, result)))
                     }
                 case .submit(let draft, let key):
                     Task { [recorder] in

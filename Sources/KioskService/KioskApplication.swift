@@ -63,6 +63,9 @@ public struct KioskServiceParts: Sendable {
     /// presence page that opens it (`/presence`); nil: neither. With a ``codeIssuer`` (linked to a
     /// hub) they must be ``PresenceCodes/init(linkedTo:)``'s, which the hub's flow takes too.
     public var presence: PresenceCodes? = nil
+    /// Finds this event's signers by name for a front's attendant (`POST /api/pledges/search`,
+    /// the store); nil, or no kiosk token configured: no such route.
+    public var signers: (any SignerFinder)? = nil
     /// The idle, countdown and done times of the tablet kiosk mode (`/tablet`): the terminal
     /// front's (``KioskTimeouts``); tests make them short.
     public var tabletTimeouts = KioskTimeouts()
@@ -128,7 +131,8 @@ extension KioskServiceParts {
 /// `POST /api/pledges`, `GET /api/counts`, `GET /c/{code}`, `/c/{code}/qr.svg`, `/c/{code}/qr.png`,
 /// `GET /c/{code}.svg|.png|.pdf`, `GET /v`, `GET /resources`, `GET /resources/{id}/qr.svg`, `GET /livez`, `GET /readyz`,
 /// `GET /healthz`, `GET /metrics` (``HealthRoutes``),
-/// `GET /api/kiosk-config`, `POST /api/kiosks/{id}/heartbeat`; with presence codes the web pledge
+/// `GET /api/kiosk-config`, `POST /api/kiosks/{id}/heartbeat`; with a signer finder and a kiosk
+/// token, `POST /api/pledges/search` (``SignerSearchRoutes``); with presence codes the web pledge
 /// flow (`/p`, `/presence`) and, with a kiosk token too, its tablet kiosk mode (`/tablet`,
 /// ``TabletKioskRoutes``); with an organizer service also
 /// `GET /admin`, `/api/organizer/…` (counts, kiosks, exports), `GET /api/public/counts`, `GET /live`,
@@ -165,6 +169,10 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
         },
         organizer: parts.organizerAccess, kiosks: parts.kioskAccess
     ).add(to: router)
+    // Names only to a front that proves the kiosk token: never on a service without one.
+    if let signers = parts.signers, parts.kioskAccess.isConfigured {
+        SignerSearchRoutes(finder: signers, access: parts.kioskAccess).add(to: router)
+    }
     let certificates = CertificateSite(
         lookup: parts.lookup, changes: parts.changes, configuration: parts.configuration, links: parts.links,
         pages: parts.pages, renderer: parts.certificates, pageCacheCapacity: parts.pageCacheCapacity,

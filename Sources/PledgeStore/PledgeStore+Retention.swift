@@ -125,10 +125,10 @@ extension PledgeStore {
         try emptyWAL(db, attempts: attempts)
     }
 
-    /// Pledges of any event whose name contains `text`, ignoring case and diacritics, with đ
-    /// matching d (``VietnameseText/searchKey(_:)``: SQLite's LIKE and NOCASE fold ASCII only),
-    /// in Vietnamese alphabetical order (``VietnameseText/sortKey(_:)``).
-    public func find(_ text: String, limit: Int = 200) async throws(PledgeError) -> [Pledge] {
+    /// Pledges of any event (or only of `eventID`) whose name contains `text`, ignoring case and
+    /// diacritics, with đ matching d (``VietnameseText/searchKey(_:)``: SQLite's LIKE and NOCASE
+    /// fold ASCII only), in Vietnamese alphabetical order (``VietnameseText/sortKey(_:)``).
+    public func find(_ text: String, eventID: String? = nil, limit: Int = 200) async throws(PledgeError) -> [Pledge] {
         let key = VietnameseText.searchKey(VietnameseText.nfc(text))
         guard !key.isEmpty else { return [] }
         do {
@@ -136,10 +136,10 @@ extension PledgeStore {
                 try PledgeRow.fetchAll(
                     db,
                     sql: """
-                        SELECT * FROM pledge WHERE instr(search_key, ?) > 0
-                        ORDER BY sort_key, event_id, number LIMIT ?
+                        SELECT * FROM pledge WHERE instr(search_key, ?) > 0 AND (?2 IS NULL OR event_id = ?2)
+                        ORDER BY sort_key, event_id, number LIMIT ?3
                         """,
-                    arguments: [key, limit]
+                    arguments: [key, eventID, limit]
                 ).map { try $0.pledge() }
             }
         } catch {

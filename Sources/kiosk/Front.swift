@@ -93,7 +93,7 @@ struct Front: AsyncParsableCommand {
         do {
             front = try TerminalFront(
                 recorder: pledges, counter: pledges, configuration: configuration,
-                presence: { await pledges.presenceLink }, developerMode: developer.developerMode,
+                presence: { await pledges.presenceLink }, finder: client, developerMode: developer.developerMode,
                 restart: restart, pinFailures: TerminalGuard.pinFailures, onPINFailures: TerminalGuard.keepPINFailures)
         } catch {
             throw CLIError("front texts: \(error)")
@@ -102,6 +102,8 @@ struct Front: AsyncParsableCommand {
         Run.logRestart(restart, logger: logger)
         let (events, sink) = AsyncStream.makeStream(of: FlowEvent.self)
         await pledges.observeLink { link in sink.yield(.link(online: link.online, waiting: link.waiting)) }
+        // A done screen still showing a queued pledge shows its number once the service has it.
+        await pledges.observeDeliveries { receipt in sink.yield(.delivered(receipt)) }
         let background = Task { await pledges.run() }
         let ending = try await front.run(
             events: events, onDrawn: { TerminalGuard.report(.ready) },

@@ -55,6 +55,7 @@ struct Run: AsyncParsableCommand {
             front = try TerminalFront(
                 recorder: startup.parts.recorder, counter: startup.parts.counter, configuration: startup.configuration,
                 presence: startup.parts.presence.map { startup.parts.presenceRoutes($0).linkSource },
+                finder: startup.parts.signers,
                 developerMode: developer.developerMode, restart: restart, pinFailures: TerminalGuard.pinFailures,
                 onPINFailures: TerminalGuard.keepPINFailures)
         } catch {

@@ -83,6 +83,7 @@ struct ServiceStartup {
             organizerToken: configuration.organizerToken, metrics: metrics, readiness: store)
         parts.codeIssuer = codeIssuer
         parts.hub = store
+        parts.signers = store
         // Linked: the presence key derived from the code key, so the hub's flow takes the codes too.
         do throws(PledgeError) {
             if let codeIssuer {

@@ -77,6 +77,7 @@ struct TestService: Sendable {
         parts.codeIssuer = codeIssuer
         parts.presence = try store.presenceCodes()
         parts.tabletTimeouts = tabletTimeouts
+        parts.signers = store
         let builtParts = parts
         var logger = Logger(label: "kiosk-test")
         logger.logLevel = .error
