@@ -9,9 +9,12 @@ public enum LargeTextRendering: String, Sendable, Hashable, CaseIterable {
     case font
     /// DEC double-size lines (DECDHL, `ESC # 3` and `ESC # 4`): each body line drawn twice as high
     /// and twice as wide by the terminal, with the terminal's own glyphs, so every diacritic is
-    /// the font's. For terminals known to draw them (xterm, Konsole, mlterm).
+    /// the font's. For Konsole and mlterm, which draw them; xterm only when asked
+    /// (``environmentOverride``): xterm 379 (Debian 12) with a TrueType font crashes (SIGSEGV) on a
+    /// double-size line holding a letter its font lacks, as DejaVu Sans Mono lacks "ế", and with
+    /// its bitmap fonts it only spaces the letters out.
     case doubleSize = "double-size"
-    /// For any other terminal (tmux, screen, VTE, kitty, Alacritty…), where glyphs cannot grow:
+    /// For any other terminal (xterm, tmux, screen, VTE, kitty, Alacritty…), where glyphs cannot grow:
     /// the text in bold, spread over twice the columns (a space after each letter, box lines drawn
     /// on) and a blank line between lines where there is room, in a column twice as wide. The
     /// letters are the terminal's own, so the diacritics stay exact.
@@ -24,8 +27,8 @@ public enum LargeTextRendering: String, Sendable, Hashable, CaseIterable {
 
     /// The rendering for the terminal the front runs in, read from its environment: the override
     /// (``environmentOverride``) when set to a known value other than `font`; ``widened`` inside
-    /// tmux or screen (which drop the line attributes) and on unknown terminals; ``doubleSize`` in
-    /// xterm (`XTERM_VERSION`), Konsole (`KONSOLE_VERSION`) and mlterm (`MLTERM`, or `TERM=mlterm`).
+    /// tmux or screen (which drop the line attributes), in xterm and on unknown terminals;
+    /// ``doubleSize`` in Konsole (`KONSOLE_VERSION`) and mlterm (`MLTERM`, or `TERM=mlterm`).
     /// The Linux console starts ``widened`` too: ``font`` is chosen only once ``ConsoleFont`` has
     /// switched the font.
     public static func forTerminal(environment: [String: String]) -> LargeTextRendering {
@@ -39,8 +42,7 @@ public enum LargeTextRendering: String, Sendable, Hashable, CaseIterable {
             return .widened
         }
         let doubleSizeTerminal =
-            environment["XTERM_VERSION"] != nil || environment["KONSOLE_VERSION"] != nil
-            || environment["MLTERM"] != nil || term.hasPrefix("mlterm")
+            environment["KONSOLE_VERSION"] != nil || environment["MLTERM"] != nil || term.hasPrefix("mlterm")
         return doubleSizeTerminal ? .doubleSize : .widened
     }
 }

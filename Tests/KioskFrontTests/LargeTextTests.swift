@@ -113,11 +113,12 @@ struct LargeTextTests {
         }
     }
 
-    @Test("The terminal's rendering: double-size in xterm, Konsole and mlterm, not through tmux or screen")
+    @Test("The terminal's rendering: double-size in Konsole and mlterm, not through tmux or screen, in xterm if asked")
     func detection() {
+        // xterm 379 crashes on a double-size line with a letter its TrueType font lacks.
         #expect(
             LargeTextRendering.forTerminal(environment: ["TERM": "xterm-256color", "XTERM_VERSION": "XTerm(379)"])
-                == .doubleSize)
+                == .widened)
         #expect(
             LargeTextRendering.forTerminal(environment: ["TERM": "xterm-256color", "KONSOLE_VERSION": "230805"])
                 == .doubleSize)
