@@ -48,8 +48,10 @@ extension ScreenRenderer {
                     return heading + [.blank] + qrRows + [.blank] + stackedText + [.text(code, .bold, centered: true)]
                         + linkRows
                 }
+                // A larger QR goes beside the text only where the code stays on one line.
                 let sideRoom = scale == 1 ? width + 2 - size.columns : columns - margin - size.columns - 2
-                if sideRoom >= 24, size.lines <= height {
+                let sideNeeds = scale == 1 ? 24 : max(24, TerminalText.width(code))
+                if sideRoom >= sideNeeds, size.lines <= height {
                     let lines = qr.terminalLines(quietZone: Self.quietZone, scale: scale)
                     return beside(lines, width: size.columns, room: sideRoom, number, code, link, language)
                 }

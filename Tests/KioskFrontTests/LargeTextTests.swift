@@ -183,6 +183,22 @@ struct LargeTextTests {
         #expect(console == nil && renderer.largeText == .widened)
     }
 
+    @Test("A larger QR goes beside the text only where the code stays on one line")
+    func largerQRBesideTheTextKeepsTheCodeWhole() throws {
+        var driver = Driver()
+        driver.reachProvince(name: "Lê Thu", age: "4")
+        driver.press(.enter, .enter, .enter)
+        // A short link (a service on port 9): a version 2 QR, 66 columns at scale 2.
+        driver.send(
+            .recorded(.queued(code: Fixtures.receipt.code, certificateUrl: "HTTP://127.0.0.1:9/C/7KQ2MX4P9TZAB3CD")))
+        let renderer = try Fixtures.renderer()
+        for (columns, lines) in [(120, 40), (160, 50), (200, 40)] {
+            let frame = renderer.plain(driver.flow, columns: columns, lines: lines)
+            #expect(frame.contains { $0.contains("Mã giấy chứng nhận: 7KQ2-MX4P-9TZA-B3CD") }, "\(columns)×\(lines)")
+            #expect(frame.contains { $0.contains("█") })
+        }
+    }
+
     @Test("The certificate QR grows with the terminal: at 160×50 at least twice the cells of 100×35")
     func qrGrows() throws {
         var driver = Driver()
