@@ -80,7 +80,7 @@ public struct KioskFlow: Sendable {
 
     /// How the screen is drawn; kept across signers until switched again.
     public struct Display: Hashable, Sendable {
-        /// F2: bold text in a narrower column with room between lines.
+        /// F2: large text, drawn as the terminal allows (``LargeTextRendering``).
         public var largeText = false
         /// F3: black and white only, selections in reverse video.
         public var highContrast = false

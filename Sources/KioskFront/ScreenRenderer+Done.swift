@@ -6,9 +6,14 @@ extension ScreenRenderer {
     /// off a screen.
     static let quietZone = 4
 
+    /// The most terminal columns (and half-cell rows) a certificate QR's module takes.
+    static let maximumQRScale = 4
+
     /// The done screen: the pledge number, the certificate QR and its short code. The QR is
     /// drawn only whole: on a terminal too small for it, the screen says so and gives the link.
-    func done(_ receipt: RecordOutcome, _ flow: KioskFlow, width: Int, height: Int) -> [Row] {
+    /// On a large terminal it grows (``maximumQRScale``): the largest scale whose QR fits above the
+    /// text in the `columns` of the terminal, or beside it; 1 as before when no larger one fits.
+    func done(_ receipt: RecordOutcome, _ flow: KioskFlow, width: Int, height: Int, columns: Int) -> [Row] {
         let language = flow.language
         // A pledge still in the front's outbox has its code but not yet its number.
         let number =
@@ -26,27 +31,29 @@ extension ScreenRenderer {
         ]
         let qr = try? QRCode(encoding: receipt.certificateUrl)
         if let qr {
-            let size = qr.terminalSize(quietZone: Self.quietZone)
-            let lines = qr.terminalLines(quietZone: Self.quietZone)
             // Stacked under the heading when there is room; beside the text on a short screen.
             let stackedText = wrapped(text.done.scan[language], width, centered: true)
             let linkRows = wrapped(link, width, centered: true)
-            if size.columns <= width + 4,
-                heading.count + 1 + size.lines + 1 + stackedText.count + 1 + linkRows.count <= height
-            {
-                return heading + [.blank] + lines.map { .raw($0, width: size.columns) } + [.blank]
-                    + stackedText + [.text(code, .bold, centered: true)] + linkRows
-            }
-            let sideRoom = width + 4 - size.columns - 2
-            if sideRoom >= 24, size.lines <= height {
-                var side: [(String, Style)] = [(number, .count), (text.done.thanks[language], .bold), ("", .plain)]
-                side += TerminalText.wrap(text.done.scan[language], to: sideRoom).map { ($0, .plain) }
-                side += [("", .plain)] + TerminalText.wrap(code, to: sideRoom).map { ($0, .bold) }
-                side += TerminalText.wrap(link, to: sideRoom).map { ($0, .plain) }
-                let top = max(0, (size.lines - side.count) / 2)
-                return lines.enumerated().map { index, line in
-                    let entry = index >= top && index - top < side.count ? side[index - top] : ("", .plain)
-                    return .pair(line, width: size.columns, entry.0, entry.1)
+            let textRows = heading.count + 1 + 1 + stackedText.count + 1 + linkRows.count
+            // The side text starts after the QR, which starts at the column's margin. A QR of one
+            // column per module keeps to the column (and its margins), as before QRs grew.
+            let margin = max(0, (columns - width) / 2)
+            for scale in stride(from: Self.maximumQRScale, through: 1, by: -1) {
+                let size = qr.terminalSize(quietZone: Self.quietZone, scale: scale)
+                let room = scale == 1 ? width + 4 : columns
+                if size.columns <= room, textRows + size.lines <= height {
+                    let qrRows: [Row] = qr.terminalLines(quietZone: Self.quietZone, scale: scale).map {
+                        .raw($0, width: size.columns)
+                    }
+                    return heading + [.blank] + qrRows + [.blank] + stackedText + [.text(code, .bold, centered: true)]
+                        + linkRows
+                }
+                // A larger QR goes beside the text only where the code stays on one line.
+                let sideRoom = scale == 1 ? width + 2 - size.columns : columns - margin - size.columns - 2
+                let sideNeeds = scale == 1 ? 24 : max(24, TerminalText.width(code))
+                if sideRoom >= sideNeeds, size.lines <= height {
+                    let lines = qr.terminalLines(quietZone: Self.quietZone, scale: scale)
+                    return beside(lines, width: size.columns, room: sideRoom, number, code, link, language)
                 }
             }
         }
@@ -54,5 +61,22 @@ extension ScreenRenderer {
         var rows = heading + [.blank] + wrapped(text.done.tooSmall[language], width, .warning)
         rows += wrapped(receipt.certificateUrl, width, .bold) + [.blank] + wrapped(code, width, .bold)
         return rows
+    }
+
+    /// The QR's lines with the number, thanks, scanning hint, code and link beside them, in `room`
+    /// columns, centred on the QR's height.
+    private func beside(
+        _ lines: [String], width: Int, room sideRoom: Int, _ number: String, _ code: String, _ link: String,
+        _ language: Language
+    ) -> [Row] {
+        var side: [(String, Style)] = [(number, .count), (text.done.thanks[language], .bold), ("", .plain)]
+        side += TerminalText.wrap(text.done.scan[language], to: sideRoom).map { ($0, .plain) }
+        side += [("", .plain)] + TerminalText.wrap(code, to: sideRoom).map { ($0, .bold) }
+        side += TerminalText.wrap(link, to: sideRoom).map { ($0, .plain) }
+        let top = max(0, (lines.count - side.count) / 2)
+        return lines.enumerated().map { index, line in
+            let entry = index >= top && index - top < side.count ? side[index - top] : ("", .plain)
+            return .pair(line, width: width, entry.0, entry.1)
+        }
     }
 }

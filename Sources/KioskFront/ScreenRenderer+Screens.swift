@@ -7,8 +7,9 @@ extension ScreenRenderer {
         var centredVertically = false
     }
 
-    /// The body of the current screen, in at most `height` rows of `width` columns.
-    func body(_ flow: KioskFlow, width: Int, height: Int) -> Layout {
+    /// The body of the current screen, in at most `height` rows of `width` columns; a QR may use
+    /// the terminal's `columns` (default: the column and its margins).
+    func body(_ flow: KioskFlow, width: Int, height: Int, columns: Int? = nil) -> Layout {
         let language = flow.language
         let signer = flow.signer
         switch flow.screen {
@@ -54,13 +55,16 @@ extension ScreenRenderer {
             return Layout(
                 rows: wrapped(text.submitting.text[language], width, .bold, centered: true), centredVertically: true)
         case .done(let receipt):
-            return Layout(rows: done(receipt, flow, width: width, height: height), centredVertically: true)
+            return Layout(
+                rows: done(receipt, flow, width: width, height: height, columns: columns ?? width + 4),
+                centredVertically: true)
         case .findSigner:
             return Layout(rows: findSigner(flow, width: width, height: height))
         case .foundCertificate(let found):
             // The done screen again, as the signer first saw it.
             return Layout(
-                rows: done(.recorded(found.receipt), flow, width: width, height: height), centredVertically: true)
+                rows: done(.recorded(found.receipt), flow, width: width, height: height, columns: columns ?? width + 4),
+                centredVertically: true)
         case .attendantPIN, .attendantMenu, .status, .paused, .confirmQuit:
             return Layout(rows: attendant(flow, width: width), centredVertically: flow.screen == .paused)
         case .error(let error):

@@ -10,11 +10,17 @@ public struct ScreenRenderer: Sendable {
     public let event: EventDetails
     /// Set when the terminal guard started this screen again: shown to the attendant.
     public let restart: RestartNotice?
+    /// How F2's large text is drawn on this terminal (``LargeTextRendering``); the front changes it
+    /// when the Linux console's font has been switched.
+    public var largeText: LargeTextRendering
 
-    public init(text: FrontText, event: EventDetails, restart: RestartNotice? = nil) {
+    public init(
+        text: FrontText, event: EventDetails, restart: RestartNotice? = nil, largeText: LargeTextRendering = .widened
+    ) {
         self.text = text
         self.event = event
         self.restart = restart
+        self.largeText = largeText
     }
 
     /// One row of a screen's body.
@@ -35,18 +41,9 @@ public struct ScreenRenderer: Sendable {
         let columns = max(columns, 1)
         let lines = max(lines, 1)
         let language = flow.language
-        let large = flow.display.largeText
-        let width = max(1, min(columns - 4, large ? 56 : 72))
-        let margin = max(0, (columns - width) / 2)
-
         let countdown = countdownText(flow)
         let height = max(0, lines - 3 - (countdown == nil ? 0 : 1))
-        let layout = body(flow, width: width, height: height)
-        var rows = large ? Self.enlarged(layout.rows, height: height) : layout.rows
-        rows = Array(rows.prefix(height))
-        if layout.centredVertically {
-            rows = Array(repeating: .blank, count: (height - rows.count) / 2) + rows
-        }
+        let (body, width, margin) = bodyLines(flow, columns: columns, height: height)
 
         var frame = [
             Self.bar(
@@ -55,7 +52,7 @@ public struct ScreenRenderer: Sendable {
                 .header, columns)
         ]
         if lines > 2 { frame.append("") }
-        for row in rows { frame.append(Self.line(row, margin: margin, width: width, columns: columns)) }
+        frame += body
         while frame.count < lines - 1 - (countdown == nil ? 0 : 1) { frame.append("") }
         if let countdown, frame.count < lines - 1 {
             frame.append(Self.line(.bar(countdown, .warning), margin: margin, width: width, columns: columns))
@@ -64,7 +61,7 @@ public struct ScreenRenderer: Sendable {
             frame.append(Self.bar(" " + footer(flow), right: footerMarks(flow, columns: columns), .footer, columns))
         }
         let shown = Array(frame.prefix(lines))
-        return flow.display.highContrast ? shown.map(Style.highContrast) : shown
+        return Self.withLineSizes(flow.display.highContrast ? shown.map(Style.highContrast) : shown, largeText)
     }
 
     /// The footer's right corner: the link mark, and on the welcome screen the restart notice

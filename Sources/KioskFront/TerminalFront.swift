@@ -55,7 +55,7 @@ public struct TerminalFront: Sendable {
         self.finder = finder
         self.renderer = ScreenRenderer(
             text: try FrontText.load(from: configuration.frontTextFile), event: EventDetails(configuration),
-            restart: restart)
+            restart: restart, largeText: .forTerminal(environment: ProcessInfo.processInfo.environment))
         self.language = configuration.language
         self.attendantPIN = configuration.attendantPIN
         self.developerMode = developerMode
@@ -145,7 +145,13 @@ public struct TerminalFront: Sendable {
             language: language, attendantPIN: attendantPIN, developerMode: developerMode, pinFailures: pinFailures,
             findsSigners: finder != nil)
         var reportedFailures = flow.pinFailures
-        draw(flow, on: terminal)
+        var renderer = self.renderer
+        // F2 on a Linux console: a larger font while large text is on (see ``ConsoleFont``).
+        var console = ConsoleFont.forTerminal(
+            environment: ProcessInfo.processInfo.environment,
+            device: ttyname(terminal.input).map { String(cString: $0) })
+        defer { console?.restore() }
+        draw(flow, with: renderer, on: terminal)
         onDrawn()
         for await input in inputs {
             let event: FlowEvent
@@ -155,6 +161,7 @@ public struct TerminalFront: Sendable {
             case .flow(let flowEvent): event = flowEvent
             }
             let effects = flow.handle(event)
+            Self.followLargeText(flow, console: &console, renderer: &renderer, size: terminal.size)
             if flow.pinFailures != reportedFailures {
                 reportedFailures = flow.pinFailures
                 onPINFailures(reportedFailures)
@@ -166,7 +173,7 @@ public struct TerminalFront: Sendable {
                 case .report(let state):
                     onReport(state)
                 case .redraw:
-                    draw(flow, on: terminal)
+                    draw(flow, with: renderer, on: terminal)
                 case .refreshCount:
                     // Short calls, left to finish on their own; their answers are ignored after the loop ends.
                     Task { [counter, presence] in
@@ -200,7 +207,31 @@ public struct TerminalFront: Sendable {
         return .stopped
     }
 
-    private func draw(_ flow: KioskFlow, on terminal: RawTerminal) {
+    /// Switches the console's font to follow F2: large while large text is on, except on a screen
+    /// with a QR (which the large font cannot draw), normal otherwise. When the switch fails, the
+    /// console is left alone from then on and large text is drawn as in a terminal emulator.
+    static func followLargeText(
+        _ flow: KioskFlow, console: inout ConsoleFont?, renderer: inout ScreenRenderer,
+        size: (columns: Int, lines: Int)
+    ) {
+        guard var font = console else { return }
+        let wanted = flow.display.largeText && !flow.showsQR
+        guard wanted != font.enlarged else { return }
+        if !wanted {
+            font.restore()
+            console = font
+            return
+        }
+        if font.enlarge(screen: size) {
+            console = font
+            renderer.largeText = .font
+        } else {
+            console = nil
+            renderer.largeText = .widened
+        }
+    }
+
+    private func draw(_ flow: KioskFlow, with renderer: ScreenRenderer, on terminal: RawTerminal) {
         let size = terminal.size
         terminal.draw(renderer.render(flow, columns: size.columns, lines: size.lines))
     }

@@ -69,6 +69,8 @@ enum TerminalText {
                     sawBracket = true
                     continue
                 }
+                // An escape's intermediates (ESC # 3, ESC ( B) come before its final character.
+                if !sawBracket, (0x20...0x2F).contains(scalar.value) { continue }
                 if (0x40...0x7E).contains(scalar.value) || !sawBracket { inEscape = false }
                 continue
             }

@@ -184,6 +184,9 @@ struct PackagingTests {
         ] {
             #expect(depends.contains(library), "Depends lacks \(library): \(depends.sorted())")
         }
+        // F2 on the console: setfont and the Vietnamese console fonts (ConsoleFont).
+        let recommends = try run("dpkg-deb", ["--field", deb, "Recommends"])
+        #expect(recommends.contains("kbd") && recommends.contains("console-setup-linux"), "\(recommends)")
         let conffiles = try run("dpkg-deb", ["--info", deb, "conffiles"]).split(separator: "\n").map(String.init)
         #expect(conffiles == (try configurationFiles).map { "/etc/kiosk/\($0)" })
     }

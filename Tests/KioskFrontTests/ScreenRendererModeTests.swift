@@ -53,8 +53,10 @@ import Testing
         #expect(frame.contains("\u{1B}[1;30;107m"))
     }
 
+    /// With the console's large font (``LargeTextRendering/font``), the layout stays: bold, spaced.
     @Test func largeTextIsBoldAndSpaced() throws {
-        let renderer = try Fixtures.renderer()
+        var renderer = try Fixtures.renderer()
+        renderer.largeText = .font
         var driver = Driver()
         driver.press(.enter, .enter, .enter)  // age band screen
         let normal = renderer.plain(driver.flow, columns: 100, lines: 40)
