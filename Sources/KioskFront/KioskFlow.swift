@@ -66,7 +66,8 @@ public struct KioskFlow: Sendable {
         }
     }
 
-    /// How the screen is drawn; kept across signers until switched again.
+    /// How the screen is drawn; each signer starts with the kiosk's (``defaultDisplay``), as with
+    /// its language.
     public struct Display: Hashable, Sendable {
         /// F2: bold text in a narrower column with room between lines.
         public var largeText = false
@@ -123,6 +124,8 @@ public struct KioskFlow: Sendable {
     /// Started with `--developer-mode`: the screens say so.
     public let developerMode: Bool
     let defaultLanguage: Language
+    /// The display each new signer first sees: a signer's F2 or F3 is theirs alone.
+    let defaultDisplay: Display
     let timeouts: Timeouts
     let makeKey: @Sendable () -> IdempotencyKey
     /// The last key press or screen change, for the timeouts.
@@ -148,6 +151,7 @@ public struct KioskFlow: Sendable {
         self.attendantPIN = attendantPIN
         self.developerMode = developerMode
         self.display = display
+        self.defaultDisplay = display
         self.language = language
         self.defaultLanguage = language
         self.timeouts = timeouts
@@ -251,6 +255,7 @@ public struct KioskFlow: Sendable {
         pinEntry = ""
         pinWrong = false
         language = defaultLanguage
+        display = defaultDisplay
         inputMethod = Self.defaultInputMethod
         if paused {
             go(to: .paused)

@@ -39,15 +39,20 @@ extension ScreenRenderer {
             }
             let sideRoom = width + 4 - size.columns - 2
             if sideRoom >= 24, size.lines <= height {
+                // The link on one line: beside the QR when it fits there whole, else under it.
+                let below = wrapped(link, width, centered: true)
+                let linkBelow =
+                    TerminalText.width(receipt.certificateUrl) > sideRoom && size.lines + below.count <= height
                 var side: [(String, Style)] = [(number, .count), (text.done.thanks[language], .bold), ("", .plain)]
                 side += TerminalText.wrap(text.done.scan[language], to: sideRoom).map { ($0, .plain) }
                 side += [("", .plain)] + TerminalText.wrap(code, to: sideRoom).map { ($0, .bold) }
-                side += TerminalText.wrap(link, to: sideRoom).map { ($0, .plain) }
+                if !linkBelow { side += TerminalText.wrap(link, to: sideRoom).map { ($0, .plain) } }
                 let top = max(0, (size.lines - side.count) / 2)
-                return lines.enumerated().map { index, line in
+                let rows: [Row] = lines.enumerated().map { index, line in
                     let entry = index >= top && index - top < side.count ? side[index - top] : ("", .plain)
                     return .pair(line, width: size.columns, entry.0, entry.1)
                 }
+                return linkBelow ? rows + below : rows
             }
         }
         // Too small (or no QR): words instead of a clipped code, which would not scan.
