@@ -33,6 +33,13 @@ import Testing
         #expect(frame.contains("Tên “Trần Minh Đức” được in trên giấy chứng nhận của bạn."))
         #expect(frame.contains("Tên được giữ đến hết ngày 30/06/2027, rồi bị xóa"))
         #expect(!frame.contains("Bạn ký ẩn danh"))
+        // At 80×24 the whole screen fits: the text, the question and both answers.
+        for language in [Language.vi, .en] {
+            var flow = driver.flow
+            if language == .en { _ = flow.handle(.key(.tab)) }
+            let small = renderer.plain(flow, columns: 80, lines: 24).joined(separator: "\n")
+            #expect(small.contains("1. ") && small.contains("2. ") && small.contains("2027"), "\(small)")
+        }
         driver.press(.tab)
         #expect(renderer.plain(driver.flow).joined(separator: "\n").contains("kept until the end of 30 June 2027"))
         driver.press(.down)
