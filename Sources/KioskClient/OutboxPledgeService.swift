@@ -57,6 +57,7 @@ public actor OutboxPledgeService: PledgeRecorder, PledgeCounter {
         if let answer {
             try? await outbox.setSetting(baseSetting, to: answer.certificateBaseURL)
             await cache(answer.codeIssuer, in: outbox)
+            await cache(retention: answer.retainPersonalDataUntil, in: outbox)
         }
         let cached = try? await outbox.setting(baseSetting)
         let issuer: CodeIssuer?
@@ -174,6 +175,7 @@ public actor OutboxPledgeService: PledgeRecorder, PledgeCounter {
                 links = fresh
             }
             try? await outbox.setSetting(Self.baseSetting, to: answer.certificateBaseURL)
+            await Self.cache(retention: answer.retainPersonalDataUntil, in: outbox)
             if answer.codeIssuer != codeIssuer {
                 codeIssuer = answer.codeIssuer
                 await Self.cache(answer.codeIssuer, in: outbox)

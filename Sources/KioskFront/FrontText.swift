@@ -140,6 +140,8 @@ public struct FrontText: Decodable, Sendable, Equatable {
     public var done: DoneScreen
     public var error: ErrorScreen
     public var attendant: AttendantScreens
+    /// Issue 17's words for screens that say what they do (``Guidance``); nil: the built-in ones.
+    public var guidance: Guidance?
 
     /// Reads `front.yaml`.
     /// - Throws: `ConfigurationError` naming the file and the missing or wrong key.

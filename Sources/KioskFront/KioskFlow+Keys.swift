@@ -20,7 +20,7 @@ extension KioskFlow {
         case .consent:
             consentKey(key)
         case .confirm:
-            if key == .escape { go(to: .consent) }
+            if key == .escape { backToConsent() }
             if key == .enter { return submit() }
         case .submitting:
             // Waiting for the store: a second Enter must not send the pledge twice.
@@ -40,19 +40,23 @@ extension KioskFlow {
     private mutating func nameKey(_ key: Key) {
         switch key {
         case .text(let text):
-            // Line breaks and tabs never reach here; pasted text is capped at the name's length.
+            // Line breaks and tabs never reach here. Past the store's limit the screen says so at
+            // once, and keys wait until the name is shortened: nothing is cut without a word.
+            guard signer.nameProblem?.code != .nameTooLong else { return }
             VietnameseInput.type(
                 text, into: &signer.name, word: &signer.nameWord, method: inputMethod,
-                maxLength: TextField.name.maxLength)
-            signer.nameProblem = nil
+                maxLength: signer.nameFieldLimit)
+            signer.nameProblem = signer.nameLengthProblem
         case .inputMethod:
             inputMethod = inputMethod.next
         case .backspace:
             // One Character: a letter with its combining marks goes as one.
             if !signer.name.isEmpty { signer.name.removeLast() }
-            signer.nameProblem = nil
+            signer.nameProblem = signer.nameLengthProblem
         case .enter:
-            if signer.givesName {
+            // A name confirmed here is the signer's choice again, over an earlier "anonymous".
+            signer.anonymousChosen = false
+            if signer.typedName {
                 do throws(PledgeError) {
                     _ = try TextField.name.normalize(signer.name)
                 } catch {
@@ -72,6 +76,7 @@ extension KioskFlow {
 
     private mutating func ageBandKey(_ key: Key) {
         let bands = AgeBand.allCases
+        signer.nothingChosen = false
         switch key {
         case .text(let text):
             // A number key only marks the choice, as the screen says: Enter goes on. Moving on at
@@ -87,7 +92,10 @@ extension KioskFlow {
     }
 
     private mutating func chooseAgeBand() {
-        guard let index = signer.ageChoice else { return }
+        guard let index = signer.ageChoice else {
+            signer.nothingChosen = true  // the screen says how to choose
+            return
+        }
         if signer.ageBand != AgeBand.allCases[index] { signer.guardianConsent = false }
         signer.ageBand = AgeBand.allCases[index]
         go(to: .province)
@@ -147,12 +155,9 @@ extension KioskFlow {
     }
 
     private mutating func answerGuardianQuestion() {
-        if signer.choice == 0 {
-            signer.guardianConsent = true
-        } else {
-            signer.name = ""
-            signer.guardianConsent = false
-        }
+        // Anonymous keeps the typed name for a way back; it is neither shown nor stored.
+        signer.guardianConsent = signer.choice == 0
+        signer.anonymousChosen = signer.choice != 0
         go(to: .confirm)
     }
 
@@ -191,7 +196,7 @@ extension KioskFlow {
             go(to: .submitting)
             return [.submit(submission.draft, submission.key), .redraw]
         case .pledgeAnonymously:
-            signer.name = ""
+            signer.anonymousChosen = true
             signer.guardianConsent = false
             go(to: .confirm)
         case .editName:
@@ -200,5 +205,11 @@ extension KioskFlow {
             go(to: .confirm)
         }
         return [.redraw]
+    }
+
+    /// Back from the check screen to the consent screen, its question showing the answer given.
+    private mutating func backToConsent() {
+        if signer.needsGuardianQuestion { signer.choice = signer.givesName && signer.guardianConsent ? 0 : 1 }
+        go(to: .consent)
     }
 }

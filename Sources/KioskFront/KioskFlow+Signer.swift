@@ -5,6 +5,12 @@ extension KioskFlow {
     public struct Signer: Sendable, Equatable {
         /// The name as typed so far; empty means anonymous.
         public internal(set) var name = ""
+        /// A name was typed, but the signer chose to pledge anonymously (the consent question, the
+        /// error screen): the name stays typed for a way back, and is neither shown nor stored.
+        public internal(set) var anonymousChosen = false
+        /// Enter was pressed on a screen with nothing chosen (the age band): the screen says what
+        /// to do, until the next key.
+        public internal(set) var nothingChosen = false
         /// The word being composed at the end of ``name`` by the input method.
         var nameWord: VietnameseInput.Word?
         /// Why the typed name was refused, shown under the field.
@@ -27,11 +33,38 @@ extension KioskFlow {
 
         public init() {}
 
-        /// Whether the signer gave a name (after trimming white space).
-        public var givesName: Bool { !VietnameseText.collapsingWhitespace(name).isEmpty }
+        /// Whether a name was typed (after trimming white space).
+        public var typedName: Bool { !VietnameseText.collapsingWhitespace(name).isEmpty }
 
-        /// Whether the consent screen must ask for a parent's or guardian's agreement.
-        public var needsGuardianQuestion: Bool { givesName && (ageBand?.needsGuardianConsent ?? false) }
+        /// Whether the signer gives a name: typed, and anonymous not chosen instead.
+        public var givesName: Bool { typedName && !anonymousChosen }
+
+        /// Whether the consent screen must ask for a parent's or guardian's agreement (asked again
+        /// after anonymous was chosen, so the signer can change their mind).
+        public var needsGuardianQuestion: Bool { typedName && (ageBand?.needsGuardianConsent ?? false) }
+
+        /// Whether the name will be printed, as the consent screen's highlighted choice says: with the
+        /// guardian question, its first option (the guardian agrees); without it, ``givesName``.
+        public var namePrintedAsChosen: Bool { needsGuardianQuestion ? choice == 0 : givesName }
+
+        /// The most characters the name field takes with the next key: up to one past the store's
+        /// limit (``TextField/name``, 60 characters after white space is collapsed), so a name over it
+        /// shows with its refusal and a pasted flood stops there.
+        var nameFieldLimit: Int {
+            let counted = VietnameseText.collapsingWhitespace(VietnameseText.nfc(name)).count
+            return name.count + max(0, TextField.name.maxLength + 1 - counted)
+        }
+
+        /// The store's refusal of the name for its length (`name-too-long`, ``TextField/name``'s
+        /// rule), shown as soon as it applies; nil while the name is within it.
+        var nameLengthProblem: PledgeError? {
+            do throws(PledgeError) {
+                _ = try TextField.name.normalize(name)
+                return nil
+            } catch {
+                return error.code == .nameTooLong ? error : nil
+            }
+        }
 
         /// The draft to record, once an age band is known.
         public var draft: PledgeDraft? {
@@ -45,7 +78,9 @@ extension KioskFlow {
         }
 
         public static func == (lhs: Signer, rhs: Signer) -> Bool {
-            lhs.name == rhs.name && lhs.nameWord == rhs.nameWord && lhs.nameProblem == rhs.nameProblem
+            lhs.name == rhs.name && lhs.anonymousChosen == rhs.anonymousChosen
+                && lhs.nothingChosen == rhs.nothingChosen && lhs.nameWord == rhs.nameWord
+                && lhs.nameProblem == rhs.nameProblem
                 && lhs.ageBand == rhs.ageBand
                 && lhs.ageChoice == rhs.ageChoice && lhs.provinceFilter == rhs.provinceFilter
                 && lhs.provinceChoice == rhs.provinceChoice && lhs.province == rhs.province

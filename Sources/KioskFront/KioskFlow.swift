@@ -78,7 +78,8 @@ public struct KioskFlow: Sendable {
         }
     }
 
-    /// How the screen is drawn; kept across signers until switched again.
+    /// How the screen is drawn; each signer starts with the kiosk's (``defaultDisplay``), as with
+    /// its language.
     public struct Display: Hashable, Sendable {
         /// F2: large text, drawn as the terminal allows (``LargeTextRendering``).
         public var largeText = false
@@ -141,6 +142,8 @@ public struct KioskFlow: Sendable {
     /// Started with `--developer-mode`: the screens say so.
     public let developerMode: Bool
     let defaultLanguage: Language
+    /// The display each new signer first sees: a signer's F2 or F3 is theirs alone.
+    let defaultDisplay: Display
     let timeouts: Timeouts
     let makeKey: @Sendable () -> IdempotencyKey
     /// The last key press or screen change, for the timeouts.
@@ -168,6 +171,7 @@ public struct KioskFlow: Sendable {
         self.attendantPIN = attendantPIN
         self.developerMode = developerMode
         self.display = display
+        self.defaultDisplay = display
         self.language = language
         self.defaultLanguage = language
         self.timeouts = timeouts
@@ -277,6 +281,7 @@ public struct KioskFlow: Sendable {
         pinEntry = ""
         pinWrong = false
         language = defaultLanguage
+        display = defaultDisplay
         inputMethod = Self.defaultInputMethod
         if paused {
             go(to: .paused)

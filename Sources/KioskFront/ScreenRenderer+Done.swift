@@ -53,7 +53,9 @@ extension ScreenRenderer {
                 let sideNeeds = scale == 1 ? 24 : max(24, TerminalText.width(code))
                 if sideRoom >= sideNeeds, size.lines <= height {
                     let lines = qr.terminalLines(quietZone: Self.quietZone, scale: scale)
-                    return beside(lines, width: size.columns, room: sideRoom, number, code, link, language)
+                    return beside(
+                        lines, width: size.columns, room: sideRoom, height: height, number, code, link,
+                        url: receipt.certificateUrl, below: linkRows, language)
                 }
             }
         }
@@ -64,19 +66,22 @@ extension ScreenRenderer {
     }
 
     /// The QR's lines with the number, thanks, scanning hint, code and link beside them, in `room`
-    /// columns, centred on the QR's height.
+    /// columns, centred on the QR's height. The link (`url`) stays on one line: beside the QR when
+    /// it fits there whole, else under it (`below`) when the screen has the rows.
     private func beside(
-        _ lines: [String], width: Int, room sideRoom: Int, _ number: String, _ code: String, _ link: String,
-        _ language: Language
+        _ lines: [String], width: Int, room sideRoom: Int, height: Int, _ number: String, _ code: String,
+        _ link: String, url: String, below: [Row], _ language: Language
     ) -> [Row] {
+        let linkBelow = TerminalText.width(url) > sideRoom && lines.count + below.count <= height
         var side: [(String, Style)] = [(number, .count), (text.done.thanks[language], .bold), ("", .plain)]
         side += TerminalText.wrap(text.done.scan[language], to: sideRoom).map { ($0, .plain) }
         side += [("", .plain)] + TerminalText.wrap(code, to: sideRoom).map { ($0, .bold) }
-        side += TerminalText.wrap(link, to: sideRoom).map { ($0, .plain) }
+        if !linkBelow { side += TerminalText.wrap(link, to: sideRoom).map { ($0, .plain) } }
         let top = max(0, (lines.count - side.count) / 2)
-        return lines.enumerated().map { index, line in
+        let rows: [Row] = lines.enumerated().map { index, line in
             let entry = index >= top && index - top < side.count ? side[index - top] : ("", .plain)
             return .pair(line, width: width, entry.0, entry.1)
         }
+        return linkBelow ? rows + below : rows
     }
 }

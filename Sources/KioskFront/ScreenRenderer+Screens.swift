@@ -35,7 +35,7 @@ extension ScreenRenderer {
             rows += Self.box([visible + "_"], width: width)
             rows += inputMethodRows(flow, width: width) + [.blank]
             if let problem = signer.nameProblem {
-                rows += wrapped(problem.message[language], width, .error) + [.blank]
+                rows += wrapped(problem.message[language], width, .error) + nameLength(flow, width: width) + [.blank]
             }
             rows += wrapped(text.name.anonymousHint[language], width, .bold)
             return Layout(rows: rows)
@@ -43,6 +43,9 @@ extension ScreenRenderer {
             var rows = wrapped(text.ageBand.title[language], width, .title) + [.blank]
             for (index, band) in AgeBand.allCases.enumerated() {
                 rows.append(option("\(index + 1). \(band.label[language])", selected: signer.ageChoice == index))
+            }
+            if signer.nothingChosen {
+                rows += [.blank] + wrapped(text.guidanceOrDefault.ageBandNotChosen[language], width, .warning)
             }
             return Layout(rows: rows + [.blank] + wrapped(text.ageBand.note[language], width))
         case .province:
@@ -143,55 +146,6 @@ extension ScreenRenderer {
         let words = [Row.blank] + wrapped(phone, width, centered: true) + wrapped(link, width, .bold, centered: true)
         let shown = rows.count + words.count <= height ? rows + words : rows
         return shown.count + help.count <= height ? shown + help : shown
-    }
-
-    private func province(_ flow: KioskFlow, width: Int, height: Int) -> [Row] {
-        let language = flow.language
-        let signer = flow.signer
-        var rows = wrapped(text.province.title[language], width, .title)
-        rows.append(
-            signer.provinceFilter.isEmpty
-                ? .text(text.province.filterHint[language])
-                : .bar(
-                    text.province.filter[language].filled(["filter": VietnameseText.nfc(signer.provinceFilter) + "_"]),
-                    .input)
-        )
-        rows.append(.blank)
-        let options = flow.provinceMatches
-        guard !options.isEmpty else { return rows + wrapped(text.province.noMatch[language], width, .error) }
-        // A window of the list that keeps the highlighted row in sight.
-        let room = max(1, height - rows.count)
-        let first = min(max(0, signer.provinceChoice - room / 2), max(0, options.count - room))
-        for index in first..<min(options.count, first + room) {
-            let name =
-                options[index].map { match in
-                    match.formerName.map {
-                        text.province.formerName[language].filled(["name": match.province.name, "former": $0])
-                    }
-                        ?? match.province.name
-                } ?? text.province.preferNotToSay[language]
-            rows.append(option(name, selected: index == signer.provinceChoice))
-        }
-        return rows
-    }
-
-    private func consent(_ flow: KioskFlow, width: Int) -> [Row] {
-        let language = flow.language
-        let signer = flow.signer
-        var rows = wrapped(text.consent.title[language], width, .title) + [.blank]
-        let stored =
-            signer.givesName
-            ? text.consent.storedName[language].filled(["name": VietnameseText.nfc(signer.name)])
-            : text.consent.storedAnonymous[language]
-        rows += bulleted(stored, width) + bulleted(text.consent.counted[language], width)
-        if signer.givesName { rows += bulleted(text.consent.deletion[language], width) }
-        guard signer.needsGuardianQuestion else {
-            return rows + [.blank, .bar(text.consent.agree[language], .selected)]
-        }
-        rows += [.blank] + wrapped(text.consent.guardianQuestion[language], width, .bold) + [.blank]
-        rows.append(option("1. \(text.consent.guardianAgrees[language])", selected: signer.choice == 0))
-        rows.append(option("2. \(text.consent.anonymousInstead[language])", selected: signer.choice == 1))
-        return rows
     }
 
     private func confirm(_ flow: KioskFlow, width: Int) -> [Row] {

@@ -33,8 +33,10 @@ enum TerminalText {
         return out
     }
 
-    /// Splits `text` into lines of at most `columns`, at spaces where it can; a word longer
-    /// than a line is cut.
+    /// Splits `text` into lines of at most `columns`, at spaces where it can. A word is never
+    /// split when it fits a line of its own (a link or a code starts a new line instead); a word
+    /// longer than a line is broken after a `/` where one fits (a link's code, its last part,
+    /// stays whole), and only else cut.
     static func wrap(_ text: String, to columns: Int) -> [String] {
         guard columns > 0 else { return [] }
         var lines: [String] = []
@@ -48,7 +50,10 @@ enum TerminalText {
             }
             if !line.isEmpty { lines.append(line) }
             while width(word) > columns {
-                let head = truncated(word, to: columns)
+                var head = truncated(word, to: columns)
+                if let slash = head.lastIndex(of: "/") { head = String(head[...slash]) }
+                // A wide character in one column: it goes alone, so the loop moves on.
+                if head.isEmpty, let first = word.first { head = String(first) }
                 lines.append(head)
                 word.removeFirst(head.count)
             }

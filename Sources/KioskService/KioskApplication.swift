@@ -165,7 +165,8 @@ public func buildRouter(_ parts: KioskServiceParts) -> Router<KioskRequestContex
         answer: {
             KioskConfigAnswer(
                 certificateBaseURL: parts.links.baseURL, eventID: parts.configuration.eventID,
-                codeIssuer: parts.codeIssuer, presenceLink: await presence?.currentLink(at: Date()))
+                codeIssuer: parts.codeIssuer, presenceLink: await presence?.currentLink(at: Date()),
+                retainPersonalDataUntil: parts.configuration.retainPersonalDataUntil)
         },
         organizer: parts.organizerAccess, kiosks: parts.kioskAccess
     ).add(to: router)

@@ -66,14 +66,19 @@ public struct KioskConfigAnswer: Codable, Hashable, Sendable {
     /// (``PresenceCodes/link(on:at:)``), for a front's welcome screen; absent when the service
     /// has no presence codes.
     public var presenceLink: String?
+    /// The last day the service keeps names (``EventConfiguration/retainPersonalDataUntil``,
+    /// `yyyy-MM-dd`), which a front's consent screen states; absent when the event sets none.
+    public var retainPersonalDataUntil: CivilDate?
 
     public init(
-        certificateBaseURL: String, eventID: String, codeIssuer: CodeIssuer? = nil, presenceLink: String? = nil
+        certificateBaseURL: String, eventID: String, codeIssuer: CodeIssuer? = nil, presenceLink: String? = nil,
+        retainPersonalDataUntil: CivilDate? = nil
     ) {
         self.certificateBaseURL = certificateBaseURL
         self.eventID = eventID
         self.codeIssuer = codeIssuer
         self.presenceLink = presenceLink
+        self.retainPersonalDataUntil = retainPersonalDataUntil
     }
 }
 

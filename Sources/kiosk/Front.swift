@@ -88,6 +88,9 @@ struct Front: AsyncParsableCommand {
         let client = ServiceClient(baseURL: URL(string: service)!, kioskID: try id(), token: configuration.kioskToken)
         let pledges = try await OutboxPledgeService.open(
             client: client, outbox: store, fallbackBase: configuration.publicBaseURL, logger: logger)
+        // The consent screen states how long the service, which keeps the names, keeps them.
+        configuration.retainPersonalDataUntil = await pledges.retainPersonalDataUntil(
+            orElse: configuration.retainPersonalDataUntil)
         let front: TerminalFront
         let restart = TerminalGuard.restart
         do {

@@ -102,17 +102,18 @@ import Testing
         #expect(driver.flow.screen == .welcome)
     }
 
-    @Test func displayModesToggleOnEveryScreenAndOutliveTheSigner() {
+    /// Issue 17: a signer's display modes are theirs alone; the next signer starts with the default.
+    @Test func displayModesToggleOnEveryScreenAndEndWithTheSigner() {
         var driver = Driver()
         driver.press(.largeText)
         #expect(driver.flow.display.largeText)
         driver.reachProvince(name: "An", age: "4")
         driver.press(.highContrast)
         #expect(driver.flow.display == KioskFlow.Display(largeText: true, highContrast: true))
+        driver.press(.largeText)
+        #expect(driver.flow.display == KioskFlow.Display(highContrast: true))
         driver.press(.escape, .escape, .escape, .escape, .escape)
         #expect(driver.flow.screen == .welcome)
-        #expect(driver.flow.display.highContrast)
-        driver.press(.largeText, .highContrast)
         #expect(driver.flow.display == KioskFlow.Display())
     }
 

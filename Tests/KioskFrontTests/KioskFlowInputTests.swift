@@ -68,10 +68,15 @@ import Testing
         #expect(driver.flow.signer.name.isEmpty)
     }
 
-    @Test func pastedNameIsCappedAtTheMaximumLength() {
+    /// A pasted flood stops one past the limit, where the screen refuses the name (issue 17: never
+    /// cut without a word).
+    @Test func pastedNameStopsOnePastTheMaximumLengthAndIsRefused() {
         var driver = Driver()
         driver.press(.enter, .enter, .text(String(repeating: "ư", count: 80)))
-        #expect(driver.flow.signer.name.count == TextField.name.maxLength)
+        #expect(driver.flow.signer.name.count == TextField.name.maxLength + 1)
+        #expect(driver.flow.signer.nameProblem?.code == .nameTooLong)
+        driver.press(.enter)
+        #expect(driver.flow.screen == .name)
     }
 
     @Test func badNameStaysOnTheNameScreenWithTheReason() {

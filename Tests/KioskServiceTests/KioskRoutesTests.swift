@@ -85,6 +85,20 @@ struct KioskRoutesTests {
         }
     }
 
+    /// Issue 17: fronts on the LAN state on their consent screen how long the service keeps names.
+    @Test func kioskConfigSaysTheRetentionDateOrNothingWhenNoneIsSet() async throws {
+        try await TestService.with { server in
+            // The repository's event.yaml keeps names until 2027-06-30.
+            let config = try await server.get("/api/kiosk-config")
+            #expect(try config.json()["retainPersonalDataUntil"] as? String == "2027-06-30")
+        }
+        let withoutDate: (inout EventConfiguration) -> Void = { $0.retainPersonalDataUntil = nil }
+        try await TestService.with(configure: withoutDate) { server in
+            let config = try await server.get("/api/kiosk-config")
+            #expect(try config.json()["retainPersonalDataUntil"] == nil)
+        }
+    }
+
     @Test func heartbeatsAnswerTheLinkBaseAndShowInTheOrganizersList() async throws {
         try await TestService.with(organizerToken: "s3cret-token") { server in
             let config = try await server.get("/api/kiosk-config")
