@@ -73,15 +73,3 @@ public struct CertificateFields: Sendable, Hashable {
         ]
     }
 }
-
-extension CertificateLinks {
-    /// The host (and port, when there is one) of the base URL in small letters: what a person
-    /// should see in the address bar, e.g. `khongmotminh.vn` or `192.168.1.20:8080`.
-    public var domain: String {
-        var rest = baseURL[...]
-        if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...] }
-        let authority = rest.prefix { $0 != "/" }
-        let hostPort = authority.split(separator: "@").last ?? authority
-        return hostPort.lowercased()
-    }
-}

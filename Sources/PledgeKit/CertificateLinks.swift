@@ -20,6 +20,18 @@ public struct CertificateLinks: Hashable, Sendable {
     struct Base: Hashable, Sendable {
         var baseURL: String
         var qrBaseURL: String
+        /// ``CertificateLinks/domain``, found once (every certificate page shows it).
+        var domain: String
+
+        init(baseURL: String, qrBaseURL: String) {
+            self.baseURL = baseURL
+            self.qrBaseURL = qrBaseURL
+            var rest = baseURL[...]
+            if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...] }
+            let authority = rest.prefix { $0 != "/" }
+            let hostPort = authority.split(separator: "@").last ?? authority
+            self.domain = hostPort.lowercased()
+        }
     }
 
     private var current: Base { override?.base ?? own }
@@ -28,6 +40,9 @@ public struct CertificateLinks: Hashable, Sendable {
     public var baseURL: String { current.baseURL }
     /// The base URL with scheme and authority in capitals; any path is kept as given.
     public var qrBaseURL: String { current.qrBaseURL }
+    /// The host (and port, when there is one) of the base URL in small letters: what a person
+    /// should see in the address bar, e.g. `khongmotminh.vn` or `192.168.1.20:8080`.
+    public var domain: String { current.domain }
 
     /// These links on the base they were made with, whatever the hub says: the event's own
     /// address, where phones at the venue reach its pledge flow.
