@@ -24,8 +24,10 @@ public struct HubStoreConfiguration: Sendable, Equatable, CustomStringConvertibl
     /// The most connections the hub opens to the database.
     public var maximumConnections: Int = 16
     /// The most certificate reads under way at once; pages asked for meanwhile are read together,
-    /// in one statement, when one ends (``HubStore/certificate(code:)``; BENCHMARKS.md, H2).
-    public var certificateReadsInFlight: Int = 2
+    /// in one statement, when one ends (``HubStore/certificate(code:)``). One: under load the
+    /// batches are then largest, and a first view cheapest (BENCHMARKS.md, H2); alone, a page is
+    /// still read at once.
+    public var certificateReadsInFlight: Int = 1
     /// How often the LISTEN connection of ``HubStore/listenForChanges()`` is checked with a
     /// query (a connection cut without a word would lose notifications unseen).
     public var changeHeartbeat: Duration = .seconds(5)
