@@ -9,15 +9,17 @@ extension HubStore {
     /// The pledge with `code` and its event, or nil. Reads asked for while others run are grouped
     /// into one statement (``ReadBatcher``).
     public func certificate(code: CertificateCode) async throws(HubError) -> HubCertificate? {
-        try await certificateReads.value(code) { codes, deadline throws(HubError) in
+        let outcome = try await certificateReads.value(code) { codes, deadline throws(HubError) in
             try await self.certificates(codes, deadline: deadline)
         }
+        return try outcome?.get()
     }
 
-    /// The pledges with `codes` and their events, in one statement.
+    /// The pledges with `codes` and their events, in one statement: each code's certificate, or
+    /// `unreadable` for its row alone (a row that breaks the rules fails no other page).
     func certificates(
         _ codes: [CertificateCode], deadline: Duration
-    ) async throws(HubError) -> [CertificateCode: HubCertificate] {
+    ) async throws(HubError) -> [CertificateCode: Result<HubCertificate, HubError>] {
         let logger = logger
         let statement = CertificatesByCode(codes: codes.map(\.rawValue))
         let rows = try await call("read certificate", deadline: deadline) { connection in
@@ -27,23 +29,32 @@ extension HubStore {
         }
         var asked: [String: CertificateCode] = [:]
         for code in codes { asked[code.rawValue] = code }
-        var found: [CertificateCode: HubCertificate] = [:]
+        var found: [CertificateCode: Result<HubCertificate, HubError>] = [:]
         for row in rows {
-            let event = try Self.event(row, offset: 9)
-            do {
-                let (text, id, kiosk, number, name, band, provinceName, consent, createdAt) = try row.decode(
-                    (String, UUID, String, Int, String?, String, String?, Bool, Date).self)
-                guard let code = asked[text], let ageBand = AgeBand(rawValue: band) else { throw HubError.unreadable }
-                let province = provinceName.flatMap { Province(matching: $0) }
-                let pledge = Pledge(
-                    id: id, eventID: event.id.rawValue, kioskID: kiosk, number: number, name: name, ageBand: ageBand,
-                    province: province, school: nil, guardianConsent: consent, createdAt: createdAt, code: code)
-                found[code] = HubCertificate(pledge: pledge, event: event)
-            } catch {
+            guard let text = try? row.decode(String.self), let code = asked[text] else {
+                // The statement returns only the codes asked for.
                 throw HubError.unreadable
             }
+            found[code] = Result { () throws(HubError) in try Self.certificate(row, code: code) }
         }
         return found
+    }
+
+    /// The certificate of a row of ``CertificatesByCode`` (its first column, the code, read already).
+    static func certificate(_ row: PostgresRow, code: CertificateCode) throws(HubError) -> HubCertificate {
+        let event = try Self.event(row, offset: 9)
+        do {
+            let (_, id, kiosk, number, name, band, provinceName, consent, createdAt) = try row.decode(
+                (String, UUID, String, Int, String?, String, String?, Bool, Date).self)
+            guard let ageBand = AgeBand(rawValue: band) else { throw HubError.unreadable }
+            let province = provinceName.flatMap { Province(matching: $0) }
+            let pledge = Pledge(
+                id: id, eventID: event.id.rawValue, kioskID: kiosk, number: number, name: name, ageBand: ageBand,
+                province: province, school: nil, guardianConsent: consent, createdAt: createdAt, code: code)
+            return HubCertificate(pledge: pledge, event: event)
+        } catch {
+            throw HubError.unreadable
+        }
     }
 
     /// The pledge with `code` (PledgeLookup: the certificate routes read the hub through it).

@@ -27,7 +27,7 @@ extension FrontText {
                 searching: Text(vi: "Đang tìm…", en: "Searching…"),
                 noMatch: Text(
                     vi: "Không tìm thấy ai có tên này trong sự kiện.", en: "No one of this name at this event."),
-                row: Text(vi: "{name} · {time} · số {number}", en: "{name} · {time} · no. {number}"),
+                row: Text(vi: "số {number} · {time} · {name}", en: "no. {number} · {time} · {name}"),
                 more: Text(
                     vi: "Chỉ hiện {count} người đầu tiên: gõ thêm tên để tìm đúng hơn.",
                     en: "Only the first {count} are shown: type more of the name."),

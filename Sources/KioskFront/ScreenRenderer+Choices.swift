@@ -82,14 +82,16 @@ extension ScreenRenderer {
         return guidance.retention[language].filled(["date": day.displayText[language]])
     }
 
-    /// Under the refusal of a name over the limit: its length as the store counts it
-    /// (``TextField/name``: NFC, white space collapsed) and what to do.
+    /// The refusal of a name over the limit: its length as the store counts it (``TextField/name``:
+    /// NFC, white space collapsed) and what to do; nothing when the name is refused for another
+    /// reason (a letter with too many marks), which the store's message says.
     func nameLength(_ flow: KioskFlow, width: Int) -> [Row] {
         guard flow.signer.nameProblem?.code == .nameTooLong else { return [] }
         let counted = VietnameseText.collapsingWhitespace(VietnameseText.nfc(flow.signer.name)).count
+        guard counted > TextField.name.maxLength else { return [] }
         let words = text.guidanceOrDefault.nameLength[flow.language].filled([
             "count": String(counted), "max": String(TextField.name.maxLength),
         ])
-        return wrapped(words, width, .bold)
+        return wrapped(words, width, .error)
     }
 }

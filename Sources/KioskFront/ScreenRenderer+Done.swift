@@ -73,7 +73,10 @@ extension ScreenRenderer {
         _ link: String, url: String, below: [Row], _ language: Language
     ) -> [Row] {
         let linkBelow = TerminalText.width(url) > sideRoom && lines.count + below.count <= height
-        var side: [(String, Style)] = [(number, .count), (text.done.thanks[language], .bold), ("", .plain)]
+        // The number, or while the pledge waits in the outbox the longer line saying it comes later
+        // (cut at 80×24 when it was one row).
+        var side: [(String, Style)] = TerminalText.wrap(number, to: sideRoom).map { ($0, .count) }
+        side += TerminalText.wrap(text.done.thanks[language], to: sideRoom).map { ($0, .bold) } + [("", .plain)]
         side += TerminalText.wrap(text.done.scan[language], to: sideRoom).map { ($0, .plain) }
         side += [("", .plain)] + TerminalText.wrap(code, to: sideRoom).map { ($0, .bold) }
         if !linkBelow { side += TerminalText.wrap(link, to: sideRoom).map { ($0, .plain) } }

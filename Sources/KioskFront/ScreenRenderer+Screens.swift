@@ -35,7 +35,9 @@ extension ScreenRenderer {
             rows += Self.box([visible + "_"], width: width)
             rows += inputMethodRows(flow, width: width) + [.blank]
             if let problem = signer.nameProblem {
-                rows += wrapped(problem.message[language], width, .error) + nameLength(flow, width: width) + [.blank]
+                // Over the length: how long and what to do, not also the store's "or too many marks".
+                let length = nameLength(flow, width: width)
+                rows += (length.isEmpty ? wrapped(problem.message[language], width, .error) : length) + [.blank]
             }
             rows += wrapped(text.name.anonymousHint[language], width, .bold)
             return Layout(rows: rows)

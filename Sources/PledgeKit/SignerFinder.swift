@@ -50,10 +50,17 @@ public enum SignerSearch {
     /// letter would match almost every name.
     public static let minimumLetters = 2
 
-    /// The search text, checked: at least ``minimumLetters`` letters or digits, at most the name's
-    /// length (``TextField/name``).
+    /// The search text, checked: no control character (no name holds one, and SQLite's text
+    /// would end at a NUL, leaving a search shorter than the one checked), at least
+    /// ``minimumLetters`` letters or digits, at most the name's length (``TextField/name``).
     /// - Throws: ``PledgeError`` `invalid-request`, field `name`.
     public static func check(_ name: String) throws(PledgeError) -> String {
+        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw PledgeError(
+                .invalidRequest, field: "name",
+                vi: "Tên cần tìm có ký tự điều khiển (như NUL hay xuống dòng).",
+                en: "The name to find holds a control character (such as NUL or a line break).")
+        }
         let key = VietnameseText.searchKey(VietnameseText.nfc(name))
         guard key.count <= TextField.name.maxLength else {
             throw PledgeError(

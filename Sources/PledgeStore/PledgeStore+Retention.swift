@@ -130,7 +130,8 @@ extension PledgeStore {
     /// fold ASCII only), in Vietnamese alphabetical order (``VietnameseText/sortKey(_:)``).
     public func find(_ text: String, eventID: String? = nil, limit: Int = 200) async throws(PledgeError) -> [Pledge] {
         let key = VietnameseText.searchKey(VietnameseText.nfc(text))
-        guard !key.isEmpty else { return [] }
+        // SQLite's text ends at a NUL: the search would be for what comes before it.
+        guard !key.isEmpty, !key.unicodeScalars.contains("\u{0}") else { return [] }
         do {
             return try await pool.read { db in
                 try PledgeRow.fetchAll(

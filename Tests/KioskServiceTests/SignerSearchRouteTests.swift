@@ -84,6 +84,10 @@ struct SignerSearchRouteTests {
         BadBody(body: #"{"name":"a"}"#, field: "name"),
         BadBody(body: #"{"name":"  .  "}"#, field: "name"),
         BadBody(body: #"{"name":"\#(String(repeating: "an ", count: 30))"}"#, field: "name"),
+        // A NUL ended the text SQLite searched for: "\u0000zz" listed every signer (the breaker).
+        BadBody(body: #"{"name":"\u0000zz"}"#, field: "name"),
+        BadBody(body: #"{"name":"n\u0000zz"}"#, field: "name"),
+        BadBody(body: #"{"name":"ánh\nbình"}"#, field: "name"),
         BadBody(body: #"{"name":"anh","limit":0}"#, field: "limit"),
         BadBody(body: #"{"name":"anh","limit":21}"#, field: "limit"),
         BadBody(body: #"{"name":"anh","limit":"5"}"#, field: "limit"),

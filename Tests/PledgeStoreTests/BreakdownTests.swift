@@ -152,6 +152,9 @@ struct BreakdownTests {
         let hours = try await store.breakdown(by: [.hour])
         #expect(hours.buckets == [Breakdown.Bucket(values: ["2025-10-10T09:00"], count: 3)])
         #expect(try await store.find("do duc dat").map(\.name) == ["Đỗ Đức Đạt"])
+        // SQLite's text ends at a NUL: "\0zz" would have searched for "" and found everyone.
+        #expect(try await store.find("\u{0}zz").isEmpty)
+        #expect(try await store.find("d\u{0}zz").isEmpty)
         #expect(try await store.kioskActivity().first?.pledges == 3)
         // New pledges continue the numbering and the counts.
         _ = try await store.record(
