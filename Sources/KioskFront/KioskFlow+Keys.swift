@@ -126,12 +126,14 @@ extension KioskFlow {
             signer.guardianConsent = false
             go(to: .consent)
         case .escape:
-            // Esc first clears a search, then goes back.
+            // Esc first clears a search, then goes back. The row highlighted in the search (the
+            // province chosen, when back from the consent screen) stays so in the whole list.
             if signer.provinceFilter.isEmpty {
                 go(to: .ageBand)
             } else {
+                let highlighted = signer.provinceChoice < count ? provinceOptions[signer.provinceChoice] : nil
                 signer.provinceFilter = ""
-                signer.provinceChoice = 0
+                signer.provinceChoice = provinceOptions.firstIndex { $0 == highlighted } ?? 0
             }
         default: break
         }

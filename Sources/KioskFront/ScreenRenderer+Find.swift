@@ -11,9 +11,8 @@ extension ScreenRenderer {
         var rows = wrapped(words.title[language], width, .title) + [.blank]
         rows += wrapped(words.prompt[language], width)
         let typed = VietnameseText.nfc(lookup.query)
-        var visible = typed
-        while TerminalText.width(visible) >= max(1, width - 5), !visible.isEmpty { visible.removeFirst() }
-        rows += Self.box([visible + "_"], width: width) + inputMethodRows(flow, width: width) + [.blank]
+        rows += Self.inputField(typed, width: width, largeText: flow.display.largeText)
+        rows += inputMethodRows(flow, width: width) + [.blank]
         if let problem = lookup.problem { return rows + wrapped(problem.message[language], width, .error) }
         if lookup.searching != nil { return rows + wrapped(words.searching[language], width, .bold) }
         guard let results = lookup.results else { return rows }

@@ -29,10 +29,7 @@ extension ScreenRenderer {
             // The cursor is hidden; an underscore shows where typing goes. The box's right border
             // stays in its column whatever the name: widths count grapheme clusters, in NFC.
             let typed = VietnameseText.nfc(signer.name)
-            let room = max(1, width - 5)
-            var visible = typed
-            while TerminalText.width(visible) >= room, !visible.isEmpty { visible.removeFirst() }
-            rows += Self.box([visible + "_"], width: width)
+            rows += Self.inputField(typed, width: width, largeText: flow.display.largeText)
             rows += inputMethodRows(flow, width: width) + [.blank]
             if let problem = signer.nameProblem {
                 // Over the length: how long and what to do, not also the store's "or too many marks".

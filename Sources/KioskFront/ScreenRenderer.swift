@@ -99,9 +99,11 @@ public struct ScreenRenderer: Sendable {
             if case .text(let string, .plain, let centered) = row { return .text(string, .bold, centered: centered) }
             return row
         }
+        // No blank line inside a box: after its top edge or a line of its body.
         let spaced = bold.flatMap { row -> [Row] in
             switch row {
             case .blank, .raw, .pair: [row]
+            case .text(let string, _, _) where string.hasPrefix("┌") || string.hasPrefix("│"): [row]
             default: [row, .blank]
             }
         }
