@@ -438,7 +438,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KioskFrontTests",
-            dependencies: ["KioskFront", "PledgeKit", "KioskConfiguration", "QRCode"],
+            dependencies: ["KioskFront", "PledgeKit", "KioskConfiguration", "QRCode", "KioskTestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),

@@ -8,25 +8,14 @@ import Testing
 /// Issue 17, item 4: what a front's screen learns from its outbox. A pledge's receipt reaches the
 /// front when the service commits it; "offline" stays said while the service cannot be reached,
 /// with or without a pledge waiting.
-@Suite struct OutboxDeliveryTests {
-    let time = FakeTime()
-    let service = FakeService()
-    let outbox = FakeOutbox()
-    let logs = LogRecords()
-
-    func front() throws -> OutboxPledgeService {
-        OutboxPledgeService(
-            client: service, outbox: outbox, links: try CertificateLinks(baseURL: "http://10.0.0.2:8080"),
-            logger: logs.logger(), now: { [time] in time.now() })
-    }
-
+extension OutboxPledgeServiceTests {
     @Test func theReceiptOfAQueuedPledgeIsToldWhenTheServiceCommitsIt() async throws {
         let front = try front()
         let told = Mutex<[PledgeReceipt]>([])
         await front.observeDeliveries { receipt in told.withLock { $0.append(receipt) } }
         service.script("a", .later(retryAfter: nil, reachable: false))
         let outcome = try await front.record(
-            OutboxPledgeServiceTests.draft, key: try IdempotencyKey("a"), kioskID: nil, code: nil)
+            Self.draft, key: try IdempotencyKey("a"), kioskID: nil, code: nil)
         guard case .queued(let code, _) = outcome else {
             Issue.record("not queued: \(outcome)")
             return

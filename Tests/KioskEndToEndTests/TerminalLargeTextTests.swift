@@ -32,17 +32,9 @@ struct TerminalLargeTextTests {
         return Array(lines.dropFirst().dropLast())
     }
 
-    /// Cells of the QR on a captured screen: its lines times the span of its block glyphs.
+    /// Cells of the QR on a captured screen (``TerminalScreenImage/qrCells(_:)``).
     private static func qrCells(_ screen: String) -> Int {
-        let rows = screen.split(separator: "\n").filter { $0.contains { "▀▄█".contains($0) } }
-        let width =
-            rows.map { line in
-                let glyphs = Array(line)
-                let first = glyphs.firstIndex { "▀▄█".contains($0) } ?? 0
-                let last = glyphs.lastIndex { "▀▄█".contains($0) } ?? 0
-                return last - first + 1
-            }.max() ?? 0
-        return rows.count * width
+        TerminalScreenImage.qrCells(screen.split(separator: "\n"))
     }
 
     /// The QR on the screen decodes with zbar and zxing-cpp to one certificate link.
@@ -98,12 +90,7 @@ struct TerminalLargeTextTests {
 
         try session.resize(columns: 160, lines: 50)
         // The done screen redraws on the resize: until its QR is the larger one.
-        let deadline = Date().addingTimeInterval(30)
-        var large = try session.capture()
-        while Date() < deadline, Self.qrCells(large) < 2 * smallCells {
-            usleep(100_000)
-            large = try session.capture()
-        }
+        let large = try session.waitFor("a QR of twice the cells", timeout: 30) { Self.qrCells($0) >= 2 * smallCells }
         #expect(smallCells > 0 && Self.qrCells(large) >= 2 * smallCells, "\(smallCells) → \(Self.qrCells(large))")
         #expect(large.contains("Người thứ 1 cam kết"))
         #expect(try Self.decodedLink(session, folder: folder, name: "160x50") == smallLink)

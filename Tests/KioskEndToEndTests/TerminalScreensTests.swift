@@ -21,12 +21,7 @@ struct TerminalScreensTests {
     static func waitUntil(
         _ session: TmuxSession, timeout: TimeInterval = 30, _ shows: (String) -> Bool
     ) -> String? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if let screen = try? screen(session), shows(screen) { return screen }
-            usleep(100_000)
-        }
-        return nil
+        try? session.waitFor("the expected screen", timeout: timeout, read: { try screen(session) }, until: shows)
     }
 
     /// One signer at 80×24: the display modes of the one before are gone; a 61-character name is

@@ -56,11 +56,16 @@ final class TmuxSession {
         try waitFor(pattern, timeout: timeout) { $0.range(of: pattern, options: .regularExpression) != nil }
     }
 
-    private func waitFor(_ what: String, timeout: TimeInterval, until shows: (String) -> Bool) throws -> String {
+    /// Captures the screen (with `read`, the plain text by default) until `shows` holds for it;
+    /// throws with the last screen, naming `what`, when it does not within `timeout` seconds.
+    func waitFor(
+        _ what: String, timeout: TimeInterval = 60, read: (() throws -> String)? = nil,
+        until shows: (String) -> Bool
+    ) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = ""
         while Date() < deadline {
-            screen = (try? capture()) ?? ""
+            screen = (try? read?() ?? capture()) ?? ""
             if shows(screen) { return screen }
             usleep(100_000)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import PledgeKit
 import QRCode
 import Testing
@@ -210,15 +211,7 @@ struct LargeTextTests {
             let frame = renderer.render(driver.flow, columns: columns, lines: lines).map(TerminalText.plain)
             #expect(frame.count <= lines)
             for line in frame { #expect(TerminalText.width(line) <= columns) }
-            let rows = frame.filter { $0.contains { "▀▄█".contains($0) } }
-            let width =
-                rows.map { line in
-                    let glyphs = Array(line)
-                    let first = glyphs.firstIndex { "▀▄█".contains($0) } ?? 0
-                    let last = glyphs.lastIndex { "▀▄█".contains($0) } ?? 0
-                    return last - first + 1
-                }.max() ?? 0
-            return rows.count * width
+            return TerminalScreenImage.qrCells(frame)
         }
         let small = cells(100, 35)
         let large = cells(160, 50)

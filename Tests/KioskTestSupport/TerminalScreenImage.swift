@@ -186,3 +186,20 @@ public enum TerminalScreenImage {
         }
     }
 }
+
+extension TerminalScreenImage {
+    /// The terminal cells a QR drawn with half blocks spans on a screen's plain lines: the lines
+    /// holding a block glyph times the widest span from the first such glyph to the last.
+    public static func qrCells<Line: StringProtocol>(_ lines: [Line]) -> Int {
+        let blocks: Set<Character> = ["▀", "▄", "█"]
+        let rows = lines.filter { $0.contains { blocks.contains($0) } }
+        let width =
+            rows.map { line in
+                let glyphs = Array(line)
+                let first = glyphs.firstIndex { blocks.contains($0) } ?? 0
+                let last = glyphs.lastIndex { blocks.contains($0) } ?? 0
+                return last - first + 1
+            }.max() ?? 0
+        return rows.count * width
+    }
+}
