@@ -91,13 +91,22 @@ public struct CertificateCode: Hashable, Sendable, Codable, CustomStringConverti
 
     /// Groups of four for reading aloud: `7KQ2-MX4P-9TZA-B3CD`, `TTTT-7KQ2-MX4P-9TZA-B3CD-MMMM-MMC`.
     public var grouped: String {
-        var groups: [Substring] = []
-        var rest = rawValue[...]
-        while !rest.isEmpty {
-            groups.append(rest.prefix(4))
-            rest = rest.dropFirst(4)
+        // A code is ASCII (its alphabet): written byte by byte, as a first view at the hub makes
+        // one per page (H2).
+        let bytes = rawValue.utf8
+        let count = bytes.count + max(0, (bytes.count - 1) / 4)
+        return String(unsafeUninitializedCapacity: count) { out in
+            var written = 0
+            for (index, byte) in bytes.enumerated() {
+                if index > 0, index % 4 == 0 {
+                    out[written] = UInt8(ascii: "-")
+                    written += 1
+                }
+                out[written] = byte
+                written += 1
+            }
+            return written
         }
-        return groups.joined(separator: "-")
     }
 
     public var description: String { rawValue }
