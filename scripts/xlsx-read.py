@@ -3,7 +3,8 @@
 
   scripts/xlsx-read.py xlsx FILE   openpyxl (PyPI, in the Makefile's TEST_PIP): each sheet's name,
                                    its rows as [data_type, value] per cell (openpyxl's data_type:
-                                   's' text, 'n' number, 'f' formula, 'd' date, 'b' boolean),
+                                   's' text, 'n' number, 'f' formula, 'd' date, 'b' boolean; text
+                                   with ECMA-376's _xHHHH_ escapes decoded, as Excel shows it),
                                    whether the header row is bold, the frozen cell, column widths
   scripts/xlsx-read.py csv FILE    Python's csv module (RFC 4180): the rows as lists of strings,
                                    a UTF-8 byte order mark dropped (our CSV export, LibreOffice's)
@@ -18,11 +19,15 @@ import sys
 
 def read_xlsx(path):
     import openpyxl
+    from openpyxl.utils.escape import unescape
 
     workbook = openpyxl.load_workbook(path)  # not read_only: widths and fonts need the full model
     sheets = []
     for sheet in workbook.worksheets:
-        rows = [[[cell.data_type, cell.value] for cell in row] for row in sheet.iter_rows()]
+        rows = [
+            [[cell.data_type, unescape(cell.value) if isinstance(cell.value, str) else cell.value] for cell in row]
+            for row in sheet.iter_rows()
+        ]
         header = next(sheet.iter_rows(max_row=1), ())
         sheets.append({
             "name": sheet.title,

@@ -53,8 +53,10 @@ final class XLSXWorkbook {
     }
 
     /// Writes `text` as a string cell (`worksheet_write_string`): whatever it holds, `=1+1`
-    /// included, it stays text. Text must not hold U+0000 (a C string ends there; XML 1.0 has no
-    /// such character), nor be longer than Excel's 32,767 characters.
+    /// included, it stays text, and text that looks like an escape of ECMA-376's strings
+    /// (`_x0041_`, Part 1, 22.9.2.19) is escaped itself (``escapingEscapes(_:)``), so Excel shows
+    /// it as written. Text must not hold U+0000 (a C string ends there; XML 1.0 has no such
+    /// character), nor be longer than Excel's 32,767 characters.
     func writeText(
         _ text: String, row: Int, column: Int, in sheet: Sheet, bold: Bool = false
     ) throws(ExportError) {
@@ -64,8 +66,32 @@ final class XLSXWorkbook {
         }
         let format = bold ? self.bold : nil
         try check(
-            worksheet_write_string(sheet.pointer, lxw_row_t(row), lxw_col_t(column), text, format),
+            worksheet_write_string(
+                sheet.pointer, lxw_row_t(row), lxw_col_t(column), Self.escapingEscapes(text), format),
             "row \(row + 1), column \(column + 1)")
+    }
+
+    /// `text` with `_x005F` (an escaped `_`) before every `_xHHHH_` in it: a reader of ECMA-376
+    /// strings turns `_xHHHH_` into the character U+HHHH (libxlsxwriter writes control
+    /// characters so), and would turn a name's literal `_x0041_` into `A`.
+    static func escapingEscapes(_ text: String) -> String {
+        // Most text has no underscore: checked without copying it.
+        guard text.utf8.count >= 7, text.utf8.contains(UInt8(ascii: "_")) else { return text }
+        let bytes = Array(text.utf8)
+        func isEscape(at start: Int) -> Bool {
+            guard start + 7 <= bytes.count, bytes[start] == UInt8(ascii: "_"), bytes[start + 1] == UInt8(ascii: "x"),
+                bytes[start + 6] == UInt8(ascii: "_")
+            else { return false }
+            return bytes[(start + 2)..<(start + 6)].allSatisfy { Character(Unicode.Scalar($0)).isHexDigit }
+        }
+        guard bytes.indices.contains(where: isEscape) else { return text }
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(bytes.count + 12)
+        for index in bytes.indices {
+            if isEscape(at: index) { escaped += Array("_x005F".utf8) }
+            escaped.append(bytes[index])
+        }
+        return String(decoding: escaped, as: UTF8.self)
     }
 
     /// Writes `value` as a number cell (`worksheet_write_number`, an IEEE 754 double: integers

@@ -11,8 +11,9 @@ import Testing
 struct OrganizerXLSXExportTests {
     static let bearer = OrganizerRouteTests.bearer
     /// Names a spreadsheet could take for formulas, and Vietnamese in NFC.
+    /// And one that looks like an escape of ECMA-376's strings (`_x0041_` would read as `A`).
     static let names = [
-        "Nguyễn Thị Ánh", "=1+1", "@SUM(A1)", "+84 912 345 678", #"=HYPERLINK("http://x.example","a")"#,
+        "Nguyễn Thị Ánh", "=1+1", "@SUM(A1)", "+84 912 345 678", #"=HYPERLINK("http://x.example","a")"#, "Lan_x0041_",
     ]
 
     /// Saves the pledge export in `format` (with names) to a file in `folder`.
@@ -86,8 +87,11 @@ struct OrganizerXLSXExportTests {
             let path = folder.appendingPathComponent("counts.xlsx").path
             try answer.body.write(to: URL(fileURLWithPath: path))
             let sheet = try #require(try SpreadsheetReaders.openpyxl(path).first)
+            let total = "\(Self.names.count)"
             #expect(
-                sheet.rows.map { $0.map(\.csvText) } == [["province", "count"], ["Đồng Nai", "5"], ["total", "5"]])
+                sheet.rows.map { $0.map(\.csvText) } == [
+                    ["province", "count"], ["Đồng Nai", total], ["total", total],
+                ])
             #expect(sheet.rows.dropFirst().allSatisfy { $0[1].type == "n" })
 
             let bad = try await server.request(

@@ -68,7 +68,9 @@ struct XLSXExportTests {
 
     @Test func formulaLookingTextIsTextAndRowsGoOnInANextSheet() throws {
         let path = temporaryDirectory("xlsx-encoder").appendingPathComponent("t.xlsx").path
-        let texts = ["=1+1", "@SUM(A1)", "+84 912 345 678", #"=HYPERLINK("http://x.example","a")"#, "-5", "Ánh"]
+        let texts = [
+            "=1+1", "@SUM(A1)", "+84 912 345 678", #"=HYPERLINK("http://x.example","a")"#, "-5", "Ánh_x0041_",
+        ]
         let encoder = try XLSXEncoder(
             path: path, sheetName: "pledges", columns: ["text", "n", "ok", "none"], rowsPerSheet: 4)
         for (index, text) in texts.enumerated() {
@@ -86,6 +88,14 @@ struct XLSXExportTests {
         #expect(rows.map { $0[1].number } == (0..<texts.count).map { Double($0 - 2) })
         #expect(rows.map { $0[2].number } == (0..<texts.count).map { $0.isMultiple(of: 2) ? 1 : 0 })
         #expect(rows.allSatisfy { $0.count < 4 || $0[3].text == nil && $0[3].number == nil })
+    }
+
+    @Test func textThatLooksLikeAnEscapeIsEscaped() {
+        #expect(XLSXWorkbook.escapingEscapes("_x0041_") == "_x005F_x0041_")
+        #expect(XLSXWorkbook.escapingEscapes("Ánh__x00aF__x0041_") == "Ánh__x005F_x00aF__x005F_x0041_")
+        for plain in ["", "_x00G1_", "_x004_", "Nguyễn Thị Ánh", "_x0041"] {
+            #expect(XLSXWorkbook.escapingEscapes(plain) == plain)
+        }
     }
 
     @Test func badInputIsAnExportErrorNeverACrash() throws {
