@@ -16,8 +16,9 @@ public final class DetachedFile: Sendable {
 
     /// Runs `write` with a path (`<folder>/<name>`) in a new folder under `temporaryDirectory`
     /// (default: `$TMPDIR` or `/tmp`), then detaches what it wrote there.
-    /// - Throws: ``ExportError`` when the folder cannot be made or `write` wrote nothing, or
-    ///   what `write` throws; the folder and all in it are removed in every case.
+    /// - Throws: ``ExportError`` when the folder cannot be made, what `write` throws, or
+    ///   Foundation's error when `write` left no file to open; the folder and all in it are
+    ///   removed in every case.
     public init(
         name: String, temporaryDirectory: String = NSTemporaryDirectory(), _ write: (String) async throws -> Void
     ) async throws {
