@@ -10,7 +10,8 @@ import PledgeKit
 /// The organizer routes, each behind ``OrganizerAccess``:
 /// `GET /api/organizer/counts?by=…[&public=true&k=5]`,
 /// `GET /api/organizer/export/{pledges|counts}?format=csv|json|xlsx&delimiter=,|;&by=…&includePersonalData=true`
-/// (a streamed download; XLSX is written whole first, see ``DetachedFile``) and `GET /admin` (totals, breakdowns, a chart, no JavaScript).
+/// (a streamed download; XLSX is written whole first, see ``DetachedFile``) and `GET /admin`
+/// (totals, breakdowns, a chart, no JavaScript).
 /// And one public route: `GET /api/public/counts?by=…`, always with small groups merged.
 struct OrganizerRoutes: Sendable {
     let organizer: any ExportSource
