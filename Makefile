@@ -14,20 +14,22 @@ KIOSK_ARGS = --config $(CONFIG) --database $(DATABASE) $(if $(PORT),--port $(POR
 # Debian packages: to build and run, and in addition to test.
 # Certificates: librsvg + cairo render in process; fontconfig checks the templates' fonts;
 # fonts-noto-core has Noto Sans, which the templates name (full Vietnamese coverage); libisal-dev
-# (Intel ISA-L) compresses certificate PNGs, zlib QR PNGs.
-RUN_DEBS := pkg-config libqrencode-dev zlib1g-dev libsqlite3-dev librsvg2-dev libcairo2-dev libfontconfig-dev fonts-noto-core libisal-dev
+# (Intel ISA-L) compresses certificate PNGs, zlib QR PNGs; libxlsxwriter-dev writes the XLSX exports.
+RUN_DEBS := pkg-config libqrencode-dev zlib1g-dev libsqlite3-dev librsvg2-dev libcairo2-dev libfontconfig-dev fonts-noto-core libisal-dev \
+  libxlsxwriter-dev
 # poppler-utils: pdftotext, pdffonts, pdftoppm; chromium: the page test; librsvg2-bin: rsvg-convert for the benchmark;
 # libfaketime: the retention tests start `kiosk` under a clock days ahead or behind.
 # systemd: systemd-analyze verify/security, systemd-sysusers and systemd-tmpfiles for the package's units and
 # scripts; init-system-helpers: deb-systemd-helper (the postinst); binutils: readelf (the libraries the binary links)
 # and strip (scripts/package); postgresql: PostgreSQL 15 and pg_virtualenv (postgresql-common), the throw-away
-# cluster of the hub's tests.
+# cluster of the hub's tests; libreoffice-calc-nogui: LibreOffice headless opens the XLSX exports.
 TEST_DEBS := $(RUN_DEBS) zbar-tools qrencode tmux sqlite3 procps poppler-utils chromium librsvg2-bin libfaketime \
-  systemd init-system-helpers binutils postgresql
+  systemd init-system-helpers binutils postgresql libreoffice-calc-nogui
 # PyPI packages for the tests: the zxing-cpp QR decoder and Pillow to read images for it.
 # websocket-client drives headless Chromium over the DevTools protocol (scripts/page-check.py).
 # prometheus-client's parser reads /metrics in the tests (the reference Prometheus text parser).
-TEST_PIP := zxing-cpp pillow websocket-client prometheus-client
+# openpyxl reads the XLSX exports in the tests (each cell's value and type).
+TEST_PIP := zxing-cpp pillow websocket-client prometheus-client openpyxl
 TEST_AXE := axe-playwright-python==0.1.8
 
 # `make install` and `make package`: the kiosk as a systemd service (docs/operator.md, "Install as a service"); the
@@ -130,7 +132,7 @@ deps-run:
 deps-test:
 	@scripts/install-debs $(TEST_DEBS)
 	@command -v python3 >/dev/null && python3 -m pip --version >/dev/null 2>&1 || scripts/install-debs python3 python3-pip
-	@python3 -c 'import zxingcpp, PIL, websocket, prometheus_client' 2>/dev/null || python3 -m pip install --quiet $(TEST_PIP) \
+	@python3 -c 'import zxingcpp, PIL, websocket, prometheus_client, openpyxl' 2>/dev/null || python3 -m pip install --quiet $(TEST_PIP) \
 	  || python3 -m pip install --quiet --break-system-packages $(TEST_PIP)
 	@# axe-core's script for the web flow's accessibility test; the package's own dependency
 	@# (Playwright) is not needed: the test drives Chromium over the DevTools protocol.

@@ -55,6 +55,12 @@ let package = Package(
             pkgConfig: "fontconfig",
             providers: [.apt(["libfontconfig-dev"])]
         ),
+        // libxlsxwriter: the XLSX export (PledgeExport's XLSXWorkbook), in constant-memory mode.
+        .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
         // glibc's <malloc.h>: the service gives freed memory back to the system (HeapTrimmer).
         .systemLibrary(name: "CMalloc"),
 
@@ -230,10 +236,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // Exports: CSV (RFC 4180) and JSON Lines, streamed to a file with a SHA-256 manifest.
+        // Exports: CSV (RFC 4180), JSON Lines and XLSX, written to a file with a SHA-256 manifest.
         .target(
             name: "PledgeExport",
-            dependencies: ["PledgeKit", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["PledgeKit", "CXlsxWriter", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
 
@@ -348,7 +354,8 @@ let package = Package(
         // Shared test helpers: QR decoders (zbarimg, zxing-cpp), terminal screen -> image, processes.
         .target(
             name: "KioskTestSupport",
-            dependencies: ["QRCode"],
+            // PledgeExport: the CSV export's formula guard, taken off to compare with a spreadsheet.
+            dependencies: ["QRCode", "PledgeExport"],
             path: "Tests/KioskTestSupport",
             swiftSettings: strictSettings
         ),
@@ -399,7 +406,7 @@ let package = Package(
             dependencies: [
                 "KioskService", "KioskAPI", "KioskClient", "PledgeStore", "PledgeKit", "KioskConfiguration",
                 "QRCode", "KioskPages", "ServerHardening", "KioskHTTP", "CertificateWeb", "LiveWeb", "PledgeWeb",
-                "KioskTestSupport",
+                "PledgeExport", "KioskTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // Status, header and body tests through the router, without a socket.
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

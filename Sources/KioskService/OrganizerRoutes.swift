@@ -9,8 +9,9 @@ import PledgeKit
 
 /// The organizer routes, each behind ``OrganizerAccess``:
 /// `GET /api/organizer/counts?by=…[&public=true&k=5]`,
-/// `GET /api/organizer/export/{pledges|counts}?format=csv|json&delimiter=,|;&by=…&includePersonalData=true`
-/// (a streamed download) and `GET /admin` (totals, breakdowns, a chart, no JavaScript).
+/// `GET /api/organizer/export/{pledges|counts}?format=csv|json|xlsx&delimiter=,|;&by=…&includePersonalData=true`
+/// (a streamed download; XLSX is written whole first, see ``DetachedFile``) and `GET /admin`
+/// (totals, breakdowns, a chart, no JavaScript).
 /// And one public route: `GET /api/public/counts?by=…`, always with small groups merged.
 struct OrganizerRoutes: Sendable {
     let organizer: any ExportSource
@@ -78,8 +79,8 @@ struct OrganizerRoutes: Sendable {
         else {
             throw ProblemDetails(
                 status: .badRequest, code: "invalid-request", field: "format",
-                vi: "format phải là csv hoặc json; delimiter là , hoặc ;.",
-                en: "format must be csv or json; delimiter , or ;.")
+                vi: "format phải là csv, json hoặc xlsx; delimiter là , hoặc ;.",
+                en: "format must be csv, json or xlsx; delimiter , or ;.")
         }
         let dimensions: [CountDimension]
         do { dimensions = try CountDimension.list(query.get("by") ?? "") } catch { throw ProblemDetails(error) }
@@ -92,12 +93,32 @@ struct OrganizerRoutes: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = format.contentType
         headers[.cacheControl] = "no-store"
-        headers[.contentDisposition] =
-            "attachment; filename=\"\(configuration.eventID)-\(kind.rawValue).\(format.fileExtension)\""
+        let fileName = "\(configuration.eventID)-\(kind.rawValue).\(format.fileExtension)"
+        headers[.contentDisposition] = "attachment; filename=\"\(fileName)\""
+        if !format.isStreamed {
+            return try await detachedDownload(exporter, fileName: fileName, headers: headers)
+        }
         return Response(
             status: .ok, headers: headers,
             body: ResponseBody { writer in
                 try await exporter.run { bytes, _ in try await writer.write(ByteBuffer(bytes: bytes)) }
+                try await writer.finish(nil)
+            })
+    }
+
+    /// A download written whole before it is sent (XLSX): the store's errors are problem
+    /// details, as nothing has been sent yet; the file has no name left while it is sent.
+    func detachedDownload(_ exporter: Exporter, fileName: String, headers: HTTPFields) async throws -> Response {
+        let file: DetachedFile
+        do {
+            file = try await DetachedFile(name: fileName) { path in _ = try await exporter.writeFile(to: path) }
+        } catch let error as PledgeError {
+            throw ProblemDetails(error)
+        }
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody(contentLength: file.bytes) { writer in
+                while let piece = try file.read() { try await writer.write(ByteBuffer(bytes: piece)) }
                 try await writer.finish(nil)
             })
     }

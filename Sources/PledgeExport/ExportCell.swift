@@ -14,9 +14,29 @@ public enum ExportFormat: String, CaseIterable, Codable, Sendable {
     case csv
     /// JSON Lines (jsonlines.org): one RFC 8259 JSON object per line, UTF-8, no BOM.
     case json
+    /// An XLSX workbook (ECMA-376 Office Open XML), through libxlsxwriter: ``XLSXEncoder``.
+    case xlsx
 
-    public var fileExtension: String { self == .csv ? "csv" : "jsonl" }
-    public var contentType: String { self == .csv ? "text/csv; charset=utf-8" : "application/jsonl; charset=utf-8" }
+    public var fileExtension: String {
+        switch self {
+        case .csv: "csv"
+        case .json: "jsonl"
+        case .xlsx: "xlsx"
+        }
+    }
+
+    /// The media type of a download (XLSX: ECMA-376's, registered with IANA).
+    public var contentType: String {
+        switch self {
+        case .csv: "text/csv; charset=utf-8"
+        case .json: "application/jsonl; charset=utf-8"
+        case .xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        }
+    }
+
+    /// Whether the format is a stream of bytes row after row (``RowEncoder``), which a download
+    /// can send as it is made; XLSX is a ZIP file, written whole before it can be sent.
+    public var isStreamed: Bool { self != .xlsx }
 }
 
 /// Turns rows into bytes, line by line, so exports stream with flat memory.
@@ -44,11 +64,13 @@ extension RowEncoder {
 }
 
 extension ExportFormat {
-    /// The encoder of this format; `delimiter` matters to CSV only.
-    public func encoder(delimiter: CSVEncoder.Delimiter = .comma) -> any RowEncoder {
+    /// The row encoder of a streamed format (``isStreamed``); `delimiter` matters to CSV only.
+    /// - Throws: ``ExportError`` for XLSX, which ``XLSXEncoder`` writes to a file instead.
+    public func encoder(delimiter: CSVEncoder.Delimiter = .comma) throws(ExportError) -> any RowEncoder {
         switch self {
-        case .csv: CSVEncoder(delimiter: delimiter)
-        case .json: JSONLinesEncoder()
+        case .csv: return CSVEncoder(delimiter: delimiter)
+        case .json: return JSONLinesEncoder()
+        case .xlsx: throw ExportError("XLSX is written to a file, not streamed: use Exporter.writeFile(to:)")
         }
     }
 }

@@ -55,6 +55,19 @@ public final class ExportFile {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// Counts and hashes the bytes a library wrote at ``temporaryPath`` through the path itself
+    /// (libxlsxwriter: ``XLSXEncoder``), reading them back in 1 MiB pieces, so ``commit()``
+    /// returns their SHA-256 as for bytes given to ``write(_:)``, which must not have been called.
+    public func adoptWrittenFile() throws {
+        guard bytes == 0, buffer.isEmpty else { throw ExportError("\(temporaryPath) was written twice") }
+        let reader = try FileHandle(forReadingFrom: URL(fileURLWithPath: temporaryPath))
+        defer { try? reader.close() }
+        while let piece = try reader.read(upToCount: 1 << 20), !piece.isEmpty {
+            hasher.update(data: piece)
+            bytes += piece.count
+        }
+    }
+
     /// Flushes, syncs and renames the file into place; returns the SHA-256 of its bytes in hex.
     public func commit() throws -> String {
         try flush()

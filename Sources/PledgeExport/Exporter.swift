@@ -55,11 +55,14 @@ public struct Exporter: Sendable {
         return options.minimumGroupSize.map { exact.anonymized(minimumGroupSize: $0) } ?? exact
     }
 
-    /// Encodes every row and hands the bytes to `sink`, with the number of rows written so far.
+    /// Encodes every row of a streamed format (``ExportFormat/isStreamed``) and hands the bytes
+    /// to `sink`, with the number of rows written so far.
     /// - Returns: the number of data rows.
+    /// - Throws: ``ExportError`` for XLSX (``writeFile(to:progress:)`` writes it), the store's
+    ///   ``PledgeError``, or what `sink` throws.
     @discardableResult
     public func run(_ sink: (_ bytes: [UInt8], _ rowsSoFar: Int) async throws -> Void) async throws -> Int {
-        let encoder = options.format.encoder(delimiter: options.delimiter)
+        let encoder = try options.format.encoder(delimiter: options.delimiter)
         switch options.kind {
         case .counts:
             let breakdown = try await breakdown()
@@ -74,39 +77,105 @@ public struct Exporter: Sendable {
             let personal = options.includePersonalData
             let columns = ExportTable.pledgeColumns(includePersonalData: personal)
             try await sink(encoder.header(columns), 0)
-            var cursor: Int64?
-            var count = 0
             var capacity = Self.pageSize * (personal ? 160 : 100)
-            repeat {
-                try Task.checkCancellation()
-                let reserve = capacity
-                // The chunk starts empty and is reserved by its first row: a buffer made here
-                // would be shared with the caller's copy and copied on the first write.
-                let page = try await service.exportPage(
-                    after: cursor, limit: Self.pageSize, includePersonalData: personal, into: [UInt8]()
-                ) { bytes, record in
-                    if bytes.capacity == 0 { bytes.reserveCapacity(reserve) }
-                    encoder.appendPledge(record, columns: columns, includePersonalData: personal, to: &bytes)
-                }
-                capacity = max(capacity, page.output.count)
-                count += page.rows
-                try await sink(page.output, count)
-                cursor = page.next
-            } while cursor != nil
-            return count
+            return try await eachPledgePage(
+                into: [UInt8](),
+                append: {
+                    let reserve = capacity
+                    // The chunk starts empty and is reserved by its first row: a buffer made here
+                    // would be shared with the caller's copy and copied on the first write.
+                    return { bytes, record in
+                        if bytes.capacity == 0 { bytes.reserveCapacity(reserve) }
+                        encoder.appendPledge(record, columns: columns, includePersonalData: personal, to: &bytes)
+                    }
+                },
+                { bytes, count in
+                    capacity = max(capacity, bytes.count)
+                    try await sink(bytes, count)
+                })
         }
     }
 
-    /// Writes the export to `path` (temporary file, then rename) and its manifest beside it.
+    /// Hands over the column names to `header`, then every row as cells (``ExportTable``'s),
+    /// page by page, to `rows` with the number of rows so far: for encoders that take cells
+    /// rather than bytes (``XLSXEncoder``). Memory holds one page.
+    /// - Returns: the number of data rows.
+    @discardableResult
+    public func runCells(
+        header: ([String]) throws -> Void, rows sink: (_ rows: [[ExportCell]], _ rowsSoFar: Int) async throws -> Void
+    ) async throws -> Int {
+        switch options.kind {
+        case .counts:
+            let breakdown = try await breakdown()
+            try header(ExportTable.countColumns(breakdown))
+            let rows = ExportTable.countRows(breakdown)
+            try await sink(rows, rows.count)
+            return rows.count
+        case .pledges:
+            let personal = options.includePersonalData
+            try header(ExportTable.pledgeColumns(includePersonalData: personal))
+            return try await eachPledgePage(
+                into: [[ExportCell]](),
+                append: {
+                    { rows, record in rows.append(ExportTable.pledgeRow(record, includePersonalData: personal)) }
+                }, sink)
+        }
+    }
+
+    /// Reads the pledges page by page, folding each page's records into `empty` with the
+    /// closure `append` makes for it, and hands each page to `sink` with the rows so far.
+    private func eachPledgePage<Output: Sendable>(
+        into empty: Output, append: () -> @Sendable (inout Output, ExportRecord) -> Void,
+        _ sink: (Output, Int) async throws -> Void
+    ) async throws -> Int {
+        var cursor: Int64?
+        var count = 0
+        repeat {
+            try Task.checkCancellation()
+            let page = try await service.exportPage(
+                after: cursor, limit: Self.pageSize, includePersonalData: options.includePersonalData, into: empty,
+                append())
+            count += page.rows
+            try await sink(page.output, count)
+            cursor = page.next
+        } while cursor != nil
+        return count
+    }
+
+    /// Writes the export's file at `path`, in any format, through a temporary file beside it and a
+    /// rename (``ExportFile``), so an export that fails leaves nothing at `path`. XLSX is
+    /// assembled by ``XLSXEncoder`` in the temporary file and hashed once written.
+    /// - Returns: its rows, bytes and SHA-256.
+    public func writeFile(to path: String, progress: ((Int) -> Void)? = nil) async throws -> WrittenExport {
+        let file = try ExportFile(path: path)
+        let rows: Int
+        if options.format.isStreamed {
+            rows = try await run { bytes, rowsSoFar in
+                try file.write(bytes)
+                progress?(rowsSoFar)
+            }
+        } else {
+            var workbook: XLSXEncoder?
+            rows = try await runCells(
+                header: { columns in
+                    workbook = try XLSXEncoder(
+                        path: file.temporaryPath, sheetName: options.kind.rawValue, columns: columns)
+                },
+                rows: { page, rowsSoFar in
+                    for row in page { try workbook?.append(row) }
+                    progress?(rowsSoFar)
+                })
+            try workbook?.close()
+            try file.adoptWrittenFile()
+        }
+        return WrittenExport(rows: rows, bytes: file.bytes, sha256: try file.commit())
+    }
+
+    /// Writes the export to `path` (``writeFile(to:progress:)``) and its manifest beside it.
     public func write(to path: String, eventID: String, progress: ((Int) -> Void)? = nil) async throws
         -> ExportManifest
     {
-        let file = try ExportFile(path: path)
-        let rows = try await run { bytes, rowsSoFar in
-            try file.write(bytes)
-            progress?(rowsSoFar)
-        }
-        let digest = try file.commit()
+        let written = try await writeFile(to: path, progress: progress)
         var parameters = ["event": eventID]
         if options.kind == .counts {
             parameters["by"] = options.dimensions.map(\.rawValue).joined(separator: ",")
@@ -116,9 +185,17 @@ public struct Exporter: Sendable {
         let manifest = ExportManifest(
             file: URL(fileURLWithPath: path).lastPathComponent, kind: options.kind.rawValue,
             format: options.format, delimiter: options.format == .csv ? options.delimiter.rawValue : nil,
-            rows: rows, bytes: file.bytes, sha256: digest, includePersonalData: options.includePersonalData,
-            parameters: parameters, createdAt: ISO8601DateFormatter().string(from: Date()))
+            rows: written.rows, bytes: written.bytes, sha256: written.sha256,
+            includePersonalData: options.includePersonalData, parameters: parameters,
+            createdAt: ISO8601DateFormatter().string(from: Date()))
         try manifest.write(beside: path)
         return manifest
     }
+}
+
+/// What ``Exporter/writeFile(to:progress:)`` wrote: data rows, bytes, SHA-256 in hex.
+public struct WrittenExport: Sendable, Equatable {
+    public var rows: Int
+    public var bytes: Int
+    public var sha256: String
 }

@@ -12,7 +12,7 @@ import PledgeStore
 /// `kiosk export pledges|counts`: a file for organizers, with a manifest beside it.
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Export pledges or counts as CSV (RFC 4180, UTF-8 with BOM, Excel-safe) or JSON Lines.",
+        abstract: "Export pledges or counts as CSV (RFC 4180, UTF-8 with BOM, Excel-safe), JSON Lines or XLSX.",
         discussion: """
             The file is written to a temporary file and renamed when complete, so an interrupted \
             export leaves nothing at the output path; FILE.manifest.json beside it records the row \
@@ -26,7 +26,7 @@ struct Export: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Option(help: "csv or json (JSON Lines).")
+    @Option(help: "csv, json (JSON Lines) or xlsx (a spreadsheet workbook: text stays text, numbers numbers).")
     var format: ExportFormat = .csv
 
     @Option(help: "CSV delimiter: , (default) or ; (for locales whose Excel expects ;).")
@@ -34,7 +34,7 @@ struct Export: AsyncParsableCommand {
 
     @Option(
         help: """
-            The file to write (default: <event>-<kind>.<csv|jsonl> in this folder; required with \
+            The file to write (default: <event>-<kind>.<csv|jsonl|xlsx> in this folder; required with \
             --include-personal-data, so names go only where you say).
             """)
     var output: String?
