@@ -34,7 +34,8 @@ public enum HubCountDimensions {
             let names = all.map(\.rawValue).joined(separator: ", ")
             return PledgeError(
                 .invalidRequest, field: "by",
-                vi: "Hub không đếm theo “\(other.rawValue)” (số liệu của từng sự kiện có ở dịch vụ của sự kiện). Chọn trong: \(names).",
+                vi:
+                    "Hub không đếm theo “\(other.rawValue)” (số liệu của từng sự kiện có ở dịch vụ của sự kiện). Chọn trong: \(names).",
                 en: "The hub does not count by “\(other.rawValue)” (each event's service does). Choose from: \(names).")
         }
         return `public` ? CountDimension.publicCombinationError(dimensions) : nil

@@ -39,7 +39,8 @@ struct HubReconcile: AsyncParsableCommand {
     /// What a reconciliation found, Vietnamese first, one drifted key per line.
     static func report(_ found: HubReconciliation) -> String {
         guard !found.drift.isEmpty else {
-            return "Bộ đếm khớp với \(found.keys) khóa · The counters match the pledges (\(found.keys) keys)."
+            return
+                "Bộ đếm khớp với các cam kết (\(found.keys) khóa) · The counters match the pledges (\(found.keys) keys)."
         }
         let lines = found.drift.map { "  \($0)" }.joined(separator: "\n")
         let outcome =

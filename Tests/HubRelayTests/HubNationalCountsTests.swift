@@ -127,15 +127,19 @@ struct HubNationalCountsTests {
                 Set(found.drift) == [
                     HubCountDrift(
                         counter: "hub_tally",
-                        key: ["event=\(key[0])", "day=\(key[1])", "age-band=\(key[2])", "province=\(key[3])",
-                              "channel=\(key[4])"], counted: Int(key[5])!, rows: Int(key[5])! - 2),
+                        key: [
+                            "event=\(key[0])", "day=\(key[1])", "age-band=\(key[2])", "province=\(key[3])",
+                            "channel=\(key[4])",
+                        ], counted: Int(key[5])!, rows: Int(key[5])! - 2),
                     HubCountDrift(
                         counter: "hub_kiosk_tally", key: ["event=hue-2026", "kiosk=kiosk-2"], counted: 0,
                         rows: Int(kiosk)!),
                     HubCountDrift(
                         counter: "hub_tally",
-                        key: ["event=phong-dien-2026", "day=2026-01-01", "age-band=25-plus", "province=Huế",
-                              "channel=phone"], counted: 4, rows: 0),
+                        key: [
+                            "event=phong-dien-2026", "day=2026-01-01", "age-band=25-plus", "province=Huế",
+                            "channel=phone",
+                        ], counted: 4, rows: 0),
                 ])
             #expect(!found.repaired)
             // Reported, not repaired: a second look finds the same.

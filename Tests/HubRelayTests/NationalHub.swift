@@ -62,7 +62,9 @@ struct NationalHub: Sendable {
                         codeIssuer: CodeIssuer(tag: token.codeTag, key: token.codeKey), feedsHub: true)
                     for number in 0..<planned.pledges {
                         let band = AgeBand.allCases.randomElement(using: &generator)!
-                        let provinces: [String?] = [planned.province, planned.province, planned.province, "Cần Thơ", nil]
+                        let provinces: [String?] = [
+                            planned.province, planned.province, planned.province, "Cần Thơ", nil,
+                        ]
                         let signedAt = Date().addingTimeInterval(
                             -Double(Int.random(in: 0..<(4 * 86_400), using: &generator)))
                         let draft = PledgeDraft(
@@ -74,12 +76,15 @@ struct NationalHub: Sendable {
                             kioskID: ["kiosk-1", "kiosk-2", "phone"].randomElement(using: &generator)!)
                     }
                     events.append(
-                        Event(hubEvent: event, token: token, store: store, pledges: planned.pledges, home: planned.province))
+                        Event(
+                            hubEvent: event, token: token, store: store, pledges: planned.pledges,
+                            home: planned.province))
                 }
                 let synced = events
                 defer { for event in synced { try? event.store.close() } }
                 let app = Application(
-                    router: try TestHubService.router(hub), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+                    router: try TestHubService.router(hub),
+                    configuration: .init(address: .hostname("127.0.0.1", port: 0)))
                 try await app.test(.live) { client in
                     try await body(NationalHub(hub: hub, database: database, client: client, events: synced))
                 }

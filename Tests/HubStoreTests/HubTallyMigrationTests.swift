@@ -58,7 +58,9 @@ extension HubStoreSchemaTests {
                     SELECT to_char((created_at AT TIME ZONE 'UTC') + interval '7 hours', 'YYYY-MM-DD'), count(*)
                     FROM hub_pledge GROUP BY 1 ORDER BY 1
                     """)
-                #expect(days.buckets.map { "\($0.values[0])|\($0.count)" }.joined(separator: "\n") == counted.trimmingCharacters(in: .whitespacesAndNewlines))
+                #expect(
+                    days.buckets.map { "\($0.values[0])|\($0.count)" }.joined(separator: "\n")
+                        == counted.trimmingCharacters(in: .whitespacesAndNewlines))
                 let everything = try await store.tally(
                     by: [.event, .day, .ageBand, .province, .channel], event: nil, withholding: false)
                 #expect(everything.exact.addsUp)
