@@ -122,8 +122,10 @@ struct NationalHub: Sendable {
     /// `phone` for phones), not from the hub's SQL.
     func counted(by dimensions: [CountDimension], event: String?) async throws -> Breakdown {
         let filter = event.map { "WHERE event_id = '\($0)'" } ?? ""
-        let total = Int(try await database.psql("SELECT count(*) FROM hub_pledge \(filter)").trimmed)!
-        guard !dimensions.isEmpty else { return Breakdown(dimensions: [], total: total, buckets: []) }
+        guard !dimensions.isEmpty else {
+            let total = Int(try await database.psql("SELECT count(*) FROM hub_pledge \(filter)").trimmed)!
+            return Breakdown(dimensions: [], total: total, buckets: [])
+        }
         let columns = dimensions.map { dimension -> String in
             switch dimension {
             case .event: "event_id"
@@ -143,7 +145,8 @@ struct NationalHub: Sendable {
             return Breakdown.Bucket(values: Array(fields.dropLast()), count: Int(fields.last!)!)
         }
         buckets.sort(by: BucketOrder(dimensions: dimensions).precedes)
-        return Breakdown(dimensions: dimensions, total: total, buckets: buckets)
+        // Every pledge is in exactly one group: the groups add up to count(*).
+        return Breakdown(dimensions: dimensions, total: buckets.reduce(0) { $0 + $1.count }, buckets: buckets)
     }
 
     /// Both counter tables, as the database holds them.
