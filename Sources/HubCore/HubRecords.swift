@@ -33,6 +33,11 @@ public protocol HubRecords: PledgeLookup {
     /// Counts of every event (`event` nil) or of one, in the event service's shape.
     func counts(event: EventID?) async throws(HubError) -> PledgeCounts
 
+    /// Counts by `dimensions` (of ``HubCountDimensions/all``) of every event (`event` nil) or of
+    /// one, from the counters (never a count of the pledges), with the pledges public answers
+    /// withhold when `withholding`; read in one snapshot.
+    func tally(by dimensions: [CountDimension], event: EventID?, withholding: Bool) async throws(HubError) -> HubTally
+
     /// Erases the name of the pledge with `code` at the hub (its signer asked at the official
     /// domain) and records the erasure for its event to apply; an erasure of a code whose pledge
     /// has not arrived is kept and wins when it does. Returns false when the code is neither a

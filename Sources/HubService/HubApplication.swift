@@ -56,7 +56,8 @@ public struct HubServiceParts: Sendable {
     }
 }
 
-/// The hub's router: `POST /api/sync/batches` (``SyncRoutes``), `GET /api/counts[?event=ID]`,
+/// The hub's router: `POST /api/sync/batches` (``SyncRoutes``), `GET /api/counts[?event=ID]` and
+/// `GET /api/public/counts?by=…[&event=ID]` (``HubCountsRoutes``),
 /// the certificate routes of every event (`GET /c/{code}`, its QR images and documents, `GET /v`),
 /// `GET /resources`, `GET|POST /c/{code}/erase` (the same routes, pages and templates as the event
 /// service's, over the hub's store), the web pledge flow `GET /p/{presence}`, `POST /p` with
@@ -75,7 +76,7 @@ public func buildHubRouter(_ parts: HubServiceParts) -> Router<KioskRequestConte
     }
     router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/resources"]) }
     SyncRoutes(records: records, certificateBaseURL: parts.links.baseURL).add(to: router)
-    HubCountsRoutes(records: records, channels: parts.webPledges).add(to: router)
+    HubCountsRoutes(records: records).add(to: router)
     let hubCertificates = HubCertificates(
         records: records, campaign: parts.campaign, changes: parts.changes, now: parts.now)
     let site = CertificateSite(

@@ -4,50 +4,74 @@ import Hummingbird
 import KioskHTTP
 import PledgeKit
 
-/// `GET /api/counts`: the national totals, in the event service's shape (``PledgeCounts``), and
-/// `GET /api/counts?event=ID`: one event's. The hub keeps counter tables updated in each batch's
-/// transaction, so a request reads them, never counts pledges. As at an event, the public sees
-/// no group of fewer than k pledges (``PledgeCounts/published(withholding:minimumGroupSize:)``:
-/// smaller ones are merged into `other`), so one signer's age band or province is never shown.
-/// With `channels`, the body also has `byChannel` (`kiosk`, `phone`; issue 16), published by the
-/// same rule.
+/// The hub's public counts (issue 15), read from its counters (``HubCore/HubRecords/tally(by:event:withholding:)``),
+/// never from a count of the pledges, and published by the event service's rule
+/// (``PledgeKit/Breakdown/published(withholding:minimumGroupSize:)``: groups below k = 5 merged
+/// into `other` with complementary suppression, each kiosk's newest `pledges mod k` withheld), so
+/// an event's numbers here equal its own service's for the same pledges:
+/// - `GET /api/counts[?event=ID]`: the national totals, or one event's, in the event service's
+///   shape (``PledgeCounts``) with `byChannel` (`kiosk`, `phone`; issue 16).
+/// - `GET /api/public/counts?by=…[&event=ID]`: the event service's public breakdown
+///   (``Breakdown``) by any of `event, day, age-band, province, channel`; without `by`, the total
+///   as one bucket. A dimension the hub does not count by (`kiosk`, `hour`), or a day crossed
+///   with age band or province, is a 400 problem (field `by`).
 struct HubCountsRoutes: Sendable {
     let records: any HubRecords
-    var channels: (any HubWebPledges)? = nil
 
     func add(to router: Router<KioskRequestContext>) {
         router.get("/api/counts") { request, _ in
-            var event: EventID? = nil
-            if let text = request.uri.queryParameters.get("event") {
-                guard let id = EventID(String(text)) else {
-                    throw ProblemDetails(
-                        status: .badRequest, code: "invalid-request", field: "event",
-                        vi: "Mã sự kiện không hợp lệ (\(IdentifierRule.text.vi)).",
-                        en: "Invalid event id (\(IdentifierRule.text.en)).")
-                }
-                event = id
-            }
-            let counts: PledgeCounts
-            do throws(HubError) { counts = try await records.counts(event: event) } catch {
-                throw ProblemDetails(error)
-            }
-            let published = counts.published(withholding: [])
-            guard let channels else { return try jsonResponse(published) }
-            let byChannel: [String: Int]
-            do throws(HubError) { byChannel = try await channels.channelCounts(event: event) } catch {
-                throw ProblemDetails(error)
-            }
-            let breakdown = Breakdown(
-                dimensions: [.channel], total: counts.total,
-                buckets: byChannel.sorted { $0.key < $1.key }.map {
-                    Breakdown.Bucket(values: [$0.key], count: $0.value)
-                }
-            ).published(withholding: [])
-            return try jsonResponse(
-                ChannelCounts(
-                    total: published.total, byAgeBand: published.byAgeBand, byProvince: published.byProvince,
-                    byChannel: Dictionary(breakdown.buckets.map { ($0.values[0], $0.count) }, uniquingKeysWith: +)))
+            let event = try Self.event(request)
+            let tally: HubTally
+            do throws(HubError) {
+                tally = try await records.tally(by: [.ageBand, .province, .channel], event: event, withholding: true)
+            } catch { throw ProblemDetails(error) }
+            return try jsonResponse(Self.counts(tally))
         }
+        router.get("/api/public/counts") { request, _ in
+            let event = try Self.event(request)
+            let dimensions: [CountDimension]
+            do throws(PledgeError) {
+                dimensions = try CountDimension.list(request.uri.queryParameters.get("by") ?? "")
+                if let refused = HubCountDimensions.refusal(dimensions, public: true) { throw refused }
+            } catch { throw ProblemDetails(error) }
+            let tally: HubTally
+            do throws(HubError) {
+                tally = try await records.tally(by: dimensions, event: event, withholding: true)
+            } catch { throw ProblemDetails(error) }
+            return try jsonResponse(tally.published.answered)
+        }
+    }
+
+    /// The `event` query parameter, nil when absent.
+    static func event(_ request: Request) throws -> EventID? {
+        guard let text = request.uri.queryParameters.get("event") else { return nil }
+        guard let id = EventID(String(text)) else {
+            throw ProblemDetails(
+                status: .badRequest, code: "invalid-request", field: "event",
+                vi: "Mã sự kiện không hợp lệ (\(IdentifierRule.text.vi)).",
+                en: "Invalid event id (\(IdentifierRule.text.en)).")
+        }
+        return id
+    }
+
+    /// The public counts of a tally by age band, province and channel: the event service's
+    /// ``PledgeCounts/published(withholding:minimumGroupSize:)`` and `byChannel` by the same rule.
+    static func counts(_ tally: HubTally) -> ChannelCounts {
+        var exact = PledgeCounts(total: tally.exact.total, byAgeBand: [:], byProvince: [:])
+        var byChannel: [String: Int] = [:]
+        for bucket in tally.exact.buckets {
+            exact.byAgeBand[bucket.values[0], default: 0] += bucket.count
+            exact.byProvince[bucket.values[1], default: 0] += bucket.count
+            byChannel[bucket.values[2], default: 0] += bucket.count
+        }
+        let published = exact.published(withholding: tally.withheld.map { (ageBand: $0[0], province: $0[1]) })
+        let channels = Breakdown(
+            dimensions: [.channel], total: exact.total,
+            buckets: byChannel.sorted { $0.key < $1.key }.map { Breakdown.Bucket(values: [$0.key], count: $0.value) }
+        ).published(withholding: tally.withheld.map { [$0[2]] })
+        return ChannelCounts(
+            total: published.total, byAgeBand: published.byAgeBand, byProvince: published.byProvince,
+            byChannel: Dictionary(channels.buckets.map { ($0.values[0], $0.count) }, uniquingKeysWith: +))
     }
 }
 

@@ -13,8 +13,8 @@ extension HubStore {
     /// apply one after the other), by the sync protocol's rules (KioskAPI's ``SyncBatch``;
     /// docs/design.md, "Storage"): the gap check against the event's `last_sequence`; pledges by id,
     /// a replayed one changing nothing; erasures kept as tombstones that win over a pledge that
-    /// arrives later; purges blanking names now and later; held rows counted; the counts updated
-    /// in the same transaction. Returns after the commit.
+    /// arrives later; purges blanking names now and later; held rows counted; the counters updated
+    /// in the same transaction (schema v4's trigger). Returns after the commit.
     public func apply(_ batch: SyncBatch, from event: HubEvent) async throws(HubError) -> SyncApplied {
         let plan = try SyncPlan(batch, from: event)
         let logger = logger
@@ -135,7 +135,8 @@ struct BatchWriter {
     }
 
     /// Inserts the pledges not here yet (by id), each without its name when erased, purged or
-    /// past the event's retention, and adds the new ones to the counts; refuses the batch when a
+    /// past the event's retention (the insert's trigger adds the new ones to the counters, schema
+    /// v4, in this transaction); refuses the batch when a
     /// pledge's id or code is another pledge's. Not `byID`: every pledge must be new (a unique
     /// violation, ``isPledgeConflict(_:)``, otherwise).
     func insert(_ pledges: [SyncPlan.PlannedPledge], purgedBefore: Date?, expired: Bool, byID: Bool) async throws {
@@ -152,23 +153,17 @@ struct BatchWriter {
                     \(pledges.map { $0.province ?? "" })::text[], \(pledges.map(\.guardianConsent))::bool[],
                     \(pledges.map(\.createdAt))::timestamptz[]
                 ) AS input(id, code, kiosk, number, name, age_band, province, consent, created_at)
-            ),
-            inserted AS (
-                INSERT INTO hub_pledge
-                    (id, code, event_id, kiosk_id, number, name, age_band, province, guardian_consent, created_at)
-                SELECT id, code, \(eventID), kiosk, number,
-                    CASE WHEN \(expired)
-                        OR created_at < \(purgedBefore)::timestamptz
-                        OR EXISTS (SELECT 1 FROM hub_erasure WHERE event_id = \(eventID) AND hub_erasure.code = input.code)
-                    THEN NULL ELSE NULLIF(name, '') END,
-                    age_band, NULLIF(province, ''), consent, created_at
-                FROM input
-                \(unescaped: onConflict)
-                RETURNING age_band, province
             )
-            INSERT INTO hub_count (event_id, age_band, province, count)
-            SELECT \(eventID), age_band, coalesce(province, ''), count(*) FROM inserted GROUP BY age_band, province
-            ON CONFLICT (event_id, age_band, province) DO UPDATE SET count = hub_count.count + excluded.count
+            INSERT INTO hub_pledge
+                (id, code, event_id, kiosk_id, number, name, age_band, province, guardian_consent, created_at)
+            SELECT id, code, \(eventID), kiosk, number,
+                CASE WHEN \(expired)
+                    OR created_at < \(purgedBefore)::timestamptz
+                    OR EXISTS (SELECT 1 FROM hub_erasure WHERE event_id = \(eventID) AND hub_erasure.code = input.code)
+                THEN NULL ELSE NULLIF(name, '') END,
+                age_band, NULLIF(province, ''), consent, created_at
+            FROM input
+            \(unescaped: onConflict)
             """)
         guard byID else { return }
         // A pledge not stored as sent (same id, code and event) clashes with another pledge.

@@ -67,33 +67,6 @@ extension HubStore {
         }
     }
 
-    /// Counts from the counter table (hub_count: event × age band × province), summed over every
-    /// event when `event` is nil; never a scan of the pledges.
-    public func counts(event: EventID?) async throws(HubError) -> PledgeCounts {
-        let logger = logger
-        let eventID = event?.rawValue
-        let rows = try await call("read counts") { connection in
-            try await Self.rows(
-                """
-                SELECT age_band, province, sum(count)::int8 FROM hub_count
-                WHERE \(eventID)::text IS NULL OR event_id = \(eventID)
-                GROUP BY age_band, province
-                """, on: connection, logger: logger)
-        }
-        var counts = PledgeCounts(total: 0, byAgeBand: [:], byProvince: [:])
-        do {
-            for row in rows {
-                let (band, province, count) = try row.decode((String, String, Int).self)
-                counts.total += count
-                counts.byAgeBand[band, default: 0] += count
-                counts.byProvince[province.isEmpty ? Breakdown.unknown : province, default: 0] += count
-            }
-        } catch {
-            throw HubError.unreadable
-        }
-        return counts
-    }
-
     /// Erases at the hub (the signer asked at the official domain): a tombstone with the event's
     /// next erasure cursor, sent to the event in its next acknowledgement, and the name blanked
     /// if the pledge is here. Erasing a code twice changes nothing the second time.

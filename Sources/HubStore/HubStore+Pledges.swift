@@ -52,12 +52,7 @@ extension HubStore: HubWebPledges {
                             RETURNING created_at
                             """, on: connection, logger: logger
                         ).first?.decode(Date.self) ?? date
-                    try await Self.execute(
-                        """
-                        INSERT INTO hub_count (event_id, age_band, province, count)
-                        VALUES (\(eventID), \(band), \(province ?? ""), 1)
-                        ON CONFLICT (event_id, age_band, province) DO UPDATE SET count = hub_count.count + 1
-                        """, on: connection, logger: logger)
+                    // Counted by the insert's trigger (schema v4), in this transaction.
                     return WebPledgeRow(
                         pledge: Pledge(
                             id: pledgeID, eventID: eventID, kioskID: KioskID.phone.rawValue, number: base + count,
@@ -75,24 +70,6 @@ extension HubStore: HubWebPledges {
         // Only a unique violation of the key with no pledge under it after: a row deleted by hand.
         guard let stored else { throw Self.unavailable }
         return stored.outcome(for: draft, eventID: eventID)
-    }
-
-    public func channelCounts(event: EventID?) async throws(HubError) -> [String: Int] {
-        let logger = logger
-        let eventID = event?.rawValue
-        let rows = try await call("read channel counts") { connection in
-            try await Self.rows(
-                """
-                SELECT channel, sum(count)::int8 FROM hub_channel_count
-                WHERE \(eventID)::text IS NULL OR event_id = \(eventID)
-                GROUP BY channel
-                """, on: connection, logger: logger)
-        }
-        do {
-            return try Dictionary(rows.map { try $0.decode((String, Int).self) }, uniquingKeysWith: +)
-        } catch {
-            throw HubError.unreadable
-        }
     }
 
     public func isWebPledgeRecorded(key: IdempotencyKey) async throws(HubError) -> Bool {

@@ -61,11 +61,10 @@ struct OrganizerRoutes: Sendable {
     func breakdown(_ by: String?, public: Bool = false) async throws -> Breakdown {
         do {
             let dimensions = try CountDimension.list(by ?? "")
-            var breakdown =
+            let breakdown =
                 `public`
                 ? try await organizer.publicBreakdown(by: dimensions) : try await organizer.breakdown(by: dimensions)
-            if breakdown.dimensions.isEmpty { breakdown.buckets = [.init(values: [], count: breakdown.total)] }
-            return breakdown
+            return breakdown.answered
         } catch {
             throw ProblemDetails(error)
         }

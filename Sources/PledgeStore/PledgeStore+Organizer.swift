@@ -58,8 +58,7 @@ extension PledgeStore: OrganizerService {
                 Breakdown.Bucket(
                     values: (0..<dimensions.count).map { row[$0] as String }, count: row[dimensions.count] as Int))
         }
-        let order = BucketOrder(dimensions: dimensions)
-        buckets.sort(by: order.precedes)
+        buckets.sort(by: BucketOrder(dimensions: dimensions).precedes)
         return Breakdown(dimensions: dimensions, total: total, buckets: buckets)
     }
 
@@ -175,28 +174,6 @@ extension PledgeStore: OrganizerService {
                     "The name was erased from the certificate but not yet from the data file. Please try again in a moment."
             )
         }
-    }
-}
-
-/// The order of buckets: age bands youngest first, provinces in the order of the 2025
-/// resolution with "unknown" last, everything else (event, kiosk, day, hour) by text.
-struct BucketOrder {
-    let dimensions: [CountDimension]
-    private static let bandRank = Dictionary(
-        uniqueKeysWithValues: AgeBand.allCases.enumerated().map { ($0.element.rawValue, $0.offset) })
-    private static let provinceRank = Dictionary(
-        uniqueKeysWithValues: Province.all.enumerated().map { ($0.element.name, $0.offset) })
-
-    func precedes(_ a: Breakdown.Bucket, _ b: Breakdown.Bucket) -> Bool {
-        for (index, dimension) in dimensions.enumerated() where a.values[index] != b.values[index] {
-            let (x, y) = (a.values[index], b.values[index])
-            switch dimension {
-            case .ageBand: return (Self.bandRank[x] ?? 99) < (Self.bandRank[y] ?? 99)
-            case .province: return (Self.provinceRank[x] ?? 99, x) < (Self.provinceRank[y] ?? 99, y)
-            default: return x < y
-            }
-        }
-        return false
     }
 }
 

@@ -12,12 +12,12 @@ import PledgeKit
 import ServiceLifecycle
 import UnixSignals
 
-/// `kiosk hub`: the national hub on PostgreSQL (issue 14): `serve`, `add-event`, `migrate`.
+/// `kiosk hub`: the national hub on PostgreSQL (issue 14): `serve`, `add-event`, `migrate`, `reconcile`.
 struct HubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hub",
         abstract: "The national hub: every event's pledges on PostgreSQL, certificates at the official domain.",
-        subcommands: [HubServe.self, HubAddEvent.self, HubMigrate.self]
+        subcommands: [HubServe.self, HubAddEvent.self, HubMigrate.self, HubReconcile.self]
     )
 }
 
@@ -84,8 +84,17 @@ struct HubServe: AsyncParsableCommand {
     @Option(help: "The TCP port to listen on; 0 picks a free port.")
     var port: Int = 8090
 
+    @Option(
+        help: ArgumentHelp(
+            "Seconds between checks of the counters against the pledges (drift is logged; 0: never).",
+            valueName: "seconds"))
+    var reconcileEvery: Int = 3600
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535, not \(port).") }
+        guard reconcileEvery >= 0 else {
+            throw ValidationError("--reconcile-every must be 0 or more seconds, not \(reconcileEvery).")
+        }
     }
 
     func run() async throws {
@@ -136,6 +145,14 @@ struct HubServe: AsyncParsableCommand {
                 }
             }
             defer { retention.cancel() }
+            // The counters, checked against the pledges now and then (under an advisory lock: one
+            // hub process at a time).
+            let reconciliation =
+                reconcileEvery > 0
+                ? Task { [logger, reconcileEvery] in
+                    await HubReconcile.periodically(store, every: .seconds(reconcileEvery), logger: logger)
+                } : nil
+            defer { reconciliation?.cancel() }
             let services = ServiceGroup(
                 configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await services.run()

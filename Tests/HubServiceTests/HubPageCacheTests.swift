@@ -160,6 +160,9 @@ final class CountingRecords: HubRecords {
         try await store.apply(batch, from: event)
     }
     func counts(event: EventID?) async throws(HubError) -> PledgeCounts { try await store.counts(event: event) }
+    func tally(by dimensions: [CountDimension], event: EventID?, withholding: Bool) async throws(HubError) -> HubTally {
+        try await store.tally(by: dimensions, event: event, withholding: withholding)
+    }
     func erase(code: CertificateCode, at date: Date) async throws(HubError) -> Bool {
         try await store.erase(code: code, at: date)
     }

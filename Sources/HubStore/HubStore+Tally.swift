@@ -1,0 +1,138 @@
+import Foundation
+import HubCore
+import Logging
+import PledgeKit
+import PostgresNIO
+
+/// The hub's counts, read from its counters (schema v4: `hub_tally`, `hub_kiosk_tally`), never
+/// from a count of the pledges.
+extension HubStore {
+    /// A dimension's value in `hub_tally`, as the event service gives it (PledgeStore's
+    /// expressions): a day `YYYY-MM-DD` (Vietnam time), `unknown` for no province.
+    static func tallyColumn(_ dimension: CountDimension) -> String {
+        switch dimension {
+        case .event: "event_id"
+        case .day: "to_char(day, 'YYYY-MM-DD')"
+        case .ageBand: "age_band"
+        case .province: "CASE province WHEN '' THEN '\(Breakdown.unknown)' ELSE province END"
+        case .channel: "channel"
+        // Refused before any read (HubCountDimensions.refusal): the hub counts by neither.
+        case .kiosk, .hour: "NULL::text"
+        }
+    }
+
+    /// The same value read from a row of `hub_pledge`.
+    static func pledgeColumn(_ dimension: CountDimension) -> String {
+        switch dimension {
+        case .event: "event_id"
+        case .day: "to_char(hub_vietnam_day(created_at), 'YYYY-MM-DD')"
+        case .ageBand: "age_band"
+        case .province: "coalesce(province, '\(Breakdown.unknown)')"
+        case .channel: "hub_channel(kiosk_id)"
+        case .kiosk, .hour: "NULL::text"
+        }
+    }
+
+    public func tally(by dimensions: [CountDimension], event: EventID?, withholding: Bool) async throws(HubError)
+        -> HubTally
+    {
+        let logger = logger
+        let eventID = event?.rawValue
+        let columns = dimensions.map(Self.tallyColumn).joined(separator: ", ")
+        let groups = dimensions.indices.map { String($0 + 1) }.joined(separator: ", ")
+        let values = dimensions.map(Self.pledgeColumn).joined(separator: ", ")
+        let width = dimensions.count
+        let read = try await call("read counts") { connection in
+            try await Self.transaction(connection, logger: logger) { () async throws -> HubTally in
+                // One snapshot: the groups, the total and the withheld pledges agree.
+                try await Self.execute(
+                    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", on: connection, logger: logger)
+                let total =
+                    try await Self.rows(
+                        """
+                        SELECT coalesce(sum(count), 0)::int8 FROM hub_tally
+                        WHERE \(eventID)::text IS NULL OR event_id = \(eventID)
+                        """, on: connection, logger: logger
+                    ).first?.decode(Int.self) ?? 0
+                var buckets: [Breakdown.Bucket] = []
+                if width > 0 {
+                    for row in try await Self.rows(
+                        """
+                        SELECT \(unescaped: columns), sum(count)::int8 FROM hub_tally
+                        WHERE \(eventID)::text IS NULL OR event_id = \(eventID)
+                        GROUP BY \(unescaped: groups) HAVING sum(count) > 0
+                        """, on: connection, logger: logger)
+                    {
+                        let cells = Array(row)
+                        buckets.append(
+                            Breakdown.Bucket(
+                                values: try cells.prefix(width).map { try $0.decode(String.self) },
+                                count: try cells[width].decode(Int.self)))
+                    }
+                }
+                buckets.sort(by: BucketOrder(dimensions: dimensions).precedes)
+                let exact = Breakdown(dimensions: dimensions, total: total, buckets: buckets)
+                guard withholding, width > 0 else { return HubTally(exact: exact, withheld: []) }
+                return HubTally(
+                    exact: exact,
+                    withheld: try await Self.withheld(
+                        event: eventID, values: values, width: width, on: connection, logger: logger))
+            }
+        }
+        return read
+    }
+
+    /// The pledges public answers withhold (``PledgeKit/PublicCounts``): of each kiosk of the
+    /// event (or of every event) with `n` pledges (`hub_kiosk_tally`), the newest
+    /// ``PledgeKit/PublicCounts/withheld(of:minimumGroupSize:)`` by number, as the event service
+    /// withholds them, read along `hub_pledge_event_kiosk_number`; each as its `values` (SQL over
+    /// `hub_pledge`'s columns).
+    static func withheld(
+        event eventID: String?, values: String, width: Int, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [[String]] {
+        var events: [String] = []
+        var kiosks: [String] = []
+        var limits: [Int] = []
+        for row in try await rows(
+            """
+            SELECT event_id, kiosk_id, count FROM hub_kiosk_tally
+            WHERE \(eventID)::text IS NULL OR event_id = \(eventID)
+            """, on: connection, logger: logger)
+        {
+            let (event, kiosk, count) = try row.decode((String, String, Int).self)
+            let withheld = PublicCounts.withheld(of: count)
+            guard withheld > 0 else { continue }
+            events.append(event)
+            kiosks.append(kiosk)
+            limits.append(withheld)
+        }
+        guard !events.isEmpty else { return [] }
+        return try await rows(
+            """
+            SELECT \(unescaped: values)
+            FROM unnest(\(events)::text[], \(kiosks)::text[], \(limits)::int8[]) AS kiosk(event, kiosk, withheld)
+            CROSS JOIN LATERAL (
+                SELECT event_id, kiosk_id, created_at, age_band, province FROM hub_pledge
+                WHERE event_id = kiosk.event AND kiosk_id = kiosk.kiosk ORDER BY number DESC LIMIT kiosk.withheld
+            ) AS pledge
+            """, on: connection, logger: logger
+        ).map { row in try Array(row).prefix(width).map { try $0.decode(String.self) } }
+    }
+
+    /// Exact counts by age band and province (the counters, ``tally(by:event:withholding:)``), in
+    /// the event service's shape; `unknown` for no province.
+    public func counts(event: EventID?) async throws(HubError) -> PledgeCounts {
+        let exact = try await tally(by: [.ageBand, .province], event: event, withholding: false).exact
+        var counts = PledgeCounts(total: exact.total, byAgeBand: [:], byProvince: [:])
+        for bucket in exact.buckets {
+            counts.byAgeBand[bucket.values[0], default: 0] += bucket.count
+            counts.byProvince[bucket.values[1], default: 0] += bucket.count
+        }
+        return counts
+    }
+
+    public func channelCounts(event: EventID?) async throws(HubError) -> [String: Int] {
+        let exact = try await tally(by: [.channel], event: event, withholding: false).exact
+        return Dictionary(exact.buckets.map { ($0.values[0], $0.count) }, uniquingKeysWith: +)
+    }
+}
