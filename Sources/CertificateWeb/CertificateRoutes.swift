@@ -110,7 +110,7 @@ struct CertificateRoutes: Sendable {
         let document: DocumentCache.Document
         do {
             document = try await cache.document(for: Self.pageKey(pledge) + "/\(links.qrBaseURL)", inline: true) {
-                Array(pages.certificate(certificate).utf8)
+                pages.certificate(certificate)
             }
         } catch {
             throw ProblemDetails.internalError

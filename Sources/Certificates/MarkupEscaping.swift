@@ -17,24 +17,44 @@ public struct MarkupEscaping: MustacheContentType {
 
     public static func escape(_ text: String) -> String {
         // Most values hold none of the five (each one byte in UTF-8, never inside another scalar's bytes).
-        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
-            return text
-        }
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out.append(contentsOf: "&amp;".unicodeScalars)
-            case "<": out.append(contentsOf: "&lt;".unicodeScalars)
-            case ">": out.append(contentsOf: "&gt;".unicodeScalars)
-            case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
-            case "'": out.append(contentsOf: "&#39;".unicodeScalars)
-            default: out.append(scalar)
-            }
-        }
-        return String(out)
+        guard text.utf8.contains(where: isSpecial) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 32)
+        append(text, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// Registers the content type with swift-mustache (idempotent) and returns the pragma.
+    /// Appends `text`'s UTF-8 bytes to `out`, escaped as ``escape(_:)`` escapes (the same rule, by
+    /// the same code): the certificate page is built as bytes (H2, BENCHMARKS.md).
+    public static func append(_ text: String, to out: inout [UInt8]) {
+        let done = text.utf8.withContiguousStorageIfAvailable { append($0, to: &out) }
+        if done == nil { Array(text.utf8).withUnsafeBufferPointer { append($0, to: &out) } }
+    }
+
+    private static func append(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var start = 0
+        for index in bytes.indices where isSpecial(bytes[index]) {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+            entity(bytes[index]).withUTF8Buffer { out.append(contentsOf: $0) }
+            start = index + 1
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+    }
+
+    private static func isSpecial(_ byte: UInt8) -> Bool {
+        byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27
+    }
+
+    private static func entity(_ byte: UInt8) -> StaticString {
+        switch byte {
+        case 0x26: "&amp;"
+        case 0x3C: "&lt;"
+        case 0x3E: "&gt;"
+        case 0x22: "&quot;"
+        default: "&#39;"
+        }
+    }
+
     @discardableResult
     public static func register() -> String {
         MustacheContentTypes.register(MarkupEscaping(), named: name)

@@ -3,11 +3,11 @@ import PledgeKit
 
 /// The event's pages as functions from values to HTML (UTF-8), one per template of the folder.
 extension PageTemplates {
-    /// The certificate page (`certificate.mustache`).
+    /// The certificate page (`certificate.mustache`), as UTF-8 (what is sent).
     /// Made from the page pre-rendered for its event and shape when the templates allow it
     /// (``PrerenderedCertificates``: the same bytes as Mustache's), else by Mustache.
-    public func certificate(_ page: CertificatePage) -> String {
-        guard let certificates else { return render("certificate", page.context) }
+    public func certificate(_ page: CertificatePage) -> [UInt8] {
+        guard let certificates else { return Array(render("certificate", page.context).utf8) }
         return certificates.page(page) { render("certificate", $0) }
     }
 

@@ -19,7 +19,8 @@ final class PrerenderedCertificates: Sendable {
     /// A pre-rendered page: text, and where each of the pledge's values goes.
     struct Skeleton: Sendable {
         enum Piece: Sendable {
-            case text(String)
+            /// UTF-8.
+            case text([UInt8])
             case value(index: Int, escaped: Bool)
         }
         let pieces: [Piece]
@@ -56,9 +57,9 @@ final class PrerenderedCertificates: Sendable {
         self.capacity = capacity
     }
 
-    /// The HTML of `page`: filled into its shape's pre-rendered page, or rendered by `render`
-    /// (Mustache, given the full context) for a shape not seen yet or not pre-rendered.
-    func page(_ page: CertificatePage, render: ([String: Any]) -> String) -> String {
+    /// The HTML of `page` (UTF-8): filled into its shape's pre-rendered page, or rendered by
+    /// `render` (Mustache, given the full context) for a shape not seen yet or not pre-rendered.
+    func page(_ page: CertificatePage, render: ([String: Any]) -> String) -> [UInt8] {
         let key = page.shapeKey
         let values = page.pledgeValues
         let entry = entries.withLock { $0[key] }
@@ -66,19 +67,19 @@ final class PrerenderedCertificates: Sendable {
         case .skeleton(let skeleton):
             return Self.fill(skeleton, values)
         case .mustache:
-            return render(CertificatePage.context(event: page.eventContext, pledge: values))
+            return Array(render(CertificatePage.context(event: page.eventContext, pledge: values)).utf8)
         case nil:
             // An event value holding the mark would make a placeholder that is not one.
             guard !key.contains(Self.mark) else {
                 remember(.mustache, for: key)
-                return render(CertificatePage.context(event: page.eventContext, pledge: values))
+                return Array(render(CertificatePage.context(event: page.eventContext, pledge: values)).utf8)
             }
             let placeholders = values.indices.map { index in
                 CertificatePage.PledgeValue(
                     values[index].key, "\(Self.mark)\(index)'", inDocuments: values[index].inDocuments)
             }
             let text = render(CertificatePage.context(event: page.eventContext, pledge: placeholders))
-            let full = render(CertificatePage.context(event: page.eventContext, pledge: values))
+            let full = Array(render(CertificatePage.context(event: page.eventContext, pledge: values)).utf8)
             guard let skeleton = Self.skeleton(text, count: values.count), Self.fill(skeleton, values) == full else {
                 remember(.mustache, for: key)
                 return full
@@ -134,8 +135,8 @@ final class PrerenderedCertificates: Sendable {
                 return nil
             }
             if !current.isEmpty {
-                let piece = String(current)
-                textBytes += piece.utf8.count
+                let piece = Array(String(current).utf8)
+                textBytes += piece.count
                 pieces.append(.text(piece))
                 current = String.UnicodeScalarView()
             }
@@ -143,22 +144,27 @@ final class PrerenderedCertificates: Sendable {
             i = j
         }
         if !current.isEmpty {
-            let piece = String(current)
-            textBytes += piece.utf8.count
+            let piece = Array(String(current).utf8)
+            textBytes += piece.count
             pieces.append(.text(piece))
         }
         return Skeleton(pieces: pieces, textBytes: textBytes)
     }
 
-    /// `skeleton` with `values` put in.
-    static func fill(_ skeleton: Skeleton, _ values: [CertificatePage.PledgeValue]) -> String {
-        var page = ""
+    /// `skeleton` with `values` put in, as UTF-8: the page goes out as bytes, so it is built as
+    /// bytes (a String and then its copy cost a first view at the hub more: H2, BENCHMARKS.md).
+    static func fill(_ skeleton: Skeleton, _ values: [CertificatePage.PledgeValue]) -> [UInt8] {
+        var page: [UInt8] = []
         page.reserveCapacity(skeleton.textBytes + 1024)
         for piece in skeleton.pieces {
             switch piece {
             case .text(let text): page += text
             case .value(let index, let escaped):
-                page += escaped ? MarkupEscaping.escape(values[index].value) : values[index].value
+                if escaped {
+                    MarkupEscaping.append(values[index].value, to: &page)
+                } else {
+                    page += values[index].value.utf8
+                }
             }
         }
         return page
