@@ -1,4 +1,5 @@
 import Certificates
+import DequeModule
 import Synchronization
 
 /// Rendered pages, QR images and documents kept in memory, bounded by their total size, least recently used evicted
@@ -19,10 +20,25 @@ public final class DocumentCache: Sendable {
 
     struct State {
         var entries: [String: (document: Document, lastUse: UInt64)] = [:]
+        /// Every use of a key (store or hit) with its tick, oldest first: the least recently used
+        /// entry is the first whose tick is still its `lastUse` (older places of a key used again,
+        /// and places of keys removed, are skipped when met).
+        var uses: Deque<(key: String, tick: UInt64)> = []
         var inFlight: [String: Task<Document, any Error>] = [:]
         var bytes = 0
         var tick: UInt64 = 0
         var statistics = Statistics()
+
+        /// Marks `key`'s entry used now.
+        mutating func use(_ key: String) {
+            tick += 1
+            entries[key]?.lastUse = tick
+            uses.append((key, tick))
+            // Skipped places are dropped once they are most of the queue (each key's newest stays).
+            if uses.count > 2 * entries.count + 64 {
+                uses = Deque(entries.map { ($0.key, $0.value.lastUse) }.sorted { $0.1 < $1.1 })
+            }
+        }
     }
 
     public let capacity: Int
@@ -49,9 +65,8 @@ public final class DocumentCache: Sendable {
             case renderHere
         }
         let lookup = state.withLock { state -> Lookup in
-            state.tick += 1
             if let entry = state.entries[key] {
-                state.entries[key]?.lastUse = state.tick
+                state.use(key)
                 state.statistics.hits += 1
                 return .hit(entry.document)
             }
@@ -98,18 +113,23 @@ public final class DocumentCache: Sendable {
 
     private func store(_ document: Document, for key: String, in state: inout State) {
         guard document.bytes.count <= capacity else { return }
-        state.tick += 1
-        if let old = state.entries.updateValue((document, state.tick), forKey: key) {
+        if let old = state.entries.updateValue((document, 0), forKey: key) {
             state.bytes -= old.document.bytes.count
         }
+        state.use(key)
         state.bytes += document.bytes.count
         guard state.bytes > capacity else { return }
-        // Down to 7/8 of the capacity in one pass, least recently used first: finding the oldest
-        // entry for every new page scanned the whole table each time (first views at the hub).
+        // Down to 7/8 of the capacity in one pass, least recently used first, from the queue of
+        // uses (sorting every entry per pass was 2 % of a first view at the hub: BENCHMARKS.md, H2).
         let target = capacity - capacity / 8
-        for (old, entry) in state.entries.sorted(by: { $0.value.lastUse < $1.value.lastUse }) where old != key {
-            guard state.bytes > target else { break }
-            state.entries[old] = nil
+        while state.bytes > target, let use = state.uses.popFirst() {
+            guard let entry = state.entries[use.key], entry.lastUse == use.tick else { continue }
+            guard use.key != key else {
+                // Only the new document is left: it stays, over the target or not.
+                state.uses.append(use)
+                break
+            }
+            state.entries[use.key] = nil
             state.bytes -= entry.document.bytes.count
             state.statistics.evictions += 1
         }

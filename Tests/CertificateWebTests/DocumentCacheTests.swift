@@ -39,6 +39,27 @@ struct DocumentCacheTests {
         #expect(statistics.renders == 3)
     }
 
+    @Test("Many hits on one document keep the order of use: the others are evicted first")
+    func manyHitsKeepTheOrderOfUse() async throws {
+        let cache = DocumentCache(capacity: 1000)
+        for key in ["a", "b", "c"] { _ = try await cache.document(for: key) { [UInt8](repeating: 1, count: 300) } }
+        // Enough uses of "a" to drop the skipped places of the queue of uses more than once.
+        for _ in 0..<500 { _ = try await cache.document(for: "a") { [] } }
+        _ = try await cache.document(for: "c") { [] }
+        // 1200 bytes: "b" goes (least recently used), then "a" (used before "c"), down to 600.
+        _ = try await cache.document(for: "d") { [UInt8](repeating: 2, count: 300) }
+        #expect(cache.size.count == 2 && cache.size.bytes == 600)
+        #expect(cache.statistics.evictions == 2)
+        let renders = Counter()
+        for key in ["c", "d"] {
+            _ = try await cache.document(for: key) {
+                renders.increment()
+                return []
+            }
+        }
+        #expect(renders.value == 0)
+    }
+
     @Test("Eviction frees room in one pass, least recently used first, and keeps the document just made")
     func evictionKeepsTheNewDocument() async throws {
         let cache = DocumentCache(capacity: 1000)
