@@ -32,14 +32,3 @@ public struct HubEvent: Sendable, Hashable {
         self.retainPersonalDataUntil = retainPersonalDataUntil
     }
 }
-
-/// A pledge at the hub with the event it was made at: what a certificate page needs.
-public struct HubCertificate: Sendable, Hashable {
-    public var pledge: Pledge
-    public var event: HubEvent
-
-    public init(pledge: Pledge, event: HubEvent) {
-        self.pledge = pledge
-        self.event = event
-    }
-}

@@ -27,8 +27,8 @@ public protocol HubRecords: PledgeLookup {
     ///   `rows-refused` (rows that break the rules; nothing applied), `unavailable`.
     func apply(_ batch: SyncBatch, from event: HubEvent) async throws(HubError) -> SyncApplied
 
-    /// The pledge with `code` and its event, or nil.
-    func certificate(code: CertificateCode) async throws(HubError) -> HubCertificate?
+    /// The pledge with `code` (its event by ``Pledge/eventID``: ``event(id:)``), or nil.
+    func certificate(code: CertificateCode) async throws(HubError) -> Pledge?
 
     /// Counts of every event (`event` nil) or of one, in the event service's shape.
     func counts(event: EventID?) async throws(HubError) -> PledgeCounts

@@ -4,8 +4,8 @@ import HubCore
 import PledgeKit
 import Synchronization
 
-/// The hub's certificates as the certificate routes ask for them: pledges by code with the event
-/// each was made at (one read of ``HubRecords/certificate(code:)``), each event's configuration
+/// The hub's certificates as the certificate routes ask for them: pledges by code
+/// (``HubRecords/certificate(code:)``), each event's configuration
 /// (the campaign's pledge text, resources and templates with the event's name, place and date),
 /// and codes an event issued whose pledge has not arrived (``eventAwaited(code:)``).
 ///
@@ -46,14 +46,9 @@ public final class HubCertificates: CertificateEvents, PledgeLookup, SignerErasu
         self.capacity = capacity
     }
 
-    /// The pledge with `code`; its event is kept for ``configuration(for:)``.
+    /// The pledge with `code`.
     public func pledge(code: CertificateCode) async throws(PledgeError) -> Pledge? {
-        let stamp = changes?.changeStamp()
-        let found: HubCertificate?
-        do { found = try await records.certificate(code: code) } catch { throw PledgeError(error) }
-        guard let found else { return nil }
-        remember(found.event, readUnder: stamp)
-        return found.pledge
+        do { return try await records.certificate(code: code) } catch { throw PledgeError(error) }
     }
 
     /// The campaign's configuration with the name, place, date and retention of `pledge`'s event.

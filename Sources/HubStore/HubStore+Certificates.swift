@@ -6,20 +6,22 @@ import PledgeKit
 import PostgresNIO
 
 extension HubStore {
-    /// The pledge with `code` and its event, or nil. Reads asked for while others run are grouped
-    /// into one statement (``ReadBatcher``).
-    public func certificate(code: CertificateCode) async throws(HubError) -> HubCertificate? {
+    /// The pledge with `code`, or nil. Reads asked for while others run are grouped into one
+    /// statement (``ReadBatcher``). Its event is not read with it: the certificate routes keep
+    /// every event they read (decoding the event's columns with every pledge was 1.5 % of a
+    /// first view at the hub: BENCHMARKS.md, H2).
+    public func certificate(code: CertificateCode) async throws(HubError) -> Pledge? {
         let outcome = try await certificateReads.value(code) { codes, deadline throws(HubError) in
             try await self.certificates(codes, deadline: deadline)
         }
         return try outcome?.get()
     }
 
-    /// The pledges with `codes` and their events, in one statement: each code's certificate, or
-    /// `unreadable` for its row alone (a row that breaks the rules fails no other page).
+    /// The pledges with `codes`, in one statement: each code's pledge, or `unreadable` for its
+    /// row alone (a row that breaks the rules fails no other page).
     func certificates(
         _ codes: [CertificateCode], deadline: Duration
-    ) async throws(HubError) -> [CertificateCode: Result<HubCertificate, HubError>] {
+    ) async throws(HubError) -> [CertificateCode: Result<Pledge, HubError>] {
         let logger = logger
         let statement = CertificatesByCode(codes: codes.map(\.rawValue))
         let rows = try await call("read certificate", deadline: deadline) { connection in
@@ -29,29 +31,27 @@ extension HubStore {
         }
         var asked: [String: CertificateCode] = [:]
         for code in codes { asked[code.rawValue] = code }
-        var found: [CertificateCode: Result<HubCertificate, HubError>] = [:]
+        var found: [CertificateCode: Result<Pledge, HubError>] = [:]
         for row in rows {
             guard let text = try? row.decode(String.self), let code = asked[text] else {
                 // The statement returns only the codes asked for.
                 throw HubError.unreadable
             }
-            found[code] = Result { () throws(HubError) in try Self.certificate(row, code: code) }
+            found[code] = Result { () throws(HubError) in try Self.pledge(row, code: code) }
         }
         return found
     }
 
-    /// The certificate of a row of ``CertificatesByCode`` (its first column, the code, read already).
-    static func certificate(_ row: PostgresRow, code: CertificateCode) throws(HubError) -> HubCertificate {
-        let event = try Self.event(row, offset: 9)
+    /// The pledge of a row of ``CertificatesByCode`` (its first column, the code, read already).
+    static func pledge(_ row: PostgresRow, code: CertificateCode) throws(HubError) -> Pledge {
         do {
-            let (_, id, kiosk, number, name, band, provinceName, consent, createdAt) = try row.decode(
-                (String, UUID, String, Int, String?, String, String?, Bool, Date).self)
+            let (_, id, kiosk, number, name, band, provinceName, consent, createdAt, eventID) = try row.decode(
+                (String, UUID, String, Int, String?, String, String?, Bool, Date, String).self)
             guard let ageBand = AgeBand(rawValue: band) else { throw HubError.unreadable }
             let province = provinceName.flatMap { Province(matching: $0) }
-            let pledge = Pledge(
-                id: id, eventID: event.id.rawValue, kioskID: kiosk, number: number, name: name, ageBand: ageBand,
+            return Pledge(
+                id: id, eventID: eventID, kioskID: kiosk, number: number, name: name, ageBand: ageBand,
                 province: province, school: nil, guardianConsent: consent, createdAt: createdAt, code: code)
-            return HubCertificate(pledge: pledge, event: event)
         } catch {
             throw HubError.unreadable
         }
@@ -61,7 +61,7 @@ extension HubStore {
     /// - Throws: ``PledgeError`` `unavailable` with the ``HubError``'s message.
     public func pledge(code: CertificateCode) async throws(PledgeError) -> Pledge? {
         do {
-            return try await certificate(code: code)?.pledge
+            return try await certificate(code: code)
         } catch {
             throw PledgeError(.unavailable, vi: error.message.vi, en: error.message.en)
         }
@@ -160,11 +160,10 @@ extension HubStore {
 /// not on every page (issue 14, H2).
 struct CertificatesByCode: PostgresPreparedStatement {
     typealias Row = PostgresRow
-    static let name = "hub_certificates_by_code_v1"
+    static let name = "hub_certificates_by_code_v2"
     static let sql = """
-        SELECT p.code, p.id, p.kiosk_id, p.number, p.name, p.age_band, p.province, p.guardian_consent, p.created_at,
-            \(HubStore.eventColumns(prefix: "e."))
-        FROM hub_pledge p JOIN hub_event e ON e.id = p.event_id WHERE p.code = ANY($1)
+        SELECT code, id, kiosk_id, number, name, age_band, province, guardian_consent, created_at, event_id
+        FROM hub_pledge WHERE code = ANY($1)
         """
     static let bindingDataTypes: [PostgresDataType] = [.textArray]
 

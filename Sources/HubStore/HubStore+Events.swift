@@ -62,29 +62,26 @@ extension HubStore {
         let logger = logger
         let rows = try await call("read event") { connection in
             try await Self.rows(
-                "SELECT \(unescaped: Self.eventColumns()) FROM hub_event WHERE \(unescaped: "\(column)") = \(value)",
+                "SELECT \(unescaped: Self.eventColumns) FROM hub_event WHERE \(unescaped: "\(column)") = \(value)",
                 on: connection, logger: logger)
         }
         guard let row = rows.first else { return nil }
         return try Self.event(row)
     }
 
-    /// The columns ``event(_:offset:)`` reads, in its order, of the table named by `prefix` (`e.`).
-    static func eventColumns(prefix: String = "") -> String {
-        ["id", "name", "province", "date::text", "place", "code_tag", "code_key", "retain_until::text"]
-            .map { prefix + $0 }.joined(separator: ", ")
-    }
+    /// The columns ``event(_:)`` reads, in its order.
+    static let eventColumns = "id, name, province, date::text, place, code_tag, code_key, retain_until::text"
 
-    /// An event from a row of ``eventColumns`` (from index `offset` on).
-    static func event(_ row: PostgresRow, offset: Int = 0) throws(HubError) -> HubEvent {
+    /// An event from a row of ``eventColumns``.
+    static func event(_ row: PostgresRow) throws(HubError) -> HubEvent {
         do {
             let columns = Array(row.makeRandomAccess())
-            func text(_ index: Int) throws -> String? { try columns[offset + index].decode(String?.self) }
+            func text(_ index: Int) throws -> String? { try columns[index].decode(String?.self) }
             guard let id = EventID(rawValue: try text(0) ?? ""), let name = try text(1),
                 let province = Province(matching: try text(2) ?? ""), let date = CivilDate(try text(3) ?? ""),
                 let place = try text(4), let tag = try text(5)
             else { throw HubError.unreadable }
-            let key = try columns[offset + 6].decode(ByteBuffer.self)
+            let key = try columns[6].decode(ByteBuffer.self)
             let retainUntil = try text(7).flatMap { CivilDate($0) }
             return HubEvent(
                 id: id, name: name, province: province, date: date, place: place, codeTag: tag,

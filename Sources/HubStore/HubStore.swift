@@ -24,7 +24,7 @@ public final class HubStore: HubRecords, Service {
     /// This process's ``changeStamp()``.
     let changes = HubChanges()
     /// Certificate reads, grouped under load (``certificate(code:)``).
-    let certificateReads: ReadBatcher<CertificateCode, Result<HubCertificate, HubError>>
+    let certificateReads: ReadBatcher<CertificateCode, Result<Pledge, HubError>>
 
     /// A store on `configuration`'s database; nothing is connected until a call needs it (and
     /// ``run()`` runs).

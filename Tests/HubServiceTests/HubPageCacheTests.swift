@@ -144,7 +144,7 @@ final class CountingRecords: HubRecords {
     /// How many certificates were read.
     var certificates: Int { count.withLock { $0 } }
 
-    func certificate(code: CertificateCode) async throws(HubError) -> HubCertificate? {
+    func certificate(code: CertificateCode) async throws(HubError) -> Pledge? {
         count.withLock { $0 += 1 }
         return try await store.certificate(code: code)
     }

@@ -22,7 +22,7 @@ import Testing
             let code = issuer.newCode()
             _ = try await store.apply(Fixtures.batch([Fixtures.pledge(1, code: code)]), from: event)
             let stored = try #require(try await store.certificate(code: code))
-            #expect(stored.pledge.code == code && stored.event == event)
+            #expect(stored.code == code && stored.eventID == event.id.rawValue)
         }
     }
 

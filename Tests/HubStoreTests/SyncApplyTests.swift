@@ -22,14 +22,14 @@ import Testing
             #expect(applied == SyncApplied(acknowledged: 3, erasures: []))
 
             let first = try #require(try await store.certificate(code: rows[0].code))
-            #expect(first.event == event)
-            #expect(first.pledge.id == rows[0].pledge!.id)
-            #expect(first.pledge.name == "Trần Minh Khôi")  // normalized by PledgeDraft's rules
-            #expect(first.pledge.number == 1)
-            #expect(first.pledge.kioskID == "kiosk-1")
-            #expect(first.pledge.province?.name == "Huế")
-            #expect(first.pledge.school == nil)
-            #expect(first.pledge.createdAt == Fixtures.start.addingTimeInterval(60))
+            #expect(first.eventID == event.id.rawValue)
+            #expect(first.id == rows[0].pledge!.id)
+            #expect(first.name == "Trần Minh Khôi")  // normalized by PledgeDraft's rules
+            #expect(first.number == 1)
+            #expect(first.kioskID == "kiosk-1")
+            #expect(first.province?.name == "Huế")
+            #expect(first.school == nil)
+            #expect(first.createdAt == Fixtures.start.addingTimeInterval(60))
             let anonymous = try #require(try await store.pledge(code: rows[1].code))
             #expect(anonymous.name == nil && anonymous.province == nil && anonymous.ageBand == .under12)
             #expect(try await store.pledge(code: rows[2].code)?.province?.name == "Huế")
@@ -221,9 +221,9 @@ import Testing
             // Every stored code (one of them asked for twice) and 20 codes nobody issued.
             var asked = rows.map { $0.code } + [rows[7].code]
             asked += (0..<20).map { _ in CertificateCode.random() }
-            let found = try await withThrowingTaskGroup(of: (CertificateCode, HubCertificate?).self) { group in
+            let found = try await withThrowingTaskGroup(of: (CertificateCode, Pledge?).self) { group in
                 for code in asked { group.addTask { (code, try await store.certificate(code: code)) } }
-                var found: [(CertificateCode, HubCertificate?)] = []
+                var found: [(CertificateCode, Pledge?)] = []
                 for try await result in group { found.append(result) }
                 return found
             }
@@ -231,10 +231,10 @@ import Testing
             let numbers = Dictionary(uniqueKeysWithValues: rows.map { ($0.code, $0.pledge!.number) })
             for (code, certificate) in found {
                 if let number = numbers[code] {
-                    #expect(certificate?.pledge.code == code)
-                    #expect(certificate?.pledge.number == number)
-                    #expect(certificate?.pledge.name == "Người \(number)")
-                    #expect(certificate?.event == event)
+                    #expect(certificate?.code == code)
+                    #expect(certificate?.number == number)
+                    #expect(certificate?.name == "Người \(number)")
+                    #expect(certificate?.eventID == event.id.rawValue)
                 } else {
                     #expect(certificate == nil)
                 }
@@ -255,7 +255,7 @@ import Testing
             let outcomes = try await withThrowingTaskGroup(of: (CertificateCode, Int?).self) { group in
                 for code in rows.map(\.code) + [broken, broken] {
                     group.addTask {
-                        do { return (code, try await store.certificate(code: code)?.pledge.number) } catch {
+                        do { return (code, try await store.certificate(code: code)?.number) } catch {
                             return (code, nil)
                         }
                     }
