@@ -31,13 +31,13 @@ public struct Exporter: Sendable {
         }
     }
 
-    public let service: any ExportSource
+    public let service: any ExportRows
     public let options: Options
     /// Pledges read per page; memory stays flat however many there are (a page of 5,000 is
     /// about 1 MB of pledges and 0.5 MB of CSV).
     public static let pageSize = 5000
 
-    public init(service: any ExportSource, options: Options) {
+    public init(service: any ExportRows, options: Options) {
         self.service = service
         self.options = options
     }

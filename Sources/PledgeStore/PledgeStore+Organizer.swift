@@ -178,28 +178,6 @@ extension PledgeStore: OrganizerService {
     }
 }
 
-/// The order of buckets: age bands youngest first, provinces in the order of the 2025
-/// resolution with "unknown" last, everything else (event, kiosk, day, hour) by text.
-struct BucketOrder {
-    let dimensions: [CountDimension]
-    private static let bandRank = Dictionary(
-        uniqueKeysWithValues: AgeBand.allCases.enumerated().map { ($0.element.rawValue, $0.offset) })
-    private static let provinceRank = Dictionary(
-        uniqueKeysWithValues: Province.all.enumerated().map { ($0.element.name, $0.offset) })
-
-    func precedes(_ a: Breakdown.Bucket, _ b: Breakdown.Bucket) -> Bool {
-        for (index, dimension) in dimensions.enumerated() where a.values[index] != b.values[index] {
-            let (x, y) = (a.values[index], b.values[index])
-            switch dimension {
-            case .ageBand: return (Self.bandRank[x] ?? 99) < (Self.bandRank[y] ?? 99)
-            case .province: return (Self.provinceRank[x] ?? 99, x) < (Self.provinceRank[y] ?? 99, y)
-            default: return x < y
-            }
-        }
-        return false
-    }
-}
-
 extension PledgeStore: ExportSource {
     public func exportPage<Output: Sendable>(
         after cursor: Int64?, limit: Int, includePersonalData: Bool, into output: Output,
