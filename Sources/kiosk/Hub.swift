@@ -12,12 +12,16 @@ import PledgeKit
 import ServiceLifecycle
 import UnixSignals
 
-/// `kiosk hub`: the national hub on PostgreSQL (issue 14): `serve`, `add-event`, `migrate`.
+/// `kiosk hub`: the national hub on PostgreSQL (issue 14): `serve`, `add-event`, `migrate`; its
+/// organizer accounts (issue 15): `add-organizer`, `organizers`, `remove-organizer`.
 struct HubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hub",
         abstract: "The national hub: every event's pledges on PostgreSQL, certificates at the official domain.",
-        subcommands: [HubServe.self, HubAddEvent.self, HubMigrate.self]
+        subcommands: [
+            HubServe.self, HubAddEvent.self, HubMigrate.self, HubAddOrganizer.self, HubListOrganizers.self,
+            HubRemoveOrganizer.self,
+        ]
     )
 }
 
@@ -117,6 +121,8 @@ struct HubServe: AsyncParsableCommand {
                 changes: store)
             // Phones pledge at the official domain too (issue 16).
             parts.webPledges = store
+            // Organizers of every scope, each request in the audit log (issue 15).
+            parts.organizers = store
             let app = buildHubApplication(parts, host: host, port: port, logger: logger) { bound in
                 FileHandle.standardError.write(
                     Data(
