@@ -484,6 +484,7 @@ let package = Package(
             dependencies: [
                 "HubService", "HubStore", "HubCore", "KioskAPI", "KioskHTTP", "KioskPages", "KioskConfiguration",
                 "Certificates", "PledgeKit", "KioskTestSupport", "HubTestSupport", "PledgeStore", "PledgeWeb",
+                "PledgeExport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -97,9 +97,18 @@ public struct Exporter: Sendable {
         }
     }
 
-    /// Writes the export to `path` (temporary file, then rename) and its manifest beside it.
+    /// Writes the export to `path` (temporary file, then rename) and its manifest beside it, the
+    /// manifest's parameters naming the event of the store.
     public func write(to path: String, eventID: String, progress: ((Int) -> Void)? = nil) async throws
         -> ExportManifest
+    {
+        try await write(to: path, parameters: ["event": eventID], progress: progress)
+    }
+
+    /// ``write(to:eventID:progress:)`` with the manifest's parameters given (e.g. the hub's
+    /// `scope` in place of an event), the counts' own added.
+    public func write(to path: String, parameters given: [String: String], progress: ((Int) -> Void)? = nil)
+        async throws -> ExportManifest
     {
         let file = try ExportFile(path: path)
         let rows = try await run { bytes, rowsSoFar in
@@ -107,7 +116,7 @@ public struct Exporter: Sendable {
             progress?(rowsSoFar)
         }
         let digest = try file.commit()
-        var parameters = ["event": eventID]
+        var parameters = given
         if options.kind == .counts {
             parameters["by"] = options.dimensions.map(\.rawValue).joined(separator: ",")
             parameters["public"] = options.minimumGroupSize == nil ? "false" : "true"

@@ -13,14 +13,15 @@ import ServiceLifecycle
 import UnixSignals
 
 /// `kiosk hub`: the national hub on PostgreSQL (issue 14): `serve`, `add-event`, `migrate`; its
-/// organizer accounts (issue 15): `add-organizer`, `organizers`, `remove-organizer`.
+/// organizer accounts (issue 15): `add-organizer`, `organizers`, `remove-organizer`; `export`
+/// of a scope's pledges or counts with a manifest.
 struct HubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hub",
         abstract: "The national hub: every event's pledges on PostgreSQL, certificates at the official domain.",
         subcommands: [
             HubServe.self, HubAddEvent.self, HubMigrate.self, HubAddOrganizer.self, HubListOrganizers.self,
-            HubRemoveOrganizer.self,
+            HubRemoveOrganizer.self, HubExport.self,
         ]
     )
 }

@@ -1,8 +1,11 @@
 import Foundation
 import HubCore
 import HubStore
+import HubTestSupport
+import KioskAPI
 import KioskTestSupport
 import Logging
+import PledgeExport
 import PledgeKit
 import Testing
 
@@ -68,6 +71,59 @@ struct HubOrganizerCommandTests {
             #expect(again.stderr.contains("no active organizer account has the id \(printed.id)"))
             let after = try await HubCommandTests.kiosk(["organizers"] + url)
             #expect(after.stdout.contains("\(printed.id)\tprovince:Huế\trevoked "))
+        }
+    }
+
+    @Test("hub export writes a scope's pledges with the manifest kiosk export writes, and no names")
+    func export() async throws {
+        try await TestPostgres.withDatabase { database in
+            let configuration = try HubStoreConfiguration(url: database.url, environment: [:])
+            try await withHubStore(configuration, logger: Logger(label: "hub-export-test")) { store in
+                for (id, province, pledges) in [("ha-noi-2026", "Hà Nội", 3), ("hue-2026", "Huế", 2)] {
+                    let token = try await TestHubService.addEvent(id, name: "Ngày hội", province: province, to: store)
+                    let rows = (1...pledges).map {
+                        HubFixture.pledgeRow($0, token: token, number: $0, name: "Nguyễn Thị Hoa")
+                    }
+                    let event = try #require(try await store.event(id: EventID(id)!))
+                    _ = try await store.apply(SyncBatch(event: id, rows: rows, erasuresSeen: 0), from: event)
+                }
+            }
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hub-export-\(UUID())")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let path = folder.appendingPathComponent("hue.csv").path
+            let exported = try await HubCommandTests.kiosk(
+                ["export", "pledges", "--scope", "province:hue", "--output", path, "--database-url", database.url])
+            #expect(exported.status == 0, "\(exported.stderr)")
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+            let lines = text.split(separator: "\r\n")
+            #expect(
+                lines.first
+                    == "\"number\",\"event\",\"kiosk\",\"channel\",\"createdAt\",\"ageBand\",\"province\",\"guardianConsent\""
+            )
+            #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("1,\"hue-2026\"") || $0.hasPrefix("2,\"hue-2026\"") })
+            #expect(lines.count == 3)
+            #expect(!text.contains("Nguyễn"))
+            let manifest = try JSONDecoder().decode(
+                ExportManifest.self, from: Data(contentsOf: URL(fileURLWithPath: ExportManifest.path(for: path))))
+            #expect(manifest.rows == 2)
+            #expect(manifest.bytes == bytes.count)
+            #expect(manifest.parameters["scope"] == "province:Huế")
+            #expect(!manifest.includePersonalData)
+            let digest = try ProcessRunner.run("sha256sum", [path])
+            #expect(digest.stdout.hasPrefix(manifest.sha256))
+
+            // An existing file is kept; an event of no registration is refused.
+            let again = try await HubCommandTests.kiosk(
+                ["export", "pledges", "--output", path, "--database-url", database.url])
+            #expect(again.status != 0)
+            #expect(again.stderr.contains("exists"))
+            let other = folder.appendingPathComponent("nowhere.csv").path
+            let unknown = try await HubCommandTests.kiosk(
+                ["export", "counts", "--scope", "event:nowhere", "--output", other, "--database-url", database.url])
+            #expect(unknown.status != 0)
+            #expect(unknown.stderr.contains("The hub has no event 'nowhere'"))
         }
     }
 

@@ -9,6 +9,7 @@ import KioskAPI
 import KioskTestSupport
 import Logging
 import NIOCore
+import PledgeExport
 import PledgeKit
 import Testing
 
@@ -84,6 +85,11 @@ struct HubOrganizerTests {
         }
     }
 
+    /// Each event id repeated its count of times, in order.
+    static func repeated(_ events: (String, Int)...) -> [String] {
+        events.flatMap { Array(repeating: $0.0, count: $0.1) }
+    }
+
     /// Creates an account as `kiosk hub add-organizer` does; returns its id and token.
     static func add(_ scope: String, to store: HubStore) async throws -> (id: Int, token: String) {
         let token = OrganizerToken.random()
@@ -120,7 +126,7 @@ struct HubOrganizerTests {
             #expect(Array(allCSV.body.readableBytesView.prefix(3)) == [0xEF, 0xBB, 0xBF])
             #expect(
                 Self.csvEvents(allCSV).sorted()
-                    == (["ha-noi-cau-giay"] * 2 + ["ha-noi-dong-da"] * 3 + ["hue-phu-xuan"] * 4))
+                    == Self.repeated(("ha-noi-cau-giay", 2), ("ha-noi-dong-da", 3), ("hue-phu-xuan", 4)))
 
             // Hà Nội: its two events only, in the API and both exports.
             let province = try Self.decode(
@@ -132,7 +138,8 @@ struct HubOrganizerTests {
             #expect(provinceEvents.events.map(\.event) == ["ha-noi-cau-giay", "ha-noi-dong-da"])
             let provinceCSV = try await get("/api/organizer/export/pledges?format=csv&delimiter=,", hanoi)
             #expect(provinceCSV.headers[.contentDisposition] == "attachment; filename=\"province-pledges.csv\"")
-            #expect(Self.csvEvents(provinceCSV).sorted() == ["ha-noi-cau-giay"] * 2 + ["ha-noi-dong-da"] * 3)
+            #expect(
+                Self.csvEvents(provinceCSV).sorted() == Self.repeated(("ha-noi-cau-giay", 2), ("ha-noi-dong-da", 3)))
             let provinceJSON = try await get("/api/organizer/export/pledges?format=json", hanoi)
             let lines = String(decoding: provinceJSON.body.readableBytesView, as: UTF8.self).split(separator: "\n")
             #expect(lines.count == 5)
@@ -159,7 +166,9 @@ struct HubOrganizerTests {
             #expect(event.total == 4)
             let eventEvents = try Self.decode(Events.self, try await get("/api/organizer/events", hue))
             #expect(eventEvents.events.map(\.event) == ["hue-phu-xuan"])
-            #expect(Self.csvEvents(try await get("/api/organizer/export/pledges", hue)) == ["hue-phu-xuan"] * 4)
+            #expect(
+                Self.csvEvents(try await get("/api/organizer/export/pledges", hue))
+                    == Self.repeated(("hue-phu-xuan", 4)))
             #expect(try await get("/api/organizer/events?event=ha-noi-dong-da", hue).status == .forbidden)
             #expect(try await get("/api/organizer/counts?province=Hu%E1%BA%BF", hue).status == .forbidden)
 
@@ -213,6 +222,28 @@ struct HubOrganizerTests {
         }
     }
 
+    @Test("An export reads its scope page by page, each pledge once, in the order stored")
+    func exportPages() async throws {
+        try await Self.withSyncedHub { store, _, _ in
+            let rows = store.exportRows(scope: try OrganizerScope(parsing: "province:Hà Nội"))
+            var cursor: Int64? = nil
+            var pages: [[String]] = []
+            repeat {
+                let page = try await rows.exportPage(
+                    after: cursor, limit: 2, includePersonalData: false, into: [String]()
+                ) { events, record in
+                    events.append(String(decoding: record.eventID, as: UTF8.self))
+                }
+                pages.append(page.output)
+                #expect(page.rows == page.output.count)
+                cursor = page.next
+            } while cursor != nil
+            // Five pledges of Hà Nội's two events, synced in that order: pages of at most two.
+            #expect(pages.map(\.count) == [2, 2, 1])
+            #expect(pages.flatMap { $0 } == Self.repeated(("ha-noi-dong-da", 3), ("ha-noi-cau-giay", 2)))
+        }
+    }
+
     @Test("An event scope must name a registered event; a province scope one of the 34")
     func scopesAreChecked() async throws {
         try await HubFixture.with { hub in
@@ -228,11 +259,5 @@ struct HubOrganizerTests {
             #expect(try OrganizerScope(parsing: "province:TP. Hồ Chí Minh").description == "province:Hồ Chí Minh")
             #expect(try await hub.store.organizers().isEmpty)
         }
-    }
-}
-
-extension Array {
-    fileprivate static func * (element: [Element], count: Int) -> [Element] {
-        Array((0..<count).flatMap { _ in element })
     }
 }
