@@ -85,7 +85,7 @@ extension HubStore {
         var buckets: [Breakdown.Bucket] = []
         do {
             for row in rows {
-                let cells = Array(row.makeRandomAccess())
+                let cells = row.makeRandomAccess()
                 let values = try (0..<dimensions.count).map { try cells[$0].decode(String.self) }
                 buckets.append(Breakdown.Bucket(values: values, count: try cells[dimensions.count].decode(Int.self)))
             }
@@ -183,7 +183,7 @@ struct ScopedExportRows: ExportRows {
         var bytes: [UInt8] = []
         do {
             for row in rows {
-                let cells = Array(row.makeRandomAccess())
+                let cells = row.makeRandomAccess()
                 let (stored, number, createdAt, consent) = (
                     try cells[0].decode(Int64.self), try cells[1].decode(Int.self), try cells[4].decode(Int.self),
                     try cells[7].decode(Bool.self)
