@@ -105,7 +105,8 @@ let package = Package(
         // The hub's domain: its events, the store protocol (HubRecords), its one error type.
         .target(
             name: "HubCore",
-            dependencies: ["PledgeKit", "KioskAPI"],
+            // PledgeExport: an organizer's export reads the hub's rows through its ExportRows.
+            dependencies: ["PledgeKit", "KioskAPI", "PledgeExport"],
             swiftSettings: strictSettings
         ),
 
@@ -113,7 +114,7 @@ let package = Package(
         .target(
             name: "HubStore",
             dependencies: [
-                "HubCore", "PledgeKit", "KioskAPI",
+                "HubCore", "PledgeKit", "KioskAPI", "PledgeExport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 // A bare connect tells a call at once that the database's address refuses connections.
@@ -191,7 +192,8 @@ let package = Package(
         .target(
             name: "KioskHTTP",
             dependencies: [
-                "PledgeKit", "KioskAPI", "KioskPages", "ServerHardening",
+                // PledgeExport: the organizer routes' export downloads (OrganizerQuery), at the event and the hub.
+                "PledgeKit", "KioskAPI", "KioskPages", "ServerHardening", "PledgeExport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -275,7 +277,7 @@ let package = Package(
             name: "HubService",
             dependencies: [
                 "PledgeKit", "KioskAPI", "HubCore", "Certificates", "KioskPages", "ServerHardening", "KioskHTTP",
-                "CertificateWeb", "PledgeWeb",
+                "CertificateWeb", "PledgeWeb", "PledgeExport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -491,6 +493,7 @@ let package = Package(
             dependencies: [
                 "HubService", "HubStore", "HubCore", "KioskAPI", "KioskHTTP", "KioskPages", "KioskConfiguration",
                 "Certificates", "PledgeKit", "KioskTestSupport", "HubTestSupport", "PledgeStore", "PledgeWeb",
+                "PledgeExport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

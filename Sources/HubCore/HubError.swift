@@ -12,6 +12,8 @@ public struct HubError: Error, Sendable, CustomStringConvertible {
         case eventExists
         case codeTagTaken
         case unknownEvent
+        /// A value the caller gave is not one the hub accepts (400; the CLI's message): `field` names it.
+        case invalidRequest(field: String)
         /// The batch starts after the next sequence the hub expects (409).
         case sequenceGap(expected: Int)
         /// Rows that break the rules (422); nothing of the batch was applied.

@@ -40,6 +40,9 @@ public struct HubServiceParts: Sendable {
     /// Pledges made at the hub through the web pledge flow (`GET /p/{presence}`, `POST /p`:
     /// ``HubPledgeFlow``); nil: the hub serves no flow.
     public var webPledges: (any HubWebPledges)? = nil
+    /// Organizer accounts, their audit log and scoped reads (``HubOrganizerRoutes``); nil: the hub
+    /// serves no organizer API.
+    public var organizers: (any HubOrganizerRecords)? = nil
 
     public init(
         records: any HubRecords, links: CertificateLinks, campaign: EventConfiguration, pages: PageTemplates,
@@ -61,7 +64,8 @@ public struct HubServiceParts: Sendable {
 /// the certificate routes of every event (`GET /c/{code}`, its QR images and documents, `GET /v`),
 /// `GET /resources`, `GET|POST /c/{code}/erase` (the same routes, pages and templates as the event
 /// service's, over the hub's store), the web pledge flow `GET /p/{presence}`, `POST /p` with
-/// ``HubServiceParts/webPledges`` (``HubPledgeFlow``), `GET /livez`, `GET /readyz`. Every GET also answers HEAD;
+/// ``HubServiceParts/webPledges`` (``HubPledgeFlow``), the organizer API `GET /api/organizer/…` with
+/// ``HubServiceParts/organizers`` (``HubOrganizerRoutes``), `GET /livez`, `GET /readyz`. Every GET also answers HEAD;
 /// another method gets 405 with `Allow`; every error is a problem detail.
 public func buildHubRouter(_ parts: HubServiceParts) -> Router<KioskRequestContext> {
     let router = Router(context: KioskRequestContext.self, options: .autoGenerateHeadEndpoints)
@@ -87,6 +91,9 @@ public func buildHubRouter(_ parts: HubServiceParts) -> Router<KioskRequestConte
     site.add(to: router)
     ResourcesRoutes(configuration: parts.campaign, pages: parts.pages).add(to: router)
     ErasureRoutes(lookup: hubCertificates, erasure: hubCertificates, site: site).add(to: router)
+    if let organizers = parts.organizers {
+        HubOrganizerRoutes(organizers: organizers, now: parts.now).add(to: router)
+    }
     if let web = parts.webPledges {
         let flow = HubPledgeFlow(
             web: web, certificates: hubCertificates, campaign: parts.campaign, links: parts.links, now: parts.now)

@@ -6,7 +6,7 @@ import PledgeKit
 
 extension ProblemDetails {
     /// The answer to a ``HubError``: 503 (with `Retry-After`) when the database is unavailable or
-    /// refuses the hub's settings, 404 `unknown-event`, 409 `sequence-gap` (with `expected`), 409
+    /// refuses the hub's settings, 400 `invalid-request` (with `field`), 404 `unknown-event`, 409 `sequence-gap` (with `expected`), 409
     /// `event-exists` and `code-tag-taken`, 422 `rows-refused` (with `refused`). Texts are the
     /// error's own, Vietnamese first.
     public init(_ error: HubError) {
@@ -16,6 +16,8 @@ extension ProblemDetails {
             self.init(status: .serviceUnavailable, code: "unavailable", vi: message.vi, en: message.en)
         case .unknownEvent:
             self.init(status: .notFound, code: "unknown-event", field: "event", vi: message.vi, en: message.en)
+        case .invalidRequest(let field):
+            self.init(status: .badRequest, code: "invalid-request", field: field, vi: message.vi, en: message.en)
         case .eventExists:
             self.init(status: .conflict, code: "event-exists", vi: message.vi, en: message.en)
         case .codeTagTaken:

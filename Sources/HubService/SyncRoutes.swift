@@ -60,8 +60,7 @@ struct SyncRoutes: Sendable {
     /// - Throws: 401 when there is none, or it is no registered event's; 503 when the store
     ///   cannot be read.
     func authenticatedEvent(_ request: Request) async throws -> HubEvent {
-        let parts = (request.headers[.authorization] ?? "").split(separator: " ", maxSplits: 1).map(String.init)
-        let presented = parts.count == 2 && parts[0].lowercased() == "bearer" ? parts[1] : nil
+        let presented = request.bearerCredentials
         // Only the hash is looked up: the store keeps no token.
         let token = presented.flatMap { text in try? SyncToken(parsing: text) }
         var event: HubEvent? = nil

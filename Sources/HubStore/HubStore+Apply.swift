@@ -199,11 +199,12 @@ struct BatchWriter {
             """)
     }
 
-    /// Raises the event's `last_sequence` to the batch's last and returns it.
+    /// Raises the event's `last_sequence` to the batch's last, notes the time of this sync
+    /// (`last_sync_at`, what its organizers see) and returns the sequence.
     func finish(lastSequence: Int?) async throws -> Int {
         try await rows(
             """
-            UPDATE hub_event SET last_sequence = GREATEST(last_sequence, \(lastSequence ?? 0))
+            UPDATE hub_event SET last_sequence = GREATEST(last_sequence, \(lastSequence ?? 0)), last_sync_at = now()
             WHERE id = \(eventID) RETURNING last_sequence
             """
         ).first?.decode(Int.self) ?? 0

@@ -21,15 +21,18 @@ extension HubStore {
         }
     }
 
-    /// The same value read from a row of `hub_pledge`.
+    /// The same value read from a row of `hub_pledge`; also by kiosk and by hour (Vietnam time,
+    /// `YYYY-MM-DDTHH:00`), which organizers in a scope may ask for and no counter holds.
     static func pledgeColumn(_ dimension: CountDimension) -> String {
         switch dimension {
         case .event: "event_id"
+        case .kiosk: "kiosk_id"
         case .day: "to_char(hub_vietnam_day(created_at), 'YYYY-MM-DD')"
+        case .hour:
+            "to_char(created_at AT TIME ZONE 'UTC' + interval '\(VietnamTime.offsetSeconds) seconds', 'YYYY-MM-DD\"T\"HH24:00')"
         case .ageBand: "age_band"
-        case .province: "coalesce(province, '\(Breakdown.unknown)')"
+        case .province: "coalesce(nullif(province, ''), '\(Breakdown.unknown)')"
         case .channel: "hub_channel(kiosk_id)"
-        case .kiosk, .hour: "NULL::text"
         }
     }
 

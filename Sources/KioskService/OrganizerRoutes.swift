@@ -24,11 +24,8 @@ struct OrganizerRoutes: Sendable {
         router.get("/api/organizer/counts") { request, _ in
             try access.check(request)
             let query = request.uri.queryParameters
-            var breakdown = try await breakdown(query.get("by"))
-            if Self.flag(query.get("public")) {
-                breakdown = breakdown.anonymized(minimumGroupSize: try minimumGroupSize(query.get("k")))
-            }
-            return try jsonResponse(breakdown)
+            let exact = try await breakdown(query.get("by"))
+            return try jsonResponse(try OrganizerQuery.answer(exact, query: OrganizerQuery.parameters(request)))
         }
         router.get("/api/public/counts") { request, _ in
             try jsonResponse(try await breakdown(request.uri.queryParameters.get("by"), public: true))
@@ -41,18 +38,6 @@ struct OrganizerRoutes: Sendable {
             try access.check(request, allowBasic: true)
             return try await adminPage()
         }
-    }
-
-    static func flag(_ text: String?) -> Bool { ["1", "true", "yes"].contains(text?.lowercased() ?? "") }
-
-    func minimumGroupSize(_ text: String?) throws -> Int {
-        guard let text else { return Breakdown.defaultMinimumGroupSize }
-        guard let k = Int(text), (2...1000).contains(k) else {
-            throw ProblemDetails(
-                status: .badRequest, code: "invalid-request", field: "k",
-                vi: "k phải là số nguyên từ 2 đến 1000.", en: "k must be a whole number from 2 to 1000.")
-        }
-        return k
     }
 
     /// The breakdown by the dimensions in `by` (as the public may see it when `public`, see
@@ -71,55 +56,12 @@ struct OrganizerRoutes: Sendable {
     }
 
     func export(_ request: Request, kind text: String) async throws -> Response {
-        let query = request.uri.queryParameters
-        guard let kind = Exporter.Kind(rawValue: text) else { throw ProblemDetails.notFound }
-        guard let format = ExportFormat(rawValue: query.get("format") ?? "csv"),
-            let delimiter = CSVEncoder.Delimiter(rawValue: query.get("delimiter") ?? ",")
-        else {
-            throw ProblemDetails(
-                status: .badRequest, code: "invalid-request", field: "format",
-                vi: "format phải là csv, json hoặc xlsx; delimiter là , hoặc ;.",
-                en: "format must be csv, json or xlsx; delimiter , or ;.")
-        }
-        let dimensions: [CountDimension]
-        do { dimensions = try CountDimension.list(query.get("by") ?? "") } catch { throw ProblemDetails(error) }
-        let options = Exporter.Options(
-            kind: kind, format: format, delimiter: delimiter,
-            includePersonalData: kind == .pledges && Self.flag(query.get("includePersonalData")),
-            dimensions: dimensions,
-            minimumGroupSize: Self.flag(query.get("public")) ? try minimumGroupSize(query.get("k")) : nil)
-        let exporter = Exporter(service: organizer, options: options)
-        var headers = HTTPFields()
-        headers[.contentType] = format.contentType
-        headers[.cacheControl] = "no-store"
-        let fileName = "\(configuration.eventID)-\(kind.rawValue).\(format.fileExtension)"
-        headers[.contentDisposition] = "attachment; filename=\"\(fileName)\""
-        if !format.isStreamed {
-            return try await detachedDownload(exporter, fileName: fileName, headers: headers)
-        }
-        return Response(
-            status: .ok, headers: headers,
-            body: ResponseBody { writer in
-                try await exporter.run { bytes, _ in try await writer.write(ByteBuffer(bytes: bytes)) }
-                try await writer.finish(nil)
-            })
-    }
-
-    /// A download written whole before it is sent (XLSX): the store's errors are problem
-    /// details, as nothing has been sent yet; the file has no name left while it is sent.
-    func detachedDownload(_ exporter: Exporter, fileName: String, headers: HTTPFields) async throws -> Response {
-        let file: DetachedFile
-        do {
-            file = try await DetachedFile(name: fileName) { path in _ = try await exporter.writeFile(to: path) }
-        } catch let error as PledgeError {
-            throw ProblemDetails(error)
-        }
-        return Response(
-            status: .ok, headers: headers,
-            body: ResponseBody(contentLength: file.bytes) { writer in
-                while let piece = try file.read() { try await writer.write(ByteBuffer(bytes: piece)) }
-                try await writer.finish(nil)
-            })
+        guard
+            let options = try OrganizerQuery.exportOptions(
+                kind: text, query: OrganizerQuery.parameters(request))
+        else { throw ProblemDetails.notFound }
+        return try await OrganizerQuery.download(
+            Exporter(service: organizer, options: options), fileStem: configuration.eventID)
     }
 
     func adminPage() async throws -> Response {
@@ -139,8 +81,4 @@ struct OrganizerRoutes: Sendable {
             throw ProblemDetails(error)
         }
     }
-}
-
-extension HTTPField.Name {
-    static let contentDisposition = HTTPField.Name("Content-Disposition")!
 }

@@ -1,9 +1,14 @@
 import PledgeKit
 
+/// An event store's organizer service with its export rows: what the event service's organizer
+/// routes read.
+public protocol ExportSource: OrganizerService, ExportRows {}
+
 /// The rows of a pledge export, read straight from the store's statement: the one seam between
-/// the store and the export (B4 in BENCHMARKS.md: a million-row export as fast as `sqlite3 -csv`).
-/// The store implements it; ``Exporter`` reads it.
-public protocol ExportSource: OrganizerService {
+/// a store and the export (B4 in BENCHMARKS.md: a million-row export as fast as `sqlite3 -csv`).
+/// The event's store implements it over its database, the hub's over an organizer's scope;
+/// ``Exporter`` reads it.
+public protocol ExportRows: BreakdownSource {
     /// Reads up to `limit` pledges in the order they were stored, after the one at `cursor`
     /// (nil: from the start), and folds each into `output` with `append`, one after another, as
     /// it is read: a page of a million-row export makes no value and no String per pledge, and
@@ -57,12 +62,12 @@ public struct ExportRecord {
     }
 }
 
-/// One page of an export: what ``ExportSource/exportPage(after:limit:includePersonalData:into:_:)``
+/// One page of an export: what ``ExportRows/exportPage(after:limit:includePersonalData:into:_:)``
 /// folded its pledges into, how many there were, and the cursor of the next page.
 public struct ExportPage<Output: Sendable>: Sendable {
     public var output: Output
     public var rows: Int
-    /// Give to ``ExportSource/exportPage(after:limit:includePersonalData:into:_:)`` for the
+    /// Give to ``ExportRows/exportPage(after:limit:includePersonalData:into:_:)`` for the
     /// next page; nil: no more.
     public var next: Int64?
     public init(output: Output, rows: Int, next: Int64?) {

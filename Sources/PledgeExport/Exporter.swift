@@ -31,13 +31,13 @@ public struct Exporter: Sendable {
         }
     }
 
-    public let service: any ExportSource
+    public let service: any ExportRows
     public let options: Options
     /// Pledges read per page; memory stays flat however many there are (a page of 5,000 is
     /// about 1 MB of pledges and 0.5 MB of CSV).
     public static let pageSize = 5000
 
-    public init(service: any ExportSource, options: Options) {
+    public init(service: any ExportRows, options: Options) {
         self.service = service
         self.options = options
     }
@@ -171,12 +171,21 @@ public struct Exporter: Sendable {
         return WrittenExport(rows: rows, bytes: file.bytes, sha256: try file.commit())
     }
 
-    /// Writes the export to `path` (``writeFile(to:progress:)``) and its manifest beside it.
+    /// Writes the export to `path` (``writeFile(to:progress:)``) and its manifest beside it, the
+    /// manifest's parameters naming the event of the store.
     public func write(to path: String, eventID: String, progress: ((Int) -> Void)? = nil) async throws
         -> ExportManifest
     {
+        try await write(to: path, parameters: ["event": eventID], progress: progress)
+    }
+
+    /// ``write(to:eventID:progress:)`` with the manifest's parameters given (e.g. the hub's
+    /// `scope` in place of an event), the counts' own added.
+    public func write(to path: String, parameters given: [String: String], progress: ((Int) -> Void)? = nil)
+        async throws -> ExportManifest
+    {
         let written = try await writeFile(to: path, progress: progress)
-        var parameters = ["event": eventID]
+        var parameters = given
         if options.kind == .counts {
             parameters["by"] = options.dimensions.map(\.rawValue).joined(separator: ",")
             parameters["public"] = options.minimumGroupSize == nil ? "false" : "true"

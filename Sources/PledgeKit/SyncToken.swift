@@ -56,7 +56,11 @@ public struct SyncToken: Hashable, Sendable, CustomStringConvertible {
 
     /// What the hub stores to find the event of a token: SHA-256 of ``text`` (its UTF-8), 64
     /// lowercase hex digits.
-    public var storageHash: String {
+    public var storageHash: String { Self.storageHash(of: text) }
+
+    /// SHA-256 of `text`'s UTF-8 in 64 lowercase hex digits: what the hub stores of every token it
+    /// issues (an event's sync token, an organizer's token), and looks a presented token up by.
+    public static func storageHash(of text: String) -> String {
         SHA256.hash(data: Array(text.utf8)).map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex

@@ -12,12 +12,17 @@ import PledgeKit
 import ServiceLifecycle
 import UnixSignals
 
-/// `kiosk hub`: the national hub on PostgreSQL (issue 14): `serve`, `add-event`, `migrate`, `reconcile`.
+/// `kiosk hub`: the national hub on PostgreSQL (issue 14): `serve`, `add-event`, `migrate`,
+/// `reconcile`; its organizer accounts (issue 15): `add-organizer`, `organizers`, `remove-organizer`;
+/// `export` of a scope's pledges or counts with a manifest.
 struct HubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hub",
         abstract: "The national hub: every event's pledges on PostgreSQL, certificates at the official domain.",
-        subcommands: [HubServe.self, HubAddEvent.self, HubMigrate.self, HubReconcile.self]
+        subcommands: [
+            HubServe.self, HubAddEvent.self, HubMigrate.self, HubReconcile.self, HubAddOrganizer.self,
+            HubListOrganizers.self, HubRemoveOrganizer.self, HubExport.self,
+        ]
     )
 }
 
@@ -126,6 +131,8 @@ struct HubServe: AsyncParsableCommand {
                 changes: store)
             // Phones pledge at the official domain too (issue 16).
             parts.webPledges = store
+            // Organizers of every scope, each request in the audit log (issue 15).
+            parts.organizers = store
             let app = buildHubApplication(parts, host: host, port: port, logger: logger) { bound in
                 FileHandle.standardError.write(
                     Data(

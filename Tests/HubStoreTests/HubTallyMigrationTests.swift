@@ -40,7 +40,7 @@ extension HubStoreSchemaTests {
                         true, timestamptz '2026-12-05 16:00:00+00' + i * interval '1 hour'
                     FROM generate_series(1, 40) AS i
                     """)
-                #expect(try await store.migrate() == [4])
+                #expect(try await store.migrate().first == 4)
                 let tables = try await database.psql(
                     "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_name LIKE 'hub_%count%'"
                 )

@@ -44,19 +44,20 @@ public enum TestHubService {
                 templates: try CertificateTemplates(folder: campaign.certificateTemplatesFolder)),
             changes: store)
         parts.webPledges = store
+        parts.organizers = store
         return buildHubRouter(parts)
     }
 
-    /// Registers event `id` at the hub as `kiosk hub add-event` does, with `token` (a new one
-    /// when nil); returns the token.
+    /// Registers event `id` at the hub as `kiosk hub add-event` does, in `province`, with `token`
+    /// (a new one when nil); returns the token.
     @discardableResult
     public static func addEvent(
-        _ id: String, name: String, place: String = "Đà Nẵng",
+        _ id: String, name: String, place: String = "Đà Nẵng", province: String = "Đà Nẵng",
         date: CivilDate = CivilDate(year: 2026, month: 3, day: 26), token: SyncToken? = nil, to store: HubStore
     ) async throws -> SyncToken {
         let token = token ?? SyncToken.random(tag: CertificateCode.randomTag())
         let event = HubEvent(
-            id: EventID(id)!, name: name, province: Province(matching: "Đà Nẵng")!, date: date, place: place,
+            id: EventID(id)!, name: name, province: Province(matching: province)!, date: date, place: place,
             codeTag: token.codeTag, codeKey: token.codeKey, retainPersonalDataUntil: nil)
         try await store.addEvent(event, tokenHash: token.storageHash)
         return token

@@ -1,0 +1,198 @@
+import Foundation
+import HTTPTypes
+import HubCore
+import Hummingbird
+import KioskHTTP
+import PledgeExport
+import PledgeKit
+
+/// The organizer API at the hub (issue 15, item 2): the event service's organizer paths and
+/// shapes (``OrganizerQuery``), over the scope of the organizer's account (``OrganizerScope``),
+/// so one client works against both:
+///
+/// - `GET /api/organizer/counts?by=…[&public=true&k=5]`: exact counts (``Breakdown``) of the
+///   events in scope, as an event's organizer sees its own;
+/// - `GET /api/organizer/events`: those events with their last sync, the sequence the hub
+///   acknowledged and the rows they hold (``HubEventStatus``);
+/// - `GET /api/organizer/export/{pledges|counts}?format=csv|json&delimiter=,|;&by=…`: a download
+///   streamed from PostgreSQL page by page through the event service's encoders; no personal
+///   data (`includePersonalData=true` is 400).
+///
+/// Each takes `?event=<id>` or `?province=<name>` to narrow the scope: one outside the account's
+/// scope is 403 `outside-scope` (an unknown event is 404 for a national account, 403 for others,
+/// which learn nothing of events outside their scope). The token is an RFC 6750 bearer token
+/// (``OrganizerToken``), looked up by its SHA-256: missing, unknown or revoked is 401
+/// `organizer-token-required`. Every request, allowed or refused, writes one row of the audit
+/// log (``HubAuditEntry``) before it is answered; when that write fails, the answer is 503.
+struct HubOrganizerRoutes: Sendable {
+    let organizers: any HubOrganizerRecords
+    let now: @Sendable () -> Date
+
+    func add(to router: Router<KioskRequestContext>) {
+        router.get("/api/organizer/counts") { request, _ in
+            try await audited(request, action: "GET /api/organizer/counts") { scope in
+                let query = OrganizerQuery.parameters(request)
+                let dimensions = try OrganizerQuery.dimensions(query["by"])
+                let exact: Breakdown
+                do throws(HubError) { exact = try await organizers.breakdown(by: dimensions, scope: scope) } catch {
+                    throw ProblemDetails(error)
+                }
+                return try jsonResponse(try OrganizerQuery.answer(exact, query: query))
+            }
+        }
+        router.get("/api/organizer/events") { request, _ in
+            try await audited(request, action: "GET /api/organizer/events") { scope in
+                let events: [HubEventStatus]
+                do throws(HubError) { events = try await organizers.eventStatuses(scope: scope) } catch {
+                    throw ProblemDetails(error)
+                }
+                return try jsonResponse(OrganizerEvents(scope: scope.description, events: events))
+            }
+        }
+        router.get("/api/organizer/export/:kind") { request, context in
+            let kind = context.parameters.get("kind") ?? ""
+            // The route as named, or `?` for a kind that is none (never the caller's text).
+            let action = "GET /api/organizer/export/\(Exporter.Kind(rawValue: kind)?.rawValue ?? "?")"
+            return try await audited(request, action: action) { scope in
+                guard
+                    let options = try OrganizerQuery.exportOptions(
+                        kind: kind, query: OrganizerQuery.parameters(request), personalData: false)
+                else { throw ProblemDetails.notFound }
+                return try await OrganizerQuery.download(
+                    Exporter(service: organizers.exportRows(scope: scope), options: options),
+                    fileStem: Self.fileStem(scope))
+            }
+        }
+    }
+
+    /// Authenticates the request, reads the scope it asks for, checks it against the account's,
+    /// answers with `body` over it, and writes the audit row of whatever the answer is.
+    func audited(
+        _ request: Request, action: String, _ body: (OrganizerScope) async throws -> Response
+    ) async throws -> Response {
+        var entry = HubAuditEntry(organizer: nil, action: action, scope: nil, status: 500, at: now())
+        do {
+            let organizer = try await authenticated(request, entry: &entry)
+            let asked = try Self.askedScope(OrganizerQuery.parameters(request)) ?? organizer.scope
+            entry.scope = asked.description
+            guard try await allows(organizer.scope, asked) else {
+                throw ProblemDetails(
+                    status: .forbidden, code: "outside-scope",
+                    vi: "Tài khoản này chỉ xem được phạm vi \(organizer.scope), không phải \(asked).",
+                    en: "This account sees \(organizer.scope) only, not \(asked).")
+            }
+            let response = try await body(asked)
+            entry.status = Int(response.status.code)
+            try await record(entry)
+            return response
+        } catch let problem as ProblemDetails {
+            entry.status = problem.statusCode
+            try await record(entry)
+            throw problem
+        } catch {
+            try await record(entry)
+            throw error
+        }
+    }
+
+    /// Writes `entry`; a failure is 503: no organizer request is answered without its audit row.
+    func record(_ entry: HubAuditEntry) async throws {
+        do throws(HubError) { try await organizers.recordAudit(entry) } catch { throw ProblemDetails(error) }
+    }
+
+    /// The active account whose token the request presents (its id noted in `entry` once known).
+    /// - Throws: 401 `organizer-token-required` when there is none, it is of no account, or the
+    ///   account is revoked; 503 when the store cannot be read.
+    func authenticated(_ request: Request, entry: inout HubAuditEntry) async throws -> HubOrganizer {
+        let presented = request.bearerCredentials
+        var organizer: HubOrganizer? = nil
+        // Only the hash is looked up: the store keeps no token.
+        if let token = presented.flatMap(OrganizerToken.init(parsing:)) {
+            do { organizer = try await organizers.organizer(tokenHash: token.storageHash) } catch {
+                throw ProblemDetails(error)
+            }
+        }
+        entry.organizer = organizer?.id
+        guard let organizer, organizer.revokedAt == nil else {
+            var problem = ProblemDetails(
+                status: .unauthorized, code: "organizer-token-required",
+                vi:
+                    "Cần mã truy cập của ban tổ chức (Authorization: Bearer kmo1.…), đúng như kiosk hub add-organizer đã in; mã đã thu hồi không còn dùng được.",
+                en:
+                    "An organizer token is required (Authorization: Bearer kmo1.…), exactly as kiosk hub add-organizer printed it; a revoked one no longer works."
+            )
+            problem.challenge = "Bearer realm=\"hub-organizer\"" + (presented == nil ? "" : ", error=\"invalid_token\"")
+            throw problem
+        }
+        return organizer
+    }
+
+    /// The scope `?event=<id>` or `?province=<name>` asks for; nil when neither is given.
+    /// - Throws: 400 `invalid-request` naming the field when it names no event id or province, or
+    ///   when both are given.
+    static func askedScope(_ query: [String: String]) throws -> OrganizerScope? {
+        switch (query["event"], query["province"]) {
+        case (nil, nil):
+            return nil
+        case (let text?, nil):
+            guard let id = EventID(text) else {
+                throw ProblemDetails(
+                    status: .badRequest, code: "invalid-request", field: "event",
+                    vi: "Mã sự kiện không hợp lệ (\(IdentifierRule.text.vi)).",
+                    en: "Invalid event id (\(IdentifierRule.text.en)).")
+            }
+            return .event(id)
+        case (nil, let text?):
+            guard let province = Province(matching: text) else {
+                throw ProblemDetails(
+                    status: .badRequest, code: "invalid-request", field: "province",
+                    vi: "Đây không phải một trong 34 tỉnh, thành phố của Việt Nam.",
+                    en: "This is not one of Vietnam's 34 provinces.")
+            }
+            return .province(province)
+        default:
+            throw ProblemDetails(
+                status: .badRequest, code: "invalid-request", field: "province",
+                vi: "Chọn event hoặc province, không chọn cả hai.", en: "Give event or province, not both.")
+        }
+    }
+
+    /// Whether an account of scope `own` may read `asked`.
+    /// - Throws: 404 `unknown-event` when a national account asks for an event the hub does not have.
+    func allows(_ own: OrganizerScope, _ asked: OrganizerScope) async throws -> Bool {
+        func province(of id: EventID) async throws -> Province? {
+            do throws(HubError) { return try await organizers.province(ofEvent: id) } catch {
+                throw ProblemDetails(error)
+            }
+        }
+        switch (own, asked) {
+        case (.national, .event(let id)):
+            guard try await province(of: id) != nil else {
+                throw ProblemDetails(
+                    HubError(.unknownEvent, vi: "Hub không có sự kiện '\(id)'.", en: "The hub has no event '\(id)'."))
+            }
+            return true
+        case (.national, _): return true
+        case (.province(let own), .province(let asked)): return own == asked
+        case (.province(let own), .event(let id)): return try await province(of: id) == own
+        case (.event(let own), .event(let asked)): return own == asked
+        case (.province, .national), (.event, _): return false
+        }
+    }
+
+    /// The start of an export's file name: `national`, `province`, or the event's id (ASCII, for
+    /// `Content-Disposition`).
+    static func fileStem(_ scope: OrganizerScope) -> String {
+        switch scope {
+        case .national: "national"
+        case .province: "province"
+        case .event(let id): id.rawValue
+        }
+    }
+}
+
+/// The answer of `GET /api/organizer/events`: the scope read and its events.
+struct OrganizerEvents: Encodable {
+    var scope: String
+    var events: [HubEventStatus]
+}

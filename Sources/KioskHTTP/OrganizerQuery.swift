@@ -1,0 +1,113 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PledgeExport
+import PledgeKit
+
+/// The query of the organizer routes, read one way at the event service and at the hub, so one
+/// client works against both: `by=` (``CountDimension/list(_:)``), `public=true&k=5`, and an
+/// export's `format=csv|json|xlsx&delimiter=,|;&includePersonalData=true`. Every bad value is a 400
+/// problem detail naming its field.
+public enum OrganizerQuery {
+    /// The request's query parameters, the first value of each name.
+    public static func parameters(_ request: Request) -> [String: String] {
+        var parameters: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters where parameters[String(name)] == nil {
+            parameters[String(name)] = String(value)
+        }
+        return parameters
+    }
+
+    /// Whether a flag is set: `1`, `true` or `yes`, in any case.
+    public static func flag(_ text: String?) -> Bool { ["1", "true", "yes"].contains(text?.lowercased() ?? "") }
+
+    /// `k`: the smallest group a public breakdown shows (2–1000; ``Breakdown/defaultMinimumGroupSize``
+    /// when absent).
+    public static func minimumGroupSize(_ text: String?) throws -> Int {
+        guard let text else { return Breakdown.defaultMinimumGroupSize }
+        guard let k = Int(text), (2...1000).contains(k) else {
+            throw ProblemDetails(
+                status: .badRequest, code: "invalid-request", field: "k",
+                vi: "k phải là số nguyên từ 2 đến 1000.", en: "k must be a whole number from 2 to 1000.")
+        }
+        return k
+    }
+
+    /// `by`: the dimensions, in the order given.
+    public static func dimensions(_ text: String?) throws -> [CountDimension] {
+        do { return try CountDimension.list(text ?? "") } catch { throw ProblemDetails(error) }
+    }
+
+    /// The breakdown an organizer's counts route answers: with no dimension, one bucket with no
+    /// values holding the total (like SQL's `GROUP BY ()`), so the buckets still add up; with
+    /// `public=true`, small groups merged (``Breakdown/anonymized(minimumGroupSize:)``, `k`).
+    public static func answer(_ breakdown: Breakdown, query: [String: String]) throws -> Breakdown {
+        var breakdown = breakdown
+        if breakdown.dimensions.isEmpty { breakdown.buckets = [.init(values: [], count: breakdown.total)] }
+        if flag(query["public"]) {
+            breakdown = breakdown.anonymized(minimumGroupSize: try minimumGroupSize(query["k"]))
+        }
+        return breakdown
+    }
+
+    /// The options of `GET …/export/{kind}`; nil when `kind` is no export (404).
+    /// - Parameter personalData: whether this service may export names at all; when false,
+    ///   `includePersonalData=true` is refused (400, field `includePersonalData`).
+    public static func exportOptions(
+        kind text: String, query: [String: String], personalData: Bool = true
+    ) throws -> Exporter.Options? {
+        guard let kind = Exporter.Kind(rawValue: text) else { return nil }
+        guard let format = ExportFormat(rawValue: query["format"] ?? "csv"),
+            let delimiter = CSVEncoder.Delimiter(rawValue: query["delimiter"] ?? ",")
+        else {
+            throw ProblemDetails(
+                status: .badRequest, code: "invalid-request", field: "format",
+                vi: "format phải là csv, json hoặc xlsx; delimiter là , hoặc ;.",
+                en: "format must be csv, json or xlsx; delimiter , or ;.")
+        }
+        let personal = kind == .pledges && flag(query["includePersonalData"])
+        if personal && !personalData {
+            throw ProblemDetails(
+                status: .badRequest, code: "invalid-request", field: "includePersonalData",
+                vi: "Máy chủ quốc gia không xuất dữ liệu cá nhân; tên người ký chỉ xuất được tại sự kiện.",
+                en: "The hub exports no personal data; signers' names are exported at the event only.")
+        }
+        return Exporter.Options(
+            kind: kind, format: format, delimiter: delimiter, includePersonalData: personal,
+            dimensions: try dimensions(query["by"]),
+            minimumGroupSize: flag(query["public"]) ? try minimumGroupSize(query["k"]) : nil)
+    }
+
+    /// The export as a download named `<stem>-<kind>.<csv|jsonl|xlsx>`, not to be cached: CSV and
+    /// JSON Lines streamed as they are encoded (never the whole file in memory); XLSX written whole
+    /// first (``DetachedFile``: its zip directory comes last), so the store's errors are still
+    /// problem details, and sent from a file that has no name left.
+    public static func download(_ exporter: Exporter, fileStem: String) async throws -> Response {
+        let options = exporter.options
+        var headers = HTTPFields()
+        headers[.contentType] = options.format.contentType
+        headers[.cacheControl] = "no-store"
+        let fileName = "\(fileStem)-\(options.kind.rawValue).\(options.format.fileExtension)"
+        headers[.contentDisposition] = "attachment; filename=\"\(fileName)\""
+        guard options.format.isStreamed else {
+            let file: DetachedFile
+            do {
+                file = try await DetachedFile(name: fileName) { path in _ = try await exporter.writeFile(to: path) }
+            } catch let error as PledgeError {
+                throw ProblemDetails(error)
+            }
+            return Response(
+                status: .ok, headers: headers,
+                body: ResponseBody(contentLength: file.bytes) { writer in
+                    while let piece = try file.read() { try await writer.write(ByteBuffer(bytes: piece)) }
+                    try await writer.finish(nil)
+                })
+        }
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                try await exporter.run { bytes, _ in try await writer.write(ByteBuffer(bytes: bytes)) }
+                try await writer.finish(nil)
+            })
+    }
+}
