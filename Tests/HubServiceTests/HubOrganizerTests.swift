@@ -140,6 +140,16 @@ struct HubOrganizerTests {
             #expect(provinceCSV.headers[.contentDisposition] == "attachment; filename=\"province-pledges.csv\"")
             #expect(
                 Self.csvEvents(provinceCSV).sorted() == Self.repeated(("ha-noi-cau-giay", 2), ("ha-noi-dong-da", 3)))
+            // XLSX, as at an event, read by openpyxl: the same rows as the CSV.
+            let provinceXLSX = try await get("/api/organizer/export/pledges?format=xlsx", hanoi)
+            #expect(provinceXLSX.headers[.contentDisposition] == "attachment; filename=\"province-pledges.xlsx\"")
+            let workbook = FileManager.default.temporaryDirectory.appendingPathComponent("hub-\(UUID()).xlsx")
+            defer { try? FileManager.default.removeItem(at: workbook) }
+            try Data(provinceXLSX.body.readableBytesView).write(to: workbook)
+            let sheet = try #require(try SpreadsheetReaders.openpyxl(workbook.path).first)
+            #expect(
+                sheet.rows.dropFirst().map { $0[1].csvText }.sorted()
+                    == Self.repeated(("ha-noi-cau-giay", 2), ("ha-noi-dong-da", 3)))
             let provinceJSON = try await get("/api/organizer/export/pledges?format=json", hanoi)
             let lines = String(decoding: provinceJSON.body.readableBytesView, as: UTF8.self).split(separator: "\n")
             #expect(lines.count == 5)
