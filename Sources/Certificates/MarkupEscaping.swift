@@ -27,7 +27,7 @@ public struct MarkupEscaping: MustacheContentType {
     /// Appends `text`'s UTF-8 bytes to `out`, escaped as ``escape(_:)`` escapes (the same rule, by
     /// the same code): the certificate page is built as bytes (H2, BENCHMARKS.md).
     public static func append(_ text: String, to out: inout [UInt8]) {
-        let done = text.utf8.withContiguousStorageIfAvailable { append($0, to: &out) }
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { append($0, to: &out) }
         if done == nil { Array(text.utf8).withUnsafeBufferPointer { append($0, to: &out) } }
     }
 
