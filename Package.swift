@@ -157,7 +157,7 @@ let package = Package(
         .target(
             name: "KioskPages",
             dependencies: [
-                "PledgeKit", "Certificates", .product(name: "Mustache", package: "swift-mustache"),
+                "PledgeKit", "Certificates", "HubCore", .product(name: "Mustache", package: "swift-mustache"),
             ],
             resources: [
                 .embedInCode("Templates/admin.mustache"), .embedInCode("Templates/live.mustache"),
@@ -166,7 +166,8 @@ let package = Package(
                 .embedInCode("Templates/presence.mustache"), .embedInCode("Templates/problem.mustache"),
                 // The tablet kiosk mode's last screen, its setup page and its script (issue 16).
                 .embedInCode("Templates/tablet-done.mustache"), .embedInCode("Templates/tablet-setup.mustache"),
-                .embedInCode("Templates/tablet.js"),
+                .embedInCode("Templates/tablet.js"), .embedInCode("Templates/national.mustache"),
+                .embedInCode("Templates/hub-organizer.mustache"),
             ],
             swiftSettings: strictSettings
         ),

@@ -2,6 +2,7 @@ import HTTPTypes
 import HubCore
 import Hummingbird
 import KioskHTTP
+import KioskPages
 import PledgeKit
 
 /// The hub's public counts (issue 15), read from its counters (``HubCore/HubRecords/tally(by:event:withholding:)``),
@@ -15,6 +16,9 @@ import PledgeKit
 ///   (``Breakdown``) by any of `event, day, age-band, province, channel`; without `by`, the total
 ///   as one bucket. A dimension the hub does not count by (`kiosk`, `hour`), or a day crossed
 ///   with age band or province, is a 400 problem (field `by`).
+/// - `GET /national`: the public national page (``NationalPage``: the total, pledges per day and
+///   by province, charts drawn here), its numbers the answers of `/api/public/counts` without
+///   `by`, with `by=day` and with `by=province` (``published(by:event:)``, one code for both).
 struct HubCountsRoutes: Sendable {
     let records: any HubRecords
 
@@ -34,12 +38,23 @@ struct HubCountsRoutes: Sendable {
                 dimensions = try CountDimension.list(request.uri.queryParameters.get("by") ?? "")
                 if let refused = HubCountDimensions.refusal(dimensions, public: true) { throw refused }
             } catch { throw ProblemDetails(error) }
-            let tally: HubTally
-            do throws(HubError) {
-                tally = try await records.tally(by: dimensions, event: event, withholding: true)
-            } catch { throw ProblemDetails(error) }
-            return try jsonResponse(tally.published.answered)
+            return try jsonResponse(try await published(by: dimensions, event: event))
         }
+        router.get("/national") { _, _ in
+            let page = NationalPage(
+                total: try await published(by: [], event: nil).total,
+                byDay: try await published(by: [.day], event: nil),
+                byProvince: try await published(by: [.province], event: nil))
+            return htmlResponse(page.html, cacheControl: "no-cache")
+        }
+    }
+
+    /// The public breakdown by `dimensions` of every event (`event` nil) or of one, as
+    /// `/api/public/counts` answers it.
+    func published(by dimensions: [CountDimension], event: EventID?) async throws -> Breakdown {
+        do throws(HubError) {
+            return try await records.tally(by: dimensions, event: event, withholding: true).published.answered
+        } catch { throw ProblemDetails(error) }
     }
 
     /// The `event` query parameter, nil when absent.

@@ -3,6 +3,7 @@ import HTTPTypes
 import HubCore
 import Hummingbird
 import KioskHTTP
+import KioskPages
 import PledgeExport
 import PledgeKit
 
@@ -10,6 +11,9 @@ import PledgeKit
 /// shapes (``OrganizerQuery``), over the scope of the organizer's account (``OrganizerScope``),
 /// so one client works against both:
 ///
+/// - `GET /organizer`: the scope's page (``HubOrganizerPage``: its events, exact counts by
+///   province, event, age band, day and channel, links to its exports), the same answers as the
+///   routes below; a browser may give the token as the password of HTTP Basic authentication;
 /// - `GET /api/organizer/counts?by=…[&public=true&k=5]`: exact counts (``Breakdown``) of the
 ///   events in scope, as an event's organizer sees its own;
 /// - `GET /api/organizer/events`: those events with their last sync, the sequence the hub
@@ -30,7 +34,7 @@ struct HubOrganizerRoutes: Sendable {
 
     func add(to router: Router<KioskRequestContext>) {
         router.get("/api/organizer/counts") { request, _ in
-            try await audited(request, action: "GET /api/organizer/counts") { scope in
+            try await audited(request, action: "GET /api/organizer/counts") { scope, _ in
                 let query = OrganizerQuery.parameters(request)
                 let dimensions = try OrganizerQuery.dimensions(query["by"])
                 let exact: Breakdown
@@ -40,8 +44,22 @@ struct HubOrganizerRoutes: Sendable {
                 return try jsonResponse(try OrganizerQuery.answer(exact, query: query))
             }
         }
+        router.get("/organizer") { request, _ in
+            try await audited(request, action: "GET /organizer", allowBasic: true) { scope, organizer in
+                do throws(HubError) {
+                    var breakdowns: [Breakdown] = []
+                    for dimension in HubOrganizerPage.dimensions {
+                        breakdowns.append(try await organizers.breakdown(by: [dimension], scope: scope))
+                    }
+                    let page = HubOrganizerPage(
+                        account: organizer.name, scope: scope, events: try await organizers.eventStatuses(scope: scope),
+                        breakdowns: breakdowns)
+                    return htmlResponse(page.html, cacheControl: "no-store")
+                } catch { throw ProblemDetails(error) }
+            }
+        }
         router.get("/api/organizer/events") { request, _ in
-            try await audited(request, action: "GET /api/organizer/events") { scope in
+            try await audited(request, action: "GET /api/organizer/events") { scope, _ in
                 let events: [HubEventStatus]
                 do throws(HubError) { events = try await organizers.eventStatuses(scope: scope) } catch {
                     throw ProblemDetails(error)
@@ -53,7 +71,7 @@ struct HubOrganizerRoutes: Sendable {
             let kind = context.parameters.get("kind") ?? ""
             // The route as named, or `?` for a kind that is none (never the caller's text).
             let action = "GET /api/organizer/export/\(Exporter.Kind(rawValue: kind)?.rawValue ?? "?")"
-            return try await audited(request, action: action) { scope in
+            return try await audited(request, action: action) { scope, _ in
                 guard
                     let options = try OrganizerQuery.exportOptions(
                         kind: kind, query: OrganizerQuery.parameters(request), personalData: false)
@@ -67,12 +85,13 @@ struct HubOrganizerRoutes: Sendable {
 
     /// Authenticates the request, reads the scope it asks for, checks it against the account's,
     /// answers with `body` over it, and writes the audit row of whatever the answer is.
+    /// - Parameter allowBasic: take the token as an HTTP Basic password too (the page a browser opens).
     func audited(
-        _ request: Request, action: String, _ body: (OrganizerScope) async throws -> Response
+        _ request: Request, action: String, allowBasic: Bool = false, _ body: (OrganizerScope, HubOrganizer) async throws -> Response
     ) async throws -> Response {
         var entry = HubAuditEntry(organizer: nil, action: action, scope: nil, status: 500, at: now())
         do {
-            let organizer = try await authenticated(request, entry: &entry)
+            let organizer = try await authenticated(request, allowBasic: allowBasic, entry: &entry)
             let asked = try Self.askedScope(OrganizerQuery.parameters(request)) ?? organizer.scope
             entry.scope = asked.description
             guard try await allows(organizer.scope, asked) else {
@@ -81,7 +100,7 @@ struct HubOrganizerRoutes: Sendable {
                     vi: "Tài khoản này chỉ xem được phạm vi \(organizer.scope), không phải \(asked).",
                     en: "This account sees \(organizer.scope) only, not \(asked).")
             }
-            let response = try await body(asked)
+            let response = try await body(asked, organizer)
             entry.status = Int(response.status.code)
             try await record(entry)
             return response
@@ -103,8 +122,10 @@ struct HubOrganizerRoutes: Sendable {
     /// The active account whose token the request presents (its id noted in `entry` once known).
     /// - Throws: 401 `organizer-token-required` when there is none, it is of no account, or the
     ///   account is revoked; 503 when the store cannot be read.
-    func authenticated(_ request: Request, entry: inout HubAuditEntry) async throws -> HubOrganizer {
-        let presented = request.bearerCredentials
+    func authenticated(_ request: Request, allowBasic: Bool = false, entry: inout HubAuditEntry) async throws
+        -> HubOrganizer
+    {
+        let presented = request.bearerCredentials ?? (allowBasic ? request.basicPassword : nil)
         var organizer: HubOrganizer? = nil
         // Only the hash is looked up: the store keeps no token.
         if let token = presented.flatMap(OrganizerToken.init(parsing:)) {
@@ -121,7 +142,9 @@ struct HubOrganizerRoutes: Sendable {
                 en:
                     "An organizer token is required (Authorization: Bearer kmo1.…), exactly as kiosk hub add-organizer printed it; a revoked one no longer works."
             )
-            problem.challenge = "Bearer realm=\"hub-organizer\"" + (presented == nil ? "" : ", error=\"invalid_token\"")
+            problem.challenge =
+                (allowBasic ? "Basic realm=\"hub-organizer\", charset=\"UTF-8\", " : "")
+                + "Bearer realm=\"hub-organizer\"" + (presented == nil ? "" : ", error=\"invalid_token\"")
             throw problem
         }
         return organizer

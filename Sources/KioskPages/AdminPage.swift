@@ -29,6 +29,7 @@ public struct AdminPage: Sendable {
     static let titles: [CountDimension: String] = [
         .event: "Theo sự kiện · by event", .kiosk: "Theo kiosk · by kiosk", .day: "Theo ngày · by day",
         .hour: "Theo giờ · by hour", .ageBand: "Theo độ tuổi · by age band", .province: "Theo tỉnh · by province",
+        .channel: "Theo kênh · by channel",
     ]
 
     /// The page, UTF-8 HTML.
@@ -41,7 +42,7 @@ public struct AdminPage: Sendable {
             "eventName": eventName,
             "total": VietnameseText.number(hours.total),
             "chart": HourChart(hours: hours).context ?? false,
-            "tables": breakdowns.map(table),
+            "tables": breakdowns.map(Self.table),
             "kiosks": kiosks.map {
                 [
                     "eventID": $0.eventID, "kioskID": $0.kioskID, "pledges": VietnameseText.number($0.pledges),
@@ -70,7 +71,9 @@ public struct AdminPage: Sendable {
         ]
     }
 
-    func table(_ breakdown: Breakdown) -> [String: Any] {
+    /// A breakdown by one dimension as a table's values (title, rows, total); the hub's
+    /// organizer page shows its tables the same way.
+    static func table(_ breakdown: Breakdown) -> [String: Any] {
         let dimension = breakdown.dimensions.first ?? .event
         return [
             "title": Self.titles[dimension] ?? dimension.rawValue,

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KioskHTTP
 
 /// A configured secret that a request presents as an RFC 6750 bearer token
 /// (`Authorization: Bearer <token>`): the organizer token (``OrganizerAccess``) and the kiosk
@@ -34,17 +35,8 @@ public struct BearerToken: Sendable {
         Self.constantTimeEqual(Self.hash(presented), digest)
     }
 
-    /// The credentials of a request's `Authorization` header under `scheme` (compared without
-    /// regard to case, RFC 9110, 11.1), trimmed; nil when the header is missing or names another
-    /// scheme.
-    static func credentials(_ request: Request, scheme: String) -> String? {
-        let parts = (request.headers[.authorization] ?? "").split(separator: " ", maxSplits: 1).map(String.init)
-        guard parts.count == 2, parts[0].lowercased() == scheme else { return nil }
-        return parts[1].trimmingCharacters(in: .whitespaces)
-    }
-
     /// Whether the request carries this token as its bearer token.
     func isPresented(in request: Request) -> Bool {
-        Self.credentials(request, scheme: "bearer").map(accepts) ?? false
+        request.bearerCredentials.map(accepts) ?? false
     }
 }

@@ -39,12 +39,7 @@ public struct OrganizerAccess: Sendable {
             )
         }
         if token.isPresented(in: request) { return }
-        if allowBasic, let basic = BearerToken.credentials(request, scheme: "basic"),
-            let data = Data(base64Encoded: basic), let text = String(data: data, encoding: .utf8),
-            let colon = text.firstIndex(of: ":"), token.accepts(String(text[text.index(after: colon)...]))
-        {
-            return
-        }
+        if allowBasic, let password = request.basicPassword, token.accepts(password) { return }
         var problem = ProblemDetails(
             status: .unauthorized, code: "organizer-token-required",
             vi: "Cần mã truy cập của ban tổ chức (Authorization: Bearer …).",
