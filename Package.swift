@@ -273,7 +273,7 @@ let package = Package(
             name: "HubService",
             dependencies: [
                 "PledgeKit", "KioskAPI", "HubCore", "Certificates", "KioskPages", "ServerHardening", "KioskHTTP",
-                "CertificateWeb", "PledgeWeb",
+                "CertificateWeb", "PledgeWeb", "LiveWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -316,8 +316,8 @@ let package = Package(
                 "CertificateWeb",
                 // `kiosk run`: the welcome screen shows the presence page's link (PresenceRoutes).
                 "PledgeWeb",
-                // `kiosk hub`: the national hub's service and its store.
-                "HubCore", "HubService", "HubStore", "HubRelay",
+                // `kiosk hub`: the national hub's service and its store; its live counter.
+                "HubCore", "HubService", "HubStore", "HubRelay", "LiveWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -365,7 +365,7 @@ let package = Package(
             name: "HubTestSupport",
             dependencies: [
                 "HubService", "HubStore", "HubCore", "KioskHTTP", "KioskPages", "KioskConfiguration", "Certificates",
-                "PledgeKit", "KioskTestSupport",
+                "PledgeKit", "KioskTestSupport", "LiveWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -488,7 +488,7 @@ let package = Package(
             name: "HubServiceTests",
             dependencies: [
                 "HubService", "HubStore", "HubCore", "KioskAPI", "KioskHTTP", "KioskPages", "KioskConfiguration",
-                "Certificates", "PledgeKit", "KioskTestSupport", "HubTestSupport", "PledgeStore", "PledgeWeb",
+                "Certificates", "PledgeKit", "KioskTestSupport", "HubTestSupport", "PledgeStore", "PledgeWeb", "LiveWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

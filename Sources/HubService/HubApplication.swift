@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdCore
 import KioskHTTP
 import KioskPages
+import LiveWeb
 import Logging
 import NIOCore
 import PledgeKit
@@ -40,6 +41,11 @@ public struct HubServiceParts: Sendable {
     /// Pledges made at the hub through the web pledge flow (`GET /p/{presence}`, `POST /p`:
     /// ``HubPledgeFlow``); nil: the hub serves no flow.
     public var webPledges: (any HubWebPledges)? = nil
+    /// The national live counter (`GET /live`, `/live/events`, `/live/live.js`), over
+    /// ``HubLiveTotals``; its refreshes come from the store's count notifications
+    /// (`HubStore.observeCounts`), so every hub process on the database pushes the same totals.
+    /// nil: no live routes.
+    public var live: LiveCounter? = nil
 
     public init(
         records: any HubRecords, links: CertificateLinks, campaign: EventConfiguration, pages: PageTemplates,
@@ -60,7 +66,8 @@ public struct HubServiceParts: Sendable {
 /// the certificate routes of every event (`GET /c/{code}`, its QR images and documents, `GET /v`),
 /// `GET /resources`, `GET|POST /c/{code}/erase` (the same routes, pages and templates as the event
 /// service's, over the hub's store), the web pledge flow `GET /p/{presence}`, `POST /p` with
-/// ``HubServiceParts/webPledges`` (``HubPledgeFlow``), `GET /livez`, `GET /readyz`. Every GET also answers HEAD;
+/// ``HubServiceParts/webPledges`` (``HubPledgeFlow``), the national live counter `GET /live`,
+/// `/live/events`, `/live/live.js` with ``HubServiceParts/live``, `GET /livez`, `GET /readyz`. Every GET also answers HEAD;
 /// another method gets 405 with `Allow`; every error is a problem detail.
 public func buildHubRouter(_ parts: HubServiceParts) -> Router<KioskRequestContext> {
     let router = Router(context: KioskRequestContext.self, options: .autoGenerateHeadEndpoints)
@@ -90,6 +97,9 @@ public func buildHubRouter(_ parts: HubServiceParts) -> Router<KioskRequestConte
         let flow = HubPledgeFlow(
             web: web, certificates: hubCertificates, campaign: parts.campaign, links: parts.links, now: parts.now)
         PhonePledgeRoutes(site: flow, now: parts.now).add(to: router)
+    }
+    if let live = parts.live {
+        LiveRoutes(live: live, configuration: parts.campaign, heading: LiveRoutes.nationalHeading).add(to: router)
     }
     router.add(middleware: AllowedMethodsMiddleware(routes: router.routes))
     return router

@@ -7,6 +7,7 @@ import HubStore
 import KioskAPI
 import KioskConfiguration
 import KioskPages
+import LiveWeb
 import Logging
 import PledgeKit
 import ServiceLifecycle
@@ -117,6 +118,10 @@ struct HubServe: AsyncParsableCommand {
                 changes: store)
             // Phones pledge at the official domain too (issue 16).
             parts.webPledges = store
+            // The national live counter: every commit of pledges, in any hub process, refreshes it.
+            let live = LiveCounter(source: HubLiveTotals(records: store))
+            store.observeCounts { live.pledgeCommitted() }
+            parts.live = live
             let app = buildHubApplication(parts, host: host, port: port, logger: logger) { bound in
                 FileHandle.standardError.write(
                     Data(
@@ -137,7 +142,10 @@ struct HubServe: AsyncParsableCommand {
             }
             defer { retention.cancel() }
             let services = ServiceGroup(
-                configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                // After the application: stopped first (in reverse), so open live viewers never hold up its drain.
+                configuration: .init(
+                    services: [app, LiveShutdown(live: live)], gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger))
             try await services.run()
         }
     }

@@ -160,6 +160,7 @@ final class CountingRecords: HubRecords {
         try await store.apply(batch, from: event)
     }
     func counts(event: EventID?) async throws(HubError) -> PledgeCounts { try await store.counts(event: event) }
+    func nationalTotals() async throws(HubError) -> NationalTotals { try await store.nationalTotals() }
     func erase(code: CertificateCode, at date: Date) async throws(HubError) -> Bool {
         try await store.erase(code: code, at: date)
     }
