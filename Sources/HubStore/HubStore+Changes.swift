@@ -118,24 +118,26 @@ extension HubStore: ChangeStamping {
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    try await connection.listen(on: Self.changeChannel) { notifications in
-                        changes.listening()
-                        do {
-                            for try await _ in notifications { changes.bump() }
-                        } catch {
-                            // At once: a copy kept from now on could miss a commit.
-                            changes.notListening()
-                            throw error
+                    // Both channels on the one connection, each heard from its LISTEN on.
+                    try await connection.listen(on: Self.countsChannel) { counts in
+                        try await connection.listen(on: Self.changeChannel) { notifications in
+                            // Listening (again): the count observers read once, as a commit while
+                            // no one here listened was not heard; then the stamp says listening.
+                            changes.countsChanged()
+                            changes.listening()
+                            do {
+                                try await withThrowingTaskGroup(of: Void.self) { channels in
+                                    channels.addTask { for try await _ in notifications { changes.bump() } }
+                                    channels.addTask { for try await _ in counts { changes.countsChanged() } }
+                                    defer { channels.cancelAll() }
+                                    _ = try await channels.next()
+                                }
+                            } catch {
+                                // At once: a copy kept from now on could miss a commit.
+                                changes.notListening()
+                                throw error
+                            }
                         }
-                    }
-                    throw CancellationError()
-                }
-                // New counts, on the same connection: listening (again), the observers read once,
-                // as a commit while no one here listened was not heard.
-                group.addTask {
-                    try await connection.listen(on: Self.countsChannel) { notifications in
-                        changes.countsChanged()
-                        for try await _ in notifications { changes.countsChanged() }
                     }
                     throw CancellationError()
                 }
