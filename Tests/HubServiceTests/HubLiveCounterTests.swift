@@ -26,7 +26,8 @@ struct HubLiveCounterTests {
     /// Runs `body` with hubs A and B on one fresh database, both listening, both served on
     /// loopback (their stores and ports), and a live viewer of B that has read the first totals.
     static func withTwoHubs(
-        _ body: @Sendable (_ a: HubStore, _ aPort: Int, _ b: HubStore, _ bPort: Int, _ viewerOfB: SSEClients, TestPostgres)
+        _ body:
+            @Sendable (_ a: HubStore, _ aPort: Int, _ b: HubStore, _ bPort: Int, _ viewerOfB: SSEClients, TestPostgres)
             async throws -> Void
     ) async throws {
         try await TestPostgres.withDatabase { database in
@@ -112,7 +113,9 @@ struct HubLiveCounterTests {
         }
     }
 
-    @Test("A commit while hub B's LISTEN connection is down (killed, then kept from reconnecting) reaches B's viewer once it is back")
+    @Test(
+        "A commit while hub B's LISTEN connection is down (killed, then kept from reconnecting) reaches B's viewer once it is back"
+    )
     func aCommitDuringTheGapIsNotMissed() async throws {
         try await Self.withTwoHubs { a, aPort, b, _, viewer, database in
             let token = try await TestHubService.addEvent("dn-2026", name: "Ngày hội Đà Nẵng", to: a)
