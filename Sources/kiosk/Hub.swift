@@ -10,6 +10,7 @@ import KioskPages
 import LiveWeb
 import Logging
 import PledgeKit
+import ServerHardening
 import ServiceLifecycle
 import UnixSignals
 
@@ -92,6 +93,8 @@ struct HubServe: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "kiosk-hub")
         logger.logLevel = .info
+        // Every live viewer holds a socket: thousands need more than the usual soft limit of 1,024.
+        ServiceStartup.log(Result { try OpenFilesLimit.raiseSoftToHard() }, logger: logger)
         let campaign: EventConfiguration
         do { campaign = try EventConfiguration.load(from: URL(fileURLWithPath: config)) } catch let error
             as ConfigurationError
