@@ -278,7 +278,7 @@ let package = Package(
             name: "HubService",
             dependencies: [
                 "PledgeKit", "KioskAPI", "HubCore", "Certificates", "KioskPages", "ServerHardening", "KioskHTTP",
-                "CertificateWeb", "PledgeWeb", "PledgeExport",
+                "CertificateWeb", "PledgeWeb", "PledgeExport", "LiveWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -321,8 +321,8 @@ let package = Package(
                 "CertificateWeb",
                 // `kiosk run`: the welcome screen shows the presence page's link (PresenceRoutes).
                 "PledgeWeb",
-                // `kiosk hub`: the national hub's service and its store.
-                "HubCore", "HubService", "HubStore", "HubRelay",
+                // `kiosk hub`: the national hub's service and its store; its live counter.
+                "HubCore", "HubService", "HubStore", "HubRelay", "LiveWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -370,7 +370,7 @@ let package = Package(
             name: "HubTestSupport",
             dependencies: [
                 "HubService", "HubStore", "HubCore", "KioskHTTP", "KioskPages", "KioskConfiguration", "Certificates",
-                "PledgeKit", "KioskTestSupport",
+                "PledgeKit", "KioskTestSupport", "LiveWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -494,7 +494,7 @@ let package = Package(
             dependencies: [
                 "HubService", "HubStore", "HubCore", "KioskAPI", "KioskHTTP", "KioskPages", "KioskConfiguration",
                 "Certificates", "PledgeKit", "KioskTestSupport", "HubTestSupport", "PledgeStore", "PledgeWeb",
-                "PledgeExport",
+                "PledgeExport", "LiveWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

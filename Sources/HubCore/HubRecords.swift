@@ -38,6 +38,10 @@ public protocol HubRecords: PledgeLookup {
     /// withhold when `withholding`; read in one snapshot.
     func tally(by dimensions: [CountDimension], event: EventID?, withholding: Bool) async throws(HubError) -> HubTally
 
+    /// The national totals of the live counter, from the counter tables (never a count of
+    /// pledges), exact.
+    func nationalTotals() async throws(HubError) -> NationalTotals
+
     /// Erases the name of the pledge with `code` at the hub (its signer asked at the official
     /// domain) and records the erasure for its event to apply; an erasure of a code whose pledge
     /// has not arrived is kept and wins when it does. Returns false when the code is neither a

@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdCore
 import KioskHTTP
 import KioskPages
+import LiveWeb
 import Logging
 import NIOCore
 import PledgeKit
@@ -43,6 +44,11 @@ public struct HubServiceParts: Sendable {
     /// Organizer accounts, their audit log and scoped reads (``HubOrganizerRoutes``); nil: the hub
     /// serves no organizer API.
     public var organizers: (any HubOrganizerRecords)? = nil
+    /// The national live counter (`GET /live`, `/live/events`, `/live/live.js`), over
+    /// ``HubLiveTotals``; its refreshes come from the store's count notifications
+    /// (`HubStore.observeCounts`), so every hub process on the database pushes the same totals.
+    /// nil: no live routes.
+    public var live: LiveCounter? = nil
 
     public init(
         records: any HubRecords, links: CertificateLinks, campaign: EventConfiguration, pages: PageTemplates,
@@ -65,7 +71,8 @@ public struct HubServiceParts: Sendable {
 /// `GET /resources`, `GET|POST /c/{code}/erase` (the same routes, pages and templates as the event
 /// service's, over the hub's store), the web pledge flow `GET /p/{presence}`, `POST /p` with
 /// ``HubServiceParts/webPledges`` (``HubPledgeFlow``), the organizer API `GET /api/organizer/…` with
-/// ``HubServiceParts/organizers`` (``HubOrganizerRoutes``), `GET /livez`, `GET /readyz`. Every GET also answers HEAD;
+/// ``HubServiceParts/organizers`` (``HubOrganizerRoutes``), the national live counter `GET /live`,
+/// `/live/events`, `/live/live.js` with ``HubServiceParts/live``, `GET /livez`, `GET /readyz`. Every GET also answers HEAD;
 /// another method gets 405 with `Allow`; every error is a problem detail.
 public func buildHubRouter(_ parts: HubServiceParts) -> Router<KioskRequestContext> {
     let router = Router(context: KioskRequestContext.self, options: .autoGenerateHeadEndpoints)
@@ -98,6 +105,9 @@ public func buildHubRouter(_ parts: HubServiceParts) -> Router<KioskRequestConte
         let flow = HubPledgeFlow(
             web: web, certificates: hubCertificates, campaign: parts.campaign, links: parts.links, now: parts.now)
         PhonePledgeRoutes(site: flow, now: parts.now).add(to: router)
+    }
+    if let live = parts.live {
+        LiveRoutes(live: live, configuration: parts.campaign, heading: LiveRoutes.nationalHeading).add(to: router)
     }
     router.add(middleware: AllowedMethodsMiddleware(routes: router.routes))
     return router

@@ -12,6 +12,8 @@ final class HubChanges: Sendable {
         /// Whether this process's LISTEN connection is up (notifications reach it).
         var listening = false
         var stamp = 0
+        /// Told of new counts (``HubStore/observeCounts(_:)``).
+        var countObservers: [@Sendable () -> Void] = []
     }
 
     private let state = Mutex(State())
@@ -38,6 +40,16 @@ final class HubChanges: Sendable {
     /// The LISTEN connection is down: notifications may be lost, so nothing may be kept.
     func notListening() {
         state.withLock { $0.listening = false }
+    }
+
+    func observeCounts(_ observer: @escaping @Sendable () -> Void) {
+        state.withLock { $0.countObservers.append(observer) }
+    }
+
+    /// Counts may have changed (a notification, or listening again after a gap): every observer
+    /// is told, outside the lock.
+    func countsChanged() {
+        for observer in state.withLock({ $0.countObservers }) { observer() }
     }
 }
 
@@ -70,8 +82,9 @@ extension HubStore: ChangeStamping {
         changes.stamp
     }
 
-    /// Holds one LISTEN connection on ``changeChannel`` (outside the pool) until the task is
-    /// cancelled, bumping ``changeStamp()`` on every notification; reconnects after
+    /// Holds one LISTEN connection on ``changeChannel`` and ``countsChannel`` (outside the pool)
+    /// until the task is cancelled, bumping ``changeStamp()`` on every notification of the first
+    /// and telling the observers of ``observeCounts(_:)`` of each of the second; reconnects after
     /// ``HubStoreConfiguration/changeRetryDelay`` whenever it fails, its heartbeat included.
     /// Never throws: failures are logged (without detail: a database error may quote a row).
     public func listenForChanges() async {
@@ -105,14 +118,25 @@ extension HubStore: ChangeStamping {
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    try await connection.listen(on: Self.changeChannel) { notifications in
-                        changes.listening()
-                        do {
-                            for try await _ in notifications { changes.bump() }
-                        } catch {
-                            // At once: a copy kept from now on could miss a commit.
-                            changes.notListening()
-                            throw error
+                    // Both channels on the one connection, each heard from its LISTEN on.
+                    try await connection.listen(on: Self.countsChannel) { counts in
+                        try await connection.listen(on: Self.changeChannel) { notifications in
+                            // Listening (again): the count observers read once, as a commit while
+                            // no one here listened was not heard; then the stamp says listening.
+                            changes.countsChanged()
+                            changes.listening()
+                            do {
+                                try await withThrowingTaskGroup(of: Void.self) { channels in
+                                    channels.addTask { for try await _ in notifications { changes.bump() } }
+                                    channels.addTask { for try await _ in counts { changes.countsChanged() } }
+                                    defer { channels.cancelAll() }
+                                    _ = try await channels.next()
+                                }
+                            } catch {
+                                // At once: a copy kept from now on could miss a commit.
+                                changes.notListening()
+                                throw error
+                            }
                         }
                     }
                     throw CancellationError()

@@ -89,7 +89,7 @@ public struct KioskServiceParts: Sendable {
         kiosks: (any KioskRegistry)? = nil, organizer: (any ExportSource)? = nil, organizerToken: String? = nil,
         metrics: ServiceMetrics = ServiceMetrics(), readiness: (any StorageReadiness)? = nil
     ) {
-        let live = organizer.map { LiveCounter(source: $0) }
+        let live = organizer.map { LiveCounter(organizer: $0) }
         let observers = observers + (live.map { [$0] } ?? [])
         self.recorder = observers.isEmpty ? pledges : ObservedRecorder(pledges, observers: observers)
         self.lookup = pledges

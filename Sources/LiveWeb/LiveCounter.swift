@@ -3,12 +3,6 @@ import KioskAPI
 import NIOCore
 import PledgeKit
 
-/// What the live counter shows: the total over every event and a line per event.
-public struct LiveSnapshot: Codable, Sendable, Equatable {
-    public var total: Int
-    public var events: [EventTotal]
-}
-
 /// Pushes the pledge total to every open live page (W3C Server-Sent Events) when pledges commit.
 ///
 /// Commits only mark the count dirty; one refresh runs at most every ``interval`` (250 ms, so at
@@ -18,7 +12,7 @@ public struct LiveSnapshot: Codable, Sendable, Equatable {
 /// messages only, so a slow viewer never holds memory or slows the others. One heartbeat task
 /// serves every viewer, so a viewer costs its socket and its stream, not a timer of its own.
 public actor LiveCounter {
-    let source: any OrganizerService
+    let source: any LiveSource
     public let interval: Duration
     /// How often every stream gets a comment line (proxies close silent connections).
     public let heartbeat: Duration
@@ -37,11 +31,18 @@ public actor LiveCounter {
     ///   - interval: the shortest time between two pushes.
     ///   - heartbeat: the time between two keep-alive comment lines on every stream.
     public init(
-        source: any OrganizerService, interval: Duration = .milliseconds(250), heartbeat: Duration = .seconds(15)
+        source: any LiveSource, interval: Duration = .milliseconds(250), heartbeat: Duration = .seconds(15)
     ) {
         self.source = source
         self.interval = interval
         self.heartbeat = heartbeat
+    }
+
+    /// The event service's counter: the totals of `organizer`'s events.
+    public init(
+        organizer: any OrganizerService, interval: Duration = .milliseconds(250), heartbeat: Duration = .seconds(15)
+    ) {
+        self.init(source: OrganizerLiveSource(organizer: organizer), interval: interval, heartbeat: heartbeat)
     }
 
     public var viewerCount: Int { viewers.count }
@@ -68,9 +69,8 @@ public actor LiveCounter {
         for viewer in viewers.values { viewer.yield(message) }
     }
 
-    static func read(_ source: any OrganizerService) async throws(PledgeError) -> LiveSnapshot {
-        let events = try await source.eventTotals()
-        return LiveSnapshot(total: events.reduce(0) { $0 + $1.count }, events: events)
+    static func read(_ source: any LiveSource) async throws(PledgeError) -> LiveSnapshot {
+        try await source.liveSnapshot()
     }
 
     /// The current totals: the last pushed snapshot, or a fresh read.

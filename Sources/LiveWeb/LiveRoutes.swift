@@ -17,17 +17,25 @@ public struct LiveRoutes: Sendable {
     let live: LiveCounter
     let configuration: EventConfiguration
     let presence: (@Sendable () async -> String?)?
+    let heading: String?
 
     /// - Parameter configuration: its event name heads the page.
     /// - Parameter presence: gives the web flow's link with the presence code of the moment (the
     ///   presence page's own); nil: no QR on the page.
+    /// - Parameter heading: heads the page instead of the event's name (the hub's
+    ///   ``nationalHeading``).
     public init(
-        live: LiveCounter, configuration: EventConfiguration, presence: (@Sendable () async -> String?)? = nil
+        live: LiveCounter, configuration: EventConfiguration, presence: (@Sendable () async -> String?)? = nil,
+        heading: String? = nil
     ) {
         self.live = live
         self.configuration = configuration
         self.presence = presence
+        self.heading = heading
     }
+
+    /// The hub's heading: the whole country, Vietnamese first.
+    public static let nationalHeading = "Toàn quốc · Nationwide"
 
     public func add(to router: Router<KioskRequestContext>) {
         router.get("/live") { _, _ in
@@ -35,8 +43,8 @@ public struct LiveRoutes: Sendable {
             let link = await presence?()
             return htmlResponse(
                 LivePage.html(
-                    total: snapshot.total, events: snapshot.events, eventName: configuration.name,
-                    presenceLink: link),
+                    total: snapshot.total, events: snapshot.events, eventName: heading ?? configuration.name,
+                    presenceLink: link, places: snapshot.provinces?.map { ($0.province, $0.count) }),
                 cacheControl: "no-store", scripts: true)
         }
         router.get("/live/live.js") { _, _ in

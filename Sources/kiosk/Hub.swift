@@ -7,8 +7,10 @@ import HubStore
 import KioskAPI
 import KioskConfiguration
 import KioskPages
+import LiveWeb
 import Logging
 import PledgeKit
+import ServerHardening
 import ServiceLifecycle
 import UnixSignals
 
@@ -105,6 +107,8 @@ struct HubServe: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "kiosk-hub")
         logger.logLevel = .info
+        // Every live viewer holds a socket: thousands need more than the usual soft limit of 1,024.
+        ServiceStartup.log(Result { try OpenFilesLimit.raiseSoftToHard() }, logger: logger)
         let campaign: EventConfiguration
         do { campaign = try EventConfiguration.load(from: URL(fileURLWithPath: config)) } catch let error
             as ConfigurationError
@@ -133,6 +137,10 @@ struct HubServe: AsyncParsableCommand {
             parts.webPledges = store
             // Organizers of every scope, each request in the audit log (issue 15).
             parts.organizers = store
+            // The national live counter: every commit of pledges, in any hub process, refreshes it.
+            let live = LiveCounter(source: HubLiveTotals(records: store))
+            store.observeCounts { live.pledgeCommitted() }
+            parts.live = live
             let app = buildHubApplication(parts, host: host, port: port, logger: logger) { bound in
                 FileHandle.standardError.write(
                     Data(
@@ -161,7 +169,10 @@ struct HubServe: AsyncParsableCommand {
                 } : nil
             defer { reconciliation?.cancel() }
             let services = ServiceGroup(
-                configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                // After the application: stopped first (in reverse), so open live viewers never hold up its drain.
+                configuration: .init(
+                    services: [app, LiveShutdown(live: live)], gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger))
             try await services.run()
         }
     }

@@ -118,6 +118,14 @@ struct ServiceStartup {
     /// thousands of `/live/events` viewers need more than the usual soft limit of 1,024, so start-up
     /// takes what the hard limit allows.
     func logOpenFilesLimit() {
+        Self.log(openFiles, logger: logger)
+    }
+
+    /// Logs `openFiles` (``OpenFilesLimit/raiseSoftToHard()``'s result; numbers only): `kiosk
+    /// serve`, `kiosk run` and `kiosk hub serve` (its live viewers).
+    static func log(
+        _ openFiles: Result<(before: OpenFilesLimit, after: OpenFilesLimit), any Error>, logger: Logger
+    ) {
         switch openFiles {
         case .success(let (before, after)):
             logger.info(

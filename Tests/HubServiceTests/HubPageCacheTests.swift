@@ -163,6 +163,8 @@ final class CountingRecords: HubRecords {
     func tally(by dimensions: [CountDimension], event: EventID?, withholding: Bool) async throws(HubError) -> HubTally {
         try await store.tally(by: dimensions, event: event, withholding: withholding)
     }
+
+    func nationalTotals() async throws(HubError) -> NationalTotals { try await store.nationalTotals() }
     func erase(code: CertificateCode, at date: Date) async throws(HubError) -> Bool {
         try await store.erase(code: code, at: date)
     }

@@ -9,7 +9,7 @@ import Testing
 /// base, and SIGTERM stops it cleanly; a database where nothing answers stops it at start.
 @Suite("kiosk hub serve")
 struct HubServeTests {
-    @Test("Registered, synced, served, stopped")
+    @Test("Registered, synced, served (its live counter too), stopped")
     func servesWhatAnEventSends() async throws {
         try await TestPostgres.withDatabase { database in
             let added = try await HubCommandTests.addEvent(database, id: "hue-2026", format: ["--format", "json"])
@@ -30,6 +30,11 @@ struct HubServeTests {
             try hub.run()
             defer { if hub.isRunning { hub.terminate() } }
             let port = try await Self.listeningPort(log, hub)
+
+            // A viewer of the national live counter, open until the hub has stopped.
+            let viewer = try await offPool { try SSEClients(port: port, count: 1) }
+            defer { viewer.close() }
+            #expect(try await offPool { viewer.wait(untilAtLeast: 1, contain: #""total":0"#, timeout: 60) } == 1)
 
             let code = CodeIssuer(tag: token.codeTag, key: token.codeKey).newCode()
             let batch = SyncBatch(
@@ -54,7 +59,11 @@ struct HubServeTests {
             #expect(page.status == 200)
             #expect(page.text.contains("Hồ Thị Mai"))
             #expect(page.text.contains("Ngày hội Huế"))
+            // The live counter heard the commit (its notification), without the name.
+            #expect(try await offPool { viewer.wait(untilAtLeast: 1, contain: #""total":1"#, timeout: 60) } == 1)
+            #expect(!viewer.received().contains("Hồ Thị Mai"))
 
+            // Stopped with the viewer still open: the live streams are closed, not waited for.
             hub.terminate()
             let status = try await offPool {
                 hub.waitUntilExit()

@@ -8,6 +8,7 @@ import KioskConfiguration
 import KioskHTTP
 import KioskPages
 import KioskTestSupport
+import LiveWeb
 import Logging
 import PledgeKit
 
@@ -33,9 +34,11 @@ public enum TestHubService {
 
     /// The hub's router over `store` (``buildHubRouter(_:)``) with its change stamp, the
     /// repository's campaign configuration, page templates and certificate renderer; `records`
-    /// stands in for the store's reads and writes when given (a test counting them).
-    public static func router(_ store: HubStore, records: (any HubRecords)? = nil) throws -> Router<KioskRequestContext>
-    {
+    /// stands in for the store's reads and writes when given (a test counting them); with `live`
+    /// (``liveCounter(_:)``), the live counter's routes.
+    public static func router(
+        _ store: HubStore, records: (any HubRecords)? = nil, live: LiveCounter? = nil
+    ) throws -> Router<KioskRequestContext> {
         let campaign = try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration)
         var parts = HubServiceParts(
             records: records ?? store, links: links, campaign: campaign,
@@ -45,7 +48,16 @@ public enum TestHubService {
             changes: store)
         parts.webPledges = store
         parts.organizers = store
+        parts.live = live
         return buildHubRouter(parts)
+    }
+
+    /// The national live counter of `store`'s hub process, as `kiosk hub serve` makes it: it reads
+    /// ``HubLiveTotals`` and refreshes on the store's count notifications (the store must listen).
+    public static func liveCounter(_ store: HubStore) -> LiveCounter {
+        let live = LiveCounter(source: HubLiveTotals(records: store))
+        store.observeCounts { live.pledgeCommitted() }
+        return live
     }
 
     /// Registers event `id` at the hub as `kiosk hub add-event` does, in `province`, with `token`

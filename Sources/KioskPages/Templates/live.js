@@ -1,6 +1,8 @@
 "use strict";
 (function () {
   function vn(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "."); }
+  // As LivePage.placeLabel writes them.
+  var places = { other: "Nơi khác · Elsewhere", online: "Trực tuyến · Online" };
   // The phones' QR and code in the corner: renewed when the presence code changes (every 5 minutes).
   var qr = document.getElementById("presence-qr");
   if (qr) {
@@ -20,14 +22,19 @@
     document.getElementById("total").textContent = vn(data.total);
     var list = document.getElementById("events");
     list.textContent = "";
-    if (data.events.length < 2) { return; }
-    data.events.forEach(function (event) {
+    // The hub's lines: pledges by place (a province, online, or small places merged as other).
+    var lines = data.provinces ? data.provinces.map(function (place) {
+      return { count: place.count, label: places[place.province] || place.province };
+    }) : data.events.length < 2 ? [] : data.events.map(function (event) {
+      return { count: event.count, label: event.eventID };
+    });
+    lines.forEach(function (line) {
       var item = document.createElement("li");
       var number = document.createElement("span");
       number.className = "n";
-      number.textContent = vn(event.count);
+      number.textContent = vn(line.count);
       item.appendChild(number);
-      item.appendChild(document.createTextNode(" " + event.eventID));
+      item.appendChild(document.createTextNode(" " + line.label));
       list.appendChild(item);
     });
   });
