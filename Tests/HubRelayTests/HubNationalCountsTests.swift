@@ -80,6 +80,38 @@ struct HubNationalCountsTests {
         }
     }
 
+    @Test("The national page shows the public counts' answers (total, per day, by province) and no name")
+    func nationalPage() async throws {
+        try await NationalHub.with { national in
+            for event in national.events { try await national.sync(event) }
+            let response = try await national.client.executeRequest(
+                uri: "/national", method: .get, headers: [:], body: nil)
+            #expect(response.status == .ok)
+            let html = String(decoding: response.body.readableBytesView, as: UTF8.self)
+            let total = try await national.get(Breakdown.self, "/api/public/counts").total
+            #expect(html.contains("<p class=\"total\">\(VietnameseText.number(total))</p>"))
+            let provinces = try await national.get(Breakdown.self, "/api/public/counts?by=province")
+            #expect(!provinces.buckets.isEmpty)
+            for bucket in provinces.buckets {
+                let label =
+                    switch bucket.values[0] {
+                    case Breakdown.other: "Khác"
+                    case Breakdown.unknown: "Không rõ"
+                    default: bucket.values[0]
+                    }
+                // The name, then its bar, then its number: one row of the chart.
+                let row = try #require(html.range(of: ">\(label)</text><rect"), "\(label)")
+                #expect(html[row.upperBound...].contains(">\(VietnameseText.number(bucket.count))</text>"), "\(label)")
+            }
+            let days = try await national.get(Breakdown.self, "/api/public/counts?by=day")
+            for bucket in days.buckets where bucket.values[0] != Breakdown.other {
+                let day = try #require(CivilDate(bucket.values[0]))
+                #expect(html.contains("<title>\(day.displayText.vi): \(VietnameseText.number(bucket.count))</title>"))
+            }
+            #expect(!html.contains("Người ký"))
+        }
+    }
+
     @Test("A duplicated or replayed batch changes no counter")
     func replaysCountNothing() async throws {
         try await NationalHub.with { national in

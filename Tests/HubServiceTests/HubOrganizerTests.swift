@@ -192,6 +192,26 @@ struct HubOrganizerTests {
             #expect(personal.status == .badRequest)
             #expect(try HubFixture.problem(personal).field == "includePersonalData")
 
+            // The scope's page, as a browser opens it (the token as a Basic password): its events
+            // and numbers only, as the API answers them; without the token, a Basic challenge.
+            func page(_ authorization: String?) async throws -> TestResponse {
+                let headers: HTTPFields = authorization.map { [.authorization: $0] } ?? [:]
+                let response = try await client.executeRequest(
+                    uri: "/organizer", method: .get, headers: headers, body: nil)
+                calls.made.append((Int(response.status.code), authorization == nil ? nil : hanoi.id))
+                return response
+            }
+            let basic = "Basic " + Data("ban-to-chuc:\(hanoi.token)".utf8).base64EncodedString()
+            let provincePage = try await page(basic)
+            #expect(provincePage.status == .ok)
+            let html = String(decoding: provincePage.body.readableBytesView, as: UTF8.self)
+            #expect(html.contains("<b>province:Hà Nội</b>") && html.contains("<p class=\"total\">5</p>"))
+            #expect(html.contains("ha-noi-cau-giay") && html.contains("ha-noi-dong-da") && !html.contains("hue-phu-xuan"))
+            #expect(html.contains("/api/organizer/export/pledges?format=xlsx"))
+            let challenged = try await page(nil)
+            #expect(challenged.status == .unauthorized)
+            #expect(challenged.headers[.wwwAuthenticate]?.hasPrefix("Basic realm=\"hub-organizer\"") == true)
+
             // No token, a malformed one, one of no account, a revoked account's: 401.
             let missing = try await get("/api/organizer/counts", nil)
             #expect(missing.status == .unauthorized)
