@@ -109,6 +109,29 @@ struct HubNationalCountsTests {
                 #expect(html.contains("<title>\(day.displayText.vi): \(VietnameseText.number(bucket.count))</title>"))
             }
             #expect(!html.contains("Người ký"))
+            // Readable on a phone and on a projector: no horizontal scrolling in headless Chromium.
+            let output = RepositoryPaths.root.appendingPathComponent(".build/test-output")
+            try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+            let script = RepositoryPaths.root.appendingPathComponent("scripts/page-check.py").path
+            for (width, height) in [(390, 844), (1920, 1080)] {
+                let screenshot = output.appendingPathComponent("national-page-\(width)x\(height).png").path
+                let url = "http://127.0.0.1:\(national.client.port!)/national"
+                // Off the cooperative pool: the hub answering Chromium runs on it, in this process.
+                let result = try await withCheckedThrowingContinuation { continuation in
+                    DispatchQueue.global().async {
+                        continuation.resume(
+                            with: Result {
+                                try ProcessRunner.run("python3", [script, url, "\(width)", "\(height)", screenshot])
+                            })
+                    }
+                }
+                try #require(result.status == 0, "page-check: \(result.stderr)")
+                let measure = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+                let scrollWidth = try #require(measure?["scrollWidth"] as? Int)
+                #expect(measure?["clientWidth"] as? Int == width)
+                #expect(scrollWidth <= width, "horizontal scrolling at \(width): \(scrollWidth)")
+                #expect(measure?["lang"] as? String == "vi")
+            }
         }
     }
 
