@@ -87,7 +87,8 @@ struct HubOrganizerRoutes: Sendable {
     /// answers with `body` over it, and writes the audit row of whatever the answer is.
     /// - Parameter allowBasic: take the token as an HTTP Basic password too (the page a browser opens).
     func audited(
-        _ request: Request, action: String, allowBasic: Bool = false, _ body: (OrganizerScope, HubOrganizer) async throws -> Response
+        _ request: Request, action: String, allowBasic: Bool = false,
+        _ body: (OrganizerScope, HubOrganizer) async throws -> Response
     ) async throws -> Response {
         var entry = HubAuditEntry(organizer: nil, action: action, scope: nil, status: 500, at: now())
         do {

@@ -206,7 +206,8 @@ struct HubOrganizerTests {
             #expect(provincePage.status == .ok)
             let html = String(decoding: provincePage.body.readableBytesView, as: UTF8.self)
             #expect(html.contains("<b>province:Hà Nội</b>") && html.contains("<p class=\"total\">5</p>"))
-            #expect(html.contains("ha-noi-cau-giay") && html.contains("ha-noi-dong-da") && !html.contains("hue-phu-xuan"))
+            #expect(
+                html.contains("ha-noi-cau-giay") && html.contains("ha-noi-dong-da") && !html.contains("hue-phu-xuan"))
             #expect(html.contains("/api/organizer/export/pledges?format=xlsx"))
             let challenged = try await page(nil)
             #expect(challenged.status == .unauthorized)
