@@ -484,6 +484,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 // A test reads a pooled connection's settings through the store's own call.
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // A listener that stands in for a server that stops (DeadlineTests).
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings

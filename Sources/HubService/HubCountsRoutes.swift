@@ -24,7 +24,7 @@ struct HubCountsRoutes: Sendable {
 
     func add(to router: Router<KioskRequestContext>) {
         router.get("/api/counts") { request, _ in
-            let event = try Self.event(request)
+            let event = try await registered(try Self.event(request))
             let tally: HubTally
             do throws(HubError) {
                 tally = try await records.tally(by: [.ageBand, .province, .channel], event: event, withholding: true)
@@ -32,7 +32,7 @@ struct HubCountsRoutes: Sendable {
             return try jsonResponse(Self.counts(tally))
         }
         router.get("/api/public/counts") { request, _ in
-            let event = try Self.event(request)
+            let event = try await registered(try Self.event(request))
             let dimensions: [CountDimension]
             do throws(PledgeError) {
                 dimensions = try CountDimension.list(request.uri.queryParameters.get("by") ?? "")
@@ -47,6 +47,20 @@ struct HubCountsRoutes: Sendable {
                 byProvince: try await published(by: [.province], event: nil))
             return htmlResponse(page.html, cacheControl: "no-cache")
         }
+    }
+
+    /// `event` when the hub has it (or nil for none asked).
+    /// - Throws: 404 `unknown-event`, as the organizer API answers: zeros would read as an event
+    ///   with no pledges.
+    func registered(_ event: EventID?) async throws -> EventID? {
+        guard let event else { return nil }
+        do throws(HubError) {
+            guard try await records.event(id: event) != nil else {
+                throw HubError(
+                    .unknownEvent, vi: "Hub không có sự kiện '\(event)'.", en: "The hub has no event '\(event)'.")
+            }
+        } catch { throw ProblemDetails(error) }
+        return event
     }
 
     /// The public breakdown by `dimensions` of every event (`event` nil) or of one, as

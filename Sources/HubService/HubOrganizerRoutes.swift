@@ -198,7 +198,11 @@ struct HubOrganizerRoutes: Sendable {
             return true
         case (.national, _): return true
         case (.province(let own), .province(let asked)): return own == asked
-        case (.province(let own), .event(let id)): return try await province(of: id) == own
+        case (.province(let own), .event(let id)):
+            // The online pledges' pseudo-event belongs to no province (its row names one only
+            // because the column needs one): national accounts see it.
+            guard id != HubEvent.onlineID else { return false }
+            return try await province(of: id) == own
         case (.event(let own), .event(let asked)): return own == asked
         case (.province, .national), (.event, _): return false
         }

@@ -39,8 +39,8 @@ extension HubStore {
     }
 
     /// What `body` returns, or ``DeadlinePassed`` once `deadline` has passed, or
-    /// ``DatabaseRefused`` once `reachability` (asked after ``DatabaseReachability/askAfter``)
-    /// answers refused, or `CancellationError` once the caller is cancelled: whichever comes
+    /// ``DatabaseRefused`` once `reachability` (asked after ``DatabaseReachability/askAfter``, then
+    /// each time its answer is stale) answers refused, or `CancellationError` once the caller is cancelled: whichever comes
     /// first. `body` is then cancelled and left to end on its own, so a call never waits on work
     /// that does not heed cancellation (a task group would await it: a test run hung there).
     static func withDeadline<T: Sendable>(
@@ -68,11 +68,16 @@ extension HubStore {
                         if let reachability, DatabaseReachability.askAfter < deadline {
                             guard (try? await Task.sleep(for: DatabaseReachability.askAfter)) != nil else { return }
                             // Its own task: a probe may take its connect timeout, past the deadline.
+                            // Asked again each time the answer goes stale: an "accepts" recorded
+                            // just before the server stopped would otherwise hold the call to its
+                            // deadline (HubSetupTests saw a 503 take the full 5 s under load).
                             outcome.add(
                                 Task {
-                                    if await reachability.answer() == .refused {
-                                        outcome.resolve(.failure(DatabaseRefused()))
+                                    while await reachability.answer() != .refused {
+                                        let stale = DatabaseReachability.freshFor
+                                        guard (try? await Task.sleep(for: stale)) != nil else { return }
                                     }
+                                    outcome.resolve(.failure(DatabaseRefused()))
                                 })
                         }
                         guard (try? await clock.sleep(until: end)) != nil else { return }

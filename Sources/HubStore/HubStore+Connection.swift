@@ -80,8 +80,8 @@ extension HubStore {
         }
         guard let error = error as? PSQLError else {
             return HubError(
-                .misconfigured, vi: "Không kết nối được PostgreSQL tại \(place): \(error).",
-                en: "Could not connect to PostgreSQL at \(place): \(error).")
+                .misconfigured, vi: "Không kết nối được PostgreSQL tại \(place): \(error). \(Self.whereHint.vi)",
+                en: "Could not connect to PostgreSQL at \(place): \(error). \(Self.whereHint.en)")
         }
         switch error.serverInfo?[.sqlState] {
         case "3D000":
@@ -114,7 +114,13 @@ extension HubStore {
                 en: "The host '\(configuration.host)' was not found (\(place)).")
         }
         return HubError(
-            .unavailable, vi: "Không kết nối được PostgreSQL tại \(place): \(underlying).",
-            en: "Could not connect to PostgreSQL at \(place): \(underlying).")
+            .unavailable, vi: "Không kết nối được PostgreSQL tại \(place): \(underlying). \(Self.whereHint.vi)",
+            en: "Could not connect to PostgreSQL at \(place): \(underlying). \(Self.whereHint.en)")
     }
+
+    /// Where the hub's database is named, for an operator whose command found none there.
+    static let whereHint = (
+        vi: "Đặt --database-url hoặc các biến PG* (make hub ghi địa chỉ cụm của nó vào data/hub-database-url).",
+        en: "Set --database-url or the PG* variables (make hub writes its cluster's URL to data/hub-database-url)."
+    )
 }

@@ -17,8 +17,11 @@ extension HubStore {
         case .national:
             return "true"
         case .province(let province):
+            // Not the online pledges' pseudo-event, which belongs to no province (its row names
+            // one only because the column needs one): only national accounts see it.
             binds.append(province.name)
-            return "e.province = $\(binds.count)"
+            binds.append(HubEvent.onlineID.rawValue)
+            return "(e.province = $\(binds.count - 1) AND e.id <> $\(binds.count))"
         case .event(let id):
             binds.append(id.rawValue)
             return "e.id = $\(binds.count)"

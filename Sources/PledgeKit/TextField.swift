@@ -28,6 +28,12 @@ public struct TextField: Sendable {
         field: "name", maxLength: 120, label: Localized(vi: "Tên sự kiện", en: "The event's name"),
         emptyCode: .invalidRequest, tooLongCode: .invalidRequest,
         emptyHint: Localized(vi: "Hãy gõ tên sự kiện.", en: "Type the event's name."))
+    /// An organizer account's name: the team's label (`kiosk hub add-organizer --name`), never a signer's.
+    public static let teamName = TextField(
+        field: "name", maxLength: 120, label: Localized(vi: "Tên nhóm", en: "The team's name"),
+        emptyCode: .invalidRequest, tooLongCode: .invalidRequest,
+        emptyHint: Localized(
+            vi: "Hãy gõ tên nhóm, ví dụ Ban tổ chức Hà Nội.", en: "Type the team's name, e.g. Ban tổ chức Hà Nội."))
     /// Where an event takes place, as its certificates show it (`kiosk hub add-event --place`).
     public static let place = TextField(
         field: "place", maxLength: 120, label: Localized(vi: "Địa điểm", en: "The place"),

@@ -29,13 +29,13 @@ struct HubExport: AsyncParsableCommand {
     @Option(help: "national, province:<name> or event:<id>.")
     var scope: String = "national"
 
-    @Option(help: "csv or json (JSON Lines).")
+    @Option(help: "csv, json (JSON Lines) or xlsx.")
     var format: ExportFormat = .csv
 
     @Option(help: "CSV delimiter: , (default) or ; (for locales whose Excel expects ;).")
     var delimiter: CSVEncoder.Delimiter = .comma
 
-    @Option(help: "The file to write (default: hub-<kind>.<csv|jsonl> in this folder).")
+    @Option(help: "The file to write (default: hub-<kind>.<csv|jsonl|xlsx> in this folder).")
     var output: String?
 
     @Option(help: "Counts: group by these dimensions (event, kiosk, day, hour, age-band, province, channel).")

@@ -30,7 +30,7 @@ struct HubAddOrganizer: AsyncParsableCommand {
 
     func run() async throws {
         let label: String
-        do throws(PledgeError) { label = try TextField.eventName.normalize(name) } catch {
+        do throws(PledgeError) { label = try TextField.teamName.normalize(name) } catch {
             throw CLIError("--name: \(error.message.vi) · \(error.message.en)")
         }
         let scope: OrganizerScope

@@ -77,6 +77,11 @@ struct HubNationalCountsTests {
                 let problem = try JSONDecoder().decode(Problem.self, from: Data(response.body.readableBytesView))
                 #expect(problem.field == "by" && problem.messages.vi != problem.messages.en, "\(refused)")
             }
+            // An event the hub does not have is 404, not zeros (which would read as an event with none).
+            for uri in ["/api/public/counts?event=no-such-event", "/api/counts?event=no-such-event"] {
+                let response = try await national.client.executeRequest(uri: uri, method: .get, headers: [:], body: nil)
+                #expect(response.status == .notFound, "\(uri)")
+            }
         }
     }
 

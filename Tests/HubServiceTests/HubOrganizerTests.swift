@@ -253,6 +253,41 @@ struct HubOrganizerTests {
         }
     }
 
+    @Test("Online pledges (made at the hub with no event) are in the national scope only, not in Hà Nội's")
+    func onlinePledgesBelongToNoProvince() async throws {
+        try await Self.withSyncedHub { store, _, client in
+            _ = try await store.onlineEvent(retainUntil: nil)
+            let draft = try PledgeDraft(
+                name: nil, ageBand: .from18To24, province: Province(matching: "Đà Nẵng"), school: nil,
+                guardianConsent: false
+            ).validated()
+            _ = try await store.recordWebPledge(
+                draft, key: try IdempotencyKey("online-1"), event: HubEvent.onlineID, at: Date())
+            let national = try await Self.add("national", to: store)
+            let hanoi = try await Self.add("province:Hà Nội", to: store)
+            let calls = Calls()
+            func total(_ uri: String, _ account: (id: Int, token: String)) async throws -> Int {
+                try Self.decode(
+                    Breakdown.self, try await Self.get(client, uri, token: account.token, calls: calls, organizer: nil)
+                ).total
+            }
+            #expect(try await total("/api/organizer/counts", national) == 10)
+            #expect(try await total("/api/organizer/counts", hanoi) == 5)
+            let events = try Self.decode(
+                Events.self,
+                try await Self.get(client, "/api/organizer/events", token: hanoi.token, calls: calls, organizer: nil))
+            #expect(!events.events.contains { $0.event == HubEvent.onlineID.rawValue })
+            let asked = try await Self.get(
+                client, "/api/organizer/counts?event=online", token: hanoi.token, calls: calls, organizer: nil)
+            #expect(asked.status == .forbidden)
+            #expect(
+                !Self.csvEvents(
+                    try await Self.get(
+                        client, "/api/organizer/export/pledges", token: hanoi.token, calls: calls, organizer: nil)
+                ).contains(HubEvent.onlineID.rawValue))
+        }
+    }
+
     @Test("An export reads its scope page by page, each pledge once, in the order stored")
     func exportPages() async throws {
         try await Self.withSyncedHub { store, _, _ in

@@ -3,7 +3,9 @@ import HubCore
 import KioskTestSupport
 import Logging
 import PledgeKit
+import NIOPosix
 import PostgresNIO
+import Synchronization
 import Testing
 
 @testable import HubStore
@@ -69,6 +71,28 @@ import Testing
             #expect(ContinuousClock.now - asked >= .seconds(1))
             #expect(error?.message.en == "The hub's database did not answer in time. Please try again later.")
         }
+    }
+
+    @Test("A server that stops during a call is noticed at a later question, not at the deadline")
+    func aServerThatStopsDuringACallIsNoticed() async throws {
+        // A listener stands in for the server: the reachability question is a TCP connect.
+        let accepted = Mutex(0)
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                accepted.withLock { $0 += 1 }
+                return channel.close()
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(server.localAddress?.port)
+        let reachability = DatabaseReachability(
+            try HubStoreConfiguration(url: "postgres://hub@127.0.0.1:\(port)/hub", environment: [:]))
+        let gate = Gate()
+        let call = Task { try await HubStore.withDeadline(.seconds(300), reachability: reachability) { await gate.wait() } }
+        // The first question is answered "accepts"; then the server goes away.
+        try await waitUntil("the first question") { accepted.withLock { $0 } >= 1 }
+        try await server.close()
+        await #expect(throws: DatabaseRefused.self) { try await call.value }
+        gate.open()
     }
 
     @Test func aCancelledCallerIsAnsweredAtOnce() async throws {

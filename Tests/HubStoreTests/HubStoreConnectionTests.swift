@@ -60,6 +60,7 @@ import Testing
         }
         #expect(error?.kind == .unavailable)
         #expect(error?.message.en.contains("Could not connect to PostgreSQL at \(configuration)") == true)
+        #expect(error?.message.en.contains("data/hub-database-url") == true)
     }
 
     @Test func aHostThatDoesNotExistIsNamed() async throws {
