@@ -2,8 +2,8 @@ import Foundation
 import HubCore
 import KioskTestSupport
 import Logging
-import PledgeKit
 import NIOPosix
+import PledgeKit
 import PostgresNIO
 import Synchronization
 import Testing
@@ -87,7 +87,9 @@ import Testing
         let reachability = DatabaseReachability(
             try HubStoreConfiguration(url: "postgres://hub@127.0.0.1:\(port)/hub", environment: [:]))
         let gate = Gate()
-        let call = Task { try await HubStore.withDeadline(.seconds(300), reachability: reachability) { await gate.wait() } }
+        let call = Task {
+            try await HubStore.withDeadline(.seconds(300), reachability: reachability) { await gate.wait() }
+        }
         // The first question is answered "accepts"; then the server goes away.
         try await waitUntil("the first question") { accepted.withLock { $0 } >= 1 }
         try await server.close()
