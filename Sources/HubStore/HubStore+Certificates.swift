@@ -143,6 +143,27 @@ extension HubStore {
         }
     }
 
+    /// ``purgeExpired(at:)`` unless `date` and the database's clock (`now()`) differ by more than
+    /// `tolerance`: a hub whose clock ran years ahead would blank every name for good (the event's
+    /// `kiosk purge` asks `--clock-is-right` for the same reason).
+    /// - Throws: ``HubError`` `misconfigured` naming the difference, nothing blanked; `unavailable`.
+    public func purgeExpired(at date: Date, clockTolerance tolerance: Duration) async throws(HubError) -> Int {
+        let logger = logger
+        let database = try await call("read the database's clock") { connection in
+            try await Self.rows("SELECT now()", on: connection, logger: logger).first?.decode(Date.self)
+        }
+        let seconds = Int(((database ?? date).timeIntervalSince(date)).rounded())
+        guard abs(seconds) <= Int(tolerance.components.seconds) else {
+            throw HubError(
+                .misconfigured,
+                vi:
+                    "Đồng hồ của máy này lệch \(seconds) giây so với đồng hồ của cơ sở dữ liệu: không xóa tên nào cho đến khi chỉnh lại.",
+                en:
+                    "This machine's clock is \(seconds) s off the database's: no name is erased until it is set right.")
+        }
+        return try await purgeExpired(at: date)
+    }
+
     /// How many rows the event holds (sent as held: refused for good, kept at the event).
     public func heldRows(event: EventID) async throws(HubError) -> Int {
         let logger = logger

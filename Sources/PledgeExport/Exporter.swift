@@ -197,7 +197,13 @@ public struct Exporter: Sendable {
             rows: written.rows, bytes: written.bytes, sha256: written.sha256,
             includePersonalData: options.includePersonalData, parameters: parameters,
             createdAt: ISO8601DateFormatter().string(from: Date()))
-        try manifest.write(beside: path)
+        do {
+            try manifest.write(beside: path)
+        } catch {
+            // No file without its manifest (a full disk): the error says nothing was written.
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
         return manifest
     }
 }

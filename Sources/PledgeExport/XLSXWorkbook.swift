@@ -122,13 +122,37 @@ final class XLSXWorkbook {
     func close() throws(ExportError) {
         let workbook = try open()
         self.workbook = nil
-        try check(workbook_close(workbook), "writing \(path)")
+        let error = workbook_close(workbook)
+        // A close that failed (a full disk) may leave a worksheet's temporary file open.
+        if error != LXW_NO_ERROR { Self.closeTemporaryFiles(in: String(cString: temporaryFolder)) }
+        try check(error, "writing \(path)")
     }
 
     deinit {
-        // A workbook never closed (an export that failed) is freed without writing its file.
-        if let workbook { lxw_workbook_free(workbook) }
+        // A workbook never closed (an export that failed) is freed without writing its file, and
+        // its worksheets' temporary files closed: freeing leaves them open, and each held its rows
+        // (names at an event) on disk, unlinked, until the process ended (found by the breaker).
+        if let workbook {
+            lxw_workbook_free(workbook)
+            Self.closeTemporaryFiles(in: String(cString: temporaryFolder))
+        }
         free(temporaryFolder)
+    }
+
+    /// Closes every descriptor of this process that holds an unlinked file of `folder` (the
+    /// worksheets' temporary files libxlsxwriter made there and unlinked at once): what it left
+    /// open when an export failed. `folder` is the export's own (``Exporter`` and
+    /// ``DetachedFile`` give each export one), so no other file is touched.
+    static func closeTemporaryFiles(in folder: String) {
+        let prefix = URL(fileURLWithPath: folder).standardizedFileURL.path + "/"
+        guard let descriptors = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for name in descriptors {
+            guard let descriptor = Int32(name),
+                let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(name)"),
+                target.hasPrefix(prefix), target.hasSuffix(" (deleted)")
+            else { continue }
+            Foundation.close(descriptor)
+        }
     }
 
     private func open() throws(ExportError) -> UnsafeMutablePointer<lxw_workbook> {

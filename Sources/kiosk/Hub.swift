@@ -99,8 +99,10 @@ struct HubServe: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535, not \(port).") }
-        guard reconcileEvery >= 0 else {
-            throw ValidationError("--reconcile-every must be 0 or more seconds, not \(reconcileEvery).")
+        // At most a year: a sleep of Int.max seconds traps (found by the breaker).
+        guard (0...31_536_000).contains(reconcileEvery) else {
+            throw ValidationError(
+                "--reconcile-every must be 0 (never) to 31536000 seconds (a year), not \(reconcileEvery).")
         }
     }
 
@@ -151,7 +153,7 @@ struct HubServe: AsyncParsableCommand {
             let retention = Task { [logger] in
                 while !Task.isCancelled {
                     do throws(HubError) {
-                        let erased = try await store.purgeExpired(at: Date())
+                        let erased = try await store.purgeExpired(at: Date(), clockTolerance: .seconds(3600))
                         if erased > 0 { logger.info("names past retention erased", metadata: ["pledges": "\(erased)"]) }
                     } catch {
                         logger.warning("retention purge failed", metadata: ["error": "\(error.message.en)"])

@@ -87,6 +87,16 @@ struct HubServeTests {
         #expect(result.stderr.contains("Could not connect to PostgreSQL at postgres://nobody@127.0.0.1:1/none"))
     }
 
+    @Test("A --reconcile-every past a year is refused before anything starts (Int.max used to trap)")
+    func hugeReconcileInterval() async throws {
+        let result = try await HubCommandTests.kiosk([
+            "serve", "--database-url", "postgres://nobody@127.0.0.1:1/none", "--certificate-base-url",
+            "https://khongmotminh.vn", "--reconcile-every", "9223372036854775807",
+        ])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--reconcile-every must be 0 (never) to 31536000 seconds"))
+    }
+
     /// The port in the hub's "listening" line, once it is written.
     static func listeningPort(_ log: URL, _ process: Process) async throws -> Int {
         for _ in 0..<2400 {  // at most 2 minutes: a bound on a hang, not a timing check

@@ -138,6 +138,24 @@ import Testing
         }
     }
 
+    @Test("A hub whose clock runs years ahead of the database's blanks no name (its hourly purge)")
+    func aClockFarAheadPurgesNothing() async throws {
+        try await withTestStore { store, _ in
+            let event = Fixtures.event(retainUntil: CivilDate(year: 2027, month: 1, day: 31))
+            try await Fixtures.register(event, in: store)
+            let rows = (1...3).map { Fixtures.pledge($0) }
+            _ = try await store.apply(Fixtures.batch(rows), from: event)
+            let error = await #expect(throws: HubError.self) {
+                try await store.purgeExpired(
+                    at: Date().addingTimeInterval(5 * 365 * 86_400), clockTolerance: .seconds(3600))
+            }
+            #expect(error?.kind == .misconfigured)
+            for row in rows { #expect(try await store.pledge(code: row.code)?.name != nil) }
+            // With the clock right, the purge runs (nothing is past the date yet).
+            #expect(try await store.purgeExpired(at: Date(), clockTolerance: .seconds(3600)) == 0)
+        }
+    }
+
     @Test func aPledgeArrivingAfterItsEventsRetentionIsStoredWithoutName() async throws {
         try await withTestStore { store, _ in
             // A limit long past: the pledge (sent by an event that was offline since) keeps no name.

@@ -144,4 +144,21 @@ struct ExportFileTests {
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent).isEmpty)
     }
+
+    @Test("A manifest that cannot be written takes its file with it: the error's 'nothing written' is true")
+    func noFileWithoutItsManifest() async throws {
+        let store = try await makeStore()
+        let folder = temporaryDirectory("export-no-manifest")
+        let path = folder.appendingPathComponent("pledges.csv").path
+        // A folder where the manifest goes: its write fails after the data file was renamed into
+        // place (as a full disk did for the breaker).
+        try FileManager.default.createDirectory(
+            atPath: ExportManifest.path(for: path), withIntermediateDirectories: true)
+        await #expect(throws: (any Error).self) {
+            try await Exporter(
+                service: store, options: .init(kind: .pledges, format: .csv, includePersonalData: true)
+            ).write(to: path, eventID: store.eventID)
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
 }

@@ -117,4 +117,25 @@ struct XLSXExportTests {
         }
         #expect(throws: ExportError.self) { _ = try ExportFormat.xlsx.encoder() }
     }
+
+    @Test("An export that fails before its file is written leaves no temporary file open (rows, names, on disk)")
+    func aFailedExportClosesItsTemporaryFiles() throws {
+        let folder = temporaryDirectory("xlsx-abandoned")
+        func openUnlinked() -> [String] {
+            let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+            return descriptors.compactMap {
+                try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")
+            }.filter { $0.hasPrefix(folder.standardizedFileURL.path + "/") && $0.hasSuffix(" (deleted)") }
+        }
+        do {
+            let encoder = try XLSXEncoder(
+                path: folder.appendingPathComponent("t.xlsx").path, sheetName: "pledges", columns: ["name"])
+            for number in 1...100 { try encoder.append([.text("Nguyễn Thị Ánh \(number)")]) }
+            // constant_memory: the rows are in a worksheet's temporary file, unlinked, open.
+            #expect(!openUnlinked().isEmpty)
+        }
+        // Dropped without close(), as when the store fails mid-export.
+        #expect(openUnlinked().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("t.xlsx").path))
+    }
 }
