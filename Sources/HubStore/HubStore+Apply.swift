@@ -16,11 +16,32 @@ extension HubStore {
     /// arrives later; purges blanking names now and later; held rows counted; the counters updated
     /// in the same transaction (schema v4's trigger). Returns after the commit.
     public func apply(_ batch: SyncBatch, from event: HubEvent) async throws(HubError) -> SyncApplied {
-        let plan = try SyncPlan(batch, from: event)
+        try await apply(batch, from: event, now: Date())
+    }
+
+    /// ``apply(_:from:)`` with the hub's clock given (a test's clock behind the database's).
+    func apply(_ batch: SyncBatch, from event: HubEvent, now: Date) async throws(HubError) -> SyncApplied {
+        let plan: SyncPlan
+        do {
+            plan = try SyncPlan(batch, from: event, now: now)
+        } catch {
+            // A row "ahead of the hub's clock" is held at its event for good: first make sure the
+            // hub's clock is the one that is right (a hub far behind would refuse today's pledges).
+            if case .rowsRefused(let rows) = error.kind, rows.contains(where: { $0.field == "createdAt" }) {
+                let offset = try await clockOffset(from: now)
+                guard abs(offset) <= 3600 else {
+                    // 503: the event sends the batch again later, when the clock is right.
+                    throw HubError(
+                        .unavailable, vi: "Đồng hồ của máy chủ hub lệch \(offset) giây so với cơ sở dữ liệu.",
+                        en: "The hub machine's clock is \(offset) s off the database's.")
+                }
+            }
+            throw error
+        }
         let logger = logger
         let eventID = event.id.rawValue
         let seen = batch.erasuresSeen
-        let today = CivilDate(inVietnamAt: Date())
+        let today = CivilDate(inVietnamAt: now)
         let applied = try await call("apply batch") { connection in
             func write(_ inserts: BatchWriter.Inserts) async throws -> SyncApplied {
                 try await Self.transaction(connection, logger: logger) {

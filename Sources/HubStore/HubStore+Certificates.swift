@@ -148,20 +148,24 @@ extension HubStore {
     /// `kiosk purge` asks `--clock-is-right` for the same reason).
     /// - Throws: ``HubError`` `misconfigured` naming the difference, nothing blanked; `unavailable`.
     public func purgeExpired(at date: Date, clockTolerance tolerance: Duration) async throws(HubError) -> Int {
+        let offset = try await clockOffset(from: date)
+        guard abs(offset) <= Int(tolerance.components.seconds) else {
+            throw HubError(
+                .misconfigured,
+                vi:
+                    "Đồng hồ của máy này lệch \(offset) giây so với đồng hồ của cơ sở dữ liệu: không xóa tên nào cho đến khi chỉnh lại.",
+                en: "This machine's clock is \(offset) s off the database's: no name is erased until it is set right.")
+        }
+        return try await purgeExpired(at: date)
+    }
+
+    /// How far the database's clock (`now()`) is ahead of `date`, in whole seconds (negative: behind).
+    func clockOffset(from date: Date) async throws(HubError) -> Int {
         let logger = logger
         let database = try await call("read the database's clock") { connection in
             try await Self.rows("SELECT now()", on: connection, logger: logger).first?.decode(Date.self)
         }
-        let seconds = Int(((database ?? date).timeIntervalSince(date)).rounded())
-        guard abs(seconds) <= Int(tolerance.components.seconds) else {
-            throw HubError(
-                .misconfigured,
-                vi:
-                    "Đồng hồ của máy này lệch \(seconds) giây so với đồng hồ của cơ sở dữ liệu: không xóa tên nào cho đến khi chỉnh lại.",
-                en:
-                    "This machine's clock is \(seconds) s off the database's: no name is erased until it is set right.")
-        }
-        return try await purgeExpired(at: date)
+        return Int(((database ?? date).timeIntervalSince(date)).rounded())
     }
 
     /// How many rows the event holds (sent as held: refused for good, kept at the event).

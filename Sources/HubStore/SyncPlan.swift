@@ -43,7 +43,8 @@ struct SyncPlan: Sendable {
     /// The plan of `batch`, sent by `event`.
     /// - Throws: ``HubError`` `rows-refused` listing every row that breaks a rule (the batch is
     ///   then applied not at all).
-    init(_ batch: SyncBatch, from event: HubEvent) throws(HubError) {
+    /// - Parameter now: the hub's clock (a pledge more than ``clockSlack`` ahead of it is refused).
+    init(_ batch: SyncBatch, from event: HubEvent, now: Date = Date()) throws(HubError) {
         var refused: [SyncRefusedRow] = []
         var byID: [UUID: PlannedPledge] = [:]
         var byCode: [String: UUID] = [:]
@@ -68,7 +69,7 @@ struct SyncPlan: Sendable {
             }
             if let pledge = row.pledge {
                 do {
-                    let planned = try Self.plan(pledge, sequence: row.sequence, from: event)
+                    let planned = try Self.plan(pledge, sequence: row.sequence, from: event, now: now)
                     if let earlier = byID[planned.id] {
                         if !earlier.isSame(as: planned) { refuse("id", "another pledge of this batch has this id") }
                     } else if byCode[planned.code] != nil {
@@ -116,7 +117,9 @@ struct SyncPlan: Sendable {
     /// date further ahead is held at the event for its organizer to see.
     static let clockSlack: TimeInterval = 86_400
 
-    static func plan(_ pledge: SyncPledge, sequence: Int, from event: HubEvent) throws(RowRefusal) -> PlannedPledge {
+    static func plan(
+        _ pledge: SyncPledge, sequence: Int, from event: HubEvent, now: Date
+    ) throws(RowRefusal) -> PlannedPledge {
         func refuse(_ field: String, _ detail: String) -> RowRefusal {
             RowRefusal(row: SyncRefusedRow(sequence: sequence, field: field, detail: detail))
         }
@@ -134,7 +137,7 @@ struct SyncPlan: Sendable {
         guard let createdAt = SyncBatch.date(pledge.createdAt) else {
             throw refuse("createdAt", "not an RFC 3339 date-time in UTC with milliseconds")
         }
-        guard createdAt >= Self.earliestPledge, createdAt <= Date().addingTimeInterval(Self.clockSlack) else {
+        guard createdAt >= Self.earliestPledge, createdAt <= now.addingTimeInterval(Self.clockSlack) else {
             throw refuse("createdAt", "before the campaign (2025) or more than a day ahead of the hub's clock")
         }
         let draft: PledgeDraft
