@@ -31,10 +31,14 @@ import PledgeKit
 struct HubOrganizerRoutes: Sendable {
     let organizers: any HubOrganizerRecords
     let now: @Sendable () -> Date
+    /// Each client address's budget of requests without a valid token (401): past it, 429 with
+    /// `Retry-After`, answered before the audit log, so a flood of bad tokens cannot fill it
+    /// (found by the breaker: 4,000 rows in 3 s). An organizer's mistyped token fits in it.
+    let refusals = KioskRateLimiter(.init(perMinute: 30, burst: 30), capacity: 100_000)
 
     func add(to router: Router<KioskRequestContext>) {
-        router.get("/api/organizer/counts") { request, _ in
-            try await audited(request, action: "GET /api/organizer/counts") { scope, _ in
+        router.get("/api/organizer/counts") { request, context in
+            try await audited(request, context, action: "GET /api/organizer/counts") { scope, _ in
                 let query = OrganizerQuery.parameters(request)
                 let dimensions = try OrganizerQuery.dimensions(query["by"])
                 let exact: Breakdown
@@ -44,8 +48,8 @@ struct HubOrganizerRoutes: Sendable {
                 return try jsonResponse(try OrganizerQuery.answer(exact, query: query))
             }
         }
-        router.get("/organizer") { request, _ in
-            try await audited(request, action: "GET /organizer", allowBasic: true) { scope, organizer in
+        router.get("/organizer") { request, context in
+            try await audited(request, context, action: "GET /organizer", allowBasic: true) { scope, organizer in
                 do throws(HubError) {
                     var breakdowns: [Breakdown] = []
                     for dimension in HubOrganizerPage.dimensions {
@@ -58,8 +62,8 @@ struct HubOrganizerRoutes: Sendable {
                 } catch { throw ProblemDetails(error) }
             }
         }
-        router.get("/api/organizer/events") { request, _ in
-            try await audited(request, action: "GET /api/organizer/events") { scope, _ in
+        router.get("/api/organizer/events") { request, context in
+            try await audited(request, context, action: "GET /api/organizer/events") { scope, _ in
                 let events: [HubEventStatus]
                 do throws(HubError) { events = try await organizers.eventStatuses(scope: scope) } catch {
                     throw ProblemDetails(error)
@@ -71,7 +75,7 @@ struct HubOrganizerRoutes: Sendable {
             let kind = context.parameters.get("kind") ?? ""
             // The route as named, or `?` for a kind that is none (never the caller's text).
             let action = "GET /api/organizer/export/\(Exporter.Kind(rawValue: kind)?.rawValue ?? "?")"
-            return try await audited(request, action: action) { scope, _ in
+            return try await audited(request, context, action: action) { scope, _ in
                 guard
                     let options = try OrganizerQuery.exportOptions(
                         kind: kind, query: OrganizerQuery.parameters(request), personalData: false)
@@ -87,9 +91,12 @@ struct HubOrganizerRoutes: Sendable {
     /// answers with `body` over it, and writes the audit row of whatever the answer is.
     /// - Parameter allowBasic: take the token as an HTTP Basic password too (the page a browser opens).
     func audited(
-        _ request: Request, action: String, allowBasic: Bool = false,
+        _ request: Request, _ context: KioskRequestContext, action: String, allowBasic: Bool = false,
         _ body: (OrganizerScope, HubOrganizer) async throws -> Response
     ) async throws -> Response {
+        if let wait = refusals.waitTime(key: context.clientAddress) {
+            throw ProblemDetails.tooManyBadTokens(retryAfter: wait)
+        }
         var entry = HubAuditEntry(organizer: nil, action: action, scope: nil, status: 500, at: now())
         do {
             let organizer = try await authenticated(request, allowBasic: allowBasic, entry: &entry)
@@ -107,6 +114,7 @@ struct HubOrganizerRoutes: Sendable {
             return response
         } catch let problem as ProblemDetails {
             entry.status = problem.statusCode
+            if problem.status == .unauthorized { _ = refusals.take(kioskID: context.clientAddress) }
             try await record(entry)
             throw problem
         } catch {
@@ -223,4 +231,16 @@ struct HubOrganizerRoutes: Sendable {
 struct OrganizerEvents: Encodable {
     var scope: String
     var events: [HubEventStatus]
+}
+
+extension ProblemDetails {
+    /// 429 with `Retry-After` (RFC 6585, 4): too many organizer requests without a valid token.
+    static func tooManyBadTokens(retryAfter seconds: Int) -> ProblemDetails {
+        var problem = ProblemDetails(
+            status: .tooManyRequests, code: "too-many-bad-tokens",
+            vi: "Quá nhiều yêu cầu không có mã truy cập hợp lệ từ địa chỉ này. Thử lại sau \(seconds) giây.",
+            en: "Too many requests without a valid token from this address. Try again in \(seconds) s.")
+        problem.headers[.retryAfter] = "\(seconds)"
+        return problem
+    }
 }

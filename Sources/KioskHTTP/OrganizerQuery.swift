@@ -3,12 +3,36 @@ import Hummingbird
 import NIOCore
 import PledgeExport
 import PledgeKit
+import Synchronization
 
 /// The query of the organizer routes, read one way at the event service and at the hub, so one
 /// client works against both: `by=` (``CountDimension/list(_:)``), `public=true&k=5`, and an
 /// export's `format=csv|json|xlsx&delimiter=,|;&includePersonalData=true`. Every bad value is a 400
 /// problem detail naming its field.
 public enum OrganizerQuery {
+    /// The XLSX downloads being built in this process: each takes a core and its disk space while
+    /// it is made (the breaker kept the hub busy for minutes with a few), so at most `limit` at
+    /// once; past it, 503 with `Retry-After`.
+    public final class WholeFileBuilds: Sendable {
+        public let limit: Int
+        let count = Mutex(0)
+
+        public init(limit: Int) { self.limit = limit }
+
+        /// The process's own (2 at once).
+        public static let shared = WholeFileBuilds(limit: 2)
+
+        func start() -> Bool {
+            count.withLock { count in
+                guard count < limit else { return false }
+                count += 1
+                return true
+            }
+        }
+
+        func end() { count.withLock { $0 -= 1 } }
+    }
+
     /// The request's query parameters, the first value of each name.
     public static func parameters(_ request: Request) -> [String: String] {
         var parameters: [String: String] = [:]
@@ -82,7 +106,10 @@ public enum OrganizerQuery {
     /// JSON Lines streamed as they are encoded (never the whole file in memory); XLSX written whole
     /// first (``DetachedFile``: its zip directory comes last), so the store's errors are still
     /// problem details, and sent from a file that has no name left.
-    public static func download(_ exporter: Exporter, fileStem: String) async throws -> Response {
+    /// - Parameter builds: the XLSX downloads under way that this one counts among.
+    public static func download(
+        _ exporter: Exporter, fileStem: String, builds: WholeFileBuilds = .shared
+    ) async throws -> Response {
         let options = exporter.options
         var headers = HTTPFields()
         headers[.contentType] = options.format.contentType
@@ -90,6 +117,15 @@ public enum OrganizerQuery {
         let fileName = "\(fileStem)-\(options.kind.rawValue).\(options.format.fileExtension)"
         headers[.contentDisposition] = "attachment; filename=\"\(fileName)\""
         guard options.format.isStreamed else {
+            guard builds.start() else {
+                var problem = ProblemDetails(
+                    status: .serviceUnavailable, code: "busy",
+                    vi: "Đang tạo \(builds.limit) tệp XLSX khác. Thử lại sau ít phút.",
+                    en: "\(builds.limit) other XLSX files are being made. Try again in a few minutes.")
+                problem.headers[.retryAfter] = "60"
+                throw problem
+            }
+            defer { builds.end() }
             let file: DetachedFile
             do {
                 file = try await DetachedFile(name: fileName) { path in _ = try await exporter.writeFile(to: path) }

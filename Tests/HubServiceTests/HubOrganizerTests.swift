@@ -288,6 +288,25 @@ struct HubOrganizerTests {
         }
     }
 
+    @Test("A flood of bad tokens from one address is cut off with 429 before the audit log")
+    func badTokenFloodIsLimited() async throws {
+        try await Self.withSyncedHub { store, _, client in
+            var statuses: [Int] = []
+            for _ in 0..<60 {
+                let response = try await client.executeRequest(
+                    uri: "/api/organizer/counts", method: .get,
+                    headers: [.authorization: "Bearer \(OrganizerToken.random().text)"], body: nil)
+                statuses.append(Int(response.status.code))
+                if response.status == .tooManyRequests { #expect(response.headers[.retryAfter] != nil) }
+            }
+            let refused = statuses.filter { $0 == 401 }.count
+            #expect(statuses.contains(429))
+            #expect(refused + statuses.filter { $0 == 429 }.count == 60)
+            // Each 401 has its audit row; the 429s have none.
+            #expect(try await store.auditEntries(limit: 1000).count == refused)
+        }
+    }
+
     @Test("An export reads its scope page by page, each pledge once, in the order stored")
     func exportPages() async throws {
         try await Self.withSyncedHub { store, _, _ in
