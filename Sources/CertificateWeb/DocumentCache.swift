@@ -18,19 +18,40 @@ public final class DocumentCache: Sendable {
         public var evictions = 0
     }
 
+    /// A key as its UTF-8 bytes: hashed and compared byte by byte. A String key holding a name
+    /// (non-ASCII) was normalized on every hash, and a dictionary rehashes its neighbours on every
+    /// removal (1% of a first view at the hub: BENCHMARKS.md, H2). Keys are made by this
+    /// process from stored values, so equal pages have equal bytes.
+    struct Key: Hashable, Sendable {
+        let text: String
+
+        init(_ text: String) {
+            var text = text
+            text.makeContiguousUTF8()
+            self.text = text
+        }
+
+        func hash(into hasher: inout Hasher) {
+            var text = text
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+
+        static func == (a: Key, b: Key) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+    }
+
     struct State {
-        var entries: [String: (document: Document, lastUse: UInt64)] = [:]
+        var entries: [Key: (document: Document, lastUse: UInt64)] = [:]
         /// Every use of a key (store or hit) with its tick, oldest first: the least recently used
         /// entry is the first whose tick is still its `lastUse` (older places of a key used again,
         /// and places of keys removed, are skipped when met).
-        var uses: Deque<(key: String, tick: UInt64)> = []
-        var inFlight: [String: Task<Document, any Error>] = [:]
+        var uses: Deque<(key: Key, tick: UInt64)> = []
+        var inFlight: [Key: Task<Document, any Error>] = [:]
         var bytes = 0
         var tick: UInt64 = 0
         var statistics = Statistics()
 
         /// Marks `key`'s entry used now.
-        mutating func use(_ key: String) {
+        mutating func use(_ key: Key) {
             tick += 1
             entries[key]?.lastUse = tick
             uses.append((key, tick))
@@ -51,13 +72,14 @@ public final class DocumentCache: Sendable {
         self.capacity = capacity
     }
 
-    /// The cached document for `key`, rendered with `render` when absent: off the caller's
+    /// The cached document for the key `text`, rendered with `render` when absent: off the caller's
     /// executor, once for every caller that asks meanwhile; or, `inline`, in the caller's task (a
     /// page of a few microseconds: the hop to another thread and back cost more than the page, and
     /// two callers asking at once for the same absent page both render it).
     public func document(
-        for key: String, inline: Bool = false, render: @escaping @Sendable () throws -> [UInt8]
+        for text: String, inline: Bool = false, render: @escaping @Sendable () throws -> [UInt8]
     ) async throws -> Document {
+        let key = Key(text)
         enum Lookup {
             case hit(Document)
             case wait(Task<Document, any Error>)
@@ -111,7 +133,7 @@ public final class DocumentCache: Sendable {
         Document(bytes: bytes, etag: "\"\(Digest.hex(bytes))-\(String(bytes.count, radix: 16))\"")
     }
 
-    private func store(_ document: Document, for key: String, in state: inout State) {
+    private func store(_ document: Document, for key: Key, in state: inout State) {
         guard document.bytes.count <= capacity else { return }
         if let old = state.entries.updateValue((document, 0), forKey: key) {
             state.bytes -= old.document.bytes.count
@@ -140,7 +162,7 @@ public final class DocumentCache: Sendable {
     @discardableResult
     public func removeDocuments(withPrefix prefix: String) -> Int {
         state.withLock { state in
-            let keys = state.entries.keys.filter { $0.hasPrefix(prefix) }
+            let keys = state.entries.keys.filter { $0.text.hasPrefix(prefix) }
             for key in keys {
                 if let entry = state.entries.removeValue(forKey: key) { state.bytes -= entry.document.bytes.count }
             }
