@@ -41,11 +41,11 @@ public struct CertificateRenderer: Sendable {
     /// A short fingerprint of everything a document shows (fields and templates): it changes when
     /// a name is erased or a template edited, so it keys the cache and versions document links.
     public func version(_ fields: CertificateFields) -> String {
-        let text = [
+        let parts = [
             templates.digest, fields.name, fields.pledgeTitle, fields.eventName, fields.place, fields.date,
             fields.number, fields.code.rawValue, fields.url,
-        ].joined(separator: "\u{1F}")
-        return String(Digest.hex(text.utf8).prefix(12))
+        ]
+        return String(Digest.hex(Digest.crc64(parts, separator: 0x1F)).prefix(12))
     }
 }
 

@@ -15,9 +15,29 @@ package enum Digest {
         return crc64_ecma_refl(0, base, UInt64(buffer.count))
     }
 
+    /// The CRC-64 of `parts` joined by `separator`, without joining them (ISA-L's CRC goes on
+    /// from the value so far): the same value as ``crc64(_:)`` of the joined bytes.
+    package static func crc64(_ parts: [String], separator: UInt8) -> UInt64 {
+        var value: UInt64 = 0
+        for (index, part) in parts.enumerated() {
+            if index > 0 { value = withUnsafeBytes(of: separator) { crc64_ecma_refl(value, $0.baseAddress, 1) } }
+            var part = part
+            value = part.withUTF8 { bytes in
+                guard let base = bytes.baseAddress else { return value }
+                return crc64_ecma_refl(value, base, UInt64(bytes.count))
+            }
+        }
+        return value
+    }
+
     /// 16 hex digits.
     package static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let value = String(crc64(bytes), radix: 16)
-        return String(repeating: "0", count: 16 - value.count) + value
+        hex(crc64(bytes))
+    }
+
+    /// `value` as 16 hex digits.
+    package static func hex(_ value: UInt64) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - text.count) + text
     }
 }

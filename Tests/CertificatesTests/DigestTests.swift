@@ -22,4 +22,15 @@ import Testing
         #expect(Digest.crc64(bytes[3...]) == Digest.crc64(Array(bytes[3...])))
         #expect(Digest.crc64(bytes) != Digest.crc64(bytes.dropLast()))
     }
+
+    @Test("Parts with a separator hash as their joined bytes, empty parts and non-ASCII included")
+    func partsHashAsTheirJoin() {
+        for parts in [
+            ["123", "456789"], ["Nguyễn Thị Ánh", "", "Huế", String(repeating: "ữ", count: 300)], [""], ["a"],
+            [String](),
+        ] {
+            let joined = parts.joined(separator: "\u{1F}")
+            #expect(Digest.crc64(parts, separator: 0x1F) == Digest.crc64(joined.utf8), "\(parts)")
+        }
+    }
 }
