@@ -25,6 +25,8 @@ public final class HubCertificates: CertificateEvents, PledgeLookup, SignerErasu
         var stamp: Int?
         var byID: [String: HubEvent] = [:]
         var byTag: [String: HubEvent] = [:]
+        /// Each kept event's configuration (``configuration(of:)``), made once, not per page.
+        var configurations: [String: EventConfiguration] = [:]
     }
     private let known = Mutex(Known())
 
@@ -55,7 +57,10 @@ public final class HubCertificates: CertificateEvents, PledgeLookup, SignerErasu
     /// - Throws: ``PledgeError`` `unavailable` when the store cannot be read, or holds no such
     ///   event (which its foreign key rules out).
     public func configuration(for pledge: Pledge) async throws(PledgeError) -> EventConfiguration {
-        if let event = known(\.byID, pledge.eventID) { return configuration(of: event, pledge: pledge) }
+        if let configuration = known(\.configurations, pledge.eventID) {
+            return configuration.eventID == HubEvent.onlineID.rawValue
+                ? withDay(configuration, of: pledge) : configuration
+        }
         let stamp = changes?.changeStamp()
         var event: HubEvent? = nil
         if let id = EventID(pledge.eventID) {
@@ -73,8 +78,13 @@ public final class HubCertificates: CertificateEvents, PledgeLookup, SignerErasu
     /// `event`'s configuration for `pledge`'s certificate: an online pledge (``HubEvent/onlineID``)
     /// shows the day it was made, not the day the hub first took one.
     func configuration(of event: HubEvent, pledge: Pledge) -> EventConfiguration {
-        var configuration = configuration(of: event)
-        if event.isOnline { configuration.date = CivilDate(inVietnamAt: pledge.createdAt) }
+        event.isOnline ? withDay(configuration(of: event), of: pledge) : configuration(of: event)
+    }
+
+    /// `configuration` with the day `pledge` was made (an online pledge's certificate).
+    func withDay(_ configuration: EventConfiguration, of pledge: Pledge) -> EventConfiguration {
+        var configuration = configuration
+        configuration.date = CivilDate(inVietnamAt: pledge.createdAt)
         return configuration
     }
 
@@ -115,8 +125,8 @@ public final class HubCertificates: CertificateEvents, PledgeLookup, SignerErasu
         return configuration
     }
 
-    /// The event kept under `key` in `table`, while nothing changed since it was read.
-    func known(_ table: KeyPath<Known, [String: HubEvent]>, _ key: String) -> HubEvent? {
+    /// The value kept under `key` in `table`, while nothing changed since it was read.
+    func known<Value: Sendable>(_ table: KeyPath<Known, [String: Value]>, _ key: String) -> Value? {
         let stamp = changes?.changeStamp()
         return known.withLock { known in
             if known.stamp != stamp { known = Known(stamp: stamp) }
@@ -133,6 +143,7 @@ public final class HubCertificates: CertificateEvents, PledgeLookup, SignerErasu
             if known.byID.count >= capacity || known.stamp != now { known = Known(stamp: now) }
             known.byID[event.id.rawValue] = event
             known.byTag[event.codeTag] = event
+            known.configurations[event.id.rawValue] = configuration(of: event)
         }
     }
 }
