@@ -55,12 +55,10 @@ public struct NotFoundLimiter: RouterMiddleware {
 
 extension ProblemDetails {
     static func tooManyNotFound(retryAfter seconds: Int) -> ProblemDetails {
-        var problem = ProblemDetails(
+        ProblemDetails(
             status: .tooManyRequests, code: "too-many-lookups",
             vi: "Quá nhiều mã không tồn tại từ địa chỉ này. Thử lại sau \(seconds) giây.",
             en: "Too many unknown codes from this address. Try again in \(seconds) second\(seconds == 1 ? "" : "s")."
-        )
-        problem.headers[.retryAfter] = "\(seconds)"
-        return problem
+        ).retrying(after: seconds)
     }
 }

@@ -236,11 +236,10 @@ struct OrganizerEvents: Encodable {
 extension ProblemDetails {
     /// 429 with `Retry-After` (RFC 6585, 4): too many organizer requests without a valid token.
     static func tooManyBadTokens(retryAfter seconds: Int) -> ProblemDetails {
-        var problem = ProblemDetails(
+        ProblemDetails(
             status: .tooManyRequests, code: "too-many-bad-tokens",
             vi: "Quá nhiều yêu cầu không có mã truy cập hợp lệ từ địa chỉ này. Thử lại sau \(seconds) giây.",
-            en: "Too many requests without a valid token from this address. Try again in \(seconds) s.")
-        problem.headers[.retryAfter] = "\(seconds)"
-        return problem
+            en: "Too many requests without a valid token from this address. Try again in \(seconds) s."
+        ).retrying(after: seconds)
     }
 }

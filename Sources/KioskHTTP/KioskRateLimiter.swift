@@ -117,12 +117,10 @@ public final class KioskRateLimiter: Sendable {
 extension ProblemDetails {
     /// 429 with `Retry-After` (RFC 6585, 4).
     public static func rateLimited(retryAfter seconds: Int) -> ProblemDetails {
-        var problem = ProblemDetails(
+        ProblemDetails(
             status: .tooManyRequests, code: PledgeError.Code.rateLimited.rawValue,
             vi: "Kiosk này gửi lời cam kết quá nhanh. Thử lại sau \(seconds) giây.",
             en: "This kiosk is sending pledges too fast. Try again in \(seconds) second\(seconds == 1 ? "" : "s")."
-        )
-        problem.headers[.retryAfter] = "\(seconds)"
-        return problem
+        ).retrying(after: seconds)
     }
 }

@@ -118,12 +118,11 @@ public enum OrganizerQuery {
         headers[.contentDisposition] = "attachment; filename=\"\(fileName)\""
         guard options.format.isStreamed else {
             guard builds.start() else {
-                var problem = ProblemDetails(
+                throw ProblemDetails(
                     status: .serviceUnavailable, code: "busy",
                     vi: "Đang tạo \(builds.limit) tệp XLSX khác. Thử lại sau ít phút.",
-                    en: "\(builds.limit) other XLSX files are being made. Try again in a few minutes.")
-                problem.headers[.retryAfter] = "60"
-                throw problem
+                    en: "\(builds.limit) other XLSX files are being made. Try again in a few minutes."
+                ).retrying(after: 60)
             }
             defer { builds.end() }
             let file: DetachedFile

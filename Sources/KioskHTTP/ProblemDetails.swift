@@ -56,6 +56,13 @@ public struct ProblemDetails: HTTPResponseError, Sendable {
     /// The JSON body (``WireJSON``: members sorted, slashes unescaped).
     public func encoded() throws -> Data { try WireJSON.encode(body) }
 
+    /// This problem with `Retry-After: seconds` (RFC 9110, 10.2.3): a 429 or 503 to try again.
+    public func retrying(after seconds: Int) -> ProblemDetails {
+        var problem = self
+        problem.headers[.retryAfter] = "\(seconds)"
+        return problem
+    }
+
     /// ``headers`` with the content type, the languages, and `Retry-After` or `WWW-Authenticate`
     /// where they belong.
     public var responseHeaders: HTTPFields {
