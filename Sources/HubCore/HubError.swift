@@ -31,3 +31,10 @@ public struct HubError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { message.en }
 }
+
+extension HubError {
+    /// `unknown-event` (404): the hub has no event `id` (registered with `kiosk hub add-event`).
+    public static func noSuchEvent(_ id: String) -> HubError {
+        HubError(.unknownEvent, vi: "Hub không có sự kiện '\(id)'.", en: "The hub has no event '\(id)'.")
+    }
+}

@@ -23,7 +23,6 @@ public final class HubCertificates: CertificateEvents, PledgeLookup, SignerErasu
     struct Known {
         /// The change stamp the events were read under; nil when there is none.
         var stamp: Int?
-        var byID: [String: HubEvent] = [:]
         var byTag: [String: HubEvent] = [:]
         /// Each kept event's configuration (``configuration(of:)``), made once, not per page.
         var configurations: [String: EventConfiguration] = [:]
@@ -140,8 +139,7 @@ public final class HubCertificates: CertificateEvents, PledgeLookup, SignerErasu
         known.withLock { known in
             let now = changes?.changeStamp()
             guard now == stamp else { return }
-            if known.byID.count >= capacity || known.stamp != now { known = Known(stamp: now) }
-            known.byID[event.id.rawValue] = event
+            if known.configurations.count >= capacity || known.stamp != now { known = Known(stamp: now) }
             known.byTag[event.codeTag] = event
             known.configurations[event.id.rawValue] = configuration(of: event)
         }

@@ -41,10 +41,10 @@ struct HubCountsRoutes: Sendable {
             return try jsonResponse(try await published(by: dimensions, event: event))
         }
         router.get("/national") { _, _ in
+            // A published breakdown's total is the whole total, whatever its dimensions.
+            let byProvince = try await published(by: [.province], event: nil)
             let page = NationalPage(
-                total: try await published(by: [], event: nil).total,
-                byDay: try await published(by: [.day], event: nil),
-                byProvince: try await published(by: [.province], event: nil))
+                total: byProvince.total, byDay: try await published(by: [.day], event: nil), byProvince: byProvince)
             return htmlResponse(page.html, cacheControl: "no-cache")
         }
     }
@@ -56,8 +56,7 @@ struct HubCountsRoutes: Sendable {
         guard let event else { return nil }
         do throws(HubError) {
             guard try await records.event(id: event) != nil else {
-                throw HubError(
-                    .unknownEvent, vi: "Hub không có sự kiện '\(event)'.", en: "The hub has no event '\(event)'.")
+                throw HubError.noSuchEvent(event.rawValue)
             }
         } catch { throw ProblemDetails(error) }
         return event

@@ -200,8 +200,7 @@ struct HubOrganizerRoutes: Sendable {
         switch (own, asked) {
         case (.national, .event(let id)):
             guard try await province(of: id) != nil else {
-                throw ProblemDetails(
-                    HubError(.unknownEvent, vi: "Hub không có sự kiện '\(id)'.", en: "The hub has no event '\(id)'."))
+                throw ProblemDetails(HubError.noSuchEvent(id.rawValue))
             }
             return true
         case (.national, _): return true

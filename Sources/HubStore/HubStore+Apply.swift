@@ -108,8 +108,7 @@ struct BatchWriter {
                 """
             ).first
         else {
-            throw HubError(
-                .unknownEvent, vi: "Hub không có sự kiện '\(eventID)'.", en: "The hub has no event '\(eventID)'.")
+            throw HubError.noSuchEvent(eventID)
         }
         let (last, storedPurge, expired) = try state.decode((Int, Date?, Bool?).self)
         if let first = plan.firstSequence, first > last + 1 {

@@ -24,9 +24,7 @@ extension HubStore: HubOrganizerRecords {
             ).first
         }
         guard let row else {
-            throw HubError(
-                .unknownEvent, vi: "Hub không có sự kiện '\(value ?? "")'.",
-                en: "The hub has no event '\(value ?? "")'.")
+            throw HubError.noSuchEvent(value ?? "")
         }
         do {
             let (id, createdAt) = try row.decode((Int, Date).self)

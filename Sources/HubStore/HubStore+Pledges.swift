@@ -10,7 +10,7 @@ extension HubStore: HubWebPledges {
         async throws(HubError) -> HubWebPledgeOutcome
     {
         guard let event = try await self.event(id: id) else {
-            throw HubError(.unknownEvent, vi: "Hub không có sự kiện '\(id)'.", en: "The hub has no event '\(id)'.")
+            throw HubError.noSuchEvent(id.rawValue)
         }
         let logger = logger
         let today = CivilDate(inVietnamAt: date).description
@@ -39,7 +39,7 @@ extension HubStore: HubWebPledges {
                             RETURNING web_pledges, coalesce(retain_until < \(today)::date, false)
                             """, on: connection, logger: logger
                         ).first
-                    else { throw HubError(.unknownEvent, vi: "Hub không có sự kiện này.", en: "No such event.") }
+                    else { throw HubError.noSuchEvent(id.rawValue) }
                     let (count, expired) = try row.decode((Int, Bool).self)
                     // The time as stored (microseconds), so a replay answers with the same pledge.
                     let createdAt =

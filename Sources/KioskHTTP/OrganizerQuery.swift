@@ -66,8 +66,7 @@ public enum OrganizerQuery {
     /// values holding the total (like SQL's `GROUP BY ()`), so the buckets still add up; with
     /// `public=true`, small groups merged (``Breakdown/anonymized(minimumGroupSize:)``, `k`).
     public static func answer(_ breakdown: Breakdown, query: [String: String]) throws -> Breakdown {
-        var breakdown = breakdown
-        if breakdown.dimensions.isEmpty { breakdown.buckets = [.init(values: [], count: breakdown.total)] }
+        var breakdown = breakdown.answered
         if flag(query["public"]) {
             breakdown = breakdown.anonymized(minimumGroupSize: try minimumGroupSize(query["k"]))
         }
