@@ -80,9 +80,10 @@ struct HubOrganizerRoutes: Sendable {
                     let options = try OrganizerQuery.exportOptions(
                         kind: kind, query: OrganizerQuery.parameters(request), personalData: false)
                 else { throw ProblemDetails.notFound }
+                let name = Self.fileStem(scope)
                 return try await OrganizerQuery.download(
                     Exporter(service: organizers.exportRows(scope: scope), options: options),
-                    fileStem: Self.fileStem(scope))
+                    fileStem: name.ascii, title: name.vietnamese)
             }
         }
     }
@@ -215,13 +216,14 @@ struct HubOrganizerRoutes: Sendable {
         }
     }
 
-    /// The start of an export's file name: `national`, `province`, or the event's id (ASCII, for
-    /// `Content-Disposition`).
-    static func fileStem(_ scope: OrganizerScope) -> String {
+    /// The start of an export's file name: `national`, `province-<name>` (e.g. `province-ha-noi`,
+    /// ``DownloadName/asciiSlug(_:)``), or the event's id: ASCII for `filename`; and for a
+    /// province, `province-<name>` as written (`province-Hà Nội`) for `filename*`.
+    static func fileStem(_ scope: OrganizerScope) -> (ascii: String, vietnamese: String?) {
         switch scope {
-        case .national: "national"
-        case .province: "province"
-        case .event(let id): id.rawValue
+        case .national: ("national", nil)
+        case .province(let province): ("province-" + DownloadName.asciiSlug(province.name), "province-" + province.name)
+        case .event(let id): (id.rawValue, nil)
         }
     }
 }

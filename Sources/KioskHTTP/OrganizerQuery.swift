@@ -101,20 +101,27 @@ public enum OrganizerQuery {
             minimumGroupSize: flag(query["public"]) ? try minimumGroupSize(query["k"]) : nil)
     }
 
-    /// The export as a download named `<stem>-<kind>.<csv|jsonl|xlsx>`, not to be cached: CSV and
+    /// The export as a download named `<stem>-<kind>.<csv|jsonl|xlsx>` (and, when `title` is
+    /// given, `<title>-<kind>.<…>` in `filename*`: ``DownloadName/contentDisposition(_:ascii:unicode:)``),
+    /// not to be cached: CSV and
     /// JSON Lines streamed as they are encoded (never the whole file in memory); XLSX written whole
     /// first (``DetachedFile``: its zip directory comes last), so the store's errors are still
     /// problem details, and sent from a file that has no name left.
-    /// - Parameter builds: the XLSX downloads under way that this one counts among.
+    /// - Parameters:
+    ///   - fileStem: ASCII letters, digits and `-` (an event id, ``DownloadName/asciiSlug(_:)``).
+    ///   - title: the same in Vietnamese (e.g. with a province's name), for `filename*`.
+    ///   - builds: the XLSX downloads under way that this one counts among.
     public static func download(
-        _ exporter: Exporter, fileStem: String, builds: WholeFileBuilds = .shared
+        _ exporter: Exporter, fileStem: String, title: String? = nil, builds: WholeFileBuilds = .shared
     ) async throws -> Response {
         let options = exporter.options
         var headers = HTTPFields()
         headers[.contentType] = options.format.contentType
         headers[.cacheControl] = "no-store"
-        let fileName = "\(fileStem)-\(options.kind.rawValue).\(options.format.fileExtension)"
-        headers[.contentDisposition] = "attachment; filename=\"\(fileName)\""
+        let suffix = "-\(options.kind.rawValue).\(options.format.fileExtension)"
+        let fileName = fileStem + suffix
+        headers[.contentDisposition] = DownloadName.contentDisposition(
+            "attachment", ascii: fileName, unicode: title.map { $0 + suffix })
         guard options.format.isStreamed else {
             guard builds.start() else {
                 throw ProblemDetails(
