@@ -146,4 +146,23 @@ struct HubOrganizerCommandTests {
             #expect(listed.stdout.contains("No organizer accounts yet"))
         }
     }
+
+    @Test("An error repeating a scope with control characters shows them escaped, never acts on the terminal")
+    func controlCharactersEscaped() async throws {
+        // The scope is refused before the database is opened: no PostgreSQL needed.
+        let refused = try await HubCommandTests.kiosk(
+            [
+                "add-organizer", "--name", "Ban tổ chức", "--scope", "province:\u{1B}[31mX\u{7}\u{9B}2J\u{202E}",
+                "--database-url", "postgres://kiosk@127.0.0.1:1/none",
+            ])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains(#"'\u{1B}[31mX\u{7}\u{9B}2J\u{202E}'"#), "\(refused.stderr)")
+        #expect(refused.stderr.contains("không phải một trong 34 tỉnh"))
+        #expect(!refused.stderr.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{7}" || $0 == "\u{9B}" })
+        // The parser's own errors repeat arguments too.
+        let unknown = try await HubCommandTests.kiosk(["add-organizer", "--nme\u{1B}[2J", "x"])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains(#"--nme\u{1B}[2J"#), "\(unknown.stderr)")
+        #expect(!unknown.stderr.unicodeScalars.contains("\u{1B}"))
+    }
 }
