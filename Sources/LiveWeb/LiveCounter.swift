@@ -5,6 +5,10 @@ import PledgeKit
 
 /// Pushes the pledge total to every open live page (W3C Server-Sent Events) when pledges commit.
 ///
+/// While nobody watches, a commit reads nothing (at the hub, every commit in the country would
+/// read PostgreSQL for no one): the last totals are dropped as out of date, and read again when
+/// the first viewer joins (``join()``) or a page asks (``current()``).
+///
 /// Commits only mark the count dirty; one refresh runs at most every ``interval`` (250 ms, so at
 /// most four updates a second whatever the pledge rate), reads the totals once from the
 /// aggregate table, encodes the SSE message once and hands the same bytes to every viewer (a
@@ -26,6 +30,9 @@ public actor LiveCounter {
     private var refreshScheduled = false
     private var beat: Task<Void, Never>?
     fileprivate var closed = false
+    /// Refreshes run so far, whether they read the source or, with no viewer, did not: what a test
+    /// waits for (each read of the source is the source's to count).
+    public private(set) var refreshes = 0
 
     /// - Parameters:
     ///   - interval: the shortest time between two pushes.
@@ -63,6 +70,12 @@ public actor LiveCounter {
 
     private func refresh() async {
         refreshScheduled = false
+        defer { refreshes += 1 }
+        guard !viewers.isEmpty else {
+            // Nobody to push to: no read; the totals held are out of date from now on.
+            latest = nil
+            return
+        }
         guard let snapshot = try? await Self.read(source) else { return }
         let message = ByteBuffer(string: Self.message(snapshot))
         latest = (snapshot, message)
@@ -82,7 +95,8 @@ public actor LiveCounter {
     }
 
     /// A new viewer: its id for ``leave(_:)`` and its stream of SSE messages (UTF-8 bytes), which
-    /// starts with the current totals when they have been read (``current()``).
+    /// starts with the current totals when they are known (``current()`` read them); when they are
+    /// not (commits came while nobody watched), a refresh reads them at once and pushes them.
     public func join() -> (Int, AsyncStream<ByteBuffer>) {
         let (stream, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(4))
         lastViewerID += 1
@@ -91,8 +105,13 @@ public actor LiveCounter {
             continuation.finish()
             return (id, stream)
         }
-        if let latest { continuation.yield(latest.message) }
         viewers[id] = continuation
+        if let latest {
+            continuation.yield(latest.message)
+        } else if !refreshScheduled {
+            refreshScheduled = true
+            Task { await refresh() }
+        }
         if beat == nil {
             // Weak: a counter nobody uses any more (a stopped test server) ends its heartbeat.
             beat = Task { [weak self, heartbeat] in
