@@ -82,7 +82,7 @@ struct HubOrganizerRoutes: Sendable {
                 else { throw ProblemDetails.notFound }
                 let name = Self.fileStem(scope)
                 return try await OrganizerQuery.download(
-                    Exporter(service: organizers.exportRows(scope: scope), options: options),
+                    Exporter(service: organizers.exportRows(scope: scope), options: options), for: request,
                     fileStem: name.ascii, title: name.vietnamese)
             }
         }

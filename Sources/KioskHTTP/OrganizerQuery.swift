@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -12,12 +13,21 @@ import Synchronization
 public enum OrganizerQuery {
     /// The XLSX downloads being built in this process: each takes a core and its disk space while
     /// it is made (the breaker kept the hub busy for minutes with a few), so at most `limit` at
-    /// once; past it, 503 with `Retry-After`.
+    /// once; past it, 503 with `Retry-After`. A build whose client went away is stopped
+    /// (``OrganizerQuery/download(_:for:fileStem:title:builds:)``), its slot and files freed.
     public final class WholeFileBuilds: Sendable {
         public let limit: Int
+        /// Where the files are built (``DetachedFile``'s folders): `$TMPDIR` or `/tmp` by default.
+        public let temporaryDirectory: String
         let count = Mutex(0)
 
-        public init(limit: Int) { self.limit = limit }
+        public init(limit: Int, temporaryDirectory: String = NSTemporaryDirectory()) {
+            self.limit = limit
+            self.temporaryDirectory = temporaryDirectory
+        }
+
+        /// The builds under way now.
+        public var inProgress: Int { count.withLock { $0 } }
 
         /// The process's own (2 at once).
         public static let shared = WholeFileBuilds(limit: 2)
@@ -106,13 +116,19 @@ public enum OrganizerQuery {
     /// not to be cached: CSV and
     /// JSON Lines streamed as they are encoded (never the whole file in memory); XLSX written whole
     /// first (``DetachedFile``: its zip directory comes last), so the store's errors are still
-    /// problem details, and sent from a file that has no name left.
+    /// problem details, and sent from a file that has no name left. The build stops when the
+    /// client closes its connection (Hummingbird's `consumeWithCancellationOnInboundClose`: the
+    /// task is cancelled, the export stops at its next page, and its slot, temporary file and
+    /// libxlsxwriter's files are freed); the download's connection closes after it is sent.
     /// - Parameters:
+    ///   - request: the request being answered, whose client's going away stops an XLSX build;
+    ///     nil: none to watch (a caller without a connection).
     ///   - fileStem: ASCII letters, digits and `-` (an event id, ``DownloadName/asciiSlug(_:)``).
     ///   - title: the same in Vietnamese (e.g. with a province's name), for `filename*`.
     ///   - builds: the XLSX downloads under way that this one counts among.
     public static func download(
-        _ exporter: Exporter, fileStem: String, title: String? = nil, builds: WholeFileBuilds = .shared
+        _ exporter: Exporter, for request: Request?, fileStem: String, title: String? = nil,
+        builds: WholeFileBuilds = .shared
     ) async throws -> Response {
         let options = exporter.options
         var headers = HTTPFields()
@@ -131,12 +147,23 @@ public enum OrganizerQuery {
                 ).retrying(after: 60)
             }
             defer { builds.end() }
+            let build = {
+                try await DetachedFile(name: fileName, temporaryDirectory: builds.temporaryDirectory) { path in
+                    _ = try await exporter.writeFile(to: path)
+                }
+            }
             let file: DetachedFile
             do {
-                file = try await DetachedFile(name: fileName) { path in _ = try await exporter.writeFile(to: path) }
+                if let request {
+                    file = try await request.body.consumeWithCancellationOnInboundClose { _ in try await build() }
+                } else {
+                    file = try await build()
+                }
             } catch let error as PledgeError {
                 throw ProblemDetails(error)
             }
+            // Watching for the client read past this request: the connection ends with it.
+            if request != nil { headers[.connection] = "close" }
             return Response(
                 status: .ok, headers: headers,
                 body: ResponseBody(contentLength: file.bytes) { writer in

@@ -61,7 +61,7 @@ struct OrganizerRoutes: Sendable {
                 kind: text, query: OrganizerQuery.parameters(request))
         else { throw ProblemDetails.notFound }
         return try await OrganizerQuery.download(
-            Exporter(service: organizer, options: options), fileStem: configuration.eventID)
+            Exporter(service: organizer, options: options), for: request, fileStem: configuration.eventID)
     }
 
     func adminPage() async throws -> Response {

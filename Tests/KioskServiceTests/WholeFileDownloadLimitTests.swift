@@ -61,16 +61,16 @@ import Testing
         let builds = OrganizerQuery.WholeFileBuilds(limit: 2)
         let exporter = Exporter(service: rows, options: .init(kind: .pledges, format: .xlsx))
         let held = (0..<2).map { _ in
-            Task { try await OrganizerQuery.download(exporter, fileStem: "test-event", builds: builds) }
+            Task { try await OrganizerQuery.download(exporter, for: nil, fileStem: "test-event", builds: builds) }
         }
         try await waitUntil("two builds under way") { rows.entered.withLock { $0 } == 2 }
         let refused = await #expect(throws: ProblemDetails.self) {
-            try await OrganizerQuery.download(exporter, fileStem: "test-event", builds: builds)
+            try await OrganizerQuery.download(exporter, for: nil, fileStem: "test-event", builds: builds)
         }
         #expect(refused?.status == .serviceUnavailable)
         #expect(refused?.headers[.retryAfter] == "60")
         await rows.gate.open()
         for task in held { #expect(try await task.value.status == .ok) }
-        #expect(try await OrganizerQuery.download(exporter, fileStem: "test-event", builds: builds).status == .ok)
+        #expect(try await OrganizerQuery.download(exporter, for: nil, fileStem: "test-event", builds: builds).status == .ok)
     }
 }
