@@ -27,7 +27,9 @@ import PledgeKit
 /// which learn nothing of events outside their scope). The token is an RFC 6750 bearer token
 /// (``OrganizerToken``), looked up by its SHA-256: missing, unknown or revoked is 401
 /// `organizer-token-required`. Every request, allowed or refused, writes one row of the audit
-/// log (``HubAuditEntry``) before it is answered; when that write fails, the answer is 503.
+/// log (``HubAuditEntry``) before it is answered; when that write fails, the answer is 503. A
+/// request whose own reads found the database unavailable is answered 503 at once, without the
+/// audit write (it would wait a second deadline); it is given no data.
 struct HubOrganizerRoutes: Sendable {
     let organizers: any HubOrganizerRecords
     let now: @Sendable () -> Date
@@ -116,6 +118,10 @@ struct HubOrganizerRoutes: Sendable {
         } catch let problem as ProblemDetails {
             entry.status = problem.statusCode
             if problem.status == .unauthorized { _ = refusals.take(kioskID: context.clientAddress) }
+            // The database did not answer (its deadline passed, or it refused): 503 at once, with
+            // no data, rather than a second deadline for the audit row (found by the breaker: two
+            // waits on a frozen PostgreSQL).
+            guard !problem.isDatabaseUnavailable else { throw problem }
             try await record(entry)
             throw problem
         } catch {

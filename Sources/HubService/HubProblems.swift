@@ -33,6 +33,12 @@ extension ProblemDetails {
     }
 }
 
+extension ProblemDetails {
+    /// Whether this is the answer to a ``HubError`` `unavailable` or `misconfigured`: the
+    /// database did not answer in time, or refused.
+    var isDatabaseUnavailable: Bool { status == .serviceUnavailable && code == "unavailable" }
+}
+
 extension PledgeError {
     /// A ``HubError`` where the certificate routes, which speak ``PledgeError``, meet the hub's
     /// store: every failure of a read is `unavailable` (503), with the hub's own text.
