@@ -11,6 +11,26 @@ public enum ExportTable {
             + (includePersonalData ? ["name", "school", "code"] : [])
     }
 
+    /// A column's heading in a spreadsheet (CSV and XLSX, at the event service and the hub):
+    /// Vietnamese first, then its key after ` · `, the project's vi/en pair, e.g.
+    /// `Độ tuổi · ageBand`. People read the first part; a program finds the key after the last
+    /// ` · ` (JSON Lines, the machine format, names its members by the keys alone). One header
+    /// row, not two: a second would be a data row to every CSV reader and to a sheet's filters.
+    /// A key with no Vietnamese name (none today) is its own heading.
+    public static func heading(_ key: String) -> String {
+        guard let name = vietnameseNames[key] else { return key }
+        return "\(name) · \(key)"
+    }
+
+    /// The Vietnamese name of each column key: the pledge columns, the count dimensions
+    /// (``CountDimension``'s raw values) and `count`.
+    static let vietnameseNames: [String: String] = [
+        "number": "Số thứ tự", "event": "Sự kiện", "kiosk": "Kiosk", "channel": "Kênh",
+        "createdAt": "Thời điểm ký", "ageBand": "Độ tuổi", "province": "Tỉnh, thành phố",
+        "guardianConsent": "Cha mẹ/người giám hộ đồng ý", "name": "Họ và tên", "school": "Trường", "code": "Mã giấy chứng nhận",
+        "day": "Ngày", "hour": "Giờ", "age-band": "Độ tuổi", "count": "Số người ký",
+    ]
+
     /// The cells of a record, in the order of ``pledgeColumns(includePersonalData:)`` (for
     /// encoders that take cells; the CSV encoder writes the record's bytes directly).
     public static func pledgeRow(_ record: ExportRecord, includePersonalData: Bool) -> [ExportCell] {

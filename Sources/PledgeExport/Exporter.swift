@@ -67,7 +67,7 @@ public struct Exporter: Sendable {
         case .counts:
             let breakdown = try await breakdown()
             let columns = ExportTable.countColumns(breakdown)
-            try await sink(encoder.header(columns), 0)
+            try await sink(encoder.header(headings(columns)), 0)
             let rows = ExportTable.countRows(breakdown)
             var chunk = [UInt8]()
             for row in rows { chunk += encoder.row(columns, row) }
@@ -76,7 +76,7 @@ public struct Exporter: Sendable {
         case .pledges:
             let personal = options.includePersonalData
             let columns = ExportTable.pledgeColumns(includePersonalData: personal)
-            try await sink(encoder.header(columns), 0)
+            try await sink(encoder.header(headings(columns)), 0)
             var capacity = Self.pageSize * (personal ? 160 : 100)
             return try await eachPledgePage(
                 into: [UInt8](),
@@ -96,7 +96,13 @@ public struct Exporter: Sendable {
         }
     }
 
-    /// Hands over the column names to `header`, then every row as cells (``ExportTable``'s),
+    /// The header of this export's format: for a spreadsheet (CSV, XLSX) each column's
+    /// ``ExportTable/heading(_:)`` (`Độ tuổi · ageBand`); for JSON Lines the keys themselves.
+    func headings(_ keys: [String]) -> [String] {
+        options.format == .json ? keys : keys.map(ExportTable.heading)
+    }
+
+    /// Hands over the column headings (``headings(_:)``) to `header`, then every row as cells (``ExportTable``'s),
     /// page by page, to `rows` with the number of rows so far: for encoders that take cells
     /// rather than bytes (``XLSXEncoder``). Memory holds one page.
     /// - Returns: the number of data rows.
@@ -107,13 +113,13 @@ public struct Exporter: Sendable {
         switch options.kind {
         case .counts:
             let breakdown = try await breakdown()
-            try header(ExportTable.countColumns(breakdown))
+            try header(headings(ExportTable.countColumns(breakdown)))
             let rows = ExportTable.countRows(breakdown)
             try await sink(rows, rows.count)
             return rows.count
         case .pledges:
             let personal = options.includePersonalData
-            try header(ExportTable.pledgeColumns(includePersonalData: personal))
+            try header(headings(ExportTable.pledgeColumns(includePersonalData: personal)))
             return try await eachPledgePage(
                 into: [[ExportCell]](),
                 append: {

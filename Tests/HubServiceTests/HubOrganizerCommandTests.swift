@@ -100,8 +100,9 @@ struct HubOrganizerCommandTests {
             let lines = text.split(separator: "\r\n")
             #expect(
                 lines.first
-                    == "\"number\",\"event\",\"kiosk\",\"channel\",\"createdAt\",\"ageBand\",\"province\",\"guardianConsent\""
-            )
+                    == ExportTable.pledgeColumns(includePersonalData: false).map { "\"\(ExportTable.heading($0))\"" }
+                    .joined(separator: ","))
+            #expect(lines.first?.hasPrefix("\"Số thứ tự · number\",\"Sự kiện · event\"") == true)
             #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("1,\"hue-2026\"") || $0.hasPrefix("2,\"hue-2026\"") })
             #expect(lines.count == 3)
             #expect(!text.contains("Nguyễn"))

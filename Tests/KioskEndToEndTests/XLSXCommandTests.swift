@@ -40,7 +40,7 @@ struct XLSXCommandTests {
         #expect(
             sheet.rows.map { $0.map(\.csvText) }
                 == (try SpreadsheetReaders.csv(csv)).map { $0.map(SpreadsheetReaders.unguarded) })
-        let name = try #require(sheet.rows.first?.firstIndex { $0.text == "name" })
+        let name = try #require(sheet.rows.first?.firstIndex { $0.text == "Họ và tên · name" })
         #expect(sheet.rows[1...3].map { $0[name].type } == ["s", "s", "s"])
         #expect(sheet.rows[1...3].map { $0[name].text } == ["Nguyễn Thị Ánh", "=1+1", "@SUM(A1)"])
 

@@ -59,9 +59,9 @@ struct OrganizerXLSXExportTests {
             let sheet = try #require(try SpreadsheetReaders.openpyxl(xlsx).first)
             #expect(sheet.rows.map { $0.map(\.csvText) } == csvRows)
             let columns = try #require(sheet.rows.first).map { $0.text ?? "" }
-            let name = try #require(columns.firstIndex(of: "name"))
-            let province = try #require(columns.firstIndex(of: "province"))
-            let number = try #require(columns.firstIndex(of: "number"))
+            let name = try #require(columns.firstIndex(of: "Họ và tên · name"))
+            let province = try #require(columns.firstIndex(of: "Tỉnh, thành phố · province"))
+            let number = try #require(columns.firstIndex(of: "Số thứ tự · number"))
             for (row, expected) in zip(sheet.rows.dropFirst(), Self.names) {
                 #expect(row[name].type == "s")
                 #expect(row[name].text.map { Array($0.unicodeScalars) } == Array(expected.unicodeScalars))
@@ -90,7 +90,7 @@ struct OrganizerXLSXExportTests {
             let total = "\(Self.names.count)"
             #expect(
                 sheet.rows.map { $0.map(\.csvText) } == [
-                    ["province", "count"], ["Đồng Nai", total], ["total", total],
+                    ["Tỉnh, thành phố · province", "Số người ký · count"], ["Đồng Nai", total], ["total", total],
                 ])
             #expect(sheet.rows.dropFirst().allSatisfy { $0[1].type == "n" })
 

@@ -6,6 +6,7 @@ import KioskHTTP
 import KioskService
 import KioskTestSupport
 import NIOCore
+import PledgeExport
 import PledgeKit
 import PledgeStore
 import PledgeWeb
@@ -177,7 +178,8 @@ struct PhonePledgeFlowTests {
                 headers: ["Authorization": "Bearer \(TestService.organizerToken)"])
             let lines = csv.text.split(separator: "\r\n").map(String.init)
             let header = ["number", "event", "kiosk", "channel", "createdAt", "ageBand", "province", "guardianConsent"]
-            #expect(lines.first?.hasSuffix(header.map { "\"\($0)\"" }.joined(separator: ",")) == true)
+            #expect(
+                lines.first?.hasSuffix(header.map { "\"\(ExportTable.heading($0))\"" }.joined(separator: ",")) == true)
             #expect(
                 lines.dropFirst().map { $0.split(separator: ",")[2...3].joined(separator: ",") }.sorted()
                     == [#""kiosk-test","kiosk""#, #""phone","phone""#])

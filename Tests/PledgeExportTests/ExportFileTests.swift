@@ -57,9 +57,11 @@ struct ExportFileTests {
         #expect(result.status == 0, "\(result.stderr)")
         let decoded = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let rows = try #require(decoded?["rows"] as? [[String]])
-        #expect(rows.first == ExportTable.pledgeColumns(includePersonalData: true))
-        let nameColumn = rows[0].firstIndex(of: "name")!
-        let schoolColumn = rows[0].firstIndex(of: "school")!
+        // One header row: Vietnamese headings, each with its key after " · ".
+        #expect(rows.first == ExportTable.pledgeColumns(includePersonalData: true).map(ExportTable.heading))
+        #expect(rows.first?.contains("Tỉnh, thành phố · province") == true)
+        let nameColumn = rows[0].firstIndex(of: "Họ và tên · name")!
+        let schoolColumn = rows[0].firstIndex(of: "Trường · school")!
         let names = rows.dropFirst().map { row in
             // Less the neutralizing apostrophe in front of formula triggers.
             row[nameColumn].hasPrefix("'") ? String(row[nameColumn].dropFirst()) : row[nameColumn]

@@ -61,7 +61,7 @@ struct LargeExportTests {
 
         // The plain read path (Codable rows), in the order of the export.
         let pledges = try await store.pledges(eventID: "test-event")
-        let header = ExportTable.pledgeColumns(includePersonalData: personal).map { "\"\($0)\"" }
+        let header = ExportTable.pledgeColumns(includePersonalData: personal).map { "\"\(ExportTable.heading($0))\"" }
             .joined(separator: ",")
         let expected = header + "\r\n" + pledges.map { Self.referenceLine($0, personal: personal) }.joined()
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))

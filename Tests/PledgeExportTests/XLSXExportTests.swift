@@ -30,7 +30,10 @@ struct XLSXExportTests {
         let sheet = try #require(sheets.first)
         #expect(sheets.count == 1 && sheet.name == "pledges")
         let columns = ExportTable.pledgeColumns(includePersonalData: true)
-        #expect(sheet.rows.first?.map(\.text) == columns)
+        // Vietnamese headings with their keys (ExportTable.heading), never the bare keys.
+        #expect(sheet.rows.first?.map(\.text) == columns.map(ExportTable.heading))
+        #expect(sheet.rows.first?.first?.text == "Số thứ tự · number")
+        #expect(sheet.rows.first?.contains { $0.text == "Họ và tên · name" } == true)
         #expect(sheet.headerBold && sheet.frozen == "A2")
         #expect(sheet.widths.count == columns.count)
         #expect(sheet.widths.values.allSatisfy { (6...62).contains($0) }, "\(sheet.widths)")
