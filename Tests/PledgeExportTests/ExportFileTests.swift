@@ -132,7 +132,10 @@ struct ExportFileTests {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect(Array(bytes.prefix(3)) == CSVEncoder.byteOrderMark)
         let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
-        #expect(text == "\"province\",\"age-band\",\"count\"\r\n\"Huế\",\"18-24\",5\r\n\"total\",,5\r\n")
+        #expect(
+            text
+                == "\"Tỉnh, thành phố · province\",\"Độ tuổi · age-band\",\"Số người ký · count\"\r\n"
+                + "\"Huế\",\"18-24\",5\r\n\"total\",,5\r\n")
     }
 
     @Test func anUnfinishedExportLeavesNoFile() throws {

@@ -64,7 +64,8 @@ struct XLSXExportTests {
         ).write(to: path, eventID: store.eventID)
         let sheet = try #require(try SpreadsheetReaders.openpyxl(path).first)
         #expect(sheet.name == "counts")
-        #expect(sheet.rows.first?.map(\.text) == ["province", "age-band", "count"])
+        #expect(
+            sheet.rows.first?.map(\.text) == ["Tỉnh, thành phố · province", "Độ tuổi · age-band", "Số người ký · count"])
         #expect(sheet.rows.last?.map(\.csvText) == ["total", "", "\(ExportFileTests.trickyNames.count)"])
         #expect(sheet.rows.dropFirst().allSatisfy { $0[2].type == "n" })
     }
