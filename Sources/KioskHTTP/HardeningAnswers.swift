@@ -21,6 +21,24 @@ extension ProblemDetails {
         en: "The server is shutting down and did not record this request. Please send it again shortly."
     ).closingConnection()
 
+    /// 431 (RFC 6585, 5) with `Connection: close`: a header field or the header block past
+    /// ``HeaderLimits`` (a very long `Authorization`, say), refused before any route reads it.
+    public static let headersTooLarge = ProblemDetails(
+        status: .requestHeaderFieldsTooLarge, code: "headers-too-large",
+        vi:
+            "Phần đầu (header) của yêu cầu quá lớn: mỗi trường tối đa \(HeaderLimits.fieldBytes / 1024) KiB, cả phần đầu tối đa \(HeaderLimits.totalBytes / 1024) KiB. Mã truy cập chỉ dài vài chục ký tự.",
+        en:
+            "The request's header is too large: at most \(HeaderLimits.fieldBytes / 1024) KiB a field and \(HeaderLimits.totalBytes / 1024) KiB in all. An access token is a few dozen characters."
+    ).closingConnection()
+
+    /// 400 with `Connection: close`: a request that is not HTTP/1.1 as RFC 9112 writes it (a
+    /// control character in a header field such as `Authorization`), refused before any route.
+    public static let malformedRequest = ProblemDetails(
+        status: .badRequest, code: "malformed-request",
+        vi: "Yêu cầu không đúng cú pháp HTTP/1.1 (RFC 9112), chẳng hạn một trường header có ký tự điều khiển.",
+        en: "The request is not valid HTTP/1.1 (RFC 9112), e.g. a header field holds a control character."
+    ).closingConnection()
+
     public static let invalidHost = ProblemDetails(
         status: .badRequest, code: "invalid-host",
         vi: "Yêu cầu cần đúng một trường Host hợp lệ (RFC 9112, 3.2).",
@@ -42,9 +60,11 @@ extension ProblemDetails {
 }
 
 extension DeadlineAnswers {
-    /// ``ProblemDetails/requestTimeout`` and ``ProblemDetails/serviceStopping``.
+    /// ``ProblemDetails/requestTimeout``, ``ProblemDetails/serviceStopping``,
+    /// ``ProblemDetails/headersTooLarge`` and ``ProblemDetails/malformedRequest``.
     public static let problemDetails = DeadlineAnswers(
-        requestTimeout: ProblemDetails.requestTimeout.canned, serviceStopping: ProblemDetails.serviceStopping.canned)
+        requestTimeout: ProblemDetails.requestTimeout.canned, serviceStopping: ProblemDetails.serviceStopping.canned,
+        headersTooLarge: ProblemDetails.headersTooLarge.canned, malformedRequest: ProblemDetails.malformedRequest.canned)
 }
 
 extension HostFieldMiddleware {

@@ -22,9 +22,30 @@ public struct DeadlineAnswers: Sendable {
     public var requestTimeout: CannedResponse
     /// 503 (RFC 9110, 15.6.4): the service is stopping and did not wait for the rest of a request.
     public var serviceStopping: CannedResponse
+    /// 431 (RFC 6585, 5): a header field, or the header block, past ``HeaderLimits``, refused by
+    /// NIO's parser before any route sees the request; nil: Hummingbird's bare 400.
+    public var headersTooLarge: CannedResponse?
+    /// 400 (RFC 9110, 15.5.1): a request NIO's parser cannot read (RFC 9112's grammar: a control
+    /// character in a header field, a broken request line); nil: Hummingbird's bare 400.
+    public var malformedRequest: CannedResponse?
 
-    public init(requestTimeout: CannedResponse, serviceStopping: CannedResponse) {
+    public init(
+        requestTimeout: CannedResponse, serviceStopping: CannedResponse, headersTooLarge: CannedResponse? = nil,
+        malformedRequest: CannedResponse? = nil
+    ) {
         self.requestTimeout = requestTimeout
         self.serviceStopping = serviceStopping
+        self.headersTooLarge = headersTooLarge
+        self.malformedRequest = malformedRequest
     }
+}
+
+/// The most header bytes a request may send (NIO's decoder limits, of every service of the
+/// project): 16 KiB a field (an organizer token is 50 characters; nginx's default is 8 KiB a
+/// line), 64 KiB and 100 fields in all (browsers send about 20). Past them,
+/// ``DeadlineAnswers/headersTooLarge``.
+public enum HeaderLimits {
+    public static let fieldBytes = 16 * 1024
+    public static let totalBytes = 64 * 1024
+    public static let fields = 100
 }

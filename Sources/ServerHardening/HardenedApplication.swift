@@ -12,7 +12,8 @@ import ServiceLifecycle
 ///   `answers` says) and is cut off;
 /// - a connection holds about one response at a time however many requests it pipelines without
 ///   reading (``PipeliningBackPressureHandler``, inside ``DeadlineHTTP1Channel``);
-/// - memory freed after a burst goes back to the system (``HeapTrimmer``, before `services`).
+/// - memory freed after a burst goes back to the system (``HeapTrimmer``, before `services`);
+/// - headers past ``HeaderLimits``, or a request NIO cannot parse, get `answers`' 431 or 400.
 ///
 /// `connections` is told of every connection opened and closed (nil: nobody); `onServerRunning`
 /// receives the port actually bound.
@@ -22,7 +23,11 @@ public func hardenedApplication<Context: RequestContext>(
     connections: (any ConnectionCounter)? = nil, services: [any Service] = [],
     onServerRunning: @escaping @Sendable (Int) async -> Void
 ) -> some ApplicationProtocol where Context: InitializableFromSource<ApplicationRequestContextSource> {
-    let configuration = HTTP1Channel.Configuration(idleTimeout: TimeAmount(idleTimeout))
+    let configuration = HTTP1Channel.Configuration(
+        idleTimeout: TimeAmount(idleTimeout),
+        httpDecoderConfiguration: .init(
+            maxHeaderFieldSize: HeaderLimits.fieldBytes, maxHeaderListSize: HeaderLimits.totalBytes,
+            maxHeaderFieldCount: HeaderLimits.fields))
     return Application(
         router: router,
         server: HTTPServerBuilder { responder in

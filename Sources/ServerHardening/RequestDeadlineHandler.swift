@@ -85,6 +85,22 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         closing = true
     }
 
+    /// A request NIO's parser refused (``HeaderLimits``, a control character in a field), while
+    /// nothing else is answered on the connection: the problem detail of ``DeadlineAnswers`` is
+    /// written here and the connection closed (the parser reads nothing more of it); Hummingbird
+    /// would answer a bare 400 without a body. Other errors go on down the pipeline.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parse = error as? HTTPParserError, requestsInProgress == 0, !responding, !closing else {
+            return context.fireErrorCaught(error)
+        }
+        let answer: CannedResponse?
+        if case .headerOverflow = parse { answer = answers.headersTooLarge } else { answer = answers.malformedRequest }
+        guard let answer else { return context.fireErrorCaught(error) }
+        closing = true
+        cancelTimer()
+        answerAndClose(context, answer)
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:

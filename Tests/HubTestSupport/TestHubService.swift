@@ -39,6 +39,14 @@ public enum TestHubService {
     public static func router(
         _ store: HubStore, records: (any HubRecords)? = nil, live: LiveCounter? = nil
     ) throws -> Router<KioskRequestContext> {
+        buildHubRouter(try parts(store, records: records, live: live))
+    }
+
+    /// The parts ``router(_:records:live:)`` builds the hub's router of, for a whole hub
+    /// application (`buildHubApplication`, hardened as `kiosk hub serve` runs it).
+    public static func parts(
+        _ store: HubStore, records: (any HubRecords)? = nil, live: LiveCounter? = nil
+    ) throws -> HubServiceParts {
         let campaign = try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration)
         var parts = HubServiceParts(
             records: records ?? store, links: links, campaign: campaign,
@@ -49,7 +57,7 @@ public enum TestHubService {
         parts.webPledges = store
         parts.organizers = store
         parts.live = live
-        return buildHubRouter(parts)
+        return parts
     }
 
     /// The national live counter of `store`'s hub process, as `kiosk hub serve` makes it: it reads
