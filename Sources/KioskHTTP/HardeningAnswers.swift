@@ -64,7 +64,8 @@ extension DeadlineAnswers {
     /// ``ProblemDetails/headersTooLarge`` and ``ProblemDetails/malformedRequest``.
     public static let problemDetails = DeadlineAnswers(
         requestTimeout: ProblemDetails.requestTimeout.canned, serviceStopping: ProblemDetails.serviceStopping.canned,
-        headersTooLarge: ProblemDetails.headersTooLarge.canned, malformedRequest: ProblemDetails.malformedRequest.canned)
+        headersTooLarge: ProblemDetails.headersTooLarge.canned, malformedRequest: ProblemDetails.malformedRequest.canned
+    )
 }
 
 extension HostFieldMiddleware {

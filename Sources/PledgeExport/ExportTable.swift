@@ -27,7 +27,8 @@ public enum ExportTable {
     static let vietnameseNames: [String: String] = [
         "number": "Số thứ tự", "event": "Sự kiện", "kiosk": "Kiosk", "channel": "Kênh",
         "createdAt": "Thời điểm ký", "ageBand": "Độ tuổi", "province": "Tỉnh, thành phố",
-        "guardianConsent": "Cha mẹ/người giám hộ đồng ý", "name": "Họ và tên", "school": "Trường", "code": "Mã giấy chứng nhận",
+        "guardianConsent": "Cha mẹ/người giám hộ đồng ý", "name": "Họ và tên", "school": "Trường",
+        "code": "Mã giấy chứng nhận",
         "day": "Ngày", "hour": "Giờ", "age-band": "Độ tuổi", "count": "Số người ký",
     ]
 

@@ -25,7 +25,9 @@ extension HubOrganizerTests {
         }
     }
 
-    @Test("A long or malformed Authorization gets a problem detail, not a bare 400; one the routes read is a 401, audited")
+    @Test(
+        "A long or malformed Authorization gets a problem detail, not a bare 400; one the routes read is a 401, audited"
+    )
     func badAuthorizationHeaders() async throws {
         try await TestPostgres.withDatabase { database in
             let configuration = try HubStoreConfiguration(url: database.url, environment: [:])

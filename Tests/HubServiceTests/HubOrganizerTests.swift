@@ -137,12 +137,18 @@ struct HubOrganizerTests {
             #expect(provinceEvents.scope == "province:Hà Nội")
             #expect(provinceEvents.events.map(\.event) == ["ha-noi-cau-giay", "ha-noi-dong-da"])
             let provinceCSV = try await get("/api/organizer/export/pledges?format=csv&delimiter=,", hanoi)
-            #expect(provinceCSV.headers[.contentDisposition] == "attachment; filename=\"province-ha-noi-pledges.csv\"; filename*=UTF-8''province-H%C3%A0%20N%E1%BB%99i-pledges.csv")
+            #expect(
+                provinceCSV.headers[.contentDisposition]
+                    == "attachment; filename=\"province-ha-noi-pledges.csv\"; filename*=UTF-8''province-H%C3%A0%20N%E1%BB%99i-pledges.csv"
+            )
             #expect(
                 Self.csvEvents(provinceCSV).sorted() == Self.repeated(("ha-noi-cau-giay", 2), ("ha-noi-dong-da", 3)))
             // XLSX, as at an event, read by openpyxl: the same rows as the CSV.
             let provinceXLSX = try await get("/api/organizer/export/pledges?format=xlsx", hanoi)
-            #expect(provinceXLSX.headers[.contentDisposition] == "attachment; filename=\"province-ha-noi-pledges.xlsx\"; filename*=UTF-8''province-H%C3%A0%20N%E1%BB%99i-pledges.xlsx")
+            #expect(
+                provinceXLSX.headers[.contentDisposition]
+                    == "attachment; filename=\"province-ha-noi-pledges.xlsx\"; filename*=UTF-8''province-H%C3%A0%20N%E1%BB%99i-pledges.xlsx"
+            )
             let workbook = FileManager.default.temporaryDirectory.appendingPathComponent("hub-\(UUID()).xlsx")
             defer { try? FileManager.default.removeItem(at: workbook) }
             try Data(provinceXLSX.body.readableBytesView).write(to: workbook)

@@ -30,7 +30,9 @@ import Testing
             idempotencyKey: try IdempotencyKey(key), kioskID: nil)
     }
 
-    @Test("With no viewer, commits read nothing; the first viewer gets one read with the new total; then each commit reads")
+    @Test(
+        "With no viewer, commits read nothing; the first viewer gets one read with the new total; then each commit reads"
+    )
     func readsOnlyForViewers() async throws {
         let file = temporaryDirectory("live-viewers").appendingPathComponent("pledges.sqlite").path
         let store = try PledgeStore(

@@ -71,6 +71,7 @@ import Testing
         #expect(refused?.headers[.retryAfter] == "60")
         await rows.gate.open()
         for task in held { #expect(try await task.value.status == .ok) }
-        #expect(try await OrganizerQuery.download(exporter, for: nil, fileStem: "test-event", builds: builds).status == .ok)
+        #expect(
+            try await OrganizerQuery.download(exporter, for: nil, fileStem: "test-event", builds: builds).status == .ok)
     }
 }

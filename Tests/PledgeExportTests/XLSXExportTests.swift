@@ -65,7 +65,9 @@ struct XLSXExportTests {
         let sheet = try #require(try SpreadsheetReaders.openpyxl(path).first)
         #expect(sheet.name == "counts")
         #expect(
-            sheet.rows.first?.map(\.text) == ["Tỉnh, thành phố · province", "Độ tuổi · age-band", "Số người ký · count"])
+            sheet.rows.first?.map(\.text) == [
+                "Tỉnh, thành phố · province", "Độ tuổi · age-band", "Số người ký · count",
+            ])
         #expect(sheet.rows.last?.map(\.csvText) == ["total", "", "\(ExportFileTests.trickyNames.count)"])
         #expect(sheet.rows.dropFirst().allSatisfy { $0[2].type == "n" })
     }
