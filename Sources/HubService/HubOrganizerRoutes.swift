@@ -84,7 +84,7 @@ struct HubOrganizerRoutes: Sendable {
                 else { throw ProblemDetails.notFound }
                 let name = Self.fileStem(scope)
                 return try await OrganizerQuery.download(
-                    Exporter(service: organizers.exportRows(scope: scope), options: options), for: request,
+                    Exporter(service: organizers.exportRows(scope: scope), options: options), for: context.connection,
                     fileStem: name.ascii, title: name.vietnamese)
             }
         }

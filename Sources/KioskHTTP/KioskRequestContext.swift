@@ -1,18 +1,27 @@
 import Hummingbird
 import NIOCore
+import ServerHardening
 
 /// The request context of the kiosk service, and of any service that adds its routes (the
-/// certificate routes, the live counter): the client address and the upload limit, nothing else.
+/// certificate routes, the live counter): the client address, its connection and the upload
+/// limit, nothing else.
 public struct KioskRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
 
     /// The client's IP address without its port ("" when the channel has none, as in tests).
     public let clientAddress: String
+    /// The request's connection.
+    let channel: any Channel
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.clientAddress = source.channel.remoteAddress?.ipAddress ?? ""
+        self.channel = source.channel
     }
+
+    /// Tells when the client's connection closes (``ConnectionClosure``); nil when it cannot be
+    /// told (Hummingbird's router test transport has no socket).
+    public var connection: ConnectionClosure? { ConnectionClosure.of(channel) }
 
     /// A pledge body is a few hundred bytes; anything past 16 KiB is refused with 413 before it is
     /// read further, so an oversized body cannot hold memory.

@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import PledgeExport
 import PledgeKit
+import ServerHardening
 import Synchronization
 
 /// The query of the organizer routes, read one way at the event service and at the hub, so one
@@ -117,17 +118,17 @@ public enum OrganizerQuery {
     /// JSON Lines streamed as they are encoded (never the whole file in memory); XLSX written whole
     /// first (``DetachedFile``: its zip directory comes last), so the store's errors are still
     /// problem details, and sent from a file that has no name left. The build stops when the
-    /// client closes its connection (Hummingbird's `consumeWithCancellationOnInboundClose`: the
-    /// task is cancelled, the export stops at its next page, and its slot, temporary file and
-    /// libxlsxwriter's files are freed); the download's connection closes after it is sent.
+    /// client closes its connection (``ConnectionClosure/cancellingOnClose(_:)``: the build is
+    /// cancelled, the export stops at its next page, and its slot, temporary file and
+    /// libxlsxwriter's files are freed before the route answers).
     /// - Parameters:
-    ///   - request: the request being answered, whose client's going away stops an XLSX build;
-    ///     nil: none to watch (a caller without a connection).
+    ///   - connection: the connection of the request (``KioskRequestContext/connection``), whose
+    ///     closing stops an XLSX build; nil: none to watch.
     ///   - fileStem: ASCII letters, digits and `-` (an event id, ``DownloadName/asciiSlug(_:)``).
     ///   - title: the same in Vietnamese (e.g. with a province's name), for `filename*`.
     ///   - builds: the XLSX downloads under way that this one counts among.
     public static func download(
-        _ exporter: Exporter, for request: Request?, fileStem: String, title: String? = nil,
+        _ exporter: Exporter, for connection: ConnectionClosure?, fileStem: String, title: String? = nil,
         builds: WholeFileBuilds = .shared
     ) async throws -> Response {
         let options = exporter.options
@@ -147,23 +148,18 @@ public enum OrganizerQuery {
                 ).retrying(after: 60)
             }
             defer { builds.end() }
-            let build = {
-                try await DetachedFile(name: fileName, temporaryDirectory: builds.temporaryDirectory) { path in
+            let temporaryDirectory = builds.temporaryDirectory
+            let build: @Sendable () async throws -> DetachedFile = {
+                try await DetachedFile(name: fileName, temporaryDirectory: temporaryDirectory) { path in
                     _ = try await exporter.writeFile(to: path)
                 }
             }
             let file: DetachedFile
             do {
-                if let request {
-                    file = try await request.body.consumeWithCancellationOnInboundClose { _ in try await build() }
-                } else {
-                    file = try await build()
-                }
+                file = try await connection?.cancellingOnClose(build) ?? build()
             } catch let error as PledgeError {
                 throw ProblemDetails(error)
             }
-            // Watching for the client read past this request: the connection ends with it.
-            if request != nil { headers[.connection] = "close" }
             return Response(
                 status: .ok, headers: headers,
                 body: ResponseBody(contentLength: file.bytes) { writer in

@@ -32,7 +32,7 @@ struct OrganizerRoutes: Sendable {
         }
         router.get("/api/organizer/export/:kind") { request, context in
             try access.check(request)
-            return try await export(request, kind: context.parameters.get("kind") ?? "")
+            return try await export(request, context, kind: context.parameters.get("kind") ?? "")
         }
         router.get("/admin") { request, _ in
             try access.check(request, allowBasic: true)
@@ -55,13 +55,13 @@ struct OrganizerRoutes: Sendable {
         }
     }
 
-    func export(_ request: Request, kind text: String) async throws -> Response {
+    func export(_ request: Request, _ context: KioskRequestContext, kind text: String) async throws -> Response {
         guard
             let options = try OrganizerQuery.exportOptions(
                 kind: text, query: OrganizerQuery.parameters(request))
         else { throw ProblemDetails.notFound }
         return try await OrganizerQuery.download(
-            Exporter(service: organizer, options: options), for: request, fileStem: configuration.eventID)
+            Exporter(service: organizer, options: options), for: context.connection, fileStem: configuration.eventID)
     }
 
     func adminPage() async throws -> Response {

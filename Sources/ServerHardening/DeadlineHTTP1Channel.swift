@@ -7,7 +7,8 @@ import NIOHTTP1
 /// Hummingbird's HTTP/1.1 child channel with ``RequestDeadlines`` enforced on every connection:
 /// ``InboundBytesObserver`` goes first in the pipeline (raw bytes), ``RequestDeadlineHandler``
 /// right after NIO's request decoder (parsed request parts, response parts before encoding).
-/// ``PipeliningBackPressureHandler`` comes right after that, and NIO's `BackPressureHandler` at the
+/// ``InputClosedWatcher`` right after it (each connection's ``ConnectionClosure``),
+/// ``PipeliningBackPressureHandler`` after that, and NIO's `BackPressureHandler` at the
 /// front, so that a connection holds about one response at a time however many requests its
 /// client pipelines without reading the answers.
 /// Hummingbird's `additionalChannelHandlers` would come after its own codec instead, where the
@@ -39,12 +40,15 @@ public struct DeadlineHTTP1Channel: ServerChildChannel {
             connections.connectionOpened()
             channel.closeFuture.whenComplete { _ in connections.connectionClosed() }
         }
+        let closure = ConnectionClosure.register(channel)
         return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let pipeline = channel.pipeline.syncOperations
             let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
             let deadline = RequestDeadlineHandler(deadlines, answers: answers)
             try pipeline.addHandler(deadline, position: .after(decoder))
-            try pipeline.addHandler(PipeliningBackPressureHandler(), position: .after(deadline))
+            let watcher = InputClosedWatcher(closure)
+            try pipeline.addHandler(watcher, position: .after(deadline))
+            try pipeline.addHandler(PipeliningBackPressureHandler(), position: .after(watcher))
             try pipeline.addHandler(BackPressureHandler(), position: .first)
             try pipeline.addHandler(InboundBytesObserver(deadline), position: .first)
             return value

@@ -39,7 +39,7 @@ struct OrganizerXLSXExportTests {
     }
 
     @Test func theWorkbookOpensInOpenpyxlAndLibreOfficeWithTheRowsOfTheCSV() async throws {
-        try await TestService.with(transport: .live) { server in
+        try await TestService.with { server in
             try await Self.postPledges(server)
             let folder = temporaryDirectory("organizer-xlsx")
             defer { try? FileManager.default.removeItem(at: folder) }
@@ -77,7 +77,7 @@ struct OrganizerXLSXExportTests {
     }
 
     @Test func countsComeAsNumbersAndABadFormatIsAProblem() async throws {
-        try await TestService.with(transport: .live) { server in
+        try await TestService.with { server in
             try await Self.postPledges(server)
             let folder = temporaryDirectory("organizer-xlsx")
             defer { try? FileManager.default.removeItem(at: folder) }

@@ -6,6 +6,7 @@ import Logging
 import PledgeExport
 import PledgeKit
 import PledgeStore
+import ServerHardening
 import Synchronization
 import Testing
 
@@ -58,17 +59,25 @@ import Testing
         let limit = OrganizerQuery.WholeFileBuilds(limit: 2, temporaryDirectory: builds)
         let rows = RowsUntilCancelled(store: store)
         let router = Router(context: KioskRequestContext.self)
-        router.get("/export") { request, _ in
+        router.get("/export") { _, context in
             try await OrganizerQuery.download(
-                Exporter(service: rows, options: .init(kind: .pledges, format: .xlsx)), for: request,
+                Exporter(service: rows, options: .init(kind: .pledges, format: .xlsx)), for: context.connection,
+                fileStem: "test-event", builds: limit)
+        }
+        // The same route over the store itself: a client that stays gets its file.
+        router.get("/whole") { _, context in
+            try await OrganizerQuery.download(
+                Exporter(service: store, options: .init(kind: .pledges, format: .xlsx)), for: context.connection,
                 fileStem: "test-event", builds: limit)
         }
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "xlsx-cancel-test")
         logger.logLevel = .error
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { portSink.yield($0.localAddress?.port ?? 0) }, logger: logger)
+        // Hardened as both services are: each connection's ConnectionClosure.
+        let app = hardenedApplication(
+            router: router, host: "127.0.0.1", port: 0, serverName: "test", logger: logger,
+            idleTimeout: .seconds(30), requestDeadlines: .standard, answers: .problemDetails,
+            onServerRunning: { portSink.yield($0) })
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
             var iterator = ports.makeAsyncIterator()
@@ -85,6 +94,11 @@ import Testing
             #expect(rows.left.withLock { $0 } == 1)
             #expect(try FileManager.default.contentsOfDirectory(atPath: builds).isEmpty)
             #expect(Self.openFiles(under: builds) == 0)
+
+            let whole = try await LoopbackHTTP.request(port: port, "GET", "/whole")
+            #expect(whole.status == 200)
+            #expect(whole.body.prefix(2) == Data("PK".utf8))
+            #expect(limit.inProgress == 0)
             group.cancelAll()
         }
         rows.keptOpen.finish()
