@@ -156,7 +156,11 @@ public enum OrganizerQuery {
             }
             let file: DetachedFile
             do {
-                file = try await connection?.cancellingOnClose(build) ?? build()
+                if let connection {
+                    file = try await connection.cancellingOnClose(build)
+                } else {
+                    file = try await build()
+                }
             } catch let error as PledgeError {
                 throw ProblemDetails(error)
             }
