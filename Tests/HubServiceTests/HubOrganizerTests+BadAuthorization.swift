@@ -1,7 +1,9 @@
 import Foundation
+import HubCore
 import HubService
 import HubStore
 import HubTestSupport
+import Hummingbird
 import KioskTestSupport
 import Logging
 import Testing
