@@ -20,10 +20,10 @@ extension HubOrganizerTests {
             onServerRunning: { portSink.yield($0) })
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
+            defer { group.cancelAll() }
             var iterator = ports.makeAsyncIterator()
             let port = try #require(await iterator.next())
             try await body(port)
-            group.cancelAll()
         }
     }
 

@@ -80,6 +80,11 @@ import Testing
             onServerRunning: { portSink.yield($0) })
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
+            // Whatever happens, the held page ends and the server stops (it waits for its requests).
+            defer {
+                rows.keptOpen.finish()
+                group.cancelAll()
+            }
             var iterator = ports.makeAsyncIterator()
             let port = try #require(await iterator.next())
 
@@ -99,8 +104,6 @@ import Testing
             #expect(whole.status == 200)
             #expect(whole.body.prefix(2) == Data("PK".utf8))
             #expect(limit.inProgress == 0)
-            group.cancelAll()
         }
-        rows.keptOpen.finish()
     }
 }
