@@ -36,7 +36,8 @@ public final class ConnectionClosure: Sendable {
 
     /// What `operation` returns, or `CancellationError` once the input closes first: `operation`
     /// is then cancelled, and awaited (its clean-up done) before this returns.
-    public func cancellingOnClose<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    public func cancellingOnClose<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T
+    {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await operation() }
             group.addTask {
