@@ -6,8 +6,9 @@ import NIOCore
 public struct KioskRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
 
-    /// The client's IP address without its port ("" when the channel has none, as in tests).
-    public let clientAddress: String
+    /// The client's IP address without its port ("" when the channel has none, as in tests); behind
+    /// a trusted proxy, the address it forwarded (``ForwardedClientMiddleware``). Rate limits key by it.
+    public internal(set) var clientAddress: String
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
