@@ -52,9 +52,9 @@ struct HubClusterTests {
         let viewer = try await offPool { try SSEClients(port: hub2, count: 1) }
         defer { viewer.close() }
         let throughNginx = try StreamingCurl(url: cluster.base + "/live/events", ca: cluster.ca)
-        let first: String
+        let (first, fromB): (String, String)
         do {
-            first = try await Self.liveAcrossHubs(cluster, viewer: viewer, throughNginx: throughNginx, events: (eventA, eventB))
+            (first, fromB) = try await Self.liveAcrossHubs(cluster, viewer: viewer, throughNginx: throughNginx, events: (eventA, eventB))
         } catch {
             await throughNginx.stop()
             throw error
@@ -73,6 +73,18 @@ struct HubClusterTests {
         #expect(upstreams == ["127.0.0.1:\(hub1)", "127.0.0.1:\(hub2)"], "answered by \(upstreams)")
         let verify = try await cluster.fetch("/v?code=\(first)")
         #expect(verify.status == 303, "\(verify.status): \(verify.body)")
+
+        // The standby serves certificate reads: a page not read before is read there (its
+        // sessions show their last statement and when it started).
+        let since = try await cluster.sql(port: standbyPort, "SELECT now()")
+        let pageOfB = try await LoopbackHTTP.request(port: hub1, "GET", "/c/\(fromB)")
+        #expect(pageOfB.status == 200)
+        #expect(pageOfB.text.contains("Trần Văn Minh"))
+        let certificateReads = """
+            SELECT count(*) FROM pg_stat_activity WHERE application_name = 'kiosk-hub'
+            AND query LIKE '%hub_pledge WHERE code = ANY%' AND query_start > '\(since)'::timestamptz
+            """
+        #expect(try await cluster.sql(port: standbyPort, certificateReads) == "1")
 
         // The standby serves reads: its replay paused, a pledge synced meanwhile is counted on the
         // primary (the live counter) but not in the public counts the hubs read from the standby.
@@ -118,11 +130,11 @@ struct HubClusterTests {
     }
 
     /// The live counters: a pledge synced through hub 1 appears on hub 2's (NOTIFY from the
-    /// primary), and on the stream through nginx; one through hub 2 too. The first pledge's code.
+    /// primary), and on the stream through nginx; one through hub 2 too. The two pledges' codes.
     static func liveAcrossHubs(
         _ cluster: StartedHubCluster, viewer: SSEClients, throughNginx: StreamingCurl,
         events: (a: KioskProcess, b: KioskProcess)
-    ) async throws -> String {
+    ) async throws -> (String, String) {
         try await waitUntil("the live counter's first message through nginx") {
             throughNginx.received.contains("event: count")
         }
@@ -132,10 +144,10 @@ struct HubClusterTests {
         try await waitUntil("the pledge on the stream through nginx") {
             throughNginx.received.contains(#""total":1}"#)
         }
-        _ = try await pledge(events.b, key: "cluster-b-1", name: "Trần Văn Minh")
+        let fromB = try await pledge(events.b, key: "cluster-b-1", name: "Trần Văn Minh")
         let both = try await offPool { viewer.wait(untilAtLeast: 1, contain: #""total":2}"#, timeout: 60) }
         #expect(both == 1, "hub 2's stream: \(viewer.received())")
-        return first
+        return (first, fromB)
     }
 
     /// A pledge at the event on `event`'s port; its certificate code.
