@@ -23,7 +23,8 @@ extension HubStore {
         _ codes: [CertificateCode], deadline: Duration
     ) async throws(HubError) -> [CertificateCode: Result<Pledge, HubError>] {
         let logger = logger
-        func read<Statement: PostgresPreparedStatement>(_ statement: Statement) -> @Sendable (PostgresConnection)
+        func read<Statement: PostgresPreparedStatement>(_ statement: Statement)
+            -> @Sendable (PostgresConnection)
             async throws -> [PostgresRow] where Statement.Row == PostgresRow
         {
             { connection in

@@ -100,7 +100,8 @@ extension HubStore {
                 : error is DatabaseRefused
                     ? "refused" : (error as? PSQLError)?.serverInfo?[.sqlState] ?? String(describing: type(of: error))
             logger.warning(
-                "hub standby read failed; reading the primary", metadata: ["hub.call": "\(what)", "hub.standby": "\(kind)"])
+                "hub standby read failed; reading the primary",
+                metadata: ["hub.call": "\(what)", "hub.standby": "\(kind)"])
             return nil
         }
     }

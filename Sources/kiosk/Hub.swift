@@ -162,7 +162,9 @@ struct HubServe: AsyncParsableCommand {
             parts.live = live
             parts.trustedProxies = trustedProxies
             if let standbyConfiguration {
-                logger.info("certificate and public count reads ask the standby first", metadata: ["hub.standby": "\(standbyConfiguration)"])
+                logger.info(
+                    "certificate and public count reads ask the standby first",
+                    metadata: ["hub.standby": "\(standbyConfiguration)"])
             }
             let app = buildHubApplication(parts, host: host, port: port, logger: logger) { bound in
                 FileHandle.standardError.write(

@@ -54,13 +54,13 @@ struct HubClusterTests {
         let throughNginx = try StreamingCurl(url: cluster.base + "/live/events", ca: cluster.ca)
         let (first, fromB): (String, String)
         do {
-            (first, fromB) = try await Self.liveAcrossHubs(cluster, viewer: viewer, throughNginx: throughNginx, events: (eventA, eventB))
+            (first, fromB) = try await Self.liveAcrossHubs(
+                cluster, viewer: viewer, throughNginx: throughNginx, events: (eventA, eventB))
         } catch {
             await throughNginx.stop()
             throw error
         }
         await throughNginx.stop()
-
 
         // Certificate pages through nginx over TLS: both hubs answer (round-robin).
         var upstreams = Set<String>()
