@@ -108,6 +108,16 @@ struct HubClusterTests {
         let document = try await cluster.fetch("/c/\(second).svg")
         #expect(document.status == 200)
         #expect(document.body.contains("Lê Thị Hoa"))
+        // An erasure at hub 1 while the standby lags: no hub shows the name again (after a change a
+        // hub reads certificates on the standby only once it has replayed that far).
+        let erased = try await LoopbackHTTP.request(port: hub1, "POST", "/c/\(fromB)/erase", body: Data())
+        #expect(erased.status == 303, "\(erased.text)")
+        let afterErasure = try await LoopbackHTTP.request(port: hub1, "GET", "/c/\(fromB)")
+        #expect(afterErasure.status == 200)
+        #expect(!afterErasure.text.contains("Trần Văn Minh"))
+        try await waitUntil("hub 2 told of the erasure") {
+            !(try await LoopbackHTTP.request(port: hub2, "GET", "/c/\(fromB)").text.contains("Trần Văn Minh"))
+        }
         let resumed = try await StartedHubCluster.run(["replay", "resume"], data: cluster.data)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         try await waitUntil("the standby's counts after replay resumed") {
