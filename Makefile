@@ -23,8 +23,10 @@ RUN_DEBS := pkg-config libqrencode-dev zlib1g-dev libsqlite3-dev librsvg2-dev li
 # scripts; init-system-helpers: deb-systemd-helper (the postinst); binutils: readelf (the libraries the binary links)
 # and strip (scripts/package); postgresql: PostgreSQL 15 and pg_virtualenv (postgresql-common), the throw-away
 # cluster of the hub's tests; libreoffice-calc-nogui: LibreOffice headless opens the XLSX exports.
+# nginx, openssl, curl: `make hub-cluster` (scripts/hub-cluster) and its test: TLS in front of two hubs.
+CLUSTER_DEBS := postgresql nginx openssl curl
 TEST_DEBS := $(RUN_DEBS) zbar-tools qrencode tmux sqlite3 procps poppler-utils chromium librsvg2-bin libfaketime \
-  systemd init-system-helpers binutils postgresql libreoffice-calc-nogui
+  systemd init-system-helpers binutils postgresql libreoffice-calc-nogui $(CLUSTER_DEBS)
 # PyPI packages for the tests: the zxing-cpp QR decoder and Pillow to read images for it.
 # websocket-client drives headless Chromium over the DevTools protocol (scripts/page-check.py).
 # prometheus-client's parser reads /metrics in the tests (the reference Prometheus text parser).
@@ -44,7 +46,7 @@ COMPRESSION ?= xz
 # binutils: strip.
 PACKAGE_DEBS := $(RUN_DEBS) libcurl4-openssl-dev binutils
 
-.PHONY: hub run serve build test test-suites lint deps-run deps-test deps-bench deps-package clean bench \
+.PHONY: hub hub-cluster hub-cluster-stop run serve build test test-suites lint deps-run deps-test deps-bench deps-package clean bench \
   bench-certificates fuzz \
   install package
 
@@ -58,6 +60,16 @@ serve: deps-run build
 # under data/hub-pg, migrations, then `kiosk hub serve` on HUB_PORT (8090); see scripts/hub.
 hub: deps-run build
 	scripts/hub
+
+# The hub scaled out on loopback (issue 15): PostgreSQL primary and hot standby, two hubs, nginx with
+# TLS, all in the background under HUB_CLUSTER_DATA (data/hub-cluster); see scripts/hub-cluster and
+# docs/production.md. `make hub-cluster-stop` stops and removes all of it.
+hub-cluster: deps-run build
+	@scripts/install-debs $(CLUSTER_DEBS)
+	scripts/hub-cluster
+
+hub-cluster-stop:
+	scripts/hub-cluster stop
 
 build:
 	$(SWIFT) build
@@ -80,7 +92,7 @@ test-suites:
 	  --skip CrashUnderLoadTests --skip LiveLatencyTests --skip SlowClientTests --skip PipelinedFloodTests \
 	  --skip OpenFilesExhaustionTests --skip ShutdownTests --skip BackupUnderLoadTests --skip LiveFanOutTests \
 	  --skip HubStoreTests --skip HubServiceTests --skip HubRelayTests --skip HubEndToEndTests --skip HubFaultTests \
-	  --skip HubSetupTests --skip HubNationalCountsTests
+	  --skip HubSetupTests --skip HubNationalCountsTests --skip HubClusterTests
 	@# Run alone after the others: the crash test's kiosk processes load the 2 cores, the live
 	@# counter's 1 s promise is timed, the slow-client tests wait for seconds-long deadlines, and the
 	@# pipelined flood measures the service's memory while it loads the 2 cores, and the open files
@@ -92,7 +104,8 @@ test-suites:
 	@# PostgreSQL cluster of its own (scripts/hub) and times the hub's 503 while it is down; the
 	@# live fan-out's 200 viewers hold 400 sockets of the test process, and Foundation's Process.run
 	@# crashed (memcpy, descriptor 1362) when another test launched a process past 1,024 open
-	@# descriptors (two CI runs).
+	@# descriptors (two CI runs); the hub cluster's test starts two PostgreSQL servers, two hubs, nginx and
+	@# an event service (scripts/hub-cluster).
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter CrashUnderLoadTests
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter LiveLatencyTests
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter SlowClientTests
@@ -107,6 +120,7 @@ test-suites:
 	  --filter 'HubStoreTests|HubServiceTests|HubRelayTests|HubEndToEndTests|HubNationalCountsTests'
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter HubFaultTests
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter HubSetupTests
+	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --no-parallel --filter HubClusterTests
 
 install: $(if $(BINARY),,deps-package)
 	SWIFT=$(SWIFT) scripts/package install --destdir "$(DESTDIR)" --prefix "$(PREFIX)" $(if $(BINARY),--binary "$(BINARY)")

@@ -35,7 +35,8 @@ public protocol HubRecords: PledgeLookup {
 
     /// Counts by `dimensions` (of ``HubCountDimensions/all``) of every event (`event` nil) or of
     /// one, from the counters (never a count of the pledges), with the pledges public answers
-    /// withhold when `withholding`; read in one snapshot.
+    /// withhold when `withholding`; read in one snapshot. Public answers (`withholding`) may come
+    /// from a hot standby, a moment behind the primary (the hub's store, docs/production.md).
     func tally(by dimensions: [CountDimension], event: EventID?, withholding: Bool) async throws(HubError) -> HubTally
 
     /// The national totals of the live counter, from the counter tables (never a count of

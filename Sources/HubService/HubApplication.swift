@@ -49,6 +49,10 @@ public struct HubServiceParts: Sendable {
     /// (`HubStore.observeCounts`), so every hub process on the database pushes the same totals.
     /// nil: no live routes.
     public var live: LiveCounter? = nil
+    /// The addresses of the reverse proxies in front of the hub (nginx) whose `X-Forwarded-For`
+    /// names the client that the per-address limits count (``ForwardedClientMiddleware``); empty:
+    /// every request is its connection's.
+    public var trustedProxies: [String] = []
 
     public init(
         records: any HubRecords, links: CertificateLinks, campaign: EventConfiguration, pages: PageTemplates,
@@ -76,6 +80,8 @@ public struct HubServiceParts: Sendable {
 /// another method gets 405 with `Allow`; every error is a problem detail.
 public func buildHubRouter(_ parts: HubServiceParts) -> Router<KioskRequestContext> {
     let router = Router(context: KioskRequestContext.self, options: .autoGenerateHeadEndpoints)
+    // First: every limit after it counts the forwarded client, not the proxy.
+    router.add(middleware: ForwardedClientMiddleware(trustedProxies: parts.trustedProxies))
     router.add(middleware: ProblemDetailsMiddleware())
     router.add(middleware: HostFieldMiddleware())
     router.add(middleware: NotFoundLimiter(perMinute: parts.notFoundLimit.perMinute, burst: parts.notFoundLimit.burst))

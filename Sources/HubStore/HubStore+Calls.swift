@@ -15,26 +15,35 @@ extension HubStore {
         _ what: StaticString, deadline: Duration? = nil,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws(HubError) -> T {
-        let client = client
         do {
-            return try await Self.withDeadline(deadline ?? configuration.deadline, reachability: reachability) {
-                var attempt = 1
-                while true {
-                    do {
-                        return try await client.withConnection { connection in
-                            try await withTaskCancellationHandler {
-                                try await body(connection)
-                            } onCancel: {
-                                let _: EventLoopFuture<Void> = connection.close()
-                            }
-                        }
-                    } catch let error as PSQLError where Self.isRetryable(error) && attempt < 3 {
-                        attempt += 1
-                    }
-                }
-            }
+            return try await Self.attempt(
+                on: client, reachability: reachability, deadline: deadline ?? configuration.deadline, body)
         } catch {
             throw failure(error, what)
+        }
+    }
+
+    /// ``call(_:deadline:_:)`` on `client` (the primary's pool or the standby's), its errors as
+    /// they came: ``DeadlinePassed``, ``DatabaseRefused``, a `PSQLError`, what `body` threw.
+    static func attempt<T: Sendable>(
+        on client: PostgresClient, reachability: DatabaseReachability, deadline: Duration,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await withDeadline(deadline, reachability: reachability) {
+            var attempt = 1
+            while true {
+                do {
+                    return try await client.withConnection { connection in
+                        try await withTaskCancellationHandler {
+                            try await body(connection)
+                        } onCancel: {
+                            let _: EventLoopFuture<Void> = connection.close()
+                        }
+                    }
+                } catch let error as PSQLError where Self.isRetryable(error) && attempt < 3 {
+                    attempt += 1
+                }
+            }
         }
     }
 

@@ -17,20 +17,39 @@ extension HubStore {
         return try outcome?.get()
     }
 
-    /// The pledges with `codes`, in one statement: each code's pledge, or `unreadable` for its
-    /// row alone (a row that breaks the rules fails no other page).
+    /// The pledges with `codes`, in one statement (two with a standby that lacks some): each
+    /// code's pledge, or `unreadable` for its row alone (a row that breaks the rules fails no other page).
     func certificates(
         _ codes: [CertificateCode], deadline: Duration
     ) async throws(HubError) -> [CertificateCode: Result<Pledge, HubError>] {
         let logger = logger
-        let statement = CertificatesByCode(codes: codes.map(\.rawValue))
-        let rows = try await call("read certificate", deadline: deadline) { connection in
-            var rows: [PostgresRow] = []
-            for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
-            return rows
+        func read<Statement: PostgresPreparedStatement>(_ statement: Statement)
+            -> @Sendable (PostgresConnection)
+            async throws -> [PostgresRow] where Statement.Row == PostgresRow
+        {
+            { connection in
+                var rows: [PostgresRow] = []
+                for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+                return rows
+            }
         }
         var asked: [String: CertificateCode] = [:]
         for code in codes { asked[code.rawValue] = code }
+        // The standby first (once it has replayed every change this process knows of); the codes
+        // it lacks (a pledge it has not replayed yet), or all of them when it fails, from the primary.
+        let start = ContinuousClock.now
+        var rows: [PostgresRow] = []
+        if let standby {
+            let statement = CertificatesByCode.OnStandby(
+                codes: Array(asked.keys), replayedThrough: standby.replayedThrough)
+            rows = await readFromStandby("read certificate", deadline: deadline, read(statement)) ?? []
+        }
+        let missing = Set(asked.keys).subtracting(rows.compactMap { try? $0.decode(String.self) })
+        if !missing.isEmpty {
+            rows += try await call(
+                "read certificate", deadline: Self.left(of: deadline, since: start),
+                read(CertificatesByCode(codes: missing.sorted())))
+        }
         var found: [CertificateCode: Result<Pledge, HubError>] = [:]
         for row in rows {
             guard let text = try? row.decode(String.self), let code = asked[text] else {
@@ -177,28 +196,4 @@ extension HubStore {
             ).first?.decode(Int.self) ?? 0
         }
     }
-}
-
-/// The pledges with any of the certificate codes and their events' shown fields, in one statement
-/// prepared once per connection (postgres-nio keeps it by ``name``): a first view at the hub is at
-/// most one round trip, shared with the views asked for meanwhile, and the server plans it once,
-/// not on every page (issue 14, H2).
-struct CertificatesByCode: PostgresPreparedStatement {
-    typealias Row = PostgresRow
-    static let name = "hub_certificates_by_code_v2"
-    static let sql = """
-        SELECT code, id, kiosk_id, number, name, age_band, province, guardian_consent, created_at, event_id
-        FROM hub_pledge WHERE code = ANY($1)
-        """
-    static let bindingDataTypes: [PostgresDataType] = [.textArray]
-
-    let codes: [String]
-
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 1)
-        bindings.append(codes)
-        return bindings
-    }
-
-    func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
 }

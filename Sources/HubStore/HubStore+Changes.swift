@@ -14,6 +14,8 @@ final class HubChanges: Sendable {
         var stamp = 0
         /// Told of new counts (``HubStore/observeCounts(_:)``).
         var countObservers: [@Sendable () -> Void] = []
+        /// Told before the stamp moves (the standby's fence: ``HubStandby/fence()``).
+        var stampObservers: [@Sendable () -> Void] = []
     }
 
     private let state = Mutex(State())
@@ -25,12 +27,14 @@ final class HubChanges: Sendable {
 
     /// Something already at the hub may have changed: copies read under an older stamp are stale.
     func bump() {
+        stampMoves()
         state.withLock { $0.stamp &+= 1 }
     }
 
     /// The LISTEN connection is up (again): anything committed while it was down is unknown, so
     /// the stamp moves on.
     func listening() {
+        stampMoves()
         state.withLock {
             $0.listening = true
             $0.stamp &+= 1
@@ -40,6 +44,15 @@ final class HubChanges: Sendable {
     /// The LISTEN connection is down: notifications may be lost, so nothing may be kept.
     func notListening() {
         state.withLock { $0.listening = false }
+    }
+
+    /// `observer` is told each time the stamp is about to move, before any read can see the new stamp.
+    func observeStamp(_ observer: @escaping @Sendable () -> Void) {
+        state.withLock { $0.stampObservers.append(observer) }
+    }
+
+    private func stampMoves() {
+        for observer in state.withLock({ $0.stampObservers }) { observer() }
     }
 
     func observeCounts(_ observer: @escaping @Sendable () -> Void) {

@@ -45,7 +45,9 @@ extension HubStore {
         let groups = dimensions.indices.map { String($0 + 1) }.joined(separator: ", ")
         let values = dimensions.map(Self.pledgeColumn).joined(separator: ", ")
         let width = dimensions.count
-        let read = try await call("read counts") { connection in
+        // Public answers (withholding) ask the standby first: a count that lags it by a moment is
+        // still a count of committed pledges (docs/production.md).
+        let answer = { @Sendable (connection: PostgresConnection) async throws -> HubTally in
             try await Self.transaction(connection, logger: logger) { () async throws -> HubTally in
                 // One snapshot: the groups, the total and the withheld pledges agree.
                 try await Self.execute(
@@ -82,7 +84,7 @@ extension HubStore {
                         event: eventID, values: values, width: width, on: connection, logger: logger))
             }
         }
-        return read
+        return withholding ? try await self.read("read counts", answer) : try await call("read counts", answer)
     }
 
     /// The pledges public answers withhold (``PledgeKit/PublicCounts``): of each kiosk of the

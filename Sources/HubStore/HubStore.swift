@@ -25,12 +25,20 @@ public final class HubStore: HubRecords, Service {
     let changes = HubChanges()
     /// Certificate reads, grouped under load (``certificate(code:)``).
     let certificateReads: ReadBatcher<CertificateCode, Result<Pledge, HubError>>
+    /// The hot standby that certificate reads and public counts ask first, if any (``HubStandby``).
+    let standby: HubStandby?
 
     /// A store on `configuration`'s database; nothing is connected until a call needs it (and
     /// ``run()`` runs).
-    public init(configuration: HubStoreConfiguration, logger: Logger) {
+    /// - Parameter standby: a read-only copy of the database (a PostgreSQL hot standby) that
+    ///   certificate reads (``certificate(code:)``) and public counts
+    ///   (``tally(by:event:withholding:)`` withholding) ask first, within its configuration's
+    ///   ``HubStoreConfiguration/deadline``; a miss, a failure or a slow answer is asked of the
+    ///   primary. Writes, notifications, migrations and organizers' reads use the primary only.
+    public init(configuration: HubStoreConfiguration, standby: HubStoreConfiguration? = nil, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
+        self.standby = standby.map { HubStandby(configuration: $0, logger: logger) }
         self.reachability = DatabaseReachability(configuration)
         self.certificateReads = ReadBatcher(
             maximumInFlight: max(1, configuration.certificateReadsInFlight), maximumBatch: 256,
@@ -41,13 +49,26 @@ public final class HubStore: HubRecords, Service {
             })
         self.client = PostgresClient(
             configuration: Self.clientConfiguration(configuration), backgroundLogger: logger)
+        if let standby = self.standby {
+            // A copy kept under the new stamp must not come from a standby that has not replayed the change.
+            let (client, reachability, deadline) = (client, reachability, configuration.deadline)
+            changes.observeStamp {
+                standby.fence {
+                    try await Self.primaryPosition(
+                        client: client, reachability: reachability, deadline: deadline, logger: logger)
+                }
+            }
+        }
     }
 
     /// Runs the connection pool until the task is cancelled or a graceful shutdown is triggered.
     /// Call it once per store (postgres-nio's `PostgresClient.run()` traps on a second call); calls
     /// that need the pool wait for it, up to their deadline.
     public func run() async throws {
-        await client.run()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.client.run() }
+            if let standby = self.standby { group.addTask { await standby.client.run() } }
+        }
     }
 
     /// Checks that the database answers as configured (``checkConnection()``), then, when
@@ -109,14 +130,16 @@ public final class HubStore: HubRecords, Service {
 /// Runs `body` with a store on `configuration`'s database: the pool runs for the body's duration,
 /// the connection is checked and, when `migrate`, the schema brought up to date first
 /// (``HubStore/prepare(migrate:)``); with `listen`, ``HubStore/listenForChanges()`` runs too, from
-/// after the migrations (the hub's service: its pages keep pledges while nothing changed). For the
-/// CLI, the service and tests.
+/// after the migrations (the hub's service: its pages keep pledges while nothing changed); with
+/// `standby`, certificate reads and public counts ask that hot standby first (``HubStore/init(configuration:standby:logger:)``).
+/// For the CLI, the service and tests.
 /// - Throws: ``HubError`` from ``HubStore/prepare(migrate:)``, or what `body` throws.
 public func withHubStore<Result: Sendable>(
-    _ configuration: HubStoreConfiguration, logger: Logger = Logger(label: "kiosk-hub-store"), migrate: Bool = true,
+    _ configuration: HubStoreConfiguration, standby: HubStoreConfiguration? = nil,
+    logger: Logger = Logger(label: "kiosk-hub-store"), migrate: Bool = true,
     listen: Bool = false, _ body: (HubStore) async throws -> Result
 ) async throws -> Result {
-    let store = HubStore(configuration: configuration, logger: logger)
+    let store = HubStore(configuration: configuration, standby: standby, logger: logger)
     let pool = Task { try await store.run() }
     var listener: Task<Void, Never>?
     // The pool is stopped, and awaited for at most a deadline: a store never hangs its caller.

@@ -8,8 +8,9 @@ import ServerHardening
 public struct KioskRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
 
-    /// The client's IP address without its port ("" when the channel has none, as in tests).
-    public let clientAddress: String
+    /// The client's IP address without its port ("" when the channel has none, as in tests); behind
+    /// a trusted proxy, the address it forwarded (``ForwardedClientMiddleware``). Rate limits key by it.
+    public internal(set) var clientAddress: String
     /// The request's connection.
     let channel: any Channel
 

@@ -9,6 +9,7 @@ import KioskConfiguration
 import KioskPages
 import LiveWeb
 import Logging
+import NIOCore
 import PledgeKit
 import ServerHardening
 import ServiceLifecycle
@@ -97,6 +98,15 @@ struct HubServe: AsyncParsableCommand {
             valueName: "seconds"))
     var reconcileEvery: Int = 3600
 
+    @OptionGroup var standby: HubStandbyOptions
+
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: ArgumentHelp(
+            "The IP address of a reverse proxy in front of the hub (nginx), whose X-Forwarded-For names the client the per-address limits count; repeat for several.",
+            valueName: "address"))
+    var trustedProxies: [String] = []
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535, not \(port).") }
         // At most a year: a sleep of Int.max seconds traps (found by the breaker).
@@ -104,6 +114,10 @@ struct HubServe: AsyncParsableCommand {
             throw ValidationError(
                 "--reconcile-every must be 0 (never) to 31536000 seconds (a year), not \(reconcileEvery).")
         }
+        for proxy in trustedProxies where (try? SocketAddress(ipAddress: proxy, port: 0)) == nil {
+            throw ValidationError("--trusted-proxy must be an IP address (IPv4 or IPv6), not '\(proxy)'.")
+        }
+        try standby.validate()
     }
 
     func run() async throws {
@@ -131,7 +145,10 @@ struct HubServe: AsyncParsableCommand {
         let renderer = CertificateRenderer(templates: try CertificateTemplates.loadForCommand(campaign))
         let (host, port) = (host, port)
         // Listening: pages keep what they read until a pledge or an event at the hub changes.
-        try await HubDatabase.with(try database.configuration(), migrate: true, listen: true) { store in
+        let standbyConfiguration = try standby.configuration()
+        try await HubDatabase.with(
+            try database.configuration(), standby: standbyConfiguration, migrate: true, listen: true
+        ) { store in
             var parts = HubServiceParts(
                 records: store, links: links, campaign: campaign, pages: pages, certificates: renderer,
                 changes: store)
@@ -143,6 +160,12 @@ struct HubServe: AsyncParsableCommand {
             let live = LiveCounter(source: HubLiveTotals(records: store))
             store.observeCounts { live.pledgeCommitted() }
             parts.live = live
+            parts.trustedProxies = trustedProxies
+            if let standbyConfiguration {
+                logger.info(
+                    "certificate and public count reads ask the standby first",
+                    metadata: ["hub.standby": "\(standbyConfiguration)"])
+            }
             let app = buildHubApplication(parts, host: host, port: port, logger: logger) { bound in
                 FileHandle.standardError.write(
                     Data(
@@ -184,12 +207,13 @@ struct HubServe: AsyncParsableCommand {
 /// password is a clear error at once), migrated when asked, closed when `body` returns.
 enum HubDatabase {
     static func with<Result: Sendable>(
-        _ configuration: HubStoreConfiguration, migrate: Bool, listen: Bool = false,
-        _ body: (HubStore) async throws -> Result
+        _ configuration: HubStoreConfiguration, standby: HubStoreConfiguration? = nil, migrate: Bool,
+        listen: Bool = false, _ body: (HubStore) async throws -> Result
     ) async throws -> Result {
         do {
             return try await withHubStore(
-                configuration, logger: Logger(label: "kiosk-hub-store"), migrate: migrate, listen: listen, body)
+                configuration, standby: standby, logger: Logger(label: "kiosk-hub-store"), migrate: migrate,
+                listen: listen, body)
         } catch let error as HubError {
             throw CLIError(HubDatabaseOptions.text(error))
         }

@@ -35,17 +35,18 @@ public enum TestHubService {
     /// The hub's router over `store` (``buildHubRouter(_:)``) with its change stamp, the
     /// repository's campaign configuration, page templates and certificate renderer; `records`
     /// stands in for the store's reads and writes when given (a test counting them); with `live`
-    /// (``liveCounter(_:)``), the live counter's routes.
+    /// (``liveCounter(_:)``), the live counter's routes; `trustedProxies`: the reverse proxies
+    /// whose `X-Forwarded-For` is believed.
     public static func router(
-        _ store: HubStore, records: (any HubRecords)? = nil, live: LiveCounter? = nil
+        _ store: HubStore, records: (any HubRecords)? = nil, live: LiveCounter? = nil, trustedProxies: [String] = []
     ) throws -> Router<KioskRequestContext> {
-        buildHubRouter(try parts(store, records: records, live: live))
+        buildHubRouter(try parts(store, records: records, live: live, trustedProxies: trustedProxies))
     }
 
-    /// The parts ``router(_:records:live:)`` builds the hub's router of, for a whole hub
+    /// The parts ``router(_:records:live:trustedProxies:)`` builds the hub's router of, for a whole hub
     /// application (`buildHubApplication`, hardened as `kiosk hub serve` runs it).
     public static func parts(
-        _ store: HubStore, records: (any HubRecords)? = nil, live: LiveCounter? = nil
+        _ store: HubStore, records: (any HubRecords)? = nil, live: LiveCounter? = nil, trustedProxies: [String] = []
     ) throws -> HubServiceParts {
         let campaign = try EventConfiguration.load(from: RepositoryPaths.defaultConfiguration)
         var parts = HubServiceParts(
@@ -57,6 +58,7 @@ public enum TestHubService {
         parts.webPledges = store
         parts.organizers = store
         parts.live = live
+        parts.trustedProxies = trustedProxies
         return parts
     }
 

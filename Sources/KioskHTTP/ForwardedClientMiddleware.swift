@@ -1,0 +1,63 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Behind a reverse proxy (nginx), every request comes from the proxy's address: the limits that
+/// key by ``KioskRequestContext/clientAddress`` (wrong tokens, unknown codes) would count every
+/// client as one. This middleware believes `X-Forwarded-For` from the configured proxies only, and
+/// sets the client address to the nearest address in it that is not one of them.
+///
+/// The header's last entry is the one the nearest proxy added (nginx's
+/// `$proxy_add_x_forwarded_for` appends the peer it saw); entries further left came from the
+/// client or a farther proxy and are believed only while each one to their right is trusted. A
+/// request from any other address, or whose header holds no valid IP address there, keeps its
+/// connection's address: a client cannot choose its own by sending the header.
+public struct ForwardedClientMiddleware: RouterMiddleware {
+    public typealias Context = KioskRequestContext
+
+    /// The proxies' addresses, normalized (``normalized(_:)``).
+    let trusted: Set<String>
+
+    /// - Parameter trustedProxies: IP addresses (IPv4 or IPv6) of the proxies in front of the
+    ///   service; an empty list believes no header.
+    public init(trustedProxies: [String]) {
+        self.trusted = Set(trustedProxies.compactMap(Self.normalized))
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        guard !trusted.isEmpty, trusted.contains(context.clientAddress) else { return try await next(request, context) }
+        var context = context
+        context.clientAddress = Self.client(
+            forwardedFor: request.headers[values: .xForwardedFor], peer: context.clientAddress, trusted: trusted)
+        return try await next(request, context)
+    }
+
+    /// The client of a request from the trusted `peer` whose `X-Forwarded-For` lines are `fields`:
+    /// from the right, the first entry not in `trusted`; `peer` when an entry on the way is not an
+    /// IP address; the leftmost when every entry is trusted.
+    static func client(forwardedFor fields: [String], peer: String, trusted: Set<String>) -> String {
+        let entries = fields.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        var client = peer
+        for entry in entries.reversed() {
+            guard let address = normalized(entry) else { return client }
+            client = address
+            if !trusted.contains(address) { return address }
+        }
+        return client
+    }
+
+    /// `text` as `SocketAddress.ipAddress` writes it (so `::1` and `0:0::1` match), nil when it is
+    /// no IP address (a host name, a port, `unknown`).
+    static func normalized(_ text: String) -> String? {
+        guard text.utf8.count <= 64, let address = try? SocketAddress(ipAddress: text, port: 0) else { return nil }
+        return address.ipAddress
+    }
+}
+
+extension HTTPField.Name {
+    /// The de facto header of reverse proxies naming the clients they forward for.
+    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+}

@@ -1,0 +1,68 @@
+import Foundation
+import HTTPTypes
+import HubService
+import HubStore
+import HubTestSupport
+import Hummingbird
+import HummingbirdTesting
+import KioskTestSupport
+import PledgeKit
+import Testing
+
+/// Behind nginx every request comes from the proxy's address: with `--trusted-proxy`, the hub's
+/// per-address limits (here the organizer API's bad-token limit: 30, then 429) count the client
+/// that the proxy names in `X-Forwarded-For`; from any other address the header is not believed.
+/// Over real HTTP on loopback (the test client's address is 127.0.0.1).
+@Suite("The hub behind a trusted proxy", .serialized)
+struct HubForwardedClientTests {
+    /// `GET /api/organizer/counts` with a wrong token, as forwarded for `client`.
+    /// Bad tokens as forwarded for `forwardedFor(index)` until one is refused with 429 (at most
+    /// 60); the statuses.
+    static func untilLimited(_ client: some TestClientProtocol, forwardedFor: (Int) -> String) async throws -> [Int] {
+        var statuses: [Int] = []
+        while statuses.last != 429, statuses.count < 60 {
+            statuses.append(try await badToken(client, forwardedFor: forwardedFor(statuses.count)))
+        }
+        return statuses
+    }
+
+    static func badToken(_ client: some TestClientProtocol, forwardedFor: String) async throws -> Int {
+        let fields: HTTPFields = [
+            .authorization: "Bearer \(OrganizerToken.random().text)",
+            HTTPField.Name("X-Forwarded-For")!: forwardedFor,
+        ]
+        let response = try await client.executeRequest(
+            uri: "/api/organizer/counts", method: .get, headers: fields, body: nil)
+        return Int(response.status.code)
+    }
+
+    @Test("From the trusted proxy, each forwarded client has its own bad-token limit")
+    func trustedProxyNamesTheClient() async throws {
+        try await TestHubService.withStore { store in
+            let router = try TestHubService.router(store, trustedProxies: ["127.0.0.1"])
+            try await Application(router: router).test(.live) { client in
+                // A client that sent its own X-Forwarded-For: the proxy's entry (the last) counts.
+                let statuses = try await Self.untilLimited(client) { _ in "10.9.9.9, 198.51.100.7" }
+                #expect(statuses.last == 429)
+                #expect(statuses.filter { $0 == 401 }.count >= 30, "\(statuses)")
+                // Another client behind the same proxy is not locked out.
+                #expect(try await Self.badToken(client, forwardedFor: "198.51.100.8") == 401)
+                // The first one is, whatever it claims further left.
+                #expect(try await Self.badToken(client, forwardedFor: "198.51.100.8, 198.51.100.7") == 429)
+            }
+        }
+    }
+
+    @Test("From an address that is not a trusted proxy, X-Forwarded-For is not believed")
+    func untrustedHeaderIsIgnored() async throws {
+        try await TestHubService.withStore { store in
+            let router = try TestHubService.router(store, trustedProxies: ["192.0.2.1"])
+            try await Application(router: router).test(.live) { client in
+                // Each request names another client: all are 127.0.0.1's, one budget.
+                let statuses = try await Self.untilLimited(client) { "198.51.100.\($0)" }
+                #expect(statuses.last == 429)
+                #expect(statuses.count < 60, "\(statuses)")
+            }
+        }
+    }
+}
