@@ -122,7 +122,8 @@ func hubExactBench(_ options: HubExactOptions) async throws {
             ids.formUnion(pledges.map(\.id))
             func body(_ first: Int, _ last: Int) throws -> ByteBuffer {
                 let rows = (first...last).map { SyncRow(sequence: $0, pledge: pledges[$0 - 1]) }
-                return ByteBuffer(bytes: try JSONEncoder().encode(SyncBatch(event: event.id.rawValue, rows: rows, erasuresSeen: 0)))
+                return ByteBuffer(
+                    bytes: try JSONEncoder().encode(SyncBatch(event: event.id.rawValue, rows: rows, erasuresSeen: 0)))
             }
             let batches = try (0..<options.batches).map { try body($0 * options.rows + 1, ($0 + 1) * options.rows) }
             var sends: [ExactSend] = []
@@ -205,7 +206,7 @@ func uploadExactly(
         var backoff = settings.firstBackoff
         while true {
             let answer = await postBatch(send.body, token: token, host: host, port: port, group: group)
-            if case let (status, text, _)? = answer {
+            if case (let status, let text, _)? = answer {
                 if send.kind == .ahead, status == 409 {
                     outcome.refusedAhead += 1
                     break
@@ -213,7 +214,8 @@ func uploadExactly(
                 if status == 200 {
                     let acknowledgement = try? JSONDecoder().decode(SyncAcknowledgement.self, from: Data(text.utf8))
                     guard let acknowledged = acknowledgement?.acknowledged, acknowledged >= send.lastSequence else {
-                        outcome.failure = "\(send.kind): 200 without an acknowledgement of \(send.lastSequence): \(text.prefix(200))"
+                        outcome.failure =
+                            "\(send.kind): 200 without an acknowledgement of \(send.lastSequence): \(text.prefix(200))"
                         return outcome
                     }
                     outcome.acknowledged += 1

@@ -23,6 +23,8 @@ case "hub-ingest": try await hubIngestBench(HubIngestOptions(arguments))
 case "live-viewers": try await liveViewersBench(LiveViewersOptions(arguments))
 case "hub-exact": try await hubExactBench(HubExactOptions(arguments))
 default:
-    log("unknown benchmark \(command); known: certificates, live, qr, seed, breakdown, hub-ingest, live-viewers, hub-exact")
+    log(
+        "unknown benchmark \(command); known: certificates, live, qr, seed, breakdown, hub-ingest, live-viewers, hub-exact"
+    )
     exit(2)
 }
