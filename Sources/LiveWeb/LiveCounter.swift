@@ -52,9 +52,12 @@ public actor LiveCounter {
 
     /// The event service's counter: the totals of `organizer`'s events.
     public init(
-        organizer: any OrganizerService, interval: Duration = .milliseconds(250), heartbeat: Duration = .seconds(15)
+        organizer: any OrganizerService, interval: Duration = .milliseconds(250), heartbeat: Duration = .seconds(15),
+        writeCost: Duration = .microseconds(50)
     ) {
-        self.init(source: OrganizerLiveSource(organizer: organizer), interval: interval, heartbeat: heartbeat)
+        self.init(
+            source: OrganizerLiveSource(organizer: organizer), interval: interval, heartbeat: heartbeat,
+            writeCost: writeCost)
     }
 
     public var viewerCount: Int { viewers.count }
@@ -133,7 +136,7 @@ public actor LiveCounter {
     /// A comment line to every viewer: keeps proxies from closing a quiet stream, finds closed
     /// viewers. A viewer with totals not yet written keeps them (they keep the stream alive as well):
     /// the comment never takes their place in its one-message stream.
-    private func sendHeartbeat() {
+    func sendHeartbeat() {
         for viewer in viewers.values {
             if case .dropped(let pending) = viewer.yield(Self.keepAlive), pending != Self.keepAlive {
                 viewer.yield(pending)
