@@ -165,8 +165,8 @@ bench-certificates: deps-test
 
 # `make bench`: every case against its baseline in one run (release build), table into BENCHMARKS.md;
 # also the crash safety test with 50 SIGKILLs. wrk is the load generator, strace counts fsyncs,
-# GNU time measures the export processes (B4). The hub's cases (H1, H2) start and drop their own
-# PostgreSQL cluster with pg_virtualenv (postgresql, in TEST_DEBS) and load it with kiosk-bench.
+# GNU time measures the export processes (B4). The hub's cases (H1–H4: scripts/bench/h*-*) start and
+# drop their own PostgreSQL cluster with pg_virtualenv (postgresql, in TEST_DEBS) and load it with kiosk-bench.
 BENCH_DEBS := $(TEST_DEBS) wrk strace time gcc libc6-dev
 deps-bench: deps-test
 	@scripts/install-debs $(BENCH_DEBS)

@@ -342,6 +342,8 @@ let package = Package(
                 "CQRencode", "KioskPages", "ServerHardening",
                 // The hub's ingest (`kiosk-bench hub-ingest`): events registered in its store, sync batches.
                 "HubCore", "HubStore", "KioskAPI",
+                // The relay's back-off, which the senders of `kiosk-bench hub-exact` (H4) keep.
+                "HubRelay",
                 // SplitMix64, the seeded generator the tests use too.
                 "KioskTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -5,14 +5,17 @@
 // connection (SwiftNIO, one event loop thread), sending the next only after the hub's 200, whose
 // `acknowledged` must be the batch's last sequence (the hub answers after its commit).
 //
-//   kiosk-bench hub-ingest --hub http://HOST:PORT [--database-url postgres://…] [--events 200]
+//   kiosk-bench hub-ingest --hub http://HOST:PORT[,http://HOST:PORT…] [--database-url postgres://…] [--events 200]
 //     [--batches 5] [--rows 500] [--seed 14] [--csv FILE] [--codes FILE] [--hub-pid PID]
 //     [--postgres-pid PID]
 //
 // --csv writes the same rows in hub_pledge's columns (the COPY baseline); --codes writes every
 // code, one a line (H2). With --hub-pid and --postgres-pid (the postmaster: its children are
-// summed) the CPU seconds each used during the upload are reported. Prints one line of
-// `key=value` pairs on stdout (times in seconds, latencies in milliseconds).
+// summed) the CPU seconds each used during the upload are reported. With several hubs (processes
+// on one database, H3), event i uploads to the i-th modulo their number. Prints one line of
+// `key=value` pairs on stdout (times in seconds, latencies in milliseconds; `last_ack_ns`: the last
+// acknowledgement's time on the monotonic clock, DispatchTime's uptime, which other processes of
+// the run read too).
 import Foundation
 import HubCore
 import HubStore
@@ -25,7 +28,7 @@ import NIOPosix
 import PledgeKit
 
 struct HubIngestOptions {
-    var hub: URL?
+    var hubs: [URL] = []
     var databaseURL: String?
     var events = 200
     var batches = 5
@@ -41,7 +44,7 @@ struct HubIngestOptions {
         while let argument = iterator.next() {
             let value = iterator.next() ?? ""
             switch argument {
-            case "--hub": hub = URL(string: value)
+            case "--hub": hubs = value.split(separator: ",").compactMap { URL(string: String($0)) }
             case "--database-url": databaseURL = value
             case "--events": events = Int(value) ?? events
             case "--batches": batches = Int(value) ?? batches
@@ -56,7 +59,7 @@ struct HubIngestOptions {
                 exit(2)
             }
         }
-        guard hub?.host != nil, hub?.port != nil else {
+        guard !hubs.isEmpty, hubs.allSatisfy({ $0.host != nil && $0.port != nil }) else {
             log("kiosk-bench hub-ingest needs --hub http://HOST:PORT")
             exit(2)
         }
@@ -112,12 +115,12 @@ func hubIngestBench(_ options: HubIngestOptions) async throws {
         "hub-ingest: \(options.events) events registered, \(total) pledges in batches of \(options.rows) made in \(f(made)) s"
     )
 
-    let host = options.hub!.host!
-    let port = options.hub!.port!
+    let hubs = options.hubs.map { (host: $0.host!, port: $0.port!) }
     let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     // Every connection open before the clock starts: the measure is the hub's, not the handshakes'.
     var channels: [NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>] = []
-    for _ in events {
+    for index in events.indices {
+        let (host, port) = hubs[index % hubs.count]
         channels.append(
             try await ClientBootstrap(group: group).connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -131,7 +134,8 @@ func hubIngestBench(_ options: HubIngestOptions) async throws {
     let cpuBefore = CPUSample(hub: options.hubPID, postgres: options.postgresPID)
     let started = DispatchTime.now().uptimeNanoseconds
     let outcomes = await withTaskGroup(of: IngestOutcome.self) { group in
-        for (event, channel) in zip(events, channels) {
+        for (index, (event, channel)) in zip(events, channels).enumerated() {
+            let (host, port) = hubs[index % hubs.count]
             group.addTask { await upload(event, over: channel, host: "\(host):\(port)") }
         }
         var outcomes: [IngestOutcome] = []
@@ -157,7 +161,7 @@ func hubIngestBench(_ options: HubIngestOptions) async throws {
         "retries_503=\(outcomes.reduce(0) { $0 + $1.retries })",
         "unanswered=\(outcomes.reduce(0) { $0 + $1.unanswered })", "seconds=\(f(wall, 3))",
         "rate=\(f(Double(acknowledged) / wall, 0))", "p50_ms=\(f(percentile(0.5)))", "p99_ms=\(f(percentile(0.99)))",
-        "client_cpu_s=\(f(cpuAfter.client - cpuBefore.client, 2))",
+        "client_cpu_s=\(f(cpuAfter.client - cpuBefore.client, 2))", "last_ack_ns=\(lastAcknowledged)",
     ]
     if let hub = cpuAfter.hub, let before = cpuBefore.hub { line.append("hub_cpu_s=\(f(hub - before, 2))") }
     if let postgres = cpuAfter.postgres, let before = cpuBefore.postgres {

@@ -175,36 +175,11 @@ func liveBench(_ options: LiveBenchOptions) async throws {
     let initial = try await liveTotal(base)
     let tally = LiveTally()
     let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    // 1. Connect the viewers, with at most `connecting` of them not yet streaming (the service's
-    //    listen backlog is 256; connections beyond it would wait for SYN retransmits).
-    let connectStart = DispatchTime.now().uptimeNanoseconds
-    let port = options.port
-    for viewer in 0..<options.viewers {
-        let moving = await waitUntil(options.timeout) {
-            tally.opened - tally.settledBeforePledges < options.connecting
-        }
-        guard moving else { break }
-        tally.opening()
-        ClientBootstrap(group: group)
-            .connectTimeout(.seconds(Int64(options.timeout)))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(
-                        LiveViewerHandler(viewer: viewer, port: port, tally: tally))
-                }
-            }
-            .connect(host: "127.0.0.1", port: port)
-            .whenComplete { result in
-                switch result {
-                case .success(let channel): tally.keep(channel)
-                case .failure: tally.failed(viewer)
-                }
-            }
-    }
-    // Every viewer that connected has had the current totals before any pledge is posted.
-    _ = await waitUntil(options.timeout) { tally.settledBeforePledges >= options.viewers }
-    let connectSeconds = Double(DispatchTime.now().uptimeNanoseconds - connectStart) / 1e9
+    // 1. Connect the viewers; every one that connected has had the current totals before any
+    //    pledge is posted.
+    let connectSeconds = await connectViewers(
+        options.viewers, ports: [options.port], connecting: options.connecting, timeout: options.timeout,
+        tally: tally, group: group)
     let before = tally.counts
     log("live: \(before.connected) of \(options.viewers) viewers connected in \(f(connectSeconds)) s")
 
@@ -218,7 +193,7 @@ func liveBench(_ options: LiveBenchOptions) async throws {
             lastCreated = DispatchTime.now().uptimeNanoseconds
         }
     }
-    _ = await waitUntil(options.timeout) { tally.settledAfterPledges >= options.viewers }
+    _ = await pollUntil(options.timeout) { tally.settledAfterPledges >= options.viewers }
     let after = tally.counts
     let delays = tally.finalTimes.map { Double(Int64($0) - Int64(lastCreated)) / 1e6 }.sorted()
     let last = delays.last ?? .nan
@@ -236,7 +211,7 @@ func liveBench(_ options: LiveBenchOptions) async throws {
 }
 
 /// Polls `done` every 20 ms for up to `timeout` seconds; true when it held.
-private func waitUntil(_ timeout: Double, _ done: () -> Bool) async -> Bool {
+func pollUntil(_ timeout: Double, _ done: () -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while !done() {
         guard Date() < deadline else { return false }
@@ -265,4 +240,38 @@ private func postLivePledge(_ base: URL, index: Int) async throws -> Int {
     request.httpBody = Data(#"{"name":null,"ageBand":"18-24","province":"Hà Nội"}"#.utf8)
     let (_, response) = try await URLSession.shared.data(for: request)
     return (response as? HTTPURLResponse)?.statusCode ?? 0
+}
+
+/// Opens `count` viewers of `GET /live/events` on 127.0.0.1, viewer i on `ports[i % ports.count]`,
+/// with at most `connecting` of them not yet streaming (a service's listen backlog is 256;
+/// connections beyond it would wait for SYN retransmits), then waits until every viewer has had
+/// the current totals or is lost (`timeout` seconds at most for each). Returns the seconds taken.
+func connectViewers(
+    _ count: Int, ports: [Int], connecting: Int, timeout: Double, tally: LiveTally, group: any EventLoopGroup
+) async -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    for viewer in 0..<count {
+        let moving = await pollUntil(timeout) { tally.opened - tally.settledBeforePledges < connecting }
+        guard moving else { break }
+        tally.opening()
+        let port = ports[viewer % ports.count]
+        ClientBootstrap(group: group)
+            .connectTimeout(.seconds(Int64(timeout)))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(
+                        LiveViewerHandler(viewer: viewer, port: port, tally: tally))
+                }
+            }
+            .connect(host: "127.0.0.1", port: port)
+            .whenComplete { result in
+                switch result {
+                case .success(let channel): tally.keep(channel)
+                case .failure: tally.failed(viewer)
+                }
+            }
+    }
+    _ = await pollUntil(timeout) { tally.settledBeforePledges >= count }
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }

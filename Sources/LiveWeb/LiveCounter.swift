@@ -10,14 +10,23 @@ import PledgeKit
 /// the first viewer joins (``join()``) or a page asks (``current()``).
 ///
 /// Commits only mark the count dirty; one refresh runs at most every ``interval`` (250 ms, so at
-/// most four updates a second whatever the pledge rate), reads the totals once from the
+/// most four updates a second whatever the pledge rate; longer with many viewers, see
+/// ``pushInterval``), reads the totals once from the
 /// aggregate table, encodes the SSE message once and hands the same bytes to every viewer (a
-/// `ByteBuffer` is shared, not copied, by each write). Each viewer's stream keeps a few newest
-/// messages only, so a slow viewer never holds memory or slows the others. One heartbeat task
-/// serves every viewer, so a viewer costs its socket and its stream, not a timer of its own.
+/// `ByteBuffer` is shared, not copied, by each write). Each viewer's stream keeps the newest
+/// message only: a viewer whose writes fall behind (a slow client, or a hub process writing to
+/// thousands at each push) skips to the latest totals instead of writing every stale one, so the
+/// writes never pile up, a slow viewer never holds memory or slows the others, and the last
+/// totals reach every viewer one round of writes after they are read. One heartbeat task serves
+/// every viewer, so a viewer costs its socket and its stream, not a timer of its own.
 public actor LiveCounter {
     let source: any LiveSource
     public let interval: Duration
+    /// The time a push may take per viewer (a task switch and a socket write each, about 15 µs on
+    /// the benchmark machine's cores, H3 in BENCHMARKS.md): the time between two pushes is at
+    /// least this much per viewer, so that writing the totals takes a bounded share of the process
+    /// however many watch (see ``pushInterval``).
+    public let writeCost: Duration
     /// How often every stream gets a comment line (proxies close silent connections).
     public let heartbeat: Duration
     /// Keyed by a counter, not `UUID()`: Foundation's UUID on Linux reads /dev/urandom, and when
@@ -37,22 +46,35 @@ public actor LiveCounter {
     /// - Parameters:
     ///   - interval: the shortest time between two pushes.
     ///   - heartbeat: the time between two keep-alive comment lines on every stream.
+    ///   - writeCost: the time between two pushes per viewer, at least (``writeCost``).
     public init(
-        source: any LiveSource, interval: Duration = .milliseconds(250), heartbeat: Duration = .seconds(15)
+        source: any LiveSource, interval: Duration = .milliseconds(250), heartbeat: Duration = .seconds(15),
+        writeCost: Duration = .microseconds(50)
     ) {
         self.source = source
         self.interval = interval
         self.heartbeat = heartbeat
+        self.writeCost = writeCost
     }
 
     /// The event service's counter: the totals of `organizer`'s events.
     public init(
-        organizer: any OrganizerService, interval: Duration = .milliseconds(250), heartbeat: Duration = .seconds(15)
+        organizer: any OrganizerService, interval: Duration = .milliseconds(250), heartbeat: Duration = .seconds(15),
+        writeCost: Duration = .microseconds(50)
     ) {
-        self.init(source: OrganizerLiveSource(organizer: organizer), interval: interval, heartbeat: heartbeat)
+        self.init(
+            source: OrganizerLiveSource(organizer: organizer), interval: interval, heartbeat: heartbeat,
+            writeCost: writeCost)
     }
 
     public var viewerCount: Int { viewers.count }
+
+    /// The time between two pushes now: ``interval``, or ``writeCost`` per viewer when that is
+    /// longer (50 µs: 250 ms up to 5,000 viewers, 500 ms with 10,000). Pushing four times a second
+    /// to 10,000 viewers on two cores took all their time (40,000 writes a second), so the hub's
+    /// syncs slowed and the final totals came seconds late; a push that waits its turn brings the
+    /// newest totals anyway.
+    public var pushInterval: Duration { max(interval, writeCost * viewers.count) }
 
     /// Called after a pledge has committed; returns at once.
     public nonisolated func pledgeCommitted() {
@@ -62,8 +84,9 @@ public actor LiveCounter {
     private func scheduleRefresh() {
         guard !refreshScheduled else { return }
         refreshScheduled = true
+        let wait = pushInterval
         Task {
-            try? await Task.sleep(for: interval)
+            try? await Task.sleep(for: wait)
             await refresh()
         }
     }
@@ -98,7 +121,7 @@ public actor LiveCounter {
     /// starts with the current totals when they are known (``current()`` read them); when they are
     /// not (commits came while nobody watched), a refresh reads them at once and pushes them.
     public func join() -> (Int, AsyncStream<ByteBuffer>) {
-        let (stream, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(4))
+        let (stream, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(1))
         lastViewerID += 1
         let id = lastViewerID
         guard !closed else {
@@ -129,9 +152,15 @@ public actor LiveCounter {
         viewers.removeValue(forKey: id)?.finish()
     }
 
-    /// A comment line to every viewer: keeps proxies from closing a quiet stream, finds closed viewers.
-    private func sendHeartbeat() {
-        for viewer in viewers.values { viewer.yield(Self.keepAlive) }
+    /// A comment line to every viewer: keeps proxies from closing a quiet stream, finds closed
+    /// viewers. A viewer with totals not yet written keeps them (they keep the stream alive as well):
+    /// the comment never takes their place in its one-message stream.
+    func sendHeartbeat() {
+        for viewer in viewers.values {
+            if case .dropped(let pending) = viewer.yield(Self.keepAlive), pending != Self.keepAlive {
+                viewer.yield(pending)
+            }
+        }
     }
 
     static let keepAlive = ByteBuffer(string: ": keep-alive\n\n")

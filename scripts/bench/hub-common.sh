@@ -1,4 +1,4 @@
-# Shared by the hub benchmarks (H1, H2; sourced first, before common.sh): the throw-away
+# Shared by the hub benchmarks (H1–H4; sourced first, before common.sh): the throw-away
 # PostgreSQL cluster they run in, and start of `kiosk hub serve`.
 # Needs $kiosk (the release binary), $here (scripts/bench) and $root (the repository).
 
@@ -26,20 +26,22 @@ in_cluster() {
 postmaster() { head -1 "$(psql -tAc 'SHOW data_directory')/postmaster.pid"; }
 
 # Starts `kiosk hub serve` on the database DATABASE of the cluster (PG* environment) and sets
-# $pid (common.sh's stop ends it) and $port.
+# $pid (common.sh's stop ends it) and $port. LOG names its log in $work (hub: hub.log; another
+# name for a second hub process on the same database), PORT the port to listen on (0: a free one).
 start_hub() {
-  local database=$1
-  : >"$work/hub.log"
+  local database=$1 log="$work/${2:-hub}.log" listen=${3:-0}
+  : >"$log"
   (cd "$root" && PGDATABASE=$database exec "$kiosk" hub serve --config "$root/Kiosk/event.yaml" \
-    --certificate-base-url https://khongmotminh.vn --host 127.0.0.1 --port 0) 2>"$work/hub.log" >/dev/null &
+    --certificate-base-url https://khongmotminh.vn --host 127.0.0.1 --port "$listen") 2>"$log" >/dev/null &
   pid=$!
+  port=""
   for _ in $(seq 1 300); do
-    port=$(grep -o 'hub listening on http://127.0.0.1:[0-9]*' "$work/hub.log" | head -1 | sed 's/.*://') || true
+    port=$(grep -o 'hub listening on http://127.0.0.1:[0-9]*' "$log" | head -1 | sed 's/.*://') || true
     [ -n "${port:-}" ] && return 0
     sleep 0.1
   done
   echo "kiosk hub serve did not start:" >&2
-  cat "$work/hub.log" >&2
+  cat "$log" >&2
   exit 1
 }
 
