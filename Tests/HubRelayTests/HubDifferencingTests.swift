@@ -61,7 +61,8 @@ struct HubDifferencingTests {
                     }
                 }
                 // The same attack on the national table published on its own finds small groups.
-                let before = Self.cells(try await national.hub.tally(by: dimensions, event: nil, withholding: true).published)
+                let before = Self.cells(
+                    try await national.hub.tally(by: dimensions, event: nil, withholding: true).published)
                 for table in own {
                     for (values, count) in table where values != other {
                         if let whole = before[values], (1...4).contains(whole - count) { leaksBefore += 1 }
@@ -93,7 +94,8 @@ struct HubDifferencingTests {
             }
             #expect(answer.total == 71 && own.reduce(0) { $0 + $1.total } == 71)
             for group in 0..<3 {
-                #expect(answer.groups[group] == own.reduce(into: [:]) { $0.merge($1.groups[group], uniquingKeysWith: +) })
+                #expect(
+                    answer.groups[group] == own.reduce(into: [:]) { $0.merge($1.groups[group], uniquingKeysWith: +) })
                 for subtracted in Self.subsets(of: own.count) {
                     for (value, count) in answer.groups[group] where value != Breakdown.other {
                         let rest = count - subtracted.reduce(0) { $0 + (own[$1].groups[group][value] ?? 0) }
