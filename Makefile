@@ -92,7 +92,7 @@ test-suites:
 	  --skip CrashUnderLoadTests --skip LiveLatencyTests --skip SlowClientTests --skip PipelinedFloodTests \
 	  --skip OpenFilesExhaustionTests --skip ShutdownTests --skip BackupUnderLoadTests --skip LiveFanOutTests \
 	  --skip HubStoreTests --skip HubServiceTests --skip HubRelayTests --skip HubEndToEndTests --skip HubFaultTests \
-	  --skip HubSetupTests --skip HubNationalCountsTests --skip HubClusterTests
+	  --skip HubSetupTests --skip HubNationalCountsTests --skip HubDifferencingTests --skip HubClusterTests
 	@# Run alone after the others: the crash test's kiosk processes load the 2 cores, the live
 	@# counter's 1 s promise is timed, the slow-client tests wait for seconds-long deadlines, and the
 	@# pipelined flood measures the service's memory while it loads the 2 cores, and the open files
@@ -117,7 +117,7 @@ test-suites:
 	@# The hub's suites one test at a time: side by side, a loaded machine pushed their PostgreSQL calls
 	@# past the store's 5 s deadline (a CI run beside other builds); one at a time they take 45 s, not 30.
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --no-parallel \
-	  --filter 'HubStoreTests|HubServiceTests|HubRelayTests|HubEndToEndTests|HubNationalCountsTests'
+	  --filter 'HubStoreTests|HubServiceTests|HubRelayTests|HubEndToEndTests|HubNationalCountsTests|HubDifferencingTests'
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter HubFaultTests
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --filter HubSetupTests
 	KIOSK_BINARY=$$($(SWIFT) build --show-bin-path)/kiosk $(SWIFT) test --skip-build --no-parallel --filter HubClusterTests

@@ -39,6 +39,11 @@ public protocol HubRecords: PledgeLookup {
     /// from a hot standby, a moment behind the primary (the hub's store, docs/production.md).
     func tally(by dimensions: [CountDimension], event: EventID?, withholding: Bool) async throws(HubError) -> HubTally
 
+    /// A number that changes whenever the counts may have changed (the store's count
+    /// notifications and its own commits of pledges), so public counts read under one value may be
+    /// kept while it is the same; nil while the store cannot tell (every read then goes to it).
+    func countStamp() -> Int?
+
     /// The national totals of the live counter, from the counter tables (never a count of
     /// pledges), exact.
     func nationalTotals() async throws(HubError) -> NationalTotals
@@ -52,6 +57,11 @@ public protocol HubRecords: PledgeLookup {
     /// Erases the names of pledges whose event's retention limit has passed at `date`; returns
     /// how many.
     func purgeExpired(at date: Date) async throws(HubError) -> Int
+}
+
+extension HubRecords {
+    /// Nil: a store that cannot tell when counts change has every public count read again.
+    public func countStamp() -> Int? { nil }
 }
 
 /// What applying a batch committed.

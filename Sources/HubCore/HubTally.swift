@@ -45,7 +45,8 @@ public enum HubCountDimensions {
 /// One key whose counter differs from the count of the pledges at the hub (a reconciliation's finding).
 public struct HubCountDrift: Sendable, Hashable, CustomStringConvertible {
     /// The counter table: `hub_tally` (event × day × age band × province × channel) or
-    /// `hub_kiosk_tally` (event × kiosk: what the public answers' withholding reads).
+    /// `hub_kiosk_tally` (event × kiosk: what the public answers' withholding reads) or
+    /// `hub_province_tally` (event × province: what breakdowns by event and province read).
     public var counter: String
     /// The key, as `name=value` pairs (no personal data: ids, a day, an age band, a province, a channel).
     public var key: [String]

@@ -9,7 +9,11 @@ import PledgeKit
 /// never from a count of the pledges, and published by the event service's rule
 /// (``PledgeKit/Breakdown/published(withholding:minimumGroupSize:)``: groups below k = 5 merged
 /// into `other` with complementary suppression, each kiosk's newest `pledges mod k` withheld), so
-/// an event's numbers here equal its own service's for the same pledges:
+/// an event's numbers here equal its own service's for the same pledges. Across events (no
+/// `event`) every answer is the sum, cell by cell, of the events' own published tables
+/// (``HubPublicCounts``, ``HubCore/HubTally/publishedAcrossEvents``): tables published each on
+/// its own could be subtracted (the national count of a province minus one event's) to show a
+/// group below k; sums of published cells cannot. Totals stay exact.
 /// - `GET /api/counts[?event=ID]`: the national totals, or one event's, in the event service's
 ///   shape (``PledgeCounts``) with `byChannel` (`kiosk`, `phone`; issue 16).
 /// - `GET /api/public/counts?by=…[&event=ID]`: the event service's public breakdown
@@ -21,15 +25,27 @@ import PledgeKit
 ///   `by`, with `by=day` and with `by=province` (``published(by:event:)``, one code for both).
 struct HubCountsRoutes: Sendable {
     let records: any HubRecords
+    /// The answers across events (no `event`): sums of the events' published tables, kept per count stamp.
+    let national: HubPublicCounts
+
+    init(records: any HubRecords) {
+        self.records = records
+        self.national = HubPublicCounts(records: records)
+    }
 
     func add(to router: Router<KioskRequestContext>) {
         router.get("/api/counts") { request, _ in
             let event = try await registered(try Self.event(request))
-            let tally: HubTally
+            let counts: ChannelCounts
             do throws(HubError) {
-                tally = try await records.tally(by: [.ageBand, .province, .channel], event: event, withholding: true)
+                if let event {
+                    counts = Self.counts(
+                        try await records.tally(by: [.ageBand, .province, .channel], event: event, withholding: true))
+                } else {
+                    counts = try await national.counts()
+                }
             } catch { throw ProblemDetails(error) }
-            return try jsonResponse(Self.counts(tally))
+            return try jsonResponse(counts)
         }
         router.get("/api/public/counts") { request, _ in
             let event = try await registered(try Self.event(request))
@@ -66,6 +82,7 @@ struct HubCountsRoutes: Sendable {
     /// `/api/public/counts` answers it.
     func published(by dimensions: [CountDimension], event: EventID?) async throws -> Breakdown {
         do throws(HubError) {
+            guard let event else { return try await national.breakdown(by: dimensions).answered }
             return try await records.tally(by: dimensions, event: event, withholding: true).published.answered
         } catch { throw ProblemDetails(error) }
     }
@@ -104,7 +121,7 @@ struct HubCountsRoutes: Sendable {
 }
 
 /// The hub's counts with channels: ``PledgeCounts``'s members and `byChannel`.
-struct ChannelCounts: Encodable {
+struct ChannelCounts: Encodable, Sendable {
     var total: Int
     var byAgeBand: [String: Int]
     var byProvince: [String: Int]

@@ -8,7 +8,11 @@ import PledgeKit
 /// the place lines are published by the public counts' rule
 /// (``PledgeKit/Breakdown/published(withholding:minimumGroupSize:)``, k = 5): a place with fewer
 /// pledges is merged into `other` (bigger ones join it until it has k), so the parts always add up
-/// to the total. Largest first, then by name (Vietnamese order is not needed: ties are rare).
+/// to the total. Differencing them with other public answers reveals no signer: a place line is
+/// the sum of the exact totals of its events (each event's total is public:
+/// `/api/public/counts?event=`), and an event's place is what everyone in its room sees, not a
+/// signer's own province (the signer-province tables are ``HubPublicCounts``'s sums of
+/// published cells). Largest first, then by name (Vietnamese order is not needed: ties are rare).
 public struct HubLiveTotals: LiveSource {
     let records: any HubRecords
 

@@ -12,6 +12,8 @@ final class HubChanges: Sendable {
         /// Whether this process's LISTEN connection is up (notifications reach it).
         var listening = false
         var stamp = 0
+        /// Bumped on every count notification, every (re)connection and every own commit of pledges.
+        var countStamp = 0
         /// Told of new counts (``HubStore/observeCounts(_:)``).
         var countObservers: [@Sendable () -> Void] = []
         /// Told before the stamp moves (the standby's fence: ``HubStandby/fence()``).
@@ -23,6 +25,17 @@ final class HubChanges: Sendable {
     /// The stamp while listening; nil while not (every read goes to the store).
     var stamp: Int? {
         state.withLock { $0.listening ? $0.stamp : nil }
+    }
+
+    /// The count stamp while listening (``HubStore/countStamp()``); nil while not.
+    var countStamp: Int? {
+        state.withLock { $0.listening ? $0.countStamp : nil }
+    }
+
+    /// This process committed pledges: counts kept from before are stale, whether or not its own
+    /// notification has come back yet.
+    func countsCommitted() {
+        state.withLock { $0.countStamp &+= 1 }
     }
 
     /// Something already at the hub may have changed: copies read under an older stamp are stale.
@@ -38,6 +51,7 @@ final class HubChanges: Sendable {
         state.withLock {
             $0.listening = true
             $0.stamp &+= 1
+            $0.countStamp &+= 1
         }
     }
 
@@ -62,6 +76,7 @@ final class HubChanges: Sendable {
     /// Counts may have changed (a notification, or listening again after a gap): every observer
     /// is told, outside the lock.
     func countsChanged() {
+        countsCommitted()
         for observer in state.withLock({ $0.countObservers }) { observer() }
     }
 }
@@ -93,6 +108,16 @@ extension HubStore: ChangeStamping {
     /// most ``HubStoreConfiguration/deadline``), which bounds how long a change can go unseen.
     public func changeStamp() -> Int? {
         changes.stamp
+    }
+
+    /// A number that changes whenever the counts may have changed: on every notification of
+    /// ``countsChannel`` (any hub process's commit of pledges), on each (re)connection of the LISTEN
+    /// connection, and right after this process's own commits of pledges (a batch, a pledge made
+    /// at the hub), so a copy of counts read under one value is current while the value is; nil
+    /// while this process cannot tell (not listening), so nothing is kept then. The window is
+    /// ``changeStamp()``'s: another process's commit is seen once its notification arrives.
+    public func countStamp() -> Int? {
+        changes.countStamp
     }
 
     /// Holds one LISTEN connection on ``changeChannel`` and ``countsChannel`` (outside the pool)

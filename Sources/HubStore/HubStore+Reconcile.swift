@@ -103,6 +103,23 @@ extension HubStore {
                     counter: "hub_kiosk_tally", key: ["event=\(event)", "kiosk=\(kiosk)"], counted: counter,
                     rows: pledges))
         }
+        for row in try await rows(
+            """
+            WITH counted AS (
+                SELECT event_id, coalesce(province, '') AS province, count(*)::int8 AS count FROM hub_pledge GROUP BY 1, 2
+            )
+            SELECT event_id, province, coalesce(hub_province_tally.count, 0)::int8, coalesce(counted.count, 0)::int8
+            FROM hub_province_tally FULL JOIN counted USING (event_id, province)
+            """, on: connection, logger: logger)
+        {
+            let (event, province, counter, pledges) = try row.decode((String, String, Int, Int).self)
+            if pledges > 0 { keys += 1 }
+            guard counter != pledges else { continue }
+            drift.append(
+                HubCountDrift(
+                    counter: "hub_province_tally", key: ["event=\(event)", "province=\(province)"], counted: counter,
+                    rows: pledges))
+        }
         return (drift, keys)
     }
 
@@ -134,6 +151,18 @@ extension HubStore {
                     \(keys.map { $0[0] })::text[], \(keys.map { $0[1] })::text[], \(kiosks.map { -$0.difference })::int8[])
                 ON CONFLICT (event_id, kiosk_id) DO UPDATE SET count = hub_kiosk_tally.count + excluded.count
                 """, on: connection, logger: logger)
+        }
+        let provinces = drift.filter { $0.counter == "hub_province_tally" }
+        if !provinces.isEmpty {
+            let keys = provinces.map(values)
+            try await execute(
+                """
+                INSERT INTO hub_province_tally (event_id, province, count)
+                SELECT * FROM unnest(
+                    \(keys.map { $0[0] })::text[], \(keys.map { $0[1] })::text[], \(provinces.map { -$0.difference })::int8[])
+                ON CONFLICT (event_id, province) DO UPDATE SET count = hub_province_tally.count + excluded.count
+                """, on: connection, logger: logger)
+            try await execute("DELETE FROM hub_province_tally WHERE count = 0", on: connection, logger: logger)
         }
         try await execute("DELETE FROM hub_tally WHERE count = 0", on: connection, logger: logger)
         try await execute("DELETE FROM hub_kiosk_tally WHERE count = 0", on: connection, logger: logger)

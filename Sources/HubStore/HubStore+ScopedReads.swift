@@ -31,7 +31,8 @@ extension HubStore {
     /// The dimensions `hub_tally` holds.
     static let tallied: Set<CountDimension> = [.event, .day, .ageBand, .province, .channel]
 
-    /// The statement of a breakdown in `scope`: from the counter table (``tallyColumn(_:)``) when it
+    /// The statement of a breakdown in `scope`: from the counter table (``tallyTable(_:)``,
+    /// ``tallyColumn(_:)``) when it
     /// holds every dimension asked, which every insert of pledges keeps; grouping the pledges
     /// (``pledgeColumn(_:)``) otherwise (kiosk, hour).
     static func breakdownQuery(_ dimensions: [CountDimension], scope: OrganizerScope) -> PostgresQuery {
@@ -43,7 +44,7 @@ extension HubStore {
         let condition = scopeCondition(scope, binding: &binds)
         return PostgresQuery(
             unsafeSQL: """
-                SELECT \(columns.joined(separator: ", "))::int8 FROM \(fromTally ? "hub_tally" : "hub_pledge")
+                SELECT \(columns.joined(separator: ", "))::int8 FROM \(fromTally ? tallyTable(dimensions) : "hub_pledge")
                 WHERE event_id IN (SELECT e.id FROM hub_event e WHERE \(condition))
                 GROUP BY \(groups) HAVING \(columns.last!) > 0
                 """, binds: binds)

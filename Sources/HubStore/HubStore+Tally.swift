@@ -4,8 +4,9 @@ import Logging
 import PledgeKit
 import PostgresNIO
 
-/// The hub's counts, read from its counters (schema v4: `hub_tally`, `hub_kiosk_tally`), never
-/// from a count of the pledges.
+/// The hub's counts, read from its counters (schema v4: `hub_tally`, `hub_kiosk_tally`; v7:
+/// `hub_province_tally` for breakdowns by event and province alone), never from a count of the
+/// pledges.
 extension HubStore {
     /// A dimension's value in `hub_tally`, as the event service gives it (PledgeStore's
     /// expressions): a day `YYYY-MM-DD` (Vietnam time), `unknown` for no province.
@@ -45,6 +46,7 @@ extension HubStore {
         let groups = dimensions.indices.map { String($0 + 1) }.joined(separator: ", ")
         let values = dimensions.map(Self.pledgeColumn).joined(separator: ", ")
         let width = dimensions.count
+        let table = Self.tallyTable(dimensions)
         // Public answers (withholding) ask the standby first: a count that lags it by a moment is
         // still a count of committed pledges (docs/production.md).
         let answer = { @Sendable (connection: PostgresConnection) async throws -> HubTally in
@@ -55,7 +57,7 @@ extension HubStore {
                 let total =
                     try await Self.rows(
                         """
-                        SELECT coalesce(sum(count), 0)::int8 FROM hub_tally
+                        SELECT coalesce(sum(count), 0)::int8 FROM \(unescaped: table)
                         WHERE \(eventID)::text IS NULL OR event_id = \(eventID)
                         """, on: connection, logger: logger
                     ).first?.decode(Int.self) ?? 0
@@ -63,7 +65,7 @@ extension HubStore {
                 if width > 0 {
                     for row in try await Self.rows(
                         """
-                        SELECT \(unescaped: columns), sum(count)::int8 FROM hub_tally
+                        SELECT \(unescaped: columns), sum(count)::int8 FROM \(unescaped: table)
                         WHERE \(eventID)::text IS NULL OR event_id = \(eventID)
                         GROUP BY \(unescaped: groups) HAVING sum(count) > 0
                         """, on: connection, logger: logger)

@@ -14,7 +14,8 @@ import PledgeStore
 
 /// Three events in two provinces, each with its own event service's store (real SQLite), synced
 /// by its relay over loopback HTTP to one hub (HubService over HubStore on a fresh PostgreSQL
-/// database): the national picture of issue 15.
+/// database, listening for count notifications as `kiosk hub serve` does, so public answers
+/// across events are kept per count stamp): the national picture of issue 15.
 struct NationalHub: Sendable {
     struct Event: Sendable {
         var hubEvent: HubEvent
@@ -44,7 +45,7 @@ struct NationalHub: Sendable {
     static func with(_ body: @Sendable (NationalHub) async throws -> Void) async throws {
         try await TestPostgres.withDatabase { database in
             let configuration = try HubStoreConfiguration(url: database.url, environment: [:])
-            try await withHubStore(configuration, logger: Logger(label: "national-counts-test")) { hub in
+            try await withHubStore(configuration, logger: Logger(label: "national-counts-test"), listen: true) { hub in
                 var events: [Event] = []
                 var generator = SplitMix64(seed: 15)
                 let folder = temporaryDirectory("national-counts")

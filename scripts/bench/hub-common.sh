@@ -7,6 +7,7 @@
 # test` does), with fsync on (pg_virtualenv turns it off; an acknowledgement after a commit that
 # is not on disk would measure nothing), and prints the rows the script wrote; inside, sends the
 # script's stdout (its table rows only) to that file, as pg_virtualenv's own output goes to stderr.
+# KIOSK_BENCH_PG_OPTIONS: more `-o name=value` server settings (H5's for its load).
 in_cluster() {
   if [ -n "${KIOSK_BENCH_CLUSTER_ROWS:-}" ]; then
     exec >>"$KIOSK_BENCH_CLUSTER_ROWS"
@@ -16,7 +17,7 @@ in_cluster() {
   rows=$(mktemp)
   KIOSK_BENCH_CLUSTER_ROWS=$rows \
     PGPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') \
-    pg_virtualenv -t -o fsync=on -o synchronous_commit=on "$@" >&2 || status=$?
+    pg_virtualenv -t -o fsync=on -o synchronous_commit=on ${KIOSK_BENCH_PG_OPTIONS:-} "$@" >&2 || status=$?
   cat "$rows"
   rm -f "$rows"
   exit "$status"
