@@ -130,9 +130,10 @@ final class StartedHubCluster: @unchecked Sendable {
         return event
     }
 
-    /// The total of a hub's `GET /api/counts?event=` (a public count: the standby's first).
-    func total(hubPort: Int, event: String) async throws -> Int? {
-        let answer = try await LoopbackHTTP.request(port: hubPort, "GET", "/api/counts?event=\(event)", timeout: 10)
+    /// The total of a hub's `GET /api/counts` (`?event=`: one event's, the standby's first; nil: the national one).
+    func total(hubPort: Int, event: String?) async throws -> Int? {
+        let query = event.map { "?event=\($0)" } ?? ""
+        let answer = try await LoopbackHTTP.request(port: hubPort, "GET", "/api/counts\(query)", timeout: 10)
         guard answer.status == 200 else { return nil }
         return try answer.json()["total"] as? Int
     }

@@ -98,6 +98,9 @@ struct HubClusterTests {
         #expect(committed == 1, "hub 2's stream: \(viewer.received())")
         for hub in [hub1, hub2] {
             #expect(try await cluster.total(hubPort: hub, event: "cluster-a") == 1, "hub on \(hub): not stale")
+            // The national answer is kept until the next commit: it is read from the primary, never
+            // from the lagging standby (kept stale, it stayed 2 after replay resumed).
+            #expect(try await cluster.total(hubPort: hub, event: nil) == 3, "hub on \(hub): national")
         }
         // A miss at the standby is asked of the primary: the new pledge's certificate is found.
         for _ in 0..<2 {
