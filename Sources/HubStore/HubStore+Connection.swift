@@ -120,7 +120,9 @@ extension HubStore {
 
     /// Where the hub's database is named, for an operator whose command found none there.
     static let whereHint = (
-        vi: "Đặt --database-url hoặc các biến PG* (make hub ghi địa chỉ cụm của nó vào data/hub-database-url).",
-        en: "Set --database-url or the PG* variables (make hub writes its cluster's URL to data/hub-database-url)."
+        vi: "Đặt --database-url hoặc các biến PG* (make hub ghi địa chỉ cụm của nó vào data/hub-database-url; "
+            + "make hub-cluster vào data/hub-cluster/database-url).",
+        en: "Set --database-url or the PG* variables (make hub writes its cluster's URL to data/hub-database-url; "
+            + "make hub-cluster to data/hub-cluster/database-url)."
     )
 }

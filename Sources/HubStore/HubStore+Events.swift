@@ -57,13 +57,28 @@ extension HubStore {
         try await event(where: "code_tag", is: codeTag)
     }
 
-    /// The event whose `column` (a unique column of hub_event) is `value`.
+    /// The event whose `column` (a unique column of hub_event) is `value`: from the standby when
+    /// there is one and it has replayed every change this process knows of (as certificate
+    /// reads), else, or when it lacks the event (one just added), from the primary. A certificate
+    /// page needs its event: read from the primary alone, every page failed while the primary was
+    /// down although the standby held both the pledge and its event (a breaker's finding).
     private func event(where column: StaticString, is value: String) async throws(HubError) -> HubEvent? {
         let logger = logger
-        let rows = try await call("read event") { connection in
-            try await Self.rows(
-                "SELECT \(unescaped: Self.eventColumns) FROM hub_event WHERE \(unescaped: "\(column)") = \(value)",
-                on: connection, logger: logger)
+        let select = "SELECT \(Self.eventColumns) FROM hub_event WHERE \(column) ="
+        var rows: [PostgresRow] = []
+        if let standby {
+            let replayed = standby.replayedThrough
+            rows =
+                await readFromStandby("read event", deadline: configuration.deadline) { connection in
+                    try await Self.rows(
+                        "\(unescaped: select) \(value) AND pg_last_wal_replay_lsn() >= \(replayed)::pg_lsn",
+                        on: connection, logger: logger)
+                } ?? []
+        }
+        if rows.isEmpty {
+            rows = try await call("read event") { connection in
+                try await Self.rows("\(unescaped: select) \(value)", on: connection, logger: logger)
+            }
         }
         guard let row = rows.first else { return nil }
         return try Self.event(row)

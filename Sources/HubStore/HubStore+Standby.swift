@@ -5,7 +5,7 @@ import PostgresNIO
 import Synchronization
 
 /// A read-only copy of the hub's database (a PostgreSQL hot standby fed by streaming
-/// replication) that certificate reads and public counts ask first (``HubStore/readFromStandby(_:deadline:_:)``).
+/// replication) that certificate reads and the reads of their events ask first (``HubStore/readFromStandby(_:deadline:_:)``).
 ///
 /// Its own pool and ``DatabaseReachability``, on its own ``HubStoreConfiguration`` (whose
 /// ``HubStoreConfiguration/deadline`` is how long a read waits for it before the primary is asked).
@@ -104,20 +104,6 @@ extension HubStore {
                 metadata: ["hub.call": "\(what)", "hub.standby": "\(kind)"])
             return nil
         }
-    }
-
-    /// `body`'s answer from the standby when it gives one that `found` accepts (a miss, such as a
-    /// pledge just synced that the standby has not replayed yet, is not accepted), else from the
-    /// primary within what is left of `deadline` (the configuration's when nil).
-    /// - Throws: ``HubError`` as ``call(_:deadline:_:)`` does, from the primary.
-    func read<T: Sendable>(
-        _ what: StaticString, deadline: Duration? = nil, found: (T) -> Bool = { _ in true },
-        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
-    ) async throws(HubError) -> T {
-        let deadline = deadline ?? configuration.deadline
-        let asked = ContinuousClock.now
-        if let answer = await readFromStandby(what, deadline: deadline, body), found(answer) { return answer }
-        return try await call(what, deadline: Self.left(of: deadline, since: asked), body)
     }
 
     /// The primary's current WAL position (`pg_current_wal_lsn()`, as `pg_lsn` text), on

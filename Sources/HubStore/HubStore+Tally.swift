@@ -47,11 +47,11 @@ extension HubStore {
         let values = dimensions.map(Self.pledgeColumn).joined(separator: ", ")
         let width = dimensions.count
         let table = Self.tallyTable(dimensions)
-        // One event's public answer (withholding) asks the standby first: a count that lags it by
-        // a moment is still a count of committed pledges, and it is read again on the next request
-        // (docs/production.md). Answers across events are kept per count stamp
-        // (HubService's HubPublicCounts): read from a lagging standby, a stale answer would be kept
-        // after the standby caught up, until the next commit. They read the primary.
+        // Counts read the primary, never the standby: a standby's lag has no bound (replay paused
+        // or broken), and counts read from it went backwards between a read of the primary (the
+        // standby resting after a failure) and the next (a breaker saw 330, then 55); answers across
+        // events are moreover kept per count stamp (HubService's HubPublicCounts), so a stale one
+        // stayed after the standby caught up. Reads of the counters are cheap (BENCHMARKS.md, H5).
         let answer = { @Sendable (connection: PostgresConnection) async throws -> HubTally in
             try await Self.transaction(connection, logger: logger) { () async throws -> HubTally in
                 // One snapshot: the groups, the total and the withheld pledges agree.
@@ -89,8 +89,7 @@ extension HubStore {
                         event: eventID, values: values, width: width, on: connection, logger: logger))
             }
         }
-        return withholding && event != nil
-            ? try await self.read("read counts", answer) : try await call("read counts", answer)
+        return try await call("read counts", answer)
     }
 
     /// The pledges public answers withhold (``PledgeKit/PublicCounts``): of each kiosk of the

@@ -52,8 +52,21 @@ public struct ForwardedClientMiddleware: RouterMiddleware {
     /// `text` as `SocketAddress.ipAddress` writes it (so `::1` and `0:0::1` match), nil when it is
     /// no IP address (a host name, a port, `unknown`).
     static func normalized(_ text: String) -> String? {
-        guard text.utf8.count <= 64, let address = try? SocketAddress(ipAddress: text, port: 0) else { return nil }
-        return address.ipAddress
+        guard text.utf8.count <= 64, let address = (try? SocketAddress(ipAddress: text, port: 0))?.ipAddress else {
+            return nil
+        }
+        return unmapped(address)
+    }
+
+    /// An IPv4-mapped IPv6 address (`::ffff:127.0.0.1`, RFC 4291 §2.5.5.2: how a socket bound to
+    /// `::` sees an IPv4 peer) as the IPv4 address it maps; any other text as it is. Both the
+    /// peer and `--trusted-proxy` go through it: a hub on `--host ::` otherwise never matched a
+    /// trusted `127.0.0.1`, and every client behind the proxy shared one limit (a breaker's finding).
+    public static func unmapped(_ address: String) -> String {
+        guard address.hasPrefix("::ffff:"), address.contains(".") else { return address }
+        let v4 = String(address.dropFirst(7))
+        guard let parsed = try? SocketAddress(ipAddress: v4, port: 0), case .v4 = parsed else { return address }
+        return v4
     }
 }
 

@@ -16,7 +16,7 @@ public struct KioskRequestContext: RequestContext {
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
-        self.clientAddress = source.channel.remoteAddress?.ipAddress ?? ""
+        self.clientAddress = ForwardedClientMiddleware.unmapped(source.channel.remoteAddress?.ipAddress ?? "")
         self.channel = source.channel
     }
 

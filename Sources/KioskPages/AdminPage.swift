@@ -90,7 +90,7 @@ public struct AdminPage: Sendable {
 extension AdminPage {
     /// A bucket value as people read it: `label`, and `labelEn` when English differs. Age bands
     /// as their labels ("12–15 tuổi"), "unknown" and "other" in words, days as Vietnamese write
-    /// them (10/10/2025); English second, like the rest of the page. Province names, events and
+    /// them (10/10/2025), channels in words ("Tại kiosk"); English second, like the rest of the page. Province names, events and
     /// kiosks are shown as they are.
     static func label(_ value: String, dimension: CountDimension) -> [String: Any] {
         func both(_ vi: String, _ en: String) -> [String: Any] { ["label": vi, "labelEn": en] }
@@ -109,6 +109,9 @@ extension AdminPage {
             let parts = value.split(separator: "-")
             guard parts.count == 3 else { break }
             return ["label": "\(parts[2])/\(parts[1])/\(parts[0])"]
+        case .channel:
+            guard let channel = PledgeChannel(rawValue: value) else { break }
+            return both(channel.label.vi, channel.label.en)
         default: break
         }
         return ["label": value]

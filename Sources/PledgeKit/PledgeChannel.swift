@@ -10,6 +10,14 @@ public enum PledgeChannel: String, CaseIterable, Codable, Sendable {
     case kiosk
     case phone
 
+    /// The channel as people read it on organizers' pages.
+    public var label: Localized<String> {
+        switch self {
+        case .kiosk: Localized(vi: "Tại kiosk", en: "at a kiosk")
+        case .phone: Localized(vi: "Trên điện thoại", en: "on a phone")
+        }
+    }
+
     /// The channel of a pledge recorded under `kioskID`.
     public init(kioskID: String) {
         self.init(kioskIDUTF8: kioskID.utf8)

@@ -4,13 +4,13 @@ import HubStore
 
 /// `kiosk hub serve`'s read-only copy of its database: `--standby-url postgres://…` or
 /// `KIOSK_HUB_STANDBY_URL` (what the URL leaves out, such as the password, comes from the `PG*`
-/// variables, as for `--database-url`). Certificate reads and public counts ask it first
+/// variables, as for `--database-url`). Certificate reads and the reads of their events ask it first
 /// (HubStore's `HubStandby`); docs/production.md.
 struct HubStandbyOptions: ParsableArguments {
     @Option(
         help: """
             A hot standby of the hub's database (streaming replication), postgres://user@host:port/name, \
-            that certificate reads and public counts ask first; a miss, a failure or a slow answer asks the \
+            that certificate reads (and their events) ask first; a miss, a failure or a slow answer asks the \
             primary. Also KIOSK_HUB_STANDBY_URL.
             """)
     var standbyURL: String?

@@ -5,6 +5,7 @@ import HubStore
 import HubTestSupport
 import Hummingbird
 import HummingbirdTesting
+import KioskHTTP
 import KioskTestSupport
 import PledgeKit
 import Testing
@@ -62,6 +63,24 @@ struct HubForwardedClientTests {
                 let statuses = try await Self.untilLimited(client) { "198.51.100.\($0)" }
                 #expect(statuses.last == 429)
                 #expect(statuses.count < 60, "\(statuses)")
+            }
+        }
+    }
+
+    @Test("An IPv4-mapped IPv6 address is its IPv4 address, for the peer and for --trusted-proxy")
+    func mappedAddressesMatchTheirIPv4() async throws {
+        #expect(ForwardedClientMiddleware.unmapped("::ffff:127.0.0.1") == "127.0.0.1")
+        #expect(ForwardedClientMiddleware.unmapped("::ffff:7f00:1") == "::ffff:7f00:1")
+        #expect(ForwardedClientMiddleware.unmapped("::1") == "::1")
+        #expect(ForwardedClientMiddleware.unmapped("127.0.0.1") == "127.0.0.1")
+        // A hub on `--host ::` saw its proxy as ::ffff:127.0.0.1 and never matched a trusted
+        // 127.0.0.1; here the trusted proxy is given in the mapped form and the peer is 127.0.0.1.
+        try await TestHubService.withStore { store in
+            let router = try TestHubService.router(store, trustedProxies: ["::ffff:127.0.0.1"])
+            try await Application(router: router).test(.live) { client in
+                let statuses = try await Self.untilLimited(client) { _ in "198.51.100.7" }
+                #expect(statuses.last == 429)
+                #expect(try await Self.badToken(client, forwardedFor: "198.51.100.8") == 401)
             }
         }
     }

@@ -138,11 +138,13 @@ final class StartedHubCluster: @unchecked Sendable {
         return try answer.json()["total"] as? Int
     }
 
-    /// SQL as the postgres user on the cluster at `port` (the standby's replay state, its clusters).
-    func sql(port: Int, _ statement: String) async throws -> String {
+    /// SQL as the postgres user on the cluster at `port` (the standby's replay state, its clusters),
+    /// in `database` (the hub's: kiosk_hub).
+    func sql(port: Int, database: String = "postgres", _ statement: String) async throws -> String {
         let ran = try await offPool {
             try ProcessRunner.run(
-                "runuser", ["-u", "postgres", "--", "psql", "-X", "-t", "-A", "-p", "\(port)", "-c", statement],
+                "runuser",
+                ["-u", "postgres", "--", "psql", "-X", "-t", "-A", "-p", "\(port)", "-d", database, "-c", statement],
                 environment: MadeHub.shellEnvironment)
         }
         #expect(ran.status == 0, "\(ran.stderr)")

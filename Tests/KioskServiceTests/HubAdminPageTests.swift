@@ -36,3 +36,20 @@ struct HubAdminPageTests {
         #expect(!page(nil).contains("Trung tâm quốc gia"))
     }
 }
+
+/// Organizers' tables name the channels in words, Vietnamese first (the trial user read the raw
+/// values `kiosk` and `phone` on the hub's organizer page).
+@Suite("Organizers' tables by channel name the channels in words")
+struct ChannelLabelTests {
+    @Test func channelsInVietnameseThenEnglish() {
+        let byChannel = Breakdown(
+            dimensions: [.channel], total: 12,
+            buckets: [.init(values: ["kiosk"], count: 7), .init(values: ["phone"], count: 5)])
+        let html = AdminPage(
+            breakdowns: [byChannel], hours: HubAdminPageTests.empty, kiosks: [], eventName: "Sự kiện", hub: nil
+        ).html
+        #expect(html.contains("Tại kiosk"))
+        #expect(html.contains("Trên điện thoại"))
+        #expect(html.contains("on a phone"))
+    }
+}
