@@ -67,8 +67,9 @@ struct SigningTimeTests {
                 key: try IdempotencyKey("offline-1"), draft: draft, code: CertificateCode.random(), at: signed)
             let client = ServiceClient(
                 baseURL: URL(string: "http://127.0.0.1:\(server.port)")!, kioskID: try #require(KioskID("kiosk-02")),
-                timeout: 60)
-            // A generous timeout: under the parallel test run the first answer can take seconds.
+                timeout: 300)
+            // A generous timeout: under the parallel test run an answer waited past 60 s (a CI run
+            // beside other work: the front's two requests each timed out, and the flush gave up).
             let front = try await OutboxPledgeService.open(
                 client: client, outbox: outbox, fallbackBase: TestService.baseURL, logger: Logger(label: "test"))
             await front.flush()
