@@ -88,37 +88,29 @@ extension HubStore {
                     key: zip(tallyKey, [event, day, band, province, channel]).map { "\($0)=\($1)" },
                     counted: counter, rows: pledges))
         }
-        for row in try await rows(
-            """
-            WITH counted AS (SELECT event_id, kiosk_id, count(*)::int8 AS count FROM hub_pledge GROUP BY 1, 2)
-            SELECT event_id, kiosk_id, coalesce(hub_kiosk_tally.count, 0)::int8, coalesce(counted.count, 0)::int8
-            FROM hub_kiosk_tally FULL JOIN counted USING (event_id, kiosk_id)
-            """, on: connection, logger: logger)
-        {
-            let (event, kiosk, counter, pledges) = try row.decode((String, String, Int, Int).self)
-            if pledges > 0 { keys += 1 }
-            guard counter != pledges else { continue }
-            drift.append(
-                HubCountDrift(
-                    counter: "hub_kiosk_tally", key: ["event=\(event)", "kiosk=\(kiosk)"], counted: counter,
-                    rows: pledges))
-        }
-        for row in try await rows(
-            """
-            WITH counted AS (
-                SELECT event_id, coalesce(province, '') AS province, count(*)::int8 AS count FROM hub_pledge GROUP BY 1, 2
-            )
-            SELECT event_id, province, coalesce(hub_province_tally.count, 0)::int8, coalesce(counted.count, 0)::int8
-            FROM hub_province_tally FULL JOIN counted USING (event_id, province)
-            """, on: connection, logger: logger)
-        {
-            let (event, province, counter, pledges) = try row.decode((String, String, Int, Int).self)
-            if pledges > 0 { keys += 1 }
-            guard counter != pledges else { continue }
-            drift.append(
-                HubCountDrift(
-                    counter: "hub_province_tally", key: ["event=\(event)", "province=\(province)"], counted: counter,
-                    rows: pledges))
+        // The two counters keyed by the event and one column of the pledge.
+        for (counter, column, name, value) in [
+            ("hub_kiosk_tally", "kiosk_id", "kiosk", "kiosk_id"),
+            ("hub_province_tally", "province", "province", "coalesce(province, '')"),
+        ] {
+            for row in try await rows(
+                """
+                WITH counted AS (
+                    SELECT event_id, \(unescaped: value) AS \(unescaped: column), count(*)::int8 AS count
+                    FROM hub_pledge GROUP BY 1, 2
+                )
+                SELECT event_id, \(unescaped: column), coalesce(\(unescaped: counter).count, 0)::int8,
+                    coalesce(counted.count, 0)::int8
+                FROM \(unescaped: counter) FULL JOIN counted USING (event_id, \(unescaped: column))
+                """, on: connection, logger: logger)
+            {
+                let (event, key, counted, pledges) = try row.decode((String, String, Int, Int).self)
+                if pledges > 0 { keys += 1 }
+                guard counted != pledges else { continue }
+                drift.append(
+                    HubCountDrift(
+                        counter: counter, key: ["event=\(event)", "\(name)=\(key)"], counted: counted, rows: pledges))
+            }
         }
         return (drift, keys)
     }
