@@ -66,11 +66,11 @@ public struct HTTPHubTransport: HubTransport {
         request.setValue(MediaType.json, forHTTPHeaderField: HeaderName.contentType)
         request.setValue(HeaderName.bearer(token), forHTTPHeaderField: HeaderName.authorization)
         do { request.httpBody = try WireJSON.encode(batch) } catch {
-            return .failed(reason: "the batch could not be encoded")
+            return .failed(reason: "không mã hóa được lô · the batch could not be encoded")
         }
         switch await perform(request) {
         case .failure(let failure):
-            return .later(retryAfter: nil, reason: "the hub cannot be reached (\(failure.reason))")
+            return .later(retryAfter: nil, reason: "không kết nối được hub · the hub cannot be reached (\(failure.reason))")
         case .success(let reply):
             return Self.answer(status: reply.status, data: reply.data, retryAfter: reply.retryAfter)
         }
@@ -118,7 +118,7 @@ public struct HTTPHubTransport: HubTransport {
         switch status {
         case 200:
             guard let acknowledgement = try? WireJSON.decode(SyncAcknowledgement.self, from: data) else {
-                return .later(retryAfter: nil, reason: "HTTP 200 without a readable acknowledgement")
+                return .later(retryAfter: nil, reason: "hub trả lời 200 mà không có xác nhận đọc được · HTTP 200 without a readable acknowledgement")
             }
             return .acknowledged(acknowledgement)
         case 413:
@@ -157,15 +157,18 @@ struct HubProblem: Decodable {
     var expected: Int?
 
     struct Messages: Decodable {
+        var vi: String?
         var en: String?
     }
 
-    /// `HTTP 409 sequence-gap (expected 5): <English text>`: the hub's words, which name no signer.
+    /// `HTTP 409 sequence-gap (expected 5): <Vietnamese text> · <English text>`: the hub's words
+    /// (Vietnamese first, as organizers read `kiosk status` and `/admin`), which name no signer.
     func describe(status: Int) -> String {
         var text = "HTTP \(status)"
         if let code { text += " \(code)" }
         if let expected { text += " (expected \(expected))" }
-        if let words = messages?.en ?? detail { text += ": \(words)" }
+        let words = [messages?.vi, messages?.en ?? detail].compactMap { $0 }.filter { !$0.isEmpty }
+        if !words.isEmpty { text += ": " + words.joined(separator: " · ") }
         return text
     }
 }

@@ -37,7 +37,7 @@ struct Status: AsyncParsableCommand {
         ]
         if let base = hub.certificateBaseURL { lines.append("  giấy chứng nhận / certificate base: \(base)") }
         if let error = hub.lastError {
-            lines.append("  lỗi gần nhất / last error (\(hub.attempts) attempt(s)): \(error)")
+            lines.append("  lỗi gần nhất / last error (\(hub.attempts) lần thử / tries): \(error)")
         }
         for row in hub.held {
             let pledge = row.number.map { " (pledge #\($0))" } ?? ""

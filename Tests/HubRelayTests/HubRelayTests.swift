@@ -192,6 +192,8 @@ struct HubRelayTests {
         #expect(first > .milliseconds(999) && first <= .seconds(1))
         let status = try await store.hubLinkStatus()
         #expect(status.lastError?.contains("cannot be reached") == true && status.backlog == 1)
+        // Vietnamese first, as organizers read it in `kiosk status` and `/admin`.
+        #expect(status.lastError?.hasPrefix("không kết nối được hub · ") == true, "\(status.lastError ?? "")")
     }
 
     @Test func aWrongTokenIsNotedAndNothingLeaves() async throws {
@@ -204,7 +206,10 @@ struct HubRelayTests {
             let refused = try relay(store, wrong)
             #expect(await refused.round() > .zero)
         }
-        #expect(try await store.hubLinkStatus().lastError?.contains("HTTP 401") == true)
+        let lastError = try await store.hubLinkStatus().lastError ?? ""
+        #expect(lastError.contains("HTTP 401"))
+        // The hub's words in both languages, Vietnamese first.
+        #expect(lastError.contains(" · "), "\(lastError)")
         #expect(try outboxRows(file).count == 1)
     }
 
