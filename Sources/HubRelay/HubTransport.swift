@@ -70,7 +70,8 @@ public struct HTTPHubTransport: HubTransport {
         }
         switch await perform(request) {
         case .failure(let failure):
-            return .later(retryAfter: nil, reason: "không kết nối được hub · the hub cannot be reached (\(failure.reason))")
+            return .later(
+                retryAfter: nil, reason: "không kết nối được hub · the hub cannot be reached (\(failure.reason))")
         case .success(let reply):
             return Self.answer(status: reply.status, data: reply.data, retryAfter: reply.retryAfter)
         }
@@ -118,7 +119,10 @@ public struct HTTPHubTransport: HubTransport {
         switch status {
         case 200:
             guard let acknowledgement = try? WireJSON.decode(SyncAcknowledgement.self, from: data) else {
-                return .later(retryAfter: nil, reason: "hub trả lời 200 mà không có xác nhận đọc được · HTTP 200 without a readable acknowledgement")
+                return .later(
+                    retryAfter: nil,
+                    reason: "hub trả lời 200 mà không có xác nhận đọc được · "
+                        + "HTTP 200 without a readable acknowledgement")
             }
             return .acknowledged(acknowledgement)
         case 413:
