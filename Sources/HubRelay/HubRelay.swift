@@ -29,6 +29,9 @@ public struct SystemRelayClock: RelayClock {
 ///   exponential back-off (``Settings/firstBackoff`` doubling up to ``Settings/longestBackoff``)
 ///   with jitter: a wait drawn between half the back-off and all of it, so events that lost the hub
 ///   together do not come back together. Other refusals (401, 403, 404, 409) wait the back-off too.
+/// - 409 `sequence-gap` expecting a row before the batch's first, or a 200 acknowledging less than
+///   the hub had: the hub lost rows it had acknowledged (a restore, a failover, a new hub
+///   database), so they are queued again (``PledgeStore/requeueForHub(from:)``) and sent at once.
 ///
 /// Every failure is noted in the database (``PledgeStore/hubFailed(_:at:)``) for `kiosk status` and
 /// `/admin`. The log holds counts, sequences and statuses, never a name.
@@ -131,6 +134,12 @@ public actor HubRelay {
                     ])
             }
             if !applied.baseTaken { logger.warning("hub certificate base is not a valid base; not used") }
+            if applied.requeued > 0 {
+                logger.warning(
+                    "hub lost acknowledged rows; queued again",
+                    metadata: ["hub.acknowledged": "\(acknowledgement.acknowledged)", "rows.queued": "\(applied.requeued)"])
+                return .zero
+            }
             // A full page of erasures: more may wait at the hub.
             if acknowledgement.erasures.count >= 500 { lastContact = nil }
             return batch.rows.isEmpty && acknowledgement.erasures.count < 500 ? settings.poll : .zero
@@ -163,6 +172,18 @@ public actor HubRelay {
             let wait = await failed(reason)
             guard let retryAfter else { return wait }
             return min(retryAfter, settings.longestRetryAfter)
+        case .sequenceGap(let expected, let reason):
+            // The hub expects a row at or after this batch's first: something else is wrong.
+            guard let first = batch.rows.first?.sequence, expected < first else { return await failed(reason) }
+            let requeued: Int
+            do { requeued = try await store.requeueForHub(from: expected) } catch {
+                logger.error("hub rows not queued again", metadata: ["error.type": "\(type(of: error))"])
+                return nextBackoff()
+            }
+            logger.warning(
+                "hub lost acknowledged rows; queued again",
+                metadata: ["hub.expected": "\(expected)", "rows.queued": "\(requeued)"])
+            return .zero
         case .failed(let reason):
             return await failed(reason)
         case .tokenRefused(let reason):

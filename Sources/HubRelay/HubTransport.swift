@@ -18,8 +18,11 @@ public enum HubAnswer: Sendable, Equatable {
     /// Not now: the hub cannot be reached, timed out, or answered 408, 429 or 5xx; try again
     /// after `retryAfter` when it said (`Retry-After`), else after the back-off.
     case later(retryAfter: Duration?, reason: String)
-    /// Refused for a reason sending again will not fix soon (404 unknown event, 409 sequence gap,
-    /// another 4xx): the organizer has to look; retried at the back-off.
+    /// 409 `sequence-gap`: the hub's next sequence for the event is `expected`, before the
+    /// batch's first row; nothing applied.
+    case sequenceGap(expected: Int, reason: String)
+    /// Refused for a reason sending again will not fix soon (404 unknown event, another 4xx): the
+    /// organizer has to look; retried at the back-off.
     case failed(reason: String)
     /// 401 or 403: the hub does not take this event's sync token (a mistyped or replaced token);
     /// retried at the back-off, and a service that hears it at its start does not start.
@@ -131,6 +134,8 @@ public struct HTTPHubTransport: HubTransport {
             return .refused(problem?.refused ?? [])
         case 401, 403:
             return .tokenRefused(reason: words)
+        case 409 where problem?.code == "sequence-gap" && problem?.expected != nil:
+            return .sequenceGap(expected: problem?.expected ?? 0, reason: words)
         case 408, 429, 500...599:
             return .later(retryAfter: retryAfter.flatMap { Self.delay($0, now: now) }, reason: words)
         default:

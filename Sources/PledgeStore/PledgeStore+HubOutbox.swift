@@ -11,6 +11,9 @@ public struct HubAcknowledgementApplied: Sendable, Equatable {
     public var erased: Int
     /// Whether the hub's certificate base was taken (false: it was not a valid base).
     public var baseTaken: Bool
+    /// Rows queued again because the hub acknowledged less than it had before (it lost rows,
+    /// ``PledgeStore/requeueForHub(from:)``); 0 otherwise.
+    public var requeued: Int = 0
 }
 
 extension PledgeStore {
@@ -82,13 +85,19 @@ extension PledgeStore {
     /// (``eraseName(code:at:in:)``) without a new outbox row, and the cursor kept; the last error
     /// is cleared. Then, when a name was erased, the WAL is emptied (in the background if readers
     /// hold it, ``WALRetry``).
+    ///
+    /// An acknowledgement below the one stored here means the hub lost rows it had acknowledged:
+    /// they are queued again (``requeueForHub(from:)``) and the hub's erasures are asked for again
+    /// from the start, not taken from this answer.
     /// - Throws: SQLite's error; then nothing of it was applied.
     @discardableResult
     public func hubAcknowledged(_ answer: SyncAcknowledgement, sentThrough: Int, at date: Date) async throws
         -> HubAcknowledgementApplied
     {
         let base = try? CertificateLinks(baseURL: answer.certificateBaseUrl)
+        let eventID = eventID
         let applied = try await pool.write { db in
+            let before = try Int.fetchOne(db, sql: "SELECT acknowledged FROM hub_state WHERE id = 1") ?? 0
             let through = min(answer.acknowledged, sentThrough)
             try db.execute(
                 sql: "DELETE FROM hub_outbox WHERE sequence <= ? AND state = 'pending'", arguments: [through])
@@ -96,9 +105,16 @@ extension PledgeStore {
             try db.execute(
                 sql: "UPDATE hub_outbox SET acknowledged = 1 WHERE sequence <= ? AND state = 'held'",
                 arguments: [through])
+            let lost = answer.acknowledged < before
+            var requeued = 0
+            if lost {
+                requeued = try Self.requeueForHub(from: answer.acknowledged + 1, eventID: eventID, in: db)
+            }
             var seen = try Int.fetchOne(db, sql: "SELECT erasures_seen FROM hub_state WHERE id = 1") ?? 0
             var erased = 0
-            for erasure in answer.erasures.sorted(by: { $0.cursor < $1.cursor }) where erasure.cursor > seen {
+            // After a requeue the cursor is 0 and this answer's erasures start at the old one.
+            for erasure in answer.erasures.sorted(by: { $0.cursor < $1.cursor })
+            where !lost && erasure.cursor > seen {
                 let result = try Self.eraseName(code: erasure.code, at: date, in: db)
                 if result.changed { erased += 1 }
                 if result.eventID == nil {
@@ -115,7 +131,7 @@ extension PledgeStore {
                     WHERE id = 1
                     """,
                 arguments: [answer.acknowledged, seen, date, base?.baseURL])
-            return HubAcknowledgementApplied(sent: sent, erased: erased, baseTaken: base != nil)
+            return HubAcknowledgementApplied(sent: sent, erased: erased, baseTaken: base != nil, requeued: requeued)
         }
         if let base { hubBase.set(base) }
         if applied.erased > 0 {

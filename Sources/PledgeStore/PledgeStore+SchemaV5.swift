@@ -11,7 +11,7 @@ extension PledgeStore {
     /// pledge, an erasure, a purge), only when the event feeds a hub (``feedsHub``): a change that
     /// commits has its row, a change that rolls back has none, and no crash can come between them.
     /// `sequence` is AUTOINCREMENT: never reused while the file lives, even after the rows before it
-    /// are deleted. `body` is the change's wire format (``SyncPledge``, ``SyncErasure``,
+    /// are deleted, unless the hub lost the rows it had acknowledged (``requeueForHub(from:)``). `body` is the change's wire format (``SyncPledge``, ``SyncErasure``,
     /// ``SyncPurge``). A row is deleted once the hub acknowledges its sequence; a row the hub refused
     /// for good is `held` with the hub's reason and kept for the organizer, and once the hub
     /// acknowledged its placeholder (`acknowledged` = 1) it is no longer sent. `code` is a pledge
