@@ -11,7 +11,8 @@ import PledgeKit
 ///
 /// Commits only mark the count dirty; one refresh runs at most every ``interval`` (250 ms, so at
 /// most four updates a second whatever the pledge rate; longer with many viewers, see
-/// ``pushInterval``), reads the totals once from the
+/// ``pushInterval``): at once when the last one is that long ago (a lone pledge shows without a
+/// wait), else when its turn comes, and it reads the totals once from the
 /// aggregate table, encodes the SSE message once and hands the same bytes to every viewer (a
 /// `ByteBuffer` is shared, not copied, by each write). Each viewer's stream keeps the newest
 /// message only: a viewer whose writes fall behind (a slow client, or a hub process writing to
@@ -37,6 +38,8 @@ public actor LiveCounter {
     private var lastViewerID = 0
     private var latest: (snapshot: LiveSnapshot, message: ByteBuffer)?
     private var refreshScheduled = false
+    /// When the last refresh started.
+    private var lastRefresh: ContinuousClock.Instant?
     private var beat: Task<Void, Never>?
     fileprivate var closed = false
     /// Refreshes run so far, whether they read the source or, with no viewer, did not: what a test
@@ -84,15 +87,17 @@ public actor LiveCounter {
     private func scheduleRefresh() {
         guard !refreshScheduled else { return }
         refreshScheduled = true
-        let wait = pushInterval
+        // Its turn: a push interval after the last refresh (at once when that is past).
+        let wait = lastRefresh.map { $0 + pushInterval - ContinuousClock.now } ?? .zero
         Task {
-            try? await Task.sleep(for: wait)
+            if wait > .zero { try? await Task.sleep(for: wait) }
             await refresh()
         }
     }
 
     private func refresh() async {
         refreshScheduled = false
+        lastRefresh = ContinuousClock.now
         defer { refreshes += 1 }
         guard !viewers.isEmpty else {
             // Nobody to push to: no read; the totals held are out of date from now on.
