@@ -110,7 +110,8 @@ final class LiveViewerHandler: ChannelInboundHandler {
     let viewer: Int
     let port: Int
     let tally: LiveTally
-    private var pending = ""
+    /// The bytes of a line not yet ended.
+    private var pending = ByteBuffer()
 
     init(viewer: Int, port: Int, tally: LiveTally) {
         self.viewer = viewer
@@ -131,27 +132,41 @@ final class LiveViewerHandler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             if head.status == .ok { tally.connected(viewer) } else { tally.failed(viewer) }
-        case .body(let buffer):
+        case .body(var buffer):
             let time = DispatchTime.now().uptimeNanoseconds
-            pending += String(buffer: buffer)
-            // Whole lines only; a message may arrive in pieces.
-            while let newline = pending.firstIndex(of: "\n") {
-                let line = pending[..<newline]
-                pending = String(pending[pending.index(after: newline)...])
-                if line.hasPrefix("data: "), let total = Self.total(in: line) {
+            pending.writeBuffer(&buffer)
+            // Whole lines only (a message may arrive in pieces), read as bytes: this process stands
+            // for thousands of phones on the hubs' own cores, so it must cost as little as it can.
+            while let newline = pending.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = pending.readableBytesView[pending.readerIndex..<newline]
+                if line.starts(with: Self.dataPrefix), let total = Self.total(in: line) {
                     tally.saw(viewer, total: total, at: time)
                 }
+                pending.moveReaderIndex(to: newline + 1)
             }
+            pending.discardReadBytes()
         case .end:
             tally.failed(viewer)
             context.close(promise: nil)
         }
     }
 
+    static let dataPrefix = Array("data: ".utf8)
+    static let totalKey = Array(#""total":"#.utf8)
+
     /// The number after the last `"total":` of a JSON line.
-    static func total(in line: Substring) -> Int? {
-        guard let range = line.range(of: "\"total\":", options: .backwards) else { return nil }
-        return Int(line[range.upperBound...].prefix { $0.isNumber })
+    static func total(in line: ByteBufferView) -> Int? {
+        var end = line.endIndex
+        while end - line.startIndex >= totalKey.count {
+            let start = end - totalKey.count
+            if line[start..<end].elementsEqual(totalKey) {
+                let digits = line[end...].prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+                guard !digits.isEmpty else { return nil }
+                return digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+            }
+            end -= 1
+        }
+        return nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
