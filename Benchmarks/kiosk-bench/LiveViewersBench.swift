@@ -74,15 +74,17 @@ func liveViewersBench(_ options: LiveViewersOptions) async throws {
         exit(2)
     }
     tally.setTarget(target)
+    let cpuAtTarget = CPUSample(hub: nil, postgres: nil).client
     _ = await pollUntil(options.timeout) { tally.settledAfterPledges >= options.viewers }
     let after = tally.counts
+    let cpuUsed = CPUSample(hub: nil, postgres: nil).client - cpuAtTarget
     if let path = options.times {
         try Data(tally.finalTimes.map { "\($0)\n" }.joined().utf8).write(to: URL(fileURLWithPath: path))
     }
     for channel in tally.openChannels { channel.close(promise: nil) }
     try await group.shutdownGracefully()
     say(
-        "done viewers=\(options.viewers) connected=\(after.connected) received=\(after.final) failed=\(after.failed) target=\(target) open_files=\(limit.soft)"
+        "done viewers=\(options.viewers) connected=\(after.connected) received=\(after.final) failed=\(after.failed) target=\(target) open_files=\(limit.soft) cpu_s=\(f(cpuUsed, 2))"
     )
 }
 
