@@ -35,6 +35,14 @@ public struct NotFoundLimiter: RouterMiddleware {
         guard request.method == .get || request.method == .head, Self.isLookup(request.uri.path) else {
             return try await next(request, context)
         }
+        return try await limited(request, context: context, next: next)
+    }
+
+    /// A lookup, counted: apart so that other requests' async frames stay small (each connection's
+    /// task keeps the memory of its deepest frames, H3 in BENCHMARKS.md).
+    func limited(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
         let client = context.clientAddress
         if let wait = buckets.waitTime(key: client) {
             throw ProblemDetails.tooManyNotFound(retryAfter: wait)

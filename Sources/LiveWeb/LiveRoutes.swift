@@ -55,15 +55,12 @@ public struct LiveRoutes: Sendable {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: LivePage.script)))
         }
         router.get("/live/events") { _, _ in
-            // Read before answering, so a database failure is a problem detail, not an empty stream.
-            _ = try await snapshot()
+            // Read before answering, so a database failure is a problem detail, not an empty stream
+            // (no frame of its own: a viewer's task keeps the memory of its deepest frames).
             let live = live
-            var headers = HTTPFields()
-            headers[.contentType] = "text/event-stream; charset=utf-8"
-            headers[.cacheControl] = "no-store"
-            headers[.init("X-Accel-Buffering")!] = "no"
+            do throws(PledgeError) { _ = try await live.current() } catch { throw ProblemDetails(error) }
             return Response(
-                status: .ok, headers: headers,
+                status: .ok, headers: Self.streamHeaders,
                 body: ResponseBody { writer in
                     let (id, stream) = await live.join()
                     do {
@@ -77,6 +74,15 @@ public struct LiveRoutes: Sendable {
                 })
         }
     }
+
+    /// The stream's header fields: never cached, and not buffered by nginx (`X-Accel-Buffering`).
+    static let streamHeaders: HTTPFields = {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        headers[.init("X-Accel-Buffering")!] = "no"
+        return headers
+    }()
 
     /// Tells EventSource to reconnect 2 s after the stream ends.
     static let retry = ByteBuffer(string: "retry: 2000\n\n")
