@@ -44,6 +44,17 @@ public protocol HubRecords: PledgeLookup {
     /// kept while it is the same; nil while the store cannot tell (every read then goes to it).
     func countStamp() -> Int?
 
+    /// A number that changes whenever counters may have changed other than by new pledges (a
+    /// repair of drifted counters, or notifications possibly missed): every event's counts kept
+    /// from before are stale then, whatever its total says (``eventTotals()``); nil while the
+    /// store cannot tell (nothing is kept).
+    func countGeneration() -> Int?
+
+    /// The pledge total of every event with pledges, exact, from the counters: new pledges of an
+    /// event always change it, so an event's counts kept with the total it had are current while
+    /// its total and ``countGeneration()`` are unchanged.
+    func eventTotals() async throws(HubError) -> [String: Int]
+
     /// The national totals of the live counter, from the counter tables (never a count of
     /// pledges), exact.
     func nationalTotals() async throws(HubError) -> NationalTotals
@@ -62,6 +73,15 @@ public protocol HubRecords: PledgeLookup {
 extension HubRecords {
     /// Nil: a store that cannot tell when counts change has every public count read again.
     public func countStamp() -> Int? { nil }
+
+    /// Nil: nothing is kept.
+    public func countGeneration() -> Int? { nil }
+
+    /// From the tally by event (``tally(by:event:withholding:)``).
+    public func eventTotals() async throws(HubError) -> [String: Int] {
+        let exact = try await tally(by: [.event], event: nil, withholding: false).exact
+        return Dictionary(exact.buckets.map { ($0.values[0], $0.count) }, uniquingKeysWith: +)
+    }
 }
 
 /// What applying a batch committed.

@@ -41,17 +41,26 @@ extension HubTally {
     /// first (``HubRecords/tally(by:event:withholding:)`` with `withholding`); without further
     /// dimensions the answer is the total alone.
     public var publishedAcrossEvents: Breakdown {
-        let dimensions = Array(exact.dimensions.dropFirst())
+        Self.acrossEvents(
+            byEvent.values.map(\.published), dimensions: Array(exact.dimensions.dropFirst()), total: exact.total)
+    }
+
+    /// Events' published tables (each an event's ``published``, by `dimensions`) summed cell by
+    /// cell, with the exact `total` of those events: ``publishedAcrossEvents``'s answer from
+    /// tables kept per event.
+    public static func acrossEvents(_ tables: some Sequence<Breakdown>, dimensions: [CountDimension], total: Int)
+        -> Breakdown
+    {
         var sums: [[String]: Int] = [:]
         if !dimensions.isEmpty {
-            for tally in byEvent.values {
-                for bucket in tally.published.buckets { sums[bucket.values, default: 0] += bucket.count }
+            for table in tables {
+                for bucket in table.buckets { sums[bucket.values, default: 0] += bucket.count }
             }
         }
         let buckets = sums.map { Breakdown.Bucket(values: $0.key, count: $0.value) }
             .sorted(by: BucketOrder(dimensions: dimensions).precedes)
         return Breakdown(
-            dimensions: dimensions, total: exact.total, buckets: buckets,
+            dimensions: dimensions, total: total, buckets: buckets,
             minimumGroupSize: Breakdown.defaultMinimumGroupSize)
     }
 }

@@ -4,19 +4,24 @@ import Synchronization
 
 /// The hub's public answers across events (`/api/public/counts` and `/api/counts` without
 /// `event`, the `/national` page): each the sum of every event's own published table
-/// (``HubCore/HubTally/publishedAcrossEvents``), so no two public answers can be subtracted to
-/// show a group below k = 5. Each answer is kept while the store's count stamp
+/// (``HubCore/HubTally/acrossEvents(_:dimensions:total:)``), so no two public answers can be
+/// subtracted to show a group below k = 5. Each answer is kept while the store's count stamp
 /// (``HubCore/HubRecords/countStamp()``) is unchanged: it moves on every commit of pledges
 /// notified to this process (`hub_counts`) and on this process's own commits, so an answer is
 /// never served after the commit that changes it is known here; with no stamp (not listening)
-/// every request reads the counters. A read costs two queries over the counters (every event's
-/// groups and its withheld pledges) and publishing each event's table; a kept answer, none; the
-/// requests that ask at once under a new stamp share one read (a livestream's viewers after each
-/// commit).
+/// every request reads the counters. The requests that ask at once under a new stamp share one
+/// read (a livestream's viewers after each commit).
+///
+/// Under a new stamp, each event's part (its published table, its counts) is read again only
+/// when its pledge total moved (``EventParts``): a commit of one event's batch costs the events'
+/// totals and that event's tally, not every event's (H5 in BENCHMARKS.md).
 final class HubPublicCounts: Sendable {
     let records: any HubRecords
     private let breakdowns = StampedAnswers<[CountDimension], Breakdown>()
     private let counts = StampedAnswers<Bool, ChannelCounts>()
+    private let totals = StampedAnswers<Bool, [String: Int]>()
+    private let eventTables = EventParts<[CountDimension], Breakdown>()
+    private let eventCounts = EventParts<Bool, ChannelCounts>()
 
     init(records: any HubRecords) { self.records = records }
 
@@ -24,9 +29,20 @@ final class HubPublicCounts: Sendable {
     /// the public) across every event; without dimensions, the exact total alone.
     func breakdown(by dimensions: [CountDimension]) async throws(HubError) -> Breakdown {
         let records = records
-        return try await breakdowns.answer(dimensions, stamp: records.countStamp()) { () async throws(HubError) in
-            try await records.tally(by: [.event] + dimensions, event: nil, withholding: !dimensions.isEmpty)
-                .publishedAcrossEvents
+        let stamp = records.countStamp()
+        return try await breakdowns.answer(dimensions, stamp: stamp) { () async throws(HubError) in
+            guard !dimensions.isEmpty else {
+                return try await records.tally(by: [.event], event: nil, withholding: false).publishedAcrossEvents
+            }
+            let tables = try await self.eventTables.parts(
+                dimensions, generation: records.countGeneration(),
+                totals: { () async throws(HubError) in try await self.eventTotals(stamp) }
+            ) { (event: EventID?) async throws(HubError) in
+                try await records.tally(by: [.event] + dimensions, event: event, withholding: true).byEvent
+                    .mapValues { (part: $0.published, total: $0.exact.total) }
+            }
+            return HubTally.acrossEvents(
+                tables.map(\.part), dimensions: dimensions, total: tables.reduce(0) { $0 + $1.total })
         }
     }
 
@@ -34,13 +50,25 @@ final class HubPublicCounts: Sendable {
     /// (``HubCountsRoutes/counts(_:)``) summed key by key; the total exact.
     func counts() async throws(HubError) -> ChannelCounts {
         let records = records
-        return try await counts.answer(true, stamp: records.countStamp()) { () async throws(HubError) in
-            let tally = try await records.tally(
-                by: [.event, .ageBand, .province, .channel], event: nil, withholding: true)
+        let stamp = records.countStamp()
+        return try await counts.answer(true, stamp: stamp) { () async throws(HubError) in
+            let parts = try await self.eventCounts.parts(
+                true, generation: records.countGeneration(),
+                totals: { () async throws(HubError) in try await self.eventTotals(stamp) }
+            ) { (event: EventID?) async throws(HubError) in
+                try await records.tally(by: [.event, .ageBand, .province, .channel], event: event, withholding: true)
+                    .byEvent.mapValues { (part: HubCountsRoutes.counts($0), total: $0.exact.total) }
+            }
             var answer = ChannelCounts(total: 0, byAgeBand: [:], byProvince: [:], byChannel: [:])
-            for event in tally.byEvent.values { answer.add(HubCountsRoutes.counts(event)) }
+            for part in parts { answer.add(part.part) }
             return answer
         }
+    }
+
+    /// Every event's pledge total, read once per count stamp.
+    private func eventTotals(_ stamp: Int?) async throws(HubError) -> [String: Int] {
+        let records = records
+        return try await totals.answer(true, stamp: stamp) { () async throws(HubError) in try await records.eventTotals() }
     }
 }
 

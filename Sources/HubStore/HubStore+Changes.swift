@@ -14,6 +14,8 @@ final class HubChanges: Sendable {
         var stamp = 0
         /// Bumped on every count notification, every (re)connection and every own commit of pledges.
         var countStamp = 0
+        /// Bumped on every (re)connection and every notification of repaired counters.
+        var countGeneration = 0
         /// Told of new counts (``HubStore/observeCounts(_:)``).
         var countObservers: [@Sendable () -> Void] = []
         /// Told before the stamp moves (the standby's fence: ``HubStandby/fence()``).
@@ -30,6 +32,17 @@ final class HubChanges: Sendable {
     /// The count stamp while listening (``HubStore/countStamp()``); nil while not.
     var countStamp: Int? {
         state.withLock { $0.listening ? $0.countStamp : nil }
+    }
+
+    /// The count generation while listening (``HubStore/countGeneration()``); nil while not.
+    var countGeneration: Int? {
+        state.withLock { $0.listening ? $0.countGeneration : nil }
+    }
+
+    /// Counters changed other than by new pledges (a repair): every count kept is stale.
+    func countsRepaired() {
+        state.withLock { $0.countGeneration &+= 1 }
+        countsChanged()
     }
 
     /// This process committed pledges: counts kept from before are stale, whether or not its own
@@ -52,6 +65,7 @@ final class HubChanges: Sendable {
             $0.listening = true
             $0.stamp &+= 1
             $0.countStamp &+= 1
+            $0.countGeneration &+= 1
         }
     }
 
@@ -120,6 +134,13 @@ extension HubStore: ChangeStamping {
         changes.countStamp
     }
 
+    /// A number that changes on each (re)connection of the LISTEN connection (a repair may have
+    /// gone unheard) and on each notification of ``countsChannel`` whose payload is
+    /// ``countsRepairedPayload`` (``reconcile(repair:)``); nil while not listening.
+    public func countGeneration() -> Int? {
+        changes.countGeneration
+    }
+
     /// Holds one LISTEN connection on ``changeChannel`` and ``countsChannel`` (outside the pool)
     /// until the task is cancelled, bumping ``changeStamp()`` on every notification of the first
     /// and telling the observers of ``observeCounts(_:)`` of each of the second; reconnects after
@@ -166,7 +187,15 @@ extension HubStore: ChangeStamping {
                             do {
                                 try await withThrowingTaskGroup(of: Void.self) { channels in
                                     channels.addTask { for try await _ in notifications { changes.bump() } }
-                                    channels.addTask { for try await _ in counts { changes.countsChanged() } }
+                                    channels.addTask {
+                                        for try await notification in counts {
+                                            if notification.payload == Self.countsRepairedPayload {
+                                                changes.countsRepaired()
+                                            } else {
+                                                changes.countsChanged()
+                                            }
+                                        }
+                                    }
                                     defer { channels.cancelAll() }
                                     _ = try await channels.next()
                                 }

@@ -158,7 +158,9 @@ extension HubStore {
         }
         try await execute("DELETE FROM hub_tally WHERE count = 0", on: connection, logger: logger)
         try await execute("DELETE FROM hub_kiosk_tally WHERE count = 0", on: connection, logger: logger)
-        // The counts changed without an insert of pledges: every hub's live counter reads them again (on commit).
-        try await execute("SELECT pg_notify(\(countsChannel), '')", on: connection, logger: logger)
+        // The counts changed without an insert of pledges: every hub's live counter reads them again
+        // (on commit), and counts kept per event are dropped (their totals may not have moved).
+        try await execute(
+            "SELECT pg_notify(\(countsChannel), \(countsRepairedPayload))", on: connection, logger: logger)
     }
 }
