@@ -29,7 +29,7 @@ public enum ExportTable {
         "createdAt": "Thời điểm ký", "ageBand": "Độ tuổi", "province": "Tỉnh, thành phố",
         "guardianConsent": "Cha mẹ/người giám hộ đồng ý", "name": "Họ và tên", "school": "Trường",
         "code": "Mã giấy chứng nhận",
-        "day": "Ngày", "hour": "Giờ", "age-band": "Độ tuổi", "count": "Số người ký",
+        "day": "Ngày", "hour": "Giờ", "age-band": "Độ tuổi", "count": "Số người ký", "total": "Tổng",
     ]
 
     /// The cells of a record, in the order of ``pledgeColumns(includePersonalData:)`` (for
@@ -55,13 +55,16 @@ public enum ExportTable {
         breakdown.dimensions.map(\.rawValue) + ["count"]
     }
 
-    /// The buckets, then a last row "total" with the total they add up to.
-    public static func countRows(_ breakdown: Breakdown) -> [[ExportCell]] {
+    /// The buckets, then a last row with the total they add up to, labelled in its first column
+    /// `Tổng · total` for people (a spreadsheet: ``heading(_:)``'s pair) or `total` for programs
+    /// (JSON Lines, the CLI's CSV).
+    public static func countRows(_ breakdown: Breakdown, forPeople: Bool) -> [[ExportCell]] {
         let buckets = breakdown.buckets.map { $0.values.map(ExportCell.text) + [.number($0.count)] }
+        let label = forPeople ? heading("total") : "total"
         let total: [ExportCell] =
             breakdown.dimensions.isEmpty
             ? [.number(breakdown.total)]
-            : [.text("total")] + breakdown.dimensions.dropFirst().map { _ in .null } + [.number(breakdown.total)]
+            : [.text(label)] + breakdown.dimensions.dropFirst().map { _ in .null } + [.number(breakdown.total)]
         return buckets + [total]
     }
 

@@ -68,7 +68,7 @@ public struct Exporter: Sendable {
             let breakdown = try await breakdown()
             let columns = ExportTable.countColumns(breakdown)
             try await sink(encoder.header(headings(columns)), 0)
-            let rows = ExportTable.countRows(breakdown)
+            let rows = ExportTable.countRows(breakdown, forPeople: options.format != .json)
             var chunk = [UInt8]()
             for row in rows { chunk += encoder.row(columns, row) }
             try await sink(chunk, rows.count)
@@ -114,7 +114,7 @@ public struct Exporter: Sendable {
         case .counts:
             let breakdown = try await breakdown()
             try header(headings(ExportTable.countColumns(breakdown)))
-            let rows = ExportTable.countRows(breakdown)
+            let rows = ExportTable.countRows(breakdown, forPeople: options.format != .json)
             try await sink(rows, rows.count)
             return rows.count
         case .pledges:

@@ -16,7 +16,7 @@ struct BreakdownReport {
             let encoder = CSVEncoder()
             let columns = ExportTable.countColumns(breakdown)
             var bytes = encoder.line(columns.map(ExportCell.text))
-            for row in ExportTable.countRows(breakdown) { bytes += encoder.row(columns, row) }
+            for row in ExportTable.countRows(breakdown, forPeople: false) { bytes += encoder.row(columns, row) }
             return String(decoding: bytes, as: UTF8.self)
         case .table:
             let header =

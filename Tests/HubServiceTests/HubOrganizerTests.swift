@@ -167,7 +167,7 @@ struct HubOrganizerTests {
             let provinceCounts = try await get("/api/organizer/export/counts?format=csv&by=event", hanoi)
             let countsText = String(decoding: provinceCounts.body.readableBytesView, as: UTF8.self)
             #expect(!countsText.contains("hue-phu-xuan"))
-            #expect(countsText.hasSuffix("\"total\",5\r\n"))
+            #expect(countsText.hasSuffix("\"Tổng · total\",5\r\n"))
             // Narrowed to one of its events; the other province, or its event, is outside.
             let one = try Self.decode(
                 Breakdown.self, try await get("/api/organizer/counts?event=ha-noi-dong-da", hanoi))

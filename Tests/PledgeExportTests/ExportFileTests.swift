@@ -135,7 +135,7 @@ struct ExportFileTests {
         #expect(
             text
                 == "\"Tỉnh, thành phố · province\",\"Độ tuổi · age-band\",\"Số người ký · count\"\r\n"
-                + "\"Huế\",\"18-24\",5\r\n\"total\",,5\r\n")
+                + "\"Huế\",\"18-24\",5\r\n\"Tổng · total\",,5\r\n")
     }
 
     @Test func anUnfinishedExportLeavesNoFile() throws {

@@ -68,7 +68,7 @@ struct XLSXExportTests {
             sheet.rows.first?.map(\.text) == [
                 "Tỉnh, thành phố · province", "Độ tuổi · age-band", "Số người ký · count",
             ])
-        #expect(sheet.rows.last?.map(\.csvText) == ["total", "", "\(ExportFileTests.trickyNames.count)"])
+        #expect(sheet.rows.last?.map(\.csvText) == ["Tổng · total", "", "\(ExportFileTests.trickyNames.count)"])
         #expect(sheet.rows.dropFirst().allSatisfy { $0[2].type == "n" })
     }
 
