@@ -92,9 +92,14 @@ struct HubListOrganizers: AsyncParsableCommand {
         switch format {
         case .json: print(String(decoding: try WireJSON.encode(listed), as: UTF8.self))
         case .text:
-            if listed.isEmpty { print("Chưa có tài khoản ban tổ chức nào · No organizer accounts yet.") }
+            guard !listed.isEmpty else {
+                print("Chưa có tài khoản ban tổ chức nào · No organizer accounts yet.")
+                return
+            }
+            // Tab-separated, one account a line, under a header (Vietnamese, then the key).
+            print(["Mã · id", "Phạm vi · scope", "Trạng thái · state", "Tên · name"].joined(separator: "\t"))
             for account in listed {
-                let state = account.revokedAt.map { "revoked \($0)" } ?? "active"
+                let state = account.revokedAt.map { "đã thu hồi · revoked \($0)" } ?? "đang dùng · active"
                 print("\(account.id)\t\(account.scope)\t\(state)\t\(account.name)")
             }
         }

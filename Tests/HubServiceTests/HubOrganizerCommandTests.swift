@@ -70,7 +70,8 @@ struct HubOrganizerCommandTests {
             #expect(again.status != 0)
             #expect(again.stderr.contains("no active organizer account has the id \(printed.id)"))
             let after = try await HubCommandTests.kiosk(["organizers"] + url)
-            #expect(after.stdout.contains("\(printed.id)\tprovince:Huế\trevoked "))
+            #expect(after.stdout.hasPrefix("Mã · id\tPhạm vi · scope\tTrạng thái · state\tTên · name\n"))
+            #expect(after.stdout.contains("\(printed.id)\tprovince:Huế\tđã thu hồi · revoked "))
         }
     }
 
