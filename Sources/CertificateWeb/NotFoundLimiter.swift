@@ -43,7 +43,7 @@ public struct NotFoundLimiter: RouterMiddleware {
     func limited(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
-        let client = context.clientAddress
+        let client = context.limitKey
         if let wait = buckets.waitTime(key: client) {
             throw ProblemDetails.tooManyNotFound(retryAfter: wait)
         }

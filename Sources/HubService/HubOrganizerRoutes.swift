@@ -97,7 +97,7 @@ struct HubOrganizerRoutes: Sendable {
         _ request: Request, _ context: KioskRequestContext, action: String, allowBasic: Bool = false,
         _ body: (OrganizerScope, HubOrganizer) async throws -> Response
     ) async throws -> Response {
-        if let wait = refusals.waitTime(key: context.clientAddress) {
+        if let wait = refusals.waitTime(key: context.limitKey) {
             throw ProblemDetails.tooManyBadTokens(retryAfter: wait)
         }
         var entry = HubAuditEntry(organizer: nil, action: action, scope: nil, status: 500, at: now())
@@ -117,7 +117,7 @@ struct HubOrganizerRoutes: Sendable {
             return response
         } catch let problem as ProblemDetails {
             entry.status = problem.statusCode
-            if problem.status == .unauthorized { _ = refusals.take(kioskID: context.clientAddress) }
+            if problem.status == .unauthorized { _ = refusals.take(kioskID: context.limitKey) }
             // The database did not answer (its deadline passed, or it refused): 503 at once, with
             // no data, rather than a second deadline for the audit row (found by the breaker: two
             // waits on a frozen PostgreSQL).

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -67,6 +70,23 @@ public struct ForwardedClientMiddleware: RouterMiddleware {
         let v4 = String(address.dropFirst(7))
         guard let parsed = try? SocketAddress(ipAddress: v4, port: 0), case .v4 = parsed else { return address }
         return v4
+    }
+}
+
+extension ForwardedClientMiddleware {
+    /// What per-address limits count by (``KioskRequestContext/limitKey``): an IPv4 address as it
+    /// is; an IPv6 address as its /64 network, `2001:db8:1:2::/64`, as one subscriber's line gets
+    /// a /64 or more (RFC 6177) and chooses the rest of its addresses at will (temporary
+    /// addresses, RFC 8981), so counting full addresses gave each client endless budgets.
+    /// Anything else ("" in tests) as it is.
+    public static func limitKey(_ address: String) -> String {
+        // The 16 bytes of an in6_addr (RFC 3493), in network order.
+        var bytes = [UInt8](repeating: 0, count: 16)
+        guard address.contains(":"), address.utf8.count <= 64, inet_pton(AF_INET6, address, &bytes) == 1 else {
+            return address
+        }
+        let groups = stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+        return groups.joined(separator: ":") + "::/64"
     }
 }
 

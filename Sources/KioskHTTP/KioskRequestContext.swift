@@ -9,8 +9,12 @@ public struct KioskRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
 
     /// The client's IP address without its port ("" when the channel has none, as in tests); behind
-    /// a trusted proxy, the address it forwarded (``ForwardedClientMiddleware``). Rate limits key by it.
+    /// a trusted proxy, the address it forwarded (``ForwardedClientMiddleware``). Rate limits key by
+    /// its ``limitKey``.
     public internal(set) var clientAddress: String
+    /// What per-address limits count by: the client's IPv4 address, or its IPv6 address's /64
+    /// network (``ForwardedClientMiddleware/limitKey(_:)``).
+    public var limitKey: String { ForwardedClientMiddleware.limitKey(clientAddress) }
     /// The request's connection.
     let channel: any Channel
 

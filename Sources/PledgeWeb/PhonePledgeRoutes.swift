@@ -98,7 +98,7 @@ public struct PhonePledgeRoutes: Sendable {
         let given = place.presence != "0"
         // Past the address's budget of wrong codes every code waits, the right one too: an answer
         // that told them apart would let guessing go on at full speed.
-        if given, let wait = guesses.waitTime(key: context.clientAddress) {
+        if given, let wait = guesses.waitTime(key: context.limitKey) {
             return try slowDown(page, wait: wait, html: true)
         }
         if !place.accepted {
@@ -110,7 +110,7 @@ public struct PhonePledgeRoutes: Sendable {
                 page.presence = "0"
                 if given { page.problem = place.refusal }
             }
-            if given { _ = guesses.take(kioskID: context.clientAddress) }
+            if given { _ = guesses.take(kioskID: context.limitKey) }
         }
         return respond(page)
     }
@@ -144,7 +144,7 @@ public struct PhonePledgeRoutes: Sendable {
         // What will be printed: the name as the rules stored it (NFC, spaces collapsed).
         page.name = draft.name ?? ""
         // Past the address's budget of wrong codes every code waits, the right one too (see start).
-        if place.presence != "0", let wait = guesses.waitTime(key: context.clientAddress) {
+        if place.presence != "0", let wait = guesses.waitTime(key: context.limitKey) {
             return try slowDown(page, wait: wait, html: html)
         }
         guard place.accepted || (online && place.presence == "0") else {
@@ -153,14 +153,14 @@ public struct PhonePledgeRoutes: Sendable {
             page.step = form.step == "sign" || online ? .review : .form
             page.presenceExpired = !online
             page.presenceMissing = !online && place.presence == "0"
-            if place.presence != "0" { _ = guesses.take(kioskID: context.clientAddress) }
+            if place.presence != "0" { _ = guesses.take(kioskID: context.limitKey) }
             return try refuse(page, place.refusal, status: .forbidden, html: html)
         }
         page.step = .review
         guard form.step == "sign", let key else { return respond(page) }
         // Online pledges at the hub have no presence code to limit by: the address's limit only.
         return try await sign(key: key, page: page, html: html) {
-            perAddress.take(kioskID: context.clientAddress)
+            perAddress.take(kioskID: context.limitKey)
                 ?? (place.accepted ? perPresence.take(kioskID: page.presence) : nil)
         } record: { () async throws(PledgeError) -> RecordOutcome in
             try await site.record(draft, key: key, at: place)

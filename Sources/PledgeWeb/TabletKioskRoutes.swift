@@ -111,14 +111,14 @@ public struct TabletKioskRoutes: Sendable {
         }
         // Past the address's budget of wrong tokens every try waits, the right one too: an answer
         // that told them apart would let guessing go on at full speed.
-        if let wait = guesses.waitTime(key: context.clientAddress) {
+        if let wait = guesses.waitTime(key: context.limitKey) {
             page.problem = PhonePledgeRoutes.slowDown(wait).message
             var response = setupPage(page, status: .tooManyRequests)
             response.headers[.retryAfter] = "\(wait)"
             return response
         }
         guard isKioskToken(form.token ?? "") else {
-            _ = guesses.take(kioskID: context.clientAddress)
+            _ = guesses.take(kioskID: context.limitKey)
             page.problem = Localized(vi: "Mã truy cập của kiosk không đúng.", en: "The kiosk token is wrong.")
             return setupPage(page, status: .forbidden)
         }

@@ -54,6 +54,24 @@ struct HubForwardedClientTests {
         }
     }
 
+    @Test("IPv6 clients count by their /64: another address in the same network shares the budget")
+    func ipv6ClientsCountByTheirNetwork() async throws {
+        #expect(ForwardedClientMiddleware.limitKey("2001:db8:7:8:a:b:c:d") == "2001:db8:7:8::/64")
+        #expect(ForwardedClientMiddleware.limitKey("2001:0db8:0:0::1") == "2001:db8:0:0::/64")
+        #expect(ForwardedClientMiddleware.limitKey("198.51.100.7") == "198.51.100.7")
+        try await TestHubService.withStore { store in
+            let router = try TestHubService.router(store, trustedProxies: ["127.0.0.1"])
+            try await Application(router: router).test(.live) { client in
+                // A phone taking a new temporary address for every request (RFC 8981): one budget.
+                let statuses = try await Self.untilLimited(client) { "2001:db8:7:8:\(String($0 + 1, radix: 16))::1" }
+                #expect(statuses.last == 429)
+                #expect(statuses.count < 60, "\(statuses)")
+                // Another network is not locked out.
+                #expect(try await Self.badToken(client, forwardedFor: "2001:db8:7:9::1") == 401)
+            }
+        }
+    }
+
     @Test("From an address that is not a trusted proxy, X-Forwarded-For is not believed")
     func untrustedHeaderIsIgnored() async throws {
         try await TestHubService.withStore { store in
