@@ -99,11 +99,14 @@ extension HubStore {
     }
 
     /// Runs `body` in one transaction on `connection`: committed when it returns, rolled back when
-    /// it throws (and the connection closed when even the rollback fails).
+    /// it throws (and the connection closed when even the rollback fails). With `snapshot`, a
+    /// read-only transaction at `REPEATABLE READ`: every statement of it sees one snapshot.
     static func transaction<T: Sendable>(
-        _ connection: PostgresConnection, logger: Logger, _ body: () async throws -> T
+        _ connection: PostgresConnection, logger: Logger, snapshot: Bool = false, _ body: () async throws -> T
     ) async throws -> T {
-        try await execute("BEGIN", on: connection, logger: logger)
+        // The modes in BEGIN itself: one round trip fewer than a SET TRANSACTION after it.
+        try await execute(
+            snapshot ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "BEGIN", on: connection, logger: logger)
         let value: T
         do {
             value = try await body()

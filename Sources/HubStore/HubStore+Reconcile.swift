@@ -31,9 +31,7 @@ extension HubStore {
             ).first?.decode(Bool.self)
             guard locked == true else { return nil }
             do {
-                let found = try await Self.transaction(connection, logger: logger) {
-                    try await Self.execute(
-                        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", on: connection, logger: logger)
+                let found = try await Self.transaction(connection, logger: logger, snapshot: true) {
                     try await Self.execute(
                         "SET LOCAL statement_timeout = \(unescaped: "\(timeout)")", on: connection, logger: logger)
                     return try await Self.drift(on: connection, logger: logger)

@@ -53,18 +53,10 @@ extension HubStore {
         // events are moreover kept per count stamp (HubService's HubPublicCounts), so a stale one
         // stayed after the standby caught up. Reads of the counters are cheap (BENCHMARKS.md, H5).
         let answer = { @Sendable (connection: PostgresConnection) async throws -> HubTally in
-            try await Self.transaction(connection, logger: logger) { () async throws -> HubTally in
-                // One snapshot: the groups, the total and the withheld pledges agree.
-                try await Self.execute(
-                    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", on: connection, logger: logger)
-                let total =
-                    try await Self.rows(
-                        """
-                        SELECT coalesce(sum(count), 0)::int8 FROM \(unescaped: table)
-                        WHERE \(eventID)::text IS NULL OR event_id = \(eventID)
-                        """, on: connection, logger: logger
-                    ).first?.decode(Int.self) ?? 0
+            // One snapshot: the groups, the total and the withheld pledges agree.
+            try await Self.transaction(connection, logger: logger, snapshot: true) { () async throws -> HubTally in
                 var buckets: [Breakdown.Bucket] = []
+                var total = 0
                 if width > 0 {
                     for row in try await Self.rows(
                         """
@@ -74,11 +66,20 @@ extension HubStore {
                         """, on: connection, logger: logger)
                     {
                         let cells = Array(row)
+                        let count = try cells[width].decode(Int.self)
                         buckets.append(
-                            Breakdown.Bucket(
-                                values: try cells.prefix(width).map { try $0.decode(String.self) },
-                                count: try cells[width].decode(Int.self)))
+                            Breakdown.Bucket(values: try cells.prefix(width).map { try $0.decode(String.self) }, count: count))
+                        // Every group but the empty ones: they add up to the total.
+                        total += count
                     }
+                } else {
+                    total =
+                        try await Self.rows(
+                            """
+                            SELECT coalesce(sum(count), 0)::int8 FROM \(unescaped: table)
+                            WHERE \(eventID)::text IS NULL OR event_id = \(eventID)
+                            """, on: connection, logger: logger
+                        ).first?.decode(Int.self) ?? 0
                 }
                 buckets.sort(by: BucketOrder(dimensions: dimensions).precedes)
                 let exact = Breakdown(dimensions: dimensions, total: total, buckets: buckets)
