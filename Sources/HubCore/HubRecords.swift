@@ -44,16 +44,9 @@ public protocol HubRecords: PledgeLookup {
     /// kept while it is the same; nil while the store cannot tell (every read then goes to it).
     func countStamp() -> Int?
 
-    /// A number that changes whenever counters may have changed other than by new pledges (a
-    /// repair of drifted counters, or notifications possibly missed): every event's counts kept
-    /// from before are stale then, whatever its total says (``eventTotals()``); nil while the
-    /// store cannot tell (nothing is kept).
-    func countGeneration() -> Int?
-
-    /// The pledge total of every event with pledges, exact, from the counters: new pledges of an
-    /// event always change it, so an event's counts kept with the total it had are current while
-    /// its total and ``countGeneration()`` are unchanged.
-    func eventTotals() async throws(HubError) -> [String: Int]
+    /// Which events' counts may have changed (``CountVersions``), known without a read; nil while
+    /// the store cannot tell (nothing is kept).
+    func countVersions() -> CountVersions?
 
     /// The national totals of the live counter, from the counter tables (never a count of
     /// pledges), exact.
@@ -75,13 +68,26 @@ extension HubRecords {
     public func countStamp() -> Int? { nil }
 
     /// Nil: nothing is kept.
-    public func countGeneration() -> Int? { nil }
+    public func countVersions() -> CountVersions? { nil }
+}
 
-    /// From the tally by event (``tally(by:event:withholding:)``).
-    public func eventTotals() async throws(HubError) -> [String: Int] {
-        let exact = try await tally(by: [.event], event: nil, withholding: false).exact
-        return Dictionary(exact.buckets.map { ($0.values[0], $0.count) }, uniquingKeysWith: +)
+/// Versions of the counts, per event: counts of an event read while its version and the
+/// generation were what they are now are current.
+public struct CountVersions: Sendable, Equatable {
+    /// Moves when any counts may have changed unseen (notifications possibly missed, a repair of
+    /// the counters, a notification naming no event): nothing read under another is current.
+    public var generation: Int
+    /// Each event's version, moved by every commit of its pledges this store hears of; an event
+    /// absent has not moved since the store started listening (version 0).
+    public var events: [String: Int]
+
+    public init(generation: Int, events: [String: Int]) {
+        self.generation = generation
+        self.events = events
     }
+
+    /// `event`'s version (0: not moved since the store started listening).
+    public func version(of event: String) -> Int { events[event] ?? 0 }
 }
 
 /// What applying a batch committed.

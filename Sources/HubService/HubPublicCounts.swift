@@ -13,13 +13,12 @@ import Synchronization
 /// read (a livestream's viewers after each commit).
 ///
 /// Under a new stamp, each event's part (its published table, its counts) is read again only
-/// when its pledge total moved (``EventParts``): a commit of one event's batch costs the events'
-/// totals and that event's tally, not every event's (H5 in BENCHMARKS.md).
+/// when its count version moved (``EventParts``): a commit of one event's batch costs that
+/// event's tally, not every event's (H5 in BENCHMARKS.md).
 final class HubPublicCounts: Sendable {
     let records: any HubRecords
     private let breakdowns = StampedAnswers<[CountDimension], Breakdown>()
     private let counts = StampedAnswers<Bool, ChannelCounts>()
-    private let totals = StampedAnswers<Bool, [String: Int]>()
     private let eventTables = EventParts<[CountDimension], Breakdown>()
     private let eventCounts = EventParts<Bool, ChannelCounts>()
 
@@ -29,15 +28,16 @@ final class HubPublicCounts: Sendable {
     /// the public) across every event; without dimensions, the exact total alone.
     func breakdown(by dimensions: [CountDimension]) async throws(HubError) -> Breakdown {
         let records = records
+        // The stamp first: a commit moves its event's version before the stamp, so versions read
+        // after the stamp are never older than the answer kept under it.
         let stamp = records.countStamp()
+        let versions = records.countVersions()
         return try await breakdowns.answer(dimensions, stamp: stamp) { () async throws(HubError) in
             guard !dimensions.isEmpty else {
                 return try await records.tally(by: [.event], event: nil, withholding: false).publishedAcrossEvents
             }
-            let tables = try await self.eventTables.parts(
-                dimensions, generation: records.countGeneration(),
-                totals: { () async throws(HubError) in try await self.eventTotals(stamp) }
-            ) { (event: EventID?) async throws(HubError) in
+            let tables = try await self.eventTables.parts(dimensions, versions: versions) {
+                (event: EventID?) async throws(HubError) in
                 try await records.tally(by: [.event] + dimensions, event: event, withholding: true).byEvent
                     .mapValues { (part: $0.published, total: $0.exact.total) }
             }
@@ -51,11 +51,10 @@ final class HubPublicCounts: Sendable {
     func counts() async throws(HubError) -> ChannelCounts {
         let records = records
         let stamp = records.countStamp()
+        let versions = records.countVersions()
         return try await counts.answer(true, stamp: stamp) { () async throws(HubError) in
-            let parts = try await self.eventCounts.parts(
-                true, generation: records.countGeneration(),
-                totals: { () async throws(HubError) in try await self.eventTotals(stamp) }
-            ) { (event: EventID?) async throws(HubError) in
+            let parts = try await self.eventCounts.parts(true, versions: versions) {
+                (event: EventID?) async throws(HubError) in
                 try await records.tally(by: [.event, .ageBand, .province, .channel], event: event, withholding: true)
                     .byEvent.mapValues { (part: HubCountsRoutes.counts($0), total: $0.exact.total) }
             }
@@ -63,12 +62,6 @@ final class HubPublicCounts: Sendable {
             for part in parts { answer.add(part.part) }
             return answer
         }
-    }
-
-    /// Every event's pledge total, read once per count stamp.
-    private func eventTotals(_ stamp: Int?) async throws(HubError) -> [String: Int] {
-        let records = records
-        return try await totals.answer(true, stamp: stamp) { () async throws(HubError) in try await records.eventTotals() }
     }
 }
 

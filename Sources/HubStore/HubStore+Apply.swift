@@ -63,7 +63,7 @@ extension HubStore {
         // Names may be blanked: this process's pages drop their copies now, others when notified.
         if !plan.erasures.isEmpty || plan.purgedBefore != nil { changes.bump() }
         // Counts kept by this process are stale now, before its notification comes back.
-        changes.countsCommitted()
+        changes.countsCommitted(event: eventID)
         return applied
     }
 }

@@ -14,8 +14,10 @@ final class HubChanges: Sendable {
         var stamp = 0
         /// Bumped on every count notification, every (re)connection and every own commit of pledges.
         var countStamp = 0
-        /// Bumped on every (re)connection and every notification of repaired counters.
-        var countGeneration = 0
+        /// ``CountVersions``: the generation moves on every (re)connection and every count
+        /// notification naming no event; an event's version on each naming it, and on each own
+        /// commit of its pledges.
+        var countVersions = CountVersions(generation: 0, events: [:])
         /// Told of new counts (``HubStore/observeCounts(_:)``).
         var countObservers: [@Sendable () -> Void] = []
         /// Told before the stamp moves (the standby's fence: ``HubStandby/fence()``).
@@ -34,19 +36,32 @@ final class HubChanges: Sendable {
         state.withLock { $0.listening ? $0.countStamp : nil }
     }
 
-    /// The count generation while listening (``HubStore/countGeneration()``); nil while not.
-    var countGeneration: Int? {
-        state.withLock { $0.listening ? $0.countGeneration : nil }
+    /// The count versions while listening (``HubStore/countVersions()``); nil while not.
+    var countVersions: CountVersions? {
+        state.withLock { $0.listening ? $0.countVersions : nil }
     }
 
-    /// Counters changed other than by new pledges (a repair): every count kept is stale.
-    func countsRepaired() {
-        state.withLock { $0.countGeneration &+= 1 }
+    /// A count notification: its event's version moves (every version, through the generation,
+    /// when it names none), then every observer is told.
+    func countsNotified(event: String) {
+        state.withLock {
+            if event.isEmpty {
+                $0.countVersions.generation &+= 1
+            } else {
+                $0.countVersions.events[event, default: 0] &+= 1
+            }
+        }
         countsChanged()
     }
 
-    /// This process committed pledges: counts kept from before are stale, whether or not its own
-    /// notification has come back yet.
+    /// This process committed pledges of `event`: counts kept from before are stale, whether or
+    /// not its own notification has come back yet.
+    func countsCommitted(event: String) {
+        state.withLock { $0.countVersions.events[event, default: 0] &+= 1 }
+        countsCommitted()
+    }
+
+    /// Counts may be stale (a notification, or an own commit): the count stamp moves.
     func countsCommitted() {
         state.withLock { $0.countStamp &+= 1 }
     }
@@ -65,7 +80,7 @@ final class HubChanges: Sendable {
             $0.listening = true
             $0.stamp &+= 1
             $0.countStamp &+= 1
-            $0.countGeneration &+= 1
+            $0.countVersions.generation &+= 1
         }
     }
 
@@ -134,11 +149,12 @@ extension HubStore: ChangeStamping {
         changes.countStamp
     }
 
-    /// A number that changes on each (re)connection of the LISTEN connection (a repair may have
-    /// gone unheard) and on each notification of ``countsChannel`` whose payload is
-    /// ``countsRepairedPayload`` (``reconcile(repair:)``); nil while not listening.
-    public func countGeneration() -> Int? {
-        changes.countGeneration
+    /// Which events' counts may have changed: each notification of ``countsChannel`` names its
+    /// event (schema v8) and moves its version, as this process's own commits of an event's
+    /// pledges do; one naming none (a repair, ``reconcile(repair:)``, or a hand edit) and each
+    /// (re)connection of the LISTEN connection move the generation. Nil while not listening.
+    public func countVersions() -> CountVersions? {
+        changes.countVersions
     }
 
     /// Holds one LISTEN connection on ``changeChannel`` and ``countsChannel`` (outside the pool)
@@ -189,11 +205,7 @@ extension HubStore: ChangeStamping {
                                     channels.addTask { for try await _ in notifications { changes.bump() } }
                                     channels.addTask {
                                         for try await notification in counts {
-                                            if notification.payload == Self.countsRepairedPayload {
-                                                changes.countsRepaired()
-                                            } else {
-                                                changes.countsChanged()
-                                            }
+                                            changes.countsNotified(event: notification.payload)
                                         }
                                     }
                                     defer { channels.cancelAll() }

@@ -9,9 +9,6 @@ extension HubStore {
     /// it on commit of any statement that inserted pledges; the payload is empty, and PostgreSQL
     /// folds the equal notifications of one transaction into one).
     static let countsChannel = "hub_counts"
-    /// The payload of a ``countsChannel`` notification after a repair of the counters
-    /// (``countGeneration()``); the trigger's notifications have none.
-    static let countsRepairedPayload = "repaired"
 
     /// From the counter table (hub_kiosk_tally, event × kiosk: the smallest) and each event's province, one query; the online
     /// pseudo-event's pledges under ``NationalTotals/online``.

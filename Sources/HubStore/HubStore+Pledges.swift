@@ -69,7 +69,7 @@ extension HubStore: HubWebPledges {
         }
         // Only a unique violation of the key with no pledge under it after: a row deleted by hand.
         guard let stored else { throw Self.unavailable }
-        changes.countsCommitted()
+        changes.countsCommitted(event: eventID)
         return stored.outcome(for: draft, eventID: eventID)
     }
 

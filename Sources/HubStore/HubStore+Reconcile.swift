@@ -157,8 +157,7 @@ extension HubStore {
         try await execute("DELETE FROM hub_tally WHERE count = 0", on: connection, logger: logger)
         try await execute("DELETE FROM hub_kiosk_tally WHERE count = 0", on: connection, logger: logger)
         // The counts changed without an insert of pledges: every hub's live counter reads them again
-        // (on commit), and counts kept per event are dropped (their totals may not have moved).
-        try await execute(
-            "SELECT pg_notify(\(countsChannel), \(countsRepairedPayload))", on: connection, logger: logger)
+        // (on commit), and, as the notification names no event, every count kept per event too.
+        try await execute("SELECT pg_notify(\(countsChannel), '')", on: connection, logger: logger)
     }
 }

@@ -130,21 +130,6 @@ extension HubStore {
         ).map { row in try Array(row).prefix(width).map { try $0.decode(String.self) } }
     }
 
-    /// The pledge total of every event with pledges, from `hub_kiosk_tally` (a row per kiosk).
-    public func eventTotals() async throws(HubError) -> [String: Int] {
-        let logger = logger
-        return try await call("read event totals") { connection in
-            var totals: [String: Int] = [:]
-            for row in try await Self.rows(
-                "SELECT event_id, sum(count)::int8 FROM hub_kiosk_tally GROUP BY 1", on: connection, logger: logger)
-            {
-                let (event, total) = try row.decode((String, Int).self)
-                totals[event] = total
-            }
-            return totals
-        }
-    }
-
     /// Exact counts by age band and province (the counters, ``tally(by:event:withholding:)``), in
     /// the event service's shape; `unknown` for no province.
     public func counts(event: EventID?) async throws(HubError) -> PledgeCounts {
