@@ -163,6 +163,9 @@ public enum OrganizerQuery {
                 }
             } catch let error as PledgeError {
                 throw ProblemDetails(error)
+            } catch is ExportError {
+                // The file could not be written where it is built: most often a full disk.
+                throw ProblemDetails.exportNotWritten
             }
             return Response(
                 status: .ok, headers: headers,
@@ -178,4 +181,14 @@ public enum OrganizerQuery {
                 try await writer.finish(nil)
             })
     }
+}
+
+extension ProblemDetails {
+    /// 503 `export-not-written`, after a minute: an XLSX file could not be written on the server
+    /// (its temporary folder full or not writable); CSV, streamed, needs no room there.
+    static let exportNotWritten = ProblemDetails(
+        status: .serviceUnavailable, code: "export-not-written",
+        vi: "Máy chủ không ghi được tệp XLSX (ổ đĩa có thể đã đầy). Thử lại sau, hoặc tải bản CSV.",
+        en: "The server could not write the XLSX file (its disk may be full). Try again later, or download the CSV."
+    ).retrying(after: 60)
 }

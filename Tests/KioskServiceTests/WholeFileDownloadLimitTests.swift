@@ -74,4 +74,25 @@ import Testing
         #expect(
             try await OrganizerQuery.download(exporter, for: nil, fileStem: "test-event", builds: builds).status == .ok)
     }
+
+    @Test("An XLSX file the server cannot write (a full disk, a folder it may not use) is a 503 problem detail at once")
+    func anUnwritableFileIsAProblemDetail() async throws {
+        let file = temporaryDirectory("whole-file").appendingPathComponent("pledges.sqlite").path
+        let store = try PledgeStore(
+            path: file, eventID: "test-event", defaultKioskID: "kiosk-test",
+            links: try CertificateLinks(baseURL: "http://kiosk.example.vn"))
+        _ = try await store.record(
+            PledgeDraft(name: "Lê Văn Tám", ageBand: .from18To24, province: nil, guardianConsent: false),
+            idempotencyKey: try IdempotencyKey("unwritable"), kioskID: nil)
+        // No folder can be made in /proc, not even by root: the build fails as on a full disk.
+        let builds = OrganizerQuery.WholeFileBuilds(limit: 2, temporaryDirectory: "/proc/1")
+        let exporter = Exporter(service: store, options: .init(kind: .pledges, format: .xlsx))
+        let refused = await #expect(throws: ProblemDetails.self) {
+            try await OrganizerQuery.download(exporter, for: nil, fileStem: "test-event", builds: builds)
+        }
+        #expect(refused?.status == .serviceUnavailable)
+        #expect(refused?.code == "export-not-written")
+        #expect(refused?.headers[.retryAfter] == "60")
+        #expect(builds.inProgress == 0)
+    }
 }
