@@ -169,6 +169,11 @@ final class StartedHubCluster: @unchecked Sendable {
             MadeHub.processes(naming: data.path)
             + MadeHub.processes(naming: "127.0.0.1:\(values["PRIMARY_PORT"] ?? "-")/kiosk_hub")
         #expect(left.isEmpty, "processes left: \(left)")
+        // nginx's workers do not name the folder: its port must be free.
+        if let port = values["NGINX_PORT"].flatMap(Int.init), let open = try? LoopbackConnection.connect(port: port) {
+            close(open)
+            Issue.record("something still listens on nginx's port \(port)")
+        }
         #expect(!FileManager.default.fileExists(atPath: data.path))
         try? FileManager.default.removeItem(at: folder)
     }

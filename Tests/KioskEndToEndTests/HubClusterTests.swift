@@ -2,6 +2,10 @@ import Foundation
 import KioskTestSupport
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Issue 15's must-show "the loopback cluster (two hubs behind nginx with TLS, PostgreSQL primary
 /// and standby): certificate pages through nginx from either hub; a pledge synced through one hub
 /// appears on the other's live counter; the standby serves reads and a miss falls back to the
@@ -24,6 +28,9 @@ struct HubClusterTests {
             await cluster.stop()
             throw error
         }
+        // nginx's master killed without a word: `stop` still ends its workers, which hold the port.
+        let master = try String(contentsOf: cluster.data.appendingPathComponent("nginx/nginx.pid"), encoding: .utf8)
+        if let pid = pid_t(master.trimmingCharacters(in: .whitespacesAndNewlines)) { kill(pid, SIGKILL) }
         await cluster.stop()
         print("hub-cluster: the whole test took \(ContinuousClock.now - started)")
     }
