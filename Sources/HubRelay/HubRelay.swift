@@ -137,7 +137,9 @@ public actor HubRelay {
             if applied.requeued > 0 {
                 logger.warning(
                     "hub lost acknowledged rows; queued again",
-                    metadata: ["hub.acknowledged": "\(acknowledgement.acknowledged)", "rows.queued": "\(applied.requeued)"])
+                    metadata: [
+                        "hub.acknowledged": "\(acknowledgement.acknowledged)", "rows.queued": "\(applied.requeued)",
+                    ])
                 return .zero
             }
             // A full page of erasures: more may wait at the hub.

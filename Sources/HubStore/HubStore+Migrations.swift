@@ -13,7 +13,9 @@ extension HubStore {
     }
 
     /// Every step of the schema, oldest first.
-    static let migrations: [Migration] = [schemaV1, schemaV2, schemaV3, schemaV4, schemaV5, schemaV6, schemaV7, schemaV8]
+    static let migrations: [Migration] = [
+        schemaV1, schemaV2, schemaV3, schemaV4, schemaV5, schemaV6, schemaV7, schemaV8,
+    ]
 
     /// The key of the advisory lock every migration runs under (`pg_advisory_xact_lock`): hubs
     /// started at once on one database apply each step once, one after the other.

@@ -68,7 +68,8 @@ extension HubStore {
                         let cells = Array(row)
                         let count = try cells[width].decode(Int.self)
                         buckets.append(
-                            Breakdown.Bucket(values: try cells.prefix(width).map { try $0.decode(String.self) }, count: count))
+                            Breakdown.Bucket(
+                                values: try cells.prefix(width).map { try $0.decode(String.self) }, count: count))
                         // Every group but the empty ones: they add up to the total.
                         total += count
                     }

@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(Glibc)
-    import Glibc
-#endif
 import HTTPTypes
 import Hummingbird
 import NIOCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Behind a reverse proxy (nginx), every request comes from the proxy's address: the limits that
 /// key by ``KioskRequestContext/clientAddress`` (wrong tokens, unknown codes) would count every
@@ -85,7 +86,9 @@ extension ForwardedClientMiddleware {
         guard address.contains(":"), address.utf8.count <= 64, inet_pton(AF_INET6, address, &bytes) == 1 else {
             return address
         }
-        let groups = stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+        let groups = stride(from: 0, to: 8, by: 2).map {
+            String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16)
+        }
         return groups.joined(separator: ":") + "::/64"
     }
 }

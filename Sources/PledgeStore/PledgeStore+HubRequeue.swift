@@ -44,7 +44,8 @@ extension PledgeStore {
             db, sql: "SELECT code, erased_at FROM pledge WHERE event_id = ? AND erased_at IS NOT NULL ORDER BY number",
             arguments: [eventID])
         let waiting = try Row.fetchAll(
-            db, sql: "SELECT kind, body, code, state, held_reason FROM hub_outbox WHERE sequence >= ? ORDER BY sequence",
+            db,
+            sql: "SELECT kind, body, code, state, held_reason FROM hub_outbox WHERE sequence >= ? ORDER BY sequence",
             arguments: [start])
         try db.execute(sql: "DELETE FROM hub_outbox WHERE sequence >= ?", arguments: [start])
         // AUTOINCREMENT numbers the next row after the larger of this and the highest row left,

@@ -23,12 +23,18 @@ struct HubEventPartsTests {
             return Dictionary(uniqueKeysWithValues: wanted.map { ($0, (part: $0, total: 1)) })
         }
 
-        func taken() -> [String] { log.withLock { log in defer { log.removeAll() }; return log } }
+        func taken() -> [String] {
+            log.withLock { log in
+                defer { log.removeAll() }
+                return log
+            }
+        }
     }
 
     func parts(_ parts: EventParts<Bool, String>, _ versions: CountVersions?, _ reads: Reads) async throws -> [String] {
-        try await parts.parts(true, versions: versions) { (event: EventID?) async throws(HubError) in reads.read(event) }
-            .map(\.part).sorted()
+        try await parts.parts(true, versions: versions) { (event: EventID?) async throws(HubError) in reads.read(event)
+        }
+        .map(\.part).sorted()
     }
 
     @Test func onlyTheMovedEventsAreReadAgain() async throws {

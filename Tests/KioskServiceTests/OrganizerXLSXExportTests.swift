@@ -90,7 +90,8 @@ struct OrganizerXLSXExportTests {
             let total = "\(Self.names.count)"
             #expect(
                 sheet.rows.map { $0.map(\.csvText) } == [
-                    ["Tỉnh, thành phố · province", "Số người ký · count"], ["Đồng Nai", total], ["Tổng · total", total],
+                    ["Tỉnh, thành phố · province", "Số người ký · count"], ["Đồng Nai", total],
+                    ["Tổng · total", total],
                 ])
             #expect(sheet.rows.dropFirst().allSatisfy { $0[1].type == "n" })
 
