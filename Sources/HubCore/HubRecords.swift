@@ -94,11 +94,15 @@ public struct CountVersions: Sendable, Equatable {
 public struct SyncApplied: Sendable, Equatable {
     /// The highest sequence of the event the hub has committed.
     public var acknowledged: Int
-    /// Erasures made at the hub for the event's pledges after the batch's `erasuresSeen`.
+    /// Erasures made at the hub for the event's pledges after ``erasuresAfter``.
     public var erasures: [HubErasure]
+    /// The batch's `erasuresSeen`, or 0 when the hub's erasure at it is not the one the batch
+    /// names (``KioskAPI/SyncAcknowledgement/erasuresAfter``).
+    public var erasuresAfter: Int
 
-    public init(acknowledged: Int, erasures: [HubErasure]) {
+    public init(acknowledged: Int, erasures: [HubErasure], erasuresAfter: Int) {
         self.acknowledged = acknowledged
         self.erasures = erasures
+        self.erasuresAfter = erasuresAfter
     }
 }

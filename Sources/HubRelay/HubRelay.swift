@@ -100,12 +100,14 @@ public actor HubRelay {
         let due = lastContact.map { clock.now - $0 >= settings.idleContact } ?? true
         let rows: [SyncRow]
         let seen: Int
-        do { (rows, seen) = try await store.hubBatch(limit: batchRows) } catch {
+        let seenCode: String?
+        do { (rows, seen, seenCode) = try await store.hubBatch(limit: batchRows) } catch {
             logger.error("hub outbox cannot be read", metadata: ["error.type": "\(type(of: error))"])
             return nextBackoff()
         }
         if rows.isEmpty && !due { return settings.poll }
-        let batch = Self.fitting(SyncBatch(event: eventID, rows: rows, erasuresSeen: seen))
+        let batch = Self.fitting(
+            SyncBatch(event: eventID, rows: rows, erasuresSeen: seen, erasuresSeenCode: seenCode))
         let answer = await transport.send(batch)
         if Task.isCancelled { return .zero }
         return await apply(answer, to: batch)

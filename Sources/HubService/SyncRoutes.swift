@@ -53,7 +53,8 @@ struct SyncRoutes: Sendable {
             ])
         return try jsonResponse(
             SyncAcknowledgement(
-                acknowledged: applied.acknowledged, certificateBaseUrl: certificateBaseURL, erasures: applied.erasures))
+                acknowledged: applied.acknowledged, certificateBaseUrl: certificateBaseURL, erasures: applied.erasures,
+                erasuresAfter: applied.erasuresAfter))
     }
 
     /// The event whose sync token the request presents.

@@ -41,15 +41,18 @@ extension HubStore {
         let logger = logger
         let eventID = event.id.rawValue
         let seen = batch.erasuresSeen
+        let seenCode = batch.erasuresSeenCode
         let today = CivilDate(inVietnamAt: now)
         let applied = try await call("apply batch") { connection in
             func write(_ inserts: BatchWriter.Inserts) async throws -> SyncApplied {
                 try await Self.transaction(connection, logger: logger) {
                     let writer = BatchWriter(connection: connection, logger: logger, eventID: eventID)
                     try await writer.apply(plan, today: today, inserts: inserts)
+                    let acknowledged = try await writer.finish(lastSequence: plan.lastSequence)
+                    let after = try await writer.erasuresAfter(seen: seen, code: seenCode)
                     return SyncApplied(
-                        acknowledged: try await writer.finish(lastSequence: plan.lastSequence),
-                        erasures: try await writer.erasures(after: seen))
+                        acknowledged: acknowledged, erasures: try await writer.erasures(after: after),
+                        erasuresAfter: after)
                 }
             }
             do {
@@ -233,6 +236,18 @@ struct BatchWriter {
     }
 
     /// The erasures made at the hub for the event's pledges after cursor `seen`, oldest first.
+    /// Where the event's erasures go on from: after `seen`, unless this hub's erasure at `seen` is
+    /// missing or is not `code` (when the event names it): a hub restored from a backup numbers
+    /// its erasures again, and reused cursors would hide the new ones from the event; then 0.
+    func erasuresAfter(seen: Int, code: String?) async throws -> Int {
+        guard seen > 0 else { return 0 }
+        let held = try await rows(
+            "SELECT code FROM hub_erasure WHERE event_id = \(eventID) AND cursor = \(seen)"
+        ).first?.decode(String.self)
+        guard let held, code == nil || held == code else { return 0 }
+        return seen
+    }
+
     func erasures(after seen: Int) async throws -> [HubErasure] {
         try await rows(
             """

@@ -3,7 +3,7 @@ import Foundation
 /// The body of `POST /api/sync/batches` at the hub: a run of an event's outbox rows with
 /// consecutive sequences, sent with the event's sync token as a bearer token.
 ///
-/// `{"event": string, "rows": [SyncRow], "erasuresSeen": int}`. The hub applies the whole batch in
+/// `{"event": string, "rows": [SyncRow], "erasuresSeen": int, "erasuresSeenCode": string?}`. The hub applies the whole batch in
 /// one transaction or none of it, idempotently (a replayed row changes nothing), and answers
 /// ``SyncAcknowledgement``. A batch with no rows asks only for the acknowledgement (the hub's
 /// certificate base and its erasures).
@@ -15,8 +15,12 @@ public struct SyncBatch: StrictlyDecodable, Encodable, Sendable, Equatable {
     /// The cursor of the last hub erasure the event has applied (0: none), so the hub answers
     /// only newer ones.
     public var erasuresSeen: Int
+    /// The code of that erasure (absent with none, or from an event before it was sent), so a
+    /// hub restored from a backup, which numbers its erasures again, is found out: when its
+    /// erasure at `erasuresSeen` is not this code, it answers every erasure from the first.
+    public var erasuresSeenCode: String?
 
-    public static let members: Set<String> = ["event", "rows", "erasuresSeen"]
+    public static let members: Set<String> = ["event", "rows", "erasuresSeen", "erasuresSeenCode"]
     /// The most rows in one batch; a larger batch is refused with 413.
     public static let maximumRows = 500
     /// The largest body the hub reads, in bytes (1 MiB); a larger one is refused with 413.
@@ -25,10 +29,11 @@ public struct SyncBatch: StrictlyDecodable, Encodable, Sendable, Equatable {
     /// exact); sequences are from 1.
     public static let maximumSequence = 1 << 53
 
-    public init(event: String, rows: [SyncRow], erasuresSeen: Int) {
+    public init(event: String, rows: [SyncRow], erasuresSeen: Int, erasuresSeenCode: String? = nil) {
         self.event = event
         self.rows = rows
         self.erasuresSeen = erasuresSeen
+        self.erasuresSeenCode = erasuresSeenCode
     }
 }
 
@@ -135,7 +140,7 @@ public struct SyncHeld: Codable, Sendable, Equatable {
 }
 
 /// The hub's answer to a ``SyncBatch`` (200), sent only after the batch's transaction committed:
-/// `{"acknowledged": int, "certificateBaseUrl": string, "erasures": [HubErasure]}`.
+/// `{"acknowledged": int, "certificateBaseUrl": string, "erasures": [HubErasure], "erasuresAfter": int}`.
 public struct SyncAcknowledgement: Codable, Sendable, Equatable {
     /// The highest sequence of this event the hub has committed (0: none); the event marks its
     /// rows up to it sent.
@@ -145,11 +150,17 @@ public struct SyncAcknowledgement: Codable, Sendable, Equatable {
     /// Erasures made at the hub for this event's pledges after the batch's `erasuresSeen`,
     /// oldest first.
     public var erasures: [HubErasure]
+    /// The cursor `erasures` follow: the batch's `erasuresSeen`, or 0 when the hub does not hold
+    /// that erasure with the code the batch names (its erasures were numbered again: restored from
+    /// a backup); then the event applies every erasure listed and sends its own erasures again.
+    /// Absent from a hub before it was sent.
+    public var erasuresAfter: Int?
 
-    public init(acknowledged: Int, certificateBaseUrl: String, erasures: [HubErasure]) {
+    public init(acknowledged: Int, certificateBaseUrl: String, erasures: [HubErasure], erasuresAfter: Int? = nil) {
         self.acknowledged = acknowledged
         self.certificateBaseUrl = certificateBaseUrl
         self.erasures = erasures
+        self.erasuresAfter = erasuresAfter
     }
 }
 

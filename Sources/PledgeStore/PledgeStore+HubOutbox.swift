@@ -12,23 +12,27 @@ public struct HubAcknowledgementApplied: Sendable, Equatable {
     /// Whether the hub's certificate base was taken (false: it was not a valid base).
     public var baseTaken: Bool
     /// Rows queued again because the hub acknowledged less than it had before (it lost rows,
-    /// ``PledgeStore/requeueForHub(from:)``); 0 otherwise.
+    /// ``PledgeStore/requeueForHub(from:)``), or because it numbered its erasures again (its own
+    /// erasures were lost: the event's erasures sent again); 0 otherwise.
     public var requeued: Int = 0
 }
 
 extension PledgeStore {
     /// The next batch for the hub: rows not yet acknowledged, oldest first, at most `limit`; a held
     /// row goes as its `held` placeholder so the rows after it arrive without a gap. With the
-    /// cursor of the last hub erasure applied here (the batch's `erasuresSeen`).
+    /// cursor of the last hub erasure applied here and its code (the batch's `erasuresSeen` and
+    /// `erasuresSeenCode`).
     ///
     /// A row whose body cannot be read (never written so by this store) is held here with that
     /// reason instead of blocking the rows behind it.
     /// - Throws: SQLite's error when the database cannot be read or written.
-    public func hubBatch(limit: Int) async throws -> (rows: [SyncRow], erasuresSeen: Int) {
+    public func hubBatch(limit: Int) async throws -> (rows: [SyncRow], erasuresSeen: Int, erasuresSeenCode: String?) {
         let reason = "the event cannot read this outbox row"
         // A read: the relay asks every second while nothing waits, and must not hold the writer.
-        let (rows, seen, unreadable) = try await pool.read { db in
-            let seen = try Int.fetchOne(db, sql: "SELECT erasures_seen FROM hub_state WHERE id = 1") ?? 0
+        let (rows, seen, seenCode, unreadable) = try await pool.read { db in
+            let state = try Row.fetchOne(db, sql: "SELECT erasures_seen, erasures_seen_code FROM hub_state WHERE id = 1")
+            let seen: Int = state?["erasures_seen"] ?? 0
+            let seenCode: String? = state?["erasures_seen_code"]
             let stored = try Row.fetchAll(
                 db,
                 sql: """
@@ -49,7 +53,7 @@ extension PledgeStore {
                     rows.append(SyncRow(sequence: sequence, held: SyncHeld(reason: reason)))
                 }
             }
-            return (rows, seen, unreadable)
+            return (rows, seen, seenCode, unreadable)
         }
         if !unreadable.isEmpty {
             try await pool.write { db in
@@ -61,7 +65,7 @@ extension PledgeStore {
                 }
             }
         }
-        return (rows, seen)
+        return (rows, seen, seenCode)
     }
 
     static func syncRow(sequence: Int, kind: String, body: String) -> SyncRow? {
@@ -88,7 +92,10 @@ extension PledgeStore {
     ///
     /// An acknowledgement below the one stored here means the hub lost rows it had acknowledged:
     /// they are queued again (``requeueForHub(from:)``) and the hub's erasures are asked for again
-    /// from the start, not taken from this answer.
+    /// from the start, not taken from this answer. Erasures listed after a cursor below the one
+    /// stored here (`erasuresAfter`) mean the hub numbered its erasures again (restored from a
+    /// backup): every one listed is applied, and an erasure row for each erased pledge of the event
+    /// is queued, as the hub may hold their names again.
     /// - Throws: SQLite's error; then nothing of it was applied.
     @discardableResult
     public func hubAcknowledged(_ answer: SyncAcknowledgement, sentThrough: Int, at date: Date) async throws
@@ -110,7 +117,15 @@ extension PledgeStore {
             if lost {
                 requeued = try Self.requeueForHub(from: answer.acknowledged + 1, eventID: eventID, in: db)
             }
-            var seen = try Int.fetchOne(db, sql: "SELECT erasures_seen FROM hub_state WHERE id = 1") ?? 0
+            let state = try Row.fetchOne(db, sql: "SELECT erasures_seen, erasures_seen_code FROM hub_state WHERE id = 1")
+            var seen: Int = state?["erasures_seen"] ?? 0
+            var seenCode: String? = state?["erasures_seen_code"]
+            if !lost, let after = answer.erasuresAfter, after < seen {
+                // The hub's erasures were numbered again: ours may be gone there too.
+                seen = after
+                seenCode = nil
+                requeued += try Self.requeueErasures(eventID: eventID, in: db)
+            }
             var erased = 0
             // After a requeue the cursor is 0 and this answer's erasures start at the old one.
             for erasure in answer.erasures.sorted(by: { $0.cursor < $1.cursor })
@@ -123,14 +138,16 @@ extension PledgeStore {
                         sql: "INSERT OR IGNORE INTO hub_erased_code (code) VALUES (?)", arguments: [erasure.code])
                 }
                 seen = erasure.cursor
+                seenCode = erasure.code
             }
+            if lost { seenCode = nil }
             try db.execute(
                 sql: """
-                    UPDATE hub_state SET acknowledged = ?, erasures_seen = ?, last_contact = ?, last_error = NULL,
-                        last_error_at = NULL, certificate_base = coalesce(?, certificate_base)
+                    UPDATE hub_state SET acknowledged = ?, erasures_seen = ?, erasures_seen_code = ?, last_contact = ?,
+                        last_error = NULL, last_error_at = NULL, certificate_base = coalesce(?, certificate_base)
                     WHERE id = 1
                     """,
-                arguments: [answer.acknowledged, seen, date, base?.baseURL])
+                arguments: [answer.acknowledged, seen, seenCode, date, base?.baseURL])
             return HubAcknowledgementApplied(sent: sent, erased: erased, baseTaken: base != nil, requeued: requeued)
         }
         if let base { hubBase.set(base) }

@@ -55,17 +55,34 @@ extension PledgeStore {
         for row in pledges {
             try enqueueHub(try row.pledge(), in: db)
         }
-        for row in erased {
-            let at: Date = row["erased_at"]
-            try enqueueHub(kind: "erasure", body: SyncErasure(code: row["code"], erasedAt: SyncBatch.text(at)), in: db)
-        }
+        try enqueueErasures(erased, in: db)
         for row in waiting {
             try db.execute(
                 sql: "INSERT INTO hub_outbox (kind, body, code, state, held_reason) VALUES (?, ?, ?, ?, ?)",
                 arguments: [row["kind"], row["body"], row["code"], row["state"], row["held_reason"]])
         }
         try db.execute(
-            sql: "UPDATE hub_state SET acknowledged = ?, erasures_seen = 0 WHERE id = 1", arguments: [start - 1])
+            sql: "UPDATE hub_state SET acknowledged = ?, erasures_seen = 0, erasures_seen_code = NULL WHERE id = 1",
+            arguments: [start - 1])
         return try Int.fetchOne(db, sql: "SELECT count(*) FROM hub_outbox WHERE acknowledged = 0") ?? 0
+    }
+
+    /// Queues an erasure row for each erased or purged pledge of the event, after the rows
+    /// waiting: the hub numbered its erasures again (restored from a backup), so it may hold
+    /// names erased since. Returns how many.
+    static func requeueErasures(eventID: String, in db: Database) throws -> Int {
+        let erased = try Row.fetchAll(
+            db, sql: "SELECT code, erased_at FROM pledge WHERE event_id = ? AND erased_at IS NOT NULL ORDER BY number",
+            arguments: [eventID])
+        try enqueueErasures(erased, in: db)
+        return erased.count
+    }
+
+    /// An erasure row for each of `rows` (`code`, `erased_at`).
+    static func enqueueErasures(_ rows: [Row], in db: Database) throws {
+        for row in rows {
+            let at: Date = row["erased_at"]
+            try enqueueHub(kind: "erasure", body: SyncErasure(code: row["code"], erasedAt: SyncBatch.text(at)), in: db)
+        }
     }
 }

@@ -51,6 +51,7 @@ extension PledgeStore {
         registerV5(&migrator)
         registerV6(&migrator)
         registerV7(&migrator)
+        registerV8(&migrator)
         return migrator
     }
 }

@@ -144,7 +144,7 @@ struct HubNationalCountsTests {
     func replaysCountNothing() async throws {
         try await NationalHub.with { national in
             let first = national.events[0]
-            let (rows, seen) = try await first.store.hubBatch(limit: 200)
+            let (rows, seen, _) = try await first.store.hubBatch(limit: 200)
             for event in national.events { try await national.sync(event) }
             let before = try await national.counters()
             let batch = SyncBatch(event: first.id, rows: rows, erasuresSeen: seen)

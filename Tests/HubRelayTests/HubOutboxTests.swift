@@ -47,7 +47,7 @@ struct HubOutboxTests {
         let receipt = try await store.record(signer(1), idempotencyKey: try IdempotencyKey("p-1"), kioskID: nil)
         let rows = try outboxRows(file)
         #expect(rows.count == 1)
-        let (batch, seen) = try await store.hubBatch(limit: 200)
+        let (batch, seen, _) = try await store.hubBatch(limit: 200)
         #expect(seen == 0)
         let pledge = try #require(batch.first?.pledge)
         #expect(batch.first?.sequence == 1)
@@ -112,7 +112,7 @@ struct HubOutboxTests {
         }
         let rows = try outboxRows(file)
         #expect(rows.map { $0["sequence"] as Int } == Array(1...120))
-        let (batch, _) = try await store.hubBatch(limit: 500)
+        let (batch, _, _) = try await store.hubBatch(limit: 500)
         #expect(Set(batch.compactMap(\.pledge?.id)) == Set(receipts.map(\.id)))
         // Sequence order is commit order: pledge numbers rise with it.
         let numbers = batch.compactMap(\.pledge?.number)
@@ -136,7 +136,7 @@ struct HubOutboxTests {
         #expect(try await store.erasePersonalData(code: receipt.code))
         // Erasing again changes nothing and queues nothing.
         #expect(try await store.erasePersonalData(code: receipt.code))
-        let (batch, _) = try await store.hubBatch(limit: 10)
+        let (batch, _, _) = try await store.hubBatch(limit: 10)
         #expect(batch.count == 2)
         #expect(batch[0].pledge?.code == receipt.code.rawValue && batch[0].pledge?.name == nil)
         #expect(batch[1].erasure?.code == receipt.code.rawValue)
@@ -156,7 +156,7 @@ struct HubOutboxTests {
         #expect(try await store.purgePersonalData(createdBefore: .distantFuture) == 3)
         // Nothing left to purge: no second row.
         #expect(try await store.purgePersonalData(createdBefore: .distantFuture) == 0)
-        let (batch, _) = try await store.hubBatch(limit: 10)
+        let (batch, _, _) = try await store.hubBatch(limit: 10)
         #expect(batch.count == 4)
         #expect(batch.prefix(3).allSatisfy { $0.pledge != nil && $0.pledge?.name == nil })
         let purge = try #require(batch.last?.purge)
@@ -171,7 +171,7 @@ struct HubOutboxTests {
         }
         try unlinked.close()
         let (linked, _) = try makeHubStore(file)
-        let (batch, _) = try await linked.hubBatch(limit: 10)
+        let (batch, _, _) = try await linked.hubBatch(limit: 10)
         #expect(batch.compactMap(\.pledge?.number) == [1, 2, 3])
         try linked.close()
         let (again, _) = try makeHubStore(file)
@@ -188,7 +188,7 @@ struct HubOutboxTests {
         }
         try other.close()
         _ = try await store.record(signer(1), idempotencyKey: try IdempotencyKey("p-1"), kioskID: nil)
-        let (batch, _) = try await store.hubBatch(limit: 10)
+        let (batch, _, _) = try await store.hubBatch(limit: 10)
         #expect(batch.map(\.sequence) == [1, 2])
         #expect(batch[0].held != nil && batch[1].pledge != nil)
         #expect(try await store.hubLinkStatus().held.map(\.sequence) == [1])

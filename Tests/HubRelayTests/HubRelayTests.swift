@@ -70,7 +70,7 @@ struct HubRelayTests {
         let (store, file) = try makeHubStore()
         defer { try? store.close() }
         _ = try await record(store, 3)
-        let (batch, _) = try await store.hubBatch(limit: 200)
+        let (batch, _, _) = try await store.hubBatch(limit: 200)
         _ = try await record(store, 1, from: 4)
         // An event restored from an older copy: the hub acknowledges more than was sent.
         let applied = try await store.hubAcknowledged(
@@ -267,7 +267,7 @@ struct HubRelayTests {
             signer(1, name: "Phạm Thu Trang"), idempotencyKey: try IdempotencyKey("late"), kioskID: nil, code: code)
         #expect(receipt.code == code)
         #expect(try await store.pledge(code: code)?.name == nil)
-        let (batch, seen) = try await store.hubBatch(limit: 10)
+        let (batch, seen, _) = try await store.hubBatch(limit: 10)
         #expect(seen == 3 && batch.count == 1 && batch[0].pledge?.code == code.rawValue && batch[0].pledge?.name == nil)
         #expect(!(try outboxRows(file).map { $0["body"] as String }.joined().contains("Trang")))
     }

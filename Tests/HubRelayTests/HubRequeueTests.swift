@@ -148,4 +148,47 @@ struct HubRequeueTests {
             #expect(try await store.hubLinkStatus().acknowledged == second.batches.last?.rows.last?.sequence)
         }
     }
+
+    /// The breaker's case: a finished event (nothing new to send) and a hub restored from a dump
+    /// taken before a signer erased a name there. The restored hub numbers its erasures again, so
+    /// its next erasure reuses the cursor the event has seen, and the erased name is back at it.
+    @Test func aHubThatNumbersItsErasuresAgainIsFoundOutAndGetsTheErasuresBack() async throws {
+        let (store, _) = try makeHubStore()
+        defer { try? store.close() }
+        let receipts = try await record(store, 1...3)
+        let first = TestHub()
+        try await first.serve { link in
+            try await drain(try relay(store, link), store)
+            // A signer erases pledge 2 at the official domain (cursor 1); the event applies it.
+            #expect(try await first.store.erase(code: receipts[1].code, at: Date()))
+            _ = try await self.relay(store, link).round()
+        }
+        #expect(try await store.pledge(code: receipts[1].code)?.name == nil)
+        let backup = try #require(first.batches.first)
+        let second = TestHub()
+        try await second.serve { link in
+            // The restored hub: the pledges, not the erasure; it acknowledges what the event had.
+            guard case .acknowledged = await try HTTPHubTransport(hub: link).send(backup) else {
+                Issue.record("the backup's batch was not applied")
+                return
+            }
+            #expect(try await second.store.pledge(code: receipts[1].code)?.name != nil)
+            // Its next erasure, of pledge 3, gets cursor 1 again.
+            #expect(try await second.store.erase(code: receipts[2].code, at: Date()))
+            let relay = try relay(store, link)
+            // Found out (its erasure 1 is not the one the event applied): every erasure listed is
+            // applied, and the event's erasures are queued again and sent at once.
+            #expect(await relay.round() == .zero)
+            #expect(second.batches.last?.erasuresSeen == 1 && second.batches.last?.erasuresSeenCode == receipts[1].code.rawValue)
+            #expect(try await store.pledge(code: receipts[2].code)?.name == nil)
+            try await drain(relay, store)
+            #expect(try await second.store.pledge(code: receipts[1].code)?.name == nil)
+            #expect(try await second.store.pledge(code: receipts[0].code)?.name != nil)
+            #expect(try await second.pledgeCount() == 3)
+            // From now on the cursor is the new hub's: its next erasure reaches the event.
+            #expect(try await second.store.erase(code: receipts[0].code, at: Date()))
+            _ = try await self.relay(store, link).round()
+            #expect(try await store.pledge(code: receipts[0].code)?.name == nil)
+        }
+    }
 }
