@@ -58,6 +58,13 @@ struct HubAddEvent: AsyncParsableCommand {
     @Option(help: "Output: text, or json for a program.")
     var format: Format = .text
 
+    @Flag(
+        help: ArgumentHelp(
+            "Register the event under the sync token it already has, read from KIOSK_HUB_TOKEN, not a new one: "
+                + "after the hub's database was restored or replaced, the codes the event issued stay its own "
+                + "and it sends the hub what it lacks by itself (docs/production.md)."))
+    var keepToken = false
+
     func run() async throws {
         let event = try hubEvent(tag: "0000", key: [])
         let links: CertificateLinks
@@ -66,8 +73,10 @@ struct HubAddEvent: AsyncParsableCommand {
         do { hubURL = try CertificateLinks(baseURL: self.hubURL ?? links.baseURL).baseURL } catch {
             throw CLIError("--hub-url: \(error.message.en)")
         }
+        let kept = try keepToken ? Self.existingToken() : nil
         let token = try await HubDatabase.with(try database.configuration(), migrate: true) { store in
-            try await Self.register(event, in: store)
+            if let kept { return try await Self.register(event, under: kept, in: store) }
+            return try await Self.register(event, in: store)
         }
         let credentials = HubCredentials(
             event: event.id.rawValue, hubUrl: hubURL, token: token.text, certificateBaseUrl: links.baseURL,
@@ -76,6 +85,40 @@ struct HubAddEvent: AsyncParsableCommand {
         case .json: print(String(decoding: try WireJSON.encode(credentials), as: UTF8.self))
         case .text: print(credentials.text, terminator: "")
         }
+    }
+
+    /// The event's sync token from `KIOSK_HUB_TOKEN` (never an argument: a process list shows those).
+    /// - Throws: ``CLIError`` when it is missing or not a sync token.
+    static func existingToken(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> SyncToken
+    {
+        guard let text = environment["KIOSK_HUB_TOKEN"], !text.isEmpty else {
+            throw CLIError(
+                "--keep-token đọc mã đồng bộ của sự kiện từ KIOSK_HUB_TOKEN, biến này đang trống · "
+                    + "--keep-token reads the event's sync token from KIOSK_HUB_TOKEN, which is not set.")
+        }
+        do { return try SyncToken(parsing: text) } catch {
+            throw CLIError("KIOSK_HUB_TOKEN: \(error.message.vi) · \(error.message.en)")
+        }
+    }
+
+    /// Registers `event` under its existing `token` (its code tag and key with it).
+    static func register(_ event: HubEvent, under token: SyncToken, in store: any HubRecords) async throws
+        -> SyncToken
+    {
+        var event = event
+        event.codeTag = token.codeTag
+        event.codeKey = token.codeKey
+        do {
+            try await store.addEvent(event, tokenHash: token.storageHash)
+        } catch where error.kind == .codeTagTaken {
+            throw CLIError(
+                "Mã \(token.codeTag) của mã đồng bộ này đã thuộc một sự kiện khác ở hub này · "
+                    + "the code tag \(token.codeTag) of this token is another event's at this hub.")
+        } catch {
+            throw CLIError(HubDatabaseOptions.text(error))
+        }
+        return token
     }
 
     /// Registers `event` under a new token, drawing another code tag while the one drawn is taken.

@@ -12,8 +12,12 @@ import Testing
 @Suite("kiosk hub commands")
 struct HubCommandTests {
     /// Runs `kiosk hub ARGUMENTS` to its end, off the cooperative pool (it blocks while it waits).
-    static func kiosk(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
-        try await offPool { try ProcessRunner.run(RepositoryPaths.kioskBinary, ["hub"] + arguments) }
+    static func kiosk(_ arguments: [String], environment: [String: String]? = nil) async throws
+        -> (status: Int32, stdout: String, stderr: String)
+    {
+        try await offPool {
+            try ProcessRunner.run(RepositoryPaths.kioskBinary, ["hub"] + arguments, environment: environment)
+        }
     }
 
     static func addEvent(_ database: TestPostgres, id: String, format: [String] = []) async throws
@@ -70,6 +74,43 @@ struct HubCommandTests {
             let again = try await Self.addEvent(database, id: "hue-2026")
             #expect(again.status != 0)
             #expect(again.stderr.contains("hue-2026"))
+        }
+    }
+
+    /// A hub database restored or replaced: the event is registered again under the token it has,
+    /// so its code tag and key, and every code it issued, stay its own.
+    @Test("add-event --keep-token registers the event again under KIOSK_HUB_TOKEN, its code tag and key kept")
+    func keepToken() async throws {
+        try await TestPostgres.withDatabase { first in
+            let json = try await Self.addEvent(first, id: "hue-2026", format: ["--format", "json"])
+            let credentials = try JSONDecoder().decode(Credentials.self, from: Data(json.stdout.utf8))
+            try await TestPostgres.withDatabase { second in
+                let arguments = [
+                    "add-event", "--database-url", second.url, "--certificate-base-url", "https://khongmotminh.vn",
+                    "--id", "hue-2026", "--name", "Ngày hội Huế", "--province", "Huế", "--date", "2026-03-26",
+                    "--place", "Nhà văn hóa Huế", "--retain-until", "2027-03-26", "--keep-token", "--format", "json",
+                ]
+                var environment = ProcessInfo.processInfo.environment
+                environment["KIOSK_HUB_TOKEN"] = credentials.token
+                let again = try await Self.kiosk(arguments, environment: environment)
+                #expect(again.status == 0, "\(again.stderr)")
+                let kept = try JSONDecoder().decode(Credentials.self, from: Data(again.stdout.utf8))
+                #expect(kept.token == credentials.token && kept.codeTag == credentials.codeTag)
+                let token = try SyncToken(parsing: credentials.token)
+                let configuration = try HubStoreConfiguration(url: second.url, environment: [:])
+                try await withHubStore(configuration, logger: Logger(label: "hub-command-test"), migrate: false) {
+                    store in
+                    let event = try #require(try await store.event(tokenHash: token.storageHash))
+                    #expect(event.codeTag == token.codeTag && event.codeKey == token.codeKey)
+                }
+                // Without the variable: a clear error, nothing registered.
+                environment["KIOSK_HUB_TOKEN"] = nil
+                let missing = try await Self.kiosk(
+                    arguments.map { $0 == "hue-2026" ? "vinh-2026" : $0 }, environment: environment)
+                #expect(missing.status != 0)
+                #expect(missing.stderr.contains("KIOSK_HUB_TOKEN"), "\(missing.stderr)")
+                #expect(try await second.psql("SELECT count(*) FROM hub_event").contains("1"))
+            }
         }
     }
 
