@@ -40,6 +40,10 @@ public actor LiveCounter {
     private var refreshScheduled = false
     /// When the last refresh started.
     private var lastRefresh: ContinuousClock.Instant?
+    /// Refreshes started, and the number of the newest one whose totals were kept: a read that
+    /// took longer than the push interval must not push its older totals after a newer one's.
+    private var refreshesStarted = 0
+    private var newestKept = 0
     private var beat: Task<Void, Never>?
     fileprivate var closed = false
     /// Refreshes run so far, whether they read the source or, with no viewer, did not: what a test
@@ -104,7 +108,10 @@ public actor LiveCounter {
             latest = nil
             return
         }
-        guard let snapshot = try? await Self.read(source) else { return }
+        refreshesStarted += 1
+        let number = refreshesStarted
+        guard let snapshot = try? await Self.read(source), number > newestKept else { return }
+        newestKept = number
         let message = ByteBuffer(string: Self.message(snapshot))
         latest = (snapshot, message)
         for viewer in viewers.values { viewer.yield(message) }
@@ -117,8 +124,13 @@ public actor LiveCounter {
     /// The current totals: the last pushed snapshot, or a fresh read.
     public func current() async throws(PledgeError) -> LiveSnapshot {
         if let latest { return latest.snapshot }
+        refreshesStarted += 1
+        let number = refreshesStarted
         let snapshot = try await Self.read(source)
-        latest = (snapshot, ByteBuffer(string: Self.message(snapshot)))
+        if number > newestKept {
+            newestKept = number
+            latest = (snapshot, ByteBuffer(string: Self.message(snapshot)))
+        }
         return snapshot
     }
 

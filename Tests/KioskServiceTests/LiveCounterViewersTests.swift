@@ -76,4 +76,65 @@ import Testing
         #expect(try await live.current().total == 5)
         #expect(totals.reads.withLock { $0 } == 3)
     }
+
+    /// A real store's totals whose first read, once it has read them, waits until ``release()``:
+    /// a read slower than the next one.
+    final class FirstReadHeld: LiveSource {
+        let store: PledgeStore
+        let state = Mutex<(reads: Int, held: CheckedContinuation<Void, Never>?, released: Bool)>((0, nil, false))
+
+        init(store: PledgeStore) { self.store = store }
+
+        func liveSnapshot() async throws(PledgeError) -> LiveSnapshot {
+            let events = try await store.eventTotals()
+            let first = state.withLock { state in
+                state.reads += 1
+                return state.reads == 1 && !state.released
+            }
+            if first {
+                await withCheckedContinuation { continuation in
+                    let go = state.withLock { state in
+                        state.held = continuation
+                        return state.released
+                    }
+                    if go { continuation.resume() }
+                }
+            }
+            return LiveSnapshot(total: events.reduce(0) { $0 + $1.count }, events: events)
+        }
+
+        var holding: Bool { state.withLock { $0.held != nil } }
+
+        func release() {
+            state.withLock { state in
+                state.released = true
+                return state.held.take()
+            }?.resume()
+        }
+    }
+
+    @Test("A read slower than the next one never puts its older totals in place of the newer ones")
+    func aSlowReadDoesNotOverwriteANewerOne() async throws {
+        let file = temporaryDirectory("live-order").appendingPathComponent("pledges.sqlite").path
+        let store = try PledgeStore(
+            path: file, eventID: "test-event", defaultKioskID: "kiosk-test",
+            links: try CertificateLinks(baseURL: "http://kiosk.example.vn"))
+        let totals = FirstReadHeld(store: store)
+        let live = LiveCounter(source: totals, interval: .zero, heartbeat: .seconds(3600))
+        try await record(store, "o-1")
+        // The first viewer's read has the total 1, and is held.
+        let (id, _) = await live.join()
+        try await waitUntil("the first read held") { totals.holding }
+        // A second pledge's refresh reads 2 and pushes it.
+        try await record(store, "o-2")
+        live.pledgeCommitted()
+        try await waitUntil("the second refresh") { await live.refreshes == 1 }
+        #expect(try await live.current().total == 2)
+        // The first read ends: its 1 comes too late to be kept.
+        totals.release()
+        try await waitUntil("the first refresh") { await live.refreshes == 2 }
+        #expect(try await live.current().total == 2)
+        await live.leave(id)
+        await live.close()
+    }
 }
