@@ -54,12 +54,28 @@ public struct ForwardedClientMiddleware: RouterMiddleware {
     }
 
     /// `text` as `SocketAddress.ipAddress` writes it (so `::1` and `0:0::1` match), nil when it is
-    /// no IP address (a host name, a port, `unknown`).
+    /// no IP address (a host name, `unknown`). A port after it, as some load balancers write it
+    /// (`192.0.2.7:8080`, `[2001:db8::7]:443`, RFC 7239's node form), is dropped: else every client
+    /// behind them counted as the proxy.
     static func normalized(_ text: String) -> String? {
-        guard text.utf8.count <= 64, let address = (try? SocketAddress(ipAddress: text, port: 0))?.ipAddress else {
-            return nil
+        guard text.utf8.count <= 64 else { return nil }
+        var host = Substring(text)
+        if host.hasPrefix("["), let end = host.firstIndex(of: "]") {
+            let rest = host[host.index(after: end)...]
+            guard rest.isEmpty || isPort(rest) else { return nil }
+            host = host[host.index(after: host.startIndex)..<end]
+        } else if let colon = host.firstIndex(of: ":"), host[host.index(after: colon)...].firstIndex(of: ":") == nil {
+            guard isPort(host[colon...]) else { return nil }
+            host = host[..<colon]
         }
+        guard let address = (try? SocketAddress(ipAddress: String(host), port: 0))?.ipAddress else { return nil }
         return unmapped(address)
+    }
+
+    /// `:` and 1 to 5 digits.
+    private static func isPort(_ text: Substring) -> Bool {
+        let digits = text.dropFirst()
+        return text.first == ":" && (1...5).contains(digits.count) && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     /// An IPv4-mapped IPv6 address (`::ffff:127.0.0.1`, RFC 4291 §2.5.5.2: how a socket bound to

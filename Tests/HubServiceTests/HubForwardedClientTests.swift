@@ -72,6 +72,24 @@ struct HubForwardedClientTests {
         }
     }
 
+    @Test("A forwarded address with a port (192.0.2.7:8080, [2001:db8::7]:443) is the client's, not the proxy's")
+    func forwardedAddressesWithAPort() async throws {
+        try await TestHubService.withStore { store in
+            let router = try TestHubService.router(store, trustedProxies: ["127.0.0.1"])
+            try await Application(router: router).test(.live) { client in
+                // One client whatever its source port: one budget, not the proxy's.
+                let statuses = try await Self.untilLimited(client) { "198.51.100.7:\(1000 + $0)" }
+                #expect(statuses.last == 429)
+                #expect(try await Self.badToken(client, forwardedFor: "198.51.100.8:80") == 401)
+                let v6 = try await Self.untilLimited(client) { "[2001:db8:5:6::\(String($0 + 1, radix: 16))]:443" }
+                #expect(v6.last == 429)
+                #expect(try await Self.badToken(client, forwardedFor: "[2001:db8:5:7::1]:443") == 401)
+                // The proxy itself (127.0.0.1) was never the one counted.
+                #expect(try await Self.badToken(client, forwardedFor: "203.0.113.9") == 401)
+            }
+        }
+    }
+
     @Test("From an address that is not a trusted proxy, X-Forwarded-For is not believed")
     func untrustedHeaderIsIgnored() async throws {
         try await TestHubService.withStore { store in
