@@ -30,7 +30,8 @@ extension PledgeStore {
         let reason = "the event cannot read this outbox row"
         // A read: the relay asks every second while nothing waits, and must not hold the writer.
         let (rows, seen, seenCode, unreadable) = try await pool.read { db in
-            let state = try Row.fetchOne(db, sql: "SELECT erasures_seen, erasures_seen_code FROM hub_state WHERE id = 1")
+            let state = try Row.fetchOne(
+                db, sql: "SELECT erasures_seen, erasures_seen_code FROM hub_state WHERE id = 1")
             let seen: Int = state?["erasures_seen"] ?? 0
             let seenCode: String? = state?["erasures_seen_code"]
             let stored = try Row.fetchAll(
@@ -117,7 +118,8 @@ extension PledgeStore {
             if lost {
                 requeued = try Self.requeueForHub(from: answer.acknowledged + 1, eventID: eventID, in: db)
             }
-            let state = try Row.fetchOne(db, sql: "SELECT erasures_seen, erasures_seen_code FROM hub_state WHERE id = 1")
+            let state = try Row.fetchOne(
+                db, sql: "SELECT erasures_seen, erasures_seen_code FROM hub_state WHERE id = 1")
             var seen: Int = state?["erasures_seen"] ?? 0
             var seenCode: String? = state?["erasures_seen_code"]
             if !lost, let after = answer.erasuresAfter, after < seen {

@@ -111,7 +111,7 @@ struct HubAddEvent: AsyncParsableCommand {
         event.codeKey = token.codeKey
         do {
             try await store.addEvent(event, tokenHash: token.storageHash)
-        } catch where error.kind == .codeTagTaken {
+        } catch  where error.kind == .codeTagTaken {
             throw CLIError(
                 "Mã \(token.codeTag) của mã đồng bộ này đã thuộc một sự kiện khác ở hub này · "
                     + "the code tag \(token.codeTag) of this token is another event's at this hub.")

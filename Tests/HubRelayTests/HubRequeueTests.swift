@@ -179,7 +179,9 @@ struct HubRequeueTests {
             // Found out (its erasure 1 is not the one the event applied): every erasure listed is
             // applied, and the event's erasures are queued again and sent at once.
             #expect(await relay.round() == .zero)
-            #expect(second.batches.last?.erasuresSeen == 1 && second.batches.last?.erasuresSeenCode == receipts[1].code.rawValue)
+            #expect(
+                second.batches.last?.erasuresSeen == 1
+                    && second.batches.last?.erasuresSeenCode == receipts[1].code.rawValue)
             #expect(try await store.pledge(code: receipts[2].code)?.name == nil)
             try await drain(relay, store)
             #expect(try await second.store.pledge(code: receipts[1].code)?.name == nil)
