@@ -28,6 +28,9 @@ public struct NationalPage: Sendable {
         let merged = byDay.buckets.first { $0.values.first == Breakdown.other }?.count ?? 0
         return [
             "total": VietnameseText.number(total),
+            // "No pledges yet" only when there are none: pledges not drawn yet (groups under 5)
+            // have their own note.
+            "none": total == 0,
             "days": DayChart(byDay: byDay).context ?? false,
             "otherDays": merged > 0 ? VietnameseText.number(merged) : false,
             "provinces": ProvinceChart(byProvince: byProvince).context ?? false,
