@@ -69,12 +69,24 @@ struct SyncRoutes: Sendable {
             do { event = try await records.event(tokenHash: token.storageHash) } catch { throw ProblemDetails(error) }
         }
         guard let event else {
-            var problem = ProblemDetails(
-                status: .unauthorized, code: "sync-token-required",
-                vi: "Cần mã đồng bộ của sự kiện (Authorization: Bearer kmm1.…), đúng như kiosk hub add-event đã in.",
-                en:
-                    "The event's sync token is required (Authorization: Bearer kmm1.…), exactly as kiosk hub add-event printed it."
-            )
+            // A well-formed token no event has: most often a hub whose database was restored or
+            // replaced, which the operator mends by registering the event again under it.
+            var problem =
+                token == nil
+                ? ProblemDetails(
+                    status: .unauthorized, code: "sync-token-required",
+                    vi: "Cần mã đồng bộ của sự kiện (Authorization: Bearer kmm1.…), đúng như kiosk hub add-event đã in.",
+                    en:
+                        "The event's sync token is required (Authorization: Bearer kmm1.…), exactly as kiosk hub add-event printed it."
+                )
+                : ProblemDetails(
+                    status: .unauthorized, code: "sync-token-required",
+                    vi: "Hub không có sự kiện nào với mã đồng bộ này. Nếu cơ sở dữ liệu của hub đã được khôi phục hoặc thay "
+                        + "mới, hãy đăng ký lại sự kiện mà giữ mã cũ: KIOSK_HUB_TOKEN=<mã của sự kiện> kiosk hub add-event "
+                        + "--keep-token …",
+                    en: "No event has this sync token at the hub. If the hub's database was restored or replaced, "
+                        + "register the event again keeping its token: KIOSK_HUB_TOKEN=<the event's token> kiosk hub "
+                        + "add-event --keep-token …")
             problem.challenge = "Bearer realm=\"hub\"" + (presented == nil ? "" : ", error=\"invalid_token\"")
             throw problem
         }

@@ -59,6 +59,9 @@ struct SyncRouteTests {
                 let wrong = try await HubFixture.post(client, good, token: stranger)
                 #expect(wrong.status == .unauthorized)
                 #expect(wrong.headers[.wwwAuthenticate]?.contains("invalid_token") == true)
+                // A token made right that no event has: the hub says how an operator registers it again.
+                let told = try HubFixture.problem(wrong).messages
+                #expect(told.vi.contains("--keep-token") && told.en.contains("--keep-token"), "\(told)")
                 let garbage = try await HubFixture.post(client, body: body, authorization: "Bearer not-a-token")
                 #expect(garbage.status == .unauthorized)
 
