@@ -111,6 +111,35 @@ struct HubSetupTests {
         #expect(down.contentType.hasPrefix("application/problem+json"))
         #expect(down.headers["retry-after"] != nil)
         #expect(waited < .milliseconds(2500), "the 503 took \(waited)")
+
+        // The hub loses everything (its cluster dropped, as a trial did); `make hub` again makes a
+        // new cluster although the URL file names the old one, and the event, added again under
+        // its token, sends its pledge again by itself.
+        if let second = hub.hub { _ = try await KioskProcess.stop(second) }
+        hub.hub = nil
+        let dropped = try await offPool {
+            try ProcessRunner.run(
+                "pg_dropcluster", ["--stop", hub.version, hub.cluster], environment: MadeHub.shellEnvironment)
+        }
+        #expect(dropped.status == 0, "\(dropped.stderr)")
+        _ = try await hub.runScript()
+        let newURL = try String(contentsOf: urlFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(newURL != databaseURL)
+        var keeping = MadeHub.shellEnvironment
+        keeping["KIOSK_HUB_TOKEN"] = token
+        let again = try await offPool { [keeping] in
+            try ProcessRunner.run(
+                RepositoryPaths.kioskBinary,
+                [
+                    "hub", "add-event", "--database-url", newURL, "--certificate-base-url", base, "--id", eventID,
+                    "--name", "Lễ phát động", "--province", "Hà Nội", "--date", "2025-10-10", "--place", "Hà Nội",
+                    "--retain-until", "2099-12-31", "--keep-token",
+                ], environment: keeping)
+        }
+        #expect(again.status == 0, "\(again.stderr)")
+        // The event's relay asks an idle hub once a minute: its answer (0 acknowledged) starts it.
+        #expect(try await hub.waitForCount(event: eventID, toBe: 1, timeout: 300))
+        #expect(try await LoopbackHTTP.request(port: hub.hubPort, "GET", "/c/\(code)").status == 200)
     }
 }
 
