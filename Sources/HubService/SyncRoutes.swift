@@ -122,7 +122,8 @@ struct SyncRoutes: Sendable {
         let malformed = batch.rows.filter { !$0.isWellFormed }.map { row in
             SyncRefusedRow(
                 sequence: row.sequence, field: nil,
-                detail: "A row carries exactly one of pledge, erasure, purge or held.")
+                detail: "Mỗi dòng mang đúng một trong pledge, erasure, purge, held. · "
+                    + "A row carries exactly one of pledge, erasure, purge or held.")
         }
         guard malformed.isEmpty else {
             throw ProblemDetails(

@@ -73,6 +73,9 @@ extension HubStore {
 
 /// The statements of one batch's transaction.
 struct BatchWriter {
+    /// The refusal of a pledge whose id or code another pledge at the hub has, Vietnamese then English.
+    static let clash = "hub đã có một lời cam kết khác với id hoặc mã này · another pledge at the hub has this id or code"
+
     let connection: PostgresConnection
     let logger: Logger
     let eventID: String
@@ -204,7 +207,7 @@ struct BatchWriter {
             let sequences = Dictionary(pledges.map { ($0.id, $0.sequence) }, uniquingKeysWith: { first, _ in first })
             throw HubError.rowsRefused(
                 clashing.compactMap { sequences[$0] }.sorted().map {
-                    SyncRefusedRow(sequence: $0, field: "code", detail: "another pledge at the hub has this id or code")
+                    SyncRefusedRow(sequence: $0, field: "code", detail: Self.clash)
                 })
         }
     }

@@ -7,6 +7,10 @@ import PledgeKit
 /// valid, pledges once each. Its changes commute (an erasure or a purge applies to the pledges
 /// before it and after it alike), so the store writes them kind by kind, not row by row.
 struct SyncPlan: Sendable {
+    /// A row refusal's words, Vietnamese then English (what the event's organizer reads).
+    static let notThisEventsCode = "không phải mã giấy chứng nhận của sự kiện này · not a certificate code of this event"
+    static let notADateTime = "không phải thời điểm theo RFC 3339 · not an RFC 3339 date-time"
+
     struct PlannedPledge: Sendable, Equatable {
         var sequence: Int
         var id: UUID
@@ -55,25 +59,31 @@ struct SyncPlan: Sendable {
                 refused.append(SyncRefusedRow(sequence: row.sequence, field: field, detail: detail))
             }
             guard (1...SyncBatch.maximumSequence).contains(row.sequence) else {
-                refuse("sequence", "a sequence is from 1 to 2^53")
+                refuse("sequence", "số thứ tự từ 1 đến 2^53 · a sequence is from 1 to 2^53")
                 continue
             }
             // The first row's sequence is in range too (else it was refused above): no overflow.
             if let first = firstSequence, first <= SyncBatch.maximumSequence, row.sequence != first + index {
-                refuse("sequence", "sequences in a batch are consecutive: expected \(first + index)")
+                refuse(
+                    "sequence",
+                    "các số thứ tự trong một lô phải liên tiếp, đáng lẽ là \(first + index) · "
+                        + "sequences in a batch are consecutive: expected \(first + index)")
                 continue
             }
             guard row.isWellFormed else {
-                refuse(nil, "a row carries exactly one of pledge, erasure, purge, held")
+                refuse(
+                    nil,
+                    "mỗi dòng mang đúng một trong pledge, erasure, purge, held · "
+                        + "a row carries exactly one of pledge, erasure, purge, held")
                 continue
             }
             if let pledge = row.pledge {
                 do {
                     let planned = try Self.plan(pledge, sequence: row.sequence, from: event, now: now)
                     if let earlier = byID[planned.id] {
-                        if !earlier.isSame(as: planned) { refuse("id", "another pledge of this batch has this id") }
+                        if !earlier.isSame(as: planned) { refuse("id", "một lời cam kết khác trong lô có id này · another pledge of this batch has this id") }
                     } else if byCode[planned.code] != nil {
-                        refuse("code", "another pledge of this batch has this code")
+                        refuse("code", "một lời cam kết khác trong lô có mã này · another pledge of this batch has this code")
                     } else {
                         byID[planned.id] = planned
                         byCode[planned.code] = planned.id
@@ -84,21 +94,21 @@ struct SyncPlan: Sendable {
                 }
             } else if let erasure = row.erasure {
                 guard let code = Self.code(erasure.code, of: event) else {
-                    refuse("code", "not a certificate code of this event")
+                    refuse("code", Self.notThisEventsCode)
                     continue
                 }
                 guard let erasedAt = SyncBatch.date(erasure.erasedAt) else {
-                    refuse("erasedAt", "not an RFC 3339 date-time")
+                    refuse("erasedAt", Self.notADateTime)
                     continue
                 }
                 erasures.append((code, erasedAt))
             } else if let purge = row.purge {
                 guard let before = SyncBatch.date(purge.createdBefore) else {
-                    refuse("createdBefore", "not an RFC 3339 date-time")
+                    refuse("createdBefore", Self.notADateTime)
                     continue
                 }
                 guard SyncBatch.date(purge.purgedAt) != nil else {
-                    refuse("purgedAt", "not an RFC 3339 date-time")
+                    refuse("purgedAt", Self.notADateTime)
                     continue
                 }
                 purgedBefore = max(purgedBefore ?? before, before)
@@ -124,21 +134,27 @@ struct SyncPlan: Sendable {
             RowRefusal(row: SyncRefusedRow(sequence: sequence, field: field, detail: detail))
         }
         guard let code = code(pledge.code, of: event) else {
-            throw refuse("code", "not a certificate code of this event")
+            throw refuse("code", Self.notThisEventsCode)
         }
-        guard (1...Int(Int32.max)).contains(pledge.number) else { throw refuse("number", "a number starts at 1") }
-        guard KioskID(rawValue: pledge.kiosk) != nil else { throw refuse("kiosk", IdentifierRule.text.en) }
-        guard let ageBand = AgeBand(rawValue: pledge.ageBand) else { throw refuse("ageBand", "not an age band") }
+        guard (1...Int(Int32.max)).contains(pledge.number) else { throw refuse("number", "số thứ tự bắt đầu từ 1 · a number starts at 1") }
+        guard KioskID(rawValue: pledge.kiosk) != nil else { throw refuse("kiosk", "\(IdentifierRule.text.vi) · \(IdentifierRule.text.en)") }
+        guard let ageBand = AgeBand(rawValue: pledge.ageBand) else { throw refuse("ageBand", "không phải một độ tuổi · not an age band") }
         var province: Province?
         if let name = pledge.province {
-            guard let found = Province(matching: name) else { throw refuse("province", "not a province") }
+            guard let found = Province(matching: name) else { throw refuse("province", "không phải một tỉnh, thành phố · not a province") }
             province = found
         }
         guard let createdAt = SyncBatch.date(pledge.createdAt) else {
-            throw refuse("createdAt", "not an RFC 3339 date-time in UTC with milliseconds")
+            throw refuse(
+                "createdAt",
+                "không phải thời điểm RFC 3339 theo UTC, đến mili giây · "
+                    + "not an RFC 3339 date-time in UTC with milliseconds")
         }
         guard createdAt >= Self.earliestPledge, createdAt <= now.addingTimeInterval(Self.clockSlack) else {
-            throw refuse("createdAt", "before the campaign (2025) or more than a day ahead of the hub's clock")
+            throw refuse(
+                "createdAt",
+                "trước chiến dịch (2025) hoặc sau đồng hồ của hub hơn một ngày · "
+                    + "before the campaign (2025) or more than a day ahead of the hub's clock")
         }
         let draft: PledgeDraft
         do {
@@ -146,7 +162,7 @@ struct SyncPlan: Sendable {
                 name: pledge.name, ageBand: ageBand, province: province, guardianConsent: pledge.guardianConsent
             ).validated()
         } catch {
-            throw refuse(error.field ?? "name", error.message.en)
+            throw refuse(error.field ?? "name", "\(error.message.vi) · \(error.message.en)")
         }
         return PlannedPledge(
             sequence: sequence, id: pledge.id, code: code, kiosk: pledge.kiosk, number: pledge.number, name: draft.name,

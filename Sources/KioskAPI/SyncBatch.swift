@@ -132,7 +132,7 @@ public struct SyncPurge: Codable, Sendable, Equatable {
     }
 }
 
-/// Why the hub refused a row for good (its problem detail's text, in English).
+/// Why the hub refused a row for good (its words, Vietnamese then English).
 public struct SyncHeld: Codable, Sendable, Equatable {
     public var reason: String
 
