@@ -166,7 +166,8 @@ public actor HubRelay {
                 // rows, and the rows behind it go on.
                 guard let row = batch.rows.first else { return await failed("HTTP 413 for an empty batch") }
                 let refusal = SyncRefusedRow(
-                    sequence: row.sequence, field: nil, detail: "quá lớn với hub (HTTP 413) · too large for the hub (HTTP 413)")
+                    sequence: row.sequence, field: nil,
+                    detail: "quá lớn với hub (HTTP 413) · too large for the hub (HTTP 413)")
                 return await apply(.refused([refusal]), to: batch)
             }
             batchRows = max(1, batch.rows.count / 2)

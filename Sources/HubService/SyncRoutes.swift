@@ -75,13 +75,15 @@ struct SyncRoutes: Sendable {
                 token == nil
                 ? ProblemDetails(
                     status: .unauthorized, code: "sync-token-required",
-                    vi: "Cần mã đồng bộ của sự kiện (Authorization: Bearer kmm1.…), đúng như kiosk hub add-event đã in.",
+                    vi:
+                        "Cần mã đồng bộ của sự kiện (Authorization: Bearer kmm1.…), đúng như kiosk hub add-event đã in.",
                     en:
                         "The event's sync token is required (Authorization: Bearer kmm1.…), exactly as kiosk hub add-event printed it."
                 )
                 : ProblemDetails(
                     status: .unauthorized, code: "sync-token-required",
-                    vi: "Hub không có sự kiện nào với mã đồng bộ này. Nếu cơ sở dữ liệu của hub đã được khôi phục hoặc thay "
+                    vi:
+                        "Hub không có sự kiện nào với mã đồng bộ này. Nếu cơ sở dữ liệu của hub đã được khôi phục hoặc thay "
                         + "mới, hãy đăng ký lại sự kiện mà giữ mã cũ: KIOSK_HUB_TOKEN=<mã của sự kiện> kiosk hub add-event "
                         + "--keep-token …",
                     en: "No event has this sync token at the hub. If the hub's database was restored or replaced, "

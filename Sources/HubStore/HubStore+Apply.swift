@@ -74,7 +74,8 @@ extension HubStore {
 /// The statements of one batch's transaction.
 struct BatchWriter {
     /// The refusal of a pledge whose id or code another pledge at the hub has, Vietnamese then English.
-    static let clash = "hub đã có một lời cam kết khác với id hoặc mã này · another pledge at the hub has this id or code"
+    static let clash =
+        "hub đã có một lời cam kết khác với id hoặc mã này · another pledge at the hub has this id or code"
 
     let connection: PostgresConnection
     let logger: Logger

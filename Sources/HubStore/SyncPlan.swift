@@ -8,7 +8,8 @@ import PledgeKit
 /// before it and after it alike), so the store writes them kind by kind, not row by row.
 struct SyncPlan: Sendable {
     /// A row refusal's words, Vietnamese then English (what the event's organizer reads).
-    static let notThisEventsCode = "không phải mã giấy chứng nhận của sự kiện này · not a certificate code of this event"
+    static let notThisEventsCode =
+        "không phải mã giấy chứng nhận của sự kiện này · not a certificate code of this event"
     static let notADateTime = "không phải thời điểm theo RFC 3339 · not an RFC 3339 date-time"
 
     struct PlannedPledge: Sendable, Equatable {
@@ -81,9 +82,15 @@ struct SyncPlan: Sendable {
                 do {
                     let planned = try Self.plan(pledge, sequence: row.sequence, from: event, now: now)
                     if let earlier = byID[planned.id] {
-                        if !earlier.isSame(as: planned) { refuse("id", "một lời cam kết khác trong lô có id này · another pledge of this batch has this id") }
+                        if !earlier.isSame(as: planned) {
+                            refuse(
+                                "id",
+                                "một lời cam kết khác trong lô có id này · another pledge of this batch has this id")
+                        }
                     } else if byCode[planned.code] != nil {
-                        refuse("code", "một lời cam kết khác trong lô có mã này · another pledge of this batch has this code")
+                        refuse(
+                            "code",
+                            "một lời cam kết khác trong lô có mã này · another pledge of this batch has this code")
                     } else {
                         byID[planned.id] = planned
                         byCode[planned.code] = planned.id
@@ -136,12 +143,20 @@ struct SyncPlan: Sendable {
         guard let code = code(pledge.code, of: event) else {
             throw refuse("code", Self.notThisEventsCode)
         }
-        guard (1...Int(Int32.max)).contains(pledge.number) else { throw refuse("number", "số thứ tự bắt đầu từ 1 · a number starts at 1") }
-        guard KioskID(rawValue: pledge.kiosk) != nil else { throw refuse("kiosk", "\(IdentifierRule.text.vi) · \(IdentifierRule.text.en)") }
-        guard let ageBand = AgeBand(rawValue: pledge.ageBand) else { throw refuse("ageBand", "không phải một độ tuổi · not an age band") }
+        guard (1...Int(Int32.max)).contains(pledge.number) else {
+            throw refuse("number", "số thứ tự bắt đầu từ 1 · a number starts at 1")
+        }
+        guard KioskID(rawValue: pledge.kiosk) != nil else {
+            throw refuse("kiosk", "\(IdentifierRule.text.vi) · \(IdentifierRule.text.en)")
+        }
+        guard let ageBand = AgeBand(rawValue: pledge.ageBand) else {
+            throw refuse("ageBand", "không phải một độ tuổi · not an age band")
+        }
         var province: Province?
         if let name = pledge.province {
-            guard let found = Province(matching: name) else { throw refuse("province", "không phải một tỉnh, thành phố · not a province") }
+            guard let found = Province(matching: name) else {
+                throw refuse("province", "không phải một tỉnh, thành phố · not a province")
+            }
             province = found
         }
         guard let createdAt = SyncBatch.date(pledge.createdAt) else {

@@ -8,8 +8,11 @@ public struct HubLinkStatus: Codable, Hashable, Sendable {
     public var linked: Bool
     /// Changes waiting to reach the hub (pending outbox rows).
     public var backlog: Int
-    /// Rows the hub refused for good: kept, never dropped, for the organizer to look at.
+    /// Rows the hub refused for good: kept, never dropped, for the organizer to look at (the
+    /// first ones, oldest first: ``heldCount`` says how many there are).
     public var held: [HeldRow]
+    /// How many rows are held in all (nil: not counted).
+    public var heldCount: Int?
     /// The highest sequence the hub has acknowledged (0: none yet).
     public var acknowledged: Int
     /// The certificate base the hub gave (every certificate link uses it); nil: not learned yet.
@@ -30,7 +33,7 @@ public struct HubLinkStatus: Codable, Hashable, Sendable {
         public var kind: String
         /// The pledge's number in its event, for a pledge row.
         public var number: Int?
-        /// The hub's reason (its words, in English).
+        /// The hub's reason (its words, Vietnamese then English).
         public var reason: String
 
         public init(sequence: Int, kind: String, number: Int?, reason: String) {

@@ -219,6 +219,8 @@ extension PledgeStore: HubLinkReporting {
                     HubLinkStatus.HeldRow(
                         sequence: $0["sequence"], kind: $0["kind"], number: $0["number"], reason: $0["held_reason"])
                 }
+                status.heldCount =
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM hub_outbox WHERE state = 'held'") ?? 0
                 status.attempts =
                     try Int.fetchOne(
                         db, sql: "SELECT attempts FROM hub_outbox WHERE acknowledged = 0 ORDER BY sequence LIMIT 1")

@@ -39,6 +39,10 @@ struct Status: AsyncParsableCommand {
         if let error = hub.lastError {
             lines.append("  lỗi gần nhất / last error (\(hub.attempts) lần thử / tries): \(error)")
         }
+        if let count = hub.heldCount, count > hub.held.count {
+            lines.append(
+                "  giữ lại / held \(count) dòng / rows; \(hub.held.count) đầu tiên / the first \(hub.held.count):")
+        }
         for row in hub.held {
             let pledge = row.number.map { " (pledge #\($0))" } ?? ""
             lines.append("  giữ lại / held \(row.sequence) \(row.kind)\(pledge): \(row.reason)")

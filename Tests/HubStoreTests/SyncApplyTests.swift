@@ -165,7 +165,10 @@ import Testing
                 error?.kind
                     == .rowsRefused([
                         SyncRefusedRow(
-                            sequence: 2, field: "code", detail: "hub đã có một lời cam kết khác với id hoặc mã này · another pledge at the hub has this id or code")
+                            sequence: 2, field: "code",
+                            detail:
+                                "hub đã có một lời cam kết khác với id hoặc mã này · another pledge at the hub has this id or code"
+                        )
                     ]))
             #expect(try await database.number("SELECT count(*) FROM hub_pledge") == 1)
             #expect(try await store.counts(event: event.id).total == 0)
@@ -186,7 +189,10 @@ import Testing
                 error?.kind
                     == .rowsRefused([
                         SyncRefusedRow(
-                            sequence: 3, field: "code", detail: "hub đã có một lời cam kết khác với id hoặc mã này · another pledge at the hub has this id or code")
+                            sequence: 3, field: "code",
+                            detail:
+                                "hub đã có một lời cam kết khác với id hoặc mã này · another pledge at the hub has this id or code"
+                        )
                     ]))
             #expect(try await database.number("SELECT count(*) FROM hub_pledge") == 1)
             #expect(try await store.counts(event: event.id).total == 1)

@@ -20,8 +20,12 @@ struct HubAdminPageTests {
             acknowledged: 16, certificateBaseURL: "https://khongmotminh.vn",
             lastContact: Date(timeIntervalSince1970: 1_760_000_000), lastError: "HTTP 503 unavailable",
             lastErrorAt: Date(timeIntervalSince1970: 1_760_000_100), attempts: 3)
-        let html = page(status)
+        var counted = status
+        counted.heldCount = 1208
+        let html = page(counted)
         #expect(html.contains("Trung tâm quốc gia"))
+        // Only the first rows are listed: how many there are in all is said (a trial's finding).
+        #expect(html.contains("được giữ lại: 1.208"))
         #expect(html.contains(#"<td class="n">1.234</td>"#))
         #expect(html.contains("https://khongmotminh.vn"))
         #expect(html.contains("HTTP 503 unavailable"))
