@@ -15,16 +15,8 @@ import Testing
 /// (``TestHub``), given what a backup would hold by the batches the first hub took.
 @Suite("A hub that lost acknowledged rows gets them again, once")
 struct HubRequeueTests {
-    static let logger: Logger = {
-        var logger = Logger(label: "hub-requeue-test")
-        logger.logLevel = .critical
-        return logger
-    }()
-
     func relay(_ store: PledgeStore, _ link: EventConfiguration.HubLink) throws -> HubRelay {
-        HubRelay(
-            store: store, eventID: "hub-event", transport: try HTTPHubTransport(hub: link, timeout: 30),
-            clock: ManualClock(), random: { 0.5 }, logger: Self.logger)
+        try HubRelayTests().relay(store, link)
     }
 
     func record(_ store: PledgeStore, _ indices: ClosedRange<Int>) async throws -> [PledgeReceipt] {

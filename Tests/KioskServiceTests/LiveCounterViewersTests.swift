@@ -34,10 +34,7 @@ import Testing
         "With no viewer, commits read nothing; the first viewer gets one read with the new total; then each commit reads"
     )
     func readsOnlyForViewers() async throws {
-        let file = temporaryDirectory("live-viewers").appendingPathComponent("pledges.sqlite").path
-        let store = try PledgeStore(
-            path: file, eventID: "test-event", defaultKioskID: "kiosk-test",
-            links: try CertificateLinks(baseURL: "http://kiosk.example.vn"))
+        let store = try temporaryStore("live-viewers")
         let totals = CountedTotals(store: store)
         let live = LiveCounter(source: totals, interval: .zero)
 
@@ -115,10 +112,7 @@ import Testing
 
     @Test("A read slower than the next one never puts its older totals in place of the newer ones")
     func aSlowReadDoesNotOverwriteANewerOne() async throws {
-        let file = temporaryDirectory("live-order").appendingPathComponent("pledges.sqlite").path
-        let store = try PledgeStore(
-            path: file, eventID: "test-event", defaultKioskID: "kiosk-test",
-            links: try CertificateLinks(baseURL: "http://kiosk.example.vn"))
+        let store = try temporaryStore("live-order")
         let totals = FirstReadHeld(store: store)
         let live = LiveCounter(source: totals, interval: .zero, heartbeat: .seconds(3600))
         try await record(store, "o-1")

@@ -53,10 +53,7 @@ import Testing
 
     @Test("Past the limit of XLSX builds at once, the next download is 503 with Retry-After; then one starts again")
     func aThirdBuildWaitsItsTurn() async throws {
-        let file = temporaryDirectory("whole-file").appendingPathComponent("pledges.sqlite").path
-        let store = try PledgeStore(
-            path: file, eventID: "test-event", defaultKioskID: "kiosk-test",
-            links: try CertificateLinks(baseURL: "http://kiosk.example.vn"))
+        let store = try temporaryStore("whole-file")
         let rows = HeldRows(store: store)
         let builds = OrganizerQuery.WholeFileBuilds(limit: 2)
         let exporter = Exporter(service: rows, options: .init(kind: .pledges, format: .xlsx))
@@ -77,10 +74,7 @@ import Testing
 
     @Test("An XLSX file the server cannot write (a full disk, a folder it may not use) is a 503 problem detail at once")
     func anUnwritableFileIsAProblemDetail() async throws {
-        let file = temporaryDirectory("whole-file").appendingPathComponent("pledges.sqlite").path
-        let store = try PledgeStore(
-            path: file, eventID: "test-event", defaultKioskID: "kiosk-test",
-            links: try CertificateLinks(baseURL: "http://kiosk.example.vn"))
+        let store = try temporaryStore("whole-file")
         _ = try await store.record(
             PledgeDraft(name: "Lê Văn Tám", ageBand: .from18To24, province: nil, guardianConsent: false),
             idempotencyKey: try IdempotencyKey("unwritable"), kioskID: nil)
