@@ -62,7 +62,7 @@ public struct AdminPage: Sendable {
             "lastError": hub.lastError ?? false,
             "lastErrorAt": hub.lastErrorAt.map(CertificatePage.vietnameseDateTime) ?? "",
             "hasHeld": !hub.held.isEmpty,
-            "heldCount": VietnameseText.number(hub.heldCount ?? hub.held.count),
+            "heldCount": VietnameseText.number(max(hub.heldCount, hub.held.count)),
             "held": hub.held.map {
                 [
                     "sequence": String($0.sequence), "kind": $0.kind, "number": $0.number.map(String.init) ?? "",

@@ -11,8 +11,8 @@ public struct HubLinkStatus: Codable, Hashable, Sendable {
     /// Rows the hub refused for good: kept, never dropped, for the organizer to look at (the
     /// first ones, oldest first: ``heldCount`` says how many there are).
     public var held: [HeldRow]
-    /// How many rows are held in all (nil: not counted).
-    public var heldCount: Int?
+    /// How many rows are held in all.
+    public var heldCount: Int
     /// The highest sequence the hub has acknowledged (0: none yet).
     public var acknowledged: Int
     /// The certificate base the hub gave (every certificate link uses it); nil: not learned yet.
@@ -45,12 +45,14 @@ public struct HubLinkStatus: Codable, Hashable, Sendable {
     }
 
     public init(
-        linked: Bool, backlog: Int = 0, held: [HeldRow] = [], acknowledged: Int = 0, certificateBaseURL: String? = nil,
-        lastContact: Date? = nil, lastError: String? = nil, lastErrorAt: Date? = nil, attempts: Int = 0
+        linked: Bool, backlog: Int = 0, held: [HeldRow] = [], heldCount: Int? = nil, acknowledged: Int = 0,
+        certificateBaseURL: String? = nil, lastContact: Date? = nil, lastError: String? = nil, lastErrorAt: Date? = nil,
+        attempts: Int = 0
     ) {
         self.linked = linked
         self.backlog = backlog
         self.held = held
+        self.heldCount = heldCount ?? held.count
         self.acknowledged = acknowledged
         self.certificateBaseURL = certificateBaseURL
         self.lastContact = lastContact

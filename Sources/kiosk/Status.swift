@@ -39,7 +39,8 @@ struct Status: AsyncParsableCommand {
         if let error = hub.lastError {
             lines.append("  lỗi gần nhất / last error (\(hub.attempts) lần thử / tries): \(error)")
         }
-        if let count = hub.heldCount, count > hub.held.count {
+        if hub.heldCount > hub.held.count {
+            let count = hub.heldCount
             lines.append(
                 "  giữ lại / held \(count) dòng / rows; \(hub.held.count) đầu tiên / the first \(hub.held.count):")
         }
