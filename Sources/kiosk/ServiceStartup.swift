@@ -29,8 +29,12 @@ struct ServiceStartup {
         var configuration = try options.store.loadConfiguration()
         let host = options.host ?? configuration.host
         var port = options.port ?? configuration.port
+        var reservation: PortReservation?
         if port == 0 {
-            port = try NetworkAddress.freePort(host: host)
+            do { reservation = try PortReservation(host: host) } catch {
+                throw CLIError("cannot find a free port on \(host): \(error.localizedDescription)")
+            }
+            port = reservation?.port ?? 0
         }
         let base = configuration.publicBaseURL ?? "http://\(NetworkAddress.reachableHost(listeningOn: host)):\(port)"
         let links: CertificateLinks
@@ -104,9 +108,13 @@ struct ServiceStartup {
         self.backups = backups
         self.host = host
         self.port = port
+        self.portReservation = reservation
         self.logger = logger
         self.openFiles = openFiles
     }
+
+    /// The port `--port 0` picked, held until the process ends; nil: a port was named.
+    let portReservation: PortReservation?
 
     /// The scheduled backups (`backup:` in the configuration); nil: none.
     let backups: ScheduledBackups?

@@ -34,7 +34,7 @@ struct LinkedServiceTests {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             process.standardError = try FileHandle(forWritingTo: log)
             process.standardOutput = FileHandle.nullDevice
-            try process.run()
+            try ProcessRunner.launch(process)
             let deadline = Date().addingTimeInterval(60)
             while Date() < deadline, process.isRunning {
                 let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""

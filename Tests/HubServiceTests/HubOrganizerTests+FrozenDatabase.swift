@@ -66,7 +66,7 @@ extension HubOrganizerTests {
         environment["PGAPPNAME"] = "kiosk-test-lock"
         holder.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         holder.standardOutput = FileHandle.nullDevice
-        try holder.run()
+        try ProcessRunner.launch(holder)
         try await waitUntil("the lock on \(table)") {
             try await database.psql(
                 """

@@ -28,7 +28,7 @@ extension HubServeTests {
             ]
             hub.standardError = try FileHandle(forWritingTo: errors)
             hub.standardOutput = try FileHandle(forWritingTo: output)
-            try hub.run()
+            try ProcessRunner.launch(hub)
             defer { if hub.isRunning { hub.terminate() } }
             let port = try await Self.listeningPort(errors, hub)
 

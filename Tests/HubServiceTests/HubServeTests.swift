@@ -27,7 +27,7 @@ struct HubServeTests {
             ]
             hub.standardError = try FileHandle(forWritingTo: log)
             hub.standardOutput = FileHandle.nullDevice
-            try hub.run()
+            try ProcessRunner.launch(hub)
             defer { if hub.isRunning { hub.terminate() } }
             let port = try await Self.listeningPort(log, hub)
 

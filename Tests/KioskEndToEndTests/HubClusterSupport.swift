@@ -195,7 +195,7 @@ final class StreamingCurl: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessRunner.launch(process)
     }
 
     var received: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }

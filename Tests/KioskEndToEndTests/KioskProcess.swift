@@ -63,7 +63,7 @@ final class KioskProcess {
         process.standardError = try FileHandle(forWritingTo: log)
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try ProcessRunner.launch(process)
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""

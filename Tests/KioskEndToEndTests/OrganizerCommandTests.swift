@@ -86,7 +86,7 @@ struct OrganizerCommandTests {
         process.arguments = ["export", "pledges", "--output", output, "--database", file] + common
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessRunner.launch(process)
         // Kill it as soon as the partial file has data in it.
         let deadline = Date().addingTimeInterval(60)
         var killedWithData = false

@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import PledgeKit
 import Testing
 
@@ -223,7 +224,7 @@ struct IssuedCodeTests {
         let stdout = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
-        try process.run()
+        try ProcessRunner.launch(process)
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
