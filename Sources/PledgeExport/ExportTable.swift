@@ -55,17 +55,29 @@ public enum ExportTable {
         breakdown.dimensions.map(\.rawValue) + ["count"]
     }
 
+    /// One row per bucket: its values, then its count (the columns of ``countColumns(_:)``).
+    public static func bucketRows(_ breakdown: Breakdown) -> [[ExportCell]] {
+        breakdown.buckets.map { $0.values.map(ExportCell.text) + [.number($0.count)] }
+    }
+
     /// The buckets, then a last row with the total they add up to, labelled in its first column
     /// `Tổng · total` for people (a spreadsheet: ``heading(_:)``'s pair) or `total` for programs
-    /// (JSON Lines, the CLI's CSV).
+    /// (the CLI's CSV). JSON Lines writes the total as a line of its own member instead
+    /// (``totalLine(_:)``).
     public static func countRows(_ breakdown: Breakdown, forPeople: Bool) -> [[ExportCell]] {
-        let buckets = breakdown.buckets.map { $0.values.map(ExportCell.text) + [.number($0.count)] }
+        let buckets = bucketRows(breakdown)
         let label = forPeople ? heading("total") : "total"
         let total: [ExportCell] =
             breakdown.dimensions.isEmpty
             ? [.number(breakdown.total)]
             : [.text(label)] + breakdown.dimensions.dropFirst().map { _ in .null } + [.number(breakdown.total)]
         return buckets + [total]
+    }
+
+    /// The total of a counts export in JSON Lines: `{"total":N}`, a member no bucket's line has
+    /// (a kiosk named `total` is `{"kiosk":"total","count":…}`).
+    public static func totalLine(_ breakdown: Breakdown) -> (columns: [String], cells: [ExportCell]) {
+        (["total"], [.number(breakdown.total)])
     }
 
     /// ISO 8601 in Vietnam time (UTC+7 all year), to the second: `2025-10-10T09:30:05+07:00`.

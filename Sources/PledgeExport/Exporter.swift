@@ -68,11 +68,21 @@ public struct Exporter: Sendable {
             let breakdown = try await breakdown()
             let columns = ExportTable.countColumns(breakdown)
             try await sink(encoder.header(headings(columns)), 0)
-            let rows = ExportTable.countRows(breakdown, forPeople: options.format != .json)
             var chunk = [UInt8]()
-            for row in rows { chunk += encoder.row(columns, row) }
-            try await sink(chunk, rows.count)
-            return rows.count
+            let count: Int
+            if options.format == .json {
+                let buckets = ExportTable.bucketRows(breakdown)
+                for row in buckets { chunk += encoder.row(columns, row) }
+                let total = ExportTable.totalLine(breakdown)
+                chunk += encoder.row(total.columns, total.cells)
+                count = buckets.count + 1
+            } else {
+                let rows = ExportTable.countRows(breakdown, forPeople: true)
+                for row in rows { chunk += encoder.row(columns, row) }
+                count = rows.count
+            }
+            try await sink(chunk, count)
+            return count
         case .pledges:
             let personal = options.includePersonalData
             let columns = ExportTable.pledgeColumns(includePersonalData: personal)
@@ -114,7 +124,8 @@ public struct Exporter: Sendable {
         case .counts:
             let breakdown = try await breakdown()
             try header(headings(ExportTable.countColumns(breakdown)))
-            let rows = ExportTable.countRows(breakdown, forPeople: options.format != .json)
+            // Cells are for spreadsheets (XLSX): the total row is labelled for people.
+            let rows = ExportTable.countRows(breakdown, forPeople: true)
             try await sink(rows, rows.count)
             return rows.count
         case .pledges:

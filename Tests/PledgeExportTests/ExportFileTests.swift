@@ -138,6 +138,29 @@ struct ExportFileTests {
                 + "\"Huế\",\"18-24\",5\r\n\"Tổng · total\",,5\r\n")
     }
 
+    /// JSON Lines: the total is `{"total":N}`, never a line a bucket could write (it was
+    /// `{"kiosk":"total","count":N}`, the same as a kiosk named `total`).
+    @Test func countsInJSONLinesEndWithATotalNoKioskCanLookLike() async throws {
+        let store = try await makeStore()
+        try await store.pool.write { db in
+            _ = try PledgeStore.insert(
+                PledgeDraft(name: "An", ageBand: .from12To15, province: nil, school: nil, guardianConsent: true),
+                key: try IdempotencyKey("kiosk-named-total"), eventID: "test-event", kioskID: "total", in: db)
+        }
+        var bytes: [UInt8] = []
+        let rows = try await Exporter(service: store, options: .init(kind: .counts, format: .json, dimensions: [.kiosk]))
+            .run { chunk, _ in bytes += chunk }
+        #expect(rows == 3)
+        #expect(
+            String(decoding: bytes, as: UTF8.self)
+                == "{\"kiosk\":\"kiosk-01\",\"count\":5}\n{\"kiosk\":\"total\",\"count\":1}\n{\"total\":6}\n")
+        var undivided: [UInt8] = []
+        _ = try await Exporter(service: store, options: .init(kind: .counts, format: .json)).run { chunk, _ in
+            undivided += chunk
+        }
+        #expect(String(decoding: undivided, as: UTF8.self) == "{\"total\":6}\n")
+    }
+
     @Test func anUnfinishedExportLeavesNoFile() throws {
         let path = temporaryDirectory("export-out").appendingPathComponent("never.csv").path
         do {
