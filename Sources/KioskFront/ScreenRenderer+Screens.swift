@@ -159,7 +159,8 @@ extension ScreenRenderer {
         if signer.draft?.guardianConsent == true {
             rows += wrapped("\(labels.guardian[language]): \(labels.guardianAgreed[language])", width)
         }
-        return rows + [.blank, .bar(labels.hint[language], .selected)]
+        // The keys (Enter signs) are in the footer, as on every screen.
+        return rows
     }
 
     /// Lines in a box drawn with box-drawing characters, as wide as the column.

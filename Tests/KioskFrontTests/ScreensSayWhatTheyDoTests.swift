@@ -75,6 +75,17 @@ import Testing
         #expect(draft.name == "Trần Minh Đức" && draft.guardianConsent)
     }
 
+    /// The confirm screen's keys are said once, in the footer (the trial saw them twice: a bar
+    /// under the answers said the same).
+    @Test func theConfirmScreenSaysItsKeysOnce() throws {
+        let renderer = try renderer()
+        var driver = underSixteenOnConsent()
+        driver.press(.text("1"), .enter)
+        #expect(driver.flow.screen == .confirm)
+        let screen = renderer.plain(driver.flow).joined(separator: "\n")
+        #expect(screen.ranges(of: "Enter: ký cam kết").count == 1, "\(screen)")
+    }
+
     @Test func anonymousChosenStoresNoNameThoughItStaysTyped() throws {
         var driver = underSixteenOnConsent()
         driver.press(.text("1"), .enter, .escape, .text("2"), .enter, .enter)
