@@ -5,33 +5,18 @@
 // table of every breakdown to --notes.
 //
 //   kiosk-bench breakdown --database FILE [--event ID] [--repeat N] [--baseline-repeat M] [--notes FILE]
+import ArgumentParser
 import Foundation
 import GRDB
 import PledgeKit
 import PledgeStore
 
-struct BreakdownOptions {
-    var database: String?
-    var eventID = "bench-event"
-    var repeats = 200
-    var baselineRepeats = 3
-    var notes: String?
-
-    init(_ arguments: [String]) {
-        var iterator = arguments.makeIterator()
-        while let argument = iterator.next() {
-            switch argument {
-            case "--database": database = iterator.next()
-            case "--event": eventID = iterator.next() ?? eventID
-            case "--repeat": repeats = Int(iterator.next() ?? "") ?? repeats
-            case "--baseline-repeat": baselineRepeats = Int(iterator.next() ?? "") ?? baselineRepeats
-            case "--notes": notes = iterator.next()
-            default:
-                log("unknown argument \(argument)")
-                exit(2)
-            }
-        }
-    }
+struct BreakdownOptions: ParsableArguments {
+    @Option(help: "The seeded database (kiosk-bench seed).") var database: String?
+    @Option(name: .customLong("event")) var eventID = "bench-event"
+    @Option(name: .customLong("repeat"), help: "Breakdowns per dimension.") var repeats = 200
+    @Option(name: .customLong("baseline-repeat"), help: "GROUP BY runs per dimension.") var baselineRepeats = 3
+    @Option(help: "Markdown file the notes go to.") var notes: String?
 }
 
 /// The plain GROUP BY over `pledge` that computes the same buckets as a breakdown: the same

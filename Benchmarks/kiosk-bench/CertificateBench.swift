@@ -2,6 +2,7 @@
 // process per document), and times a cold and a warm `GET /c/{code}.png`. Makes its own data.
 //
 //   kiosk-bench certificates [--count N] [--baseline-count M] [--http-count K] [--markdown FILE]
+import ArgumentParser
 import Certificates
 import Foundation
 import Hummingbird
@@ -16,26 +17,11 @@ import PledgeStore
     import FoundationNetworking
 #endif
 
-struct CertificateBenchOptions {
-    var count = 1000
-    var baselineCount: Int?
-    var httpCount = 50
-    var markdown: String?
-
-    init(_ arguments: [String]) {
-        var iterator = arguments.makeIterator()
-        while let argument = iterator.next() {
-            switch argument {
-            case "--count": count = Int(iterator.next() ?? "") ?? count
-            case "--baseline-count": baselineCount = Int(iterator.next() ?? "")
-            case "--http-count": httpCount = Int(iterator.next() ?? "") ?? httpCount
-            case "--markdown": markdown = iterator.next()
-            default:
-                FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
-                exit(2)
-            }
-        }
-    }
+struct CertificateBenchOptions: ParsableArguments {
+    @Option(help: "Certificates rendered in process.") var count = 1000
+    @Option(help: "Certificates rendered by rsvg-convert (the baseline); at most --count.") var baselineCount: Int?
+    @Option(help: "Certificates fetched over HTTP.") var httpCount = 50
+    @Option(help: "Markdown file the results go to.") var markdown: String?
 }
 
 func certificateBench(_ options: CertificateBenchOptions) async throws {

@@ -21,6 +21,7 @@
 //
 // --started is created when the first request goes (the driver kills the hub from then on).
 // Prints one line of `key=value` pairs on stdout (times in seconds).
+import ArgumentParser
 import Foundation
 import HubCore
 import HubRelay
@@ -31,39 +32,18 @@ import NIOHTTP1
 import NIOPosix
 import PledgeKit
 
-struct HubExactOptions {
-    var hub: URL?
-    var credentials = ""
-    var batches = 10
-    var rows = SyncBatch.maximumRows
-    var disturbed = 0.1
-    var seed: UInt64 = 15
-    var started: String?
+struct HubExactOptions: ParsableArguments {
+    @Option(help: "http://HOST:PORT", transform: { try hubURLs($0)[0] }) var hub: URL
+    @Option(help: "The credentials file (one event per line).") var credentials: String
+    @Option var batches = 10
+    @Option var rows = SyncBatch.maximumRows
+    @Option var disturbed = 0.1
+    @Option var seed: UInt64 = 15
+    @Option var started: String?
 
-    init(_ arguments: [String]) {
-        var iterator = arguments.makeIterator()
-        while let argument = iterator.next() {
-            let value = iterator.next() ?? ""
-            switch argument {
-            case "--hub": hub = URL(string: value)
-            case "--credentials": credentials = value
-            case "--batches": batches = Int(value) ?? batches
-            case "--rows": rows = Int(value) ?? rows
-            case "--disturbed": disturbed = Double(value) ?? disturbed
-            case "--seed": seed = UInt64(value) ?? seed
-            case "--started": started = value
-            default:
-                log("unknown argument \(argument)")
-                exit(2)
-            }
-        }
-        guard hub?.host != nil, hub?.port != nil, !credentials.isEmpty else {
-            log("kiosk-bench hub-exact needs --hub http://HOST:PORT and --credentials FILE")
-            exit(2)
-        }
+    func validate() throws {
         guard (2...SyncBatch.maximumRows).contains(rows), batches >= 2, (0...1).contains(disturbed) else {
-            log("kiosk-bench hub-exact: --batches ≥ 2, --rows 2–\(SyncBatch.maximumRows), --disturbed 0–1")
-            exit(2)
+            throw ValidationError("--batches ≥ 2, --rows 2–\(SyncBatch.maximumRows), --disturbed 0–1")
         }
     }
 }
@@ -162,7 +142,7 @@ func hubExactBench(_ options: HubExactOptions) async throws {
         "hub-exact: \(events.count) events, \(ids.count) pledges in \(total) batches of \(options.rows), \(disturbed.count) sent twice, made in \(f(made)) s"
     )
 
-    let (host, port) = (options.hub!.host!, options.hub!.port!)
+    let (host, port) = (options.hub.host!, options.hub.port!)
     let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     if let path = options.started { _ = FileManager.default.createFile(atPath: path, contents: nil) }
     let started = DispatchTime.now().uptimeNanoseconds

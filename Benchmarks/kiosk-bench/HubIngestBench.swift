@@ -16,6 +16,7 @@
 // `key=value` pairs on stdout (times in seconds, latencies in milliseconds; `last_ack_ns`: the last
 // acknowledgement's time on the monotonic clock, DispatchTime's uptime, which other processes of
 // the run read too).
+import ArgumentParser
 import Foundation
 import HubCore
 import HubStore
@@ -27,47 +28,32 @@ import NIOHTTP1
 import NIOPosix
 import PledgeKit
 
-struct HubIngestOptions {
-    var hubs: [URL] = []
-    var databaseURL: String?
-    var events = 200
-    var batches = 5
-    var rows = SyncBatch.maximumRows
-    var seed: UInt64 = 14
-    var csv: String?
-    var codes: String?
-    var hubPID: Int32?
-    var postgresPID: Int32?
+struct HubIngestOptions: ParsableArguments {
+    @Option(name: .customLong("hub"), help: "http://HOST:PORT[,…]", transform: hubURLs) var hubs: [URL]
+    @Option(name: .customLong("database-url")) var databaseURL: String?
+    @Option var events = 200
+    @Option var batches = 5
+    @Option var rows = SyncBatch.maximumRows
+    @Option var seed: UInt64 = 14
+    @Option var csv: String?
+    @Option var codes: String?
+    @Option(name: .customLong("hub-pid")) var hubPID: Int32?
+    @Option(name: .customLong("postgres-pid")) var postgresPID: Int32?
 
-    init(_ arguments: [String]) {
-        var iterator = arguments.makeIterator()
-        while let argument = iterator.next() {
-            let value = iterator.next() ?? ""
-            switch argument {
-            case "--hub": hubs = value.split(separator: ",").compactMap { URL(string: String($0)) }
-            case "--database-url": databaseURL = value
-            case "--events": events = Int(value) ?? events
-            case "--batches": batches = Int(value) ?? batches
-            case "--rows": rows = Int(value) ?? rows
-            case "--seed": seed = UInt64(value) ?? seed
-            case "--csv": csv = value
-            case "--codes": codes = value
-            case "--hub-pid": hubPID = Int32(value)
-            case "--postgres-pid": postgresPID = Int32(value)
-            default:
-                log("unknown argument \(argument)")
-                exit(2)
-            }
-        }
-        guard !hubs.isEmpty, hubs.allSatisfy({ $0.host != nil && $0.port != nil }) else {
-            log("kiosk-bench hub-ingest needs --hub http://HOST:PORT")
-            exit(2)
-        }
+    func validate() throws {
         guard (1...SyncBatch.maximumRows).contains(rows), events >= 1, batches >= 1 else {
-            log("kiosk-bench hub-ingest: --events and --batches ≥ 1, --rows 1–\(SyncBatch.maximumRows)")
-            exit(2)
+            throw ValidationError("--events and --batches ≥ 1, --rows 1–\(SyncBatch.maximumRows)")
         }
     }
+}
+
+/// Hub URLs, comma-separated, each `http://HOST:PORT`.
+func hubURLs(_ text: String) throws -> [URL] {
+    let urls = text.split(separator: ",").compactMap { URL(string: String($0)) }
+    guard !urls.isEmpty, urls.allSatisfy({ $0.host != nil && $0.port != nil }) else {
+        throw ValidationError("--hub http://HOST:PORT[,…]")
+    }
+    return urls
 }
 
 /// One simulated event service: its sync token and its batches, encoded before the clock starts.

@@ -5,6 +5,7 @@
 //   kiosk-bench live --port P [--viewers N] [--pledges M] [--connecting C] [--timeout SECONDS]
 //
 // Prints one line of `key=value` pairs on stdout (times in milliseconds), for scripts/bench/b6-live.
+import ArgumentParser
 import Foundation
 import KioskService
 import NIOCore
@@ -16,35 +17,14 @@ import ServerHardening
     import FoundationNetworking
 #endif
 
-struct LiveBenchOptions {
-    var port = 0
-    var viewers = 5000
-    var pledges = 100
+struct LiveBenchOptions: ParsableArguments {
+    @Option(help: "The event service's port on 127.0.0.1.") var port: Int
+    @Option var viewers = 5000
+    @Option var pledges = 100
     /// Connections being opened at once: the service's listen backlog is 256.
-    var connecting = 200
+    @Option var connecting = 200
     /// The longest wait for each phase (connecting, the first totals, the final total), in seconds.
-    var timeout = 30.0
-
-    init(_ arguments: [String]) {
-        var iterator = arguments.makeIterator()
-        while let argument = iterator.next() {
-            let value = iterator.next() ?? ""
-            switch argument {
-            case "--port": port = Int(value) ?? port
-            case "--viewers": viewers = Int(value) ?? viewers
-            case "--pledges": pledges = Int(value) ?? pledges
-            case "--connecting": connecting = Int(value) ?? connecting
-            case "--timeout": timeout = Double(value) ?? timeout
-            default:
-                log("unknown argument \(argument)")
-                exit(2)
-            }
-        }
-        if port == 0 {
-            log("kiosk-bench live needs --port")
-            exit(2)
-        }
-    }
+    @Option var timeout = 30.0
 }
 
 /// What every viewer saw, written from the event loop and read by the driver.

@@ -12,40 +12,30 @@
 //
 // A process holds at most its open files limit of sockets: for more viewers than that, the
 // script (scripts/bench/h3-live-hub) starts several of these.
+import ArgumentParser
 import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import ServerHardening
 
-struct LiveViewersOptions {
-    var ports: [Int] = []
-    var viewers = 10_000
+struct LiveViewersOptions: ParsableArguments {
+    @Option(help: "The hubs' ports on 127.0.0.1, comma-separated.", transform: Self.ports) var ports: [Int]
+    @Option var viewers = 10_000
     /// Connections being opened at once: each hub's listen backlog is 256.
-    var connecting = 200
+    @Option var connecting = 200
     /// The longest wait for each phase (connecting, the first totals, the final total), in seconds.
-    var timeout = 60.0
-    var times: String?
+    @Option var timeout = 60.0
+    @Option(help: "File each viewer's time goes to.") var times: String?
 
-    init(_ arguments: [String]) {
-        var iterator = arguments.makeIterator()
-        while let argument = iterator.next() {
-            let value = iterator.next() ?? ""
-            switch argument {
-            case "--ports": ports = value.split(separator: ",").compactMap { Int($0) }
-            case "--viewers": viewers = Int(value) ?? viewers
-            case "--connecting": connecting = Int(value) ?? connecting
-            case "--timeout": timeout = Double(value) ?? timeout
-            case "--times": times = value
-            default:
-                log("unknown argument \(argument)")
-                exit(2)
-            }
-        }
-        guard !ports.isEmpty, viewers >= 1 else {
-            log("kiosk-bench live-viewers needs --ports P1[,P2…] and --viewers ≥ 1")
-            exit(2)
-        }
+    static func ports(_ text: String) throws -> [Int] {
+        let ports = text.split(separator: ",").compactMap { Int($0) }
+        guard !ports.isEmpty else { throw ValidationError("--ports P1[,P2…]") }
+        return ports
+    }
+
+    func validate() throws {
+        guard viewers >= 1 else { throw ValidationError("--viewers ≥ 1") }
     }
 }
 

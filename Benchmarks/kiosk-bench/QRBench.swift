@@ -3,27 +3,19 @@
 // Prints the Markdown table rows of `make bench` on stdout.
 //
 //   kiosk-bench qr [--count N] [--process-count M]
+import ArgumentParser
 import CQRencode
 import Foundation
 import KioskTestSupport
 import PledgeKit
 import QRCode
 
-struct QRBenchOptions {
-    var count = 2000
-    var processCount = 200
+struct QRBenchOptions: ParsableArguments {
+    @Option(help: "Codes made in process.") var count = 2000
+    @Option(help: "Codes made by the qrencode program, one process each (the baseline).") var processCount = 200
 
-    init(_ arguments: [String]) {
-        var iterator = arguments.makeIterator()
-        while let argument = iterator.next() {
-            switch argument {
-            case "--count": count = max(Int(iterator.next() ?? "") ?? count, 1)
-            case "--process-count": processCount = max(Int(iterator.next() ?? "") ?? processCount, 1)
-            default:
-                log("unknown argument \(argument)")
-                exit(2)
-            }
-        }
+    func validate() throws {
+        guard count >= 1, processCount >= 1 else { throw ValidationError("--count and --process-count ≥ 1") }
     }
 }
 

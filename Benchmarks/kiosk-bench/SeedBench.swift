@@ -3,31 +3,17 @@
 // contents (ids, codes, names, times), so a cached file can stand in for a new one.
 //
 //   kiosk-bench seed --pledges N --seed S --database FILE [--event ID]
+import ArgumentParser
 import Foundation
 import KioskTestSupport
 import PledgeKit
 import PledgeStore
 
-struct SeedOptions {
-    var pledges = 1_000_000
-    var seed: UInt64 = 42
-    var database: String?
-    var eventID = "bench-event"
-
-    init(_ arguments: [String]) {
-        var iterator = arguments.makeIterator()
-        while let argument = iterator.next() {
-            switch argument {
-            case "--pledges": pledges = Int(iterator.next() ?? "") ?? pledges
-            case "--seed": seed = UInt64(iterator.next() ?? "") ?? seed
-            case "--database": database = iterator.next()
-            case "--event": eventID = iterator.next() ?? eventID
-            default:
-                log("unknown argument \(argument)")
-                exit(2)
-            }
-        }
-    }
+struct SeedOptions: ParsableArguments {
+    @Option var pledges = 1_000_000
+    @Option var seed: UInt64 = 42
+    @Option var database: String?
+    @Option(name: .customLong("event")) var eventID = "bench-event"
 }
 
 /// Writes the data set to a hidden file beside `--database` and renames it into place when the
