@@ -13,7 +13,8 @@ import PledgeKit
 ///
 /// - `GET /organizer`: the scope's page (``HubOrganizerPage``: its events, exact counts by
 ///   province, event, age band, day and channel, links to its exports), the same answers as the
-///   routes below; a browser may give the token as the password of HTTP Basic authentication;
+///   routes below; a browser may give the token as the password of HTTP Basic authentication,
+///   here and on the export links the page holds;
 /// - `GET /api/organizer/counts?by=…[&public=true&k=5]`: exact counts (``Breakdown``) of the
 ///   events in scope, as an event's organizer sees its own;
 /// - `GET /api/organizer/events`: those events with their last sync, the sequence the hub
@@ -77,7 +78,8 @@ struct HubOrganizerRoutes: Sendable {
             let kind = context.parameters.get("kind") ?? ""
             // The route as named, or `?` for a kind that is none (never the caller's text).
             let action = "GET /api/organizer/export/\(Exporter.Kind(rawValue: kind)?.rawValue ?? "?")"
-            return try await audited(request, context, action: action) { scope, _ in
+            // The page's links open in the browser that gave the page its Basic password.
+            return try await audited(request, context, action: action, allowBasic: true) { scope, _ in
                 guard
                     let options = try OrganizerQuery.exportOptions(
                         kind: kind, query: OrganizerQuery.parameters(request), personalData: false)

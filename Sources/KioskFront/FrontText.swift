@@ -97,6 +97,8 @@ public struct FrontText: Decodable, Sendable, Equatable {
     }
     public struct ConfirmScreen: Decodable, Sendable, Equatable {
         public var title, name, ageBand, province, guardian, guardianAgreed, anonymous, notSaid, hint: Text
+        /// Under the answers: what signs (the footer's `hint` lists the keys).
+        public var signPrompt: Text
     }
     public struct SubmittingScreen: Decodable, Sendable, Equatable {
         public var text: Text

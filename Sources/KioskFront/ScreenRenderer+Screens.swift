@@ -159,8 +159,9 @@ extension ScreenRenderer {
         if signer.draft?.guardianConsent == true {
             rows += wrapped("\(labels.guardian[language]): \(labels.guardianAgreed[language])", width)
         }
-        // The keys (Enter signs) are in the footer, as on every screen.
-        return rows
+        // What signs, right under the answers (the trial missed it in the footer alone, far
+        // below on a tall screen); the footer lists the keys, as on every screen.
+        return rows + [.blank, .bar(labels.signPrompt[language], .selected)]
     }
 
     /// Lines in a box drawn with box-drawing characters, as wide as the column.

@@ -1,5 +1,6 @@
 import Foundation
 import KioskFront
+import ServerHardening
 
 #if canImport(Glibc)
     import Glibc
@@ -31,6 +32,10 @@ struct Supervisor {
     let saved: termios
     let wakeRead: Int32
     var kept: [String: String] = [:]
+    /// The port `--port 0` picked (``Run/keptPort``), held from the first child's end on: the
+    /// next child listens on it again, and no other program may take it in between (breaker:
+    /// one did in the 0.5 s before a restart, and the screen could not start for 20 s).
+    var portHold: PortReservation?
     var restarts = 0
     var lastRestart = Date()
     var lastCause = ""
@@ -151,6 +156,9 @@ struct Supervisor {
                 kept[String(line[line.index(line.startIndex, offsetBy: 5)..<equals])] = String(
                     line[line.index(after: equals)...])
             }
+        }
+        if portHold == nil, let port = kept[Run.keptPort].flatMap({ Int($0) }) {
+            portHold = try? PortReservation(host: "0.0.0.0", port: port)
         }
         return end
     }

@@ -169,7 +169,7 @@ struct HubServe: AsyncParsableCommand {
             let app = buildHubApplication(parts, host: host, port: port, logger: logger) { bound in
                 FileHandle.standardError.write(
                     Data(
-                        "kiosk: hub listening on http://\(host):\(bound) · certificate links: \(links.qrBaseURL)/C/…\n"
+                        "kiosk: hub listening on http://\(NetworkAddress.hostInURL(host)):\(bound) · certificate links: \(links.qrBaseURL)/C/…\n"
                             .utf8))
             }
             // Names past each event's retention date are erased at the hub too, hourly.

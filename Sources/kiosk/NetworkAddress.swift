@@ -12,9 +12,14 @@ enum NetworkAddress {
     /// first IPv4 address of an interface that is up and not loopback (a private LAN address
     /// first), else 127.0.0.1.
     static func reachableHost(listeningOn host: String) -> String {
-        if !["0.0.0.0", "::", ""].contains(host) { return host }
+        if !["0.0.0.0", "::", ""].contains(host) { return hostInURL(host) }
         let addresses = lanIPv4Addresses()
         return addresses.first(where: isPrivate) ?? addresses.first ?? "127.0.0.1"
+    }
+
+    /// `host` as a URL writes it: an IPv6 address in brackets (RFC 3986, 3.2.2), `[::1]`.
+    static func hostInURL(_ host: String) -> String {
+        host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
     }
 
     static func isPrivate(_ address: String) -> Bool {

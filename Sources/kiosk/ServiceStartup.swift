@@ -32,7 +32,9 @@ struct ServiceStartup {
         var reservation: PortReservation?
         if port == 0 {
             do { reservation = try PortReservation(host: host) } catch {
-                throw CLIError("cannot find a free port on \(host): \(error.localizedDescription)")
+                throw CLIError(
+                    "Không tìm được cổng trống trên \(host) · cannot find a free port on \(host): "
+                        + error.localizedDescription)
             }
             port = reservation?.port ?? 0
         }
@@ -58,6 +60,10 @@ struct ServiceStartup {
                 throw CLIError(error.message.vi + " · " + error.message.en)
             }
         }
+        // One service per database: two (each on its own port) would each run a hub relay, the
+        // retention purge and the backups over the same rows (breaker: relays raced, "acknowledged
+        // 8829" for 2508 pledges). Taken before the database is opened or made.
+        let serviceLock = try Self.lockDatabase(options.store.database)
         let store = try options.store.openForService(
             configuration: configuration, links: links, newDatabase: options.newDatabase,
             whenGone: { gone in Self.logDatabaseGone(gone, logger: logger) }, metrics: metrics.factory,
@@ -109,9 +115,13 @@ struct ServiceStartup {
         self.host = host
         self.port = port
         self.portReservation = reservation
+        self.serviceLock = serviceLock
         self.logger = logger
         self.openFiles = openFiles
     }
+
+    /// This service's lock on its database (``lockDatabase(_:)``), held until the process ends.
+    let serviceLock: ExclusiveFileLock
 
     /// The port `--port 0` picked, held until the process ends; nil: a port was named.
     let portReservation: PortReservation?
@@ -146,7 +156,7 @@ struct ServiceStartup {
 
     /// The line printed when the service is up; tests read the port from it.
     var listeningLine: String {
-        "kiosk: listening on http://\(host):\(port) · certificate links: \(parts.links.qrBaseURL)/C/…"
+        "kiosk: listening on http://\(NetworkAddress.hostInURL(host)):\(port) · certificate links: \(parts.links.qrBaseURL)/C/…"
     }
 
     private enum Stage: Sendable { case listening, stopped }

@@ -215,6 +215,13 @@ struct HubOrganizerTests {
             #expect(
                 html.contains("ha-noi-cau-giay") && html.contains("ha-noi-dong-da") && !html.contains("hue-phu-xuan"))
             #expect(html.contains("/api/organizer/export/pledges?format=xlsx"))
+            // Its export links open in the same browser, with the same Basic password (trial: 401).
+            let linked = try await client.executeRequest(
+                uri: "/api/organizer/export/counts?format=csv&by=province", method: .get,
+                headers: [.authorization: basic], body: nil)
+            calls.made.append((Int(linked.status.code), hanoi.id))
+            #expect(linked.status == .ok)
+            #expect(String(decoding: linked.body.readableBytesView, as: UTF8.self).contains("\"Tổng · total\",5"))
             let challenged = try await page(nil)
             #expect(challenged.status == .unauthorized)
             #expect(challenged.headers[.wwwAuthenticate]?.hasPrefix("Basic realm=\"hub-organizer\"") == true)

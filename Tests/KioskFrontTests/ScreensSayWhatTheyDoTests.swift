@@ -75,15 +75,19 @@ import Testing
         #expect(draft.name == "Trần Minh Đức" && draft.guardianConsent)
     }
 
-    /// The confirm screen's keys are said once, in the footer (the trial saw them twice: a bar
-    /// under the answers said the same).
-    @Test func theConfirmScreenSaysItsKeysOnce() throws {
+    /// The confirm screen says what signs right under the answers, and its keys once, in the
+    /// footer (a trial saw the same key line twice; the next missed it in the footer alone).
+    @Test func theConfirmScreenSaysWhatSignsAndItsKeysOnce() throws {
         let renderer = try renderer()
         var driver = underSixteenOnConsent()
         driver.press(.text("1"), .enter)
         #expect(driver.flow.screen == .confirm)
-        let screen = renderer.plain(driver.flow).joined(separator: "\n")
+        let lines = renderer.plain(driver.flow)
+        let screen = lines.joined(separator: "\n")
         #expect(screen.ranges(of: "Enter: ký cam kết").count == 1, "\(screen)")
+        let prompt = try #require(lines.firstIndex { $0.contains("Nhấn Enter để ký cam kết") }, "\(screen)")
+        let answers = try #require(lines.firstIndex { $0.contains("Tên: Trần Minh Đức") })
+        #expect(prompt - answers <= 5, "\(screen)")
     }
 
     @Test func anonymousChosenStoresNoNameThoughItStaysTyped() throws {

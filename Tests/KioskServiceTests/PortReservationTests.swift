@@ -28,6 +28,34 @@ struct PortReservationTests {
         }
     }
 
+    /// `--host ::1` (and names): the reservation is made on the address the server binds (it was
+    /// an IPv4 bind of 255.255.255.255 for anything but an IPv4 literal: it held nothing).
+    @Test func anIPv6OrNamedHostIsReservedOnItsOwnAddress() throws {
+        let named = try PortReservation(host: "localhost")
+        #expect(named.port > 0)
+        guard let reservation = try? PortReservation(host: "::1") else { return }  // no IPv6 loopback here
+        let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_port = UInt16(reservation.port).bigEndian
+        address.sin6_addr = in6addr_loopback
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+            }
+        }
+        #expect(bound != 0 && errno == EADDRINUSE)
+    }
+
+    /// A port named (the terminal guard holding the one `--port 0` picked across restarts).
+    @Test func aNamedPortIsHeldToo() throws {
+        let first = try PortReservation(host: "127.0.0.1")
+        let held = try PortReservation(host: "0.0.0.0", port: first.port)
+        #expect(held.port == first.port)
+        #expect(Self.bind(port: first.port, reuseAddress: false).error == EADDRINUSE)
+    }
+
     @Test func anAddressOfAnotherMachineIsAnError() {
         #expect(throws: POSIXError.self) { try PortReservation(host: "192.0.2.1") }
     }
