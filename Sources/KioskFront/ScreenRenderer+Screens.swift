@@ -112,7 +112,7 @@ extension ScreenRenderer {
     private func withPresence(_ rows: [Row], help: [Row], _ flow: KioskFlow, width: Int, height: Int) -> [Row] {
         guard let link = flow.presenceLink else { return rows }
         let language = flow.language
-        let code = link.split(separator: "/").last.map(String.init) ?? ""
+        let code = PresenceCodes.shownCode(inLink: link)
         let phone = text.welcome.phoneOrDefault[language].filled(["code": code])
         if let qr = try? QRCode(encoding: link) {
             let size = qr.terminalSize(quietZone: Self.quietZone)

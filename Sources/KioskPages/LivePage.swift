@@ -25,8 +25,8 @@ public enum LivePage {
                     ? [] : events.map { ["count": VietnameseText.number($0.count), "eventID": $0.eventID] }
             }
         var context: [String: Any] = ["total": VietnameseText.number(total), "eventName": eventName, "events": lines]
-        if let presenceLink, let code = presenceLink.split(separator: "/").last {
-            context["presence"] = ["code": String(code)]
+        if let presenceLink {
+            context["presence"] = ["code": PresenceCodes.shownCode(inLink: presenceLink)]
         }
         return BuiltInPages.render("live", context)
     }

@@ -25,6 +25,15 @@ struct PresenceCodesTests {
         #expect(!Self.codes.accepts(code, at: Self.start.addingTimeInterval(-301)))
     }
 
+    /// Screens show the code the event's `/p` takes, also beside a linked event's hub link,
+    /// whose last segment is the event's code tag then the code (trial: 10 characters, refused).
+    @Test func theCodeShownBesideALinkIsTheOneTheFormTakes() {
+        let code = Self.codes.code(at: Self.start)
+        #expect(PresenceCodes.shownCode(inLink: "HTTP://192.168.1.20:8080/P/\(code)") == code)
+        #expect(PresenceCodes.shownCode(inLink: "HTTPS://KHONGMOTMINH.VN/P/5K10\(code)") == code)
+        #expect(Self.codes.accepts(PresenceCodes.shownCode(inLink: "HTTPS://KHONGMOTMINH.VN/P/5K10\(code)"), at: Self.start))
+    }
+
     @Test func codesAreReadAsCertificateCodesAreAndMadeUpOnesFail() {
         let code = Self.codes.code(at: Self.start)
         #expect(Self.codes.accepts(code.lowercased(), at: Self.start))
