@@ -2,7 +2,7 @@
 SWIFT ?= swift
 CONFIG ?= Kiosk/event.yaml
 DATABASE ?= data/kiosk.sqlite
-# Empty: the port in the configuration (8080). `make run PORT=8090` overrides it.
+# Empty: the port in the configuration (8080). `make run PORT=8081` overrides it.
 PORT ?=
 # `make run NEW_DATABASE=1`: begin a new, empty database on purpose (`--new-database`) where one was.
 NEW_DATABASE ?=

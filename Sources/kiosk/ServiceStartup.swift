@@ -204,9 +204,9 @@ struct ServiceStartup {
             } catch {
                 throw CLIError(
                     "Không mở được cổng \(port) trên \(host): có thể một chương trình khác (hoặc một kiosk khác) "
-                        + "đang dùng cổng này; chọn cổng khác bằng --port (make run PORT=8090).\n"
+                        + "đang dùng cổng này; chọn cổng khác bằng --port (make run PORT=8081).\n"
                         + "cannot listen on \(host):\(port): \(Self.reason(error)); another program (or another "
-                        + "kiosk) may hold the port: pick another with --port (make run PORT=8090).")
+                        + "kiosk) may hold the port: pick another with --port (make run PORT=8081).")
             }
             guard first == .listening else { return }
             FileHandle.standardError.write(Data((line + "\n").utf8))
