@@ -25,12 +25,30 @@ struct Status: AsyncParsableCommand {
         var hub: HubLinkStatus
     }
 
+    /// How long ago `date` was, Vietnamese then English: `28 giây trước / 28 s ago`; none: never.
+    static func ago(_ date: Date?, now: Date) -> String {
+        guard let date else { return "chưa bao giờ / never" }
+        let seconds = Int(now.timeIntervalSince(date).rounded())
+        return "\(seconds) giây trước / \(seconds) s ago"
+    }
+
+    /// A kiosk's state as its heartbeat said it (``KioskState``), Vietnamese then English; one no
+    /// heartbeat told (the web flow's `phone`, a tablet): unknown.
+    static func stateLabel(_ state: String) -> String {
+        switch KioskState(rawValue: state) {
+        case .ready: "sẵn sàng / ready"
+        case .paused: "tạm dừng / paused"
+        case .stopped: "đã dừng / stopped"
+        case nil: "không rõ / unknown"
+        }
+    }
+
     /// The hub link in a few lines: linked or not, backlog, last contact, last error, held rows.
     static func hubLines(_ hub: HubLinkStatus, now: Date) -> [String] {
         guard hub.linked else {
             return ["Trung tâm quốc gia / national hub: chưa liên kết / not linked"]
         }
-        let contact = hub.lastContact.map { "\(Int(now.timeIntervalSince($0).rounded())) s ago" } ?? "never"
+        let contact = ago(hub.lastContact, now: now)
         var lines = [
             "Trung tâm quốc gia / national hub: đã liên kết / linked · chờ gửi / backlog \(hub.backlog) · "
                 + "đã xác nhận / acknowledged \(hub.acknowledged) · liên lạc / last contact \(contact)"
@@ -65,8 +83,8 @@ struct Status: AsyncParsableCommand {
         case .table:
             print("Kiosk · trạng thái / status · lần cuối / last seen · hôm nay / today · chờ / waiting")
             for kiosk in kiosks {
-                let seen = kiosk.lastSeen.map { "\(Int(now.timeIntervalSince($0).rounded())) s ago" } ?? "never"
-                print("\(kiosk.id)  \(kiosk.state)  \(seen)  \(kiosk.pledgesToday)  \(kiosk.waiting)")
+                let seen = Self.ago(kiosk.lastSeen, now: now)
+                print("\(kiosk.id)  \(Self.stateLabel(kiosk.state))  \(seen)  \(kiosk.pledgesToday)  \(kiosk.waiting)")
             }
             for line in Self.hubLines(hub, now: now) { print(line) }
         }

@@ -117,6 +117,16 @@ struct SeveralKiosksTests {
         #expect(status.status == 0)
         #expect(status.stdout.contains("\"kiosk-a\"") && status.stdout.contains("\"kiosk-b\""))
         #expect(status.stdout.contains("\"pledgesToday\" : 20"))
+        // The table says each kiosk's state and last contact in Vietnamese first (trial: `ready`, `never`).
+        let table = try ProcessRunner.run(
+            RepositoryPaths.kioskBinary, ["status", "--config", config, "--database", database])
+        let lines = table.stdout.split(separator: "\n").filter { $0.hasPrefix("kiosk-") }
+        #expect(lines.count == 2, "\(table.stdout)")
+        let states = ["sẵn sàng / ready", "tạm dừng / paused", "đã dừng / stopped", "không rõ / unknown"]
+        for line in lines {
+            #expect(states.contains { line.contains($0) }, "\(line)")
+            #expect(line.contains("giây trước / ") || line.contains("chưa bao giờ / never"), "\(line)")
+        }
         service.stop()
     }
 }

@@ -31,7 +31,9 @@ struct PresenceCodesTests {
         let code = Self.codes.code(at: Self.start)
         #expect(PresenceCodes.shownCode(inLink: "HTTP://192.168.1.20:8080/P/\(code)") == code)
         #expect(PresenceCodes.shownCode(inLink: "HTTPS://KHONGMOTMINH.VN/P/5K10\(code)") == code)
-        #expect(Self.codes.accepts(PresenceCodes.shownCode(inLink: "HTTPS://KHONGMOTMINH.VN/P/5K10\(code)"), at: Self.start))
+        #expect(
+            Self.codes.accepts(PresenceCodes.shownCode(inLink: "HTTPS://KHONGMOTMINH.VN/P/5K10\(code)"), at: Self.start)
+        )
     }
 
     @Test func codesAreReadAsCertificateCodesAreAndMadeUpOnesFail() {
