@@ -1,3 +1,4 @@
+import Foundation
 import HubRelay
 import Logging
 import PledgeKit
@@ -41,6 +42,21 @@ extension ServiceStartup {
                     + "mà kiosk hub add-event đã in. · The hub does not take this event's sync token "
                     + "(hub.token or KIOSK_HUB_TOKEN): check it against what kiosk hub add-event printed. (\(refusal))")
         }
+    }
+
+    /// A database linked to a hub, started without the hub's settings (a copy served elsewhere,
+    /// `event.yaml` without its `hub:` lines): its changes wait in the outbox and its links stay on
+    /// the hub's base, which the hub only opens once they are sent, so the start says so (on the
+    /// terminal and in the log; the breaker saw nothing said).
+    func warnIfLinkedWithoutHub() async {
+        guard let status = try? await store.hubLinkStatus(), status.linked else { return }
+        let warning =
+            "kiosk: warning: cơ sở dữ liệu này đã liên kết với máy chủ quốc gia nhưng cấu hình không có `hub:` "
+            + "(hoặc KIOSK_HUB_URL, KIOSK_HUB_TOKEN): \(status.backlog) thay đổi chờ gửi, chưa gửi được cho đến khi có lại. "
+            + "· this database is linked to a national hub but the configuration has no `hub:` lines (or "
+            + "KIOSK_HUB_URL, KIOSK_HUB_TOKEN): \(status.backlog) changes wait in its outbox until they are back.\n"
+        FileHandle.standardError.write(Data(warning.utf8))
+        logger.warning("database linked to a hub, started without the hub settings", metadata: ["hub.backlog": "\(status.backlog)"])
     }
 
     /// The longest the first start of an event linked to a hub waits for the hub's certificate base.

@@ -176,7 +176,7 @@ struct ServiceStartup {
             }
         }
         let relay = makeHubRelay()
-        if let relay { try await firstHubContact(relay) }
+        if let relay { try await firstHubContact(relay) } else { await warnIfLinkedWithoutHub() }
         let (listening, announce) = AsyncStream.makeStream(of: Void.self)
         let app = buildApplication(parts, host: host, port: port, logger: logger) { _ in
             announce.yield()
