@@ -82,6 +82,13 @@ public struct EventConfiguration: Sendable, Equatable {
                     + "certificate QR codes at version 3, large enough to scan from a phone screen")
         }
         let day = CivilDate(inVietnamAt: today)
+        if day < date {
+            // Pledges are dated by this clock: one set years back dates them so (breaker: 1999).
+            warnings.append(
+                "đồng hồ của máy đang ở ngày \(day), trước ngày sự kiện \(date): kiểm tra lại đồng hồ (các lượt ký "
+                    + "được ghi ngày theo đồng hồ này) · the clock reads \(day), before the event's date \(date): "
+                    + "check it, pledges are dated by it")
+        }
         for resource in resources where resource.reviewBy < day {
             warnings.append(
                 "safety resource '\(resource.id)' was due for review on \(resource.reviewBy): check it is still right")

@@ -93,6 +93,18 @@ struct DateConfigurationTests {
             ])
     }
 
+    /// A clock before the event's date dates pledges wrong: the start says so (breaker: a clock
+    /// at 1999-12-31 was taken silently). The event's own day, and after it, say nothing.
+    @Test func aClockBeforeTheEventsDateIsAWarning() throws {
+        let configuration = try Self.load(Self.event("date: 2025-10-10", reviewBy: "2027-01-10").event)
+        let eventMidnight = Date(timeIntervalSince1970: 1_760_029_200)  // 2025-10-10 00:00 at UTC+7.
+        #expect(configuration.warnings(today: eventMidnight).isEmpty)
+        let warnings = configuration.warnings(today: eventMidnight.addingTimeInterval(-1))
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.contains("the clock reads 2025-10-09, before the event's date 2025-10-10") == true)
+        #expect(warnings.first?.hasPrefix("đồng hồ của máy đang ở ngày 2025-10-09") == true)
+    }
+
     @Test func theGivenEnvironmentOverridesTheFileTokens() throws {
         let file = try EventConfigurationTests.event(
             service: "kioskToken: from-file", organizer: "token: organizer-file", in: temporaryDirectory("config"))
