@@ -34,7 +34,11 @@ extension Identifier where Kind == KioskKind {
     /// The kiosk id of every pledge made on a phone (``PledgeChannel/phone``); reserved.
     public static let phone = KioskID(rawValue: "phone")!
 
-    /// Whether a kiosk may take this id: every id the rule accepts but ``phone``, in any case
-    /// (`PHONE` would read as the same in a report).
-    public var isKioskOwn: Bool { rawValue.lowercased() != KioskID.phone.rawValue }
+    /// Whether a kiosk may take this id: every id the rule accepts but ``phone`` and
+    /// ``Breakdown/other`` (the bucket small groups merge into: a kiosk of that name showed as a
+    /// second `other` row, breaker), in any case (`PHONE` would read as the same in a report).
+    public var isKioskOwn: Bool {
+        let id = rawValue.lowercased()
+        return id != KioskID.phone.rawValue && id != Breakdown.other
+    }
 }

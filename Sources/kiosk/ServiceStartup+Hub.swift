@@ -56,7 +56,9 @@ extension ServiceStartup {
             + "· this database is linked to a national hub but the configuration has no `hub:` lines (or "
             + "KIOSK_HUB_URL, KIOSK_HUB_TOKEN): \(status.backlog) changes wait in its outbox until they are back.\n"
         FileHandle.standardError.write(Data(warning.utf8))
-        logger.warning("database linked to a hub, started without the hub settings", metadata: ["hub.backlog": "\(status.backlog)"])
+        logger.warning(
+            "database linked to a hub, started without the hub settings", metadata: ["hub.backlog": "\(status.backlog)"]
+        )
     }
 
     /// The longest the first start of an event linked to a hub waits for the hub's certificate base.

@@ -22,7 +22,9 @@ struct LinkedWithoutHubTests {
 
         let service = try KioskProcess(database: path)
         let log = try String(contentsOf: service.log, encoding: .utf8)
-        #expect(log.contains("this database is linked to a national hub but the configuration has no `hub:` lines"), "\(log)")
+        #expect(
+            log.contains("this database is linked to a national hub but the configuration has no `hub:` lines"),
+            "\(log)")
         #expect(log.contains("cơ sở dữ liệu này đã liên kết với máy chủ quốc gia"))
         #expect(service.stop().isClean)
 

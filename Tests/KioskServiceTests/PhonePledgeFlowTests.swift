@@ -437,10 +437,12 @@ extension PhonePledgeFlowTests {
         }
     }
 
-    @Test("Heartbeats may not claim the phones' id, in any case")
+    /// Nor `other`, the bucket small groups merge into (breaker: a kiosk named so was a second
+    /// `other` row of a public export).
+    @Test("Heartbeats and pledges may not claim the phones' id or the merged bucket's, in any case")
     func heartbeatsAndCase() async throws {
         try await TestService.with { server in
-            for id in ["phone", "PHONE"] {
+            for id in ["phone", "PHONE", "other", "Other"] {
                 let beat = try await server.request(
                     "POST", "/api/kiosks/\(id)/heartbeat", body: Data(#"{"state":"ready","waiting":0}"#.utf8),
                     headers: ["Content-Type": "application/json"])

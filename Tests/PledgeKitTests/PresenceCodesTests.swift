@@ -54,5 +54,6 @@ struct PresenceCodesTests {
         #expect(PledgeChannel(kioskID: "phone") == .phone)
         #expect(PledgeChannel(kioskID: "kiosk-01") == .kiosk)
         #expect(!KioskID.phone.isKioskOwn && KioskID("kiosk-01")!.isKioskOwn)
+        #expect(!KioskID("other")!.isKioskOwn && !KioskID("OTHER")!.isKioskOwn)
     }
 }
