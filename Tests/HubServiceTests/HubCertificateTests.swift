@@ -79,6 +79,8 @@ struct HubCertificateTests {
                     #expect(html.contains("Ngày hội Huế"))
                     #expect(html.contains("đang được gửi về"))
                     #expect(html.contains("on its way"))
+                    // It reloads itself, so a student who scanned at the venue sees the certificate come.
+                    #expect(html.contains(#"<meta http-equiv="refresh" content="30">"#))
                     #expect(html.contains("khongmotminh.vn"))
                     #expect(!html.contains("không phải giấy thật"))
                 }
