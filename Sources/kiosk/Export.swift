@@ -103,7 +103,7 @@ struct Export: AsyncParsableCommand {
         do {
             manifest = try await exporter.write(to: path, eventID: configuration.eventID) { progress?.show($0) }
         } catch {
-            throw CLIError("export failed, nothing written to \(path): \(error)")
+            throw Export.failed(writing: path, error)
         }
         progress?.finish()
         printError(

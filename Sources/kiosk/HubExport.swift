@@ -82,7 +82,7 @@ struct HubExport: AsyncParsableCommand {
             do {
                 return try await exporter.write(to: path, parameters: ["scope": "\(scope)"])
             } catch {
-                throw CLIError("export failed, nothing written to \(path): \(error)")
+                throw Export.failed(writing: path, error)
             }
         }
         printError(
