@@ -23,7 +23,7 @@ struct Counts: AsyncParsableCommand {
     @Option(help: "Output format: table, json or csv (RFC 4180).")
     var format: Format = .table
 
-    @Option(help: "Group by these dimensions, comma-separated: event, kiosk, day, hour, age-band, province.")
+    @Option(help: "Group by these dimensions, comma-separated: event, kiosk, day, hour, age-band, province, channel.")
     var by: String?
 
     @Flag(help: "Merge groups smaller than k into \"other\" (for figures published outside the organizers).")

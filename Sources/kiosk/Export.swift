@@ -39,7 +39,7 @@ struct Export: AsyncParsableCommand {
             """)
     var output: String?
 
-    @Option(help: "Counts: group by these dimensions (event, kiosk, day, hour, age-band, province).")
+    @Option(help: "Counts: group by these dimensions (event, kiosk, day, hour, age-band, province, channel).")
     var by: String = "event,age-band,province"
 
     @Flag(help: "Counts: merge groups smaller than k into \"other\".")

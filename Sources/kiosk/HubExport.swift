@@ -15,7 +15,7 @@ import PledgeKit
 struct HubExport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export the pledges or counts of a scope's events as CSV or JSON Lines, with a manifest.",
+        abstract: "Export the pledges or counts of a scope's events as CSV, JSON Lines or XLSX, with a manifest.",
         discussion: """
             The same encoders and file handling as kiosk export: a temporary file renamed when \
             complete, FILE.manifest.json beside it. Pledges carry no name and no certificate code.
