@@ -31,12 +31,7 @@ struct SyncRoutes: Sendable {
 
     func sync(_ request: Request, _ context: KioskRequestContext) async throws -> Response {
         let event = try await authenticatedEvent(request)
-        guard MediaType.isJSON(request.headers[.contentType]) else {
-            throw ProblemDetails(
-                status: .unsupportedMediaType, code: "unsupported-media-type",
-                vi: "Nội dung phải là JSON (Content-Type: application/json).",
-                en: "The body must be JSON (Content-Type: application/json).")
-        }
+        try request.requireJSONBody()
         let buffer = try await request.collectBody(upTo: SyncBatch.maximumBytes)
         let batch: SyncBatch
         do {

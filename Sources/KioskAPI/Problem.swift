@@ -45,6 +45,7 @@ public struct Problem: Codable, Sendable, Equatable {
         case .rateLimited: 429
         case .notFound: 404
         case .presenceRequired: 403
+        case .unsupportedMediaType: 415
         case .unavailable, .databaseGone: 503
         case .guardianConsentRequired, .unknownAgeBand, .unknownProvince, .nameEmpty, .nameTooLong,
             .forbiddenCharacter, .schoolEmpty, .schoolTooLong, .personalDataNoLongerKept:

@@ -25,7 +25,8 @@ public struct ProblemDetails: HTTPResponseError, Sendable {
         let code = Problem.status(for: wire.code)
         // The named statuses, for their reason phrases (the body's `title`).
         let named: [HTTPResponse.Status] = [
-            .badRequest, .forbidden, .notFound, .conflict, .unprocessableContent, .tooManyRequests,
+            .badRequest, .forbidden, .notFound, .conflict, .unsupportedMediaType, .unprocessableContent,
+            .tooManyRequests,
             .serviceUnavailable,
         ]
         self.init(

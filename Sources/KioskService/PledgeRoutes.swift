@@ -73,13 +73,7 @@ struct PledgeRoutes: Sendable {
                 guard let id = KioskID(text), id.isKioskOwn else { throw PledgeError.invalidKioskID }
                 return id
             }
-            guard MediaType.isJSON(request.headers[.contentType]) else {
-                throw ProblemDetails(
-                    status: .unsupportedMediaType, code: "unsupported-media-type",
-                    vi: "Nội dung phải là JSON (Content-Type: application/json).",
-                    en: "The body must be JSON (Content-Type: application/json)."
-                )
-            }
+            try request.requireJSONBody()
             let buffer = try await request.collectBody(upTo: context.maxUploadSize)
             let (draft, code) = try PledgeRequestBody.parse(Data(buffer.readableBytesView))
             // Per kiosk id, not per address: every kiosk of a venue shares one.

@@ -21,13 +21,7 @@ struct SignerSearchRoutes: Sendable {
     /// pledges cannot be read.
     @Sendable func search(_ request: Request, context: KioskRequestContext) async throws -> Response {
         try access.check(request)
-        guard MediaType.isJSON(request.headers[.contentType]) else {
-            throw ProblemDetails(
-                status: .unsupportedMediaType, code: "unsupported-media-type",
-                vi: "Nội dung phải là JSON (Content-Type: application/json).",
-                en: "The body must be JSON (Content-Type: application/json)."
-            )
-        }
+        try request.requireJSONBody()
         do {
             let buffer = try await request.collectBody(upTo: context.maxUploadSize)
             let (name, limit) = try SignerSearchRequest.parse(Data(buffer.readableBytesView))

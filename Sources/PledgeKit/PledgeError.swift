@@ -20,6 +20,8 @@ public struct PledgeError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let invalidIdempotencyKey = Code(rawValue: "invalid-idempotency-key")
         public static let idempotencyKeyReused = Code(rawValue: "idempotency-key-reused")
         public static let invalidRequest = Code(rawValue: "invalid-request")
+        /// A body of a media type the route does not read (HTTP 415).
+        public static let unsupportedMediaType = Code(rawValue: "unsupported-media-type")
         public static let notFound = Code(rawValue: "not-found")
         public static let unavailable = Code(rawValue: "unavailable")
         /// The database file was deleted, moved or replaced while the service had it open: nothing

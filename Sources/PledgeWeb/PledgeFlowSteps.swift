@@ -36,9 +36,10 @@ extension PhonePledgeRoutes {
         let html = request.acceptsHTML
         var page = blank
         page.idempotencyKey = IdempotencyKey.random().rawValue
+        try request.requireNoContentCoding()
         guard MediaType.isForm(request.headers[.contentType]) else {
             let problem = PledgeError(
-                .invalidRequest, field: "Content-Type",
+                .unsupportedMediaType, field: "Content-Type",
                 vi: "Biểu mẫu phải gửi dạng application/x-www-form-urlencoded.",
                 en: "The form must be sent as application/x-www-form-urlencoded.")
             return .answered(try refuse(page, problem, status: .unsupportedMediaType, html: html))

@@ -412,6 +412,8 @@ extension PhonePledgeFlowTests {
                 "POST", "/p", body: Data("presence=\(code)&ageBand=18-24&step=sign&key=x".utf8),
                 headers: ["Content-Type": "text/plain"])
             #expect(plain.status == 415)
+            // The same code as the API's 415 (breaker: it was invalid-request here).
+            #expect(plain.text.contains("unsupported-media-type"), "\(plain.text)")
             // The rule is the store's: the API (and through it the terminal over the LAN) gets it too.
             let api = try await server.request(
                 "POST", "/api/pledges", body: Data(#"{"name":"Lý Thu","ageBand":"18-24"}"#.utf8),

@@ -240,6 +240,26 @@ struct PledgeAPITests {
         }
     }
 
+    /// A body in a content coding (gzip) is refused with 415, not read as if plain (breaker: a
+    /// gzip header over a plain JSON body was taken, 201; RFC 9110, 15.5.16).
+    @Test(arguments: ["gzip", "deflate, identity", "br"])
+    func encodedBodiesAreRefused(_ coding: String) async throws {
+        try await TestService.with { server in
+            let answer = try await server.request(
+                "POST", "/api/pledges", body: Data(#"{"name":null,"ageBand":"18-24"}"#.utf8),
+                headers: ["Content-Type": "application/json", "Content-Encoding": coding, "Idempotency-Key": "coded"])
+            #expect(answer.status == 415)
+            #expect(try answer.json()["code"] as? String == "unsupported-content-coding")
+            #expect(try await server.store.counts().total == 0)
+            let plain = try await server.request(
+                "POST", "/api/pledges", body: Data(#"{"name":null,"ageBand":"18-24"}"#.utf8),
+                headers: [
+                    "Content-Type": "application/json", "Content-Encoding": "identity", "Idempotency-Key": "plain",
+                ])
+            #expect(plain.status == 201)
+        }
+    }
+
     @Test func utf16BodyIsRefused() async throws {
         try await TestService.with { server in
             let body = try #require(#"{"name":"An","ageBand":"18-24"}"#.data(using: .utf16))
