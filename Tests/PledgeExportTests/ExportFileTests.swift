@@ -148,8 +148,10 @@ struct ExportFileTests {
                 key: try IdempotencyKey("kiosk-named-total"), eventID: "test-event", kioskID: "total", in: db)
         }
         var bytes: [UInt8] = []
-        let rows = try await Exporter(service: store, options: .init(kind: .counts, format: .json, dimensions: [.kiosk]))
-            .run { chunk, _ in bytes += chunk }
+        let rows = try await Exporter(
+            service: store, options: .init(kind: .counts, format: .json, dimensions: [.kiosk])
+        )
+        .run { chunk, _ in bytes += chunk }
         #expect(rows == 3)
         #expect(
             String(decoding: bytes, as: UTF8.self)
