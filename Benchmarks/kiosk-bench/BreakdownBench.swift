@@ -11,7 +11,12 @@ import GRDB
 import PledgeKit
 import PledgeStore
 
-struct BreakdownOptions: ParsableArguments {
+struct BreakdownOptions: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "breakdown", abstract: "B5: breakdowns against GROUP BY.")
+
+    func run() async throws { try await breakdownBench(self) }
+
     @Option(help: "The seeded database (kiosk-bench seed).") var database: String?
     @Option(name: .customLong("event")) var eventID = "bench-event"
     @Option(name: .customLong("repeat"), help: "Breakdowns per dimension.") var repeats = 200

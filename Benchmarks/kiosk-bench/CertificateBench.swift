@@ -17,7 +17,12 @@ import PledgeStore
     import FoundationNetworking
 #endif
 
-struct CertificateBenchOptions: ParsableArguments {
+struct CertificateBenchOptions: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "certificates", abstract: "B1: certificate PDF and PNG renders.")
+
+    func run() async throws { try await certificateBench(self) }
+
     @Option(help: "Certificates rendered in process.") var count = 1000
     @Option(help: "Certificates rendered by rsvg-convert (the baseline); at most --count.") var baselineCount: Int?
     @Option(help: "Certificates fetched over HTTP.") var httpCount = 50

@@ -32,7 +32,12 @@ import NIOHTTP1
 import NIOPosix
 import PledgeKit
 
-struct HubExactOptions: ParsableArguments {
+struct HubExactOptions: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hub-exact", abstract: "H4: exact counts under duplicates and kills.")
+
+    func run() async throws { try await hubExactBench(self) }
+
     @Option(help: "http://HOST:PORT", transform: { try hubURLs($0)[0] }) var hub: URL
     @Option(help: "The credentials file (one event per line).") var credentials: String
     @Option var batches = 10

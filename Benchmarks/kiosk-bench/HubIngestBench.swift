@@ -28,7 +28,12 @@ import NIOHTTP1
 import NIOPosix
 import PledgeKit
 
-struct HubIngestOptions: ParsableArguments {
+struct HubIngestOptions: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hub-ingest", abstract: "H1: events uploading batches to hubs.")
+
+    func run() async throws { try await hubIngestBench(self) }
+
     @Option(name: .customLong("hub"), help: "http://HOST:PORT[,…]", transform: hubURLs) var hubs: [URL]
     @Option(name: .customLong("database-url")) var databaseURL: String?
     @Option var events = 200

@@ -17,7 +17,12 @@ import ServerHardening
     import FoundationNetworking
 #endif
 
-struct LiveBenchOptions: ParsableArguments {
+struct LiveBenchOptions: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "live", abstract: "B6: the live counter's SSE viewers.")
+
+    func run() async throws { try await liveBench(self) }
+
     @Option(help: "The event service's port on 127.0.0.1.") var port: Int
     @Option var viewers = 5000
     @Option var pledges = 100

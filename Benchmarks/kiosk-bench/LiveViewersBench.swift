@@ -19,7 +19,13 @@ import NIOHTTP1
 import NIOPosix
 import ServerHardening
 
-struct LiveViewersOptions: ParsableArguments {
+struct LiveViewersOptions: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "live-viewers",
+        abstract: "H3: SSE viewers of the hubs' live counter (the total to wait for on stdin).")
+
+    func run() async throws { try await liveViewersBench(self) }
+
     @Option(help: "The hubs' ports on 127.0.0.1, comma-separated.", transform: Self.ports) var ports: [Int]
     @Option var viewers = 10_000
     /// Connections being opened at once: each hub's listen backlog is 256.

@@ -10,7 +10,11 @@ import KioskTestSupport
 import PledgeKit
 import QRCode
 
-struct QRBenchOptions: ParsableArguments {
+struct QRBenchOptions: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "qr", abstract: "B2: certificate QR codes.")
+
+    func run() throws { try qrBench(self) }
+
     @Option(help: "Codes made in process.") var count = 2000
     @Option(help: "Codes made by the qrencode program, one process each (the baseline).") var processCount = 200
 

@@ -9,7 +9,11 @@ import KioskTestSupport
 import PledgeKit
 import PledgeStore
 
-struct SeedOptions: ParsableArguments {
+struct SeedOptions: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "seed", abstract: "A database of N seeded pledges.")
+
+    func run() throws { try seedBench(self) }
+
     @Option var pledges = 1_000_000
     @Option var seed: UInt64 = 42
     @Option var database: String?
