@@ -184,7 +184,7 @@ struct CertificateContext {
 
                     """.utf8))
         }
-        do { links = try CertificateLinks(baseURL: base) } catch { throw CLIError(error.message.en) }
+        do { links = try CertificateLinks(baseURL: base) } catch { throw CLIError(error) }
         store = try options.openExistingStore(configuration, links: links)
     }
 

@@ -34,7 +34,9 @@ struct Counts: AsyncParsableCommand {
 
     func validate() throws {
         if let by {
-            do { _ = try CountDimension.list(by) } catch { throw ValidationError(error.message.en) }
+            do { _ = try CountDimension.list(by) } catch {
+                throw ValidationError(error.message.vi + " · " + error.message.en)
+            }
         }
         if k < 2 { throw ValidationError("--k must be at least 2, not \(k).") }
         if `public` && by == nil { throw ValidationError("--public needs --by (the dimensions to group by).") }
@@ -72,6 +74,11 @@ struct CountsReport {
         return rows
     }
 
+    /// The table's names of the rows' dimensions, Vietnamese then the key.
+    static let tableNames = [
+        "total": "Tổng · total", "ageBand": "Độ tuổi · ageBand", "province": "Tỉnh, thành phố · province",
+    ]
+
     func render(_ format: Counts.Format) -> String {
         switch format {
         case .json:
@@ -84,12 +91,16 @@ struct CountsReport {
                 + rows.map { "\(field(eventID)),\(field($0.dimension)),\(field($0.bucket)),\($0.count)" })
                 .joined(separator: "\r\n") + "\r\n"
         case .table:
-            let width = rows.map { ($0.dimension + " " + $0.bucket).count }.max() ?? 10
+            // For people: each row's dimension and bucket Vietnamese first (trial: `ageBand under-12`).
+            let labels = rows.map { row in
+                let dimension = Self.tableNames[row.dimension] ?? row.dimension
+                let bucket = row.bucket == "unknown" ? "không rõ · unknown" : row.bucket
+                return bucket.isEmpty ? dimension : "\(dimension): \(bucket)"
+            }
+            let width = labels.map(\.count).max() ?? 10
             return "Sự kiện / event: \(eventID)\n"
-                + rows.map { row in
-                    let label = row.bucket.isEmpty ? row.dimension : "\(row.dimension) \(row.bucket)"
-                    return label.padding(toLength: width + 2, withPad: " ", startingAt: 0)
-                        + VietnameseText.number(row.count)
+                + zip(labels, rows).map { label, row in
+                    label.padding(toLength: width + 2, withPad: " ", startingAt: 0) + VietnameseText.number(row.count)
                 }.joined(separator: "\n") + "\n"
         }
     }

@@ -14,6 +14,13 @@ extension Export {
         return CLIError("\(lead): \(reason(error))")
     }
 
+    /// The error of an `--output` that exists, without `--overwrite`, Vietnamese first.
+    static func outputExists(_ path: String) -> CLIError {
+        CLIError(
+            "Tệp \(path) đã có; chọn --output khác, hoặc thêm --overwrite để ghi đè · "
+                + "\(path) exists; choose another --output, or add --overwrite to replace it")
+    }
+
     static func reason(_ error: any Error) -> String {
         if let error = error as? PledgeError { return error.message.vi + " · " + error.message.en }
         if isDiskFull(error) { return "ổ đĩa đã đầy · the disk is full" }

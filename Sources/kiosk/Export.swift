@@ -55,7 +55,9 @@ struct Export: AsyncParsableCommand {
     var overwrite = false
 
     func validate() throws {
-        do { _ = try CountDimension.list(by) } catch { throw ValidationError(error.message.en) }
+        do { _ = try CountDimension.list(by) } catch {
+            throw ValidationError(error.message.vi + " · " + error.message.en)
+        }
         if includePersonalData && kind == .counts {
             throw ValidationError("--include-personal-data applies to pledges only.")
         }
@@ -85,7 +87,7 @@ struct Export: AsyncParsableCommand {
             throw CLIError("refusing to write the export over the pledge database \(store.database)")
         }
         if FileManager.default.fileExists(atPath: path), !overwrite {
-            throw CLIError("\(path) exists; choose another --output, or add --overwrite to replace it")
+            throw Export.outputExists(path)
         }
         // Exports may hold children's names: readable by the owner only.
         umask(0o077)

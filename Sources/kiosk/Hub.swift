@@ -130,7 +130,7 @@ struct HubServe: AsyncParsableCommand {
             as ConfigurationError
         { throw CLIError("configuration: \(error)") }
         let links: CertificateLinks
-        do { links = try CertificateLinks(baseURL: certificateBaseURL) } catch { throw CLIError(error.message.en) }
+        do { links = try CertificateLinks(baseURL: certificateBaseURL) } catch { throw CLIError(error) }
         if links.baseURL.count > EventConfiguration.recommendedBaseURLLength {
             FileHandle.standardError.write(
                 Data(

@@ -68,10 +68,10 @@ struct HubAddEvent: AsyncParsableCommand {
     func run() async throws {
         let event = try hubEvent(tag: "0000", key: [])
         let links: CertificateLinks
-        do { links = try CertificateLinks(baseURL: certificateBaseURL) } catch { throw CLIError(error.message.en) }
+        do { links = try CertificateLinks(baseURL: certificateBaseURL) } catch { throw CLIError(error) }
         let hubURL: String
         do { hubURL = try CertificateLinks(baseURL: self.hubURL ?? links.baseURL).baseURL } catch {
-            throw CLIError("--hub-url: \(error.message.en)")
+            throw CLIError(error, "--hub-url")
         }
         let kept = try keepToken ? Self.existingToken() : nil
         let token = try await HubDatabase.with(try database.configuration(), migrate: true) { store in

@@ -51,7 +51,9 @@ struct HubExport: AsyncParsableCommand {
     var overwrite = false
 
     func validate() throws {
-        do { _ = try CountDimension.list(by) } catch { throw ValidationError(error.message.en) }
+        do { _ = try CountDimension.list(by) } catch {
+            throw ValidationError(error.message.vi + " · " + error.message.en)
+        }
         if k < 2 { throw ValidationError("--k must be at least 2, not \(k).") }
     }
 
@@ -64,7 +66,7 @@ struct HubExport: AsyncParsableCommand {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         guard FileManager.default.fileExists(atPath: folder) else { throw CLIError("no folder \(folder) for \(path)") }
         if FileManager.default.fileExists(atPath: path), !overwrite {
-            throw CLIError("\(path) exists; choose another --output, or add --overwrite to replace it")
+            throw Export.outputExists(path)
         }
         umask(0o077)
         let options = Exporter.Options(

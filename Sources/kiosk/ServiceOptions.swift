@@ -61,4 +61,10 @@ struct ServiceOptions: ParsableArguments {
 struct CLIError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+
+    /// A ``PledgeError``'s message, Vietnamese then English, after `what` (an option, a file).
+    init(_ error: PledgeError, _ what: String? = nil) {
+        let message = "\(error.message.vi) · \(error.message.en)"
+        description = what.map { "\($0): \(message)" } ?? message
+    }
 }

@@ -40,7 +40,7 @@ struct ServiceStartup {
         }
         let base = configuration.publicBaseURL ?? "http://\(NetworkAddress.reachableHost(listeningOn: host)):\(port)"
         let links: CertificateLinks
-        do { links = try CertificateLinks(baseURL: base) } catch { throw CLIError(error.message.en) }
+        do { links = try CertificateLinks(baseURL: base) } catch { throw CLIError(error) }
         let pages: PageTemplates
         do { pages = try PageTemplates(folder: configuration.templatesFolder) } catch {
             throw CLIError("template: \(error)")
@@ -103,7 +103,7 @@ struct ServiceStartup {
             }
         } catch {
             try? store.close()
-            throw CLIError("database: \(error.message.en)")
+            throw CLIError(error, "database")
         }
         if let backups {
             parts.afterErasure = { @Sendable () async -> ErasureCopies in

@@ -129,8 +129,12 @@ struct CommandLineTests {
         let csv = try kiosk(common + ["--format", "csv"])
         #expect(csv.stdout.hasPrefix("event,dimension,bucket,count\r\n"))
         #expect(csv.stdout.contains(#""le-phat-dong-2025","province","Huế",3"# + "\r\n"))
+        // For people, Vietnamese first (trial: `ageBand under-12`, `province unknown`).
         let table = try kiosk(common)
-        #expect(table.stdout.contains("total"))
-        #expect(table.stdout.contains("ageBand 18-24"))
+        let lines = table.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("Tổng · total") && $0.hasSuffix(" 3") }, "\(table.stdout)")
+        #expect(lines.contains { $0.hasPrefix("Độ tuổi · ageBand: 18-24") && $0.hasSuffix(" 2") })
+        #expect(lines.contains { $0.hasPrefix("Tỉnh, thành phố · province: Huế") && $0.hasSuffix(" 3") })
+        #expect(lines.contains { $0.hasPrefix("Tỉnh, thành phố · province: không rõ · unknown") })
     }
 }

@@ -134,6 +134,7 @@ struct OrganizerCommandTests {
         let again = try kiosk(["export", "pledges", "--output", output, "--database", file] + common)
         #expect(again.status != 0)
         #expect(again.stderr.contains("--overwrite"))
+        #expect(again.stderr.contains("Tệp \(output) đã có; chọn --output khác"), "\(again.stderr)")
         #expect(
             try kiosk(["export", "pledges", "--output", output, "--overwrite", "--database", file] + common).status == 0
         )
