@@ -60,14 +60,19 @@ struct ServiceStartup {
                 throw CLIError(error.message.vi + " · " + error.message.en)
             }
         }
-        // One service per database: two (each on its own port) would each run a hub relay, the
-        // retention purge and the backups over the same rows (breaker: relays raced, "acknowledged
-        // 8829" for 2508 pledges). Taken before the database is opened or made.
-        let serviceLock = try Self.lockDatabase(options.store.database)
         let store = try options.store.openForService(
             configuration: configuration, links: links, newDatabase: options.newDatabase,
             whenGone: { gone in Self.logDatabaseGone(gone, logger: logger) }, metrics: metrics.factory,
             codeIssuer: codeIssuer)
+        // One service per database: two (each on its own port) would each run a hub relay, the
+        // retention purge and the backups over the same rows (breaker: relays raced, "acknowledged
+        // 8829" for 2508 pledges). Taken once the database is open (its folder exists: a first
+        // use makes it), before this service writes or sends anything.
+        let serviceLock: ExclusiveFileLock
+        do { serviceLock = try Self.lockDatabase(options.store.database) } catch {
+            try? store.close()
+            throw error
+        }
         if configuration.kioskToken == nil {
             // Never an open LAN: a token from the data folder, made on the first start.
             do {
@@ -211,7 +216,7 @@ struct ServiceStartup {
             guard first == .listening else { return }
             FileHandle.standardError.write(Data((line + "\n").utf8))
             // Only now, holding its port and its database: a second service started by mistake
-            // fails to bind above and never purges. Names and schools past the retention date
+            // stops at the database's lock (or the bind above) and never purges. Names and schools past the retention date
             // are erased once a day while it runs (see Retention.daily for when).
             let retention = Task { [backups] in
                 await Retention.daily(store, configuration: configuration, backups: backups, logger: logger)

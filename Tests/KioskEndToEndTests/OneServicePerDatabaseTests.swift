@@ -3,7 +3,7 @@ import KioskTestSupport
 import Testing
 
 /// One service per database: a second `kiosk serve` on the database of a running one, on another
-/// port, is refused before it opens the database (breaker: with `--port 0` both ran, and their
+/// port, is refused before it writes or sends anything (breaker: with `--port 0` both ran, and their
 /// hub relays, purges and backups raced over the same rows). Real `kiosk` processes.
 @Suite("One service per database")
 struct OneServicePerDatabaseTests {
