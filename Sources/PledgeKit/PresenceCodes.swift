@@ -72,6 +72,8 @@ public struct PresenceCodes: Sendable {
     /// `text` as a presence code in its canonical form (capitals, `O` as 0, `I` and `L` as 1), or
     /// nil when it cannot be one: what a page may echo back (a path segment never carries `/`, `.`
     /// or markup this way).
+    public static func canonical(_ text: String) -> String? { normalized(text) }
+
     /// The code a person types, as a screen shows it beside the QR of `link` (a flow link,
     /// `…/P/CODE`, or at a linked event's hub `…/P/TAGCODE`): the last ``length`` characters of
     /// its last path segment, since the form they type it into (the event's `/p`) takes those
@@ -79,8 +81,6 @@ public struct PresenceCodes: Sendable {
     public static func shownCode(inLink link: String) -> String {
         String((link.split(separator: "/").last ?? "").suffix(length))
     }
-
-    public static func canonical(_ text: String) -> String? { normalized(text) }
 
     /// `text` read as ``CertificateCode/reading(_:)`` reads codes (dashes and spaces dropped,
     /// capitals, `O` as 0, `I` and `L` as 1), or nil when it is not ``length`` characters of the alphabet.

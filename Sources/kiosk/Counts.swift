@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KioskAPI
+import PledgeExport
 import PledgeKit
 import PledgeStore
 
@@ -74,11 +75,6 @@ struct CountsReport {
         return rows
     }
 
-    /// The table's names of the rows' dimensions, Vietnamese then the key.
-    static let tableNames = [
-        "total": "Tổng · total", "ageBand": "Độ tuổi · ageBand", "province": "Tỉnh, thành phố · province",
-    ]
-
     func render(_ format: Counts.Format) -> String {
         switch format {
         case .json:
@@ -93,7 +89,7 @@ struct CountsReport {
         case .table:
             // For people: each row's dimension and bucket Vietnamese first (trial: `ageBand under-12`).
             let labels = rows.map { row in
-                let dimension = Self.tableNames[row.dimension] ?? row.dimension
+                let dimension = ExportTable.heading(row.dimension)
                 let bucket = row.bucket == "unknown" ? "không rõ · unknown" : row.bucket
                 return bucket.isEmpty ? dimension : "\(dimension): \(bucket)"
             }

@@ -52,9 +52,9 @@ extension ServiceStartup {
         guard let status = try? await store.hubLinkStatus(), status.linked else { return }
         let warning =
             "kiosk: warning: cơ sở dữ liệu này đã liên kết với máy chủ quốc gia nhưng cấu hình không có `hub:` "
-            + "(hoặc KIOSK_HUB_URL, KIOSK_HUB_TOKEN): \(status.backlog) thay đổi chờ gửi, chưa gửi được cho đến khi có lại. "
+            + "(hoặc KIOSK_HUB_URL, KIOSK_HUB_TOKEN): \(status.backlog) thay đổi đang chờ và chỉ được gửi khi có lại các thiết lập đó. "
             + "· this database is linked to a national hub but the configuration has no `hub:` lines (or "
-            + "KIOSK_HUB_URL, KIOSK_HUB_TOKEN): \(status.backlog) changes wait in its outbox until they are back.\n"
+            + "KIOSK_HUB_URL, KIOSK_HUB_TOKEN): \(status.backlog) changes wait in its outbox until those settings are back.\n"
         FileHandle.standardError.write(Data(warning.utf8))
         logger.warning(
             "database linked to a hub, started without the hub settings", metadata: ["hub.backlog": "\(status.backlog)"]

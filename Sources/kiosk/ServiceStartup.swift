@@ -29,15 +29,13 @@ struct ServiceStartup {
         var configuration = try options.store.loadConfiguration()
         let host = options.host ?? configuration.host
         var port = options.port ?? configuration.port
-        var reservation: PortReservation?
-        if port == 0 {
-            do { reservation = try PortReservation(host: host) } catch {
-                throw CLIError(
-                    "Không tìm được cổng trống trên \(host) · cannot find a free port on \(host): "
-                        + error.localizedDescription)
-            }
-            port = reservation?.port ?? 0
+        let reservation: PortReservation?
+        do { reservation = port == 0 ? try PortReservation(host: host) : nil } catch {
+            throw CLIError(
+                "Không tìm được cổng trống trên \(host) · cannot find a free port on \(host): "
+                    + error.localizedDescription)
         }
+        if let reservation { port = reservation.port }
         let base = configuration.publicBaseURL ?? "http://\(NetworkAddress.reachableHost(listeningOn: host)):\(port)"
         let links: CertificateLinks
         do { links = try CertificateLinks(baseURL: base) } catch { throw CLIError(error) }
@@ -216,8 +214,8 @@ struct ServiceStartup {
             guard first == .listening else { return }
             FileHandle.standardError.write(Data((line + "\n").utf8))
             // Only now, holding its port and its database: a second service started by mistake
-            // stops at the database's lock (or the bind above) and never purges. Names and schools past the retention date
-            // are erased once a day while it runs (see Retention.daily for when).
+            // stops at the database's lock (or the bind above) and never purges. Names and schools
+            // past the retention date are erased once a day while it runs (see Retention.daily for when).
             let retention = Task { [backups] in
                 await Retention.daily(store, configuration: configuration, backups: backups, logger: logger)
             }
