@@ -29,20 +29,26 @@ extension HubStore {
         on client: PostgresClient, reachability: DatabaseReachability, deadline: Duration,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        try await withDeadline(deadline, reachability: reachability) {
-            var attempt = 1
-            while true {
-                do {
-                    return try await client.withConnection { connection in
-                        try await withTaskCancellationHandler {
-                            try await body(connection)
-                        } onCancel: {
-                            let _: EventLoopFuture<Void> = connection.close()
-                        }
+        try await withDeadline(deadline, reachability: reachability) { try await retrying(on: client, body) }
+    }
+
+    /// `body` on a pooled connection, tried again after a serialization failure or a deadlock (at
+    /// most three times); cancelling the task closes the connection, which ends any statement on it.
+    static func retrying<T: Sendable>(
+        on client: PostgresClient, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await client.withConnection { connection in
+                    try await withTaskCancellationHandler {
+                        try await body(connection)
+                    } onCancel: {
+                        let _: EventLoopFuture<Void> = connection.close()
                     }
-                } catch let error as PSQLError where Self.isRetryable(error) && attempt < 3 {
-                    attempt += 1
                 }
+            } catch let error as PSQLError where Self.isRetryable(error) && attempt < 3 {
+                attempt += 1
             }
         }
     }

@@ -11,16 +11,37 @@ extension HubStore {
     /// every event they read (decoding the event's columns with every pledge was 1.5 % of a
     /// first view at the hub: BENCHMARKS.md, H2).
     public func certificate(code: CertificateCode) async throws(HubError) -> Pledge? {
-        let outcome = try await certificateReads.value(code) { codes, deadline throws(HubError) in
-            try await self.certificates(codes, deadline: deadline)
-        }
+        let outcome = try await certificateReads.value(code) { batches in await self.certificateSession(batches) }
         return try outcome?.get()
+    }
+
+    /// A session of ``ReadBatcher``'s: one leased connection for a runner's reads, closed when
+    /// the runner is cancelled (the watchdog's deadline), which ends the statement under way.
+    func certificateSession(_ batches: (ReadBatcher<CertificateCode, Result<Pledge, HubError>>.Read) async -> Void)
+        async
+    {
+        do {
+            try await client.withConnection { connection in
+                await withTaskCancellationHandler {
+                    await batches { codes, deadline throws(HubError) in
+                        try await self.certificates(codes, deadline: deadline, on: connection)
+                    }
+                } onCancel: {
+                    let _: EventLoopFuture<Void> = connection.close()
+                }
+            }
+        } catch {
+            let error = failure(error, "read certificate")
+            await batches { _, _ throws(HubError) in throw error }
+        }
     }
 
     /// The pledges with `codes`, in one statement (two with a standby that lacks some): each
     /// code's pledge, or `unreadable` for its row alone (a row that breaks the rules fails no other page).
+    /// The primary's part on `connection` (the session's); the caller keeps the deadline
+    /// (``ReadBatcher``'s watchdog), and `deadline`, what is left of it, bounds the standby's part.
     func certificates(
-        _ codes: [CertificateCode], deadline: Duration
+        _ codes: [CertificateCode], deadline: Duration, on connection: PostgresConnection
     ) async throws(HubError) -> [CertificateCode: Result<Pledge, HubError>] {
         let logger = logger
         func read<Statement: PostgresPreparedStatement>(_ statement: Statement)
@@ -28,16 +49,23 @@ extension HubStore {
             async throws -> [PostgresRow] where Statement.Row == PostgresRow
         {
             { connection in
-                var rows: [PostgresRow] = []
-                for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
-                return rows
+                do {
+                    var rows: [PostgresRow] = []
+                    for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+                    return rows
+                } catch {
+                    // postgres-nio keeps a prepared statement whose preparation failed (a statement
+                    // timeout while a lock held it) failed on its connection for good: a new one
+                    // prepares it again.
+                    let _: EventLoopFuture<Void> = connection.close()
+                    throw error
+                }
             }
         }
         var asked: [String: CertificateCode] = [:]
         for code in codes { asked[code.rawValue] = code }
         // The standby first (once it has replayed every change this process knows of); the codes
         // it lacks (a pledge it has not replayed yet), or all of them when it fails, from the primary.
-        let start = ContinuousClock.now
         var rows: [PostgresRow] = []
         if let standby {
             let statement = CertificatesByCode.OnStandby(
@@ -46,9 +74,11 @@ extension HubStore {
         }
         let missing = Set(asked.keys).subtracting(rows.compactMap { try? $0.decode(String.self) })
         if !missing.isEmpty {
-            rows += try await call(
-                "read certificate", deadline: Self.left(of: deadline, since: start),
-                read(CertificatesByCode(codes: missing.sorted())))
+            do {
+                rows += try await read(CertificatesByCode(codes: missing.sorted()))(connection)
+            } catch {
+                throw failure(error, "read certificate")
+            }
         }
         var found: [CertificateCode: Result<Pledge, HubError>] = [:]
         for row in rows {

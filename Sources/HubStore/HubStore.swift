@@ -43,9 +43,15 @@ public final class HubStore: HubRecords, Service {
         self.certificateReads = ReadBatcher(
             maximumInFlight: max(1, configuration.certificateReadsInFlight), maximumBatch: 256,
             deadline: configuration.deadline,
+            askAfter: DatabaseReachability.askAfter,
             expired: { [logger] in
                 logger.warning("hub database call timed out", metadata: ["hub.call": "read certificate"])
                 return Self.unavailable
+            },
+            stalled: { [reachability, logger] in
+                guard await reachability.answer() == .refused else { return nil }
+                logger.warning("hub database refused the connection", metadata: ["hub.call": "read certificate"])
+                return Self.unreachable
             })
         self.client = PostgresClient(
             configuration: Self.clientConfiguration(configuration), backgroundLogger: logger)

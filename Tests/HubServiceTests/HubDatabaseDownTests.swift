@@ -16,7 +16,7 @@ import Testing
 /// deadline (issue 14, note14's item 7: each took the full 5 s).
 @Suite("The hub while its database is down")
 struct HubDatabaseDownTests {
-    @Test("Counts and sync batches: 503 with Retry-After and the refusal's text, before the deadline")
+    @Test("Counts, sync batches and certificates: 503 with Retry-After and the refusal's text, before the deadline")
     func answersAtOnceWhenNothingListens() async throws {
         // A socket folder with no server's socket in it: every connect fails at once.
         let folder = temporaryDirectory("hub-down").path
@@ -34,6 +34,8 @@ struct HubDatabaseDownTests {
                     try await HubFixture.get(client, "/api/counts", html: false),
                     try await HubFixture.get(client, "/api/counts?event=hue-2026", html: false),
                     try await HubFixture.post(client, batch, token: token),
+                    // A certificate read (ReadBatcher's watchdog asks the same question).
+                    try await HubFixture.get(client, "/c/\(CertificateCode.random().rawValue)", html: false),
                 ] {
                     #expect(response.status == .serviceUnavailable)
                     #expect(response.headers[.retryAfter] == "5")
