@@ -20,10 +20,10 @@ extension EventConfiguration {
     public static func decodeYAML<T: Decodable>(_ type: T.Type, at url: URL) throws -> T {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
-            throw ConfigurationError(file: url.path, problem: "file not found")
+            throw ConfigurationError(file: url.path, problem: "không tìm thấy tệp · file not found")
         }
         guard !isFolder.boolValue else {
-            throw ConfigurationError(file: url.path, problem: "is a folder, not a file")
+            throw ConfigurationError(file: url.path, problem: "là thư mục, không phải tệp · is a folder, not a file")
         }
         let text: String
         do {

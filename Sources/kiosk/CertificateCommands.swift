@@ -124,10 +124,12 @@ struct CertificateLinkOptions: ParsableArguments {
     var service: String?
 
     func validate() throws {
-        if baseURL != nil && service != nil { throw ValidationError("give --base-url or --service, not both.") }
+        if baseURL != nil && service != nil { throw ValidationError("chỉ dùng một trong --base-url và --service · give --base-url or --service, not both.") }
         if let service, URL(string: service).map({ ["http", "https"].contains($0.scheme?.lowercased() ?? "") }) != true
         {
-            throw ValidationError("--service must be an http:// or https:// address, not '\(service)'.")
+            throw ValidationError(
+                "--service phải là địa chỉ http:// hoặc https://, không phải '\(service)' · --service must be an http:// or https:// address, not '\(service)'."
+            )
         }
     }
 

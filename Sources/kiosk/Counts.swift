@@ -39,8 +39,8 @@ struct Counts: AsyncParsableCommand {
                 throw ValidationError(error.message.vi + " · " + error.message.en)
             }
         }
-        if k < 2 { throw ValidationError("--k must be at least 2, not \(k).") }
-        if `public` && by == nil { throw ValidationError("--public needs --by (the dimensions to group by).") }
+        if k < 2 { throw ValidationError("--k phải từ 2 trở lên, không phải \(k) · --k must be at least 2, not \(k).") }
+        if `public` && by == nil { throw ValidationError("--public cần --by (nhóm theo gì) · --public needs --by (the dimensions to group by).") }
     }
 
     func run() async throws {

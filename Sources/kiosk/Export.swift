@@ -59,7 +59,9 @@ struct Export: AsyncParsableCommand {
             throw ValidationError(error.message.vi + " · " + error.message.en)
         }
         if includePersonalData && kind == .counts {
-            throw ValidationError("--include-personal-data applies to pledges only.")
+            throw ValidationError(
+                "--include-personal-data chỉ dùng cho bản xuất cam kết (pledges) · --include-personal-data applies to pledges only."
+            )
         }
         // Names never land in whatever folder the command was started from (a repository, a
         // shared folder); the file itself is owner-only (umask below).
@@ -69,8 +71,8 @@ struct Export: AsyncParsableCommand {
                     + "--include-personal-data needs --output FILE: an export with names is written only where you say."
             )
         }
-        if k < 2 { throw ValidationError("--k must be at least 2, not \(k).") }
-        if delimiter != nil && format != .csv { throw ValidationError("--delimiter applies to --format csv only.") }
+        if k < 2 { throw ValidationError("--k phải từ 2 trở lên, không phải \(k) · --k must be at least 2, not \(k).") }
+        if delimiter != nil && format != .csv { throw ValidationError("--delimiter chỉ dùng với --format csv · --delimiter applies to --format csv only.") }
     }
 
     func run() async throws {

@@ -46,7 +46,11 @@ struct Front: AsyncParsableCommand {
     func validate() throws {
         guard let url = URL(string: service), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
             url.host != nil
-        else { throw ValidationError("--service must be an http:// or https:// address, not '\(service)'.") }
+        else {
+            throw ValidationError(
+                "--service phải là địa chỉ http:// hoặc https://, không phải '\(service)' · --service must be an http:// or https:// address, not '\(service)'."
+            )
+        }
         _ = try id()
     }
 

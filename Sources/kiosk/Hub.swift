@@ -108,14 +108,17 @@ struct HubServe: AsyncParsableCommand {
     var trustedProxies: [String] = []
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535, not \(port).") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port phải từ 0 đến 65535, không phải \(port) · --port must be 0–65535, not \(port).") }
         // At most a year: a sleep of Int.max seconds traps (found by the breaker).
         guard (0...31_536_000).contains(reconcileEvery) else {
             throw ValidationError(
-                "--reconcile-every must be 0 (never) to 31536000 seconds (a year), not \(reconcileEvery).")
+                "--reconcile-every phải từ 0 (không bao giờ) đến 31536000 giây (một năm), không phải \(reconcileEvery) · "
+                    + "--reconcile-every must be 0 (never) to 31536000 seconds (a year), not \(reconcileEvery).")
         }
         for proxy in trustedProxies where (try? SocketAddress(ipAddress: proxy, port: 0)) == nil {
-            throw ValidationError("--trusted-proxy must be an IP address (IPv4 or IPv6), not '\(proxy)'.")
+            throw ValidationError(
+                "--trusted-proxy phải là địa chỉ IP (IPv4 hoặc IPv6), không phải '\(proxy)' · --trusted-proxy must be an IP address (IPv4 or IPv6), not '\(proxy)'."
+            )
         }
         try standby.validate()
     }

@@ -54,7 +54,7 @@ struct HubExport: AsyncParsableCommand {
         do { _ = try CountDimension.list(by) } catch {
             throw ValidationError(error.message.vi + " · " + error.message.en)
         }
-        if k < 2 { throw ValidationError("--k must be at least 2, not \(k).") }
+        if k < 2 { throw ValidationError("--k phải từ 2 trở lên, không phải \(k) · --k must be at least 2, not \(k).") }
     }
 
     func run() async throws {

@@ -28,6 +28,23 @@ struct CommandLineTests {
         #expect(result.stderr.contains("kiosk serve"))
     }
 
+    /// Option errors and a missing configuration say what is wrong in Vietnamese first, then English.
+    @Test(
+        "Option and configuration errors: Vietnamese first",
+        arguments: [
+            (["counts", "--public"], "--public cần --by", "--public needs --by"),
+            (["counts", "--by", "province", "--k", "1"], "--k phải từ 2 trở lên", "--k must be at least 2"),
+            (["qr", "hi", "--level", "X"], "--level phải là L, M, Q hoặc H", "--level must be L, M, Q or H"),
+            (["serve", "--config", "/nonexistent/event.yaml"], "không tìm thấy tệp", "file not found"),
+        ])
+    func errorsInVietnameseFirst(_ arguments: [String], _ vietnamese: String, _ english: String) throws {
+        let result = try kiosk(arguments)
+        #expect(result.status != 0)
+        let vi = try #require(result.stderr.range(of: vietnamese), "\(result.stderr)")
+        let en = try #require(result.stderr.range(of: english), "\(result.stderr)")
+        #expect(vi.lowerBound < en.lowerBound)
+    }
+
     @Test func qrWritesDecodablePNGAndSVG() throws {
         let folder = temporaryDirectory("cli-qr")
         let text = "Không một mình — tel:111"
