@@ -124,7 +124,10 @@ struct CertificateLinkOptions: ParsableArguments {
     var service: String?
 
     func validate() throws {
-        if baseURL != nil && service != nil { throw ValidationError("chỉ dùng một trong --base-url và --service · give --base-url or --service, not both.") }
+        if baseURL != nil && service != nil {
+            throw ValidationError(
+                "chỉ dùng một trong --base-url và --service · give --base-url or --service, not both.")
+        }
         if let service, URL(string: service).map({ ["http", "https"].contains($0.scheme?.lowercased() ?? "") }) != true
         {
             throw ValidationError(

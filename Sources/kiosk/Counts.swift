@@ -40,7 +40,10 @@ struct Counts: AsyncParsableCommand {
             }
         }
         if k < 2 { throw ValidationError("--k phải từ 2 trở lên, không phải \(k) · --k must be at least 2, not \(k).") }
-        if `public` && by == nil { throw ValidationError("--public cần --by (nhóm theo gì) · --public needs --by (the dimensions to group by).") }
+        if `public` && by == nil {
+            throw ValidationError(
+                "--public cần --by (nhóm theo gì) · --public needs --by (the dimensions to group by).")
+        }
     }
 
     func run() async throws {

@@ -72,7 +72,9 @@ struct Export: AsyncParsableCommand {
             )
         }
         if k < 2 { throw ValidationError("--k phải từ 2 trở lên, không phải \(k) · --k must be at least 2, not \(k).") }
-        if delimiter != nil && format != .csv { throw ValidationError("--delimiter chỉ dùng với --format csv · --delimiter applies to --format csv only.") }
+        if delimiter != nil && format != .csv {
+            throw ValidationError("--delimiter chỉ dùng với --format csv · --delimiter applies to --format csv only.")
+        }
     }
 
     func run() async throws {

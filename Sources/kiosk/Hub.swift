@@ -108,7 +108,10 @@ struct HubServe: AsyncParsableCommand {
     var trustedProxies: [String] = []
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port phải từ 0 đến 65535, không phải \(port) · --port must be 0–65535, not \(port).") }
+        guard (0...65535).contains(port) else {
+            throw ValidationError(
+                "--port phải từ 0 đến 65535, không phải \(port) · --port must be 0–65535, not \(port).")
+        }
         // At most a year: a sleep of Int.max seconds traps (found by the breaker).
         guard (0...31_536_000).contains(reconcileEvery) else {
             throw ValidationError(

@@ -26,7 +26,8 @@ struct HubStandbyOptions: ParsableArguments {
     func validate() throws {
         guard (50...5000).contains(standbyWait) else {
             throw ValidationError(
-                "--standby-wait phải từ 50 đến 5000 ms, không phải \(standbyWait) · --standby-wait must be 50–5000 ms, not \(standbyWait).")
+                "--standby-wait phải từ 50 đến 5000 ms, không phải \(standbyWait) · --standby-wait must be 50–5000 ms, not \(standbyWait)."
+            )
         }
     }
 

@@ -24,10 +24,12 @@ struct QR: ParsableCommand {
 
     func validate() throws {
         if text.isEmpty {
-            throw ValidationError("TEXT trống: hãy cho nội dung cần đưa vào mã QR · TEXT is empty: give the text to put in the QR code.")
+            throw ValidationError(
+                "TEXT trống: hãy cho nội dung cần đưa vào mã QR · TEXT is empty: give the text to put in the QR code.")
         }
         if ErrorCorrectionLevel(letter: level) == nil {
-            throw ValidationError("--level phải là L, M, Q hoặc H, không phải '\(level)' · --level must be L, M, Q or H, not '\(level)'.")
+            throw ValidationError(
+                "--level phải là L, M, Q hoặc H, không phải '\(level)' · --level must be L, M, Q or H, not '\(level)'.")
         }
     }
 

@@ -52,7 +52,8 @@ struct ServiceOptions: ParsableArguments {
 
     func validate() throws {
         if let port, !(0...65535).contains(port) {
-            throw ValidationError("--port phải từ 0 đến 65535, không phải \(port) · --port must be 0–65535, not \(port).")
+            throw ValidationError(
+                "--port phải từ 0 đến 65535, không phải \(port) · --port must be 0–65535, not \(port).")
         }
     }
 }
