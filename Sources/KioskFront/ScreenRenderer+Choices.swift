@@ -51,27 +51,32 @@ extension ScreenRenderer {
 
     /// The consent screen: what is printed and kept follows the highlighted choice of the
     /// guardian question (``KioskFlow/Signer/namePrintedAsChosen``); with a name, how long it is
-    /// kept (``EventDetails/retainPersonalDataUntil``).
-    func consent(_ flow: KioskFlow, width: Int) -> [Row] {
+    /// kept (``EventDetails/retainPersonalDataUntil``). On a screen too short for all of it, the
+    /// question and its answers stay in sight: the list of what is kept goes first, then the title.
+    func consent(_ flow: KioskFlow, width: Int, height: Int) -> [Row] {
         let language = flow.language
         let signer = flow.signer
         let printed = signer.namePrintedAsChosen
-        var rows = wrapped(text.consent.title[language], width, .title) + [.blank]
+        let title = wrapped(text.consent.title[language], width, .title) + [.blank]
         let stored =
             printed
             ? text.consent.storedName[language].filled(["name": VietnameseText.nfc(signer.name)])
             : text.consent.storedAnonymous[language]
-        rows += bulleted(stored, width)
-        if printed { rows += bulleted(retention(language), width) }
-        rows += bulleted(text.consent.counted[language], width)
-        if printed { rows += bulleted(text.consent.deletion[language], width) }
-        guard signer.needsGuardianQuestion else {
-            return rows + [.blank, .bar(text.consent.agree[language], .selected)]
+        var kept = bulleted(stored, width)
+        if printed { kept += bulleted(retention(language), width) }
+        kept += bulleted(text.consent.counted[language], width)
+        if printed { kept += bulleted(text.consent.deletion[language], width) }
+        var choice: [Row]
+        if signer.needsGuardianQuestion {
+            choice = wrapped(text.consent.guardianQuestion[language], width, .bold) + [.blank]
+            choice += option("1. \(text.consent.guardianAgrees[language])", selected: signer.choice == 0, width: width)
+            choice += option(
+                "2. \(text.consent.anonymousInstead[language])", selected: signer.choice == 1, width: width)
+        } else {
+            choice = [.bar(text.consent.agree[language], .selected)]
         }
-        rows += [.blank] + wrapped(text.consent.guardianQuestion[language], width, .bold) + [.blank]
-        rows.append(option("1. \(text.consent.guardianAgrees[language])", selected: signer.choice == 0))
-        rows.append(option("2. \(text.consent.anonymousInstead[language])", selected: signer.choice == 1))
-        return rows
+        for rows in [title + kept + [.blank] + choice, title + choice] where rows.count <= height { return rows }
+        return choice
     }
 
     /// How long a name is kept, in `language`: until the event's retention date, or, without one,

@@ -41,7 +41,8 @@ extension ScreenRenderer {
         case .ageBand:
             var rows = wrapped(text.ageBand.title[language], width, .title) + [.blank]
             for (index, band) in AgeBand.allCases.enumerated() {
-                rows.append(option("\(index + 1). \(band.label[language])", selected: signer.ageChoice == index))
+                rows += option(
+                    "\(index + 1). \(band.label[language])", selected: signer.ageChoice == index, width: width)
             }
             if signer.nothingChosen {
                 rows += [.blank] + wrapped(text.guidanceOrDefault.ageBandNotChosen[language], width, .warning)
@@ -50,7 +51,7 @@ extension ScreenRenderer {
         case .province:
             return Layout(rows: province(flow, width: width, height: height))
         case .consent:
-            return Layout(rows: consent(flow, width: width))
+            return Layout(rows: consent(flow, width: width, height: height))
         case .confirm:
             return Layout(rows: confirm(flow, width: width))
         case .submitting:
@@ -80,7 +81,7 @@ extension ScreenRenderer {
                     case .editName: text.error.editName[language]
                     case .back: text.error.back[language]
                     }
-                rows.append(option("\(index + 1). \(label)", selected: signer.choice == index))
+                rows += option("\(index + 1). \(label)", selected: signer.choice == index, width: width)
             }
             return Layout(rows: rows)
         }
@@ -206,7 +207,7 @@ extension ScreenRenderer {
                     case .quit: words.quit[language]
                     case .find: text.findOrDefault.option[language]
                     }
-                rows.append(option("\(index + 1). \(label)", selected: flow.menuChoice == index))
+                rows += option("\(index + 1). \(label)", selected: flow.menuChoice == index, width: width)
             }
             return rows
         case .status:
@@ -247,7 +248,18 @@ extension ScreenRenderer {
         }
     }
 
+    /// One entry of a list that scrolls (``listWindow(_:selected:room:language:)``): one row, cut
+    /// to the column when longer.
     func option(_ label: String, selected: Bool) -> Row {
         selected ? .bar("▶ " + label, .selected) : .text("   " + label)
+    }
+
+    /// A choice whose whole label must be read (a consent, an age band, a menu entry): wrapped to
+    /// `width` under its first line (at 40 columns "1. Cha mẹ / người giám hộ của tôi đồng ý" lost
+    /// its last words, and with them its meaning).
+    func option(_ label: String, selected: Bool, width: Int) -> [Row] {
+        TerminalText.wrap(label, to: max(1, width - 3)).enumerated().map { index, line in
+            selected ? .bar((index == 0 ? "▶ " : "  ") + line, .selected) : .text("   " + line)
+        }
     }
 }

@@ -149,7 +149,7 @@ public struct ScreenRenderer: Sendable {
 
     /// A full-width bar with text at the left and, if room remains, at the right.
     static func bar(_ left: String, right: String, _ style: Style, _ columns: Int) -> String {
-        let leftPart = TerminalText.truncated(left, to: columns)
+        let leftPart = TerminalText.shortened(left, to: columns)
         let gap = columns - TerminalText.width(leftPart) - TerminalText.width(right)
         let content =
             gap >= 1

@@ -33,6 +33,24 @@ enum TerminalText {
         return out
     }
 
+    /// `text` when it fits in `columns`; else as many of its ` · `-separated parts as fit, then
+    /// `…` (a key hint is dropped whole, never cut to "Esc: quay"); a first part too long alone
+    /// is cut at a space, then `…`.
+    static func shortened(_ text: String, to columns: Int) -> String {
+        guard width(text) > columns else { return text }
+        guard columns > 1 else { return truncated(text, to: columns) }
+        var parts: [Substring] = []
+        for part in text.split(separator: " · ", omittingEmptySubsequences: false) {
+            let candidate = (parts + [part]).joined(separator: " · ") + " …"
+            guard width(candidate) <= columns else { break }
+            parts.append(part)
+        }
+        if !parts.isEmpty { return parts.joined(separator: " · ") + " …" }
+        let cut = truncated(text, to: columns - 1)
+        guard let space = cut.lastIndex(of: " "), space > cut.startIndex else { return cut + "…" }
+        return String(cut[..<space]) + " …"
+    }
+
     /// Splits `text` into lines of at most `columns`, at spaces where it can. A word is never
     /// split when it fits a line of its own (a link or a code starts a new line instead); a word
     /// longer than a line is broken after a `/` where one fits (a link's code, its last part,

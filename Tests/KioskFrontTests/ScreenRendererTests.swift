@@ -1,3 +1,4 @@
+import Foundation
 import PledgeKit
 import QRCode
 import Testing
@@ -139,5 +140,51 @@ import Testing
         #expect(TerminalText.width("Nguye\u{302}\u{303}n") == 6)
         #expect(TerminalText.width("日本") == 4)
         #expect(TerminalText.wrap("một hai ba bốn", to: 7) == ["một hai", "ba bốn"])
+    }
+}
+
+/// Small terminals (40 columns, 12 lines): the choices a signer must read stay whole and in sight,
+/// and the footer drops whole key hints instead of cutting one mid-word (breaker).
+@Suite struct SmallTerminalTests {
+    /// An under-16 signer with a name at the consent screen.
+    private func guardianQuestion() -> KioskFlow {
+        var driver = Driver()
+        driver.reachProvince(name: "Lê Thu", age: "1")
+        driver.press(.enter)
+        return driver.flow
+    }
+
+    @Test func theGuardianQuestionAndBothAnswersFitFortyByTwelve() throws {
+        let flow = guardianQuestion()
+        #expect(flow.screen == .consent)
+        let frame = try Fixtures.renderer().plain(flow, columns: 40, lines: 12)
+        #expect(frame.count == 12)
+        for line in frame { #expect(TerminalText.width(line) <= 40) }
+        let text = frame.map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(text.contains("Bạn dưới 16 tuổi. Để ghi tên lên"))
+        let agrees = try #require(text.firstIndex(of: "1. Cha mẹ / người giám hộ của tôi"))
+        #expect(text[agrees + 1] == "đồng ý")
+        #expect(text.contains("▶ 2. Ký ẩn danh thay vì ghi tên"))
+    }
+
+    @Test func aTallerScreenAlsoShowsWhatIsKept() throws {
+        let frame = try Fixtures.renderer().plain(guardianQuestion(), columns: 40, lines: 24)
+        let text = frame.map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(text.contains("Những gì chúng tôi lưu"))
+        #expect(text.contains("đồng ý") && text.contains("▶ 2. Ký ẩn danh thay vì ghi tên"))
+    }
+
+    @Test func theFooterDropsWholeKeyHints() throws {
+        let footer = try #require(try Fixtures.renderer().plain(guardianQuestion(), columns: 40, lines: 12).last)
+        #expect(footer.trimmingCharacters(in: .whitespaces) == "Phím 1–2 hoặc ↑ ↓ rồi Enter …")
+        let wide = try #require(try Fixtures.renderer().plain(guardianQuestion(), columns: 80, lines: 24).last)
+        #expect(wide.contains("Phím 1–2 hoặc ↑ ↓ rồi Enter · Esc: quay lại"))
+    }
+
+    @Test func shortenedKeepsWholePartsOrWholeWords() {
+        #expect(TerminalText.shortened("Enter: tiếp · Esc: quay lại", to: 40) == "Enter: tiếp · Esc: quay lại")
+        #expect(TerminalText.shortened("Enter: tiếp · Esc: quay lại", to: 20) == "Enter: tiếp …")
+        #expect(TerminalText.shortened("Nhấn Enter để ký cam kết ngay bây giờ", to: 16) == "Nhấn Enter để …")
+        #expect(TerminalText.width(TerminalText.shortened("Khôngmộtmìnhkhôngmộtmình", to: 10)) == 10)
     }
 }
