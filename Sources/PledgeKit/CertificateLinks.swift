@@ -44,6 +44,18 @@ public struct CertificateLinks: Hashable, Sendable {
     /// should see in the address bar, e.g. `khongmotminh.vn` or `192.168.1.20:8080`.
     public var domain: String { current.domain }
 
+    /// Whether the links point to the machine that opens them (`localhost`, 127.0.0.0/8, `::1`):
+    /// a phone that scans such a code opens itself, never this service.
+    public var pointToLoopback: Bool {
+        var host = domain
+        if host.hasPrefix("[") {
+            host = String(host.dropFirst().prefix { $0 != "]" })
+        } else if let colon = host.lastIndex(of: ":") {
+            host = String(host[..<colon])
+        }
+        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
     /// These links on the base they were made with, whatever the hub says: the event's own
     /// address, where phones at the venue reach its pledge flow.
     public var ownBase: CertificateLinks { CertificateLinks(own: own, override: nil) }

@@ -127,7 +127,7 @@ enum KioskTokenFile {
         // Another start on the same folder linked its token first: that one is the token.
         guard try create(token, at: path) else { return try read(path) }
         let notice = """
-            Mã kiosk cho các máy kiosk khác / kiosk token for the fronts: \(token), kept in \(path)
+            Mã kiosk cho các máy kiosk khác · kiosk token for the fronts: \(token), kept in \(path)
               (kiosk front --kiosk-token-file <a copy of that file>, or KIOSK_KIOSK_TOKEN=<token>)
 
             """

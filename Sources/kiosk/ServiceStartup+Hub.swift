@@ -1,5 +1,6 @@
 import Foundation
 import HubRelay
+import KioskService
 import Logging
 import PledgeKit
 import PledgeStore
@@ -59,6 +60,22 @@ extension ServiceStartup {
         logger.warning(
             "database linked to a hub, started without the hub settings", metadata: ["hub.backlog": "\(status.backlog)"]
         )
+    }
+
+    /// Phones at the venue reach the service (it listens beyond this machine) but its certificate
+    /// links point to this machine (a hub started with its default base, 127.0.0.1): every QR
+    /// would open the phone itself. Said once the service listens (the trial saw nothing said).
+    func warnIfLinksOnLoopback() {
+        guard parts.links.pointToLoopback, !["localhost", "::1"].contains(host), !host.hasPrefix("127.") else { return }
+        let warning =
+            "kiosk: warning: liên kết giấy chứng nhận và mã QR trỏ tới \(parts.links.domain), tức chính máy quét: "
+            + "điện thoại không mở được. Hãy đặt địa chỉ mà điện thoại tới được (máy chủ quốc gia: --certificate-base-url, "
+            + "HUB_BASE=… make hub; hoặc service.publicBaseURL trong event.yaml). "
+            + "· certificate links and QR codes point to \(parts.links.domain), the scanning phone itself: phones "
+            + "cannot open them. Set an address phones reach (the hub's --certificate-base-url, HUB_BASE=… make hub; "
+            + "or service.publicBaseURL in event.yaml).\n"
+        FileHandle.standardError.write(Data(warning.utf8))
+        logger.warning("certificate links point to loopback", metadata: ["links.domain": "\(parts.links.domain)"])
     }
 
     /// The longest the first start of an event linked to a hub waits for the hub's certificate base.

@@ -213,6 +213,7 @@ struct ServiceStartup {
             }
             guard first == .listening else { return }
             FileHandle.standardError.write(Data((line + "\n").utf8))
+            warnIfLinksOnLoopback()
             // Only now, holding its port and its database: a second service started by mistake
             // stops at the database's lock (or the bind above) and never purges. Names and schools
             // past the retention date are erased once a day while it runs (see Retention.daily for when).

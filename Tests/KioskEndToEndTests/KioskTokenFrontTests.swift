@@ -67,7 +67,7 @@ struct KioskTokenFrontTests {
         let printed = try String(contentsOf: first.output, encoding: .utf8)
         #expect(
             printed.contains(
-                "Mã kiosk cho các máy kiosk khác / kiosk token for the fronts: \(token), kept in \(file)"),
+                "Mã kiosk cho các máy kiosk khác · kiosk token for the fronts: \(token), kept in \(file)"),
             "\(printed)")
         #expect(printed.components(separatedBy: token).count == 2, "printed once")
         // Never in the log; and no warning of an open LAN.
