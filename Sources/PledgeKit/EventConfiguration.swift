@@ -71,14 +71,21 @@ public struct EventConfiguration: Sendable, Equatable {
     /// The longest base URL that keeps a certificate QR at version 3, level M (see ``CertificateLinks``).
     public static let recommendedBaseURLLength = 30
 
-    /// Things an organizer should fix that do not stop the kiosk: a base URL too long for small QR
-    /// codes, safety resources past their review-by date. (A missing kiosk token is not one:
-    /// `kiosk serve` and `kiosk run` then generate one in the data folder.)
+    /// Days after the event's date past which a start says the date looks stale (a copied
+    /// `event.yaml`: certificates would name a day long gone).
+    public static let staleEventDays = 7
+
+    /// Things an organizer should fix that do not stop the kiosk, Vietnamese first: a base URL too
+    /// long for small QR codes, a clock before the event's date, an event's date more than
+    /// ``staleEventDays`` days ago, safety resources past their review-by date. (A missing kiosk
+    /// token is not one: `kiosk serve` and `kiosk run` then generate one in the data folder.)
     public func warnings(today: Date) -> [String] {
         var warnings: [String] = []
         if let publicBaseURL, publicBaseURL.count > Self.recommendedBaseURLLength {
             warnings.append(
-                "publicBaseURL has \(publicBaseURL.count) characters; up to \(Self.recommendedBaseURLLength) keep "
+                "publicBaseURL có \(publicBaseURL.count) ký tự; tối đa \(Self.recommendedBaseURLLength) ký tự giữ mã QR "
+                    + "của giấy chứng nhận ở phiên bản 3, đủ lớn để quét từ màn hình điện thoại · "
+                    + "publicBaseURL has \(publicBaseURL.count) characters; up to \(Self.recommendedBaseURLLength) keep "
                     + "certificate QR codes at version 3, large enough to scan from a phone screen")
         }
         let day = CivilDate(inVietnamAt: today)
@@ -89,9 +96,18 @@ public struct EventConfiguration: Sendable, Equatable {
                     + "được ghi ngày theo đồng hồ này) · the clock reads \(day), before the event's date \(date): "
                     + "check it, pledges are dated by it")
         }
+        let past = day.daysSince1970 - date.daysSince1970
+        if past > Self.staleEventDays {
+            warnings.append(
+                "ngày sự kiện \(date) đã qua \(past) ngày: kiểm tra event.date trong event.yaml (giấy chứng nhận ghi "
+                    + "ngày này) · the event's date \(date) was \(past) days ago: check event.date in event.yaml "
+                    + "(certificates show it)")
+        }
         for resource in resources where resource.reviewBy < day {
             warnings.append(
-                "safety resource '\(resource.id)' was due for review on \(resource.reviewBy): check it is still right")
+                "tài nguyên an toàn '\(resource.id)' đã đến hạn xem lại ngày \(resource.reviewBy): kiểm tra xem còn "
+                    + "đúng không · safety resource '\(resource.id)' was due for review on \(resource.reviewBy): "
+                    + "check it is still right")
         }
         return warnings
     }

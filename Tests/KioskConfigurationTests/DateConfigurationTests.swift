@@ -84,13 +84,27 @@ struct DateConfigurationTests {
     }
 
     @Test func aResourcePastItsReviewDayInVietnamIsAWarning() throws {
-        let configuration = try Self.load(Self.event("date: 2025-10-10", reviewBy: "2026-01-10").event)
+        let configuration = try Self.load(Self.event("date: 2026-01-09", reviewBy: "2026-01-10").event)
         let midnight = Date(timeIntervalSince1970: 1_768_064_400)  // 2026-01-11 00:00 at UTC+7.
         #expect(configuration.warnings(today: midnight.addingTimeInterval(-1)).isEmpty)
         #expect(
             configuration.warnings(today: midnight) == [
-                "safety resource 'helpline' was due for review on 2026-01-10: check it is still right"
+                "tài nguyên an toàn 'helpline' đã đến hạn xem lại ngày 2026-01-10: kiểm tra xem còn đúng không · "
+                    + "safety resource 'helpline' was due for review on 2026-01-10: check it is still right"
             ])
+    }
+
+    /// An event's date long past (a copied event.yaml, the shipped example a year on) is said at
+    /// start: certificates would name that day (trial).
+    @Test func anEventDateMoreThanAWeekAgoIsAWarning() throws {
+        let configuration = try Self.load(Self.event("date: 2026-01-03", reviewBy: "2030-01-01").event)
+        let midnight = Date(timeIntervalSince1970: 1_768_064_400)  // 2026-01-11 00:00 at UTC+7.
+        // 2026-01-10, seven days after: still the event's week.
+        #expect(configuration.warnings(today: midnight.addingTimeInterval(-1)).isEmpty)
+        let warnings = configuration.warnings(today: midnight)
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.hasPrefix("ngày sự kiện 2026-01-03 đã qua 8 ngày") == true)
+        #expect(warnings.first?.contains("the event's date 2026-01-03 was 8 days ago") == true)
     }
 
     /// A clock before the event's date dates pledges wrong: the start says so (breaker: a clock
