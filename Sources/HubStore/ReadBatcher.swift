@@ -238,6 +238,8 @@ final class ReadBatcher<Key: Hashable & Sendable, Value: Sendable>: Sendable {
                     session = state.session
                     if state.runners.isEmpty && state.waiting.isEmpty {
                         state.watching = false
+                        // Idle: the session (which holds the store) is let go until the next key.
+                        state.session = nil
                         return true
                     }
                     let waiting = state.waiting
