@@ -58,9 +58,7 @@ final class HubPublicCounts: Sendable {
                 try await records.tally(by: [.event, .ageBand, .province, .channel], event: event, withholding: true)
                     .byEvent.mapValues { (part: HubCountsRoutes.counts($0), total: $0.exact.total) }
             }
-            var answer = ChannelCounts(total: 0, byAgeBand: [:], byProvince: [:], byChannel: [:])
-            for part in parts { answer.add(part.part) }
-            return answer
+            return ChannelCounts.sum(parts.map(\.part))
         }
     }
 }
@@ -93,6 +91,13 @@ final class StampedAnswers<Key: Hashable & Sendable, Value: Sendable>: Sendable 
 }
 
 extension ChannelCounts {
+    /// The counts of `parts` added up; zero of everything for none.
+    static func sum(_ parts: [ChannelCounts]) -> ChannelCounts {
+        var answer = ChannelCounts(total: 0, byAgeBand: [:], byProvince: [:], byChannel: [:])
+        for part in parts { answer.add(part) }
+        return answer
+    }
+
     /// Adds `other`'s total and each of its groups (`other` to `other`).
     mutating func add(_ other: ChannelCounts) {
         total += other.total

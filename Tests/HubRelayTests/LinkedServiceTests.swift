@@ -19,7 +19,7 @@ struct LinkedServiceTests {
 
     /// `kiosk serve` on a free loopback port; returns once it listens, with the line it printed.
     final class Service {
-        let process = Process()
+        let process = SpawnedProcess()
         let log = temporaryDirectory("linked-serve").appendingPathComponent("stderr.txt")
         private(set) var port = 0
         private(set) var line = ""

@@ -56,8 +56,8 @@ extension HubOrganizerTests {
     /// A transaction of another connection holding `table` locked (ACCESS EXCLUSIVE): every
     /// statement of the hub that reads or writes it waits, as on a frozen server. Returns once the
     /// lock is granted; ``release(_:)`` ends it.
-    static func lock(_ table: String, in database: TestPostgres) async throws -> Process {
-        let holder = Process()
+    static func lock(_ table: String, in database: TestPostgres) async throws -> SpawnedProcess {
+        let holder = SpawnedProcess()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         holder.arguments = [
             "psql", "-X", "-q", "-c", "BEGIN; LOCK TABLE \(table) IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(3600);",
@@ -77,7 +77,7 @@ extension HubOrganizerTests {
         return holder
     }
 
-    static func release(_ holder: Process, in database: TestPostgres) async throws {
+    static func release(_ holder: SpawnedProcess, in database: TestPostgres) async throws {
         try await database.psql(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'kiosk-test-lock'")
         holder.waitUntilExit()

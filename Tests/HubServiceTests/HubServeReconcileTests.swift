@@ -19,7 +19,7 @@ extension HubServeTests {
             let errors = folder.appendingPathComponent("stderr.txt")
             let output = folder.appendingPathComponent("stdout.txt")
             for file in [errors, output] { _ = FileManager.default.createFile(atPath: file.path, contents: nil) }
-            let hub = Process()
+            let hub = SpawnedProcess()
             hub.executableURL = URL(fileURLWithPath: RepositoryPaths.kioskBinary)
             hub.arguments = [
                 "hub", "serve", "--database-url", database.url, "--certificate-base-url", "https://khongmotminh.vn",

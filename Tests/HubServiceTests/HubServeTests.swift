@@ -19,7 +19,7 @@ struct HubServeTests {
 
             let log = temporaryDirectory("hub-serve").appendingPathComponent("stderr.txt")
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let hub = Process()
+            let hub = SpawnedProcess()
             hub.executableURL = URL(fileURLWithPath: RepositoryPaths.kioskBinary)
             hub.arguments = [
                 "hub", "serve", "--database-url", database.url, "--certificate-base-url", "https://khongmotminh.vn",
@@ -98,7 +98,7 @@ struct HubServeTests {
     }
 
     /// The port in the hub's "listening" line, once it is written.
-    static func listeningPort(_ log: URL, _ process: Process) async throws -> Int {
+    static func listeningPort(_ log: URL, _ process: SpawnedProcess) async throws -> Int {
         for _ in 0..<2400 {  // at most 2 minutes: a bound on a hang, not a timing check
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             if let range = text.range(of: #"hub listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {

@@ -40,6 +40,20 @@ struct SyncRouteTests {
         }
     }
 
+    /// An empty hub's national counts are zero (the breaker saw a release build answer
+    /// `"total":6076561101190425697`: the sum of no events, built in the read's closure, was
+    /// miscompiled; ChannelCounts.sum now builds it).
+    @Test func anEmptyHubCountsZero() async throws {
+        try await HubFixture.with { hub in
+            try await Application(router: hub.router).test(.router) { client in
+                let counts = try await HubFixture.get(client, "/api/counts", html: false)
+                #expect(counts.status == .ok)
+                let decoded = try JSONDecoder().decode(PledgeCounts.self, from: Data(counts.body.readableBytesView))
+                #expect(decoded.total == 0 && decoded.byProvince.isEmpty && decoded.byAgeBand.isEmpty)
+            }
+        }
+    }
+
     @Test("Refusals: no token, a wrong token, another event's, an unknown event, a gap, bad rows, too many rows")
     func refusalsApplyNothing() async throws {
         try await HubFixture.with { hub in

@@ -182,7 +182,7 @@ final class StartedHubCluster: @unchecked Sendable {
 /// `curl -N` on the live counter's stream through nginx, read as it comes (its output a file);
 /// `--max-time` bounds it should a test fail to stop it.
 final class StreamingCurl: @unchecked Sendable {
-    let process = Process()
+    let process = SpawnedProcess()
     let output: URL
 
     init(url: String, ca: String) throws {

@@ -7,7 +7,7 @@ import KioskTestSupport
 
 /// `kiosk serve` as a child process on a loopback port, for tests that kill it.
 final class KioskProcess {
-    let process = Process()
+    let process = SpawnedProcess()
     let log: URL
     /// Its standard output: where a kiosk token generated on this start is printed.
     let output: URL

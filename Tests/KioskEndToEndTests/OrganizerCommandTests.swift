@@ -81,7 +81,7 @@ struct OrganizerCommandTests {
         let file = try await database(30_000)
         let folder = temporaryDirectory("cli-export")
         let output = folder.appendingPathComponent("pledges.csv").path
-        let process = Process()
+        let process = SpawnedProcess()
         process.executableURL = URL(fileURLWithPath: RepositoryPaths.kioskBinary)
         process.arguments = ["export", "pledges", "--output", output, "--database", file] + common
         process.standardOutput = FileHandle.nullDevice

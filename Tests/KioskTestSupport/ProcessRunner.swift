@@ -146,17 +146,9 @@ public func temporaryDirectory(_ name: String) -> URL {
 }
 
 extension ProcessRunner {
-    private static let launching = NSLock()
-
-    /// Starts `process` (`Process.run()`), one launch at a time in the whole test process.
-    ///
-    /// Foundation's `Process.run()` on Linux lists this process's open descriptors to close them
-    /// in the child; two launches at once from the parallel run crashed in it once (a `memcpy` in
-    /// `Process.run`, CI). The project's own code launches nothing this way.
-    /// - Throws: what `Process.run()` throws.
-    public static func launch(_ process: Process) throws {
-        launching.lock()
-        defer { launching.unlock() }
+    /// Starts `process` (``SpawnedProcess/run()``).
+    /// - Throws: ``Failure`` when it cannot be started.
+    public static func launch(_ process: SpawnedProcess) throws {
         try process.run()
     }
 }

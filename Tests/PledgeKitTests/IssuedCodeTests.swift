@@ -217,19 +217,8 @@ struct IssuedCodeTests {
 
     /// The last word of a command's output (openssl prints `SHA2-256(stdin)= <hex>`).
     static func run(_ arguments: [String], input: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try ProcessRunner.launch(process)
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let result = try ProcessRunner.run(arguments[0], Array(arguments.dropFirst()), input: Data(input.utf8))
+        let text = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         return String(text.split(separator: " ").last ?? "")
     }
 }
