@@ -2,7 +2,8 @@
 -- codes, each code once: thread T of N takes the codes T+1, T+1+N, T+1+2N… (no two threads share
 -- one); past the end of the list it starts again and counts those requests as `repeated` (then
 -- they are no longer first views: the list was too short). Arguments (after --): PATTERN
--- CODES_FILE THREADS. Prints "ok=… other=… repeated=… rps=… p99_ms=…".
+-- CODES_FILE THREADS [OFFSET] (start OFFSET codes into the list, wrapping). Prints "ok=… other=…
+-- repeated=… rps=… p99_ms=…".
 local threads = {}
 
 function setup(thread)
@@ -13,6 +14,7 @@ end
 function init(args)
   pattern = args[1]
   step = tonumber(args[3])
+  offset = tonumber(args[4] or "0")
   codes = {}
   for line in io.lines(args[2]) do
     if #line > 0 then table.insert(codes, line) end
@@ -26,7 +28,7 @@ end
 function request()
   n = n + step
   if n >= #codes then repeated = repeated + 1 end
-  return wrk.format("GET", string.format(pattern, codes[n % #codes + 1]))
+  return wrk.format("GET", string.format(pattern, codes[(n + offset) % #codes + 1]))
 end
 
 function response(status, headers, body)
