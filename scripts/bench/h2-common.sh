@@ -12,9 +12,9 @@ h2_per_request() {
 # h2_turn SECONDS [fresh]: `GET /livez` for SECONDS, first views (`GET /c/{code}`, each code of
 # $h2_codes (default $work/codes.txt) at most once) for SECONDS, `GET /livez` again, on the running hub ($pid, $port);
 # with `fresh`, on a new hub process ($kiosk) warmed up first (1 s of `/livez`, 2 s of first views
-# from the middle of the list: its connections, events and caches), then stopped. A code read in an
-# earlier turn is read again here only after more than the page cache holds came between (a list
-# of 100000 codes, 64 MiB of pages). Sets h2_ratio (first views / mean /livez), h2_first (wrk's
+# from the middle of the list: its connections, events and caches), then stopped. A code comes
+# round again only after the whole list (100000 codes; the page cache holds 64 MiB of pages of about
+# 8 KB: `h2 page` in h2-hub-pages' output). Sets h2_ratio (first views / mean /livez), h2_first (wrk's
 # line) and h2_line (a line for people: rates and the hub's CPU per request). h2_pages=warm: warm
 # pages instead (`GET /c/{code}` round robin over $work/warm.txt, kept in the page cache).
 h2_turn() {
@@ -34,8 +34,10 @@ h2_turn() {
   if [ "$pages" = warm ]; then
     h2_first=$(wrk -t2 -c32 -d"${seconds}s" -s "$here/get-codes.lua" "$base" -- '/c/%s' "$work/warm.txt" | grep '^ok=')
   else
-    h2_first=$(wrk -t2 -c32 -d"${seconds}s" -s "$here/walk-codes.lua" "$base" -- '/c/%s' "${h2_codes:-$work/codes.txt}" 2 |
-      grep '^ok=')
+    h2_first=$(wrk -t2 -c32 -d"${seconds}s" -s "$here/walk-codes.lua" "$base" -- '/c/%s' "${h2_codes:-$work/codes.txt}" 2 \
+      "${h2_offset:-0}" | grep '^ok=')
+    # The next turn goes on where this one stopped: a code comes round again only after the whole list.
+    h2_offset=$(((${h2_offset:-0} + $(h2_field "$h2_first" ok) + $(h2_field "$h2_first" other)) % count))
   fi
   t2=$(h2_ticks)
   live2=$(wrk -t2 -c32 -d"${seconds}s" -s "$here/get-codes.lua" "$base" -- /livez | grep '^ok=')
