@@ -67,51 +67,24 @@ public enum ProcessRunner {
         _ path: String, arguments: [String], environment: [String: String]?, stdin: String, stdout: String,
         stderr: String
     ) throws -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-
-        // Default signal handling and an empty mask, whatever the test process has set (SIGPIPE is often ignored).
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGCHLD, SIGHUP] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { values in
-            values.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let process = SpawnedProcess()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.environment = environment
+        guard FileManager.default.createFile(atPath: stdout, contents: nil),
+            FileManager.default.createFile(atPath: stderr, contents: nil),
+            let input = FileHandle(forReadingAtPath: stdin), let output = FileHandle(forWritingAtPath: stdout),
+            let errors = FileHandle(forWritingAtPath: stderr)
+        else { throw Failure.launchFailed(path, underlying: "cannot open its files in \(stdout)") }
+        defer {
+            try? input.close()
+            try? output.close()
+            try? errors.close()
         }
-        defer { for pointer in envp ?? [] { free(pointer) } }
-
-        var pid = pid_t()
-        let spawnError: Int32 =
-            if let envp {
-                posix_spawn(&pid, path, &actions, &attributes, argv, envp)
-            } else {
-                posix_spawn(&pid, path, &actions, &attributes, argv, environ)
-            }
-        guard spawnError == 0 else {
-            throw Failure.launchFailed(path, underlying: String(cString: strerror(spawnError)))
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 {
-            guard errno == EINTR else {
-                throw Failure.launchFailed(path, underlying: "waitpid: \(String(cString: strerror(errno)))")
-            }
-        }
-        let signal = status & 0x7F
-        return signal == 0 ? (status >> 8) & 0xFF : signal
+        (process.standardInput, process.standardOutput, process.standardError) = (input, output, errors)
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 
     /// Whether `executable` can be found (absolute path, or a name in `PATH`).

@@ -115,9 +115,14 @@ public final class SpawnedProcess: @unchecked Sendable {
         if pid > 0 { kill(pid, SIGTERM) }
     }
 
-    /// Returns once the program has ended.
+    /// Returns once the program has ended (polled: another thread may ask ``isRunning`` meanwhile,
+    /// and only one `waitpid` may reap it).
     public func waitUntilExit() {
-        while isRunning { usleep(5_000) }
+        var pause: UInt32 = 200
+        while isRunning {
+            usleep(pause)
+            pause = min(pause * 2, 10_000)
+        }
     }
 
     /// The exit status, or the number of the signal that ended the program (as Foundation's).
