@@ -16,15 +16,33 @@ extension HubStore {
     }
 
     /// A session of ``ReadBatcher``'s: one leased connection for a runner's reads, closed when
-    /// the runner is cancelled (the watchdog's deadline), which ends the statement under way.
+    /// the runner is cancelled (the watchdog's deadline), which ends the statement under way. With
+    /// a standby, no connection to the primary is held: the standby answers first, and the primary
+    /// is asked, call by call, only for what it lacks (a primary that is down must not stop the
+    /// standby's pages).
     func certificateSession(_ batches: (ReadBatcher<CertificateCode, Result<Pledge, HubError>>.Read) async -> Void)
         async
     {
+        if standby != nil {
+            await batches { codes, deadline throws(HubError) in
+                let start = ContinuousClock.now
+                return try await self.certificates(codes, deadline: deadline) { statement throws(HubError) in
+                    try await self.call(
+                        "read certificate", deadline: Self.left(of: deadline, since: start),
+                        Self.readRows(statement, logger: self.logger))
+                }
+            }
+            return
+        }
         do {
             try await client.withConnection { connection in
                 await withTaskCancellationHandler {
                     await batches { codes, deadline throws(HubError) in
-                        try await self.certificates(codes, deadline: deadline, on: connection)
+                        try await self.certificates(codes, deadline: deadline) { statement throws(HubError) in
+                            do { return try await Self.readRows(statement, logger: self.logger)(connection) } catch {
+                                throw self.failure(error, "read certificate")
+                            }
+                        }
                     }
                 } onCancel: {
                     let _: EventLoopFuture<Void> = connection.close()
@@ -36,32 +54,33 @@ extension HubStore {
         }
     }
 
-    /// The pledges with `codes`, in one statement (two with a standby that lacks some): each
-    /// code's pledge, or `unreadable` for its row alone (a row that breaks the rules fails no other page).
-    /// The primary's part on `connection` (the session's); the caller keeps the deadline
-    /// (``ReadBatcher``'s watchdog), and `deadline`, what is left of it, bounds the standby's part.
-    func certificates(
-        _ codes: [CertificateCode], deadline: Duration, on connection: PostgresConnection
-    ) async throws(HubError) -> [CertificateCode: Result<Pledge, HubError>] {
-        let logger = logger
-        func read<Statement: PostgresPreparedStatement>(_ statement: Statement)
-            -> @Sendable (PostgresConnection)
-            async throws -> [PostgresRow] where Statement.Row == PostgresRow
-        {
-            { connection in
-                do {
-                    var rows: [PostgresRow] = []
-                    for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
-                    return rows
-                } catch {
-                    // postgres-nio keeps a prepared statement whose preparation failed (a statement
-                    // timeout while a lock held it) failed on its connection for good: a new one
-                    // prepares it again.
-                    let _: EventLoopFuture<Void> = connection.close()
-                    throw error
-                }
+    /// Runs a prepared statement and reads every row; a failure closes the connection: postgres-nio
+    /// keeps a prepared statement whose preparation failed (a statement timeout while a lock held
+    /// it) failed on its connection for good, and a new connection prepares it again.
+    static func readRows<Statement: PostgresPreparedStatement>(_ statement: Statement, logger: Logger)
+        -> @Sendable (PostgresConnection) async throws -> [PostgresRow] where Statement.Row == PostgresRow
+    {
+        { connection in
+            do {
+                var rows: [PostgresRow] = []
+                for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+                return rows
+            } catch {
+                let _: EventLoopFuture<Void> = connection.close()
+                throw error
             }
         }
+    }
+
+    /// The pledges with `codes`, in one statement (two with a standby that lacks some): each
+    /// code's pledge, or `unreadable` for its row alone (a row that breaks the rules fails no other page).
+    /// `fromPrimary` reads the codes the standby lacks (all of them without one); the caller keeps
+    /// the deadline (``ReadBatcher``'s watchdog), and `deadline`, what is left of it, bounds the
+    /// standby's part.
+    func certificates(
+        _ codes: [CertificateCode], deadline: Duration,
+        fromPrimary: (CertificatesByCode) async throws(HubError) -> [PostgresRow]
+    ) async throws(HubError) -> [CertificateCode: Result<Pledge, HubError>] {
         var asked: [String: CertificateCode] = [:]
         for code in codes { asked[code.rawValue] = code }
         // The standby first (once it has replayed every change this process knows of); the codes
@@ -70,15 +89,13 @@ extension HubStore {
         if let standby {
             let statement = CertificatesByCode.OnStandby(
                 codes: Array(asked.keys), replayedThrough: standby.replayedThrough)
-            rows = await readFromStandby("read certificate", deadline: deadline, read(statement)) ?? []
+            rows =
+                await readFromStandby("read certificate", deadline: deadline, Self.readRows(statement, logger: logger))
+                ?? []
         }
         let missing = Set(asked.keys).subtracting(rows.compactMap { try? $0.decode(String.self) })
         if !missing.isEmpty {
-            do {
-                rows += try await read(CertificatesByCode(codes: missing.sorted()))(connection)
-            } catch {
-                throw failure(error, "read certificate")
-            }
+            rows += try await fromPrimary(CertificatesByCode(codes: missing.sorted()))
         }
         var found: [CertificateCode: Result<Pledge, HubError>] = [:]
         for row in rows {

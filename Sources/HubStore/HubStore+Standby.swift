@@ -117,4 +117,10 @@ extension HubStore {
                 .decode(String.self) ?? HubStandby.unknown
         }
     }
+
+    /// What is left of `deadline` counted from `start`; at least a tenth of it (a primary read
+    /// after a standby that took its whole time still gets a chance).
+    static func left(of deadline: Duration, since start: ContinuousClock.Instant) -> Duration {
+        max(deadline - (ContinuousClock.now - start), deadline / 10)
+    }
 }

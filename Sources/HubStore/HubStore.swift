@@ -48,8 +48,9 @@ public final class HubStore: HubRecords, Service {
                 logger.warning("hub database call timed out", metadata: ["hub.call": "read certificate"])
                 return Self.unavailable
             },
-            stalled: { [reachability, logger] in
-                guard await reachability.answer() == .refused else { return nil }
+            stalled: { [reachability, logger, hasStandby = self.standby != nil] in
+                // With a standby, each part keeps its own deadline and asks its own address.
+                guard !hasStandby, await reachability.answer() == .refused else { return nil }
                 logger.warning("hub database refused the connection", metadata: ["hub.call": "read certificate"])
                 return Self.unreachable
             })
