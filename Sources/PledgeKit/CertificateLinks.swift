@@ -53,7 +53,13 @@ public struct CertificateLinks: Hashable, Sendable {
         } else if let colon = host.lastIndex(of: ":") {
             host = String(host[..<colon])
         }
-        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        return Self.isLoopback(host: host)
+    }
+
+    /// Whether `host` (a name or an address, IPv6 without brackets) names this machine:
+    /// `localhost`, 127.0.0.0/8 or `::1`.
+    public static func isLoopback(host: String) -> Bool {
+        host.lowercased() == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
     /// These links on the base they were made with, whatever the hub says: the event's own

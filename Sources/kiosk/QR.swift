@@ -25,7 +25,7 @@ struct QR: ParsableCommand {
     func validate() throws {
         if text.isEmpty {
             throw ValidationError(
-                "TEXT trống: hãy cho nội dung cần đưa vào mã QR · TEXT is empty: give the text to put in the QR code.")
+                "TEXT trống: hãy nhập nội dung cần đưa vào mã QR · TEXT is empty: give the text to put in the QR code.")
         }
         if ErrorCorrectionLevel(letter: level) == nil {
             throw ValidationError(

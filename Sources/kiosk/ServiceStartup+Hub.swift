@@ -66,7 +66,7 @@ extension ServiceStartup {
     /// links point to this machine (a hub started with its default base, 127.0.0.1): every QR
     /// would open the phone itself. Said once the service listens (the trial saw nothing said).
     func warnIfLinksOnLoopback() {
-        guard parts.links.pointToLoopback, !["localhost", "::1"].contains(host), !host.hasPrefix("127.") else { return }
+        guard parts.links.pointToLoopback, !CertificateLinks.isLoopback(host: host) else { return }
         let warning =
             "kiosk: warning: liên kết giấy chứng nhận và mã QR trỏ tới \(parts.links.domain), tức chính máy quét: "
             + "điện thoại không mở được. Hãy đặt địa chỉ mà điện thoại tới được (máy chủ quốc gia: --certificate-base-url, "
